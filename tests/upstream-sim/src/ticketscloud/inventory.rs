@@ -1,0 +1,273 @@
+//! The TicketsCloud side of the simulator's memory: events with their ticket
+//! categories (`sets`) and every ticket, seated or not, with its status,
+//! `reserved_till` and the order holding it. Set counters (`amount`,
+//! `amount_vacant`) are derived from the tickets, never stored, so selling or
+//! reserving a ticket cannot leave them stale. Orders (`/v2/resources/orders`)
+//! will hang off `orders` and `TicketscloudTicket::order_id`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::money::Kopecks;
+
+#[derive(Debug)]
+pub struct TicketscloudInventory {
+    pub events: Vec<TicketscloudEvent>,
+    /// Orders by id (none in the seed).
+    pub orders: BTreeMap<String, TicketscloudOrder>,
+    pub next_order_number: u64,
+}
+
+#[derive(Debug)]
+pub struct TicketscloudEvent {
+    /// 24-hex ObjectId.
+    pub id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// UTC, iCalendar basic format: `20270415T160000Z`.
+    pub lifetime_start_utc: String,
+    pub lifetime_end_utc: String,
+    pub status: String,
+    pub age_rating: u32,
+    pub title_text: String,
+    pub title_desc: String,
+    pub tags: Vec<String>,
+    /// Descriptive blocks with no behaviour in the simulator, kept as the JSON
+    /// they are sent as: `venue`, `org`, `partner`, `deal`.
+    pub venue: serde_json::Value,
+    pub org: serde_json::Value,
+    pub partner: serde_json::Value,
+    pub deal: serde_json::Value,
+    pub sets: Vec<TicketSet>,
+    pub tickets: Vec<TicketscloudTicket>,
+}
+
+/// A ticket category. One set has at most one `sector`.
+#[derive(Debug, Clone)]
+pub struct TicketSet {
+    pub id: String,
+    pub pos: u32,
+    pub name: String,
+    pub desc: String,
+    pub price_org: Kopecks,
+    pub price_extra: Kopecks,
+    pub with_seats: bool,
+    pub sector_id: Option<String>,
+    pub rules: Vec<PriceRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PriceRule {
+    pub id: String,
+    pub start_utc: String,
+    pub end_utc: String,
+    pub current: bool,
+    pub price_org: Kopecks,
+    pub price_extra: Kopecks,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketscloudTicket {
+    pub id: String,
+    pub number: u64,
+    pub serial: String,
+    pub set_id: String,
+    /// `None` for general-admission tickets, which `/tickets` never lists.
+    pub seat: Option<SeatPlace>,
+    pub status: TicketStatus,
+    pub reserved_till: Option<String>,
+    /// The order holding this ticket, when it is one of ours.
+    pub order_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatPlace {
+    pub row: u32,
+    pub number: u32,
+    pub sector_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketStatus {
+    Vacant,
+    Reserved,
+    Sold,
+    Pending,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 4] = [
+        TicketStatus::Vacant,
+        TicketStatus::Reserved,
+        TicketStatus::Sold,
+        TicketStatus::Pending,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Vacant => "vacant",
+            TicketStatus::Reserved => "reserved",
+            TicketStatus::Sold => "sold",
+            TicketStatus::Pending => "pending",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// Orders as `/v2/resources/orders` describes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketscloudOrder {
+    pub id: String,
+    pub number: u64,
+    pub event_id: String,
+    pub status: OrderStatus,
+    pub created_at: String,
+    pub expired_after: String,
+    pub ticket_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Executed,
+    InProgress,
+    Done,
+    Cancelled,
+    Expired,
+}
+
+/// `BEGIN:VEVENT ... END:VEVENT` with CRLF line ends, as in the document.
+pub fn vevent(start_utc: &str, end_utc: &str) -> String {
+    format!(
+        "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE-TIME:{start_utc}\r\nDTEND;VALUE=DATE-TIME:{end_utc}\r\nEND:VEVENT\r\n"
+    )
+}
+
+/// `amount` and `amount_vacant` of a set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SetCounts {
+    pub amount: usize,
+    pub amount_vacant: usize,
+}
+
+impl TicketscloudEvent {
+    pub fn set_counts(&self, set_id: &str) -> SetCounts {
+        let mut counts = SetCounts::default();
+        for ticket in self.tickets.iter().filter(|ticket| ticket.set_id == set_id) {
+            counts.amount += 1;
+            if ticket.status == TicketStatus::Vacant {
+                counts.amount_vacant += 1;
+            }
+        }
+        counts
+    }
+
+    pub fn tickets_by_status(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts: BTreeMap<&'static str, usize> = TicketStatus::ALL
+            .iter()
+            .map(|status| (status.as_str(), 0))
+            .collect();
+        for ticket in &self.tickets {
+            *counts.entry(ticket.status.as_str()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+impl TicketscloudInventory {
+    pub fn find_event(&self, event_id: &str) -> Option<&TicketscloudEvent> {
+        self.events.iter().find(|event| event.id == event_id)
+    }
+
+    pub fn find_event_mut(&mut self, event_id: &str) -> Option<&mut TicketscloudEvent> {
+        self.events.iter_mut().find(|event| event.id == event_id)
+    }
+}
+
+/// Why `POST /_sim/sell` refused TicketsCloud tickets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SellTicketError {
+    EventNotFound(String),
+    TicketNotFound(String),
+    TicketNotVacant(String),
+    SetNotFound(String),
+    NotEnoughVacant {
+        set_id: String,
+        requested: usize,
+        vacant: usize,
+    },
+}
+
+/// Marks the named vacant tickets sold, all or nothing.
+pub fn sell_tickets(
+    inventory: &mut TicketscloudInventory,
+    event_id: &str,
+    ticket_ids: &[String],
+) -> Result<Vec<String>, SellTicketError> {
+    let event = inventory
+        .find_event_mut(event_id)
+        .ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
+    let mut indexes = Vec::new();
+    for ticket_id in ticket_ids {
+        let index = event
+            .tickets
+            .iter()
+            .position(|ticket| &ticket.id == ticket_id)
+            .ok_or_else(|| SellTicketError::TicketNotFound(ticket_id.clone()))?;
+        if event.tickets[index].status != TicketStatus::Vacant || indexes.contains(&index) {
+            return Err(SellTicketError::TicketNotVacant(ticket_id.clone()));
+        }
+        indexes.push(index);
+    }
+    for index in &indexes {
+        event.tickets[*index].status = TicketStatus::Sold;
+    }
+    Ok(indexes
+        .iter()
+        .map(|index| event.tickets[*index].id.clone())
+        .collect())
+}
+
+/// Sells the first `quantity` vacant tickets of a set (how general admission
+/// is sold, since those tickets are not listed anywhere).
+pub fn sell_from_set(
+    inventory: &mut TicketscloudInventory,
+    event_id: &str,
+    set_id: &str,
+    quantity: usize,
+) -> Result<Vec<String>, SellTicketError> {
+    let event = inventory
+        .find_event_mut(event_id)
+        .ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
+    if !event.sets.iter().any(|set| set.id == set_id) {
+        return Err(SellTicketError::SetNotFound(set_id.to_owned()));
+    }
+    let vacant: Vec<usize> = event
+        .tickets
+        .iter()
+        .enumerate()
+        .filter(|(_, ticket)| ticket.set_id == set_id && ticket.status == TicketStatus::Vacant)
+        .map(|(index, _)| index)
+        .collect();
+    if vacant.len() < quantity {
+        return Err(SellTicketError::NotEnoughVacant {
+            set_id: set_id.to_owned(),
+            requested: quantity,
+            vacant: vacant.len(),
+        });
+    }
+    Ok(vacant[..quantity]
+        .iter()
+        .map(|index| {
+            event.tickets[*index].status = TicketStatus::Sold;
+            event.tickets[*index].id.clone()
+        })
+        .collect())
+}
