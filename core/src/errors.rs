@@ -1,0 +1,236 @@
+//! Every error the proxy can answer with, and the one place where each gets its
+//! HTTP status and stable public code.
+//!
+//! The widget translates *codes* into the buyer's language; the English
+//! `message` is for developers reading curl output. Messages are fixed texts:
+//! they never contain an upstream body, an upstream key or the buyer's input.
+//! The `Display` text (for logs) may add sanitised detail such as the upstream
+//! HTTP status or refusal code.
+
+use thiserror::Error;
+use ticket_contract::{ErrorBody, ErrorDetail};
+
+use crate::ids::{IdField, InvalidId, InvalidIdReason};
+use crate::upstream::{MissingThing, UpstreamError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProxyError {
+    #[error("invalid {}: {reason}", field.as_str())]
+    InvalidId { field: IdField, reason: InvalidIdReason },
+    /// A query parameter that is missing or malformed. `field` is a name from
+    /// our own code, never the buyer's text.
+    #[error("invalid query parameter {field}")]
+    InvalidQuery { field: &'static str },
+    #[error("unknown {}", match what { MissingThing::Event => "event", MissingThing::Show => "show" })]
+    NotFound { what: MissingThing },
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The upstream answered with an error status, or could not be reached.
+    #[error("upstream unavailable")]
+    UpstreamUnavailable,
+    #[error("upstream bad response: {what}")]
+    UpstreamBadResponse { what: String },
+    #[error("upstream timeout")]
+    UpstreamTimeout,
+    /// The upstream refused our API key; fix the Worker secret.
+    #[error("upstream rejected the configured API key")]
+    UpstreamRejectedKey,
+    /// The upstream said no for a reason of its own (sanitised `code`).
+    #[error("upstream refused: {code}")]
+    UpstreamRefused { code: String },
+    /// The request carried no public partner key (`X-Partner-Key`).
+    #[error("partner key missing")]
+    PartnerKeyMissing,
+    /// The public partner key is not one we know (or it was revoked).
+    #[error("partner key unknown")]
+    PartnerKeyUnknown,
+    /// The Worker's own configuration (secrets, variables) is missing or invalid.
+    #[error("proxy misconfigured")]
+    Misconfigured,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ProxyError {
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        match self {
+            ProxyError::InvalidId { .. } | ProxyError::InvalidQuery { .. } => 400,
+            ProxyError::PartnerKeyMissing | ProxyError::PartnerKeyUnknown => 401,
+            ProxyError::NotFound { .. } | ProxyError::RouteNotFound => 404,
+            ProxyError::MethodNotAllowed => 405,
+            ProxyError::UpstreamUnavailable
+            | ProxyError::UpstreamBadResponse { .. }
+            | ProxyError::UpstreamRejectedKey
+            | ProxyError::UpstreamRefused { .. } => 502,
+            ProxyError::UpstreamTimeout => 504,
+            ProxyError::Misconfigured | ProxyError::Internal => 500,
+        }
+    }
+
+    /// The stable, machine-readable code the widget translates.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProxyError::InvalidId { .. } => "invalid_id",
+            ProxyError::InvalidQuery { .. } => "invalid_parameter",
+            ProxyError::NotFound { what: MissingThing::Event } => "event_not_found",
+            ProxyError::NotFound { what: MissingThing::Show } => "show_not_found",
+            ProxyError::RouteNotFound => "not_found",
+            ProxyError::MethodNotAllowed => "method_not_allowed",
+            ProxyError::UpstreamUnavailable => "upstream_unavailable",
+            ProxyError::UpstreamBadResponse { .. } => "upstream_bad_response",
+            ProxyError::UpstreamTimeout => "upstream_timeout",
+            ProxyError::UpstreamRejectedKey => "upstream_misconfigured",
+            ProxyError::UpstreamRefused { .. } => "upstream_refused",
+            ProxyError::PartnerKeyMissing => "partner_key_missing",
+            ProxyError::PartnerKeyUnknown => "partner_key_unknown",
+            ProxyError::Misconfigured => "proxy_misconfigured",
+            ProxyError::Internal => "internal",
+        }
+    }
+
+    /// The request field the error is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ProxyError::InvalidId { field, .. } => Some(field.as_str()),
+            ProxyError::InvalidQuery { field } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// A fixed English message for developers (safe to send to a browser).
+    pub fn public_message(&self) -> String {
+        match self {
+            ProxyError::InvalidId { field, reason } => format!("The {} is not valid: {reason}.", field.as_str()),
+            ProxyError::InvalidQuery { field } => format!("The query parameter `{field}` is missing or not valid."),
+            ProxyError::NotFound { what: MissingThing::Event } => "No such event is on sale.".to_string(),
+            ProxyError::NotFound { what: MissingThing::Show } => "No such date for this event.".to_string(),
+            ProxyError::RouteNotFound => "No such API route.".to_string(),
+            ProxyError::MethodNotAllowed => "This HTTP method is not allowed on this route.".to_string(),
+            ProxyError::UpstreamUnavailable => {
+                "The ticketing system is not answering right now; try again in a moment.".to_string()
+            }
+            ProxyError::UpstreamBadResponse { .. } => {
+                "The ticketing system sent an answer we could not read; try again in a moment.".to_string()
+            }
+            ProxyError::UpstreamTimeout => "The ticketing system took too long to answer; try again.".to_string(),
+            ProxyError::UpstreamRejectedKey => {
+                "The proxy's access to the ticketing system is misconfigured; the site owner has to fix it.".to_string()
+            }
+            ProxyError::UpstreamRefused { .. } => "The ticketing system refused the request.".to_string(),
+            ProxyError::PartnerKeyMissing => {
+                "This request needs a partner key in the X-Partner-Key header.".to_string()
+            }
+            ProxyError::PartnerKeyUnknown => "This partner key is not known or was revoked.".to_string(),
+            ProxyError::Misconfigured => {
+                "The proxy is not configured completely; the site owner has to fix it.".to_string()
+            }
+            ProxyError::Internal => "Something went wrong inside the proxy.".to_string(),
+        }
+    }
+
+    /// The JSON body of the error response.
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message: self.public_message(),
+                field: self.field().map(str::to_string),
+            },
+        }
+    }
+
+    /// Seconds the client should wait before retrying, for errors where a retry
+    /// makes sense (`Retry-After`).
+    pub fn retry_after_seconds(&self) -> Option<u32> {
+        match self {
+            ProxyError::UpstreamUnavailable | ProxyError::UpstreamTimeout | ProxyError::UpstreamBadResponse { .. } => {
+                Some(5)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<InvalidId> for ProxyError {
+    fn from(invalid: InvalidId) -> ProxyError {
+        match invalid.reason {
+            // A well-formed id of a show this event does not have is "not
+            // found", not "malformed".
+            InvalidIdReason::NotAShowOfThisEvent => ProxyError::NotFound { what: MissingThing::Show },
+            reason => ProxyError::InvalidId { field: invalid.field, reason },
+        }
+    }
+}
+
+impl From<UpstreamError> for ProxyError {
+    fn from(error: UpstreamError) -> ProxyError {
+        match error {
+            UpstreamError::NotFound { what } => ProxyError::NotFound { what },
+            UpstreamError::UpstreamRejectedKey => ProxyError::UpstreamRejectedKey,
+            UpstreamError::Refused { code } => ProxyError::UpstreamRefused { code },
+            // The status is in the `UpstreamError`'s Display for logging before
+            // conversion; the browser only needs to know it may retry.
+            UpstreamError::Unavailable { .. } => ProxyError::UpstreamUnavailable,
+            UpstreamError::BadResponse { what } => ProxyError::UpstreamBadResponse { what },
+            UpstreamError::Timeout => ProxyError::UpstreamTimeout,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_status_code_and_field() {
+        let invalid_event = InvalidId { field: IdField::EventId, reason: InvalidIdReason::ForbiddenCharacter };
+        let invalid_show = InvalidId { field: IdField::ShowId, reason: InvalidIdReason::NotQticketsDigits };
+        let other_show = InvalidId { field: IdField::ShowId, reason: InvalidIdReason::NotAShowOfThisEvent };
+        let cases: Vec<(ProxyError, u16, &str, Option<&str>)> = vec![
+            (invalid_event.into(), 400, "invalid_id", Some("event_id")),
+            (invalid_show.into(), 400, "invalid_id", Some("show_id")),
+            (other_show.into(), 404, "show_not_found", None),
+            (ProxyError::InvalidQuery { field: "page" }, 400, "invalid_parameter", Some("page")),
+            (ProxyError::NotFound { what: MissingThing::Event }, 404, "event_not_found", None),
+            (ProxyError::NotFound { what: MissingThing::Show }, 404, "show_not_found", None),
+            (ProxyError::RouteNotFound, 404, "not_found", None),
+            (ProxyError::MethodNotAllowed, 405, "method_not_allowed", None),
+            (UpstreamError::NotFound { what: MissingThing::Event }.into(), 404, "event_not_found", None),
+            (UpstreamError::NotFound { what: MissingThing::Show }.into(), 404, "show_not_found", None),
+            (UpstreamError::Unavailable { status: 503 }.into(), 502, "upstream_unavailable", None),
+            (UpstreamError::BadResponse { what: "not JSON".into() }.into(), 502, "upstream_bad_response", None),
+            (UpstreamError::Timeout.into(), 504, "upstream_timeout", None),
+            (UpstreamError::UpstreamRejectedKey.into(), 502, "upstream_misconfigured", None),
+            (UpstreamError::Refused { code: "VALIDATION_ERROR".into() }.into(), 502, "upstream_refused", None),
+            (ProxyError::PartnerKeyMissing, 401, "partner_key_missing", None),
+            (ProxyError::PartnerKeyUnknown, 401, "partner_key_unknown", None),
+            (ProxyError::Misconfigured, 500, "proxy_misconfigured", None),
+            (ProxyError::Internal, 500, "internal", None),
+        ];
+        for (error, status, code, field) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+            assert_eq!(error.code(), code, "{error:?}");
+            let body = error.to_body();
+            assert_eq!(body.error.code, code);
+            assert_eq!(body.error.field.as_deref(), field, "{error:?}");
+            assert!(!body.error.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn public_messages_carry_no_upstream_detail() {
+        let errors = [
+            ProxyError::UpstreamRefused { code: "SECRET_UPSTREAM_DETAIL".into() },
+            ProxyError::UpstreamBadResponse { what: "SECRET_UPSTREAM_DETAIL".into() },
+            ProxyError::UpstreamRejectedKey,
+        ];
+        for error in errors {
+            let json = serde_json::to_string(&error.to_body()).unwrap();
+            assert!(!json.contains("SECRET"), "{json}");
+            assert!(!json.to_lowercase().contains("bearer"), "{json}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The edge proxy's pure core: everything it decides without the network, the
+//! clock or the Worker runtime.
+//!
+//! - [`ids`]: validate ids from URLs before they reach an upstream URL.
+//! - [`upstream`]: upstream HTTP exchanges as data; the error vocabulary.
+//! - [`provider`]: the one [`ProviderAdapter`] trait; [`qtickets`] and
+//!   [`ticketscloud`] implement it (request building + tolerant parsing).
+//! - [`generated_plan`]: seat maps for halls without coordinates.
+//! - [`cache_policy`]: freshness arithmetic and ETags (time is an argument).
+//! - [`errors`]: [`ProxyError`] — HTTP status and public code, in one place.
+//!
+//! Invariants: no IO, no clock, no `worker` types; compiles for native and
+//! `wasm32-unknown-unknown`; no parser panics on any input; upstream keys only
+//! ever appear in the `Authorization` header of an [`UpstreamRequest`] and are
+//! redacted from every `Debug` output.
+
+pub mod cache_policy;
+pub mod errors;
+pub mod fingerprint;
+pub mod generated_plan;
+pub mod hall_builder;
+pub mod ids;
+pub mod lenient;
+pub mod money;
+pub mod provider;
+pub mod qtickets;
+pub mod ticketscloud;
+pub mod upstream;
+pub mod venue_time;
+
+pub use cache_policy::{etag_for, if_none_match_matches, judge, DocumentKind, Freshness};
+pub use errors::ProxyError;
+pub use ids::{parse_event_id, parse_show_id, EventRef, IdField, InvalidId, InvalidIdReason};
+pub use provider::{merge_catalogues, Adapters, CataloguePage, Hall, ProviderAdapter, MAX_CATALOGUE_PAGES};
+pub use qtickets::QticketsAdapter;
+pub use ticketscloud::TicketscloudAdapter;
+pub use upstream::{
+    HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
+};

@@ -1,0 +1,16 @@
+//! The one integration-test binary of `ticket-core` (ripgrep's `tests/tests.rs`
+//! pattern): fixtures in `fixtures/` go through the public API and come out as
+//! the contract types the widget will see. Modules live in `suite/`.
+
+mod suite {
+    pub mod support;
+
+    pub mod glue_loop;
+    pub mod never_panics;
+    pub mod qtickets_catalogue;
+    pub mod qtickets_seating;
+    pub mod requests;
+    pub mod ticketscloud_catalogue;
+    pub mod ticketscloud_seating;
+    pub mod upstream_errors;
+}
