@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use chrono::DateTime;
-use ticket_contract::{Availability, EventSummary, Layout, Provider};
+use ticket_contract::{availability_bits, Availability, EventSummary, Layout, Money, Provider};
 
 use crate::ids::EventRef;
 use crate::qtickets::QticketsAdapter;
@@ -40,6 +40,27 @@ pub struct Hall {
     /// The upstream's own change marker, when it has one (QTickets
     /// `last_update_hash`); TicketsCloud has none.
     pub upstream_version: Option<String>,
+}
+
+impl Hall {
+    /// The cheapest ticket a buyer can take right now (an available seat or an
+    /// admission with places left): the catalogue's "from N ₽" for providers
+    /// whose listing carries no prices. `None` when nothing is on sale.
+    pub fn lowest_price_on_sale(&self) -> Option<Money> {
+        let seats_available = availability_bits::decode(&self.availability.seats_available, self.layout.seats.len())?;
+        let seat_prices = self
+            .layout
+            .seats
+            .iter()
+            .zip(seats_available)
+            .filter(|(_, available)| *available)
+            .map(|(seat, _)| seat.price);
+        let admission_prices = self.layout.admissions.iter().filter_map(|admission| {
+            let left = self.availability.admissions.iter().find(|entry| entry.id == admission.id)?;
+            (left.quantity_left > 0).then_some(admission.price)
+        });
+        seat_prices.chain(admission_prices).filter(|price| price.minor > 0).min()
+    }
 }
 
 /// The contract every provider adapter fulfils.

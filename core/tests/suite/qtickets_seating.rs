@@ -2,7 +2,7 @@
 //! arrays, the live report's objects keyed by id, fractional prices,
 //! admissions, and every missing field decided explicitly.
 
-use ticket_contract::Geometry;
+use ticket_contract::{Geometry, Money};
 use ticket_core::ProviderAdapter;
 
 use super::support::{adapters, assert_hall_is_consistent, describe_admissions, describe_seats, describe_zones, event, ok};
@@ -49,6 +49,18 @@ fn the_documented_seat_listing() {
     assert_eq!(hall.layout.event_id, "qt:12");
     assert_eq!(hall.layout.show_id, "21");
     assert_eq!(hall.upstream_version.as_deref(), Some("2f030832e2eb309b811dc9675df611273aefe618"));
+}
+
+#[test]
+fn lowest_price_on_sale_skips_free_placeholders_and_sold_seats() {
+    let mut hall = adapters().qtickets.parse_seating(&event("qt:12"), "21", &[ok("qtickets/seats_doc_example.json")]).unwrap();
+    // 0.00 seats are price placeholders, not free tickets; 100.00 is the cheapest real seat.
+    assert_eq!(hall.lowest_price_on_sale(), Some(Money::rub_minor(10_000)));
+    // Every seat sold: the dance floor's admission (300.00) is what is left.
+    hall.availability.seats_available = "0000".into();
+    assert_eq!(hall.lowest_price_on_sale(), Some(Money::rub_minor(30_000)));
+    hall.availability.admissions[0].quantity_left = 0;
+    assert_eq!(hall.lowest_price_on_sale(), None);
 }
 
 #[test]

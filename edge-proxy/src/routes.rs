@@ -1,0 +1,110 @@
+//! Maps a request's method and raw (still percent-encoded) path to a route.
+//!
+//! Ids are validated here, before any handler runs, so nothing a browser sends
+//! reaches an upstream URL unchecked. Pure: tested natively.
+
+use ticket_core::errors::ProxyError;
+use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
+
+/// What a request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `OPTIONS` on any API path: a CORS preflight.
+    Preflight,
+    /// `GET /v1/events`
+    Events,
+    /// `GET /v1/events/{event_id}/shows/{show_id}/layout`
+    Layout { event: EventRef, show_id: String },
+    /// `GET /v1/events/{event_id}/shows/{show_id}/availability`
+    Availability { event: EventRef, show_id: String },
+    /// `GET /healthz`: liveness for operators and scripts; no upstream call.
+    Health,
+}
+
+/// HTTP methods the proxy distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestMethod {
+    Get,
+    Head,
+    Options,
+    Other,
+}
+
+/// Decides the route for `path` (as sent, e.g. `/v1/events/qt:1001/shows/2001/layout`).
+pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let is_api = segments.first() == Some(&"v1");
+    if method == RequestMethod::Options && is_api {
+        return Ok(Route::Preflight);
+    }
+    let route = match segments.as_slice() {
+        ["healthz"] => Route::Health,
+        ["v1", "events"] => Route::Events,
+        ["v1", "events", event_id, "shows", show_id, document] => {
+            let event = parse_event_id(event_id)?;
+            let show_id = parse_show_id(&event, show_id)?;
+            match *document {
+                "layout" => Route::Layout { event, show_id },
+                "availability" => Route::Availability { event, show_id },
+                _ => return Err(ProxyError::RouteNotFound),
+            }
+        }
+        _ => return Err(ProxyError::RouteNotFound),
+    };
+    match method {
+        RequestMethod::Get | RequestMethod::Head => Ok(route),
+        _ => Err(ProxyError::MethodNotAllowed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(method: RequestMethod, path: &str) -> String {
+        match route(method, path) {
+            Ok(Route::Layout { event, show_id }) => format!("layout {} {show_id}", event.public_id()),
+            Ok(Route::Availability { event, show_id }) => {
+                format!("availability {} {show_id}", event.public_id())
+            }
+            Ok(other) => format!("{other:?}"),
+            Err(error) => format!("{} {}", error.status(), error.code()),
+        }
+    }
+
+    #[test]
+    fn routes_and_rejections() {
+        use RequestMethod::*;
+        let table: &[(RequestMethod, &str, &str)] = &[
+            (Get, "/v1/events", "Events"),
+            (Get, "/healthz", "Health"),
+            (Options, "/v1/events", "Preflight"),
+            (Get, "/v1/events/qt:1001/shows/2001/layout", "layout qt:1001 2001"),
+            (Head, "/v1/events/qt:1001/shows/2001/availability", "availability qt:1001 2001"),
+            (
+                Get,
+                "/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/layout",
+                "layout tc:5f1a0c0e2b3c4d5e6f708192 5f1a0c0e2b3c4d5e6f708192",
+            ),
+            (Get, "/v1/events/qt:1001/shows/2001/tickets", "404 not_found"),
+            (Get, "/v1/nothing", "404 not_found"),
+            (Other, "/v1/events", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:10%2F01/shows/2001/layout", "400 invalid_id"),
+            (Get, "/v1/events/qt:1001/shows/20%2F01/layout", "400 invalid_id"),
+            (Get, "/v1/events/qt:1001/shows/..%2F..%2Fadmin/layout", "400 invalid_id"),
+            (Get, "/v1/events/xx:1001/shows/2001/layout", "400 invalid_id"),
+            (Get, "/v1/events/qt:abc/shows/2001/layout", "400 invalid_id"),
+            (Get, "/v1/events/qt:1001/shows/2001%00/layout", "400 invalid_id"),
+            (Get, "/v1/events/tc:5f1a/shows/5f1a/layout", "400 invalid_id"),
+        ];
+        for (method, path, expected) in table {
+            assert_eq!(outcome(*method, path), *expected, "{method:?} {path}");
+        }
+    }
+
+    #[test]
+    fn absurdly_long_ids_are_rejected() {
+        let path = format!("/v1/events/qt:{}/shows/2001/layout", "1".repeat(10_000));
+        assert_eq!(outcome(RequestMethod::Get, &path), "400 invalid_id");
+    }
+}

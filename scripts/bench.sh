@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make bench`: prints figures, asserts nothing. The widget's transfer size
+# (brotli) and cold time to first seat render in headless Chromium for the
+# 2,000- and 10,000-seat halls, next to a static SVG page of the same seats.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+bash scripts/build.sh
+
+echo "== widget transfer size (what a buyer's browser downloads, brotli -q 11)"
+total=0
+for file in widget.js widget.css widget/ticket_widget.js widget/ticket_widget_bg.wasm; do
+  path="edge-proxy/assets/$file"
+  raw=$(wc -c <"$path"); compressed=$(brotli -c -q 11 "$path" | wc -c)
+  total=$((total + compressed))
+  printf '  %-32s %8d B raw  %8d B brotli\n' "$file" "$raw" "$compressed"
+done
+printf '  %-32s %8s        %8d B brotli  (target: <= 122880)\n' "total" "" "$total"
+
+export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
+export STACK_LOG_DIR="$root/target/bench-stack"
+rm -rf "$STACK_LOG_DIR"; mkdir -p "$STACK_LOG_DIR"
+source scripts/stack.sh
+bash scripts/ports-free.sh "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
+trap stop_stack EXIT
+start_simulator
+start_proxy
+start_pages
+export PROXY_URL="http://127.0.0.1:$PROXY_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
+echo "== time to first seat render (cold browser profile each run; median of 5)"
+"$root/node_modules/.bin/node" tests/bench/first-render.mjs

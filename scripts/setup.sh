@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing this workspace needs, idempotently.
+# Safe to run on every `make demo` / `make test`: each step checks before it installs.
+# See ../shared/TOOLCHAIN.md for why each tool is pinned the way it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+# Prints the first x.y.z a tool reports about itself, or nothing if it is absent.
+version_of() { "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1; }
+
+# 1. The wasm target for the widget and the Worker.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock exactly.
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wasm_bindgen_version" ]; then
+  say "cannot read the wasm-bindgen version from Cargo.lock"; exit 1
+fi
+if [ "$(version_of wasm-bindgen)" != "$wasm_bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (a few minutes, once)"
+  # Without --locked: its own lock file wants a crate version this registry lacks.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+# 3. worker-build, pinned (it builds the Worker's wasm + JS shim).
+worker_build_version=0.8.7
+if [ "$(version_of worker-build)" != "$worker_build_version" ]; then
+  say "installing worker-build $worker_build_version (a few minutes, once)"
+  cargo install worker-build --version "$worker_build_version" --locked --force
+fi
+
+# 4. npm packages from the committed lock file: Node 22, wrangler/workerd,
+#    binaryen (wasm-opt), esbuild, playwright-core.
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund
+fi
+
+# 5. Debian's Chromium for browser tests (browser downloads do not work here).
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian chromium"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 6. brotli, for the benchmark's transfer-size figures.
+if ! command -v brotli >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -qq brotli >/dev/null 2>&1 || { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq brotli >/dev/null; }
+fi
+say "toolchain ready"

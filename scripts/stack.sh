@@ -1,0 +1,85 @@
+# Starting and stopping the local stack: upstream simulator, the proxy under
+# `wrangler dev`, and a static server for the partner pages in examples/.
+# Sourced by scripts/demo.sh and scripts/test.sh; each process runs in its own
+# process group (setsid) so stopping it leaves no orphaned wrangler/workerd.
+#
+# Inputs (environment): SIM_PORT, PROXY_PORT, PAGES_PORT, STACK_LOG_DIR,
+# optionally UPSTREAM_ENV_FILE (upstream keys for the proxy) and
+# SIM_QTICKETS_KEY / SIM_TICKETSCLOUD_KEY (keys the simulator accepts).
+
+STACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK_PIDS=()
+
+stack_say() { printf '[stack] %s\n' "$*"; }
+
+# wait_for_line FILE PATTERN SECONDS PID
+wait_for_line() {
+  local file=$1 pattern=$2 seconds=$3 pid=$4 waited=0
+  while ! grep -q "$pattern" "$file" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      stack_say "process $pid exited before printing '$pattern'; its log:"; tail -n 40 "$file" >&2; return 1
+    fi
+    if [ "$waited" -ge $((seconds * 10)) ]; then
+      stack_say "timed out waiting for '$pattern' in $file"; tail -n 40 "$file" >&2; return 1
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
+start_simulator() {
+  local log="$STACK_LOG_DIR/upstream-sim.log"
+  setsid "$STACK_ROOT/target/debug/upstream-sim" --listen "127.0.0.1:$SIM_PORT" >"$log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_line "$log" "listening on" 30 $! || return 1
+  stack_say "upstream simulator  http://127.0.0.1:$SIM_PORT  (admin: /_sim/state)"
+}
+
+start_proxy() {
+  local log="$STACK_LOG_DIR/wrangler.log"
+  local env_args=()
+  local extra_vars=()
+  if [ -n "${PROXY_UPSTREAM_TIMEOUT_MS:-}" ]; then
+    extra_vars=(--var "UPSTREAM_TIMEOUT_MS:$PROXY_UPSTREAM_TIMEOUT_MS")
+  fi
+  if [ -n "${UPSTREAM_ENV_FILE:-}" ]; then
+    env_args=(--env-file "$UPSTREAM_ENV_FILE")
+  elif [ ! -f "$STACK_ROOT/edge-proxy/.dev.vars" ]; then
+    env_args=(--env-file "$STACK_ROOT/edge-proxy/demo-upstreams.env")
+  fi
+  # The edge cache would otherwise outlive a restart (and a code change); hold
+  # state in Durable Objects is kept.
+  rm -rf "$STACK_LOG_DIR/wrangler-state/v3/cache"
+  (
+    cd "$STACK_ROOT/edge-proxy"
+    WRANGLER_SEND_METRICS=false CI=true CLOUDFLARE_CF_FETCH_ENABLED=false \
+      exec setsid "$STACK_ROOT/node_modules/.bin/wrangler" dev --local \
+      --ip 127.0.0.1 --port "$PROXY_PORT" --show-interactive-dev-session=false \
+      --persist-to "$STACK_LOG_DIR/wrangler-state" \
+      --var "QTICKETS_BASE_URL:http://127.0.0.1:$SIM_PORT/qtickets" \
+      --var "TICKETSCLOUD_BASE_URL:http://127.0.0.1:$SIM_PORT/ticketscloud" \
+      "${extra_vars[@]}" "${env_args[@]}"
+  ) >"$log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_line "$log" "Ready on" 240 $! || return 1
+  stack_say "edge proxy          http://127.0.0.1:$PROXY_PORT  (widget: /widget.js, iframe: /embed)"
+}
+
+start_pages() {
+  local log="$STACK_LOG_DIR/pages.log"
+  setsid python3 -u -m http.server "$PAGES_PORT" --bind 127.0.0.1 --directory "$STACK_ROOT/examples" >"$log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_line "$log" "Serving HTTP" 15 $! || return 1
+  stack_say "partner pages       http://127.0.0.1:$PAGES_PORT/"
+}
+
+stop_stack() {
+  local pid
+  for pid in "${STACK_PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  sleep 0.5
+  for pid in "${STACK_PIDS[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  STACK_PIDS=()
+}

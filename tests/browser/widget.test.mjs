@@ -1,0 +1,64 @@
+// The buyer's path so far, in Debian's Chromium, on both partner pages: events
+// from both providers → the 2,000-seat hall → pick seats → the right total.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchChromium, fetchLayout, parseRoubles, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+/** Runs the path inside `root` (a page or a frame locator); returns what it saw. */
+async function pickSeatsInTheBigHall(root) {
+  const cards = root.locator('[data-testid=event-card]');
+  await cards.first().waitFor({ timeout: 30_000 });
+  const eventIds = await cards.evaluateAll((elements) => elements.map((e) => e.dataset.eventId));
+  assert.ok(eventIds.some((id) => id.startsWith('qt:')), `QTickets events listed: ${eventIds}`);
+  assert.ok(eventIds.some((id) => id.startsWith('tc:')), `TicketsCloud events listed: ${eventIds}`);
+
+  await root.locator('[data-testid=event-card][data-event-id="qt:1001"]').click();
+  await root.locator('[data-testid=show-button]').first().click();
+  const seats = root.locator('[data-testid=seat]');
+  await root.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  assert.ok(await seats.count() >= 2000, 'every seat of the hall is drawn');
+  assert.ok(await root.locator('[data-testid=seat][data-state=unavailable]').count() > 0, 'sold seats are shown');
+  await root.locator('[data-testid=zone-legend]').waitFor();
+
+  const layout = await fetchLayout('qt:1001', '2001');
+  const priceOf = new Map(layout.seats.map((seat) => [seat.id, seat.price.minor]));
+  const chosen = root.locator('[data-testid=seat][data-state=available]');
+  const picked = [];
+  for (const index of [0, 40, 400]) {
+    const seat = chosen.nth(index);
+    picked.push(await seat.getAttribute('data-seat-id'));
+    await seat.click({ force: true });
+  }
+  await root.locator('[data-testid=seat][data-state=selected]').nth(2).waitFor();
+  const expected = picked.reduce((sum, id) => sum + priceOf.get(id), 0);
+  const totalText = await root.locator('[data-testid=selection-total]').innerText();
+  assert.equal(parseRoubles(totalText), expected, `total "${totalText}" for ${picked}`);
+  return { eventIds, picked };
+}
+
+test('script-tag page: both providers, the 2,000-seat hall, seats and total', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${PAGES_URL}/script-tag.html`);
+  await pickSeatsInTheBigHall(page);
+  await page.screenshot({ path: join(OUTPUT_DIR, 'script-tag.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'no script errors on the partner page');
+  await page.close();
+});
+
+test('iframe page: the same path inside the embed, and the iframe grows to fit', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${PAGES_URL}/iframe.html`);
+  const frame = page.frameLocator('iframe[data-ticket-widget]');
+  await pickSeatsInTheBigHall(frame);
+  const height = await page.locator('iframe[data-ticket-widget]').evaluate((iframe) => iframe.getBoundingClientRect().height);
+  assert.ok(height > 600, `iframe height follows its content (${height}px)`);
+  await page.screenshot({ path: join(OUTPUT_DIR, 'iframe.png'), fullPage: true });
+  await page.close();
+});

@@ -1,0 +1,79 @@
+//! Upstream failures as the proxy reports them: garbage, HTML error pages,
+//! slowness, one provider down. Runs first on a fresh stack (scripts/test.sh),
+//! because an edge-cached document would hide the fault; each test reads
+//! documents no other test in this file reads.
+
+use std::time::{Duration, Instant};
+
+use integration_tests::*;
+use ticket_contract::{Availability, EventList, Layout, Provider};
+
+const TC_GA_ONLY: &str = "tc:5f1a0c0e2b3c4d5e6f708193";
+const TC_GA_ONLY_SHOW: &str = "5f1a0c0e2b3c4d5e6f708193";
+
+#[test]
+fn upstream_garbage_is_a_502_and_recovery_is_immediate() {
+    let _stack = exclusive_stack();
+    inject_fault("qtickets.seats", "malformed_json", None);
+    let garbage = proxy_get("/v1/events/qt:1001/shows/2002/availability");
+    clear_faults();
+    assert_eq!(garbage.status, 502, "{}", garbage.body);
+    assert_eq!(garbage.error_code(), "upstream_bad_response");
+    assert!(!garbage.body.contains("demo-qtickets-key"), "no key in errors");
+
+    // Errors are not cached: the next read succeeds. Show 2002 is the one the
+    // simulator serves with object-keyed zones and seats (a real-world quirk).
+    let reply = proxy_get("/v1/events/qt:1001/shows/2002/layout");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let layout: Layout = serde_json::from_str(&reply.body).unwrap();
+    assert!(layout.seats.len() >= 2000);
+}
+
+#[test]
+fn upstream_html_page_slowness_and_outage_map_to_gateway_errors() {
+    let _stack = exclusive_stack();
+    let path = format!("/v1/events/{TC_GA_ONLY}/shows/{TC_GA_ONLY_SHOW}/availability");
+    let cases = [
+        ("html_error", None, 502, "upstream_unavailable"),
+        ("unavailable", None, 502, "upstream_unavailable"),
+        ("malformed_json", None, 502, "upstream_bad_response"),
+        // The test stack sets the proxy's upstream timeout to 3 s.
+        ("latency", Some(6_000), 504, "upstream_timeout"),
+    ];
+    for (kind, latency_ms, status, code) in cases {
+        inject_fault("ticketscloud.tickets", kind, latency_ms);
+        let reply = proxy_get(&path);
+        clear_faults();
+        assert_eq!(reply.status, status, "{kind}: {}", reply.body);
+        assert_eq!(reply.error_code(), code, "{kind}");
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{kind}: errors are not cached");
+    }
+    let reply = proxy_get(&path);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let recovered: Availability = serde_json::from_str(&reply.body).unwrap();
+    assert!(!recovered.admissions.is_empty(), "a GA-only event still has its admission");
+}
+
+#[test]
+fn one_provider_down_leaves_the_other_listed_and_says_so() {
+    let _stack = exclusive_stack();
+    inject_fault("qtickets.events_lists", "unavailable", None);
+    let degraded = proxy_get("/v1/events");
+    clear_faults();
+    assert_eq!(degraded.status, 200, "{}", degraded.body);
+    let list: EventList = serde_json::from_str(&degraded.body).unwrap();
+    assert_eq!(list.unavailable_providers, vec![Provider::Qtickets]);
+    assert!(!list.events.is_empty() && list.events.iter().all(|event| event.provider == Provider::Ticketscloud));
+
+    // The incomplete list is kept for seconds only; then both providers are back.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let list: EventList = serde_json::from_str(&proxy_get("/v1/events").body).unwrap();
+        if list.unavailable_providers.is_empty() {
+            assert!(list.events.iter().any(|event| event.provider == Provider::Qtickets));
+            break;
+        }
+        assert!(Instant::now() < deadline, "the catalogue never recovered: {list:?}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}

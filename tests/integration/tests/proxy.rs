@@ -1,0 +1,179 @@
+//! The proxy under `wrangler dev`, talking to the upstream simulator: what a
+//! partner's page and an operator would notice. Runs after `faults.rs` (see
+//! scripts/test.sh), on a warm edge cache.
+
+use integration_tests::*;
+use ticket_contract::{availability_bits, Availability, EventList, Layout, Provider};
+
+const TC_SEATED: &str = "tc:5f1a0c0e2b3c4d5e6f708192";
+const TC_SEATED_SHOW: &str = "5f1a0c0e2b3c4d5e6f708192";
+
+fn layout_of(event: &str, show: &str) -> Layout {
+    let reply = proxy_get(&format!("/v1/events/{event}/shows/{show}/layout"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("layout matches the contract")
+}
+
+fn availability_of(event: &str, show: &str) -> Availability {
+    let reply = proxy_get(&format!("/v1/events/{event}/shows/{show}/availability"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("availability matches the contract")
+}
+
+#[test]
+fn catalogue_lists_both_providers_with_local_dates() {
+    let _stack = exclusive_stack();
+    let reply = proxy_get("/v1/events");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("access-control-allow-origin"), Some(PARTNER_ORIGIN));
+    assert!(reply.header("etag").is_some());
+    let list: EventList = serde_json::from_str(&reply.body).expect("event list matches the contract");
+    assert!(list.unavailable_providers.is_empty());
+
+    let nutcracker = list.events.iter().find(|event| event.id == "qt:1001").expect("qt:1001 listed");
+    assert_eq!(nutcracker.provider, Provider::Qtickets);
+    assert_eq!(nutcracker.shows.len(), 2, "QTickets rows are grouped into one event with two shows");
+    assert_eq!(nutcracker.venue.timezone, "Europe/Moscow");
+    assert!(nutcracker.shows.iter().all(|show| show.starts_at.ends_with("+03:00")), "{:?}", nutcracker.shows);
+
+    let hockey = list.events.iter().find(|event| event.id == "qt:1002").expect("qt:1002 listed");
+    assert!(hockey.shows[0].starts_at.ends_with("+10:00"), "Vladivostok time: {:?}", hockey.shows);
+
+    let swan_lake = list.events.iter().find(|event| event.id == TC_SEATED).expect("TicketsCloud event listed");
+    assert_eq!(swan_lake.provider, Provider::Ticketscloud);
+    assert_eq!(swan_lake.shows.len(), 1);
+    assert!(swan_lake.price_from.is_some(), "TicketsCloud gives prices in the catalogue");
+
+    let dates: Vec<&str> = list.events.iter().map(|event| event.shows[0].starts_at.as_str()).collect();
+    assert!(list.events.len() >= 4, "{dates:?}");
+}
+
+#[test]
+fn qtickets_hall_has_every_seat_zone_and_admission() {
+    let _stack = exclusive_stack();
+    let layout = layout_of("qt:1001", "2001");
+    assert!(layout.seats.len() >= 2000, "{} seats", layout.seats.len());
+    assert!(layout.zones.len() >= 5, "{} zones", layout.zones.len());
+    assert!(!layout.admissions.is_empty(), "the dance floor is general admission");
+    for seat in &layout.seats {
+        assert!((seat.zone as usize) < layout.zones.len());
+        assert!(seat.x >= 0.0 && seat.x <= layout.width && seat.y >= 0.0 && seat.y <= layout.height, "{seat:?}");
+    }
+    let availability = availability_of("qt:1001", "2001");
+    assert_eq!(availability.layout_version, layout.version);
+    let flags = availability_bits::decode(&availability.seats_available, layout.seats.len()).expect("bitset");
+    let sold = flags.iter().filter(|available| !**available).count();
+    assert!(sold > 0 && sold < layout.seats.len() / 2, "{sold} sold of {}", layout.seats.len());
+    assert!(availability.admissions.iter().all(|admission| admission.quantity_left > 0));
+}
+
+#[test]
+fn ticketscloud_hall_gets_a_generated_plan() {
+    let _stack = exclusive_stack();
+    let layout = layout_of(TC_SEATED, TC_SEATED_SHOW);
+    assert_eq!(layout.geometry, ticket_contract::Geometry::Generated);
+    assert!(!layout.seats.is_empty() && !layout.admissions.is_empty());
+    assert!(!layout.labels.is_empty(), "sector captions");
+    let mut points: Vec<(i64, i64)> =
+        layout.seats.iter().map(|seat| ((seat.x * 10.0) as i64, (seat.y * 10.0) as i64)).collect();
+    points.sort();
+    points.dedup();
+    assert_eq!(points.len(), layout.seats.len(), "no two seats drawn on the same spot");
+    let availability = availability_of(TC_SEATED, TC_SEATED_SHOW);
+    let flags = availability_bits::decode(&availability.seats_available, layout.seats.len()).expect("bitset");
+    assert!(flags.iter().any(|available| !available), "some TicketsCloud seats are already sold");
+}
+
+#[test]
+fn second_read_is_served_from_the_edge_cache() {
+    let _stack = exclusive_stack();
+    let first = proxy_get("/v1/events/qt:1002/shows/2003/layout");
+    assert_eq!(first.status, 200, "{}", first.body);
+    let layout: Layout = serde_json::from_str(&first.body).unwrap();
+    assert!(layout.seats.len() >= 10_000, "the benchmark hall has {} seats", layout.seats.len());
+
+    clear_upstream_requests();
+    let second = proxy_get("/v1/events/qt:1002/shows/2003/layout");
+    assert_eq!(second.status, 200);
+    assert_eq!(second.header("x-cache"), Some("HIT"));
+    assert_eq!(second.body, first.body);
+    assert!(upstream_requests().is_empty(), "a cache hit calls no upstream: {:?}", upstream_requests());
+
+    let etag = second.header("etag").expect("etag").to_owned();
+    let conditional = proxy_get_with(
+        "/v1/events/qt:1002/shows/2003/layout",
+        &[("X-Partner-Key", DEMO_PARTNER_KEY), ("If-None-Match", &etag)],
+    );
+    assert_eq!(conditional.status, 304, "the browser's copy is still good");
+}
+
+#[test]
+fn malformed_ids_are_refused_before_any_upstream_call() {
+    let _stack = exclusive_stack();
+    let bad_paths = [
+        "/v1/events/qt:10%2F01/shows/2001/layout",
+        "/v1/events/qt:1001/shows/20%2F01/layout",
+        "/v1/events/qt:1001/shows/..%2F..%2Fapi/layout",
+        "/v1/events/qt:1001%00/shows/2001/layout",
+        "/v1/events/qt:1001/shows/2001%0A/availability",
+        "/v1/events/qt:abc/shows/2001/layout",
+        "/v1/events/xx:1001/shows/2001/layout",
+        "/v1/events/tc:5f1a/shows/5f1a/layout",
+        "/v1/events/tc:5f1a0c0e2b3c4d5e6f70819z/shows/5f1a0c0e2b3c4d5e6f70819z/layout",
+        "/v1/events/qt:%D0%B0%D0%B1/shows/2001/layout",
+        "/v1/events/qt:1001/shows/%20/layout",
+    ];
+    let long_id = format!("/v1/events/qt:{}/shows/2001/layout", "9".repeat(5000));
+    clear_upstream_requests();
+    for path in bad_paths.iter().copied().chain([long_id.as_str()]) {
+        let reply = proxy_get(path);
+        assert_eq!(reply.status, 400, "{path}: {}", reply.body);
+        assert_eq!(reply.error_code(), "invalid_id", "{path}");
+    }
+    assert!(upstream_requests().is_empty(), "no upstream call for bad input: {:?}", upstream_requests());
+}
+
+#[test]
+fn unknown_event_is_404() {
+    let _stack = exclusive_stack();
+    let reply = proxy_get("/v1/events/qt:999999/shows/1/layout");
+    assert_eq!(reply.status, 404, "{}", reply.body);
+    assert_eq!(reply.error_code(), "event_not_found");
+}
+
+#[test]
+fn a_request_without_a_known_partner_key_is_refused() {
+    let _stack = exclusive_stack();
+    clear_upstream_requests();
+    let missing = proxy_get_with("/v1/events", &[]);
+    assert_eq!(missing.status, 401);
+    let unknown = proxy_get_with("/v1/events", &[("X-Partner-Key", "pk_nobody")]);
+    assert_eq!(unknown.status, 401);
+    assert!(upstream_requests().is_empty());
+}
+
+#[test]
+fn preflight_allows_the_partner_key_header() {
+    let _stack = exclusive_stack();
+    let reply = proxy_request(
+        "OPTIONS",
+        "/v1/events",
+        &[
+            ("Origin", PARTNER_ORIGIN),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "x-partner-key"),
+        ],
+    );
+    assert_eq!(reply.status, 204);
+    assert!(reply.header("access-control-allow-headers").unwrap_or_default().contains("X-Partner-Key"));
+}
+
+#[test]
+fn the_widget_is_served_by_the_proxy() {
+    let _stack = exclusive_stack();
+    for (path, content) in [("/widget.js", "ticket-widget"), ("/embed", "<html"), ("/widget/ticket_widget.js", "")] {
+        let reply = proxy_get_with(path, &[]);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(reply.body.contains(content), "{path}");
+    }
+}
