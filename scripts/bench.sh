@@ -18,15 +18,7 @@ for file in widget.js widget.css widget/ticket_widget.js widget/ticket_widget_bg
 done
 printf '  %-32s %8s        %8d B brotli  (target: <= 122880)\n' "total" "" "$total"
 
-export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
-export STACK_LOG_DIR="$root/target/bench-stack"
-rm -rf "$STACK_LOG_DIR"; mkdir -p "$STACK_LOG_DIR"
 source scripts/stack.sh
-bash scripts/ports-free.sh "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
-trap stop_stack EXIT
-start_simulator
-start_proxy
-start_pages
-export PROXY_URL="http://127.0.0.1:$PROXY_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
+start_whole_stack bench-stack fresh
 echo "== time to first seat render (cold browser profile each run; median of 5)"
 "$root/node_modules/.bin/node" tests/bench/first-render.mjs

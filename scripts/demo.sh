@@ -8,17 +8,9 @@ cd "$root"
 bash scripts/setup.sh
 bash scripts/build.sh
 
-export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
-export STACK_LOG_DIR="$root/target/demo"
-mkdir -p "$STACK_LOG_DIR"
 source scripts/stack.sh
-bash scripts/ports-free.sh "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
-trap 'echo; stack_say "stopping"; stop_stack' EXIT
 trap 'exit 130' INT TERM
-
-start_simulator
-start_proxy
-start_pages
+start_whole_stack demo
 cat <<TEXT
 
   Partner page (script tag):  http://127.0.0.1:$PAGES_PORT/script-tag.html

@@ -83,3 +83,20 @@ stop_stack() {
   done
   STACK_PIDS=()
 }
+
+# start_whole_stack NAME [fresh]: the simulator, the proxy and the partner
+# pages on the fixed local ports the examples use (8790, 8787, 8080), logs in
+# target/NAME; `fresh` first wipes that folder (tests and benchmarks start from
+# nothing; the demo keeps its Durable Object state). Stops them on exit.
+start_whole_stack() {
+  export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
+  export STACK_LOG_DIR="$STACK_ROOT/target/$1"
+  if [ "${2:-}" = fresh ]; then rm -rf "$STACK_LOG_DIR"; fi
+  mkdir -p "$STACK_LOG_DIR"
+  bash "$STACK_ROOT/scripts/ports-free.sh" "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
+  trap stop_stack EXIT
+  start_simulator
+  start_proxy
+  start_pages
+  export PROXY_URL="http://127.0.0.1:$PROXY_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
+}

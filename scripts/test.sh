@@ -14,19 +14,11 @@ cargo test --workspace --exclude integration-tests 2>&1
 echo "== build"
 bash scripts/build.sh
 
-export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
 # A short upstream timeout so the timeout test waits seconds, not the default 8.
 export PROXY_UPSTREAM_TIMEOUT_MS=3000
-export STACK_LOG_DIR="$root/target/test-stack"
-rm -rf "$STACK_LOG_DIR"; mkdir -p "$STACK_LOG_DIR"
 source scripts/stack.sh
-bash scripts/ports-free.sh "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
-trap stop_stack EXIT
-start_simulator
-start_proxy
-start_pages
+start_whole_stack test-stack fresh
 
-export PROXY_URL="http://127.0.0.1:$PROXY_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
 echo "== integration tests (proxy under wrangler dev + simulator)"
 # faults.rs first: it needs an edge cache that has not seen its documents yet.
 cargo test -p integration-tests --test faults 2>&1

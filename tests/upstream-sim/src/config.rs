@@ -20,7 +20,8 @@ usage: upstream-sim [--listen ADDR] [--qtickets-key KEY] [--ticketscloud-key KEY
                            (env SIM_TICKETSCLOUD_KEY, default demo-ticketscloud-key-not-a-secret)
   -h, --help               print this help
 
-Routes: /qtickets/api/partners/v1/..., /ticketscloud/v1/..., admin under /_sim/.";
+Routes: /qtickets/api/partners/v1/..., /ticketscloud/v1/... and /ticketscloud/v2/resources/orders,
+admin (reset, state, clock, latency, faults, requests, sell) under /_sim/.";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimConfig {

@@ -1,21 +1,27 @@
 //! The upstream simulator: one HTTP server that speaks the QTickets Partners API
 //! (under `/qtickets`) and the TicketsCloud distributor API (under
 //! `/ticketscloud`) closely enough that the edge proxy can be pointed at it by
-//! configuration alone, plus an admin surface under `/_sim` that tests use to
-//! reset data, inject faults, sell seats behind the proxy's back and read the
-//! log of upstream calls.
+//! configuration alone — reads and writes: seats and tickets are held, paid
+//! and released, and holds expire — plus an admin surface under `/_sim` that
+//! tests use to reset data, move the simulated clock, inject faults, sell
+//! seats behind the proxy's back and read the log of upstream calls.
 //!
 //! Everything is in memory, seeded deterministically (see [`demo_data`]), and
 //! guarded by one mutex ([`state::SharedSimState`]): the simulator is a test
-//! tool, so simplicity beats throughput.
+//! tool, so simplicity beats throughput. Time comes from one
+//! [`clock::SimClock`]; expiry happens lazily whenever the state is locked.
 
 pub mod admin;
+pub mod barcodes;
+pub mod calendar;
+pub mod clock;
 pub mod config;
 pub mod demo_data;
 pub mod faults;
 pub mod gate;
 pub mod money;
 pub mod prng;
+pub mod processing_times;
 pub mod qtickets;
 pub mod state;
 pub mod ticketscloud;

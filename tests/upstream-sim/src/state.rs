@@ -1,16 +1,25 @@
 //! The one mutable thing in the simulator: both providers' inventories, the
-//! fault table and the upstream request log, behind a single
-//! `Arc<Mutex<SimState>>`. Handlers lock it briefly and never across an
-//! `.await`, so a std mutex is enough.
+//! simulated clock, the fault table, the processing times and the upstream
+//! request log, behind a single `Arc<Mutex<SimState>>`. Handlers lock it
+//! briefly and never across an `.await`, so a std mutex is enough.
+//!
+//! Locking is also where time passes: [`lock`] releases every reservation
+//! whose deadline the simulated clock has reached before handing the state
+//! over, so expiry needs no background task and every answer reflects it.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
+use crate::clock::SimClock;
 use crate::demo_data;
 use crate::faults::FaultTable;
+use crate::processing_times::ProcessingTimes;
 use crate::qtickets::inventory::QticketsInventory;
+use crate::qtickets::tickets::release_expired_reservations;
 use crate::ticketscloud::inventory::TicketscloudInventory;
+use crate::ticketscloud::orders::expire_due_orders;
 
 pub type SharedSimState = Arc<Mutex<SimState>>;
 
@@ -36,24 +45,39 @@ pub enum Provider {
 pub enum UpstreamRoute {
     QticketsEventsLists,
     QticketsSeats,
+    QticketsTicketsAdd,
+    QticketsTicketsRemove,
     TicketscloudEvents,
     TicketscloudTickets,
+    TicketscloudOrdersCreate,
+    TicketscloudOrdersPatch,
+    TicketscloudOrdersGet,
 }
 
 impl UpstreamRoute {
-    pub const ALL: [UpstreamRoute; 4] = [
+    pub const ALL: [UpstreamRoute; 9] = [
         UpstreamRoute::QticketsEventsLists,
         UpstreamRoute::QticketsSeats,
+        UpstreamRoute::QticketsTicketsAdd,
+        UpstreamRoute::QticketsTicketsRemove,
         UpstreamRoute::TicketscloudEvents,
         UpstreamRoute::TicketscloudTickets,
+        UpstreamRoute::TicketscloudOrdersCreate,
+        UpstreamRoute::TicketscloudOrdersPatch,
+        UpstreamRoute::TicketscloudOrdersGet,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             UpstreamRoute::QticketsEventsLists => "qtickets.events_lists",
             UpstreamRoute::QticketsSeats => "qtickets.seats",
+            UpstreamRoute::QticketsTicketsAdd => "qtickets.tickets_add",
+            UpstreamRoute::QticketsTicketsRemove => "qtickets.tickets_remove",
             UpstreamRoute::TicketscloudEvents => "ticketscloud.events",
             UpstreamRoute::TicketscloudTickets => "ticketscloud.tickets",
+            UpstreamRoute::TicketscloudOrdersCreate => "ticketscloud.orders_create",
+            UpstreamRoute::TicketscloudOrdersPatch => "ticketscloud.orders_patch",
+            UpstreamRoute::TicketscloudOrdersGet => "ticketscloud.orders_get",
         }
     }
 
@@ -65,10 +89,15 @@ impl UpstreamRoute {
 
     pub fn provider(self) -> Provider {
         match self {
-            UpstreamRoute::QticketsEventsLists | UpstreamRoute::QticketsSeats => Provider::Qtickets,
-            UpstreamRoute::TicketscloudEvents | UpstreamRoute::TicketscloudTickets => {
-                Provider::Ticketscloud
-            }
+            UpstreamRoute::QticketsEventsLists
+            | UpstreamRoute::QticketsSeats
+            | UpstreamRoute::QticketsTicketsAdd
+            | UpstreamRoute::QticketsTicketsRemove => Provider::Qtickets,
+            UpstreamRoute::TicketscloudEvents
+            | UpstreamRoute::TicketscloudTickets
+            | UpstreamRoute::TicketscloudOrdersCreate
+            | UpstreamRoute::TicketscloudOrdersPatch
+            | UpstreamRoute::TicketscloudOrdersGet => Provider::Ticketscloud,
         }
     }
 }
@@ -93,10 +122,16 @@ pub struct SimState {
     pub ticketscloud: TicketscloudInventory,
     pub faults: FaultTable,
     pub request_log: Vec<LoggedUpstreamRequest>,
+    pub clock: SimClock,
+    pub processing_times: ProcessingTimes,
+    /// TicketsCloud orders with a PATCH being processed right now; another
+    /// PATCH for one of them gets `409 Conflict`.
+    pub ticketscloud_orders_being_patched: BTreeSet<String>,
 }
 
 impl SimState {
-    /// Fresh seeded demo data, no faults, empty log.
+    /// Fresh seeded demo data, no faults, empty log, the clock at real time
+    /// and default processing times.
     pub fn seeded(upstream_keys: UpstreamKeys) -> SimState {
         SimState {
             upstream_keys,
@@ -104,13 +139,25 @@ impl SimState {
             ticketscloud: demo_data::seeded_ticketscloud_inventory(),
             faults: FaultTable::default(),
             request_log: Vec::new(),
+            clock: SimClock::default(),
+            processing_times: ProcessingTimes::default(),
+            ticketscloud_orders_being_patched: BTreeSet::new(),
         }
     }
 
     /// What `POST /_sim/reset` does: seeded data back, faults and log cleared,
-    /// keys kept.
+    /// clock offset and processing times back to their defaults, keys kept.
     pub fn reset_to_seed(&mut self) {
         *self = SimState::seeded(self.upstream_keys.clone());
+    }
+
+    /// Releases every hold whose deadline the simulated clock has reached:
+    /// unpaid QTickets tickets past `reserved_to`, and TicketsCloud orders
+    /// still `executed` past `expired_after` (they become `expired`).
+    pub fn release_everything_due(&mut self) {
+        let now = self.clock.now();
+        release_expired_reservations(&mut self.qtickets, now);
+        expire_due_orders(&mut self.ticketscloud, now);
     }
 
     pub fn into_shared(self) -> SharedSimState {
@@ -118,10 +165,14 @@ impl SimState {
     }
 }
 
-/// Locks the shared state. A panic in one handler must not take the whole
-/// simulator down with it, so a poisoned lock is simply taken over.
+/// Locks the shared state and brings it up to the simulated present
+/// ([`SimState::release_everything_due`]), so whoever reads it next sees
+/// expired holds already released. A panic in one handler must not take the
+/// whole simulator down with it, so a poisoned lock is simply taken over.
 pub fn lock(shared: &SharedSimState) -> MutexGuard<'_, SimState> {
-    shared
+    let mut state = shared
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    state.release_everything_due();
+    state
 }

@@ -2,7 +2,17 @@
 //! the real binary once, checking what a proxy author relies on: each
 //! provider's auth failure style, pagination and filters, hall sizes, the
 //! reproduced wire quirks, `last_update_hash` behaviour, every fault kind, the
-//! request log and reset.
+//! request log and reset. The write side (holds, payment, expiry, the clock)
+//! is tested in the modules under `tests/sim/`, which share this harness.
+
+#[path = "sim/clock_latency_and_admin.rs"]
+mod clock_latency_and_admin;
+#[path = "sim/qtickets_tickets.rs"]
+mod qtickets_tickets;
+#[path = "sim/ticketscloud_orders.rs"]
+mod ticketscloud_orders;
+#[path = "sim/write_side_support.rs"]
+mod write_side_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,14 +1,15 @@
 //! The QTickets side of the simulator's memory: halls (immutable layouts
 //! shared by all shows of an event), shows with a per-seat status, and the
-//! tickets that `tickets/add` will create. Status lives per show and per seat
-//! (vacant / reserved / sold) and per admission seat as a `free_quantity`, so
-//! holds and payments can be added without changing the shape.
+//! tickets that `tickets/add` creates. Status lives per show and per seat
+//! (vacant / reserved / sold) and per admission seat as a `free_quantity`;
+//! what changes it is in [`super::tickets`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::calendar::UnixTimestamp;
 use crate::money::Kopecks;
 
 /// An id that QTickets sometimes sends as a JSON number and sometimes as a
@@ -32,7 +33,8 @@ impl WireId {
 #[derive(Debug)]
 pub struct QticketsInventory {
     pub events: Vec<QticketsEvent>,
-    /// Tickets created by `tickets/add`, by ticket id (empty in the seed).
+    /// Live tickets created by `tickets/add`, by ticket id (empty in the
+    /// seed). Removed and expired tickets are dropped: they no longer exist.
     pub tickets: BTreeMap<String, QticketsTicket>,
     /// The id the next created ticket gets (QTickets ids are numeric strings).
     pub next_ticket_number: u64,
@@ -151,14 +153,28 @@ impl SeatInventory {
 /// A ticket made by `tickets/add` (the shape of its `result`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QticketsTicket {
+    /// A numeric string, as in the document (`"27061"`).
     pub ticket_id: String,
+    pub ticket_number: u64,
     pub event_id: u64,
     pub show_id: u64,
     pub seat_id: String,
+    /// Where the seat's status lives in [`QticketsShow::seat_inventory`].
+    pub inventory_index: usize,
     pub external_id: Option<String>,
     pub paid: bool,
-    pub reserved_to: Option<String>,
+    /// Set while unpaid; `None` once paid.
+    pub reserved_to: Option<ReservationDeadline>,
+    /// Only once paid.
     pub barcode: Option<String>,
+}
+
+/// A `reserved_to` as the partner sent it (echoed back unchanged, offset and
+/// all, as in the document's example) and the instant it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservationDeadline {
+    pub as_sent: String,
+    pub instant: UnixTimestamp,
 }
 
 /// Why an `{event_id}/{show_id?}` pair does not name a show.

@@ -1,11 +1,19 @@
 //! The QTickets Partners API (`qtickets-partners-api.md`), mounted under
-//! `/qtickets`: `events/lists` and `events/seats/{event_id}/{show_id?}`. GET and
-//! POST answer identically, as the document says, and every error — including
-//! a wrong key — is HTTP 200 with `{"status":"error","code":...}`.
+//! `/qtickets`: `events/lists`, `events/seats/{event_id}/{show_id?}`,
+//! `tickets/add/{event_id}/{show_id?}` and `tickets/remove/{event_id}/{show_id?}`.
+//! GET and POST answer identically, as the document says, and every error —
+//! including a wrong key — is HTTP 200 with `{"status":"error","code":...}`.
 //!
-//! `inventory` holds the state, `wire` the JSON shapes; this file only routes.
+//! `inventory` holds the state, `tickets` the ticket lifecycle,
+//! `request_parameters` and `ticket_requests` read what clients send,
+//! `ticket_handlers` is the tickets routes' HTTP glue and `wire` the JSON
+//! shapes; this file routes and serves the read-only routes.
 
 pub mod inventory;
+pub mod request_parameters;
+pub mod ticket_handlers;
+pub mod ticket_requests;
+pub mod tickets;
 pub mod wire;
 
 use axum::extract::{Path, State};
@@ -24,6 +32,9 @@ pub fn router(shared: SharedSimState) -> Router {
     let seats_of_single_show_event =
         get(seats_of_single_show_event).post(seats_of_single_show_event);
     let seats_of_show = get(seats_of_show).post(seats_of_show);
+    let tickets_add = || get(ticket_handlers::tickets_add).post(ticket_handlers::tickets_add);
+    let tickets_remove =
+        || get(ticket_handlers::tickets_remove).post(ticket_handlers::tickets_remove);
     Router::new()
         .route(
             "/api/partners/v1/events/lists",
@@ -41,14 +52,42 @@ pub fn router(shared: SharedSimState) -> Router {
             "/api/partners/v1/events/seats/{event_id}/{show_id}",
             guarded(&shared, UpstreamRoute::QticketsSeats, seats_of_show),
         )
+        .route(
+            "/api/partners/v1/tickets/add/{event_id}",
+            guarded(&shared, UpstreamRoute::QticketsTicketsAdd, tickets_add()),
+        )
+        .route(
+            "/api/partners/v1/tickets/add/{event_id}/{show_id}",
+            guarded(&shared, UpstreamRoute::QticketsTicketsAdd, tickets_add()),
+        )
+        .route(
+            "/api/partners/v1/tickets/remove/{event_id}",
+            guarded(
+                &shared,
+                UpstreamRoute::QticketsTicketsRemove,
+                tickets_remove(),
+            ),
+        )
+        .route(
+            "/api/partners/v1/tickets/remove/{event_id}/{show_id}",
+            guarded(
+                &shared,
+                UpstreamRoute::QticketsTicketsRemove,
+                tickets_remove(),
+            ),
+        )
         .with_state(shared)
 }
 
-/// The documented error codes the simulator answers with.
+/// The documented error codes (l.478–486) the simulator answers with.
+/// `UNKNOWN_ERROR` only appears in the 503 of the `unavailable` fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QticketsErrorCode {
     WrongAuthorization,
     EventNotFound,
+    SeatNotFound,
+    SeatNotAvailable,
+    TicketNotFound,
     ValidationError,
 }
 
@@ -57,6 +96,9 @@ impl QticketsErrorCode {
         match self {
             QticketsErrorCode::WrongAuthorization => "WRONG_AUTHORIZATION",
             QticketsErrorCode::EventNotFound => "EVENT_NOT_FOUND",
+            QticketsErrorCode::SeatNotFound => "SEAT_NOT_FOUND",
+            QticketsErrorCode::SeatNotAvailable => "SEAT_NOT_AVAILABLE",
+            QticketsErrorCode::TicketNotFound => "TICKET_NOT_FOUND",
             QticketsErrorCode::ValidationError => "VALIDATION_ERROR",
         }
     }
@@ -77,7 +119,7 @@ pub fn wrong_authorization_response() -> Response {
     error_response(QticketsErrorCode::WrongAuthorization, "Wrong authorization")
 }
 
-fn json_response(body: &impl Serialize) -> Response {
+pub(crate) fn json_response(body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => (
             StatusCode::OK,

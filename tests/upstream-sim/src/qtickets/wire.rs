@@ -8,8 +8,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::inventory::{
-    HallLayout, QticketsCity, QticketsEvent, QticketsShow, SeatInventory, SeatKind, SeatLayout,
-    WireId, ZoneLayout,
+    HallLayout, QticketsCity, QticketsEvent, QticketsShow, QticketsTicket, SeatInventory, SeatKind,
+    SeatLayout, WireId, ZoneLayout,
 };
 use crate::money::QticketsPrice;
 
@@ -95,6 +95,66 @@ pub struct SeatsResponseWire<'a> {
     city: CityWire<'a>,
     last_update_hash: String,
     zones: ZonesWire<'a>,
+}
+
+/// The answer of `tickets/add` and `tickets/remove` (l.393–423, l.451–475):
+/// the event header — ids as numbers, the scheme without zones, the city,
+/// the show's hash after the change — then `status` and `result`.
+#[derive(Serialize)]
+pub struct TicketOperationResponseWire<'a, R: Serialize> {
+    event_id: u64,
+    show_id: u64,
+    event_name: &'a str,
+    start_date: &'a str,
+    scheme: SchemeWire<'a>,
+    city: CityWire<'a>,
+    last_update_hash: String,
+    status: &'static str,
+    result: R,
+}
+
+pub fn ticket_operation_response<'a, R: Serialize>(
+    event: &'a QticketsEvent,
+    show: &'a QticketsShow,
+    last_update_hash: String,
+    result: R,
+) -> TicketOperationResponseWire<'a, R> {
+    TicketOperationResponseWire {
+        event_id: event.event_id,
+        show_id: show.show_id,
+        event_name: &event.event_name,
+        start_date: &show.start_date,
+        scheme: scheme(&event.hall, false),
+        city: city(&event.city),
+        last_update_hash,
+        status: "success",
+        result,
+    }
+}
+
+/// `result` of `tickets/add` (l.416–422): `id` a numeric string, `paid` 0 or
+/// 1, `reserved_to` as the partner sent it (null once paid), `barcode` only
+/// once paid.
+#[derive(Serialize)]
+pub struct TicketResultWire<'a> {
+    id: &'a str,
+    paid: u8,
+    reserved_to: Option<&'a str>,
+    external_id: Option<&'a str>,
+    barcode: Option<&'a str>,
+}
+
+pub fn ticket_result(ticket: &QticketsTicket) -> TicketResultWire<'_> {
+    TicketResultWire {
+        id: &ticket.ticket_id,
+        paid: u8::from(ticket.paid),
+        reserved_to: ticket
+            .reserved_to
+            .as_ref()
+            .map(|deadline| deadline.as_sent.as_str()),
+        external_id: ticket.external_id.as_deref(),
+        barcode: ticket.barcode.as_deref(),
+    }
 }
 
 pub fn scheme(hall: &HallLayout, with_zone_seat_ids: bool) -> SchemeWire<'_> {

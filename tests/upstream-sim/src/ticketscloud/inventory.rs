@@ -3,13 +3,16 @@
 //! `reserved_till` and the order holding it. Set counters (`amount`,
 //! `amount_vacant`) are derived from the tickets, never stored, so selling or
 //! reserving a ticket cannot leave them stale. Orders (`/v2/resources/orders`)
-//! will hang off `orders` and `TicketscloudTicket::order_id`.
+//! live in `orders` (their logic in [`super::orders`]) and a ticket an order
+//! holds names it in `TicketscloudTicket::order_id`.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::money::Kopecks;
+
+use super::orders::TicketscloudOrder;
 
 #[derive(Debug)]
 pub struct TicketscloudInventory {
@@ -73,7 +76,8 @@ pub struct TicketscloudTicket {
     pub number: u64,
     pub serial: String,
     pub set_id: String,
-    /// `None` for general-admission tickets, which `/tickets` never lists.
+    /// `None` for general-admission tickets, which `/tickets` never lists
+    /// but orders reserve through `random`.
     pub seat: Option<SeatPlace>,
     pub status: TicketStatus,
     pub reserved_till: Option<String>,
@@ -121,28 +125,6 @@ impl TicketStatus {
     }
 }
 
-/// Orders as `/v2/resources/orders` describes them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TicketscloudOrder {
-    pub id: String,
-    pub number: u64,
-    pub event_id: String,
-    pub status: OrderStatus,
-    pub created_at: String,
-    pub expired_after: String,
-    pub ticket_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    Executed,
-    InProgress,
-    Done,
-    Cancelled,
-    Expired,
-}
-
 /// `BEGIN:VEVENT ... END:VEVENT` with CRLF line ends, as in the document.
 pub fn vevent(start_utc: &str, end_utc: &str) -> String {
     format!(
@@ -188,6 +170,22 @@ impl TicketscloudInventory {
 
     pub fn find_event_mut(&mut self, event_id: &str) -> Option<&mut TicketscloudEvent> {
         self.events.iter_mut().find(|event| event.id == event_id)
+    }
+}
+
+impl TicketscloudEvent {
+    pub fn find_ticket(&self, ticket_id: &str) -> Option<&TicketscloudTicket> {
+        self.tickets.iter().find(|ticket| ticket.id == ticket_id)
+    }
+
+    pub fn find_ticket_mut(&mut self, ticket_id: &str) -> Option<&mut TicketscloudTicket> {
+        self.tickets
+            .iter_mut()
+            .find(|ticket| ticket.id == ticket_id)
+    }
+
+    pub fn find_set(&self, set_id: &str) -> Option<&TicketSet> {
+        self.sets.iter().find(|set| set.id == set_id)
     }
 }
 

@@ -1,13 +1,22 @@
-//! The TicketsCloud distributor API's v1 listings (`ticketscloud-distributor-api.txt`),
-//! mounted under `/ticketscloud`: `GET /v1/services/simple/events` (a plain JSON
-//! array, paged by `page` / `page_size`) and `GET /v1/resources/events/{id}/tickets`
-//! (seated tickets, filtered by comma-separated `status` and `sector` lists).
+//! The TicketsCloud distributor API (`ticketscloud-distributor-api.txt`),
+//! mounted under `/ticketscloud`: the v1 listings `GET /v1/services/simple/events`
+//! (a plain JSON array, paged by `page` / `page_size`) and
+//! `GET /v1/resources/events/{id}/tickets` (seated tickets, filtered by
+//! comma-separated `status` and `sector` lists), and the v2 orders
+//! `POST /v2/resources/orders`, `GET` and `PATCH /v2/resources/orders/{id}`.
 //! Errors are HTTP 400 with `{"errors": [...]}`, the document's error format.
 //!
-//! `inventory` holds the state, `wire` the JSON shapes; this file routes and
-//! interprets query parameters.
+//! `inventory` holds the state and `wire` the v1 JSON shapes; orders are
+//! `orders` (life cycle), `order_reservation` (`tickets` / `random`),
+//! `order_request` (request bodies), `order_wire` (answers) and
+//! `order_handlers` (HTTP glue). This file routes and serves the v1 listings.
 
 pub mod inventory;
+pub mod order_handlers;
+pub mod order_request;
+pub mod order_reservation;
+pub mod order_wire;
+pub mod orders;
 pub mod wire;
 
 use std::ops::Range;
@@ -15,7 +24,7 @@ use std::ops::Range;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -44,6 +53,27 @@ pub fn router(shared: SharedSimState) -> Router {
                 UpstreamRoute::TicketscloudTickets,
                 get(event_tickets),
             ),
+        )
+        .route(
+            "/v2/resources/orders",
+            guarded(
+                &shared,
+                UpstreamRoute::TicketscloudOrdersCreate,
+                post(order_handlers::create),
+            ),
+        )
+        .route(
+            "/v2/resources/orders/{order_id}",
+            guarded(
+                &shared,
+                UpstreamRoute::TicketscloudOrdersGet,
+                get(order_handlers::get),
+            )
+            .merge(guarded(
+                &shared,
+                UpstreamRoute::TicketscloudOrdersPatch,
+                patch(order_handlers::patch),
+            )),
         )
         .with_state(shared)
 }

@@ -1,0 +1,233 @@
+//! The JSON of a TicketsCloud order answer, `{"data": order, "refs": {...}}`,
+//! as the document's examples show it (order object l.94–236, examples
+//! l.253–354, l.602–695, l.1059–1161, l.1293–1397):
+//!
+//! * money as strings with two decimals; a ticket's `price` and `nominal`
+//!   are the organiser's price, `extra` the service fee, `full` their sum;
+//! * datetimes as `2019-07-25 14:41:11`, no offset (UTC in the simulator);
+//! * a ticket's `seat` has `row` and `number` as strings (`"2"`, `"14"`,
+//!   l.1092–1096), unlike the v1 listing's integers;
+//! * `barcode` is `null` until the order is `done` (l.358);
+//! * a ticket's `status` inside the order stays `"reserved"` even in a done
+//!   order — every done example shows that (l.797, l.1317, l.1335, l.1734) —
+//!   so payment must be read from the order's `status`, not the tickets'. In
+//!   a cancelled or expired order (no example) the simulator writes `"vacant"`;
+//! * `done_at` and the order `code` appear once the order is done (l.767–769);
+//! * `refs.sets` lists the sets of the order's tickets (l.686–693), while
+//!   `values.sets_values` covers every set of the event (l.638–653).
+
+use serde_json::{json, Map, Value};
+
+use crate::barcodes::{ticketscloud_barcode, ticketscloud_order_code};
+use crate::calendar::ical_basic_utc_to_ticketscloud_order_datetime;
+use crate::money::Kopecks;
+
+use super::inventory::{TicketSet, TicketscloudEvent, TicketscloudTicket};
+use super::orders::{OrderStatus, TicketscloudOrder};
+
+/// `{"data": order, "refs": {...}}` for one order of `event`.
+pub fn order_envelope(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
+    json!({
+        "data": order_object(order, event),
+        "refs": order_refs(order, event),
+    })
+}
+
+fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
+    let tickets: Vec<(&TicketscloudTicket, &TicketSet)> = order
+        .ticket_ids
+        .iter()
+        .filter_map(|ticket_id| event.find_ticket(ticket_id))
+        .filter_map(|ticket| event.find_set(&ticket.set_id).map(|set| (ticket, set)))
+        .collect();
+    let mut object = Map::new();
+    object.insert(
+        "created_at".into(),
+        json!(order.created_at.to_ticketscloud_order_datetime()),
+    );
+    if order.status == OrderStatus::Done {
+        object.insert("code".into(), json!(ticketscloud_order_code(order.number)));
+        if let Some(done_at) = order.done_at {
+            object.insert(
+                "done_at".into(),
+                json!(done_at.to_ticketscloud_order_datetime()),
+            );
+        }
+    }
+    object.insert("event".into(), json!(order.event_id));
+    object.insert(
+        "expired_after".into(),
+        json!(order.expired_after.to_ticketscloud_order_datetime()),
+    );
+    object.insert("id".into(), json!(order.id));
+    object.insert("number".into(), json!(order.number));
+    object.insert("org".into(), event.org["id"].clone());
+    object.insert("origin".into(), json!("api"));
+    object.insert("promocodes".into(), json!([]));
+    object.insert("settings".into(), settings(order));
+    object.insert("status".into(), json!(order.status));
+    object.insert(
+        "tickets".into(),
+        Value::Array(
+            tickets
+                .iter()
+                .map(|(ticket, set)| order_ticket(order, ticket, set))
+                .collect(),
+        ),
+    );
+    object.insert("values".into(), values(event, &tickets));
+    object.insert("vendor".into(), event.partner["id"].clone());
+    object.insert(
+        "vendor_data".into(),
+        Value::Object(order.vendor_data.clone()),
+    );
+    Value::Object(object)
+}
+
+fn settings(order: &TicketscloudOrder) -> Value {
+    let mut settings = json!({
+        "invitation": false,
+        "send_tickets": order.send_tickets,
+        "subscribe_agree": false,
+    });
+    if let Some(customer) = &order.customer {
+        let mut fields = Map::new();
+        for (name, value) in [
+            ("email", &customer.email),
+            ("lang", &customer.lang),
+            ("name", &customer.name),
+            ("phone", &customer.phone),
+        ] {
+            if let Some(value) = value {
+                fields.insert(name.into(), json!(value));
+            }
+        }
+        settings["customer"] = Value::Object(fields);
+    }
+    settings
+}
+
+fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &TicketSet) -> Value {
+    let status_in_order = match order.status {
+        OrderStatus::Executed | OrderStatus::InProgress | OrderStatus::Done => "reserved",
+        OrderStatus::Cancelled | OrderStatus::Expired => "vacant",
+    };
+    let barcode = (order.status == OrderStatus::Done)
+        .then(|| ticketscloud_barcode(order.number, ticket.number));
+    let mut entry = json!({
+        "barcode": barcode,
+        "discount": Kopecks(0).to_money_string(),
+        "extra": set.price_extra.to_money_string(),
+        "full": (set.price_org + set.price_extra).to_money_string(),
+        "id": ticket.id,
+        "nominal": set.price_org.to_money_string(),
+        "number": ticket.number,
+        "price": set.price_org.to_money_string(),
+        "serial": ticket.serial,
+        "set": ticket.set_id,
+        "status": status_in_order,
+    });
+    if let Some(seat) = &ticket.seat {
+        entry["seat"] = json!({
+            "number": seat.number.to_string(),
+            "row": seat.row.to_string(),
+            "sector": seat.sector_id,
+        });
+    }
+    entry
+}
+
+fn values(event: &TicketscloudEvent, tickets: &[(&TicketscloudTicket, &TicketSet)]) -> Value {
+    let (price, extra) = tickets
+        .iter()
+        .fold((Kopecks(0), Kopecks(0)), |(price, extra), (_, set)| {
+            (price + set.price_org, extra + set.price_extra)
+        });
+    let sets_values: Map<String, Value> = event
+        .sets
+        .iter()
+        .map(|set| {
+            (
+                set.id.clone(),
+                json!({
+                    "discount": Kopecks(0).to_money_string(),
+                    "id": set.id,
+                    "nominal": set.price_org.to_money_string(),
+                    "price": set.price_org.to_money_string(),
+                    "promocode": null,
+                }),
+            )
+        })
+        .collect();
+    json!({
+        "discount": Kopecks(0).to_money_string(),
+        "extra": extra.to_money_string(),
+        "full": (price + extra).to_money_string(),
+        "nominal": price.to_money_string(),
+        "price": price.to_money_string(),
+        "sets_values": sets_values,
+        "viral_promocodes": [],
+    })
+}
+
+fn order_refs(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
+    let org_id = event.org["id"].as_str().unwrap_or_default().to_owned();
+    let venue_id = event.venue["id"].as_str().unwrap_or_default().to_owned();
+    let mut partners = Map::new();
+    for party in [&event.partner, &event.org] {
+        if let Some(id) = party["id"].as_str() {
+            partners.insert(id.to_owned(), json!({"id": id, "name": party["name"]}));
+        }
+    }
+    let mut sets = Map::new();
+    for ticket_id in &order.ticket_ids {
+        let Some(set) = event
+            .find_ticket(ticket_id)
+            .and_then(|ticket| event.find_set(&ticket.set_id))
+        else {
+            continue;
+        };
+        sets.insert(
+            set.id.clone(),
+            json!({
+                "id": set.id,
+                "name": set.name,
+                "price": set.price_org.to_money_string(),
+                "with_seats": set.with_seats,
+            }),
+        );
+    }
+    let venue = &event.venue;
+    let city = &venue["city"];
+    json!({
+        "events": {
+            event.id.clone(): {
+                "age_rating": event.age_rating,
+                "id": event.id,
+                "lifetime": {
+                    "finish": ical_basic_utc_to_ticketscloud_order_datetime(&event.lifetime_end_utc),
+                    "start": ical_basic_utc_to_ticketscloud_order_datetime(&event.lifetime_start_utc),
+                },
+                "org": org_id,
+                "status": event.status,
+                "timezone": city["timezone"],
+                "title": {"desc": event.title_desc, "text": event.title_text},
+                "venue": venue_id,
+            }
+        },
+        "partners": partners,
+        "promocodes": {},
+        "sets": sets,
+        "venues": {
+            venue_id.clone(): {
+                "address": venue["address"],
+                // The order refs write `_id` where the event listing writes `id` (l.213–227).
+                "city": {"_id": city["id"], "name": city["name"], "timezone": city["timezone"]},
+                "country": {"_id": venue["country"]["id"], "name": venue["country"]["name"]},
+                "desc": venue["desc"],
+                "id": venue_id,
+                "name": venue["name"],
+            }
+        },
+    })
+}

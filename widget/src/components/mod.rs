@@ -1,0 +1,43 @@
+//! The widget's Leptos components, one per file, and the context they share.
+//!
+//! Screens: [`widget_app::WidgetApp`] (root, navigation, events resource) →
+//! [`event_list::EventList`] → [`show_picker::ShowPicker`] →
+//! [`hall_screen::HallScreen`] (layout + availability resources) →
+//! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
+//! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
+//! [`selection_summary::SelectionSummary`]. Loading and failure look the same
+//! everywhere: [`skeleton::Skeleton`] and [`error_panel::ErrorPanel`].
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::config::WidgetConfig;
+use crate::i18n::Lang;
+
+pub mod admission_stepper;
+pub mod error_panel;
+pub mod event_header;
+pub mod event_list;
+pub mod hall_screen;
+pub mod hall_view;
+pub mod seat_map;
+pub mod seat_tooltip;
+pub mod selection_summary;
+pub mod show_picker;
+pub mod skeleton;
+pub mod widget_app;
+pub mod zone_legend;
+
+/// What every component of one mounted widget needs: its configuration and
+/// language. Provided by `WidgetApp`; each mounted widget has its own.
+#[derive(Clone)]
+pub struct WidgetContext {
+    pub config: Arc<WidgetConfig>,
+    pub lang: Lang,
+}
+
+/// The context of the widget this component belongs to.
+pub fn use_widget() -> WidgetContext {
+    expect_context::<WidgetContext>()
+}

@@ -1,0 +1,95 @@
+//! The order so far: picked seats (each removable), admission quantities, the
+//! ticket count and a running total. The reserve button is shown but disabled
+//! until holds exist (the next step of the buyer's path).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use ticket_contract::{Layout, Money};
+
+use super::use_widget;
+use crate::hall::zone_class;
+use crate::i18n::{seat_label, ticket_count};
+use crate::money::format_money;
+use crate::selection::Selection;
+
+#[component]
+pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> impl IntoView {
+    let lang = use_widget().lang;
+    let texts = lang.texts();
+    let empty_text = if layout.seats.is_empty() { texts.order_empty_admissions } else { texts.order_empty_seats };
+    let zone_name = {
+        let layout = layout.clone();
+        move |zone: u16| layout.zones.get(zone as usize).map(|zone| zone.name.clone()).unwrap_or_default()
+    };
+
+    let lines = {
+        let layout = layout.clone();
+        move || {
+            selection.with(|picked| {
+                let seats = picked.seats().iter().filter_map(|&seat_index| {
+                    let seat = layout.seats.get(seat_index)?;
+                    let remove = move |_| {
+                        selection.update(|picked| {
+                            picked.toggle_seat(seat_index, false);
+                        })
+                    };
+                    Some(view! {
+                        <li class="tw-line" data-testid="selection-seat" data-seat-id=seat.id.clone()>
+                            <span class=format!("tw-swatch {}", zone_class(seat.zone as usize)) aria-hidden="true"></span>
+                            <span class="tw-line-text">
+                                <span class="tw-line-title">{zone_name(seat.zone)}</span>
+                                <span class="tw-line-detail">{seat_label(lang, &seat.row, &seat.place)}</span>
+                            </span>
+                            <span class="tw-price">{format_money(seat.price)}</span>
+                            <button type="button" class="tw-line-remove" aria-label=texts.remove title=texts.remove on:click=remove>
+                                "×"
+                            </button>
+                        </li>
+                    }
+                    .into_any())
+                });
+                let admissions = picked.admissions().filter_map(|(admission_index, quantity)| {
+                    let admission = layout.admissions.get(admission_index)?;
+                    let subtotal = Money { minor: admission.price.minor * quantity as i64, ..admission.price };
+                    Some(view! {
+                        <li class="tw-line" data-testid="selection-admission" data-admission-id=admission.id.clone()>
+                            <span class=format!("tw-swatch {}", zone_class(admission.zone as usize)) aria-hidden="true"></span>
+                            <span class="tw-line-text">
+                                <span class="tw-line-title">{zone_name(admission.zone)}</span>
+                                <span class="tw-line-detail">{format!("{} × {quantity}", format_money(admission.price))}</span>
+                            </span>
+                            <span class="tw-price">{format_money(subtotal)}</span>
+                        </li>
+                    }
+                    .into_any())
+                });
+                seats.chain(admissions).collect_view()
+            })
+        }
+    };
+    let total_layout = layout.clone();
+    let total = move || selection.with(|picked| format_money(picked.total(&total_layout)));
+    let count = move || selection.with(|picked| picked.ticket_count());
+    let is_empty = move || count() == 0;
+
+    view! {
+        <section class="tw-summary" data-testid="selection-summary" aria-live="polite">
+            <h3 class="tw-subheading">{texts.order_title}</h3>
+            <Show when=move || !is_empty() fallback=move || view! { <p class="tw-summary-empty">{empty_text}</p> }>
+                <ul class="tw-lines">{lines.clone()}</ul>
+            </Show>
+            <div class="tw-total">
+                <span class="tw-total-label">
+                    {texts.total}
+                    <span class="tw-total-count">{move || ticket_count(lang, count())}</span>
+                </span>
+                <span class="tw-total-amount" data-testid="selection-total">{total}</span>
+            </div>
+            <button type="button" class="tw-button tw-button-primary tw-reserve" data-testid="reserve-button" disabled=true>
+                {texts.reserve}
+            </button>
+            <p class="tw-hint">{texts.reserve_next_step}</p>
+        </section>
+    }
+}

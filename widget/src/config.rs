@@ -1,0 +1,172 @@
+//! What the embedding page tells the widget, and the proxy URLs built from it.
+//!
+//! The loader (`static/widget.js`) or the iframe page (`static/embed.html`)
+//! passes a small JSON object to `mount_widget`; this module validates it once,
+//! so the components can trust `api_base` and `partner_key` to be present.
+//! URL building lives here too: ids come from the catalogue, but they still go
+//! through percent-encoding before they become path segments.
+
+use serde::Deserialize;
+
+/// How the widget is embedded; the stylesheet sizes the seat map differently
+/// inside an auto-height iframe (where `vh` would feed back into the height).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmbedMode {
+    #[default]
+    Element,
+    Iframe,
+}
+
+impl EmbedMode {
+    pub fn css_class(self) -> &'static str {
+        match self {
+            EmbedMode::Element => "tw-mode-element",
+            EmbedMode::Iframe => "tw-mode-iframe",
+        }
+    }
+}
+
+/// `mount_widget`'s configuration, as JSON:
+/// `{"api_base": "...", "partner_key": "pk_...", "lang": "ru", "event": "qt:1001", "mode": "element"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WidgetConfig {
+    /// Origin (and optional path prefix) of the edge proxy, without `/v1`.
+    pub api_base: String,
+    /// The partner's *public* key, sent as `X-Partner-Key`.
+    pub partner_key: String,
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Opens this event directly instead of the events list.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// With `event`: opens this date's hall directly (the `show` attribute).
+    #[serde(default)]
+    pub show: Option<String>,
+    #[serde(default)]
+    pub mode: EmbedMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the widget configuration is not valid JSON: {0}")]
+    NotJson(String),
+    #[error("the widget needs a partner key (the `partner` attribute)")]
+    MissingPartnerKey,
+    #[error("the widget needs the proxy's address (`api_base`)")]
+    MissingApiBase,
+}
+
+impl WidgetConfig {
+    pub fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
+        let mut config: WidgetConfig =
+            serde_json::from_str(text).map_err(|error| ConfigError::NotJson(error.to_string()))?;
+        config.partner_key = config.partner_key.trim().to_owned();
+        config.api_base = config.api_base.trim().trim_end_matches('/').to_owned();
+        config.event = config.event.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
+        config.show = config.show.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty() && config.event.is_some());
+        if config.partner_key.is_empty() {
+            return Err(ConfigError::MissingPartnerKey);
+        }
+        if config.api_base.is_empty() {
+            return Err(ConfigError::MissingApiBase);
+        }
+        Ok(config)
+    }
+
+    /// `GET /v1/events`
+    pub fn events_url(&self) -> String {
+        format!("{}/v1/events", self.api_base)
+    }
+
+    /// `GET /v1/events/{event_id}/shows/{show_id}/layout`
+    pub fn layout_url(&self, event_id: &str, show_id: &str) -> String {
+        self.show_url(event_id, show_id, "layout")
+    }
+
+    /// `GET /v1/events/{event_id}/shows/{show_id}/availability`
+    pub fn availability_url(&self, event_id: &str, show_id: &str) -> String {
+        self.show_url(event_id, show_id, "availability")
+    }
+
+    fn show_url(&self, event_id: &str, show_id: &str, document: &str) -> String {
+        format!(
+            "{}/v1/events/{}/shows/{}/{document}",
+            self.api_base,
+            encode_path_segment(event_id),
+            encode_path_segment(show_id)
+        )
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `:`
+/// (legal in a path segment, and part of every event id: `qt:1001`).
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut encoded = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_normalises_configs() {
+        let config = WidgetConfig::from_json(
+            r#"{"api_base":"http://127.0.0.1:8787/","partner_key":" pk_demo ","event":"","mode":"iframe"}"#,
+        )
+        .unwrap();
+        assert_eq!(config.api_base, "http://127.0.0.1:8787");
+        assert_eq!(config.partner_key, "pk_demo");
+        assert_eq!(config.event, None);
+        assert_eq!(config.lang, None);
+        assert_eq!(config.mode, EmbedMode::Iframe);
+
+        let cases: &[(&str, ConfigError)] = &[
+            (r#"{"api_base":"http://x","partner_key":""}"#, ConfigError::MissingPartnerKey),
+            (r#"{"api_base":"  ","partner_key":"pk"}"#, ConfigError::MissingApiBase),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(&WidgetConfig::from_json(json).unwrap_err(), expected, "{json}");
+        }
+        assert!(matches!(WidgetConfig::from_json("{"), Err(ConfigError::NotJson(_))));
+        assert!(matches!(
+            WidgetConfig::from_json(r#"{"api_base":"http://x","partner_key":"pk","mode":"popup"}"#),
+            Err(ConfigError::NotJson(_))
+        ));
+    }
+
+    #[test]
+    fn builds_proxy_urls_with_encoded_ids() {
+        let config = WidgetConfig::from_json(
+            r#"{"api_base":"http://127.0.0.1:8787","partner_key":"pk","lang":"ru","event":"qt:1001"}"#,
+        )
+        .unwrap();
+        let cases: &[(String, &str)] = &[
+            (config.events_url(), "http://127.0.0.1:8787/v1/events"),
+            (
+                config.layout_url("qt:1001", "2001"),
+                "http://127.0.0.1:8787/v1/events/qt:1001/shows/2001/layout",
+            ),
+            (
+                config.availability_url("tc:5f1a0c0e2b3c4d5e6f708192", "5f1a0c0e2b3c4d5e6f708192"),
+                "http://127.0.0.1:8787/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/availability",
+            ),
+            (
+                config.layout_url("qt:../../admin", "1?x=1#y"),
+                "http://127.0.0.1:8787/v1/events/qt:..%2F..%2Fadmin/shows/1%3Fx%3D1%23y/layout",
+            ),
+            (config.layout_url("кино", "1 2"), "http://127.0.0.1:8787/v1/events/%D0%BA%D0%B8%D0%BD%D0%BE/shows/1%202/layout"),
+        ];
+        for (actual, expected) in cases {
+            assert_eq!(actual, expected);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The ticket-booking widget a reseller embeds with one `<script>` tag.
+//!
+//! Two halves, kept apart on purpose:
+//! - **Pure modules** (compiled and tested natively): [`i18n`] strings,
+//!   [`money`] and [`datetime`] formatting, [`viewport`] zoom/pan geometry,
+//!   [`selection`] rules and totals, [`hall`] seat states and markup,
+//!   [`config`] parsing and URL building, [`api_error`] classification,
+//!   [`navigation`] between screens, [`number`] formatting for SVG.
+//! - **Browser glue** (wasm32 only): [`api`] fetches contract documents,
+//!   `components/` holds one Leptos component per file, and [`mount`] exports
+//!   `mount_widget` to the loader (`static/widget.js`) and the iframe page
+//!   (`static/embed.html`).
+//!
+//! The widget speaks only to the edge proxy, through the types of
+//! `ticket-contract`, and only ever holds the partner's *public* key.
+
+pub mod api_error;
+pub mod config;
+pub mod datetime;
+pub mod hall;
+pub mod i18n;
+pub mod money;
+pub mod navigation;
+pub mod number;
+pub mod selection;
+pub mod viewport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod mount;

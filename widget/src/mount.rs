@@ -1,0 +1,49 @@
+//! The JavaScript entry point: `mount_widget(host, configJson)`.
+//!
+//! Called by the one-tag loader (`static/widget.js`, once per
+//! `<ticket-widget>` element, with a container inside that element's Shadow
+//! DOM) and by the iframe page (`static/embed.html`). Each call mounts an
+//! independent Leptos app with its own reactive owner, so several widgets on
+//! one page do not share state. The returned handle unmounts it.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::components::widget_app::WidgetApp;
+use crate::config::WidgetConfig;
+use crate::i18n::Lang;
+
+/// A mounted widget. Dropping it (or calling `unmount()` from JavaScript)
+/// disposes its reactive graph and removes its DOM. JavaScript must keep the
+/// handle reachable (the loader stores it on the `<ticket-widget>` element):
+/// wasm-bindgen frees a garbage-collected handle, which unmounts the widget.
+#[wasm_bindgen]
+pub struct MountedWidget {
+    _mounted: Box<dyn Any>,
+}
+
+#[wasm_bindgen]
+impl MountedWidget {
+    /// Removes the widget from the page and frees its state.
+    pub fn unmount(self) {}
+}
+
+/// Mounts a widget into `host` (an element, normally inside a shadow root).
+///
+/// `config_json`: `{"api_base", "partner_key", "lang"?, "event"?, "mode"?: "element" | "iframe"}`.
+/// Throws a readable error when the configuration is unusable.
+#[wasm_bindgen]
+pub fn mount_widget(host: web_sys::Element, config_json: &str) -> Result<MountedWidget, JsError> {
+    let config = WidgetConfig::from_json(config_json).map_err(|error| JsError::new(&error.to_string()))?;
+    let navigator_language = web_sys::window().and_then(|window| window.navigator().language());
+    let lang = Lang::resolve(config.lang.as_deref(), navigator_language.as_deref());
+    let host: web_sys::HtmlElement = host
+        .dyn_into()
+        .map_err(|_| JsError::new("mount_widget needs an HTML element to mount into"))?;
+    let config = Arc::new(config);
+    let mounted = leptos::mount::mount_to(host, move || view! { <WidgetApp config lang /> });
+    Ok(MountedWidget { _mounted: Box::new(mounted) })
+}

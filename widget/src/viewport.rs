@@ -1,0 +1,435 @@
+//! Zoom and pan of the seat map, as arithmetic on the SVG `viewBox`.
+//!
+//! The seat map never moves its 10,000 circles: it only changes which window of
+//! the layout the `<svg>` shows. Everything here is plain geometry, so the
+//! behaviour a buyer feels (the point under the cursor stays put while zooming,
+//! the hall cannot be dragged out of sight, a pinch follows both fingers) is
+//! tested natively. [`GestureTracker`] turns raw pointer events into pan and
+//! pinch steps and decides whether the click that ends a press was a drag.
+
+use crate::number::fixed;
+
+/// A point, in screen pixels or in layout units depending on context.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+
+    fn distance_to(self, other: Point) -> f64 {
+        ((self.x - other.x).powi(2) + (self.y - other.y).powi(2)).sqrt()
+    }
+
+    fn midpoint(self, other: Point) -> Point {
+        Point::new((self.x + other.x) / 2.0, (self.y + other.y) / 2.0)
+    }
+}
+
+/// Where the `<svg>` element sits on screen (`getBoundingClientRect`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenRect {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The SVG `viewBox`: the window of the layout currently shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewBox {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl ViewBox {
+    /// The `viewBox` attribute value.
+    pub fn to_attribute(self) -> String {
+        format!("{} {} {} {}", fixed(self.x, 2), fixed(self.y, 2), fixed(self.width, 2), fixed(self.height, 2))
+    }
+
+    /// Maps a screen point into layout units, the way the SVG's default
+    /// `preserveAspectRatio="xMidYMid meet"` does.
+    pub fn screen_to_layout(self, rect: ScreenRect, point: Point) -> Point {
+        let scale = self.pixels_per_unit(rect);
+        let offset_x = (rect.width - self.width * scale) / 2.0;
+        let offset_y = (rect.height - self.height * scale) / 2.0;
+        Point::new(
+            self.x + (point.x - rect.left - offset_x) / scale,
+            self.y + (point.y - rect.top - offset_y) / scale,
+        )
+    }
+
+    /// How many screen pixels one layout unit takes.
+    pub fn pixels_per_unit(self, rect: ScreenRect) -> f64 {
+        let scale = (rect.width / self.width).min(rect.height / self.height);
+        if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+    }
+
+    fn centre(self) -> Point {
+        Point::new(self.x + self.width / 2.0, self.y + self.height / 2.0)
+    }
+}
+
+/// The limits a `viewBox` must stay within for one layout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    full: ViewBox,
+    max_zoom: f64,
+}
+
+/// At the deepest zoom, about this many seats fit across the map.
+const SEATS_ACROSS_AT_MAX_ZOOM: f64 = 10.0;
+
+impl Viewport {
+    /// `seat_radius` decides how deep zooming may go: far enough that a seat is
+    /// easy to tap, never so far that the buyer loses the hall.
+    pub fn new(layout_width: f64, layout_height: f64, seat_radius: f64) -> Viewport {
+        let width = layout_width.max(1.0);
+        let height = layout_height.max(1.0);
+        let max_zoom = if seat_radius > 0.0 {
+            (width / (seat_radius * 2.0 * SEATS_ACROSS_AT_MAX_ZOOM)).clamp(2.0, 40.0)
+        } else {
+            4.0
+        };
+        Viewport { full: ViewBox { x: 0.0, y: 0.0, width, height }, max_zoom }
+    }
+
+    /// The whole hall.
+    pub fn fit(self) -> ViewBox {
+        self.full
+    }
+
+    /// 1.0 = whole hall; `max_zoom()` = deepest.
+    pub fn zoom_of(self, view: ViewBox) -> f64 {
+        self.full.width / view.width
+    }
+
+    pub fn max_zoom(self) -> f64 {
+        self.max_zoom
+    }
+
+    /// Zooms by `factor` (> 1 = closer) keeping `focus` (layout units) at the
+    /// same place on screen.
+    pub fn zoom_at(self, view: ViewBox, focus: Point, factor: f64) -> ViewBox {
+        if !factor.is_finite() || factor <= 0.0 {
+            return view;
+        }
+        let zoom = (self.zoom_of(view) * factor).clamp(1.0, self.max_zoom);
+        let width = self.full.width / zoom;
+        let height = self.full.height / zoom;
+        let ratio = width / view.width;
+        self.clamp(ViewBox {
+            x: focus.x - (focus.x - view.x) * ratio,
+            y: focus.y - (focus.y - view.y) * ratio,
+            width,
+            height,
+        })
+    }
+
+    /// Zooms around the middle of the current view (the +/- buttons).
+    pub fn zoom_centre(self, view: ViewBox, factor: f64) -> ViewBox {
+        self.zoom_at(view, view.centre(), factor)
+    }
+
+    /// Moves the content by a screen-pixel drag.
+    pub fn pan_by_pixels(self, view: ViewBox, rect: ScreenRect, dx: f64, dy: f64) -> ViewBox {
+        let scale = view.pixels_per_unit(rect);
+        self.clamp(ViewBox { x: view.x - dx / scale, y: view.y - dy / scale, ..view })
+    }
+
+    /// A two-finger step: zoom by the change in finger distance around where the
+    /// fingers were, then follow their midpoint.
+    pub fn pinch(self, view: ViewBox, rect: ScreenRect, before: [Point; 2], after: [Point; 2]) -> ViewBox {
+        let distance_before = before[0].distance_to(before[1]);
+        let distance_after = after[0].distance_to(after[1]);
+        if distance_before < 1.0 {
+            return view;
+        }
+        let middle_before = before[0].midpoint(before[1]);
+        let middle_after = after[0].midpoint(after[1]);
+        let focus = view.screen_to_layout(rect, middle_before);
+        let zoomed = self.zoom_at(view, focus, distance_after / distance_before);
+        self.pan_by_pixels(
+            zoomed,
+            rect,
+            middle_after.x - middle_before.x,
+            middle_after.y - middle_before.y,
+        )
+    }
+
+    /// Keeps the zoom within limits and the view inside the hall, so the buyer
+    /// can never drag the seats out of sight.
+    pub fn clamp(self, view: ViewBox) -> ViewBox {
+        let zoom = self.zoom_of(view).clamp(1.0, self.max_zoom);
+        let width = self.full.width / zoom;
+        let height = self.full.height / zoom;
+        let centre = Point::new(view.x + view.width / 2.0, view.y + view.height / 2.0);
+        let min_x = self.full.x + width / 2.0;
+        let max_x = self.full.x + self.full.width - width / 2.0;
+        let min_y = self.full.y + height / 2.0;
+        let max_y = self.full.y + self.full.height - height / 2.0;
+        let centre_x = centre.x.clamp(min_x, max_x.max(min_x));
+        let centre_y = centre.y.clamp(min_y, max_y.max(min_y));
+        ViewBox { x: centre_x - width / 2.0, y: centre_y - height / 2.0, width, height }
+    }
+}
+
+/// Wheel delta → zoom factor; a notch of a mouse wheel (~100 px) is ~16 %.
+pub fn wheel_zoom_factor(delta_y: f64, delta_is_lines: bool) -> f64 {
+    let pixels = if delta_is_lines { delta_y * 16.0 } else { delta_y };
+    (-pixels.clamp(-300.0, 300.0) * 0.0015).exp()
+}
+
+/// Movement (in px) after which a press becomes a drag and its click is ignored.
+pub const DRAG_THRESHOLD_PX: f64 = 6.0;
+
+/// What a pointer movement means for the map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GestureStep {
+    Nothing,
+    Pan { dx: f64, dy: f64 },
+    Pinch { before: [Point; 2], after: [Point; 2] },
+}
+
+/// Follows up to two pressed pointers (mouse, pen or fingers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GestureTracker {
+    pressed: Vec<(i32, Point)>,
+    dragging: bool,
+    suppress_click: bool,
+}
+
+impl GestureTracker {
+    pub fn press(&mut self, pointer_id: i32, at: Point) {
+        if self.pressed.is_empty() {
+            self.dragging = false;
+            self.suppress_click = false;
+        }
+        self.pressed.retain(|(id, _)| *id != pointer_id);
+        if self.pressed.len() < 2 {
+            self.pressed.push((pointer_id, at));
+        }
+        if self.pressed.len() == 2 {
+            // A second finger: this press is a pinch, never a tap.
+            self.dragging = true;
+            self.suppress_click = true;
+        }
+    }
+
+    pub fn moved(&mut self, pointer_id: i32, to: Point) -> GestureStep {
+        let Some(index) = self.pressed.iter().position(|(id, _)| *id == pointer_id) else {
+            return GestureStep::Nothing;
+        };
+        let from = self.pressed[index].1;
+        if self.pressed.len() == 2 {
+            let before = [self.pressed[0].1, self.pressed[1].1];
+            self.pressed[index].1 = to;
+            let after = [self.pressed[0].1, self.pressed[1].1];
+            return GestureStep::Pinch { before, after };
+        }
+        if !self.dragging && from.distance_to(to) < DRAG_THRESHOLD_PX {
+            // Keep the press origin until the threshold, so a shaky tap stays a tap.
+            return GestureStep::Nothing;
+        }
+        self.pressed[index].1 = to;
+        self.dragging = true;
+        self.suppress_click = true;
+        GestureStep::Pan { dx: to.x - from.x, dy: to.y - from.y }
+    }
+
+    pub fn released(&mut self, pointer_id: i32) {
+        self.pressed.retain(|(id, _)| *id != pointer_id);
+    }
+
+    /// Whether a pointer is down (the map then follows it).
+    pub fn is_pressed(&self) -> bool {
+        !self.pressed.is_empty()
+    }
+
+    /// Whether the press turned into a drag (the map should capture the pointer).
+    pub fn is_dragging(&self) -> bool {
+        self.dragging && self.is_pressed()
+    }
+
+    /// True when the click that ends the current/last press must not toggle a seat.
+    pub fn should_ignore_click(&self) -> bool {
+        self.suppress_click
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECT: ScreenRect = ScreenRect { left: 100.0, top: 50.0, width: 1000.0, height: 500.0 };
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    fn assert_view(actual: ViewBox, expected: ViewBox) {
+        assert!(
+            close(actual.x, expected.x)
+                && close(actual.y, expected.y)
+                && close(actual.width, expected.width)
+                && close(actual.height, expected.height),
+            "{actual:?} != {expected:?}"
+        );
+    }
+
+    fn view(x: f64, y: f64, width: f64, height: f64) -> ViewBox {
+        ViewBox { x, y, width, height }
+    }
+
+    #[test]
+    fn maps_screen_points_with_meet_letterboxing() {
+        // A 2000×1000 view in a 1000×500 rect: 0.5 px per unit, no letterbox.
+        let full = view(0.0, 0.0, 2000.0, 1000.0);
+        let cases: &[(ViewBox, Point, Point)] = &[
+            (full, Point::new(100.0, 50.0), Point::new(0.0, 0.0)),
+            (full, Point::new(600.0, 300.0), Point::new(1000.0, 500.0)),
+            // A square view in a wide rect is centred: 250 px bars left and right.
+            (view(0.0, 0.0, 100.0, 100.0), Point::new(350.0, 50.0), Point::new(0.0, 0.0)),
+            (view(0.0, 0.0, 100.0, 100.0), Point::new(600.0, 300.0), Point::new(50.0, 50.0)),
+            (view(500.0, 250.0, 1000.0, 500.0), Point::new(100.0, 50.0), Point::new(500.0, 250.0)),
+        ];
+        for &(viewbox, screen, expected) in cases {
+            let actual = viewbox.screen_to_layout(RECT, screen);
+            assert!(close(actual.x, expected.x) && close(actual.y, expected.y), "{viewbox:?} {screen:?} → {actual:?}");
+        }
+        assert_eq!(full.to_attribute(), "0.00 0.00 2000.00 1000.00");
+    }
+
+    #[test]
+    fn zooming_keeps_the_focus_point_in_place_and_respects_limits() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0); // max zoom 2000/(10*10) = 20
+        assert!(close(viewport.max_zoom(), 20.0));
+        let full = viewport.fit();
+        let cases: &[(ViewBox, Point, f64, ViewBox)] = &[
+            // Zoom 2× at the centre.
+            (full, Point::new(1000.0, 500.0), 2.0, view(500.0, 250.0, 1000.0, 500.0)),
+            // Zoom 2× at the top-left corner: the corner stays the corner.
+            (full, Point::new(0.0, 0.0), 2.0, view(0.0, 0.0, 1000.0, 500.0)),
+            // Zoom 2× at (400, 100): that point keeps its relative position.
+            (full, Point::new(400.0, 100.0), 2.0, view(200.0, 50.0, 1000.0, 500.0)),
+            // Zooming out past the whole hall stops at the whole hall.
+            (view(500.0, 250.0, 1000.0, 500.0), Point::new(1000.0, 500.0), 0.1, full),
+            // Zooming in past the limit stops at 20×.
+            (full, Point::new(1000.0, 500.0), 1000.0, view(950.0, 475.0, 100.0, 50.0)),
+            // Nonsense factors change nothing.
+            (full, Point::new(1.0, 1.0), f64::NAN, full),
+            (full, Point::new(1.0, 1.0), -2.0, full),
+        ];
+        for &(start, focus, factor, expected) in cases {
+            assert_view(viewport.zoom_at(start, focus, factor), expected);
+        }
+        assert_view(viewport.zoom_centre(full, 4.0), view(750.0, 375.0, 500.0, 250.0));
+        assert!(close(viewport.zoom_of(view(750.0, 375.0, 500.0, 250.0)), 4.0));
+    }
+
+    #[test]
+    fn zoom_limits_follow_seat_size() {
+        let cases: &[(f64, f64, f64)] = &[
+            (2000.0, 5.0, 20.0),
+            (100.0, 5.0, 2.0),       // a tiny hall still zooms a little
+            (100_000.0, 1.0, 40.0),  // a vast hall is capped
+            (2000.0, 0.0, 4.0),      // no seats
+        ];
+        for &(width, radius, expected) in cases {
+            assert!(close(Viewport::new(width, 1000.0, radius).max_zoom(), expected), "{width} {radius}");
+        }
+    }
+
+    #[test]
+    fn panning_follows_the_pointer_and_stops_at_the_hall_edges() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0);
+        let zoomed = view(500.0, 250.0, 1000.0, 500.0); // 1 px per unit in RECT
+        let cases: &[(ViewBox, f64, f64, ViewBox)] = &[
+            // Dragging right by 100 px shows what is left of the view.
+            (zoomed, 100.0, 0.0, view(400.0, 250.0, 1000.0, 500.0)),
+            (zoomed, -50.0, -20.0, view(550.0, 270.0, 1000.0, 500.0)),
+            // The view stops at the hall's edges.
+            (zoomed, 5000.0, 5000.0, view(0.0, 0.0, 1000.0, 500.0)),
+            (zoomed, -5000.0, -5000.0, view(1000.0, 500.0, 1000.0, 500.0)),
+            // The whole hall cannot be dragged at all.
+            (viewport.fit(), 300.0, 300.0, viewport.fit()),
+        ];
+        for &(start, dx, dy, expected) in cases {
+            assert_view(viewport.pan_by_pixels(start, RECT, dx, dy), expected);
+        }
+    }
+
+    #[test]
+    fn pinching_zooms_around_the_fingers_and_follows_them() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0);
+        let full = viewport.fit(); // 0.5 px per unit
+        // Fingers spread symmetrically around screen (600, 300) = layout (1000, 500).
+        let before = [Point::new(550.0, 300.0), Point::new(650.0, 300.0)];
+        let after = [Point::new(500.0, 300.0), Point::new(700.0, 300.0)];
+        assert_view(viewport.pinch(full, RECT, before, after), view(500.0, 250.0, 1000.0, 500.0));
+        // Same spread, fingers also move 100 px right: content follows (1 px per unit after zoom).
+        let after_moved = [Point::new(600.0, 300.0), Point::new(800.0, 300.0)];
+        assert_view(viewport.pinch(full, RECT, before, after_moved), view(400.0, 250.0, 1000.0, 500.0));
+        // Fingers on top of each other: ignored.
+        let together = [Point::new(600.0, 300.0), Point::new(600.0, 300.0)];
+        assert_view(viewport.pinch(full, RECT, together, after), full);
+    }
+
+    #[test]
+    fn wheel_steps_zoom_in_and_out_symmetrically() {
+        let zoom_in = wheel_zoom_factor(-100.0, false);
+        let zoom_out = wheel_zoom_factor(100.0, false);
+        assert!(zoom_in > 1.1 && zoom_in < 1.2, "{zoom_in}");
+        assert!(close(zoom_in * zoom_out, 1.0));
+        assert!(close(wheel_zoom_factor(-3.0, true), wheel_zoom_factor(-48.0, false)));
+        assert!(close(wheel_zoom_factor(-100_000.0, false), wheel_zoom_factor(-300.0, false)));
+    }
+
+    #[test]
+    fn a_small_wobble_is_a_tap_and_a_drag_is_not() {
+        let mut tap = GestureTracker::default();
+        tap.press(1, Point::new(10.0, 10.0));
+        assert_eq!(tap.moved(1, Point::new(12.0, 11.0)), GestureStep::Nothing);
+        assert_eq!(tap.moved(7, Point::new(50.0, 50.0)), GestureStep::Nothing, "hover of another pointer");
+        tap.released(1);
+        assert!(!tap.should_ignore_click());
+
+        let mut drag = GestureTracker::default();
+        drag.press(1, Point::new(10.0, 10.0));
+        assert_eq!(drag.moved(1, Point::new(13.0, 10.0)), GestureStep::Nothing);
+        assert_eq!(drag.moved(1, Point::new(20.0, 10.0)), GestureStep::Pan { dx: 10.0, dy: 0.0 });
+        assert!(drag.is_dragging());
+        assert_eq!(drag.moved(1, Point::new(25.0, 15.0)), GestureStep::Pan { dx: 5.0, dy: 5.0 });
+        drag.released(1);
+        assert!(drag.should_ignore_click());
+        assert!(!drag.is_pressed());
+        // The next press starts fresh.
+        drag.press(2, Point::new(0.0, 0.0));
+        assert!(!drag.should_ignore_click());
+    }
+
+    #[test]
+    fn two_fingers_pinch() {
+        let mut pinch = GestureTracker::default();
+        pinch.press(1, Point::new(100.0, 100.0));
+        pinch.press(2, Point::new(200.0, 100.0));
+        assert!(pinch.should_ignore_click());
+        assert_eq!(
+            pinch.moved(2, Point::new(250.0, 100.0)),
+            GestureStep::Pinch {
+                before: [Point::new(100.0, 100.0), Point::new(200.0, 100.0)],
+                after: [Point::new(100.0, 100.0), Point::new(250.0, 100.0)],
+            }
+        );
+        // Lifting one finger continues as a pan from where the other one is.
+        pinch.released(2);
+        assert_eq!(pinch.moved(1, Point::new(110.0, 100.0)), GestureStep::Pan { dx: 10.0, dy: 0.0 });
+    }
+}

@@ -1,0 +1,116 @@
+/*
+ * Ticket widget loader — the one tag a partner adds:
+ *   <script src="https://PROXY/widget.js" async></script>
+ *   <ticket-widget partner="pk_..." lang="ru" event="qt:1001"></ticket-widget>
+ * Defines <ticket-widget> (once), gives each element an open Shadow DOM with the
+ * widget's stylesheet, loads the wasm once per page and mounts one widget per
+ * element. Everything (API, wasm, CSS) comes from the origin of this script.
+ */
+(function () {
+  "use strict";
+  var TAG = "ticket-widget";
+  if (!window.customElements || window.customElements.get(TAG)) return;
+
+  // Captured now: document.currentScript is only set while this file runs.
+  var script = document.currentScript;
+  var scriptUrl = (script && script.src) || (function () {
+    var all = document.querySelectorAll('script[src*="widget.js"]');
+    return all.length ? all[all.length - 1].src : location.href;
+  })();
+  var base = new URL(".", scriptUrl);               // e.g. http://127.0.0.1:8787/
+  var apiBase = base.href.replace(/\/$/, "");
+  var loading = null;                               // one wasm init per page
+
+  function loadWidget() {
+    if (!loading) {
+      loading = import(new URL("widget/ticket_widget.js", base).href).then(function (glue) {
+        return glue.default({ module_or_path: new URL("widget/ticket_widget_bg.wasm", base) })
+          .then(function () { return glue; });
+      });
+      loading.catch(function () { loading = null; }); // allow a later retry
+    }
+    return loading;
+  }
+
+  function isRussian(el) {
+    var lang = el.getAttribute("lang") || navigator.language || "";
+    return /^ru\b/i.test(lang);
+  }
+
+  class TicketWidget extends HTMLElement {
+    static get observedAttributes() { return ["partner", "lang", "event", "show"]; }
+
+    connectedCallback() {
+      if (!this._root) {
+        this._root = this.shadowRoot || this.attachShadow({ mode: "open" });
+        var style = document.createElement("link");
+        style.rel = "stylesheet";
+        style.href = new URL("widget.css", base).href;
+        this._root.appendChild(style);
+      }
+      if (!this._handle && !this._pending) this._mount();
+    }
+
+    disconnectedCallback() {
+      var self = this;
+      // A move (remove + insert in one task) keeps the widget; a removal frees it.
+      queueMicrotask(function () { if (!self.isConnected) self._unmount(); });
+    }
+
+    attributeChangedCallback(name, before, after) {
+      if (before === after || !this._root) return;
+      this._unmount();
+      if (this.isConnected) this._mount();
+    }
+
+    _unmount() {
+      this._generation = (this._generation || 0) + 1;
+      this._pending = false;
+      if (this._handle) { try { this._handle.unmount(); } catch (e) { /* already gone */ } }
+      this._handle = null;
+      if (this._host) { this._host.remove(); this._host = null; }
+    }
+
+    _mount() {
+      var self = this;
+      var generation = self._generation = (self._generation || 0) + 1;
+      var ru = isRussian(self);
+      var host = document.createElement("div");
+      host.className = "tw-host";
+      host.innerHTML = '<p class="tw-boot" role="status">' + (ru ? "Загрузка…" : "Loading…") + "</p>";
+      self._root.appendChild(host);
+      self._host = host;
+      self._pending = true;
+      var config = {
+        api_base: apiBase,
+        partner_key: self.getAttribute("partner") || "",
+        lang: self.getAttribute("lang") || null,
+        event: self.getAttribute("event") || null,
+        show: self.getAttribute("show") || null,
+        mode: "element"
+      };
+      loadWidget().then(function (glue) {
+        if (generation !== self._generation) return; // remounted or removed meanwhile
+        self._pending = false;
+        host.textContent = "";
+        self._handle = glue.mount_widget(host, JSON.stringify(config));
+      }).catch(function (error) {
+        if (generation !== self._generation) return;
+        self._pending = false;
+        if (window.console) console.error("ticket-widget:", error);
+        host.textContent = "";
+        var box = document.createElement("div");
+        box.className = "tw-boot tw-boot-error";
+        box.setAttribute("role", "alert");
+        box.setAttribute("data-testid", "widget-load-error");
+        box.textContent = (ru
+          ? "Не удалось загрузить продажу билетов. Обновите страницу или попробуйте позже."
+          : "The ticket sales widget could not be loaded. Please reload the page or try again later.")
+          + (error && error.message ? " (" + error.message + ")" : "");
+        host.appendChild(box);
+      });
+    }
+  }
+
+  window.customElements.define(TAG, TicketWidget);
+})();
