@@ -20,6 +20,9 @@
 use serde::{Deserialize, Serialize};
 
 pub mod availability_bits;
+pub mod holds;
+
+pub use holds::{Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket};
 
 /// Which upstream ticketing system an event comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -201,6 +204,10 @@ pub struct ErrorDetail {
     /// The request field the error is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `seat_unavailable`: the seat or admission ids that could not be
+    /// had; everything else the buyer chose is still theirs to retry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<String>,
 }
 
 /// Header the widget sends its public partner key in.

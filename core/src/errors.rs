@@ -138,6 +138,7 @@ impl ProxyError {
                 code: self.code().to_string(),
                 message: self.public_message(),
                 field: self.field().map(str::to_string),
+                unavailable: Vec::new(),
             },
         }
     }

@@ -1,7 +1,8 @@
 // Benchmark, not a test: cold time to first seat render of the widget versus a
 // static page with the same seats pre-rendered as SVG, in the same run.
 // Prints figures and ratios; asserts nothing.
-import { launchChromium, fetchLayout, PAGES_URL, PROXY_URL, PARTNER_KEY } from '../browser/browser.mjs';
+import { createServer } from 'node:http';
+import { launchChromium, fetchLayout, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from '../browser/browser.mjs';
 
 const RUNS = 5;
 const HALLS = [
@@ -29,11 +30,12 @@ async function timeToFirstSeat(html) {
   const context = await launchChromium();
   try {
     const page = await context.newPage();
-    // Served from the partner-pages origin so the widget is cross-origin, as in production.
-    await page.route(`${PAGES_URL}/__bench__.html`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-    await page.goto(`${PAGES_URL}/__bench__.html`, { waitUntil: 'commit' });
-    return await page.evaluate(() => new Promise((resolve) => {
+    // Served by a real local server on its own origin, so the widget is
+    // cross-origin as in production (a playwright-fulfilled page would count as
+    // "public" and Chromium would refuse it access to the loopback proxy).
+    benchPage = html;
+    await page.goto(`${benchOrigin}/bench.html`, { waitUntil: 'commit' });
+    const measuring = page.evaluate(() => new Promise((resolve) => {
       const check = () => {
         const host = document.querySelector('ticket-widget');
         const root = host ? host.shadowRoot : document;
@@ -45,10 +47,25 @@ async function timeToFirstSeat(html) {
       };
       check();
     }));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no seat within 60 s')), 60_000));
+    try {
+      return await Promise.race([measuring, timeout]);
+    } catch (error) {
+      await page.screenshot({ path: `${OUTPUT_DIR}/bench-timeout.png` });
+      throw error;
+    }
   } finally {
     await context.close();
   }
 }
+
+let benchPage = '';
+const benchServer = createServer((request, response) => {
+  response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(benchPage);
+});
+await new Promise((resolve) => benchServer.listen(0, '127.0.0.1', resolve));
+const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -68,3 +85,4 @@ for (const hall of HALLS) {
     `ratio ${(widgetMs / staticMs).toFixed(2)}x (target <= 1.5x for 10,000 seats)`,
   );
 }
+benchServer.close();

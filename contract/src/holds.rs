@@ -1,0 +1,113 @@
+//! The hold part of the wire contract: reserving seats and admissions, buyer
+//! details, payment confirmation by the partner's server, and issued tickets.
+//!
+//! A hold is the proxy's own object (one Durable Object each); its id is an
+//! opaque capability the widget keeps in `sessionStorage`. Upstream references
+//! (QTickets ticket ids, a TicketsCloud order id) never appear here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Money;
+
+/// `POST /v1/holds` — take these places for the buyer, all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateHold {
+    /// Public event id, e.g. `qt:1001`.
+    pub event: String,
+    /// Show id of that event.
+    pub show: String,
+    /// Seat ids from the layout.
+    #[serde(default)]
+    pub seats: Vec<String>,
+    /// Admission id from the layout → how many places.
+    #[serde(default)]
+    pub admission: BTreeMap<String, u32>,
+}
+
+/// `PATCH /v1/holds/{id}` — every field optional; a present `seats` or
+/// `admission` replaces that part of the hold (desired state, not a delta).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeHold {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission: Option<BTreeMap<String, u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
+}
+
+/// The buyer's contact details, validated by the proxy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Buyer {
+    pub name: String,
+    pub email: String,
+    /// E.164, e.g. `+79161234567` (the proxy normalises what the buyer typed).
+    pub phone: String,
+}
+
+/// Where a hold is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldState {
+    /// Places are reserved upstream until `expires_at`.
+    Held,
+    /// Paid: the partner's server confirmed; tickets are issued.
+    Confirmed,
+    /// Given back by the buyer (cancel, tab closed) before payment.
+    Released,
+    /// Not paid in time; the places went back on sale.
+    Expired,
+}
+
+/// A hold as the widget and the partner's server see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hold {
+    /// Opaque, unguessable id (`h_` + 32 hex digits).
+    pub id: String,
+    pub event_id: String,
+    pub show_id: String,
+    pub state: HoldState,
+    pub items: Vec<HoldItem>,
+    pub total: Money,
+    /// RFC 3339, UTC. After it, an unpaid hold is expired.
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
+    /// Issued once the hold is confirmed; empty before.
+    #[serde(default)]
+    pub tickets: Vec<IssuedTicket>,
+}
+
+/// One line of a hold: a seat, or a number of admission places.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HoldItem {
+    Seat { seat_id: String, zone_name: String, row: String, place: String, price: Money },
+    Admission { admission_id: String, zone_name: String, quantity: u32, unit_price: Money },
+}
+
+/// A ticket the buyer can enter with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedTicket {
+    /// The seat id or admission id this ticket is for.
+    pub item_id: String,
+    pub zone_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The value to encode in the barcode shown to the buyer.
+    pub barcode: String,
+}
+
+/// Header a partner's server sends its secret key in, on `confirm`:
+/// `Authorization: Bearer sk_…`.
+pub const CONFIRM_AUTHORIZATION_SCHEME: &str = "Bearer";
+
+/// Optional header making a repeated confirm safe to retry.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
