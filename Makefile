@@ -1,6 +1,6 @@
 # The two commands a newcomer needs are `make demo` and `make test`;
 # both install what is missing first (scripts/setup.sh).
-.PHONY: demo test build bench setup
+.PHONY: demo test build bench setup partner-key
 
 demo:
 	bash scripts/demo.sh
@@ -16,3 +16,6 @@ bench:
 
 setup:
 	bash scripts/setup.sh
+
+partner-key:
+	bash scripts/new-partner-key.sh

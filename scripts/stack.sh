@@ -1,5 +1,6 @@
 # Starting and stopping the local stack: upstream simulator, the proxy under
-# `wrangler dev`, and a static server for the partner pages in examples/.
+# `wrangler dev`, a static server for the partner pages in examples/, and the
+# demo partner backend that confirms paid holds.
 # Sourced by scripts/demo.sh and scripts/test.sh; each process runs in its own
 # process group (setsid) so stopping it leaves no orphaned wrangler/workerd.
 #
@@ -39,7 +40,10 @@ start_proxy() {
   local env_args=()
   local extra_vars=()
   if [ -n "${PROXY_UPSTREAM_TIMEOUT_MS:-}" ]; then
-    extra_vars=(--var "UPSTREAM_TIMEOUT_MS:$PROXY_UPSTREAM_TIMEOUT_MS")
+    extra_vars+=(--var "UPSTREAM_TIMEOUT_MS:$PROXY_UPSTREAM_TIMEOUT_MS")
+  fi
+  if [ -n "${PROXY_HOLD_SECONDS:-}" ]; then
+    extra_vars+=(--var "HOLD_SECONDS:$PROXY_HOLD_SECONDS")
   fi
   if [ -n "${UPSTREAM_ENV_FILE:-}" ]; then
     env_args=(--env-file "$UPSTREAM_ENV_FILE")
@@ -72,6 +76,18 @@ start_pages() {
   stack_say "partner pages       http://127.0.0.1:$PAGES_PORT/"
 }
 
+start_partner_backend() {
+  local log="$STACK_LOG_DIR/partner-backend.log"
+  (
+    set -a; source "$STACK_ROOT/examples/partner-backend/demo-partner.env"; set +a
+    PROXY_URL="http://127.0.0.1:$PROXY_PORT" PARTNER_PAGE_ORIGIN="http://127.0.0.1:$PAGES_PORT" \
+      PARTNER_BACKEND_PORT="$PARTNER_BACKEND_PORT" exec setsid python3 -u "$STACK_ROOT/examples/partner-backend/server.py"
+  ) >"$log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_line "$log" "listening on" 15 $! || return 1
+  stack_say "partner backend     http://127.0.0.1:$PARTNER_BACKEND_PORT/pay  (confirms paid holds with the secret key)"
+}
+
 stop_stack() {
   local pid
   for pid in "${STACK_PIDS[@]}"; do
@@ -85,18 +101,20 @@ stop_stack() {
 }
 
 # start_whole_stack NAME [fresh]: the simulator, the proxy and the partner
-# pages on the fixed local ports the examples use (8790, 8787, 8080), logs in
+# pages and backend on the fixed local ports the examples use (8790, 8787,
+# 8080, 8081), logs in
 # target/NAME; `fresh` first wipes that folder (tests and benchmarks start from
 # nothing; the demo keeps its Durable Object state). Stops them on exit.
 start_whole_stack() {
-  export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080
+  export SIM_PORT=8790 PROXY_PORT=8787 PAGES_PORT=8080 PARTNER_BACKEND_PORT=8081
   export STACK_LOG_DIR="$STACK_ROOT/target/$1"
   if [ "${2:-}" = fresh ]; then rm -rf "$STACK_LOG_DIR"; fi
   mkdir -p "$STACK_LOG_DIR"
-  bash "$STACK_ROOT/scripts/ports-free.sh" "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT"
+  bash "$STACK_ROOT/scripts/ports-free.sh" "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT" "$PARTNER_BACKEND_PORT"
   trap stop_stack EXIT
   start_simulator
   start_proxy
   start_pages
+  start_partner_backend
   export PROXY_URL="http://127.0.0.1:$PROXY_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
 }

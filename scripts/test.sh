@@ -16,6 +16,8 @@ bash scripts/build.sh
 
 # A short upstream timeout so the timeout test waits seconds, not the default 8.
 export PROXY_UPSTREAM_TIMEOUT_MS=3000
+# Holds last 25 s, so the expiry tests wait for a real alarm in seconds.
+export PROXY_HOLD_SECONDS=25
 source scripts/stack.sh
 start_whole_stack test-stack fresh
 
@@ -23,6 +25,7 @@ echo "== integration tests (proxy under wrangler dev + simulator)"
 # faults.rs first: it needs an edge cache that has not seen its documents yet.
 cargo test -p integration-tests --test faults 2>&1
 cargo test -p integration-tests --test proxy 2>&1
+cargo test -p integration-tests --test holds 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"

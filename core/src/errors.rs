@@ -8,7 +8,7 @@
 //! HTTP status or refusal code.
 
 use thiserror::Error;
-use ticket_contract::{ErrorBody, ErrorDetail};
+use ticket_contract::{ErrorBody, ErrorDetail, HoldState};
 
 use crate::ids::{IdField, InvalidId, InvalidIdReason};
 use crate::upstream::{MissingThing, UpstreamError};
@@ -49,6 +49,36 @@ pub enum ProxyError {
     /// The Worker's own configuration (secrets, variables) is missing or invalid.
     #[error("proxy misconfigured")]
     Misconfigured,
+    /// A request body that is not what the route accepts. `field` is a name
+    /// from our own code (`seats`, `buyer.phone`, `body`), never the buyer's text.
+    #[error("invalid request body field {field}")]
+    InvalidBody { field: &'static str },
+    /// Some of the places asked for cannot be had (taken a moment ago, or
+    /// not enough general-admission places left). `ids` are seat or admission
+    /// ids from the layout, safe to send back.
+    #[error("{} place(s) unavailable", ids.len())]
+    SeatUnavailable { ids: Vec<String> },
+    /// A hold id in a URL that is not one the proxy could have minted
+    /// (`h_` + 32 lowercase hex digits). Same public code as other bad ids.
+    #[error("invalid hold_id")]
+    InvalidHoldId,
+    #[error("no such hold")]
+    HoldNotFound,
+    /// The hold is confirmed, released or expired and cannot take this command.
+    #[error("hold is {}", hold_state_name(*state))]
+    HoldNotActive { state: HoldState },
+    /// The hold's time ran out before this command.
+    #[error("hold expired")]
+    HoldExpired,
+    /// Confirming a payment needs the partner's secret key (`Authorization: Bearer sk_…`).
+    #[error("secret key required")]
+    SecretKeyRequired,
+    /// A public key (`pk_…`) was presented where only a secret key will do.
+    #[error("public key presented where a secret key is needed")]
+    PublicKeyNotAllowed,
+    /// TicketsCloud answered `409 Conflict` to a change of one order, twice.
+    #[error("upstream order busy")]
+    UpstreamConflict,
     #[error("internal error")]
     Internal,
 }
@@ -57,10 +87,17 @@ impl ProxyError {
     /// The HTTP status of the response.
     pub fn status(&self) -> u16 {
         match self {
-            ProxyError::InvalidId { .. } | ProxyError::InvalidQuery { .. } => 400,
-            ProxyError::PartnerKeyMissing | ProxyError::PartnerKeyUnknown => 401,
-            ProxyError::NotFound { .. } | ProxyError::RouteNotFound => 404,
+            ProxyError::InvalidId { .. }
+            | ProxyError::InvalidHoldId
+            | ProxyError::InvalidQuery { .. }
+            | ProxyError::InvalidBody { .. } => 400,
+            ProxyError::PartnerKeyMissing | ProxyError::PartnerKeyUnknown | ProxyError::SecretKeyRequired => 401,
+            ProxyError::PublicKeyNotAllowed => 403,
+            ProxyError::NotFound { .. } | ProxyError::RouteNotFound | ProxyError::HoldNotFound => 404,
             ProxyError::MethodNotAllowed => 405,
+            ProxyError::SeatUnavailable { .. } | ProxyError::HoldNotActive { .. } => 409,
+            ProxyError::HoldExpired => 410,
+            ProxyError::UpstreamConflict => 503,
             ProxyError::UpstreamUnavailable
             | ProxyError::UpstreamBadResponse { .. }
             | ProxyError::UpstreamRejectedKey
@@ -73,7 +110,7 @@ impl ProxyError {
     /// The stable, machine-readable code the widget translates.
     pub fn code(&self) -> &'static str {
         match self {
-            ProxyError::InvalidId { .. } => "invalid_id",
+            ProxyError::InvalidId { .. } | ProxyError::InvalidHoldId => "invalid_id",
             ProxyError::InvalidQuery { .. } => "invalid_parameter",
             ProxyError::NotFound { what: MissingThing::Event } => "event_not_found",
             ProxyError::NotFound { what: MissingThing::Show } => "show_not_found",
@@ -87,6 +124,14 @@ impl ProxyError {
             ProxyError::PartnerKeyMissing => "partner_key_missing",
             ProxyError::PartnerKeyUnknown => "partner_key_unknown",
             ProxyError::Misconfigured => "proxy_misconfigured",
+            ProxyError::InvalidBody { .. } => "invalid_body",
+            ProxyError::SeatUnavailable { .. } => "seat_unavailable",
+            ProxyError::HoldNotFound => "hold_not_found",
+            ProxyError::HoldNotActive { .. } => "hold_not_active",
+            ProxyError::HoldExpired => "hold_expired",
+            ProxyError::SecretKeyRequired => "secret_key_required",
+            ProxyError::PublicKeyNotAllowed => "public_key_not_allowed",
+            ProxyError::UpstreamConflict => "upstream_busy",
             ProxyError::Internal => "internal",
         }
     }
@@ -95,7 +140,8 @@ impl ProxyError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             ProxyError::InvalidId { field, .. } => Some(field.as_str()),
-            ProxyError::InvalidQuery { field } => Some(field),
+            ProxyError::InvalidQuery { field } | ProxyError::InvalidBody { field } => Some(field),
+            ProxyError::InvalidHoldId => Some("hold_id"),
             _ => None,
         }
     }
@@ -127,6 +173,25 @@ impl ProxyError {
             ProxyError::Misconfigured => {
                 "The proxy is not configured completely; the site owner has to fix it.".to_string()
             }
+            ProxyError::InvalidBody { field } => format!("The request body field `{field}` is missing or not valid."),
+            ProxyError::SeatUnavailable { .. } => {
+                "Some of the chosen places are no longer available; nothing was reserved.".to_string()
+            }
+            ProxyError::InvalidHoldId => "The hold id is not valid.".to_string(),
+            ProxyError::HoldNotFound => "No such hold.".to_string(),
+            ProxyError::HoldNotActive { state } => {
+                format!("This hold is {} and can no longer be changed.", hold_state_name(*state))
+            }
+            ProxyError::HoldExpired => "This hold has expired; the places went back on sale.".to_string(),
+            ProxyError::SecretKeyRequired => {
+                "This request needs the partner's secret key in the Authorization header.".to_string()
+            }
+            ProxyError::PublicKeyNotAllowed => {
+                "A public partner key cannot do this; use the partner's secret key, server to server.".to_string()
+            }
+            ProxyError::UpstreamConflict => {
+                "The ticketing system is busy with this order; try again in a moment.".to_string()
+            }
             ProxyError::Internal => "Something went wrong inside the proxy.".to_string(),
         }
     }
@@ -138,7 +203,10 @@ impl ProxyError {
                 code: self.code().to_string(),
                 message: self.public_message(),
                 field: self.field().map(str::to_string),
-                unavailable: Vec::new(),
+                unavailable: match self {
+                    ProxyError::SeatUnavailable { ids } => ids.clone(),
+                    _ => Vec::new(),
+                },
             },
         }
     }
@@ -150,8 +218,19 @@ impl ProxyError {
             ProxyError::UpstreamUnavailable | ProxyError::UpstreamTimeout | ProxyError::UpstreamBadResponse { .. } => {
                 Some(5)
             }
+            ProxyError::UpstreamConflict => Some(1),
             _ => None,
         }
+    }
+}
+
+/// The contract's spelling of a hold state (`held`, `confirmed`, …).
+fn hold_state_name(state: HoldState) -> &'static str {
+    match state {
+        HoldState::Held => "held",
+        HoldState::Confirmed => "confirmed",
+        HoldState::Released => "released",
+        HoldState::Expired => "expired",
     }
 }
 
@@ -210,6 +289,15 @@ mod tests {
             (ProxyError::PartnerKeyUnknown, 401, "partner_key_unknown", None),
             (ProxyError::Misconfigured, 500, "proxy_misconfigured", None),
             (ProxyError::Internal, 500, "internal", None),
+            (ProxyError::InvalidBody { field: "buyer.phone" }, 400, "invalid_body", Some("buyer.phone")),
+            (ProxyError::SeatUnavailable { ids: vec!["1-1;3".into()] }, 409, "seat_unavailable", None),
+            (ProxyError::InvalidHoldId, 400, "invalid_id", Some("hold_id")),
+            (ProxyError::HoldNotFound, 404, "hold_not_found", None),
+            (ProxyError::HoldNotActive { state: HoldState::Confirmed }, 409, "hold_not_active", None),
+            (ProxyError::HoldExpired, 410, "hold_expired", None),
+            (ProxyError::SecretKeyRequired, 401, "secret_key_required", None),
+            (ProxyError::PublicKeyNotAllowed, 403, "public_key_not_allowed", None),
+            (ProxyError::UpstreamConflict, 503, "upstream_busy", None),
         ];
         for (error, status, code, field) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -219,6 +307,26 @@ mod tests {
             assert_eq!(body.error.field.as_deref(), field, "{error:?}");
             assert!(!body.error.message.is_empty());
         }
+    }
+
+    #[test]
+    fn seat_unavailable_lists_the_places_and_not_active_names_the_state() {
+        let body = ProxyError::SeatUnavailable { ids: vec!["1-1;3".into(), "tancevalnyj-parter-1;1".into()] }.to_body();
+        assert_eq!(body.error.unavailable, ["1-1;3", "tancevalnyj-parter-1;1"]);
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["unavailable"][1], "tancevalnyj-parter-1;1");
+        assert!(ProxyError::HoldExpired.to_body().error.unavailable.is_empty());
+        let states = [
+            (HoldState::Held, "held"),
+            (HoldState::Confirmed, "confirmed"),
+            (HoldState::Released, "released"),
+            (HoldState::Expired, "expired"),
+        ];
+        for (state, name) in states {
+            let message = ProxyError::HoldNotActive { state }.public_message();
+            assert!(message.contains(name), "{message}");
+        }
+        assert_eq!(ProxyError::UpstreamConflict.retry_after_seconds(), Some(1));
     }
 
     #[test]

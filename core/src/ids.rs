@@ -134,6 +134,20 @@ pub fn parse_show_id(event: &EventRef, raw: &str) -> Result<String, InvalidId> {
     }
 }
 
+/// Longest seat or admission id accepted from a browser.
+pub const LONGEST_ACCEPTED_ITEM_ID: usize = 64;
+
+/// Whether `raw` can be a seat or admission id from a layout: 1 to 64 ASCII
+/// letters, digits and `-_;:.` (QTickets seat ids look like `1-12;7` or
+/// `tancevalnyj-parter-1;1`, TicketsCloud's are 24-hex ObjectIds). Such ids
+/// only ever travel in upstream request *bodies* (form or JSON), never in a
+/// URL path, and must also exist in the show's layout before they are used.
+pub fn is_acceptable_item_id(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= LONGEST_ACCEPTED_ITEM_ID
+        && raw.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b';' | b':' | b'.'))
+}
+
 /// Length and alphabet checks shared by every id: ASCII letters, digits and
 /// `:` only. Runs before anything else looks at the text.
 fn check_alphabet(raw: &str) -> Result<(), InvalidIdReason> {
@@ -276,6 +290,29 @@ mod tests {
                 .map_err(|reason| InvalidId { field: IdField::ShowId, reason });
             assert_eq!(parse_show_id(event, raw), expected, "{:?} / {raw:?}", event.provider);
         }
+    }
+
+    #[test]
+    fn item_ids_table() {
+        let long = "a".repeat(65);
+        let cases: &[(&str, bool)] = &[
+            ("1-1;3", true),
+            ("tancevalnyj-parter-1;1", true),
+            ("6a1b2c3d8192000000000001", true),
+            ("zone_1:row.2", true),
+            ("", false),
+            (long.as_str(), false),
+            ("1-1;3 ", false),
+            ("1/2", false),
+            ("1-1%3B3", false),
+            ("место", false),
+            ("a\u{0}", false),
+            ("a&seat_id=b", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(is_acceptable_item_id(raw), expected, "{raw:?}");
+        }
+        assert!(is_acceptable_item_id(&"a".repeat(64)));
     }
 
     #[test]

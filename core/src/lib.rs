@@ -7,6 +7,9 @@
 //!   [`ticketscloud`] implement it (request building + tolerant parsing).
 //! - [`generated_plan`]: seat maps for halls without coordinates.
 //! - [`cache_policy`]: freshness arithmetic and ETags (time is an argument).
+//! - [`holds`]: the hold state machine (create, change, release, expire,
+//!   confirm) as data-in/data-out operations per provider; validation of hold
+//!   bodies and buyers; partner secret-key hashes.
 //! - [`errors`]: [`ProxyError`] — HTTP status and public code, in one place.
 //!
 //! Invariants: no IO, no clock, no `worker` types; compiles for native and
@@ -19,6 +22,7 @@ pub mod errors;
 pub mod fingerprint;
 pub mod generated_plan;
 pub mod hall_builder;
+pub mod holds;
 pub mod ids;
 pub mod lenient;
 pub mod money;

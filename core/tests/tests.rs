@@ -6,6 +6,10 @@ mod suite {
     pub mod support;
 
     pub mod glue_loop;
+    pub mod holds_lifecycle;
+    pub mod holds_qtickets;
+    pub mod holds_script;
+    pub mod holds_ticketscloud;
     pub mod never_panics;
     pub mod qtickets_catalogue;
     pub mod qtickets_seating;

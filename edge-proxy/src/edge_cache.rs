@@ -54,3 +54,17 @@ pub async fn write(key: &str, kind: DocumentKind, document: &CachedDocument) {
         worker::console_warn!("{}", serde_json::json!({"event": "cache_put_failed", "key": key, "error": error.to_string()}));
     }
 }
+
+/// Drops this data centre's cached availability of a show, after a hold
+/// changed who has which places: the buyer who just reserved must never see
+/// their own seats as free.
+pub async fn forget_availability(event_id: &str, show_id: &str) {
+    let (_, availability_key) = hall_document_keys(event_id, show_id);
+    let _ = Cache::default().delete(availability_key.as_str(), true).await;
+}
+
+/// The cache keys of a show's layout and availability documents.
+pub fn hall_document_keys(event_id: &str, show_id: &str) -> (String, String) {
+    let base = format!("/v1/events/{event_id}/shows/{show_id}");
+    (cache_key(&format!("{base}/layout")), cache_key(&format!("{base}/availability")))
+}

@@ -37,7 +37,7 @@ pub fn not_modified(etag: &str, cache_control: &str) -> Response {
 /// Answers a CORS preflight for the API.
 pub fn preflight_response(origin: Option<&str>) -> Response {
     let headers = Headers::new();
-    let _ = headers.set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+    let _ = headers.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
     let _ = headers.set(
         "Access-Control-Allow-Headers",
         &format!("{PARTNER_KEY_HEADER}, Content-Type, If-None-Match"),

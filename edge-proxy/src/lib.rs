@@ -7,6 +7,7 @@
 //! `wasm32`-only modules and stays a thin loop around `ticket-core`.
 
 pub mod config;
+pub mod hold_messages;
 pub mod routes;
 
 #[cfg(target_arch = "wasm32")]
@@ -14,7 +15,9 @@ mod edge_cache;
 #[cfg(target_arch = "wasm32")]
 mod entry;
 #[cfg(target_arch = "wasm32")]
-mod handlers;
+pub(crate) mod handlers;
+#[cfg(target_arch = "wasm32")]
+mod hold_object;
 #[cfg(target_arch = "wasm32")]
 mod http;
 #[cfg(target_arch = "wasm32")]

@@ -19,6 +19,17 @@ pub enum Route {
     Availability { event: EventRef, show_id: String },
     /// `GET /healthz`: liveness for operators and scripts; no upstream call.
     Health,
+    /// `POST /v1/holds`
+    CreateHold,
+    /// `GET /v1/holds/{id}`
+    GetHold { hold_id: String },
+    /// `PATCH /v1/holds/{id}`
+    ChangeHold { hold_id: String },
+    /// `DELETE /v1/holds/{id}`, or `POST /v1/holds/{id}/release` (the twin
+    /// `navigator.sendBeacon` can call; it carries the public key in `?partner=`).
+    ReleaseHold { hold_id: String, beacon: bool },
+    /// `POST /v1/holds/{id}/confirm`: server to server, secret key only.
+    ConfirmHold { hold_id: String },
 }
 
 /// HTTP methods the proxy distinguishes.
@@ -27,7 +38,25 @@ pub enum RequestMethod {
     Get,
     Head,
     Options,
+    Post,
+    Patch,
+    Delete,
     Other,
+}
+
+/// Hold ids are minted by the proxy: `h_` and 32 lowercase hex digits.
+pub fn is_hold_id(text: &str) -> bool {
+    text.len() == 34
+        && text.starts_with("h_")
+        && text[2..].bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+}
+
+fn hold_id(segment: &str) -> Result<String, ProxyError> {
+    if is_hold_id(segment) {
+        Ok(segment.to_owned())
+    } else {
+        Err(ProxyError::InvalidHoldId)
+    }
 }
 
 /// Decides the route for `path` (as sent, e.g. `/v1/events/qt:1001/shows/2001/layout`).
@@ -37,10 +66,31 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
     if method == RequestMethod::Options && is_api {
         return Ok(Route::Preflight);
     }
-    let route = match segments.as_slice() {
-        ["healthz"] => Route::Health,
-        ["v1", "events"] => Route::Events,
-        ["v1", "events", event_id, "shows", show_id, document] => {
+    use RequestMethod::*;
+    let route = match (method, segments.as_slice()) {
+        (Post, ["v1", "holds"]) => return Ok(Route::CreateHold),
+        (Get | Head, ["v1", "holds", id]) => return Ok(Route::GetHold { hold_id: hold_id(id)? }),
+        (Patch, ["v1", "holds", id]) => return Ok(Route::ChangeHold { hold_id: hold_id(id)? }),
+        (Delete, ["v1", "holds", id]) => return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: false }),
+        (Post, ["v1", "holds", id, "release"]) => {
+            return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: true })
+        }
+        (Post, ["v1", "holds", id, "confirm"]) => return Ok(Route::ConfirmHold { hold_id: hold_id(id)? }),
+        (_, ["v1", "holds", ..]) => {
+            // Right path shape, wrong method; or a malformed id.
+            if let ["v1", "holds", id, ..] = segments.as_slice() {
+                hold_id(id)?;
+            }
+            let known_path = match segments.as_slice() {
+                [_, _] | [_, _, _] => true,
+                [_, _, _, action] => *action == "release" || *action == "confirm",
+                _ => false,
+            };
+            return Err(if known_path { ProxyError::MethodNotAllowed } else { ProxyError::RouteNotFound });
+        }
+        (_, ["healthz"]) => Route::Health,
+        (_, ["v1", "events"]) => Route::Events,
+        (_, ["v1", "events", event_id, "shows", show_id, document]) => {
             let event = parse_event_id(event_id)?;
             let show_id = parse_show_id(&event, show_id)?;
             match *document {
@@ -52,7 +102,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
         _ => return Err(ProxyError::RouteNotFound),
     };
     match method {
-        RequestMethod::Get | RequestMethod::Head => Ok(route),
+        Get | Head => Ok(route),
         _ => Err(ProxyError::MethodNotAllowed),
     }
 }
@@ -89,6 +139,20 @@ mod tests {
             (Get, "/v1/events/qt:1001/shows/2001/tickets", "404 not_found"),
             (Get, "/v1/nothing", "404 not_found"),
             (Other, "/v1/events", "405 method_not_allowed"),
+            (Post, "/v1/events", "405 method_not_allowed"),
+            (Post, "/v1/holds", "CreateHold"),
+            (Get, "/v1/holds/h_0123456789abcdef0123456789abcdef", "GetHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
+            (Patch, "/v1/holds/h_0123456789abcdef0123456789abcdef", "ChangeHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
+            (Delete, "/v1/holds/h_0123456789abcdef0123456789abcdef", "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: false }"),
+            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef/release", "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: true }"),
+            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef/confirm", "ConfirmHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
+            (Options, "/v1/holds/h_0123456789abcdef0123456789abcdef", "Preflight"),
+            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef", "405 method_not_allowed"),
+            (Get, "/v1/holds", "405 method_not_allowed"),
+            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef/pay", "404 not_found"),
+            (Get, "/v1/holds/h_0123456789ABCDEF0123456789ABCDEF", "400 invalid_id"),
+            (Delete, "/v1/holds/..%2F..%2Fx", "400 invalid_id"),
+            (Post, "/v1/holds/h_123/confirm", "400 invalid_id"),
             (Get, "/v1/events/qt:10%2F01/shows/2001/layout", "400 invalid_id"),
             (Get, "/v1/events/qt:1001/shows/20%2F01/layout", "400 invalid_id"),
             (Get, "/v1/events/qt:1001/shows/..%2F..%2Fadmin/layout", "400 invalid_id"),

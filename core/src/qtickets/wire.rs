@@ -132,3 +132,50 @@ impl<'de> Deserialize<'de> for LoosePoint {
         Ok(LoosePoint(point))
     }
 }
+
+/// `tickets/add` and `tickets/remove` answers: the event header (ignored),
+/// `status`, and `result` — the ticket for an add or update, `true` for a
+/// remove. Errors are `{"status":"error","code":…}` with HTTP 200.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QticketsTicketAnswer {
+    pub status: Scalar,
+    pub code: Scalar,
+    pub result: QticketsTicketResultField,
+}
+
+/// The ticket in a `tickets/add` answer (`qtickets-partners-api.md` l.419–428).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QticketsTicketResult {
+    pub id: Scalar,
+    pub paid: Scalar,
+    pub external_id: Scalar,
+    pub barcode: Scalar,
+}
+
+/// `result`: a ticket object, a flag (`true` after a remove), or anything
+/// else (read as absent).
+#[derive(Debug, Default)]
+pub enum QticketsTicketResultField {
+    #[default]
+    Absent,
+    Ticket(QticketsTicketResult),
+    Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for QticketsTicketResultField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum ResultShape {
+            Flag(bool),
+            Ticket(Loose<QticketsTicketResult>),
+        }
+        Ok(match ResultShape::deserialize(deserializer) {
+            Ok(ResultShape::Flag(flag)) => QticketsTicketResultField::Flag(flag),
+            Ok(ResultShape::Ticket(Loose(Some(ticket)))) => QticketsTicketResultField::Ticket(ticket),
+            Ok(ResultShape::Ticket(Loose(None))) | Err(_) => QticketsTicketResultField::Absent,
+        })
+    }
+}

@@ -274,3 +274,54 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for NestedList<T> {
         deserializer.deserialize_any(NestedVisitor(PhantomData))
     }
 }
+
+/// `POST /v2/resources/orders`, `PATCH`/`GET /v2/resources/orders/:id`:
+/// `{"data": order, "refs": {…}}`. An order at the top level (no `data`
+/// wrapper) is accepted too.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudOrderDocument {
+    pub data: Loose<TicketscloudOrder>,
+    pub id: Scalar,
+    pub status: Scalar,
+    pub expired_after: Scalar,
+    pub tickets: LooseList<TicketscloudOrderTicket>,
+}
+
+impl TicketscloudOrderDocument {
+    /// The order, wherever it was.
+    pub fn into_order(self) -> TicketscloudOrder {
+        match self.data.0 {
+            Some(order) => order,
+            None => TicketscloudOrder {
+                id: self.id,
+                status: self.status,
+                expired_after: self.expired_after,
+                tickets: self.tickets,
+            },
+        }
+    }
+}
+
+/// The parts of the order object (l.94–160) a hold needs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudOrder {
+    pub id: Scalar,
+    /// `executed` | `in_progress` | `done` | `cancelled` | `expired`.
+    pub status: Scalar,
+    /// `"2019-07-25 14:56:11"` (UTC in the simulator; other spellings tolerated).
+    pub expired_after: Scalar,
+    pub tickets: LooseList<TicketscloudOrderTicket>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudOrderTicket {
+    pub id: Scalar,
+    pub set: Scalar,
+    pub status: Scalar,
+    /// `null` until the order is `done`.
+    pub barcode: Scalar,
+    pub seat: Loose<TicketscloudSeat>,
+}

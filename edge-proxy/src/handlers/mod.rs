@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod documents;
+mod holds;
 mod seating;
 
 use std::rc::Rc;
@@ -30,7 +31,7 @@ pub struct Handled {
     pub cache_status: Option<&'static str>,
 }
 
-pub async fn handle(request: Request, env: Env, context: Context) -> Response {
+pub async fn handle(mut request: Request, env: Env, context: Context) -> Response {
     let started_ms = Date::now().as_millis();
     let path = request.path();
     let origin = request.headers().get("Origin").ok().flatten();
@@ -38,9 +39,12 @@ pub async fn handle(request: Request, env: Env, context: Context) -> Response {
         Method::Get => RequestMethod::Get,
         Method::Head => RequestMethod::Head,
         Method::Options => RequestMethod::Options,
+        Method::Post => RequestMethod::Post,
+        Method::Patch => RequestMethod::Patch,
+        Method::Delete => RequestMethod::Delete,
         _ => RequestMethod::Other,
     };
-    let outcome = dispatch(&request, method, &path, &env, &context, origin.as_deref()).await;
+    let outcome = dispatch(&mut request, method, &path, &env, &context, origin.as_deref()).await;
     let (mut response, cache_status, error_code) = match outcome {
         Ok(handled) => (handled.response, handled.cache_status, None),
         Err(error) => (error_response(&error), None, Some(error.code())),
@@ -63,8 +67,11 @@ pub async fn handle(request: Request, env: Env, context: Context) -> Response {
     response
 }
 
+/// Largest request body the proxy reads (hold commands are a few hundred bytes).
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
 async fn dispatch(
-    request: &Request,
+    request: &mut Request,
     method: RequestMethod,
     path: &str,
     env: &Env,
@@ -80,27 +87,63 @@ async fn dispatch(
         return Ok(Handled { response, cache_status: None });
     }
     let config = Rc::new(read_config(env)?);
-    let partner_key = request.headers().get(PARTNER_KEY_HEADER).ok().flatten();
-    match partner_key {
+    if let Route::ConfirmHold { hold_id } = &route {
+        // Server to server: authenticated by a secret key, not a public one.
+        return holds::confirm(&config, env, request, hold_id).await;
+    }
+    let partner_key = match &route {
+        // `navigator.sendBeacon` cannot set headers: the key rides in the query.
+        Route::ReleaseHold { beacon: true, .. } => query_parameter(request, "partner"),
+        _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
+    };
+    let partner = match partner_key {
         None => return Err(ProxyError::PartnerKeyMissing),
         Some(key) if !config.knows_public_key(&key) => return Err(ProxyError::PartnerKeyUnknown),
-        Some(_) => {}
-    }
+        Some(key) => key,
+    };
     let scope = RequestScope {
         config,
         context,
-        now: (Date::now().as_millis() / 1000) as i64,
+        now: unix_now(),
         if_none_match: request.headers().get("If-None-Match").ok().flatten(),
     };
     match route {
         Route::Events => catalogue::events(&scope).await,
         Route::Layout { event, show_id } => seating::layout(&scope, event, show_id).await,
         Route::Availability { event, show_id } => seating::availability(&scope, event, show_id).await,
-        Route::Preflight | Route::Health => unreachable!("answered above"),
+        Route::CreateHold => {
+            let body = read_body(request).await?;
+            holds::create(&scope, env, partner, &body).await
+        }
+        Route::GetHold { hold_id } => holds::get(env, partner, &hold_id).await,
+        Route::ChangeHold { hold_id } => {
+            let body = read_body(request).await?;
+            holds::change(&scope, env, partner, &hold_id, &body).await
+        }
+        Route::ReleaseHold { hold_id, .. } => holds::release(env, partner, &hold_id).await,
+        Route::Preflight | Route::Health | Route::ConfirmHold { .. } => unreachable!("answered above"),
     }
 }
 
-fn read_config(env: &Env) -> Result<ProxyConfig, ProxyError> {
+async fn read_body(request: &mut Request) -> Result<String, ProxyError> {
+    let bytes = request.bytes().await.map_err(|_| ProxyError::InvalidBody { field: "body" })?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ProxyError::InvalidBody { field: "body" });
+    }
+    String::from_utf8(bytes).map_err(|_| ProxyError::InvalidBody { field: "body" })
+}
+
+fn query_parameter(request: &Request, name: &str) -> Option<String> {
+    let url = request.url().ok()?;
+    url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+}
+
+/// Unix seconds now; the core never reads the clock itself.
+pub fn unix_now() -> i64 {
+    (Date::now().as_millis() / 1000) as i64
+}
+
+pub fn read_config(env: &Env) -> Result<ProxyConfig, ProxyError> {
     ProxyConfig::from_settings(|name| {
         env.secret(name)
             .map(|secret| secret.to_string())

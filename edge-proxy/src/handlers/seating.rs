@@ -6,6 +6,7 @@
 //! upstream call and the browser re-downloads only a few kilobytes.
 
 use futures_util::future::join_all;
+use ticket_contract::{Availability, Layout};
 use ticket_core::cache_policy::DocumentKind;
 use ticket_core::errors::ProxyError;
 use ticket_core::ids::EventRef;
@@ -14,7 +15,7 @@ use ticket_core::provider::{Adapters, Hall};
 use super::documents::{new_document, serve};
 use super::{Handled, RequestScope};
 use crate::config::ProxyConfig;
-use crate::edge_cache::{self, cache_key, CachedDocument};
+use crate::edge_cache::{self, CachedDocument};
 use crate::upstream_fetch::perform;
 
 pub fn adapters(config: &ProxyConfig) -> Adapters {
@@ -36,8 +37,7 @@ pub async fn availability(scope: &RequestScope<'_>, event: EventRef, show_id: St
 }
 
 fn keys(event: &EventRef, show_id: &str) -> (String, String) {
-    let base = format!("/v1/events/{}/shows/{show_id}", event.public_id());
-    (cache_key(&format!("{base}/layout")), cache_key(&format!("{base}/availability")))
+    edge_cache::hall_document_keys(&event.public_id(), show_id)
 }
 
 async fn serve_hall_document(
@@ -105,4 +105,23 @@ pub async fn refresh_hall(
         edge_cache::write(&availability_key, DocumentKind::Availability, &availability).await;
     }
     Ok(HallDocuments { hall, layout, availability })
+}
+
+/// The hall's layout (and availability, when this data centre has a copy) for
+/// validating a hold: from the edge cache when there, otherwise read upstream.
+pub async fn current_hall(
+    config: &ProxyConfig,
+    now: i64,
+    event: &EventRef,
+    show_id: &str,
+) -> Result<(Layout, Option<Availability>), ProxyError> {
+    let (layout_key, availability_key) = keys(event, show_id);
+    if let Some(layout) = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str(&document.body).ok()) {
+        let availability = edge_cache::read(&availability_key)
+            .await
+            .and_then(|document| serde_json::from_str::<Availability>(&document.body).ok());
+        return Ok((layout, availability));
+    }
+    let documents = refresh_hall(config, now, event, show_id, Store::Both).await?;
+    Ok((documents.hall.layout, Some(documents.hall.availability)))
 }

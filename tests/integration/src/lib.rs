@@ -136,3 +136,34 @@ pub fn inject_fault(route: &str, kind: &str, latency_ms: Option<u64>) {
 pub fn clear_faults() {
     sim_delete("/_sim/faults");
 }
+
+/// The demo partner's secret key (clearly fake; its hash is in wrangler.toml).
+pub const DEMO_SECRET_KEY: &str = "sk_demo_0000000000000000_not_a_secret";
+
+fn send_with_body(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
+    let mut request = agent().request(method, &format!("{}{path}", proxy_url()));
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    reply_of(match body {
+        Some(body) => request.set("Content-Type", "application/json").send_string(body),
+        None => request.call(),
+    })
+}
+
+/// A hold call the way the widget makes it (public key, partner origin).
+pub fn widget_call(method: &str, path: &str, body: Option<&str>) -> Reply {
+    send_with_body(method, path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], body)
+}
+
+/// A call from the partner's server with the given `Authorization` header value.
+pub fn server_call(method: &str, path: &str, authorization: Option<&str>) -> Reply {
+    match authorization {
+        Some(value) => send_with_body(method, path, &[("Authorization", value)], Some("")),
+        None => send_with_body(method, path, &[], Some("")),
+    }
+}
+
+pub fn sim_state() -> Value {
+    sim_get("/_sim/state")
+}

@@ -1,0 +1,787 @@
+//! QTickets holds: one upstream ticket per place, added, paid and removed one
+//! request at a time (`qtickets-partners-api.md` l.382–476).
+//!
+//! QTickets has no orders and no all-or-nothing, so this module provides it:
+//! - **Create / Change** add a ticket per new place (`tickets/add` with
+//!   `seat_id`, `paid=0`, `reserved_to`, `external_id`). The first seat the
+//!   upstream refuses (`SEAT_NOT_AVAILABLE`, `SEAT_NOT_FOUND`) stops the
+//!   adding; every ticket added by this command is removed again and the
+//!   answer names the refused seat. Places dropped by a change are removed
+//!   only after all new ones were added, so a failed change leaves the hold
+//!   exactly as it was.
+//! - **Retries are safe**: `external_id` is derived from the hold id, the item
+//!   and a place number, so re-sending an add whose answer was lost (timeout,
+//!   5xx, truncated body) returns the same ticket instead of a second one. An
+//!   add that stays uncertain after one retry is removed by `external_id`.
+//! - **Release / Expire** remove every ticket; `TICKET_NOT_FOUND` means it is
+//!   already gone.
+//! - **Confirm** pays each ticket (`tickets/add` with `id`, `paid=1`) and
+//!   keeps its barcode; paying twice is harmless, so a confirm interrupted
+//!   half-way is completed by the next one.
+//! - `reserved_to` is our expiry plus [`RESERVATION_GRACE_SECONDS`], written
+//!   in UTC as `YYYY-MM-DDTHH:MM:SS+00:00` and sent as `%2B00%3A00` (a raw `+`
+//!   in a form body is a space to PHP). Our alarm releases the tickets at our
+//!   expiry; the grace only keeps a confirm that started just before expiry
+//!   from meeting an already-dropped ticket, and lets QTickets clean up by
+//!   itself if the alarm never runs.
+//!
+//! Requests are `POST` form bodies (the API treats GET and POST alike; a body
+//! keeps seat ids and external ids out of URLs and access logs).
+
+use std::collections::{HashSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use ticket_contract::{Buyer, HoldItem, HoldState};
+
+use super::record::{issued_ticket, item_id, item_places, HoldRecord, QticketsTicketRef, UpstreamHoldRefs};
+use super::{view, Finished, HoldOperation};
+use crate::errors::ProxyError;
+use crate::ids::is_acceptable_item_id;
+use crate::qtickets::wire::{QticketsTicketAnswer, QticketsTicketResultField};
+use crate::qtickets::{check_http_status, error_for_code, read_object};
+use crate::upstream::{HttpMethod, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse};
+
+pub const TICKETS_ADD_PATH: &str = "api/partners/v1/tickets/add";
+pub const TICKETS_REMOVE_PATH: &str = "api/partners/v1/tickets/remove";
+
+/// How much longer QTickets keeps a reservation than our hold lasts.
+pub const RESERVATION_GRACE_SECONDS: i64 = 30;
+
+/// Longest barcode we accept from the upstream (EAN-13 in practice).
+const LONGEST_BARCODE: usize = 128;
+
+/// Builds the QTickets ticket requests of one show.
+#[derive(Debug, Clone)]
+pub struct QticketsTicketRequests {
+    config: UpstreamConfig,
+    /// Validated digits (from [`crate::ids`]).
+    event_id: String,
+    show_id: String,
+}
+
+impl QticketsTicketRequests {
+    pub fn new(config: UpstreamConfig, event_id: String, show_id: String) -> QticketsTicketRequests {
+        QticketsTicketRequests { config, event_id, show_id }
+    }
+
+    /// Reserves `seat_id` (a numbered seat, or one place of an admission seat).
+    pub fn add(&self, seat_id: &str, external_id: &str, reserved_to_unix: i64) -> UpstreamRequest {
+        let reserved_to = reserved_to_text(reserved_to_unix);
+        self.post(
+            TICKETS_ADD_PATH,
+            &[("seat_id", seat_id), ("paid", "0"), ("reserved_to", &reserved_to), ("external_id", external_id)],
+        )
+    }
+
+    /// Marks a ticket paid (its barcode appears in the answer).
+    pub fn pay(&self, ticket: &QticketsTicketRef) -> UpstreamRequest {
+        let (name, value) = ticket_reference(ticket);
+        self.post(TICKETS_ADD_PATH, &[(name, value), ("paid", "1")])
+    }
+
+    /// Cancels a reservation.
+    pub fn remove(&self, ticket: &QticketsTicketRef) -> UpstreamRequest {
+        let (name, value) = ticket_reference(ticket);
+        self.post(TICKETS_REMOVE_PATH, &[(name, value)])
+    }
+
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> UpstreamRequest {
+        let body = fields
+            .iter()
+            .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        UpstreamRequest {
+            method: HttpMethod::Post,
+            url: self.config.url(&format!("{path}/{}/{}", self.event_id, self.show_id)),
+            headers: vec![
+                ("Authorization".to_string(), format!("Bearer {}", self.config.api_key)),
+                ("Accept".to_string(), "application/json".to_string()),
+                ("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string()),
+            ],
+            body: Some(body),
+        }
+    }
+}
+
+/// A ticket is named by its id when we know it, else by our `external_id`.
+fn ticket_reference(ticket: &QticketsTicketRef) -> (&'static str, &str) {
+    match &ticket.ticket_id {
+        Some(ticket_id) => ("id", ticket_id),
+        None => ("external_id", &ticket.external_id),
+    }
+}
+
+/// Our idempotency key for one place: `<16 hex of the hold>-<8 hex of the
+/// item>-<place number>`, e.g. `3fa9c2d1e0b47a55-1a2b3c4d-0`. Deterministic,
+/// short, `[a-z0-9-]` only, and unique across holds.
+pub fn external_id_for(hold_id: &str, item_id: &str, place_number: u32) -> String {
+    let hold_hash = Sha256::digest(hold_id.as_bytes());
+    let item_hash = Sha256::digest(item_id.as_bytes());
+    format!("{}-{}-{place_number}", hex_prefix(&hold_hash, 8), hex_prefix(&item_hash, 4))
+}
+
+fn hex_prefix(bytes: &[u8], byte_count: usize) -> String {
+    bytes.iter().take(byte_count).map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// `2026-11-23T14:28:48+00:00`: UTC, with an explicit offset as QTickets'
+/// example writes it.
+pub fn reserved_to_text(unix_seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(unix_seconds, 0)
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        .format("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string()
+}
+
+/// `application/x-www-form-urlencoded` value encoding: unreserved characters
+/// as they are, every other byte as `%XX` (so `+` is `%2B`, `;` is `%3B`).
+pub fn form_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// What one ticket request came to.
+#[derive(Debug, Clone, PartialEq)]
+enum TicketAnswer {
+    /// `status: success` (or a readable `result`): the ticket, if any.
+    Success { ticket_id: Option<String>, barcode: Option<String> },
+    /// `SEAT_NOT_AVAILABLE` / `SEAT_NOT_FOUND`: nothing was reserved.
+    SeatRefused,
+    /// `TICKET_NOT_FOUND`: the ticket is gone (removed or expired).
+    TicketNotFound,
+    /// A definite refusal: nothing happened.
+    Refused(ProxyError),
+    /// No readable answer: the request may or may not have taken effect.
+    Uncertain(ProxyError),
+}
+
+fn read_ticket_answer(response: Result<UpstreamResponse, ProxyError>) -> TicketAnswer {
+    let response = match response {
+        Ok(response) => response,
+        Err(error) => return TicketAnswer::Uncertain(error),
+    };
+    if let Err(error) = check_http_status(&response) {
+        return match error {
+            UpstreamError::UpstreamRejectedKey | UpstreamError::NotFound { .. } => TicketAnswer::Refused(error.into()),
+            other => TicketAnswer::Uncertain(other.into()),
+        };
+    }
+    let answer: QticketsTicketAnswer = match read_object(&response.body, "ticket answer") {
+        Ok(answer) => answer,
+        Err(error) => return TicketAnswer::Uncertain(error.into()),
+    };
+    let status = answer.status.as_text().map(|status| status.to_ascii_lowercase());
+    if status.as_deref() == Some("error") {
+        let code = answer.code.as_text();
+        return match code.as_deref() {
+            Some("SEAT_NOT_AVAILABLE" | "SEAT_NOT_FOUND") => TicketAnswer::SeatRefused,
+            Some("TICKET_NOT_FOUND") => TicketAnswer::TicketNotFound,
+            // "Unknown error": the upstream itself does not know what happened.
+            Some("UNKNOWN_ERROR") | None => TicketAnswer::Uncertain(ProxyError::UpstreamUnavailable),
+            Some(_) => TicketAnswer::Refused(error_for_code(code).into()),
+        };
+    }
+    match answer.result {
+        QticketsTicketResultField::Ticket(ticket) => TicketAnswer::Success {
+            ticket_id: ticket.id.as_text().filter(|id| is_acceptable_item_id(id)),
+            barcode: ticket.barcode.as_text().filter(|barcode| is_acceptable_barcode(barcode)),
+        },
+        QticketsTicketResultField::Flag(true) => TicketAnswer::Success { ticket_id: None, barcode: None },
+        _ if status.as_deref() == Some("success") => TicketAnswer::Success { ticket_id: None, barcode: None },
+        _ => TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "QTickets ticket answer without result".into() }),
+    }
+}
+
+/// Printable ASCII without spaces, at most [`LONGEST_BARCODE`] characters.
+pub(super) fn is_acceptable_barcode(barcode: &str) -> bool {
+    !barcode.is_empty() && barcode.len() <= LONGEST_BARCODE && barcode.bytes().all(|byte| byte.is_ascii_graphic())
+}
+
+/// What the operation is doing.
+#[derive(Debug, Clone, PartialEq)]
+enum QticketsCommand {
+    Create,
+    Change { items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
+    Release,
+    Expire,
+    Confirm,
+}
+
+/// Why a ticket is being removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Removal {
+    /// Added by this command, which failed.
+    Rollback,
+    /// Part of the hold (dropped by a change, or released / expired).
+    HoldTicket,
+    /// A leftover of an earlier command.
+    Leftover,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    Add(QticketsTicketRef),
+    Remove(QticketsTicketRef, Removal),
+    /// Index into the record's tickets.
+    Pay(usize),
+}
+
+/// One command on one QTickets hold.
+pub(super) struct QticketsOperation {
+    requests: QticketsTicketRequests,
+    command: QticketsCommand,
+    /// The hold as it was when the command began (for Create: a draft with
+    /// the requested items and no tickets).
+    record: HoldRecord,
+    /// The hold's tickets as the command goes on (kept + added; barcodes).
+    tickets: Vec<QticketsTicketRef>,
+    /// Old leftovers not (yet) removed, plus tickets that failed to go.
+    leftovers: Vec<QticketsTicketRef>,
+    /// Hold tickets a release or expiry could not remove.
+    unremoved: Vec<QticketsTicketRef>,
+    reserved_to: i64,
+    now: i64,
+    queue: VecDeque<Action>,
+    in_flight: Option<Action>,
+    retried: bool,
+    failure: Option<ProxyError>,
+    /// A confirm found the tickets gone: the hold is expired.
+    expired_on_confirm: bool,
+}
+
+impl QticketsOperation {
+    pub(super) fn create(requests: QticketsTicketRequests, draft: HoldRecord, now: i64) -> QticketsOperation {
+        let mut operation = QticketsOperation::new(requests, QticketsCommand::Create, draft, now);
+        let items = operation.record.items.clone();
+        operation.plan_adds(&items);
+        operation
+    }
+
+    pub(super) fn change(
+        requests: QticketsTicketRequests,
+        record: HoldRecord,
+        items: Option<Vec<HoldItem>>,
+        buyer: Option<Buyer>,
+        now: i64,
+    ) -> QticketsOperation {
+        let mut operation =
+            QticketsOperation::new(requests, QticketsCommand::Change { items: items.clone(), buyer }, record, now);
+        if let Some(items) = items {
+            operation.plan_change(&items);
+        }
+        operation
+    }
+
+    pub(super) fn release(requests: QticketsTicketRequests, record: HoldRecord, now: i64, expiring: bool) -> QticketsOperation {
+        let command = if expiring { QticketsCommand::Expire } else { QticketsCommand::Release };
+        let mut operation = QticketsOperation::new(requests, command, record, now);
+        let hold_tickets = std::mem::take(&mut operation.tickets);
+        let leftovers = std::mem::take(&mut operation.leftovers);
+        operation.queue.extend(hold_tickets.into_iter().map(|ticket| Action::Remove(ticket, Removal::HoldTicket)));
+        operation.queue.extend(leftovers.into_iter().map(|ticket| Action::Remove(ticket, Removal::Leftover)));
+        operation
+    }
+
+    pub(super) fn confirm(requests: QticketsTicketRequests, record: HoldRecord, now: i64) -> QticketsOperation {
+        let mut operation = QticketsOperation::new(requests, QticketsCommand::Confirm, record, now);
+        let unpaid = (0..operation.tickets.len()).filter(|&index| operation.tickets[index].barcode.is_none());
+        operation.queue = unpaid.map(Action::Pay).collect();
+        operation
+    }
+
+    fn new(requests: QticketsTicketRequests, command: QticketsCommand, record: HoldRecord, now: i64) -> QticketsOperation {
+        let (tickets, leftovers) = match &record.upstream {
+            UpstreamHoldRefs::Qtickets { tickets, leftovers } => (tickets.clone(), leftovers.clone()),
+            UpstreamHoldRefs::Ticketscloud { .. } => (Vec::new(), Vec::new()),
+        };
+        QticketsOperation {
+            requests,
+            command,
+            reserved_to: record.expires_at.saturating_add(RESERVATION_GRACE_SECONDS),
+            record,
+            tickets,
+            leftovers,
+            unremoved: Vec::new(),
+            now,
+            queue: VecDeque::new(),
+            in_flight: None,
+            retried: false,
+            failure: None,
+            expired_on_confirm: false,
+        }
+    }
+
+    /// Queues one add per place of `items`.
+    fn plan_adds(&mut self, items: &[HoldItem]) {
+        for item in items {
+            for _ in 0..item_places(item) {
+                let ticket = self.new_ticket_for(item_id(item), &[]);
+                self.queue.push_back(Action::Add(ticket));
+            }
+        }
+    }
+
+    /// Removals of old leftovers first (one may hold a seat the buyer wants
+    /// back), then adds for new places, then removals of dropped places.
+    fn plan_change(&mut self, new_items: &[HoldItem]) {
+        let leftovers = std::mem::take(&mut self.leftovers);
+        self.queue.extend(leftovers.iter().cloned().map(|ticket| Action::Remove(ticket, Removal::Leftover)));
+        let mut kept_external_ids = HashSet::new();
+        let mut adds = Vec::new();
+        for item in new_items {
+            let wanted = item_places(item) as usize;
+            let held: Vec<&QticketsTicketRef> =
+                self.tickets.iter().filter(|ticket| ticket.item_id == item_id(item)).collect();
+            kept_external_ids.extend(held.iter().take(wanted).map(|ticket| ticket.external_id.clone()));
+            adds.extend(std::iter::repeat_n(item_id(item).to_string(), wanted.saturating_sub(held.len())));
+        }
+        // Kept and dropped tickets stay in the hold's order.
+        let (kept, dropped): (Vec<QticketsTicketRef>, Vec<QticketsTicketRef>) = std::mem::take(&mut self.tickets)
+            .into_iter()
+            .partition(|ticket| kept_external_ids.contains(&ticket.external_id));
+        self.tickets = kept;
+        for item_id in adds {
+            let ticket = self.new_ticket_for(&item_id, &dropped);
+            self.queue.push_back(Action::Add(ticket));
+        }
+        self.queue.extend(dropped.into_iter().map(|ticket| Action::Remove(ticket, Removal::HoldTicket)));
+    }
+
+    /// A ticket for `item_id` with the lowest place number whose external id
+    /// is not used by any ticket of this hold (held, left over, planned, or
+    /// in `also_used`).
+    fn new_ticket_for(&self, item_id: &str, also_used: &[QticketsTicketRef]) -> QticketsTicketRef {
+        let planned = self.queue.iter().filter_map(|action| match action {
+            Action::Add(ticket) | Action::Remove(ticket, _) => Some(ticket),
+            Action::Pay(_) => None,
+        });
+        let used: HashSet<&str> = self
+            .tickets
+            .iter()
+            .chain(&self.leftovers)
+            .chain(also_used)
+            .chain(planned)
+            .map(|ticket| ticket.external_id.as_str())
+            .collect();
+        let external_id = (0u32..)
+            .map(|place_number| external_id_for(&self.record.hold_id, item_id, place_number))
+            .find(|candidate| !used.contains(candidate.as_str()))
+            .unwrap_or_default();
+        QticketsTicketRef { item_id: item_id.to_string(), external_id, ticket_id: None, barcode: None }
+    }
+
+    fn request_for(&self, action: &Action) -> Option<UpstreamRequest> {
+        Some(match action {
+            Action::Add(ticket) => self.requests.add(&ticket.item_id, &ticket.external_id, self.reserved_to),
+            Action::Remove(ticket, _) => self.requests.remove(ticket),
+            Action::Pay(index) => self.requests.pay(self.tickets.get(*index)?),
+        })
+    }
+
+    /// Re-sends the request in flight once; returns false when that was
+    /// already done.
+    fn retry_once(&mut self, action: Action) -> bool {
+        if self.retried {
+            return false;
+        }
+        self.retried = true;
+        self.in_flight = Some(action);
+        true
+    }
+
+    /// An add failed: stop adding and remove what this command added (and
+    /// the uncertain ticket, by its external id).
+    fn fail_adding(&mut self, error: ProxyError, uncertain: Option<QticketsTicketRef>) {
+        self.failure = Some(error);
+        // Old leftovers queued for removal stay leftovers; dropped places stay held.
+        for action in self.queue.drain(..) {
+            if let Action::Remove(ticket, Removal::Leftover) = action {
+                self.leftovers.push(ticket);
+            }
+        }
+        let added: Vec<QticketsTicketRef> = self.added_by_this_command();
+        self.tickets.retain(|ticket| !added.contains(ticket));
+        self.queue.extend(added.into_iter().chain(uncertain).map(|ticket| Action::Remove(ticket, Removal::Rollback)));
+    }
+
+    fn added_by_this_command(&self) -> Vec<QticketsTicketRef> {
+        let before: HashSet<&str> = match &self.record.upstream {
+            UpstreamHoldRefs::Qtickets { tickets, .. } => tickets.iter().map(|ticket| ticket.external_id.as_str()).collect(),
+            UpstreamHoldRefs::Ticketscloud { .. } => HashSet::new(),
+        };
+        self.tickets.iter().filter(|ticket| !before.contains(ticket.external_id.as_str())).cloned().collect()
+    }
+
+    fn on_add(&mut self, mut ticket: QticketsTicketRef, answer: TicketAnswer) {
+        match answer {
+            TicketAnswer::Success { ticket_id: Some(ticket_id), .. } => {
+                ticket.ticket_id = Some(ticket_id);
+                self.tickets.push(ticket);
+            }
+            TicketAnswer::SeatRefused => {
+                let ids = vec![ticket.item_id.clone()];
+                self.fail_adding(ProxyError::SeatUnavailable { ids }, None);
+            }
+            TicketAnswer::Refused(error) => self.fail_adding(error, None),
+            TicketAnswer::TicketNotFound => {
+                self.fail_adding(ProxyError::UpstreamRefused { code: "TICKET_NOT_FOUND".into() }, None)
+            }
+            TicketAnswer::Success { ticket_id: None, .. } => {
+                let error = ProxyError::UpstreamBadResponse { what: "QTickets add answer without a ticket id".into() };
+                if !self.retry_once(Action::Add(ticket.clone())) {
+                    self.fail_adding(error, Some(ticket));
+                }
+            }
+            TicketAnswer::Uncertain(error) => {
+                if !self.retry_once(Action::Add(ticket.clone())) {
+                    self.fail_adding(error, Some(ticket));
+                }
+            }
+        }
+    }
+
+    fn on_remove(&mut self, ticket: QticketsTicketRef, removal: Removal, answer: TicketAnswer) {
+        let error = match answer {
+            TicketAnswer::Success { .. } | TicketAnswer::TicketNotFound => return,
+            TicketAnswer::Uncertain(error) => {
+                if self.retry_once(Action::Remove(ticket.clone(), removal)) {
+                    return;
+                }
+                error
+            }
+            TicketAnswer::Refused(error) => error,
+            TicketAnswer::SeatRefused => ProxyError::UpstreamRefused { code: "SEAT_NOT_AVAILABLE".into() },
+        };
+        if removal == Removal::HoldTicket && matches!(self.command, QticketsCommand::Release | QticketsCommand::Expire) {
+            self.unremoved.push(ticket);
+            if self.failure.is_none() {
+                self.failure = Some(error);
+            }
+        } else {
+            self.leftovers.push(ticket);
+        }
+    }
+
+    fn on_pay(&mut self, index: usize, answer: TicketAnswer) {
+        match answer {
+            TicketAnswer::Success { barcode: Some(barcode), .. } => {
+                if let Some(ticket) = self.tickets.get_mut(index) {
+                    ticket.barcode = Some(barcode);
+                }
+            }
+            TicketAnswer::Success { barcode: None, .. } => {
+                if !self.retry_once(Action::Pay(index)) {
+                    self.stop_paying(ProxyError::UpstreamBadResponse { what: "QTickets paid ticket without barcode".into() });
+                }
+            }
+            TicketAnswer::Uncertain(error) => {
+                if !self.retry_once(Action::Pay(index)) {
+                    self.stop_paying(error);
+                }
+            }
+            TicketAnswer::TicketNotFound => {
+                self.stop_paying(ProxyError::HoldExpired);
+                // Nothing paid yet: the reservation ran out upstream. Give
+                // back whatever is left and call the hold expired.
+                if self.tickets.iter().all(|ticket| ticket.barcode.is_none()) {
+                    self.expired_on_confirm = true;
+                    let others = std::mem::take(&mut self.tickets)
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(other, _)| *other != index)
+                        .map(|(_, ticket)| Action::Remove(ticket, Removal::Leftover));
+                    self.queue.extend(others);
+                }
+            }
+            TicketAnswer::SeatRefused => self.stop_paying(ProxyError::UpstreamRefused { code: "SEAT_NOT_AVAILABLE".into() }),
+            TicketAnswer::Refused(error) => self.stop_paying(error),
+        }
+    }
+
+    fn stop_paying(&mut self, error: ProxyError) {
+        self.failure = Some(error);
+        self.queue.clear();
+    }
+
+    /// Whatever was not done when `finish` came early is treated as not done:
+    /// an add in flight is uncertain (left over by its external id).
+    fn abandon_unfinished(&mut self) {
+        let unfinished: Vec<Action> = self.in_flight.take().into_iter().chain(self.queue.drain(..)).collect();
+        if unfinished.is_empty() {
+            return;
+        }
+        if self.failure.is_none() {
+            self.failure = Some(ProxyError::Internal);
+        }
+        for action in unfinished {
+            match action {
+                Action::Add(ticket) => self.leftovers.push(ticket),
+                Action::Remove(ticket, Removal::HoldTicket)
+                    if matches!(self.command, QticketsCommand::Release | QticketsCommand::Expire) =>
+                {
+                    self.unremoved.push(ticket)
+                }
+                Action::Remove(ticket, _) => self.leftovers.push(ticket),
+                Action::Pay(_) => {}
+            }
+        }
+        if matches!(self.command, QticketsCommand::Create | QticketsCommand::Change { .. }) {
+            // The command as a whole failed: whatever it added is a leftover.
+            let added = self.added_by_this_command();
+            self.tickets.retain(|ticket| !added.contains(ticket));
+            self.leftovers.extend(added);
+        }
+    }
+
+    fn finish_record(mut self) -> Finished {
+        self.abandon_unfinished();
+        let now = self.now;
+        let mut record = self.record.clone();
+        let failure = self.failure.take();
+        match (&self.command, failure) {
+            (QticketsCommand::Create, None) => {
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: ordered(&record.items, self.tickets), leftovers: Vec::new() };
+                finished_ok(record, now)
+            }
+            (QticketsCommand::Create, Some(error)) => {
+                if self.leftovers.is_empty() {
+                    return Finished { record: None, result: Err(error) };
+                }
+                // Some tickets could not be removed: keep a record that is
+                // already due, so the alarm comes back at once to remove them.
+                record.items = Vec::new();
+                record.expires_at = now;
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
+                Finished { record: Some(record), result: Err(error) }
+            }
+            (QticketsCommand::Change { items, buyer }, None) => {
+                if let Some(items) = items {
+                    record.items = items.clone();
+                }
+                if let Some(buyer) = buyer {
+                    record.buyer = Some(buyer.clone());
+                }
+                record.upstream =
+                    UpstreamHoldRefs::Qtickets { tickets: ordered(&record.items, self.tickets), leftovers: self.leftovers };
+                finished_ok(record, now)
+            }
+            (QticketsCommand::Change { .. }, Some(error)) => {
+                if let UpstreamHoldRefs::Qtickets { leftovers, .. } = &mut record.upstream {
+                    *leftovers = self.leftovers;
+                }
+                Finished { record: Some(record), result: Err(error) }
+            }
+            (QticketsCommand::Release, None) => {
+                record.state = HoldState::Released;
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
+                finished_ok(record, now)
+            }
+            (QticketsCommand::Release, Some(error)) => {
+                // Still held with what could not be given back; the alarm
+                // tries again at expiry.
+                let remaining = self.unremoved;
+                record.items = items_covered_by(&record.items, &remaining);
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: remaining, leftovers: self.leftovers };
+                Finished { record: Some(record), result: Err(error) }
+            }
+            (QticketsCommand::Expire, failure) => {
+                record.state = HoldState::Expired;
+                let mut leftovers = self.unremoved;
+                leftovers.extend(self.leftovers);
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers };
+                match failure {
+                    None => finished_ok(record, now),
+                    Some(error) => Finished { record: Some(record), result: Err(error) },
+                }
+            }
+            (QticketsCommand::Confirm, failure) => {
+                let all_paid = !self.tickets.is_empty() && self.tickets.iter().all(|ticket| ticket.barcode.is_some());
+                if failure.is_none() && all_paid {
+                    record.state = HoldState::Confirmed;
+                    let tickets = ordered(&record.items, self.tickets);
+                    record.tickets = issued_tickets(&record.items, &tickets);
+                    record.upstream = UpstreamHoldRefs::Qtickets { tickets, leftovers: self.leftovers };
+                    return finished_ok(record, now);
+                }
+                let error = failure.unwrap_or(ProxyError::Internal);
+                if self.expired_on_confirm {
+                    record.state = HoldState::Expired;
+                    record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
+                } else {
+                    // Keep what was paid; the next confirm pays the rest.
+                    record.upstream = UpstreamHoldRefs::Qtickets { tickets: self.tickets, leftovers: self.leftovers };
+                }
+                Finished { record: Some(record), result: Err(error) }
+            }
+        }
+    }
+}
+
+impl HoldOperation for QticketsOperation {
+    fn next_request(&mut self) -> Option<UpstreamRequest> {
+        loop {
+            if self.in_flight.is_none() {
+                self.in_flight = Some(self.queue.pop_front()?);
+                self.retried = false;
+            }
+            let action = self.in_flight.clone()?;
+            match self.request_for(&action) {
+                Some(request) => return Some(request),
+                // A pay for a ticket that does not exist: skip it.
+                None => self.in_flight = None,
+            }
+        }
+    }
+
+    fn on_response(&mut self, response: Result<UpstreamResponse, ProxyError>) {
+        let Some(action) = self.in_flight.take() else { return };
+        let answer = read_ticket_answer(response);
+        match action {
+            Action::Add(ticket) => self.on_add(ticket, answer),
+            Action::Remove(ticket, removal) => self.on_remove(ticket, removal, answer),
+            Action::Pay(index) => self.on_pay(index, answer),
+        }
+    }
+
+    fn finish(self: Box<Self>) -> Finished {
+        (*self).finish_record()
+    }
+}
+
+fn finished_ok(record: HoldRecord, now: i64) -> Finished {
+    let hold = view(&record, now);
+    Finished { record: Some(record), result: Ok(hold) }
+}
+
+/// Tickets in item order (a seat's ticket, then an admission's places).
+fn ordered(items: &[HoldItem], tickets: Vec<QticketsTicketRef>) -> Vec<QticketsTicketRef> {
+    let mut remaining = tickets;
+    let mut ordered = Vec::with_capacity(remaining.len());
+    for item in items {
+        let (mine, others): (Vec<_>, Vec<_>) = remaining.into_iter().partition(|ticket| ticket.item_id == item_id(item));
+        ordered.extend(mine);
+        remaining = others;
+    }
+    ordered.extend(remaining);
+    ordered
+}
+
+/// The items still backed by `tickets` (admission quantities reduced).
+fn items_covered_by(items: &[HoldItem], tickets: &[QticketsTicketRef]) -> Vec<HoldItem> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let count = tickets.iter().filter(|ticket| ticket.item_id == item_id(item)).count() as u32;
+            match item {
+                HoldItem::Seat { .. } => (count > 0).then(|| item.clone()),
+                HoldItem::Admission { admission_id, zone_name, unit_price, .. } => (count > 0).then(|| HoldItem::Admission {
+                    admission_id: admission_id.clone(),
+                    zone_name: zone_name.clone(),
+                    quantity: count,
+                    unit_price: *unit_price,
+                }),
+            }
+        })
+        .collect()
+}
+
+fn issued_tickets(items: &[HoldItem], tickets: &[QticketsTicketRef]) -> Vec<ticket_contract::IssuedTicket> {
+    items
+        .iter()
+        .flat_map(|item| {
+            tickets
+                .iter()
+                .filter(move |ticket| ticket.item_id == item_id(item))
+                .filter_map(move |ticket| ticket.barcode.clone().map(|barcode| issued_ticket(item, barcode)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_ids_are_short_deterministic_and_distinct() {
+        let first = external_id_for("h_0123456789abcdef0123456789abcdef", "1-1;3", 0);
+        assert_eq!(first, external_id_for("h_0123456789abcdef0123456789abcdef", "1-1;3", 0));
+        assert!(first.len() <= 32, "{first}");
+        assert!(first.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-'), "{first}");
+        let others = [
+            external_id_for("h_0123456789abcdef0123456789abcdef", "1-1;3", 1),
+            external_id_for("h_0123456789abcdef0123456789abcdef", "1-1;4", 0),
+            external_id_for("h_0123456789abcdef0123456789abcdee", "1-1;3", 0),
+        ];
+        for other in &others {
+            assert_ne!(&first, other);
+        }
+        // The hold part is shared by all tickets of a hold.
+        assert_eq!(first[..16], others[0][..16]);
+        assert_eq!(first[..16], others[1][..16]);
+    }
+
+    #[test]
+    fn reserved_to_is_utc_with_an_explicit_offset_and_encodes_the_plus() {
+        assert_eq!(reserved_to_text(1_795_443_000), "2026-11-23T14:10:00+00:00");
+        assert_eq!(form_encode("2026-11-23T14:10:00+00:00"), "2026-11-23T14%3A10%3A00%2B00%3A00");
+        assert_eq!(form_encode("1-1;3"), "1-1%3B3");
+        assert_eq!(form_encode("a b&c=d"), "a%20b%26c%3Dd");
+        assert_eq!(form_encode("Ж"), "%D0%96");
+    }
+
+    #[test]
+    fn ticket_answers_are_classified_tolerantly() {
+        let ok = |body: &str| Ok(UpstreamResponse::json(200, body));
+        let cases: Vec<(Result<UpstreamResponse, ProxyError>, TicketAnswer)> = vec![
+            (
+                ok(r#"{"status":"success","result":{"id":"27061","paid":0,"barcode":null}}"#),
+                TicketAnswer::Success { ticket_id: Some("27061".into()), barcode: None },
+            ),
+            (
+                ok(r#"{"result":{"id":27061,"paid":1,"barcode":2000000270616}}"#),
+                TicketAnswer::Success { ticket_id: Some("27061".into()), barcode: Some("2000000270616".into()) },
+            ),
+            (ok(r#"{"status":"success","result":true}"#), TicketAnswer::Success { ticket_id: None, barcode: None }),
+            (ok(r#"{"status":"error","code":"SEAT_NOT_AVAILABLE","message":"x"}"#), TicketAnswer::SeatRefused),
+            (ok(r#"{"status":"error","code":"SEAT_NOT_FOUND"}"#), TicketAnswer::SeatRefused),
+            (ok(r#"{"status":"ERROR","code":"TICKET_NOT_FOUND"}"#), TicketAnswer::TicketNotFound),
+            (
+                ok(r#"{"status":"error","code":"VALIDATION_ERROR"}"#),
+                TicketAnswer::Refused(ProxyError::UpstreamRefused { code: "VALIDATION_ERROR".into() }),
+            ),
+            (ok(r#"{"status":"error","code":"WRONG_AUTHORIZATION"}"#), TicketAnswer::Refused(ProxyError::UpstreamRejectedKey)),
+            (ok(r#"{"status":"error","code":"UNKNOWN_ERROR"}"#), TicketAnswer::Uncertain(ProxyError::UpstreamUnavailable)),
+            (ok(r#"{"status":"error"}"#), TicketAnswer::Uncertain(ProxyError::UpstreamUnavailable)),
+            (Err(ProxyError::UpstreamTimeout), TicketAnswer::Uncertain(ProxyError::UpstreamTimeout)),
+            (
+                Ok(UpstreamResponse::json(503, r#"{"error":"Unknown error","status":503,"code":"UNKNOWN_ERROR"}"#)),
+                TicketAnswer::Uncertain(ProxyError::UpstreamUnavailable),
+            ),
+            (
+                ok(r#"{"event_id":1001,"status":"succ"#),
+                TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "QTickets ticket answer is not valid JSON".into() }),
+            ),
+            (
+                ok(r#"{"status":"success","result":{"id":"../../x"}}"#),
+                TicketAnswer::Success { ticket_id: None, barcode: None },
+            ),
+            (
+                ok(r#"{"result":false}"#),
+                TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "QTickets ticket answer without result".into() }),
+            ),
+        ];
+        for (response, expected) in cases {
+            let printed = format!("{response:?}");
+            assert_eq!(read_ticket_answer(response), expected, "{printed}");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! What the Durable Object persists for one hold (as JSON), and how it is
+//! shown to the widget.
+//!
+//! The record is the whole memory of a hold: what the buyer has, until when,
+//! who they are, and the *upstream references* needed to change, release or
+//! pay it later (QTickets ticket ids and our `external_id`s, a TicketsCloud
+//! order id and its tickets). Upstream references never leave the proxy: the
+//! widget sees [`Hold`] (see [`crate::holds::view`]).
+//!
+//! Fields added later must be `#[serde(default)]` so records written by an
+//! older Worker still load.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Provider};
+
+/// One hold, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoldRecord {
+    /// Opaque id (`h_` + 32 hex digits), chosen by the Worker.
+    pub hold_id: String,
+    pub provider: Provider,
+    /// Public event id (`qt:1001`, `tc:5f1a…`), validated by [`crate::ids`].
+    pub event_id: String,
+    /// Show id in upstream form (QTickets digits; TicketsCloud: the event id).
+    pub show_id: String,
+    /// The stored state. A `Held` record past `expires_at` is *shown* as
+    /// expired before the alarm has turned it into `Expired`.
+    pub state: HoldState,
+    pub items: Vec<HoldItem>,
+    /// Unix seconds. After it the hold is expired; the alarm releases it.
+    pub expires_at: i64,
+    #[serde(default)]
+    pub buyer: Option<Buyer>,
+    pub upstream: UpstreamHoldRefs,
+    /// Issued once confirmed (or partly, while a confirm is being completed).
+    #[serde(default)]
+    pub tickets: Vec<IssuedTicket>,
+}
+
+/// Where the hold lives upstream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "provider", rename_all = "lowercase")]
+pub enum UpstreamHoldRefs {
+    Qtickets {
+        /// One ticket per seat and per admission place the buyer holds.
+        tickets: Vec<QticketsTicketRef>,
+        /// Tickets that are no longer part of the hold but could not be
+        /// removed (upstream down at that moment). They are removed again at
+        /// the next change, release or expiry; QTickets also drops them by
+        /// itself at their `reserved_to`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        leftovers: Vec<QticketsTicketRef>,
+    },
+    Ticketscloud {
+        order_id: String,
+        /// The order's tickets as last read from TicketsCloud.
+        tickets: Vec<TicketscloudTicketRef>,
+        /// The order's own deadline (`expired_after`), unix seconds, when readable.
+        #[serde(default)]
+        order_expired_after: Option<i64>,
+        /// A change failed half-way and restoring the order failed too: the
+        /// order may hold other tickets than `tickets`. A confirm first puts
+        /// `tickets` back as the order's desired state.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        contents_uncertain: bool,
+    },
+}
+
+/// One QTickets ticket of a hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QticketsTicketRef {
+    /// The hold item it belongs to: the seat id, or the admission seat id.
+    pub item_id: String,
+    /// Our idempotency key for `tickets/add` (see `holds::qtickets`).
+    pub external_id: String,
+    /// QTickets' ticket id; `None` when an add's answer was lost and only the
+    /// `external_id` is known.
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+    /// Set once the ticket is paid.
+    #[serde(default)]
+    pub barcode: Option<String>,
+}
+
+/// One ticket of a TicketsCloud order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketscloudTicketRef {
+    /// The ticket id; for a seat it is also the layout's seat id.
+    pub ticket_id: String,
+    /// The ticket's set (price category); for general admission it is the
+    /// layout's admission id.
+    #[serde(default)]
+    pub set_id: Option<String>,
+    #[serde(default)]
+    pub barcode: Option<String>,
+}
+
+impl HoldRecord {
+    /// When the Durable Object's alarm should fire: at expiry while held,
+    /// never otherwise.
+    pub fn alarm_at(&self) -> Option<i64> {
+        (self.state == HoldState::Held).then_some(self.expires_at)
+    }
+
+    /// Whether a held record's time is up at `now`.
+    pub fn is_past_expiry(&self, now: i64) -> bool {
+        now >= self.expires_at
+    }
+
+    /// The state the buyer should see at `now`.
+    pub fn visible_state(&self, now: i64) -> HoldState {
+        if self.state == HoldState::Held && self.is_past_expiry(now) { HoldState::Expired } else { self.state }
+    }
+
+    /// The sum of all items, in minor units.
+    pub fn total(&self) -> Money {
+        let minor = self.items.iter().fold(0i64, |sum, item| sum.saturating_add(item_total_minor(item)));
+        Money::rub_minor(minor)
+    }
+}
+
+/// The seat id or admission id of an item.
+pub fn item_id(item: &HoldItem) -> &str {
+    match item {
+        HoldItem::Seat { seat_id, .. } => seat_id,
+        HoldItem::Admission { admission_id, .. } => admission_id,
+    }
+}
+
+/// How many places an item stands for.
+pub fn item_places(item: &HoldItem) -> u32 {
+    match item {
+        HoldItem::Seat { .. } => 1,
+        HoldItem::Admission { quantity, .. } => *quantity,
+    }
+}
+
+fn item_total_minor(item: &HoldItem) -> i64 {
+    match item {
+        HoldItem::Seat { price, .. } => price.minor,
+        HoldItem::Admission { quantity, unit_price, .. } => unit_price.minor.saturating_mul(i64::from(*quantity)),
+    }
+}
+
+/// The ticket a buyer gets for `item`, with `barcode`.
+pub fn issued_ticket(item: &HoldItem, barcode: String) -> IssuedTicket {
+    match item {
+        HoldItem::Seat { seat_id, zone_name, row, place, .. } => IssuedTicket {
+            item_id: seat_id.clone(),
+            zone_name: zone_name.clone(),
+            row: Some(row.clone()),
+            place: Some(place.clone()),
+            barcode,
+        },
+        HoldItem::Admission { admission_id, zone_name, .. } => IssuedTicket {
+            item_id: admission_id.clone(),
+            zone_name: zone_name.clone(),
+            row: None,
+            place: None,
+            barcode,
+        },
+    }
+}
+
+/// Unix seconds as RFC 3339 in UTC (`2026-11-23T13:53:32Z`). Out-of-range
+/// values clamp to the epoch rather than panic.
+pub fn rfc3339_utc(unix_seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(unix_seconds, 0)
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}

@@ -1,0 +1,468 @@
+//! Hold request bodies and selections, checked before anything goes upstream.
+//!
+//! Two layers:
+//! - [`parse_create`] / [`parse_change`] read the JSON bodies of
+//!   `POST /v1/holds` and `PATCH /v1/holds/{id}` strictly: a size limit,
+//!   known fields only, the right types, ids in the accepted alphabet, the
+//!   buyer normalised ([`super::buyer`]).
+//! - [`items_for`] checks a selection against the show's layout (and, when
+//!   known, its availability) and turns it into priced [`HoldItem`]s: every id
+//!   exists, nothing twice, 1 to `max_places` places. The upstream remains the
+//!   judge of availability; the availability check here is only a cheap early
+//!   "taken", so a buyer with a stale map gets the answer without an upstream
+//!   round trip.
+//!
+//! Errors name a field from our own vocabulary (`seats`, `admission`,
+//! `buyer.phone`, `body` for the body as a whole or an unknown field) and
+//! never echo the input.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{Map, Value};
+use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, CreateHold, HoldItem, Layout};
+
+use super::buyer::normalise_buyer;
+use super::record::item_id;
+use crate::errors::ProxyError;
+use crate::ids::{is_acceptable_item_id, parse_event_id, parse_show_id};
+
+/// Largest hold request body accepted, in bytes.
+pub const LARGEST_HOLD_BODY: usize = 16 * 1024;
+
+/// Reads a `POST /v1/holds` body. The event and show ids are validated like
+/// ids in URLs and returned in canonical form (`tc:` ids lowercased).
+pub fn parse_create(body: &str) -> Result<CreateHold, ProxyError> {
+    let object = read_body_object(body)?;
+    let mut event = None;
+    let mut show = None;
+    let mut seats = Vec::new();
+    let mut admission = BTreeMap::new();
+    for (key, value) in &object {
+        match key.as_str() {
+            "event" => event = Some(value.as_str().ok_or(ProxyError::InvalidBody { field: "event" })?),
+            "show" => show = Some(value.as_str().ok_or(ProxyError::InvalidBody { field: "show" })?),
+            "seats" => seats = read_seats(value)?.unwrap_or_default(),
+            "admission" => admission = read_admission(value)?.unwrap_or_default(),
+            _ => return Err(ProxyError::InvalidBody { field: "body" }),
+        }
+    }
+    let event = parse_event_id(event.ok_or(ProxyError::InvalidBody { field: "event" })?)?;
+    let show = parse_show_id(&event, show.ok_or(ProxyError::InvalidBody { field: "show" })?)?;
+    Ok(CreateHold { event: event.public_id(), show, seats, admission })
+}
+
+/// Reads a `PATCH /v1/holds/{id}` body. Every field is optional (`null`
+/// counts as absent); a present `buyer` is validated and normalised.
+pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
+    let object = read_body_object(body)?;
+    let mut change = ChangeHold::default();
+    for (key, value) in &object {
+        match key.as_str() {
+            "seats" => change.seats = read_seats(value)?,
+            "admission" => change.admission = read_admission(value)?,
+            "buyer" if value.is_null() => change.buyer = None,
+            "buyer" => change.buyer = Some(read_buyer(value)?),
+            _ => return Err(ProxyError::InvalidBody { field: "body" }),
+        }
+    }
+    Ok(change)
+}
+
+/// The whole selection a change asks for: a present `seats` or `admission`
+/// replaces that part of the current items, an absent one keeps it. Feed the
+/// result to [`items_for`].
+pub fn desired_selection(current: &[HoldItem], change: &ChangeHold) -> (Vec<String>, BTreeMap<String, u32>) {
+    let seats = change.seats.clone().unwrap_or_else(|| {
+        current
+            .iter()
+            .filter(|item| matches!(item, HoldItem::Seat { .. }))
+            .map(|item| item_id(item).to_string())
+            .collect()
+    });
+    let admission = change.admission.clone().unwrap_or_else(|| {
+        current
+            .iter()
+            .filter_map(|item| match item {
+                HoldItem::Admission { admission_id, quantity, .. } => Some((admission_id.clone(), *quantity)),
+                HoldItem::Seat { .. } => None,
+            })
+            .collect()
+    });
+    (seats, admission)
+}
+
+/// Checks a selection against the layout and prices it: seats first (in the
+/// order asked), then admissions (by id).
+///
+/// - an unknown or malformed seat id, or a seat twice → 400 field `seats`;
+/// - an unknown admission id or a quantity of 0 → 400 field `admission`;
+/// - no places, or more than `max_places` → 400 field `seats`;
+/// - seats the availability document (of this layout version) marks taken,
+///   or admissions with fewer places left than asked → 409
+///   `seat_unavailable` naming them all.
+pub fn items_for(
+    layout: &Layout,
+    availability: Option<&Availability>,
+    seats: &[String],
+    admission: &BTreeMap<String, u32>,
+    max_places: u32,
+) -> Result<Vec<HoldItem>, ProxyError> {
+    let bad_seats = ProxyError::InvalidBody { field: "seats" };
+    let bad_admission = ProxyError::InvalidBody { field: "admission" };
+    let mut seen = HashSet::new();
+    let mut seat_indexes = Vec::with_capacity(seats.len());
+    for seat_id in seats {
+        if !is_acceptable_item_id(seat_id) || !seen.insert(seat_id.as_str()) {
+            return Err(bad_seats);
+        }
+        let index = layout.seats.iter().position(|seat| &seat.id == seat_id).ok_or(bad_seats.clone())?;
+        seat_indexes.push(index);
+    }
+    let mut admission_indexes = Vec::with_capacity(admission.len());
+    for (admission_id, &quantity) in admission {
+        if !is_acceptable_item_id(admission_id) || quantity == 0 {
+            return Err(bad_admission);
+        }
+        let index = layout
+            .admissions
+            .iter()
+            .position(|entry| &entry.id == admission_id)
+            .ok_or(bad_admission.clone())?;
+        admission_indexes.push((index, quantity));
+    }
+    let places = admission.values().fold(seats.len() as u64, |sum, &quantity| sum + u64::from(quantity));
+    if places == 0 || places > u64::from(max_places) {
+        return Err(bad_seats);
+    }
+
+    let mut unavailable = Vec::new();
+    if let Some(availability) = availability.filter(|document| document.layout_version == layout.version) {
+        if let Some(flags) = availability_bits::decode(&availability.seats_available, layout.seats.len()) {
+            unavailable.extend(seat_indexes.iter().filter(|&&index| !flags[index]).map(|&index| layout.seats[index].id.clone()));
+        }
+        for &(index, quantity) in &admission_indexes {
+            let id = &layout.admissions[index].id;
+            let left = availability.admissions.iter().find(|entry| &entry.id == id).map(|entry| entry.quantity_left);
+            if left.is_some_and(|left| left < quantity) {
+                unavailable.push(id.clone());
+            }
+        }
+    }
+    if !unavailable.is_empty() {
+        return Err(ProxyError::SeatUnavailable { ids: unavailable });
+    }
+
+    let zone_name = |zone: u16| layout.zones.get(usize::from(zone)).map(|zone| zone.name.clone()).unwrap_or_default();
+    let seat_items = seat_indexes.iter().map(|&index| {
+        let seat = &layout.seats[index];
+        HoldItem::Seat {
+            seat_id: seat.id.clone(),
+            zone_name: zone_name(seat.zone),
+            row: seat.row.clone(),
+            place: seat.place.clone(),
+            price: seat.price,
+        }
+    });
+    let admission_items = admission_indexes.iter().map(|&(index, quantity)| {
+        let entry = &layout.admissions[index];
+        HoldItem::Admission {
+            admission_id: entry.id.clone(),
+            zone_name: zone_name(entry.zone),
+            quantity,
+            unit_price: entry.price,
+        }
+    });
+    Ok(seat_items.chain(admission_items).collect())
+}
+
+fn read_body_object(body: &str) -> Result<Map<String, Value>, ProxyError> {
+    let whole_body = ProxyError::InvalidBody { field: "body" };
+    if body.len() > LARGEST_HOLD_BODY {
+        return Err(whole_body);
+    }
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(whole_body),
+    }
+}
+
+/// `null` → `None`; an array of acceptable ids → the ids; anything else → 400.
+fn read_seats(value: &Value) -> Result<Option<Vec<String>>, ProxyError> {
+    let refuse = ProxyError::InvalidBody { field: "seats" };
+    match value {
+        Value::Null => Ok(None),
+        Value::Array(entries) => entries
+            .iter()
+            .map(|entry| match entry.as_str() {
+                Some(id) if is_acceptable_item_id(id) => Ok(id.to_string()),
+                _ => Err(refuse.clone()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        _ => Err(refuse),
+    }
+}
+
+/// `null` → `None`; an object of acceptable id → whole number (fits `u32`).
+fn read_admission(value: &Value) -> Result<Option<BTreeMap<String, u32>>, ProxyError> {
+    let refuse = ProxyError::InvalidBody { field: "admission" };
+    match value {
+        Value::Null => Ok(None),
+        Value::Object(entries) => entries
+            .iter()
+            .map(|(id, quantity)| {
+                let quantity = quantity.as_u64().and_then(|quantity| u32::try_from(quantity).ok());
+                match quantity {
+                    Some(quantity) if is_acceptable_item_id(id) => Ok((id.clone(), quantity)),
+                    _ => Err(refuse.clone()),
+                }
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()
+            .map(Some),
+        _ => Err(refuse),
+    }
+}
+
+fn read_buyer(value: &Value) -> Result<Buyer, ProxyError> {
+    let Value::Object(fields) = value else { return Err(ProxyError::InvalidBody { field: "buyer" }) };
+    if fields.keys().any(|key| !matches!(key.as_str(), "name" | "email" | "phone")) {
+        return Err(ProxyError::InvalidBody { field: "buyer" });
+    }
+    let text = |key: &str, field: &'static str| {
+        fields.get(key).and_then(Value::as_str).map(str::to_string).ok_or(ProxyError::InvalidBody { field })
+    };
+    let typed = Buyer {
+        name: text("name", "buyer.name")?,
+        email: text("email", "buyer.email")?,
+        phone: text("phone", "buyer.phone")?,
+    };
+    normalise_buyer(&typed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{IdField, InvalidIdReason};
+    use crate::upstream::MissingThing;
+    use ticket_contract::{Admission, AdmissionAvailability, Geometry, Money, Seat, Zone};
+
+    fn layout() -> Layout {
+        let zone = |id: &str, name: &str, price: i64| Zone {
+            id: id.into(),
+            name: name.into(),
+            price_min: Money::rub_minor(price),
+            price_max: Money::rub_minor(price),
+        };
+        let seat = |id: &str, zone: u16, row: &str, place: &str, price: i64| Seat {
+            id: id.into(),
+            zone,
+            row: row.into(),
+            place: place.into(),
+            x: 0.0,
+            y: 0.0,
+            price: Money::rub_minor(price),
+        };
+        Layout {
+            event_id: "qt:1001".into(),
+            show_id: "2001".into(),
+            version: "v1".into(),
+            width: 100.0,
+            height: 100.0,
+            geometry: Geometry::Upstream,
+            zones: vec![zone("1", "Партер VIP", 500_000), zone("2", "Партер", 350_050), zone("tp", "Танцпол", 200_000)],
+            seats: vec![
+                seat("1-1;1", 0, "1", "1", 500_000),
+                seat("1-1;2", 0, "1", "2", 500_000),
+                seat("1-1;3", 0, "1", "3", 500_000),
+                seat("2-4;7", 1, "4", "7", 350_050),
+            ],
+            admissions: vec![Admission { id: "tancevalnyj-parter-1;1".into(), zone: 2, price: Money::rub_minor(200_000) }],
+            labels: Vec::new(),
+        }
+    }
+
+    fn availability(version: &str, seats: &[bool], admission_left: u32) -> Availability {
+        Availability {
+            event_id: "qt:1001".into(),
+            show_id: "2001".into(),
+            layout_version: version.into(),
+            seats_available: availability_bits::encode(seats),
+            admissions: vec![AdmissionAvailability { id: "tancevalnyj-parter-1;1".into(), quantity_left: admission_left }],
+        }
+    }
+
+    /// One line per item: `seat 1-1;1 Партер VIP r1 p1 5000.00` / `admission … ×2 @2000.00`.
+    fn describe(items: &[HoldItem]) -> Vec<String> {
+        let money = |minor: i64| format!("{}.{:02}", minor / 100, minor % 100);
+        items
+            .iter()
+            .map(|item| match item {
+                HoldItem::Seat { seat_id, zone_name, row, place, price } => {
+                    format!("seat {seat_id} {zone_name} r{row} p{place} {}", money(price.minor))
+                }
+                HoldItem::Admission { admission_id, zone_name, quantity, unit_price } => {
+                    format!("admission {admission_id} {zone_name} ×{quantity} @{}", money(unit_price.minor))
+                }
+            })
+            .collect()
+    }
+
+    type ItemsCase<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, u32)], Option<Availability>, Result<Vec<&'a str>, ProxyError>);
+
+    #[test]
+    fn items_for_table() {
+        let all_free = availability("v1", &[true; 4], 150);
+        let second_taken = availability("v1", &[true, false, true, false], 1);
+        let other_version = availability("v0", &[false; 4], 0);
+        let unavailable = |ids: &[&str]| Err(ProxyError::SeatUnavailable { ids: ids.iter().map(|id| id.to_string()).collect() });
+        let cases: Vec<ItemsCase<'_>> = vec![
+            (
+                "seats and admission, priced from the layout",
+                &["2-4;7", "1-1;1"],
+                &[("tancevalnyj-parter-1;1", 2)],
+                Some(all_free.clone()),
+                Ok(vec![
+                    "seat 2-4;7 Партер r4 p7 3500.50",
+                    "seat 1-1;1 Партер VIP r1 p1 5000.00",
+                    "admission tancevalnyj-parter-1;1 Танцпол ×2 @2000.00",
+                ]),
+            ),
+            ("no availability known", &["1-1;2"], &[], None, Ok(vec!["seat 1-1;2 Партер VIP r1 p2 5000.00"])),
+            ("availability of another layout is ignored", &["1-1;2"], &[], Some(other_version), Ok(vec!["seat 1-1;2 Партер VIP r1 p2 5000.00"])),
+            ("exactly max places", &["1-1;1"], &[("tancevalnyj-parter-1;1", 5)], None, Ok(vec![
+                "seat 1-1;1 Партер VIP r1 p1 5000.00",
+                "admission tancevalnyj-parter-1;1 Танцпол ×5 @2000.00",
+            ])),
+            ("unknown seat", &["9-9;9"], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("malformed seat", &["1-1;1/.."], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("seat twice", &["1-1;1", "1-1;1"], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("unknown admission", &[], &[("nope", 1)], None, Err(ProxyError::InvalidBody { field: "admission" })),
+            ("a seat id is not an admission", &[], &[("1-1;1", 1)], None, Err(ProxyError::InvalidBody { field: "admission" })),
+            ("zero quantity", &["1-1;1"], &[("tancevalnyj-parter-1;1", 0)], None, Err(ProxyError::InvalidBody { field: "admission" })),
+            ("nothing", &[], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("too many places", &["1-1;1"], &[("tancevalnyj-parter-1;1", 6)], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("absurd quantity", &[], &[("tancevalnyj-parter-1;1", u32::MAX)], None, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("taken seats are named", &["1-1;1", "1-1;2", "2-4;7"], &[], Some(second_taken.clone()), unavailable(&["1-1;2", "2-4;7"])),
+            ("too few admission places left", &["1-1;1"], &[("tancevalnyj-parter-1;1", 2)], Some(second_taken), unavailable(&["tancevalnyj-parter-1;1"])),
+        ];
+        for (name, seats, admission, availability, expected) in cases {
+            let seats: Vec<String> = seats.iter().map(|seat| seat.to_string()).collect();
+            let admission: BTreeMap<String, u32> = admission.iter().map(|(id, quantity)| (id.to_string(), *quantity)).collect();
+            let actual = items_for(&layout(), availability.as_ref(), &seats, &admission, 6).map(|items| describe(&items));
+            let expected = expected.map(|lines| lines.iter().map(|line| line.to_string()).collect::<Vec<_>>());
+            assert_eq!(actual, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn create_bodies_table() {
+        let tc = "5F1A0C0E2B3C4D5E6F708192";
+        let long_body = format!(r#"{{"event":"qt:1001","show":"2001","seats":[{}]}}"#, vec![r#""1-1;1""#; 3000].join(","));
+        let cases: Vec<(String, Result<CreateHold, ProxyError>)> = vec![
+            (
+                r#"{"event":"qt:1001","show":"2001","seats":["1-1;1","tancevalnyj-parter-1;1"],"admission":{"tancevalnyj-parter-1;1":2}}"#.into(),
+                Ok(CreateHold {
+                    event: "qt:1001".into(),
+                    show: "2001".into(),
+                    seats: vec!["1-1;1".into(), "tancevalnyj-parter-1;1".into()],
+                    admission: [("tancevalnyj-parter-1;1".to_string(), 2)].into_iter().collect(),
+                }),
+            ),
+            (
+                format!(r#"{{"event":"tc:{tc}","show":"{tc}","seats":null}}"#),
+                Ok(CreateHold {
+                    event: "tc:5f1a0c0e2b3c4d5e6f708192".into(),
+                    show: "5f1a0c0e2b3c4d5e6f708192".into(),
+                    seats: vec![],
+                    admission: BTreeMap::new(),
+                }),
+            ),
+            ("".into(), Err(ProxyError::InvalidBody { field: "body" })),
+            ("[]".into(), Err(ProxyError::InvalidBody { field: "body" })),
+            ("{\"event\":".into(), Err(ProxyError::InvalidBody { field: "body" })),
+            (long_body, Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"event":"qt:1001","show":"2001","price":1}"#.into(), Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"show":"2001"}"#.into(), Err(ProxyError::InvalidBody { field: "event" })),
+            (r#"{"event":1001,"show":"2001"}"#.into(), Err(ProxyError::InvalidBody { field: "event" })),
+            (r#"{"event":"qt:1001"}"#.into(), Err(ProxyError::InvalidBody { field: "show" })),
+            (
+                r#"{"event":"qt:../1","show":"2001"}"#.into(),
+                Err(ProxyError::InvalidId { field: IdField::EventId, reason: InvalidIdReason::ForbiddenCharacter }),
+            ),
+            (
+                r#"{"event":"qt:1001","show":"20x1"}"#.into(),
+                Err(ProxyError::InvalidId { field: IdField::ShowId, reason: InvalidIdReason::NotQticketsDigits }),
+            ),
+            (
+                format!(r#"{{"event":"tc:{tc}","show":"5f1a0c0e2b3c4d5e6f708193"}}"#),
+                Err(ProxyError::NotFound { what: MissingThing::Show }),
+            ),
+            (r#"{"event":"qt:1001","show":"2001","seats":"1-1;1"}"#.into(), Err(ProxyError::InvalidBody { field: "seats" })),
+            (r#"{"event":"qt:1001","show":"2001","seats":[1]}"#.into(), Err(ProxyError::InvalidBody { field: "seats" })),
+            (r#"{"event":"qt:1001","show":"2001","seats":["1-1;1&paid=1"]}"#.into(), Err(ProxyError::InvalidBody { field: "seats" })),
+            (r#"{"event":"qt:1001","show":"2001","seats":[""]}"#.into(), Err(ProxyError::InvalidBody { field: "seats" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":[]}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":{"a":-1}}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":{"a":1.5}}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":{"a":"2"}}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":{"a":4294967296}}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+            (r#"{"event":"qt:1001","show":"2001","admission":{"a/b":1}}"#.into(), Err(ProxyError::InvalidBody { field: "admission" })),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(parse_create(&body), expected, "{}", body.chars().take(120).collect::<String>());
+        }
+    }
+
+    #[test]
+    fn change_bodies_table() {
+        let buyer = |name: &str, email: &str, phone: &str| Buyer { name: name.into(), email: email.into(), phone: phone.into() };
+        let cases: Vec<(&str, Result<ChangeHold, ProxyError>)> = vec![
+            ("{}", Ok(ChangeHold::default())),
+            (r#"{"seats":null,"admission":null,"buyer":null}"#, Ok(ChangeHold::default())),
+            (r#"{"seats":[]}"#, Ok(ChangeHold { seats: Some(vec![]), ..ChangeHold::default() })),
+            (
+                r#"{"admission":{"tancevalnyj-parter-1;1":3}}"#,
+                Ok(ChangeHold {
+                    admission: Some([("tancevalnyj-parter-1;1".to_string(), 3)].into_iter().collect()),
+                    ..ChangeHold::default()
+                }),
+            ),
+            (
+                r#"{"buyer":{"name":" Иван ","email":"Ivan@Mail.RU","phone":"8 916 123-45-67"}}"#,
+                Ok(ChangeHold { buyer: Some(buyer("Иван", "Ivan@mail.ru", "+79161234567")), ..ChangeHold::default() }),
+            ),
+            (r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru"}}"#, Err(ProxyError::InvalidBody { field: "buyer.phone" })),
+            (r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru","phone":79161234567}}"#, Err(ProxyError::InvalidBody { field: "buyer.phone" })),
+            (r#"{"buyer":{"name":"","email":"ivan@mail.ru","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.name" })),
+            (r#"{"buyer":{"name":"И","email":"ivan","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.email" })),
+            (r#"{"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567","age":3}}"#, Err(ProxyError::InvalidBody { field: "buyer" })),
+            (r#"{"buyer":"Иван"}"#, Err(ProxyError::InvalidBody { field: "buyer" })),
+            (r#"{"state":"confirmed"}"#, Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"seats":{"1-1;1":1}}"#, Err(ProxyError::InvalidBody { field: "seats" })),
+            ("null", Err(ProxyError::InvalidBody { field: "body" })),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(parse_change(body), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_change_replaces_only_the_parts_it_names() {
+        let current = items_for(
+            &layout(),
+            None,
+            &["1-1;1".to_string()],
+            &[("tancevalnyj-parter-1;1".to_string(), 2)].into_iter().collect(),
+            10,
+        )
+        .unwrap();
+        let only_seats = ChangeHold { seats: Some(vec!["1-1;2".into(), "1-1;3".into()]), ..ChangeHold::default() };
+        let (seats, admission) = desired_selection(&current, &only_seats);
+        assert_eq!(seats, ["1-1;2", "1-1;3"]);
+        assert_eq!(admission.get("tancevalnyj-parter-1;1"), Some(&2));
+        let only_admission = ChangeHold { admission: Some(BTreeMap::new()), ..ChangeHold::default() };
+        let (seats, admission) = desired_selection(&current, &only_admission);
+        assert_eq!(seats, ["1-1;1"]);
+        assert!(admission.is_empty());
+    }
+}

@@ -1,0 +1,523 @@
+//! TicketsCloud holds against a scripted upstream: the desired-state
+//! requests for seats, general admission (`random`) and both (the documented
+//! random-then-tickets algorithm), refusals that cancel a half-built order,
+//! `409` retried once, changes restored on failure, and confirmation that
+//! never pays twice.
+
+use ticket_contract::HoldState;
+use ticket_core::holds::{self, HoldCommand, HoldRecord, HoldSettings, UpstreamHoldRefs};
+use ticket_core::{HttpMethod, ProxyError, UpstreamResponse};
+
+use super::holds_script::*;
+use super::support::fixture;
+
+const POST: HttpMethod = HttpMethod::Post;
+const PATCH: HttpMethod = HttpMethod::Patch;
+const GET: HttpMethod = HttpMethod::Get;
+
+fn ga(serial: u32) -> String {
+    tc_seat(0x148 + serial - 1)
+}
+
+/// `ticket-id set barcode` per ticket of the record's order.
+fn describe_order(record: &HoldRecord) -> Vec<String> {
+    let UpstreamHoldRefs::Ticketscloud { tickets, .. } = &record.upstream else { panic!("not a TicketsCloud record") };
+    tickets
+        .iter()
+        .map(|ticket| {
+            let set = match ticket.set_id.as_deref() {
+                Some(TC_SEATED_SET) => "seated",
+                Some(TC_ADMISSION_SET) => "ga",
+                _ => "?",
+            };
+            format!("{} {set} {}", &ticket.ticket_id[12..], ticket.barcode.as_deref().unwrap_or("-"))
+        })
+        .collect()
+}
+
+fn seats_and_admission() -> Vec<ticket_contract::HoldItem> {
+    vec![seat(&tc_seat(1), 520_000), admission(TC_ADMISSION_SET, 2, 156_000)]
+}
+
+/// A seat and two general-admission places, held at NOW through the
+/// documented algorithm.
+pub fn held_mixed() -> HoldRecord {
+    let (s1, g1, g2) = (tc_seat(1), ga(1), ga(2));
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, seats_and_admission()), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[r#""random":{"64b7c1d2e3f4a5b6c7d8e904":2}"#, r#""all_or_nothing":true"#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]))
+                .lacking(r#""tickets""#),
+            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#), r#""all_or_nothing":true"#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+        ],
+    );
+    run.record().clone()
+}
+
+#[test]
+fn seats_only_are_one_create_with_tickets() {
+    let (s1, s2) = (tc_seat(1), tc_seat(2));
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000), seat(&s2, 520_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&s1, TC_SEATED_SET, None), (&s2, TC_SEATED_SET, None)]))],
+    );
+    assert_eq!(
+        run.json(0),
+        serde_json::json!({
+            "event": TC_EVENT_HEX,
+            "tickets": [s1, s2],
+            "all_or_nothing": true,
+            "vendor_data": {"order_id": HOLD_ID},
+        })
+    );
+    assert_eq!(run.requests[0].header("content-type"), Some("application/json"));
+    assert_eq!(run.requests[0].header("authorization"), Some(format!("key {}", super::support::TEST_KEY).as_str()));
+    let record = run.record();
+    assert_eq!(record.state, HoldState::Held);
+    assert_eq!(record.expires_at, NOW + HOLD_SECONDS, "our 10 minutes are shorter than the order's 15");
+    assert_eq!(describe_order(record), ["000000000001 seated -", "000000000002 seated -"]);
+    let UpstreamHoldRefs::Ticketscloud { order_id, order_expired_after, .. } = &record.upstream else { unreachable!() };
+    assert_eq!((order_id.as_str(), *order_expired_after), (TC_ORDER, Some(ORDER_EXPIRED_AFTER)));
+}
+
+#[test]
+fn the_orders_deadline_bounds_the_hold() {
+    let long = HoldSettings { hold_seconds: 3600, ..settings() };
+    let s1 = tc_seat(1);
+    let operation = holds::begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000)]), NOW, &long).unwrap();
+    let run = run(operation, vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&s1, TC_SEATED_SET, None)]))]);
+    assert_eq!(run.record().expires_at, ORDER_EXPIRED_AFTER - 30);
+    assert_eq!(run.hold().expires_at, "2026-11-23T14:43:18Z");
+}
+
+#[test]
+fn general_admission_only_is_one_create_with_random() {
+    let (g1, g2) = (ga(1), ga(2));
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![admission(TC_ADMISSION_SET, 2, 156_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]))],
+    );
+    assert_eq!(
+        run.json(0),
+        serde_json::json!({
+            "event": TC_EVENT_HEX,
+            "random": {TC_ADMISSION_SET: 2},
+            "all_or_nothing": true,
+            "vendor_data": {"order_id": HOLD_ID},
+        })
+    );
+    assert_eq!(describe_order(run.record()), ["000000000148 ga -", "000000000149 ga -"]);
+}
+
+#[test]
+fn seats_with_general_admission_follow_the_documented_random_then_tickets_algorithm() {
+    let record = held_mixed();
+    assert_eq!(describe_order(&record), ["000000000148 ga -", "000000000149 ga -", "000000000001 seated -"]);
+    assert_eq!(holds::view(&record, NOW).total.minor, 520_000 + 2 * 156_000);
+}
+
+#[test]
+fn a_refused_create_names_the_taken_seat_and_leaves_nothing() {
+    let (s1, s4) = (tc_seat(1), tc_seat(4));
+    let message = format!("ticket (id = {s4}) is not available");
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000), seat(&s4, 520_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_errors(400, &[&message]))],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![s4] });
+    assert_eq!(run.finished.record, None);
+}
+
+#[test]
+fn too_few_admission_places_name_the_admission() {
+    let message = format!("Not enough tickets in set (id = {TC_ADMISSION_SET}): 200 requested, 71 available");
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![admission(TC_ADMISSION_SET, 200, 156_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_errors(400, &[&message]))],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![TC_ADMISSION_SET.into()] });
+}
+
+#[test]
+fn a_refusal_after_random_cancels_the_half_built_order() {
+    let (s4, g1, g2) = (tc_seat(4), ga(1), ga(2));
+    let message = format!("ticket (id = {s4}) is not available");
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s4, 520_000), admission(TC_ADMISSION_SET, 2, 156_000)]), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_errors(400, &[&message])),
+            exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], tc_order("cancelled", &[])),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![s4] });
+    assert_eq!(run.finished.record, None, "the order is cancelled: nothing stays reserved");
+}
+
+#[test]
+fn a_conflict_is_retried_once_with_the_same_request() {
+    let (s1, g1, g2) = (tc_seat(1), ga(1), ga(2));
+    let all = [(g1.as_str(), TC_ADMISSION_SET, None), (g2.as_str(), TC_ADMISSION_SET, None), (s1.as_str(), TC_SEATED_SET, None)];
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, seats_and_admission()), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &all[..2])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_conflict()),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_order("executed", &all)),
+        ],
+    );
+    assert_eq!(run.requests[1].body, run.requests[2].body);
+    assert_eq!(run.hold().state, HoldState::Held);
+}
+
+#[test]
+fn a_conflict_twice_is_upstream_busy_and_the_order_is_cancelled() {
+    let (g1, g2) = (ga(1), ga(2));
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, seats_and_admission()), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_conflict()),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_conflict()),
+            exchange(PATCH, TC_ORDER_URL, &[r#""status":"cancelled""#], tc_conflict()),
+            exchange(PATCH, TC_ORDER_URL, &[r#""status":"cancelled""#], tc_order("cancelled", &[])),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::UpstreamConflict);
+    assert_eq!((run.error().status(), run.error().code()), (503, "upstream_busy"));
+    assert_eq!(run.finished.record, None);
+}
+
+#[test]
+fn a_cancel_that_fails_leaves_a_record_due_at_once() {
+    let (s4, g1) = (tc_seat(4), ga(1));
+    let message = format!("ticket (id = {s4}) is not available");
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s4, 1), admission(TC_ADMISSION_SET, 1, 1)]), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[], tc_errors(400, &[&message])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""cancelled""#], Err(ProxyError::UpstreamTimeout)),
+            exchange(PATCH, TC_ORDER_URL, &[r#""cancelled""#], Err(ProxyError::UpstreamTimeout)),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![s4] });
+    let record = run.record().clone();
+    assert_eq!(record.alarm_at(), Some(NOW));
+    let cleaned = super::holds_script::run(
+        begin(Some(record), HoldCommand::Expire, NOW),
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#""cancelled""#], tc_order("cancelled", &[]))],
+    );
+    assert_eq!(cleaned.hold().state, HoldState::Expired);
+}
+
+#[test]
+fn growing_general_admission_keeps_the_held_seats_through_random() {
+    let held = held_mixed();
+    let (s1, s2, g1, g2, g3) = (tc_seat(1), tc_seat(2), ga(1), ga(2), ga(3));
+    let new_items = vec![seat(&s1, 520_000), seat(&s2, 520_000), admission(TC_ADMISSION_SET, 3, 156_000)];
+    let after_random = [(g1.as_str(), TC_ADMISSION_SET, None), (g2.as_str(), TC_ADMISSION_SET, None), (s1.as_str(), TC_SEATED_SET, None), (g3.as_str(), TC_ADMISSION_SET, None)];
+    let mut after_tickets = after_random.to_vec();
+    after_tickets.push((s2.as_str(), TC_SEATED_SET, None));
+    let run = run(
+        begin(Some(held), HoldCommand::Change { items: Some(new_items.clone()), buyer: None }, NOW + 60),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[], tc_order("executed", &after_random)),
+            exchange(PATCH, TC_ORDER_URL, &[], tc_order("executed", &after_tickets)),
+        ],
+    );
+    assert_eq!(
+        run.json(0),
+        serde_json::json!({"random": {TC_SEATED_SET: 1, TC_ADMISSION_SET: 3}, "all_or_nothing": true}),
+        "the held seat's set keeps its count, so the seat stays in the order"
+    );
+    assert_eq!(run.json(1), serde_json::json!({"tickets": [g1, g2, g3, s1, s2], "all_or_nothing": true}));
+    assert_eq!(run.hold().items, new_items);
+}
+
+#[test]
+fn shrinking_general_admission_is_one_tickets_patch() {
+    let held = held_mixed();
+    let (s1, g1) = (tc_seat(1), ga(1));
+    let new_items = vec![seat(&s1, 520_000), admission(TC_ADMISSION_SET, 1, 156_000)];
+    let run = run(
+        begin(Some(held), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
+        vec![exchange(PATCH, TC_ORDER_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]))],
+    );
+    assert_eq!(run.json(0), serde_json::json!({"tickets": [g1, s1], "all_or_nothing": true}));
+    assert_eq!(describe_order(run.record()), ["000000000148 ga -", "000000000001 seated -"]);
+}
+
+#[test]
+fn an_unchanged_selection_asks_nothing() {
+    let held = held_mixed();
+    let run = run(begin(Some(held.clone()), HoldCommand::Change { items: Some(held.items.clone()), buyer: None }, NOW + 60), vec![]);
+    assert_eq!(run.record(), &held);
+}
+
+#[test]
+fn a_change_refused_after_random_restores_the_old_order() {
+    let held = held_mixed();
+    let (s1, s4, g1, g2, g3) = (tc_seat(1), tc_seat(4), ga(1), ga(2), ga(3));
+    let message = format!("ticket (id = {s4}) is not available");
+    let new_items = vec![seat(&s1, 520_000), seat(&s4, 520_000), admission(TC_ADMISSION_SET, 3, 156_000)];
+    let run = run(
+        begin(Some(held.clone()), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[r#""random""#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None), (&g3, TC_ADMISSION_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_errors(400, &[&message])),
+            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![s4] });
+    assert_eq!(run.record(), &held);
+}
+
+#[test]
+fn a_restore_that_fails_makes_the_next_confirm_set_the_list_first() {
+    let held = held_mixed();
+    let (s1, s4, g1, g2, g3) = (tc_seat(1), tc_seat(4), ga(1), ga(2), ga(3));
+    let new_items = vec![seat(&s1, 520_000), seat(&s4, 520_000), admission(TC_ADMISSION_SET, 3, 156_000)];
+    let failed = run(
+        begin(Some(held.clone()), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[r#""random""#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None), (&g3, TC_ADMISSION_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], Err(ProxyError::UpstreamTimeout)),
+            exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], Err(ProxyError::UpstreamTimeout)),
+            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_conflict()),
+            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_conflict()),
+        ],
+    );
+    assert_eq!(failed.error(), &ProxyError::UpstreamTimeout);
+    assert_eq!(failed.record().items, held.items, "the buyer keeps the old selection");
+    let paid = [(g1.as_str(), TC_ADMISSION_SET, Some("11")), (g2.as_str(), TC_ADMISSION_SET, Some("12")), (s1.as_str(), TC_SEATED_SET, Some("13"))];
+    let confirmed = run(
+        begin(Some(failed.record().clone()), HoldCommand::Confirm, NOW + 90),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+            exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], tc_order("done", &paid)),
+        ],
+    );
+    assert_eq!(confirmed.hold().tickets.len(), 3);
+}
+
+#[test]
+fn buyer_details_go_to_settings_customer() {
+    let held = held_mixed();
+    let run = run(
+        begin(Some(held), HoldCommand::Change { items: None, buyer: Some(buyer()) }, NOW + 60),
+        vec![exchange(PATCH, TC_ORDER_URL, &[], tc_order("executed", &[]))],
+    );
+    assert_eq!(
+        run.json(0),
+        serde_json::json!({"settings": {"customer": {"name": "Иван Петров", "email": "ivan@example.ru", "phone": "+79161234567", "lang": "ru"}}})
+    );
+    assert_eq!(run.hold().buyer, Some(buyer()));
+}
+
+#[test]
+fn release_and_expiry_cancel_the_order_and_accept_an_order_already_gone() {
+    let cases: Vec<(HoldCommand, i64, Result<UpstreamResponse, ProxyError>, HoldState)> = vec![
+        (HoldCommand::Release, NOW + 10, tc_order("cancelled", &[]), HoldState::Released),
+        (HoldCommand::Release, NOW + 10, tc_errors(400, &["Not allow to update order in status expired"]), HoldState::Released),
+        (HoldCommand::Release, NOW + 10, tc_errors(400, &["Not allow to update order in status cancelled"]), HoldState::Released),
+        (HoldCommand::Expire, NOW + HOLD_SECONDS, tc_errors(404, &["Order 6b0a0d0e000000000000d65e not found"]), HoldState::Expired),
+        (HoldCommand::Expire, NOW + HOLD_SECONDS, tc_order("cancelled", &[]), HoldState::Expired),
+    ];
+    for (command, now, answer, state) in cases {
+        let run = run(begin(Some(held_mixed()), command.clone(), now), vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], answer)]);
+        assert_eq!(run.hold().state, state, "{command:?}");
+        assert_eq!(run.record().alarm_at(), None);
+    }
+}
+
+#[test]
+fn a_release_the_upstream_refuses_keeps_the_hold_for_the_alarm() {
+    let held = held_mixed();
+    let run = run(
+        begin(Some(held.clone()), HoldCommand::Release, NOW + 10),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[], Ok(UpstreamResponse::json(502, "<html>Bad Gateway</html>"))),
+            exchange(PATCH, TC_ORDER_URL, &[], Ok(UpstreamResponse::json(502, "<html>Bad Gateway</html>"))),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::UpstreamUnavailable);
+    assert_eq!(run.record(), &held);
+}
+
+fn paid_tickets() -> Vec<(String, &'static str, Option<&'static str>)> {
+    vec![
+        (ga(1), TC_ADMISSION_SET, Some("16440165483322971")),
+        (ga(2), TC_ADMISSION_SET, Some("25015473618208667")),
+        (tc_seat(1), TC_SEATED_SET, Some("89995868505197513")),
+    ]
+}
+
+fn order_with(status: &str, tickets: &[(String, &'static str, Option<&'static str>)]) -> Result<UpstreamResponse, ProxyError> {
+    let borrowed: Vec<OrderTicket<'_>> = tickets.iter().map(|(id, set, barcode)| (id.as_str(), *set, *barcode)).collect();
+    tc_order(status, &borrowed)
+}
+
+#[test]
+fn confirm_marks_the_order_done_and_a_second_confirm_asks_nothing() {
+    let confirmed = run(
+        begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets()))],
+    );
+    let hold = confirmed.hold().clone();
+    assert_eq!(hold.state, HoldState::Confirmed);
+    let tickets: Vec<(String, String)> = hold.tickets.iter().map(|ticket| (ticket.item_id.clone(), ticket.barcode.clone())).collect();
+    assert_eq!(
+        tickets,
+        [
+            (tc_seat(1), "89995868505197513".to_string()),
+            (TC_ADMISSION_SET.to_string(), "16440165483322971".to_string()),
+            (TC_ADMISSION_SET.to_string(), "25015473618208667".to_string()),
+        ],
+        "in item order: the seat, then the admission places"
+    );
+    let again = run(begin(Some(confirmed.record().clone()), HoldCommand::Confirm, NOW + 5000), vec![]);
+    assert_eq!(again.hold(), &hold);
+}
+
+#[test]
+fn confirm_never_pays_twice_when_an_answer_was_lost() {
+    type Script = Vec<Exchange>;
+    let done = || exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets()));
+    let cases: Vec<(&str, Script)> = vec![
+        (
+            "done already (our earlier confirm's answer was lost): read it",
+            vec![
+                exchange(PATCH, TC_ORDER_URL, &[], tc_errors(400, &["Not allow to update order in status done"])),
+                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+            ],
+        ),
+        (
+            "timeout on done, the order says done",
+            vec![
+                exchange(PATCH, TC_ORDER_URL, &[], Err(ProxyError::UpstreamTimeout)),
+                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+            ],
+        ),
+        (
+            "timeout on done, the order is still executed: pay once more",
+            vec![
+                exchange(PATCH, TC_ORDER_URL, &[], Err(ProxyError::UpstreamTimeout)),
+                exchange(GET, TC_ORDER_URL, &[], tc_order("executed", &[])),
+                done(),
+            ],
+        ),
+        ("a conflict, then done", vec![exchange(PATCH, TC_ORDER_URL, &[], tc_conflict()), done()]),
+    ];
+    for (name, script) in cases {
+        let run = run(begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100), script);
+        assert_eq!(run.hold().state, HoldState::Confirmed, "{name}");
+        assert_eq!(run.hold().tickets.len(), 3, "{name}");
+        let done_requests = run.requests.iter().filter(|request| request.body.as_deref() == Some(r#"{"status":"done"}"#)).count();
+        assert!(done_requests <= 2, "{name}");
+    }
+}
+
+#[test]
+fn confirm_on_an_order_that_expired_upstream_expires_the_hold() {
+    let cases = [
+        tc_errors(400, &["Not allow to update order in status expired"]),
+        tc_errors(400, &["Not allow to update order in status cancelled"]),
+        tc_errors(404, &["Order 6b0a0d0e000000000000d65e not found"]),
+    ];
+    for answer in cases {
+        let printed = format!("{answer:?}");
+        let run = run(begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100), vec![exchange(PATCH, TC_ORDER_URL, &[], answer)]);
+        assert_eq!(run.error(), &ProxyError::HoldExpired, "{printed}");
+        assert_eq!(run.record().state, HoldState::Expired, "{printed}");
+    }
+}
+
+#[test]
+fn a_confirm_the_upstream_refuses_stays_held() {
+    let run = run(
+        begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
+        vec![exchange(PATCH, TC_ORDER_URL, &[], tc_errors(400, &["Not enough money, сontact to TicketsCloud manager"]))],
+    );
+    assert!(matches!(run.error(), ProxyError::UpstreamRefused { .. }), "{:?}", run.error());
+    assert_eq!(run.record().state, HoldState::Held);
+}
+
+#[test]
+fn barcodes_missing_from_a_done_order_are_read_again_later() {
+    let unpaid_barcodes: Vec<(String, &str, Option<&str>)> =
+        paid_tickets().into_iter().map(|(id, set, _)| (id, set, None)).collect();
+    let first = run(
+        begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
+        vec![
+            exchange(PATCH, TC_ORDER_URL, &[], order_with("done", &unpaid_barcodes)),
+            exchange(GET, TC_ORDER_URL, &[], order_with("done", &unpaid_barcodes)),
+        ],
+    );
+    assert!(matches!(first.error(), ProxyError::UpstreamBadResponse { .. }));
+    assert_eq!(first.record().state, HoldState::Confirmed, "paid upstream: never pay again");
+    let second = run(
+        begin(Some(first.record().clone()), HoldCommand::Confirm, NOW + 200),
+        vec![exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets()))],
+    );
+    assert_eq!(second.hold().tickets.len(), 3);
+}
+
+#[test]
+fn the_simulators_captured_orders_are_understood() {
+    let answer = |path: &str| Ok(UpstreamResponse::json(200, fixture(path)));
+    let (s1, s2, s5) = (tc_seat(1), tc_seat(2), tc_seat(5));
+    let seats = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000), seat(&s2, 520_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], answer("holds/sim_tc_order_seats.json"))],
+    );
+    assert_eq!(describe_order(seats.record()), ["000000000001 seated -", "000000000002 seated -"]);
+    let released = run(
+        begin(Some(seats.record().clone()), HoldCommand::Release, NOW + 1),
+        vec![exchange(PATCH, "/orders/6b0a0d0e000000000000d65d", &[], answer("holds/sim_tc_order_seats_cancelled.json"))],
+    );
+    assert_eq!(released.hold().state, HoldState::Released);
+
+    let items = vec![seat(&s5, 520_000), admission(TC_ADMISSION_SET, 2, 156_000)];
+    let mixed = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, items), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[r#""random""#], answer("holds/sim_tc_order_random.json")),
+            exchange(PATCH, TC_ORDER_URL, &[&s5], answer("holds/sim_tc_order_mixed.json")),
+        ],
+    );
+    assert_eq!(mixed.record().expires_at, NOW + HOLD_SECONDS);
+    let confirmed = run(
+        begin(Some(mixed.record().clone()), HoldCommand::Confirm, NOW + 2),
+        vec![exchange(PATCH, TC_ORDER_URL, &[], answer("holds/sim_tc_order_mixed_done.json"))],
+    );
+    let barcodes: Vec<&str> = confirmed.hold().tickets.iter().map(|ticket| ticket.barcode.as_str()).collect();
+    assert_eq!(barcodes, ["89995868505197513", "16440165483322971", "25015473618208667"]);
+}
+
+#[test]
+fn an_order_found_paid_while_giving_it_back_confirms_the_hold() {
+    // A confirm went through upstream but its result was never stored (the
+    // Worker restarted): the alarm must not call that hold expired.
+    let cases: Vec<(HoldCommand, i64, &str, Result<(), ProxyError>)> = vec![
+        (HoldCommand::Expire, NOW + HOLD_SECONDS, "Order 6b0a0d0e000000000000d65e is not cancellable", Ok(())),
+        (
+            HoldCommand::Release,
+            NOW + 10,
+            "Not allow to update order in status done",
+            Err(ProxyError::HoldNotActive { state: HoldState::Confirmed }),
+        ),
+    ];
+    for (command, now, message, expected) in cases {
+        let run = run(
+            begin(Some(held_mixed()), command.clone(), now),
+            vec![
+                exchange(PATCH, TC_ORDER_URL, &[r#""cancelled""#], tc_errors(400, &[message])),
+                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+            ],
+        );
+        assert_eq!(run.finished.result.as_ref().map(|_| ()).map_err(Clone::clone), expected, "{command:?}");
+        assert_eq!(run.record().state, HoldState::Confirmed, "{command:?}");
+        assert_eq!(run.record().tickets.len(), 3, "{command:?}");
+    }
+}

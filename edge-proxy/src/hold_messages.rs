@@ -1,0 +1,37 @@
+//! What the Worker says to a hold's Durable Object, and how the object
+//! answers: an internal wire format between two halves of the proxy, never
+//! seen by browsers or partners (their contract is `ticket_contract::holds`).
+//!
+//! Pure serde types, so both halves and native tests agree on them.
+
+use serde::{Deserialize, Serialize};
+use ticket_contract::{Buyer, HoldItem};
+
+/// One request to a hold's Durable Object. `partner` is the public key of the
+/// partner acting; an object answers `hold_not_found` to any other partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HoldMessage {
+    Create { partner: String, hold_id: String, event_id: String, show_id: String, items: Vec<HoldItem> },
+    Get { partner: String },
+    Change { partner: String, items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
+    Release { partner: String },
+    Confirm { partner: String },
+}
+
+/// The URL the Worker addresses its Durable Object requests to (the host is
+/// never resolved; a stub routes by object, not by URL).
+pub const HOLD_OBJECT_URL: &str = "https://hold-object.invalid/command";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_with_a_kind_tag() {
+        let message = HoldMessage::Change { partner: "pk_demo".into(), items: None, buyer: None };
+        let text = serde_json::to_string(&message).unwrap();
+        assert_eq!(text, r#"{"kind":"change","partner":"pk_demo","items":null,"buyer":null}"#);
+        assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), message);
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""A tiny demo partner backend: the reseller's own server in the demo.
+
+The partner page's payment step calls POST /pay {"hold_id": "h_..."}. A real
+partner would charge the buyer here (with its payment provider); this demo
+"takes payment" at once and then confirms the hold at the proxy with the
+partner's SECRET key, server to server. The secret key lives only here, never
+in the page. Standard library only; it is an example, not part of the product.
+
+    PROXY_URL=http://127.0.0.1:8787 PARTNER_SECRET_KEY=sk_... python3 server.py
+"""
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PROXY_URL = os.environ.get("PROXY_URL", "http://127.0.0.1:8787").rstrip("/")
+SECRET_KEY = os.environ["PARTNER_SECRET_KEY"]
+PAGE_ORIGIN = os.environ.get("PARTNER_PAGE_ORIGIN", "http://127.0.0.1:8080")
+LISTEN_PORT = int(os.environ.get("PARTNER_BACKEND_PORT", "8081"))
+HOLD_ID = re.compile(r"^h_[0-9a-f]{32}$")
+
+
+def confirm_hold(hold_id):
+    """Marks the hold paid at the proxy; returns (status, body)."""
+    request = urllib.request.Request(
+        f"{PROXY_URL}/v1/holds/{hold_id}/confirm",
+        method="POST",
+        headers={"Authorization": f"Bearer {SECRET_KEY}", "Idempotency-Key": hold_id},
+        data=b"",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Handler(BaseHTTPRequestHandler):
+    def _cors(self):
+        self.send_header("Access-Control-Allow-Origin", PAGE_ORIGIN)
+        self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+
+    def _answer(self, status, body):
+        self.send_response(status)
+        self._cors()
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_OPTIONS(self):
+        self.send_response(204)
+        self._cors()
+        self.end_headers()
+
+    def do_POST(self):
+        if self.path != "/pay":
+            return self._answer(404, b'{"error":{"code":"not_found","message":"POST /pay"}}')
+        try:
+            length = min(int(self.headers.get("Content-Length", "0")), 4096)
+            hold_id = json.loads(self.rfile.read(length) or b"{}").get("hold_id", "")
+        except (ValueError, AttributeError):
+            hold_id = ""
+        if not isinstance(hold_id, str) or not HOLD_ID.match(hold_id):
+            return self._answer(400, b'{"error":{"code":"invalid_body","message":"hold_id"}}')
+        # A real backend charges the buyer here, then confirms only on success.
+        status, body = confirm_hold(hold_id)
+        self._answer(status, body)
+
+    def log_message(self, format, *args):  # one line per request, no secrets
+        print(f"partner-backend {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}", flush=True)
+
+
+if __name__ == "__main__":
+    server = ThreadingHTTPServer(("127.0.0.1", LISTEN_PORT), Handler)
+    print(f"partner backend listening on http://127.0.0.1:{LISTEN_PORT}", flush=True)
+    server.serve_forever()
