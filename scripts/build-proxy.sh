@@ -10,4 +10,9 @@ export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$root/node_modules/@esbuild/linux-x64/bin/esbuild"
 cd "$root/edge-proxy"
 mkdir -p assets
+# wrangler runs this on every start; scripts that have just built (or restart
+# the proxy on purpose) set PROXY_ALREADY_BUILT=1 to skip a second build.
+if [ "${PROXY_ALREADY_BUILT:-}" = 1 ] && [ -f build/worker/shim.mjs ]; then
+  echo "edge-proxy: already built"; exit 0
+fi
 exec worker-build --release

@@ -37,6 +37,7 @@ start_simulator() {
 
 start_proxy() {
   local log="$STACK_LOG_DIR/wrangler.log"
+  : >"$log"
   local env_args=()
   local extra_vars=()
   if [ -n "${PROXY_UPSTREAM_TIMEOUT_MS:-}" ]; then
@@ -55,15 +56,16 @@ start_proxy() {
   rm -rf "$STACK_LOG_DIR/wrangler-state/v3/cache"
   (
     cd "$STACK_ROOT/edge-proxy"
-    WRANGLER_SEND_METRICS=false CI=true CLOUDFLARE_CF_FETCH_ENABLED=false \
+    PROXY_ALREADY_BUILT=1 WRANGLER_SEND_METRICS=false CI=true CLOUDFLARE_CF_FETCH_ENABLED=false \
       exec setsid "$STACK_ROOT/node_modules/.bin/wrangler" dev --local \
       --ip 127.0.0.1 --port "$PROXY_PORT" --show-interactive-dev-session=false \
       --persist-to "$STACK_LOG_DIR/wrangler-state" \
       --var "QTICKETS_BASE_URL:http://127.0.0.1:$SIM_PORT/qtickets" \
       --var "TICKETSCLOUD_BASE_URL:http://127.0.0.1:$SIM_PORT/ticketscloud" \
       "${extra_vars[@]}" "${env_args[@]}"
-  ) >"$log" 2>&1 &
+  ) >>"$log" 2>&1 &
   STACK_PIDS+=($!)
+  PROXY_PID=$!
   wait_for_line "$log" "Ready on" 240 $! || return 1
   stack_say "edge proxy          http://127.0.0.1:$PROXY_PORT  (widget: /widget.js, iframe: /embed)"
 }
@@ -74,6 +76,16 @@ start_pages() {
   STACK_PIDS+=($!)
   wait_for_line "$log" "Serving HTTP" 15 $! || return 1
   stack_say "partner pages       http://127.0.0.1:$PAGES_PORT/"
+}
+
+# Stops the proxy (workerd included) and starts it again on the same state:
+# what an operator's redeploy or a crashed isolate looks like to a hold.
+restart_proxy() {
+  kill -TERM -- "-$PROXY_PID" 2>/dev/null || true
+  local waited=0
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+  kill -KILL -- "-$PROXY_PID" 2>/dev/null || true
+  start_proxy
 }
 
 start_partner_backend() {

@@ -26,6 +26,10 @@ echo "== integration tests (proxy under wrangler dev + simulator)"
 cargo test -p integration-tests --test faults 2>&1
 cargo test -p integration-tests --test proxy 2>&1
 cargo test -p integration-tests --test holds 2>&1
+echo "== a proxy restart in the middle of a hold"
+cargo test -p integration-tests --test restart before_the_restart 2>&1
+restart_proxy
+cargo test -p integration-tests --test restart after_the_restart 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"
