@@ -62,6 +62,28 @@ impl UpstreamConfig {
     pub fn url(&self, path_and_query: &str) -> String {
         join_url(&self.base_url, path_and_query)
     }
+
+    /// A request to this upstream, authorised with `Authorization:
+    /// <scheme> <key>` (`Bearer` for QTickets, `key` for TicketsCloud) — the
+    /// one place the key is put into a request. `body` is its content type
+    /// and text.
+    pub fn request(
+        &self,
+        method: HttpMethod,
+        path_and_query: &str,
+        authorization_scheme: &str,
+        body: Option<(&str, String)>,
+    ) -> UpstreamRequest {
+        let mut headers = vec![
+            ("Authorization".to_string(), format!("{authorization_scheme} {}", self.api_key)),
+            ("Accept".to_string(), "application/json".to_string()),
+        ];
+        let body = body.map(|(content_type, text)| {
+            headers.push(("Content-Type".to_string(), content_type.to_string()));
+            text
+        });
+        UpstreamRequest { method, url: self.url(path_and_query), headers, body }
+    }
 }
 
 /// Joins a base URL and a path without doubling or dropping the slash.

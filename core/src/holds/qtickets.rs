@@ -92,16 +92,12 @@ impl QticketsTicketRequests {
             .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
             .collect::<Vec<_>>()
             .join("&");
-        UpstreamRequest {
-            method: HttpMethod::Post,
-            url: self.config.url(&format!("{path}/{}/{}", self.event_id, self.show_id)),
-            headers: vec![
-                ("Authorization".to_string(), format!("Bearer {}", self.config.api_key)),
-                ("Accept".to_string(), "application/json".to_string()),
-                ("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string()),
-            ],
-            body: Some(body),
-        }
+        self.config.request(
+            HttpMethod::Post,
+            &format!("{path}/{}/{}", self.event_id, self.show_id),
+            crate::qtickets::AUTHORIZATION_SCHEME,
+            Some(("application/x-www-form-urlencoded", body)),
+        )
     }
 }
 

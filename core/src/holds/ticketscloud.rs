@@ -122,14 +122,8 @@ impl TicketscloudOrderRequests {
     }
 
     fn send(&self, method: HttpMethod, path: String, body: Option<Value>) -> UpstreamRequest {
-        let mut headers = vec![
-            ("Authorization".to_string(), format!("key {}", self.config.api_key)),
-            ("Accept".to_string(), "application/json".to_string()),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_string(), "application/json".to_string()));
-        }
-        UpstreamRequest { method, url: self.config.url(&path), headers, body: body.map(|body| body.to_string()) }
+        let body = body.map(|body| ("application/json", body.to_string()));
+        self.config.request(method, &path, crate::ticketscloud::AUTHORIZATION_SCHEME, body)
     }
 }
 

@@ -31,21 +31,16 @@ pub struct QticketsAdapter {
     config: UpstreamConfig,
 }
 
+/// QTickets: `Authorization: Bearer <key>`.
+pub const AUTHORIZATION_SCHEME: &str = "Bearer";
+
 impl QticketsAdapter {
     pub fn new(config: UpstreamConfig) -> QticketsAdapter {
         QticketsAdapter { config }
     }
 
     fn get(&self, path: &str) -> UpstreamRequest {
-        UpstreamRequest {
-            method: HttpMethod::Get,
-            url: self.config.url(path),
-            headers: vec![
-                ("Authorization".to_string(), format!("Bearer {}", self.config.api_key)),
-                ("Accept".to_string(), "application/json".to_string()),
-            ],
-            body: None,
-        }
+        self.config.request(HttpMethod::Get, path, AUTHORIZATION_SCHEME, None)
     }
 }
 

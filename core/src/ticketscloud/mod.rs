@@ -37,21 +37,16 @@ pub struct TicketscloudAdapter {
     config: UpstreamConfig,
 }
 
+/// TicketsCloud: `Authorization: key <key>`.
+pub const AUTHORIZATION_SCHEME: &str = "key";
+
 impl TicketscloudAdapter {
     pub fn new(config: UpstreamConfig) -> TicketscloudAdapter {
         TicketscloudAdapter { config }
     }
 
     fn get(&self, path_and_query: &str) -> UpstreamRequest {
-        UpstreamRequest {
-            method: HttpMethod::Get,
-            url: self.config.url(path_and_query),
-            headers: vec![
-                ("Authorization".to_string(), format!("key {}", self.config.api_key)),
-                ("Accept".to_string(), "application/json".to_string()),
-            ],
-            body: None,
-        }
+        self.config.request(HttpMethod::Get, path_and_query, AUTHORIZATION_SCHEME, None)
     }
 
     fn events_page_request(&self, page: u32, page_size: u32) -> UpstreamRequest {
