@@ -1,21 +1,26 @@
-//! Fetching contract documents from the edge proxy (browser only).
+//! Talking to the edge proxy (browser only): catalogue documents and holds.
 //!
 //! Plain `fetch` through `web-sys` keeps the bundle small (no HTTP client
 //! crate). Every request carries the partner's public key in
 //! `X-Partner-Key` and gives up after [`REQUEST_TIMEOUT_MS`], so a phone that
 //! lost its network sees an error with a retry button instead of a skeleton
 //! forever. Status and body are classified by the pure `api_error` module.
+//!
+//! After any hold operation availability is fetched with `cache: "no-store"`
+//! (`fresh`), so a buyer never sees a browser-cached copy in which their own
+//! seats are still free.
 
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use ticket_contract::{Availability, EventList, Layout, PARTNER_KEY_HEADER};
-use wasm_bindgen::JsCast;
+use ticket_contract::{Availability, ChangeHold, CreateHold, EventList, Hold, Layout, PARTNER_KEY_HEADER};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Request, RequestInit, RequestMode, Response};
+use web_sys::{AbortSignal, Request, RequestCache, RequestInit, RequestMode, Response};
 
 use crate::api_error::{error_from_response, parse_success, ApiError};
 use crate::config::WidgetConfig;
+use crate::hold_wire::parse_hold;
 
 /// Longer than the proxy's own upstream timeout, so its `upstream_timeout`
 /// answer normally arrives first.
@@ -31,32 +36,87 @@ pub async fn fetch_layout(config: Arc<WidgetConfig>, event_id: String, show_id: 
     get_json(&config.layout_url(&event_id, &show_id), &config.partner_key).await.map(Arc::new)
 }
 
-/// `GET /v1/events/{event_id}/shows/{show_id}/availability`
+/// `GET /v1/events/{event_id}/shows/{show_id}/availability`; `fresh`
+/// bypasses the browser cache (after a hold operation).
 pub async fn fetch_availability(
     config: Arc<WidgetConfig>,
     event_id: String,
     show_id: String,
+    fresh: bool,
 ) -> Result<Arc<Availability>, ApiError> {
-    get_json(&config.availability_url(&event_id, &show_id), &config.partner_key).await.map(Arc::new)
+    let url = config.availability_url(&event_id, &show_id);
+    let body = send("GET", &url, &config.partner_key, None, fresh).await?;
+    parse_success(&body).map(Arc::new)
+}
+
+/// `POST /v1/holds`
+pub async fn create_hold(config: &WidgetConfig, request: &CreateHold) -> Result<Hold, ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::BadResponse)?;
+    hold_request("POST", &config.holds_url(), config, Some(&body)).await
+}
+
+/// `GET /v1/holds/{hold_id}`
+pub async fn fetch_hold(config: &WidgetConfig, hold_id: &str) -> Result<Hold, ApiError> {
+    hold_request("GET", &config.hold_url(hold_id), config, None).await
+}
+
+/// `PATCH /v1/holds/{hold_id}`
+pub async fn change_hold(config: &WidgetConfig, hold_id: &str, change: &ChangeHold) -> Result<Hold, ApiError> {
+    let body = serde_json::to_string(change).map_err(|_| ApiError::BadResponse)?;
+    hold_request("PATCH", &config.hold_url(hold_id), config, Some(&body)).await
+}
+
+/// `DELETE /v1/holds/{hold_id}`
+pub async fn release_hold(config: &WidgetConfig, hold_id: &str) -> Result<Hold, ApiError> {
+    hold_request("DELETE", &config.hold_url(hold_id), config, None).await
+}
+
+/// Hold answers are never cached: they are the buyer's own, and change.
+async fn hold_request(method: &str, url: &str, config: &WidgetConfig, body: Option<&str>) -> Result<Hold, ApiError> {
+    let text = send(method, url, &config.partner_key, body, true).await?;
+    parse_hold(&text)
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str, partner_key: &str) -> Result<T, ApiError> {
-    let result = request_json(url, partner_key).await;
+    let body = send("GET", url, partner_key, None, false).await?;
+    parse_success(&body)
+}
+
+/// One request; the 2xx body as text, or the classified error (logged for
+/// the developer console). Not generic, so there is one copy of it in the
+/// wasm whatever the answer's type.
+async fn send(method: &str, url: &str, partner_key: &str, body: Option<&str>, no_store: bool) -> Result<String, ApiError> {
+    let result = request_text(method, url, partner_key, body, no_store).await;
     if let Err(error) = &result {
-        leptos::logging::warn!("ticket-widget: GET {url} failed: {error:?}");
+        leptos::logging::warn!("ticket-widget: {method} {url} failed: {error:?}");
     }
     result
 }
 
-async fn request_json<T: DeserializeOwned>(url: &str, partner_key: &str) -> Result<T, ApiError> {
+async fn request_text(
+    method: &str,
+    url: &str,
+    partner_key: &str,
+    body: Option<&str>,
+    no_store: bool,
+) -> Result<String, ApiError> {
     let init = RequestInit::new();
-    init.set_method("GET");
+    init.set_method(method);
     init.set_mode(RequestMode::Cors);
     init.set_signal(Some(&AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)));
+    if no_store {
+        init.set_cache(RequestCache::NoStore);
+    }
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
     let headers = request.headers();
     headers.set(PARTNER_KEY_HEADER, partner_key).map_err(|_| ApiError::Network)?;
     headers.set("Accept", "application/json").map_err(|_| ApiError::Network)?;
+    if body.is_some() {
+        headers.set("Content-Type", "application/json").map_err(|_| ApiError::Network)?;
+    }
 
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
@@ -70,7 +130,7 @@ async fn request_json<T: DeserializeOwned>(url: &str, partner_key: &str) -> Resu
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        parse_success(&body)
+        Ok(body)
     } else {
         Err(error_from_response(response.status(), &body))
     }

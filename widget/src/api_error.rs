@@ -12,9 +12,11 @@ pub enum ApiError {
     /// The request never got an HTTP answer (offline, DNS, CORS refusal).
     #[error("network")]
     Network,
-    /// The proxy answered with an error; `code` is its stable error code.
+    /// The proxy answered with an error; `code` is its stable error code,
+    /// `field` the request field it is about (`buyer.email`), `unavailable`
+    /// the seat / admission ids a `seat_unavailable` answer names.
     #[error("{code}")]
-    Proxy { status: u16, code: String, message: String },
+    Proxy { status: u16, code: String, message: String, field: Option<String>, unavailable: Vec<String> },
     /// A 2xx answer that is not the JSON the contract promises.
     #[error("bad_response")]
     BadResponse,
@@ -25,6 +27,27 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A proxy error with only a status and a code (no field, no ids).
+    pub fn proxy(status: u16, code: &str) -> ApiError {
+        ApiError::Proxy { status, code: code.to_owned(), message: String::new(), field: None, unavailable: Vec::new() }
+    }
+
+    /// The request field the proxy blamed, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Proxy { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The ids a `seat_unavailable` answer names (empty otherwise).
+    pub fn unavailable(&self) -> &[String] {
+        match self {
+            ApiError::Proxy { unavailable, .. } => unavailable,
+            _ => &[],
+        }
+    }
+
     /// The stable code the UI translates.
     pub fn code(&self) -> &str {
         match self {
@@ -46,6 +69,8 @@ pub fn error_from_response(status: u16, body: &str) -> ApiError {
                 status,
                 code: parsed.error.code,
                 message: parsed.error.message,
+                field: parsed.error.field,
+                unavailable: parsed.error.unavailable,
             };
         }
     }
@@ -58,7 +83,7 @@ pub fn error_from_response(status: u16, body: &str) -> ApiError {
         500..=599 => "server_error",
         _ => "bad_response",
     };
-    ApiError::Proxy { status, code: code.to_owned(), message: String::new() }
+    ApiError::proxy(status, code)
 }
 
 /// Parses a 2xx body as the contract type `T`.
@@ -90,8 +115,33 @@ mod tests {
         }
         assert_eq!(
             error_from_response(502, r#"{"error":{"code":"upstream_unavailable","message":"m"}}"#),
-            ApiError::Proxy { status: 502, code: "upstream_unavailable".into(), message: "m".into() }
+            ApiError::Proxy {
+                status: 502,
+                code: "upstream_unavailable".into(),
+                message: "m".into(),
+                field: None,
+                unavailable: vec![]
+            }
         );
+    }
+
+    #[test]
+    fn keeps_the_field_and_the_unavailable_ids() {
+        let taken = error_from_response(
+            409,
+            r#"{"error":{"code":"seat_unavailable","message":"taken","unavailable":["s1","ga"]}}"#,
+        );
+        assert_eq!(taken.code(), "seat_unavailable");
+        assert_eq!(taken.unavailable(), ["s1".to_owned(), "ga".to_owned()]);
+        assert_eq!(taken.field(), None);
+        let invalid = error_from_response(
+            400,
+            r#"{"error":{"code":"invalid_body","message":"bad e-mail","field":"buyer.email"}}"#,
+        );
+        assert_eq!(invalid.field(), Some("buyer.email"));
+        assert!(invalid.unavailable().is_empty());
+        assert_eq!(ApiError::Network.field(), None);
+        assert!(ApiError::Network.unavailable().is_empty());
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub struct WidgetConfig {
     pub show: Option<String>,
     #[serde(default)]
     pub mode: EmbedMode,
+    /// The partner's payment page (the `payment-url` attribute), with
+    /// `{hold_id}` where the hold id goes. Without it, payment is handed over
+    /// through the `ticket-widget:pay` event / `onpay` callback.
+    #[serde(default)]
+    pub payment_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +70,7 @@ impl WidgetConfig {
         config.api_base = config.api_base.trim().trim_end_matches('/').to_owned();
         config.event = config.event.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
         config.show = config.show.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty() && config.event.is_some());
+        config.payment_url = crate::payment::payment_url_template(config.payment_url.as_deref());
         if config.partner_key.is_empty() {
             return Err(ConfigError::MissingPartnerKey);
         }
@@ -72,6 +78,27 @@ impl WidgetConfig {
             return Err(ConfigError::MissingApiBase);
         }
         Ok(config)
+    }
+
+    /// `POST /v1/holds`
+    pub fn holds_url(&self) -> String {
+        format!("{}/v1/holds", self.api_base)
+    }
+
+    /// `GET | PATCH | DELETE /v1/holds/{hold_id}`
+    pub fn hold_url(&self, hold_id: &str) -> String {
+        format!("{}/v1/holds/{}", self.api_base, encode_path_segment(hold_id))
+    }
+
+    /// `POST /v1/holds/{hold_id}/release?partner=…` — the release twin that
+    /// `navigator.sendBeacon` can call (it cannot set `X-Partner-Key`).
+    pub fn release_beacon_url(&self, hold_id: &str) -> String {
+        format!("{}/release?partner={}", self.hold_url(hold_id), encode_path_segment(&self.partner_key))
+    }
+
+    /// The `sessionStorage` key of this partner's hold.
+    pub fn stored_hold_key(&self) -> String {
+        format!("ticket-widget:hold:{}", self.partner_key)
     }
 
     /// `GET /v1/events`
@@ -128,6 +155,14 @@ mod tests {
         assert_eq!(config.event, None);
         assert_eq!(config.lang, None);
         assert_eq!(config.mode, EmbedMode::Iframe);
+        assert_eq!(config.payment_url, None);
+        let with_payment = WidgetConfig::from_json(
+            r#"{"api_base":"http://x","partner_key":"pk","payment_url":" https://p.example/pay?hold={hold_id} "}"#,
+        )
+        .unwrap();
+        assert_eq!(with_payment.payment_url.as_deref(), Some("https://p.example/pay?hold={hold_id}"));
+        let scripted = WidgetConfig::from_json(r#"{"api_base":"http://x","partner_key":"pk","payment_url":"javascript:x"}"#);
+        assert_eq!(scripted.unwrap().payment_url, None);
 
         let cases: &[(&str, ConfigError)] = &[
             (r#"{"api_base":"http://x","partner_key":""}"#, ConfigError::MissingPartnerKey),
@@ -164,6 +199,11 @@ mod tests {
                 "http://127.0.0.1:8787/v1/events/qt:..%2F..%2Fadmin/shows/1%3Fx%3D1%23y/layout",
             ),
             (config.layout_url("кино", "1 2"), "http://127.0.0.1:8787/v1/events/%D0%BA%D0%B8%D0%BD%D0%BE/shows/1%202/layout"),
+            (config.holds_url(), "http://127.0.0.1:8787/v1/holds"),
+            (config.hold_url("h_0123abcd"), "http://127.0.0.1:8787/v1/holds/h_0123abcd"),
+            (config.hold_url("h_1/../x"), "http://127.0.0.1:8787/v1/holds/h_1%2F..%2Fx"),
+            (config.release_beacon_url("h_1"), "http://127.0.0.1:8787/v1/holds/h_1/release?partner=pk"),
+            (config.stored_hold_key(), "ticket-widget:hold:pk"),
         ];
         for (actual, expected) in cases {
             assert_eq!(actual, expected);

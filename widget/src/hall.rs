@@ -72,6 +72,16 @@ impl HallAvailability {
         Ok(HallAvailability { seats, admissions_left })
     }
 
+    /// Marks seats the proxy reported taken (layout indices) as unavailable,
+    /// even if the availability document is a moment older than that answer.
+    pub fn mark_taken(&mut self, taken: &[usize]) {
+        for &index in taken {
+            if let Some(available) = self.seats.get_mut(index) {
+                *available = false;
+            }
+        }
+    }
+
     pub fn is_seat_available(&self, seat_index: usize) -> bool {
         self.seats.get(seat_index).copied().unwrap_or(false)
     }
@@ -81,13 +91,31 @@ impl HallAvailability {
     }
 }
 
-/// The state of every seat, in layout order.
-pub fn seat_states(availability: &HallAvailability, selection: &Selection) -> Vec<SeatState> {
+/// Layout indices of the seats with these ids (e.g. the `unavailable` ids of
+/// a `seat_unavailable` answer); ids not in the layout are skipped.
+pub fn seat_indices(layout: &Layout, seat_ids: &[String]) -> Vec<usize> {
+    layout
+        .seats
+        .iter()
+        .enumerate()
+        .filter(|(_, seat)| seat_ids.contains(&seat.id))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The state of every seat, in layout order. `taken` are seats the proxy
+/// reported taken after `availability` was fetched.
+pub fn seat_states(availability: &HallAvailability, selection: &Selection, taken: &[usize]) -> Vec<SeatState> {
     let mut states: Vec<SeatState> = availability
         .seats
         .iter()
         .map(|&available| if available { SeatState::Available } else { SeatState::Unavailable })
         .collect();
+    for &index in taken {
+        if let Some(state) = states.get_mut(index) {
+            *state = SeatState::Unavailable;
+        }
+    }
     for &index in selection.seats() {
         if let Some(state) = states.get_mut(index) {
             *state = SeatState::Selected;
@@ -247,14 +275,31 @@ mod tests {
     }
 
     #[test]
+    fn marks_seats_the_proxy_reported_taken() {
+        let hall = layout(vec![seat("a", 0, 0.0, 0.0), seat("b", 0, 10.0, 0.0), seat("c", 1, 20.0, 0.0)]);
+        let taken = seat_indices(&hall, &["c".to_owned(), "ga".to_owned(), "nope".to_owned(), "a".to_owned()]);
+        assert_eq!(taken, vec![0, 2], "seat ids only, in layout order");
+        let mut decoded = HallAvailability::from_documents(&hall, &availability("v7", "e0")).unwrap();
+        assert_eq!(decoded.seats, vec![true, true, true]);
+        decoded.mark_taken(&[2, 99]);
+        assert_eq!(decoded.seats, vec![true, true, false]);
+        assert_eq!(decoded.admissions_left, vec![12, 0], "admissions follow the document");
+    }
+
+    #[test]
     fn merges_availability_and_selection_into_states() {
         let availability = HallAvailability { seats: vec![true, false, true, true], admissions_left: vec![] };
         let mut selection = Selection::default();
         selection.toggle_seat(2, true);
         selection.toggle_seat(7, true); // out of range: ignored
         assert_eq!(
-            seat_states(&availability, &selection),
+            seat_states(&availability, &selection, &[]),
             vec![SeatState::Available, SeatState::Unavailable, SeatState::Selected, SeatState::Available]
+        );
+        // Reported taken since the document: unavailable at once.
+        assert_eq!(
+            seat_states(&availability, &selection, &[0, 9]),
+            vec![SeatState::Unavailable, SeatState::Unavailable, SeatState::Selected, SeatState::Available]
         );
     }
 

@@ -5,6 +5,8 @@
 //! by the proxy's stable error *codes* (`ErrorDetail::code`), never by its
 //! English developer message.
 
+use crate::buyer_details::{BuyerField, BuyerProblem};
+
 /// The widget's display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -81,7 +83,42 @@ pub struct Texts {
     pub total: &'static str,
     pub remove: &'static str,
     pub reserve: &'static str,
-    pub reserve_next_step: &'static str,
+    pub reserve_hint: &'static str,
+    pub reserving: &'static str,
+    pub cart_title: &'static str,
+    pub timer_label: &'static str,
+    pub timer_warning: &'static str,
+    pub timer_over_awaiting: &'static str,
+    pub hold_expired: &'static str,
+    pub hold_ended: &'static str,
+    pub cancel_hold: &'static str,
+    pub buyer_title: &'static str,
+    pub buyer_name: &'static str,
+    pub buyer_email: &'static str,
+    pub buyer_phone: &'static str,
+    pub buyer_submit: &'static str,
+    pub saving: &'static str,
+    pub name_missing: &'static str,
+    pub name_malformed: &'static str,
+    pub name_refused: &'static str,
+    pub email_missing: &'static str,
+    pub email_malformed: &'static str,
+    pub email_refused: &'static str,
+    pub phone_missing: &'static str,
+    pub phone_malformed: &'static str,
+    pub phone_refused: &'static str,
+    pub payment_title: &'static str,
+    pub edit_details: &'static str,
+    pub pay: &'static str,
+    pub awaiting_payment: &'static str,
+    pub awaiting_payment_hint: &'static str,
+    pub back_to_payment: &'static str,
+    pub payment_not_completed: &'static str,
+    pub tickets_title: &'static str,
+    pub tickets_hint: &'static str,
+    pub admission_ticket: &'static str,
+    pub buy_more: &'static str,
+    pub close: &'static str,
     pub retry: &'static str,
     pub nothing_on_sale: &'static str,
 }
@@ -118,7 +155,42 @@ pub const RU: Texts = Texts {
     total: "Итого",
     remove: "Убрать",
     reserve: "Забронировать",
-    reserve_next_step: "Бронирование — следующий шаг.",
+    reserve_hint: "После бронирования места закрепятся за вами на время оформления.",
+    reserving: "Бронируем…",
+    cart_title: "Ваша бронь",
+    timer_label: "Бронь действует ещё",
+    timer_warning: "Осталось меньше минуты — поторопитесь!",
+    timer_over_awaiting: "Время брони вышло — проверяем, прошла ли оплата…",
+    hold_expired: "Время брони истекло, места снова в продаже. Выберите их заново.",
+    hold_ended: "Бронь больше не действует. Выберите места заново.",
+    cancel_hold: "Отменить бронь",
+    buyer_title: "Данные покупателя",
+    buyer_name: "Имя и фамилия",
+    buyer_email: "Эл. почта",
+    buyer_phone: "Телефон",
+    buyer_submit: "Перейти к оплате",
+    saving: "Сохраняем…",
+    name_missing: "Укажите имя.",
+    name_malformed: "Имя слишком длинное.",
+    name_refused: "Проверьте имя.",
+    email_missing: "Укажите эл. почту.",
+    email_malformed: "Проверьте адрес: например, anna@example.ru.",
+    email_refused: "Этот адрес не подходит — проверьте его.",
+    phone_missing: "Укажите телефон.",
+    phone_malformed: "Проверьте номер: например, +7 916 123-45-67.",
+    phone_refused: "Этот номер не подходит — укажите его с кодом страны.",
+    payment_title: "Оплата",
+    edit_details: "Изменить",
+    pay: "Оплатить",
+    awaiting_payment: "Ждём подтверждения оплаты…",
+    awaiting_payment_hint: "Не закрывайте эту страницу: билеты появятся здесь.",
+    back_to_payment: "Вернуться к оплате",
+    payment_not_completed: "Оплата не прошла. Бронь ещё действует — можно попробовать снова.",
+    tickets_title: "Ваши билеты",
+    tickets_hint: "Покажите штрихкод на входе.",
+    admission_ticket: "Входной билет",
+    buy_more: "Купить ещё билеты",
+    close: "Закрыть",
     retry: "Повторить",
     nothing_on_sale: "На эту дату билетов в продаже нет.",
 };
@@ -155,7 +227,42 @@ pub const EN: Texts = Texts {
     total: "Total",
     remove: "Remove",
     reserve: "Reserve",
-    reserve_next_step: "Reservation is the next step.",
+    reserve_hint: "Reserving keeps the seats for you while you check out.",
+    reserving: "Reserving…",
+    cart_title: "Your reservation",
+    timer_label: "Reserved for",
+    timer_warning: "Less than a minute left — please hurry!",
+    timer_over_awaiting: "Time is up — checking whether your payment went through…",
+    hold_expired: "Your reservation has expired and the seats are back on sale. Please choose again.",
+    hold_ended: "This reservation is no longer active. Please choose your seats again.",
+    cancel_hold: "Cancel reservation",
+    buyer_title: "Your details",
+    buyer_name: "Full name",
+    buyer_email: "E-mail",
+    buyer_phone: "Phone",
+    buyer_submit: "Continue to payment",
+    saving: "Saving…",
+    name_missing: "Please enter your name.",
+    name_malformed: "This name is too long.",
+    name_refused: "Please check your name.",
+    email_missing: "Please enter your e-mail.",
+    email_malformed: "Please check the address, e.g. anna@example.com.",
+    email_refused: "This address can't be used. Please check it.",
+    phone_missing: "Please enter your phone number.",
+    phone_malformed: "Please check the number, e.g. +44 20 7946 0958.",
+    phone_refused: "This number can't be used. Please include the country code.",
+    payment_title: "Payment",
+    edit_details: "Edit",
+    pay: "Pay",
+    awaiting_payment: "Waiting for the payment to be confirmed…",
+    awaiting_payment_hint: "Please keep this page open: your tickets will appear here.",
+    back_to_payment: "Back to payment",
+    payment_not_completed: "The payment did not go through. Your reservation is still active, so you can try again.",
+    tickets_title: "Your tickets",
+    tickets_hint: "Show the barcode at the entrance.",
+    admission_ticket: "General admission",
+    buy_more: "Buy more tickets",
+    close: "Close",
     retry: "Try again",
     nothing_on_sale: "No tickets are on sale for this date.",
 };
@@ -215,6 +322,77 @@ pub fn seat_label(lang: Lang, row: &str, place: &str) -> String {
     format!("{} {row}, {} {place}", texts.row, texts.place)
 }
 
+/// The inside of the hold timer: label, `mm:ss`, and in the last minute the
+/// warning (the timer's `data-warning` attribute turns its colours).
+pub fn timer_markup(lang: Lang, seconds: u64) -> String {
+    let texts = lang.texts();
+    let warning = if crate::countdown::is_warning(seconds) {
+        format!("<span class=\"tw-timer-warning-text\" role=\"status\" data-testid=\"hold-timer-warning\">{}</span>", texts.timer_warning)
+    } else {
+        String::new()
+    };
+    format!(
+        "<span class=\"tw-timer-label\">{}</span><span class=\"tw-timer-value\">{}</span>{warning}",
+        texts.timer_label,
+        crate::countdown::format_countdown(seconds)
+    )
+}
+
+/// `Оплатить 4 500 ₽` / `Pay 4 500 ₽`.
+pub fn pay_amount(lang: Lang, amount: &str) -> String {
+    format!("{} {amount}", lang.texts().pay)
+}
+
+/// The message after a `seat_unavailable` answer: how many of the buyer's
+/// seats someone else took (or that a quantity was cut), and that the rest of
+/// the choice is still there.
+pub fn seats_taken_message(lang: Lang, seats: u64, admissions: bool) -> String {
+    match (lang, seats) {
+        (Lang::Ru, 0) if admissions => {
+            "Входных билетов осталось меньше, чем вы выбрали: количество уточнено. Проверьте заказ и забронируйте снова.".to_owned()
+        }
+        (Lang::En, 0) if admissions => {
+            "Fewer tickets are left than you chose, so the quantity has been updated. Check your order and reserve again.".to_owned()
+        }
+        (Lang::Ru, _) => format!(
+            "Пока вы выбирали, {seats} {} из вашего заказа заняли другие покупатели. Остальной выбор сохранён — проверьте заказ и забронируйте снова.",
+            russian_plural(seats, "место", "места", "мест"),
+        ),
+        (Lang::En, 1) => {
+            "Someone else took 1 of your seats a moment ago. The rest of your choice is kept: check your order and reserve again.".to_owned()
+        }
+        (Lang::En, _) => format!(
+            "Someone else took {seats} of your seats a moment ago. The rest of your choice is kept: check your order and reserve again."
+        ),
+    }
+}
+
+/// What the buyer reads under a buyer-form input.
+pub fn buyer_problem_message(lang: Lang, field: BuyerField, problem: BuyerProblem) -> &'static str {
+    let texts = lang.texts();
+    match (field, problem) {
+        (BuyerField::Name, BuyerProblem::Missing) => texts.name_missing,
+        (BuyerField::Name, BuyerProblem::Malformed) => texts.name_malformed,
+        (BuyerField::Name, BuyerProblem::Refused) => texts.name_refused,
+        (BuyerField::Email, BuyerProblem::Missing) => texts.email_missing,
+        (BuyerField::Email, BuyerProblem::Malformed) => texts.email_malformed,
+        (BuyerField::Email, BuyerProblem::Refused) => texts.email_refused,
+        (BuyerField::Phone, BuyerProblem::Missing) => texts.phone_missing,
+        (BuyerField::Phone, BuyerProblem::Malformed) => texts.phone_malformed,
+        (BuyerField::Phone, BuyerProblem::Refused) => texts.phone_refused,
+    }
+}
+
+/// The label of a buyer-form input.
+pub fn buyer_field_label(lang: Lang, field: BuyerField) -> &'static str {
+    let texts = lang.texts();
+    match field {
+        BuyerField::Name => texts.buyer_name,
+        BuyerField::Email => texts.buyer_email,
+        BuyerField::Phone => texts.buyer_phone,
+    }
+}
+
 /// What the buyer reads for an error, by the proxy's stable code. Codes the
 /// widget itself produces: `network`, `bad_response`, `layout_changed`.
 pub fn error_message(lang: Lang, code: &str) -> &'static str {
@@ -222,10 +400,10 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
     match (lang, code) {
         (Ru, "network") => "Нет связи с сервером. Проверьте интернет и попробуйте ещё раз.",
         (En, "network") => "We can't reach the server. Check your connection and try again.",
-        (Ru, "upstream_unavailable" | "server_error") => {
+        (Ru, "upstream_unavailable" | "upstream_bad_response" | "upstream_refused" | "upstream_misconfigured" | "server_error" | "internal" | "proxy_misconfigured") => {
             "Билетная система сейчас недоступна. Попробуйте через минуту."
         }
-        (En, "upstream_unavailable" | "server_error") => {
+        (En, "upstream_unavailable" | "upstream_bad_response" | "upstream_refused" | "upstream_misconfigured" | "server_error" | "internal" | "proxy_misconfigured") => {
             "The ticketing system is unavailable right now. Please try again in a minute."
         }
         (Ru, "upstream_timeout") => "Билетная система отвечает слишком долго. Попробуйте ещё раз.",
@@ -245,17 +423,33 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (
             Ru,
             "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "unauthorized" | "forbidden" | "origin_not_allowed" | "event_not_allowed",
+            | "partner_key_missing" | "partner_key_unknown" | "unauthorized" | "forbidden" | "origin_not_allowed"
+            | "event_not_allowed",
         ) => "Продажа билетов на этом сайте не настроена. Сообщите, пожалуйста, владельцу сайта.",
         (
             En,
             "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "unauthorized" | "forbidden" | "origin_not_allowed" | "event_not_allowed",
+            | "partner_key_missing" | "partner_key_unknown" | "unauthorized" | "forbidden" | "origin_not_allowed"
+            | "event_not_allowed",
         ) => "Ticket sales aren't set up on this site. Please let the site owner know.",
         (Ru, "invalid_id") => "Неверная ссылка на событие.",
         (En, "invalid_id") => "This event link is not valid.",
-        (Ru, _) => "Не удалось загрузить данные. Попробуйте ещё раз.",
-        (En, _) => "Something went wrong while loading. Please try again.",
+        (Ru, "seat_unavailable") => "Некоторые из этих мест только что заняли. Выберите другие.",
+        (En, "seat_unavailable") => "Some of these seats have just been taken. Please choose others.",
+        (Ru, "hold_expired") => "Время брони истекло, места снова в продаже.",
+        (En, "hold_expired") => "Your reservation has expired and the seats are back on sale.",
+        (Ru, "hold_not_active") => "Эта бронь уже не действует.",
+        (En, "hold_not_active") => "This reservation is no longer active.",
+        (Ru, "hold_not_found") => "Бронь не найдена — возможно, она уже истекла.",
+        (En, "hold_not_found") => "This reservation wasn't found. It may have expired.",
+        (Ru, "invalid_body") => "Проверьте введённые данные.",
+        (En, "invalid_body") => "Please check the details you entered.",
+        (Ru, "upstream_busy") => "Билетная система сейчас занята. Попробуйте через несколько секунд.",
+        (En, "upstream_busy") => "The ticketing system is busy right now. Please try again in a few seconds.",
+        (Ru, "payment_not_completed") => RU.payment_not_completed,
+        (En, "payment_not_completed") => EN.payment_not_completed,
+        (Ru, _) => "Что-то пошло не так. Попробуйте ещё раз.",
+        (En, _) => "Something went wrong. Please try again.",
     }
 }
 
@@ -329,5 +523,79 @@ mod tests {
         }
         assert!(error_message(Lang::Ru, "upstream_timeout").contains("слишком долго"));
         assert!(error_message(Lang::En, "network").contains("connection"));
+    }
+
+    #[test]
+    fn translates_every_hold_error_code() {
+        let codes = [
+            "seat_unavailable",
+            "hold_expired",
+            "hold_not_active",
+            "hold_not_found",
+            "invalid_body",
+            "upstream_busy",
+            "payment_not_completed",
+            "partner_key_unknown",
+            "partner_key_missing",
+            "upstream_refused",
+        ];
+        for lang in [Lang::Ru, Lang::En] {
+            let generic = error_message(lang, "something_new");
+            for code in codes {
+                assert_ne!(error_message(lang, code), generic, "{lang:?} {code}");
+            }
+        }
+        // Distinct codes the buyer must tell apart read differently.
+        let distinct = ["seat_unavailable", "hold_expired", "hold_not_active", "hold_not_found", "invalid_body", "upstream_busy"];
+        for lang in [Lang::Ru, Lang::En] {
+            let mut messages: Vec<&str> = distinct.iter().map(|code| error_message(lang, code)).collect();
+            messages.sort();
+            messages.dedup();
+            assert_eq!(messages.len(), distinct.len(), "{lang:?}");
+        }
+        assert!(error_message(Lang::Ru, "hold_expired").contains("истекло"));
+        assert!(error_message(Lang::En, "hold_expired").contains("expired"));
+        assert!(error_message(Lang::Ru, "upstream_busy").contains("занята"));
+        assert!(error_message(Lang::En, "seat_unavailable").contains("taken"));
+    }
+
+    #[test]
+    fn says_how_many_seats_were_taken() {
+        let cases: &[(Lang, u64, bool, &str)] = &[
+            (Lang::Ru, 1, false, "Пока вы выбирали, 1 место из вашего заказа заняли другие покупатели"),
+            (Lang::Ru, 2, false, "Пока вы выбирали, 2 места из вашего заказа заняли другие покупатели"),
+            (Lang::Ru, 5, true, "Пока вы выбирали, 5 мест из вашего заказа заняли"),
+            (Lang::Ru, 0, true, "Входных билетов осталось меньше"),
+            (Lang::En, 1, false, "Someone else took 1 of your seats"),
+            (Lang::En, 3, false, "Someone else took 3 of your seats"),
+            (Lang::En, 0, true, "Fewer tickets are left"),
+        ];
+        for &(lang, seats, admissions, start) in cases {
+            let message = seats_taken_message(lang, seats, admissions);
+            assert!(message.starts_with(start), "{lang:?} {seats}: {message}");
+        }
+    }
+
+    #[test]
+    fn labels_buyer_fields_and_their_problems() {
+        use crate::buyer_details::BUYER_FIELDS;
+        for lang in [Lang::Ru, Lang::En] {
+            for field in BUYER_FIELDS {
+                let messages = [BuyerProblem::Missing, BuyerProblem::Malformed, BuyerProblem::Refused]
+                    .map(|problem| buyer_problem_message(lang, field, problem));
+                assert!(messages[0] != messages[1] && messages[1] != messages[2], "{lang:?} {field:?}");
+                assert!(!buyer_field_label(lang, field).is_empty());
+            }
+        }
+        assert_eq!(buyer_problem_message(Lang::Ru, BuyerField::Email, BuyerProblem::Missing), "Укажите эл. почту.");
+        assert_eq!(buyer_field_label(Lang::En, BuyerField::Phone), "Phone");
+        assert_eq!(pay_amount(Lang::Ru, "4 500 ₽"), "Оплатить 4 500 ₽");
+        assert_eq!(
+            timer_markup(Lang::Ru, 125),
+            "<span class=\"tw-timer-label\">Бронь действует ещё</span><span class=\"tw-timer-value\">02:05</span>"
+        );
+        let warning = timer_markup(Lang::En, 42);
+        assert!(warning.contains(">00:42<") && warning.contains("data-testid=\"hold-timer-warning\">Less than a minute left"), "{warning}");
+        assert_eq!(pay_amount(Lang::En, "4 500 ₽"), "Pay 4 500 ₽");
     }
 }

@@ -5,29 +5,46 @@
 //!   [`money`] and [`datetime`] formatting, [`viewport`] zoom/pan geometry,
 //!   [`selection`] rules and totals, [`hall`] seat states and markup,
 //!   [`config`] parsing and URL building, [`api_error`] classification,
-//!   [`navigation`] between screens, [`number`] formatting for SVG.
-//! - **Browser glue** (wasm32 only): [`api`] fetches contract documents,
-//!   `components/` holds one Leptos component per file, and [`mount`] exports
-//!   `mount_widget` to the loader (`static/widget.js`) and the iframe page
-//!   (`static/embed.html`).
+//!   [`navigation`] between screens, [`number`] formatting for SVG,
+//!   [`checkout`] (the hold's screens, transitions and reload resume),
+//!   [`hold_wire`] (reading holds without serde's tagged-enum code),
+//!   [`countdown`], [`buyer_details`] checks, [`payment`] hand-off data,
+//!   [`barcode`] (Code 128 as SVG) and [`checkout_markup`] (the checkout's
+//!   read-only screens as escaped HTML).
+//! - **Browser glue** (wasm32 only): [`api`] talks to the proxy, [`browser`]
+//!   wraps `sessionStorage`, `sendBeacon`, timers and the partner's payment
+//!   callback, `components/` holds one Leptos component per file, and
+//!   [`mount`] exports `mount_widget` to the loader (`static/widget.js`) and
+//!   the iframe page (`static/embed.html`).
 //!
 //! The widget speaks only to the edge proxy, through the types of
 //! `ticket-contract`, and only ever holds the partner's *public* key.
 
 pub mod api_error;
+pub mod barcode;
+pub mod buyer_details;
+pub mod checkout;
+pub mod checkout_markup;
 pub mod config;
+pub mod countdown;
 pub mod datetime;
 pub mod hall;
+pub mod hold_wire;
 pub mod i18n;
 pub mod money;
 pub mod navigation;
 pub mod number;
+pub mod payment;
 pub mod selection;
 pub mod viewport;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod hold_session;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;

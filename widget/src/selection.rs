@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use ticket_contract::{Currency, Layout, Money};
+use ticket_contract::{CreateHold, Currency, Layout, Money};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
@@ -101,6 +101,55 @@ impl Selection {
         });
         before - self.ticket_count()
     }
+
+    /// The `POST /v1/holds` body for everything picked, seats in pick order.
+    pub fn hold_request(&self, layout: &Layout) -> CreateHold {
+        let mut request = CreateHold {
+            event: layout.event_id.clone(),
+            show: layout.show_id.clone(),
+            seats: Vec::with_capacity(self.seats.len()),
+            admission: Default::default(),
+        };
+        for &index in &self.seats {
+            if let Some(seat) = layout.seats.get(index) {
+                request.seats.push(seat.id.clone());
+            }
+        }
+        // One insert at a time: collecting into a BTreeMap pulls a sort into
+        // the wasm for a map of two or three entries.
+        for (&index, &quantity) in &self.admissions {
+            if let Some(admission) = layout.admissions.get(index) {
+                request.admission.insert(admission.id.clone(), quantity);
+            }
+        }
+        request
+    }
+
+    /// Un-picks the seats the proxy says someone else took (`unavailable`
+    /// from a `seat_unavailable` answer) and keeps every other pick. Admission
+    /// quantities stay until fresh availability says how many are left.
+    pub fn remove_taken(&mut self, layout: &Layout, unavailable: &[String]) -> TakenPicks {
+        let is_taken = |id: &str| unavailable.iter().any(|taken| taken == id);
+        let before = self.seats.len();
+        self.seats
+            .retain(|&index| layout.seats.get(index).is_none_or(|seat| !is_taken(&seat.id)));
+        TakenPicks {
+            seats: (before - self.seats.len()) as u64,
+            admissions: self
+                .admissions
+                .keys()
+                .any(|&index| layout.admissions.get(index).is_some_and(|admission| is_taken(&admission.id))),
+        }
+    }
+}
+
+/// What a `seat_unavailable` answer took from the buyer's picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakenPicks {
+    /// Picked seats that are gone.
+    pub seats: u64,
+    /// Whether some admission quantity could not be had.
+    pub admissions: bool,
 }
 
 #[cfg(test)]
@@ -200,5 +249,47 @@ mod tests {
         assert_eq!(dropped, 1 + 1 + 2);
         assert_eq!(selection.seats(), &[0]);
         assert_eq!(selection.admissions().collect::<Vec<_>>(), vec![(0, 3)]);
+    }
+
+    #[test]
+    fn asks_for_a_hold_on_everything_picked() {
+        let layout = layout();
+        let mut selection = Selection::default();
+        selection.toggle_seat(2, true);
+        selection.toggle_seat(0, true);
+        selection.set_admission_quantity(1, 2, 10);
+        selection.toggle_seat(99, true); // not in this hall: never sent
+        assert_eq!(
+            selection.hold_request(&layout),
+            CreateHold {
+                event: "qt:1".into(),
+                show: "1".into(),
+                seats: vec!["c".into(), "a".into()],
+                admission: BTreeMap::from([("vip".to_owned(), 2)]),
+            }
+        );
+    }
+
+    #[test]
+    fn removes_only_the_seats_someone_else_took() {
+        let layout = layout();
+        let cases: &[(&[&str], &[usize], TakenPicks)] = &[
+            (&["b"], &[0, 2], TakenPicks { seats: 1, admissions: false }),
+            (&["a", "c", "zz"], &[1], TakenPicks { seats: 2, admissions: false }),
+            (&["ga"], &[0, 1, 2], TakenPicks { seats: 0, admissions: true }),
+            (&["vip"], &[0, 1, 2], TakenPicks { seats: 0, admissions: false }),
+            (&[], &[0, 1, 2], TakenPicks { seats: 0, admissions: false }),
+        ];
+        for &(unavailable, kept, expected) in cases {
+            let mut selection = Selection::default();
+            for seat in 0..3 {
+                selection.toggle_seat(seat, true);
+            }
+            selection.set_admission_quantity(0, 2, 10);
+            let unavailable: Vec<String> = unavailable.iter().map(|id| id.to_string()).collect();
+            assert_eq!(selection.remove_taken(&layout, &unavailable), expected, "{unavailable:?}");
+            assert_eq!(selection.seats(), kept, "{unavailable:?}");
+            assert_eq!(selection.admission_quantity(0), 2, "quantities wait for fresh availability");
+        }
     }
 }

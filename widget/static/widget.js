@@ -5,6 +5,13 @@
  * Defines <ticket-widget> (once), gives each element an open Shadow DOM with the
  * widget's stylesheet, loads the wasm once per page and mounts one widget per
  * element. Everything (API, wasm, CSS) comes from the origin of this script.
+ *
+ * Payment hand-off (unless the element has a payment-url attribute): when the
+ * buyer presses "pay", the element dispatches
+ *   new CustomEvent("ticket-widget:pay", {bubbles, composed, detail})
+ * with detail = {hold_id, items, total, expires_at, buyer}, then calls the
+ * element's `onpay` property if it is a function and waits for the promise it
+ * returns (resolve = payment done, reject = not done). See examples/script-tag.html.
  */
 (function () {
   "use strict";
@@ -32,13 +39,22 @@
     return loading;
   }
 
+  // What the widget calls when the buyer presses "pay": the event, then the
+  // partner's onpay (its promise, or undefined when there is none).
+  function payThrough(el) {
+    return function (detail) {
+      el.dispatchEvent(new CustomEvent("ticket-widget:pay", { bubbles: true, composed: true, detail: detail }));
+      return typeof el.onpay === "function" ? el.onpay(detail) : undefined;
+    };
+  }
+
   function isRussian(el) {
     var lang = el.getAttribute("lang") || navigator.language || "";
     return /^ru\b/i.test(lang);
   }
 
   class TicketWidget extends HTMLElement {
-    static get observedAttributes() { return ["partner", "lang", "event", "show"]; }
+    static get observedAttributes() { return ["partner", "lang", "event", "show", "payment-url"]; }
 
     connectedCallback() {
       if (!this._root) {
@@ -87,13 +103,14 @@
         lang: self.getAttribute("lang") || null,
         event: self.getAttribute("event") || null,
         show: self.getAttribute("show") || null,
+        payment_url: self.getAttribute("payment-url") || null,
         mode: "element"
       };
       loadWidget().then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
         host.textContent = "";
-        self._handle = glue.mount_widget(host, JSON.stringify(config));
+        self._handle = glue.mount_widget(host, JSON.stringify(config), payThrough(self));
       }).catch(function (error) {
         if (generation !== self._generation) return;
         self._pending = false;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use ticket_contract::Layout;
 
+use crate::selection::TakenPicks;
+
 use super::admission_stepper::AdmissionStepper;
 use super::seat_map::SeatMap;
 use super::selection_summary::SelectionSummary;
@@ -14,6 +16,21 @@ use super::use_widget;
 use super::zone_legend::ZoneLegend;
 use crate::hall::HallAvailability;
 use crate::selection::Selection;
+
+/// The reserve action and its outcome, provided by `HallScreen` to the
+/// summary (which owns the button and shows what happened).
+#[derive(Clone, Copy)]
+pub struct Reservation {
+    pub reserving: RwSignal<bool>,
+    /// Set after a `seat_unavailable` answer.
+    pub seats_taken: RwSignal<Option<TakenPicks>>,
+    /// Set after any other failure.
+    pub error_code: RwSignal<Option<String>>,
+    /// Seats (layout indices) the proxy said are taken, shown as such at once
+    /// and until the next availability document agrees.
+    pub taken_seats: RwSignal<Vec<usize>>,
+    pub reserve: Callback<Arc<Layout>>,
+}
 
 #[component]
 pub fn HallView(layout: Arc<Layout>, availability: Arc<HallAvailability>, selection: RwSignal<Selection>) -> impl IntoView {

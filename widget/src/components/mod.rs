@@ -1,12 +1,20 @@
 //! The widget's Leptos components, one per file, and the context they share.
 //!
-//! Screens: [`widget_app::WidgetApp`] (root, navigation, events resource) →
-//! [`event_list::EventList`] → [`show_picker::ShowPicker`] →
-//! [`hall_screen::HallScreen`] (layout + availability resources) →
+//! Screens: [`widget_app::WidgetApp`] (root, navigation, events resource,
+//! the hold session) → [`event_list::EventList`] → [`show_picker::ShowPicker`]
+//! → [`hall_screen::HallScreen`] (layout + availability resources, reserve) →
 //! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
 //! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
 //! [`selection_summary::SelectionSummary`]. Loading and failure look the same
 //! everywhere: [`skeleton::Skeleton`] and [`error_panel::ErrorPanel`].
+//!
+//! While the buyer holds places, [`checkout_screen::CheckoutScreen`] replaces
+//! the hall: [`hold_timer::HoldTimer`] and the cart beside
+//! [`buyer_form::BuyerForm`] → the pay button → [`payment_wait::PaymentWait`]
+//! → the tickets; the read-only parts (cart, pay step, tickets with their
+//! barcodes) are markup from `checkout_markup`, since reactive views for
+//! static text cost wasm size for nothing. [`hold_notice::HoldNoticeBanner`]
+//! says how a hold ended.
 
 use std::sync::Arc;
 
@@ -16,11 +24,16 @@ use crate::config::WidgetConfig;
 use crate::i18n::Lang;
 
 pub mod admission_stepper;
+pub mod buyer_form;
+pub mod checkout_screen;
 pub mod error_panel;
 pub mod event_header;
 pub mod event_list;
 pub mod hall_screen;
 pub mod hall_view;
+pub mod hold_notice;
+pub mod hold_timer;
+pub mod payment_wait;
 pub mod seat_map;
 pub mod seat_tooltip;
 pub mod selection_summary;

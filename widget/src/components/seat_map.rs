@@ -18,6 +18,7 @@ use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 
+use super::hall_view::Reservation;
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
@@ -42,7 +43,8 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
     let seat_layer: NodeRef<svg::G> = NodeRef::new();
     let map_box: NodeRef<html::Div> = NodeRef::new();
 
-    let initial_states = selection.with_untracked(|picked| seat_states(&availability, picked));
+    let taken = expect_context::<Reservation>().taken_seats;
+    let initial_states = seat_states(&availability, &selection.get_untracked(), &taken.get_untracked());
     let markup = seats_markup(&layout, radius, &initial_states);
     let shown_states = StoredValue::new(initial_states);
 
@@ -51,7 +53,9 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
     {
         let availability = availability.clone();
         Effect::new(move |_| {
-            let wanted_states = selection.with(|picked| seat_states(&availability, picked));
+            // `try_`: this may run once more just as a hold replaces the hall.
+            let (Some(picked), Some(taken)) = (selection.try_get(), taken.try_get()) else { return };
+            let wanted_states = seat_states(&availability, &picked, &taken);
             let Some(layer) = seat_layer.get() else { return };
             let circles = layer.children();
             shown_states.update_value(|shown_states| {
@@ -139,7 +143,8 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
             .and_then(|element| seat_index_of(&element));
         match seat_index {
             Some(seat_index) => {
-                let available = click_availability.is_seat_available(seat_index);
+                let available = click_availability.is_seat_available(seat_index)
+                    && !taken.get_untracked().contains(&seat_index);
                 selection.update(|picked| {
                     picked.toggle_seat(seat_index, available);
                 });

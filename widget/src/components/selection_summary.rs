@@ -1,15 +1,16 @@
 //! The order so far: picked seats (each removable), admission quantities, the
-//! ticket count and a running total. The reserve button is shown but disabled
-//! until holds exist (the next step of the buyer's path).
+//! ticket count, a running total and the reserve button — with what happened
+//! to the last attempt to reserve (seats taken by someone else, or an error).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use ticket_contract::{Layout, Money};
 
+use super::hall_view::Reservation;
 use super::use_widget;
 use crate::hall::zone_class;
-use crate::i18n::{seat_label, ticket_count};
+use crate::i18n::{error_message, seat_label, seats_taken_message, ticket_count};
 use crate::money::format_money;
 use crate::selection::Selection;
 
@@ -70,8 +71,30 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
     };
     let total_layout = layout.clone();
     let total = move || selection.with(|picked| format_money(picked.total(&total_layout)));
-    let count = move || selection.with(|picked| picked.ticket_count());
+    let count = move || selection.try_with(|picked| picked.ticket_count()).unwrap_or(0);
     let is_empty = move || count() == 0;
+    let reservation = expect_context::<Reservation>();
+    let reserve_layout = layout.clone();
+    let reserve = move |_| reservation.reserve.run(reserve_layout.clone());
+    let outcome = move || {
+        if let Some(taken) = reservation.seats_taken.try_get().flatten() {
+            let text = seats_taken_message(lang, taken.seats, taken.admissions);
+            return Some(view! {
+                <p class="tw-notice tw-notice-alert" role="alert" data-testid="seats-taken-message" data-seats-taken=taken.seats.to_string()>
+                    {text}
+                </p>
+            }
+            .into_any());
+        }
+        reservation.error_code.try_get().flatten().map(|code| {
+            view! {
+                <p class="tw-notice tw-notice-alert" role="alert" data-testid="reserve-error" data-error-code=code.clone()>
+                    {error_message(lang, &code)}
+                </p>
+            }
+            .into_any()
+        })
+    };
 
     view! {
         <section class="tw-summary" data-testid="selection-summary" aria-live="polite">
@@ -86,10 +109,17 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
                 </span>
                 <span class="tw-total-amount" data-testid="selection-total">{total}</span>
             </div>
-            <button type="button" class="tw-button tw-button-primary tw-reserve" data-testid="reserve-button" disabled=true>
-                {texts.reserve}
+            {outcome}
+            <button
+                type="button"
+                class="tw-button tw-button-primary tw-reserve"
+                data-testid="reserve-button"
+                disabled=move || is_empty() || reservation.reserving.try_get().unwrap_or(true)
+                on:click=reserve
+            >
+                {move || if reservation.reserving.try_get().unwrap_or(false) { texts.reserving } else { texts.reserve }}
             </button>
-            <p class="tw-hint">{texts.reserve_next_step}</p>
+            <p class="tw-hint">{texts.reserve_hint}</p>
         </section>
     }
 }

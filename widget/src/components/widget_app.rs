@@ -1,42 +1,100 @@
-//! The root component: owns navigation and the events list every screen needs.
+//! The root component: owns navigation, the events list every screen needs,
+//! and the buyer's hold.
 //!
 //! The catalogue (`GET /v1/events`) is fetched once per mounted widget and
 //! kept while the buyer moves between screens; the `event` attribute only
 //! changes the starting screen. Loading shows a skeleton, failure an error
 //! panel whose retry refetches the catalogue.
+//!
+//! While a hold exists the checkout replaces the screens (its header still
+//! names the event). On mount a hold kept in `sessionStorage` is looked up and
+//! resumed; when the page goes away (`pagehide`) or the widget is removed, an
+//! unpaid hold is released with a beacon.
 
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use ticket_contract as contract;
 
+use super::checkout_screen::CheckoutScreen;
 use super::error_panel::ErrorPanel;
 use super::event_header::EventHeader;
 use super::event_list::EventList;
 use super::hall_screen::HallScreen;
+use super::hold_notice::HoldNoticeBanner;
 use super::show_picker::ShowPicker;
 use super::skeleton::{Skeleton, SkeletonKind};
 use super::WidgetContext;
 use crate::api;
 use crate::api_error::ApiError;
+use crate::browser;
 use crate::config::WidgetConfig;
+use crate::hold_session::HoldSession;
 use crate::i18n::Lang;
 use crate::navigation::Screen;
 
 #[component]
-pub fn WidgetApp(config: Arc<WidgetConfig>, lang: Lang) -> impl IntoView {
+pub fn WidgetApp(
+    config: Arc<WidgetConfig>,
+    lang: Lang,
+    /// The page's payment function (see `static/widget.js`), if any.
+    payment_handler: Option<js_sys::Function>,
+) -> impl IntoView {
     let root_class = format!("tw-root {}", config.mode.css_class());
     let event_is_fixed = config.event.is_some();
     let screen = RwSignal::new(Screen::initial(config.event.as_deref(), config.show.as_deref()));
     let events_config = config.clone();
     let events = LocalResource::new(move || api::fetch_events(events_config.clone()));
+    let session = HoldSession::new(config.clone(), payment_handler);
     provide_context(WidgetContext { config, lang });
+    provide_context(session);
 
     let navigate = Callback::new(move |next: Screen| screen.set(next));
     let retry = Callback::new(move |()| events.refetch());
 
-    view! {
-        <div class=root_class lang=lang.tag()>
+    // A hold kept from before a reload (or a redirect to the partner's
+    // payment page) opens its hall and its checkout screen.
+    let resume = move || {
+        spawn_local(async move {
+            if let Some((event_id, show_id)) = session.resume_stored().await {
+                let _ = screen.try_set(Screen::Hall { event_id, show_id });
+            }
+        })
+    };
+    resume();
+    let leave = session.leave_handle();
+    let leave_on_hide = leave.clone();
+    let on_page_hide = window_event_listener_untyped("pagehide", move |_| leave_on_hide());
+    let on_page_show = window_event_listener_untyped("pageshow", move |event| {
+        let restored = js_sys::Reflect::get(&event, &"persisted".into()).is_ok_and(|value| value.is_truthy());
+        if restored {
+            resume();
+        }
+    });
+    on_cleanup(move || {
+        on_page_hide.remove();
+        on_page_show.remove();
+        leave();
+    });
+
+    // A new screen starts where the buyer can see it.
+    let root: NodeRef<html::Div> = NodeRef::new();
+    let is_choosing = Memo::new(move |_| session.stage().is_choosing());
+    Effect::new(move |previous: Option<bool>| {
+        let choosing = is_choosing.get();
+        if previous.is_some_and(|previous| previous != choosing) {
+            if let Some(root) = root.get_untracked() {
+                browser::reveal_top(&root);
+            }
+        }
+        choosing
+    });
+
+    let choosing_view = move || {
+        view! {
+            <HoldNoticeBanner />
             <Suspense fallback=|| view! { <Skeleton kind=SkeletonKind::Events /> }>
                 <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors on_retry=retry /> }>
                     {move || {
@@ -48,6 +106,37 @@ pub fn WidgetApp(config: Arc<WidgetConfig>, lang: Lang) -> impl IntoView {
                     }}
                 </ErrorBoundary>
             </Suspense>
+        }
+    };
+    let checkout_view = move || {
+        // The header needs the catalogue; the checkout (and the tickets) must
+        // not, so a catalogue failure never hides a paid order.
+        let header = move || {
+            let stage = session.stage();
+            let hold = stage.hold()?;
+            let (event_id, show_id) = (&hold.event_id, &hold.show_id);
+            let list = events.get()?.ok()?;
+            let event = list.events.iter().find(|event| &event.id == event_id)?.clone();
+            let show = event.shows.iter().find(|show| &show.id == show_id).cloned();
+            Some(view! { <EventHeader event show back=None navigate /> })
+        };
+        view! {
+            {header}
+            <CheckoutScreen />
+        }
+    };
+
+    view! {
+        <div class=root_class lang=lang.tag() node_ref=root>
+            {move || {
+                if session.resuming.get() {
+                    view! { <Skeleton kind=SkeletonKind::Hall /> }.into_any()
+                } else if is_choosing.get() {
+                    choosing_view().into_any()
+                } else {
+                    checkout_view().into_any()
+                }
+            }}
         </div>
     }
 }
@@ -63,7 +152,7 @@ fn screen_view(
             .iter()
             .find(|event| event.id == event_id)
             .cloned()
-            .ok_or_else(|| not_found("event_not_found"))
+            .ok_or_else(|| ApiError::proxy(404, "event_not_found"))
     };
     match &screen {
         Screen::Events => {
@@ -94,7 +183,7 @@ fn screen_view(
                 .iter()
                 .find(|show| &show.id == show_id)
                 .cloned()
-                .ok_or_else(|| not_found("show_not_found"))?;
+                .ok_or_else(|| ApiError::proxy(404, "show_not_found"))?;
             let back = screen.back(event.shows.len(), event_is_fixed);
             Ok(hall_view(event, show, back, navigate))
         }
@@ -114,8 +203,4 @@ fn hall_view(
         <HallScreen event_id show_id />
     }
     .into_any()
-}
-
-fn not_found(code: &str) -> ApiError {
-    ApiError::Proxy { status: 404, code: code.to_owned(), message: String::new() }
 }

@@ -1,0 +1,111 @@
+// The buyer's whole path in Debian's Chromium on the script-tag partner page:
+// seats → hold with countdown → buyer details → the partner's payment step
+// (the demo backend confirms with the secret key) → tickets with barcodes.
+// Also: a seat taken a moment earlier, and a hold that runs out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchChromium, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+async function openHall(page, eventId, showId) {
+  await page.goto(`${PAGES_URL}/script-tag.html`);
+  await page.locator(`[data-testid=event-card][data-event-id="${eventId}"]`).click();
+  const showButton = page.locator(`[data-testid=show-button][data-show-id="${showId}"]`);
+  if (await showButton.count()) await showButton.click();
+  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+}
+
+async function pickAvailableSeats(page, indexes) {
+  const available = page.locator('[data-testid=seat][data-state=available]');
+  const ids = [];
+  for (const index of indexes) ids.push(await available.nth(index).getAttribute('data-seat-id'));
+  for (const id of ids) await page.locator(`[data-testid=seat][data-seat-id="${id}"]`).click({ force: true });
+  return ids;
+}
+
+async function payAndSeeTickets(page, expectedTickets, screenshot) {
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=buyer-name]').fill('Анна Иванова');
+  await page.locator('[data-testid=buyer-email]').fill('anna@example.ru');
+  await page.locator('[data-testid=buyer-phone]').fill('8 916 123-45-67');
+  await page.locator('[data-testid=buyer-submit]').click();
+  await page.locator('[data-testid=tickets]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=ticket-card]').nth(expectedTickets - 1).waitFor();
+  assert.equal(await page.locator('[data-testid=ticket-card]').count(), expectedTickets);
+  const barcodes = await page.locator('[data-testid=barcode]').evaluateAll((svgs) => svgs.map((svg) => ({
+    value: svg.dataset.value,
+    bars: svg.querySelectorAll('rect').length,
+  })));
+  assert.equal(barcodes.length, expectedTickets);
+  for (const barcode of barcodes) {
+    assert.ok(barcode.value && barcode.value.length >= 6, `barcode value ${JSON.stringify(barcode)}`);
+    assert.ok(barcode.bars > 10, 'drawn as bars, not only digits');
+  }
+  await page.screenshot({ path: join(OUTPUT_DIR, screenshot), fullPage: true });
+}
+
+test('QTickets: seats → hold → buyer → pay → barcodes; another buyer sees them taken', async () => {
+  const page = await browser.newPage();
+  await openHall(page, 'qt:1001', '2001');
+  const seats = await pickAvailableSeats(page, [5, 6]);
+  await page.locator('[data-testid=reserve-button]').click();
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+
+  const otherBuyer = await (await launchChromium()).newPage();
+  try {
+    await openHall(otherBuyer, 'qt:1001', '2001');
+    for (const id of seats) {
+      assert.equal(await otherBuyer.locator(`[data-testid=seat][data-seat-id="${id}"]`).getAttribute('data-state'), 'unavailable',
+        `seat ${id} held by the first buyer is taken for the second`);
+    }
+  } finally {
+    await otherBuyer.context().close();
+  }
+  await payAndSeeTickets(page, 2, 'checkout-qtickets.png');
+  await page.close();
+});
+
+test('TicketsCloud: a seat and an admission → pay → barcodes', async () => {
+  const page = await browser.newPage();
+  await openHall(page, 'tc:5f1a0c0e2b3c4d5e6f708192', '5f1a0c0e2b3c4d5e6f708192');
+  await pickAvailableSeats(page, [2]);
+  await page.locator('[data-testid=admission-plus]').first().click();
+  await page.locator('[data-testid=reserve-button]').click();
+  await payAndSeeTickets(page, 2, 'checkout-ticketscloud.png');
+  await page.close();
+});
+
+test('a seat taken a moment earlier: marked, the other choice kept, the buyer told', async () => {
+  const page = await browser.newPage();
+  await openHall(page, 'qt:1001', '2001');
+  const [taken, kept] = await pickAvailableSeats(page, [30, 31]);
+  const rival = await fetch(`${PROXY_URL}/v1/holds`, {
+    method: 'POST',
+    headers: { 'X-Partner-Key': PARTNER_KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ event: 'qt:1001', show: '2001', seats: [taken], admission: {} }),
+  });
+  assert.equal(rival.status, 201, 'someone else holds the seat first');
+  await page.locator('[data-testid=reserve-button]').click();
+  await page.locator('[data-testid=seats-taken-message]').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(`[data-testid=seat][data-seat-id="${taken}"]`).getAttribute('data-state'), 'unavailable');
+  assert.equal(await page.locator(`[data-testid=seat][data-seat-id="${kept}"]`).getAttribute('data-state'), 'selected');
+  await page.screenshot({ path: join(OUTPUT_DIR, 'seat-taken.png'), fullPage: true });
+  await page.close();
+});
+
+test('a hold that runs out: the buyer is told and the seat is on sale again', async () => {
+  const page = await browser.newPage();
+  await openHall(page, 'qt:1001', '2001');
+  const [seat] = await pickAvailableSeats(page, [60]);
+  await page.locator('[data-testid=reserve-button]').click();
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  // The test stack's holds last 25 s.
+  await page.locator('[data-testid=hold-expired]').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(OUTPUT_DIR, 'hold-expired.png'), fullPage: true });
+  await page.locator(`[data-testid=seat][data-seat-id="${seat}"][data-state=available]`).waitFor({ timeout: 30_000 });
+  await page.close();
+});

@@ -1,0 +1,440 @@
+//! The markup of the checkout's read-only parts: the cart, the payment step,
+//! the waiting screen, the tickets and the notices.
+//!
+//! Like the seat map's circles, these are built as escaped HTML here and put
+//! into the page with one `innerHTML` write: a reactive view per line, card
+//! and button would cost many kilobytes of wasm for text that never changes
+//! while it is on screen. Buttons carry `data-action`; the checkout listens
+//! once for clicks and dispatches on it (see `components/checkout_screen.rs`).
+//! Being pure, every screen's content — test ids, prices, escaping, barcodes
+//! — is tested natively.
+
+use ticket_contract::{Hold, HoldItem, Money};
+
+use crate::barcode::code128b_svg;
+use crate::buyer_details::{BuyerDraft, BuyerField, BUYER_FIELDS};
+use crate::checkout::HoldNotice;
+use crate::hall::escape_attribute as escape;
+use crate::i18n::{buyer_field_label, error_message, pay_amount, seat_label, ticket_count, Lang};
+use crate::money::format_money;
+
+/// What a `data-action` button asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckoutAction {
+    Cancel,
+    EditDetails,
+    Pay,
+    BackToPayment,
+    Done,
+    Dismiss,
+}
+
+impl CheckoutAction {
+    pub fn parse(action: &str) -> Option<CheckoutAction> {
+        Some(match action {
+            "cancel" => CheckoutAction::Cancel,
+            "edit" => CheckoutAction::EditDetails,
+            "pay" => CheckoutAction::Pay,
+            "back-to-payment" => CheckoutAction::BackToPayment,
+            "done" => CheckoutAction::Done,
+            "dismiss" => CheckoutAction::Dismiss,
+            _ => return None,
+        })
+    }
+}
+
+fn button(class: &str, test_id: &str, action: &str, disabled: bool, label: &str) -> String {
+    format!(
+        "<button type=\"button\" class=\"{class}\" data-testid=\"{test_id}\" data-action=\"{action}\"{}>{}</button>",
+        if disabled { " disabled" } else { "" },
+        escape(label)
+    )
+}
+
+/// The held places and their total, then the cancel button.
+pub fn cart_markup(lang: Lang, hold: &Hold, cancelling: bool) -> String {
+    let texts = lang.texts();
+    let mut count = 0u64;
+    let mut lines = String::new();
+    for item in &hold.items {
+        let (id, zone, detail, price) = match item {
+            HoldItem::Seat { seat_id, zone_name, row, place, price } => {
+                count += 1;
+                (seat_id, zone_name, seat_label(lang, row, place), *price)
+            }
+            HoldItem::Admission { admission_id, zone_name, quantity, unit_price } => {
+                count += *quantity as u64;
+                let subtotal = Money { minor: unit_price.minor * *quantity as i64, ..*unit_price };
+                (admission_id, zone_name, format!("{} × {quantity}", format_money(*unit_price)), subtotal)
+            }
+        };
+        lines.push_str(&format!(
+            "<li class=\"tw-line\" data-testid=\"hold-item\" data-item-id=\"{}\"><span class=\"tw-line-text\">\
+             <span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span></span>\
+             <span class=\"tw-price\">{}</span></li>",
+            escape(id),
+            escape(zone),
+            escape(&detail),
+            format_money(price)
+        ));
+    }
+    format!(
+        "<section class=\"tw-cart\" data-testid=\"hold-cart\"><h3 class=\"tw-subheading\">{}</h3>\
+         <ul class=\"tw-lines\">{lines}</ul><div class=\"tw-total\"><span class=\"tw-total-label\">{}\
+         <span class=\"tw-total-count\">{}</span></span><span class=\"tw-total-amount\" data-testid=\"hold-total\">{}</span>\
+         </div></section>{}",
+        texts.cart_title,
+        texts.total,
+        ticket_count(lang, count),
+        format_money(hold.total),
+        button("tw-button tw-button-secondary tw-cancel", "cancel-hold", "cancel", cancelling, texts.cancel_hold)
+    )
+}
+
+/// The buyer form, filled with what the buyer typed so far. Each input has
+/// an (empty, hidden) error line under it that the form fills in; the input's
+/// `name` is the field's (`name`, `email`, `phone`).
+pub fn buyer_form_markup(lang: Lang, draft: &BuyerDraft) -> String {
+    let texts = lang.texts();
+    let mut fields = String::new();
+    for field in BUYER_FIELDS {
+        let test_id = field.test_id();
+        let (name, input_type) = match field {
+            BuyerField::Name => ("name", "text"),
+            BuyerField::Email => ("email", "email"),
+            BuyerField::Phone => ("phone", "tel"),
+        };
+        let autocomplete = if field == BuyerField::Phone { "tel" } else { name };
+        fields.push_str(&format!(
+            "<div class=\"tw-field\"><label class=\"tw-field-label\" for=\"tw-{test_id}\">{}</label>\
+             <input id=\"tw-{test_id}\" class=\"tw-input\" type=\"{input_type}\" name=\"{name}\" autocomplete=\"{autocomplete}\" \
+             inputmode=\"{input_type}\" data-testid=\"{test_id}\" value=\"{}\" aria-invalid=\"false\" \
+             aria-describedby=\"tw-{test_id}-error\"><p class=\"tw-field-error\" id=\"tw-{test_id}-error\" \
+             data-testid=\"{test_id}-error\" hidden></p></div>",
+            buyer_field_label(lang, field),
+            escape(draft.get(field))
+        ));
+    }
+    format!(
+        "<h3 class=\"tw-subheading\">{}</h3>{fields}<p class=\"tw-form-error\" role=\"alert\" data-testid=\"buyer-form-error\" hidden></p>\
+         <button type=\"submit\" class=\"tw-button tw-button-primary tw-wide\" data-testid=\"buyer-submit\">{}</button>",
+        texts.buyer_title, texts.buyer_submit
+    )
+}
+
+/// The form field an input `name` belongs to.
+pub fn buyer_field_named(name: &str) -> Option<BuyerField> {
+    match name {
+        "name" => Some(BuyerField::Name),
+        "email" => Some(BuyerField::Email),
+        "phone" => Some(BuyerField::Phone),
+        _ => None,
+    }
+}
+
+/// The buyer's details (with "edit") and the pay button.
+pub fn payment_markup(lang: Lang, hold: &Hold, not_completed: bool) -> String {
+    let texts = lang.texts();
+    let summary = hold.buyer.as_ref().map_or_else(String::new, |buyer| {
+        format!(
+            "<dl class=\"tw-buyer-summary\" data-testid=\"buyer-summary\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>\
+             <dt>{}</dt><dd>{}</dd></dl>",
+            texts.buyer_name,
+            escape(&buyer.name),
+            texts.buyer_email,
+            escape(&buyer.email),
+            texts.buyer_phone,
+            escape(&buyer.phone)
+        )
+    });
+    let notice = if not_completed {
+        format!(
+            "<p class=\"tw-notice tw-notice-alert\" role=\"alert\" data-testid=\"payment-not-completed\">{}</p>",
+            texts.payment_not_completed
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<section class=\"tw-payment\" data-testid=\"payment-step\"><div class=\"tw-payment-head\">\
+         <h3 class=\"tw-subheading\">{}</h3>{}</div>{summary}{notice}{}</section>",
+        texts.buyer_title,
+        button("tw-link", "buyer-edit", "edit", false, texts.edit_details),
+        button(
+            "tw-button tw-button-primary tw-wide tw-pay",
+            "pay-button",
+            "pay",
+            false,
+            &pay_amount(lang, &format_money(hold.total))
+        )
+    )
+}
+
+/// While the partner's payment runs.
+pub fn waiting_markup(lang: Lang, time_is_up: bool, connection_lost: bool) -> String {
+    let texts = lang.texts();
+    let connection = if connection_lost {
+        format!(
+            "<p class=\"tw-notice\" role=\"status\" data-testid=\"payment-connection-lost\">{}</p>",
+            error_message(lang, "network")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<section class=\"tw-waiting\" data-testid=\"payment-waiting\" aria-busy=\"true\">\
+         <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
+         <p class=\"tw-hint\">{}</p>{connection}{}</section>",
+        if time_is_up { texts.timer_over_awaiting } else { texts.awaiting_payment },
+        texts.awaiting_payment_hint,
+        button("tw-link", "payment-back", "back-to-payment", false, texts.back_to_payment)
+    )
+}
+
+/// One card per ticket, each with its barcode, then "buy more".
+pub fn tickets_markup(lang: Lang, hold: &Hold) -> String {
+    let texts = lang.texts();
+    let mut cards = String::new();
+    for ticket in &hold.tickets {
+        let place = match (&ticket.row, &ticket.place) {
+            (Some(row), Some(place)) => seat_label(lang, row, place),
+            _ => texts.admission_ticket.to_owned(),
+        };
+        let value = escape(&ticket.barcode);
+        cards.push_str(&format!(
+            "<li class=\"tw-ticket\" data-testid=\"ticket-card\" data-item-id=\"{}\"><div class=\"tw-ticket-head\">\
+             <span class=\"tw-ticket-zone\">{}</span><span class=\"tw-ticket-place\">{}</span></div>\
+             <figure class=\"tw-barcode\">{}<figcaption class=\"tw-barcode-text\" data-testid=\"barcode-text\">{value}</figcaption>\
+             </figure></li>",
+            escape(&ticket.item_id),
+            escape(&ticket.zone_name),
+            escape(&place),
+            code128b_svg(&ticket.barcode).unwrap_or_default()
+        ));
+    }
+    format!(
+        "<section class=\"tw-tickets\" data-testid=\"tickets\"><h3 class=\"tw-heading\">{}</h3><p class=\"tw-hint\">{}</p>\
+         <ul class=\"tw-ticket-grid\">{cards}</ul>{}</section>",
+        texts.tickets_title,
+        texts.tickets_hint,
+        button("tw-button tw-button-secondary", "tickets-done", "done", false, texts.buy_more)
+    )
+}
+
+/// How a hold ended, above the map (`Expired`, `Ended`, `Failed`), with a
+/// dismiss button. `None` for notices shown elsewhere.
+pub fn ended_notice_markup(lang: Lang, notice: &HoldNotice) -> Option<String> {
+    let texts = lang.texts();
+    let (test_id, code, text) = match notice {
+        HoldNotice::Expired => ("hold-expired", "hold_expired", texts.hold_expired),
+        HoldNotice::Ended => ("hold-ended", "hold_not_active", texts.hold_ended),
+        HoldNotice::Failed(code) => ("hold-error", code.as_str(), error_message(lang, code)),
+        HoldNotice::PaymentNotCompleted => return None,
+    };
+    Some(format!(
+        "<div class=\"tw-notice tw-notice-alert\" role=\"alert\" data-testid=\"{test_id}\" data-error-code=\"{}\">\
+         <p>{text}</p><button type=\"button\" class=\"tw-notice-close\" aria-label=\"{}\" data-testid=\"notice-dismiss\" \
+         data-action=\"dismiss\">×</button></div>",
+        escape(code),
+        texts.close
+    ))
+}
+
+/// A failed hold request during checkout, by code.
+pub fn checkout_error_markup(lang: Lang, notice: Option<&HoldNotice>) -> String {
+    match notice {
+        Some(HoldNotice::Failed(code)) => format!(
+            "<p class=\"tw-notice tw-notice-alert\" role=\"alert\" data-testid=\"checkout-error\" data-error-code=\"{}\">{}</p>",
+            escape(code),
+            error_message(lang, code)
+        ),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::{Buyer, HoldState, IssuedTicket};
+
+    fn hold() -> Hold {
+        Hold {
+            id: "h_1".into(),
+            event_id: "qt:1001".into(),
+            show_id: "2001".into(),
+            state: HoldState::Held,
+            items: vec![
+                HoldItem::Seat {
+                    seat_id: "s1".into(),
+                    zone_name: "Партер <VIP>".into(),
+                    row: "3".into(),
+                    place: "12".into(),
+                    price: Money::rub_minor(250_000),
+                },
+                HoldItem::Admission {
+                    admission_id: "ga".into(),
+                    zone_name: "Танцпол".into(),
+                    quantity: 2,
+                    unit_price: Money::rub_minor(100_050),
+                },
+            ],
+            total: Money::rub_minor(450_100),
+            expires_at: "2027-03-14T16:10:00Z".into(),
+            buyer: Some(Buyer { name: "Анна \"Аня\"".into(), email: "anna@example.ru".into(), phone: "+79161234567".into() }),
+            tickets: vec![
+                IssuedTicket {
+                    item_id: "s1".into(),
+                    zone_name: "Партер".into(),
+                    row: Some("3".into()),
+                    place: Some("12".into()),
+                    barcode: "4600000000017".into(),
+                },
+                IssuedTicket {
+                    item_id: "ga".into(),
+                    zone_name: "Танцпол".into(),
+                    row: None,
+                    place: None,
+                    barcode: "QT-GA-0002".into(),
+                },
+            ],
+        }
+    }
+
+    fn count(markup: &str, needle: &str) -> usize {
+        markup.matches(needle).count()
+    }
+
+    #[test]
+    fn lists_the_held_places_with_the_proxys_total() {
+        let markup = cart_markup(Lang::Ru, &hold(), false);
+        assert_eq!(count(&markup, "data-testid=\"hold-item\""), 2);
+        for expected in [
+            "data-item-id=\"s1\"",
+            "Партер &lt;VIP&gt;",
+            "Ряд 3, место 12",
+            "2 500 ₽",
+            "1 000,50 ₽ × 2",
+            "2 001 ₽",
+            "3 билета",
+            "data-testid=\"hold-total\">4 501 ₽<",
+            "data-testid=\"cancel-hold\" data-action=\"cancel\">Отменить бронь<",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        assert!(!markup.contains("<VIP>"), "zone names are escaped");
+        assert!(cart_markup(Lang::En, &hold(), true).contains("data-action=\"cancel\" disabled>Cancel reservation<"));
+    }
+
+    #[test]
+    fn shows_the_buyer_and_the_amount_to_pay() {
+        let markup = payment_markup(Lang::En, &hold(), false);
+        for expected in [
+            "data-testid=\"payment-step\"",
+            "data-testid=\"buyer-edit\" data-action=\"edit\"",
+            "<dd>Анна &quot;Аня&quot;</dd>",
+            "<dd>anna@example.ru</dd>",
+            "data-testid=\"pay-button\" data-action=\"pay\">Pay 4 501 ₽<",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        assert!(!markup.contains("payment-not-completed"));
+        assert!(payment_markup(Lang::Ru, &hold(), true).contains("data-testid=\"payment-not-completed\">Оплата не прошла."));
+    }
+
+    #[test]
+    fn says_what_the_wait_is_for() {
+        let waiting = waiting_markup(Lang::Ru, false, false);
+        assert!(waiting.contains("Ждём подтверждения оплаты"));
+        assert!(waiting.contains("data-action=\"back-to-payment\""));
+        assert!(!waiting.contains("payment-connection-lost"));
+        let late = waiting_markup(Lang::En, true, true);
+        assert!(late.contains("Time is up"));
+        assert!(late.contains("data-testid=\"payment-connection-lost\""));
+    }
+
+    #[test]
+    fn draws_one_card_and_one_barcode_per_ticket() {
+        let markup = tickets_markup(Lang::Ru, &hold());
+        assert_eq!(count(&markup, "data-testid=\"ticket-card\""), 2);
+        assert_eq!(count(&markup, "data-testid=\"barcode\""), 2);
+        for expected in [
+            "data-value=\"4600000000017\"",
+            "data-testid=\"barcode-text\">4600000000017<",
+            "data-value=\"QT-GA-0002\"",
+            "Ряд 3, место 12",
+            "Входной билет",
+            "data-testid=\"tickets-done\" data-action=\"done\">Купить ещё билеты<",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        let mut unencodable = hold();
+        unencodable.tickets.truncate(1);
+        unencodable.tickets[0].barcode = "Билет №1".into();
+        let markup = tickets_markup(Lang::En, &unencodable);
+        assert_eq!(count(&markup, "data-testid=\"barcode\""), 0, "no bars for what Code 128 B cannot carry");
+        assert!(markup.contains("data-testid=\"barcode-text\">Билет №1<"), "but the text is still shown");
+    }
+
+    #[test]
+    fn tells_how_a_hold_ended() {
+        let cases: &[(HoldNotice, Option<&str>)] = &[
+            (HoldNotice::Expired, Some("data-testid=\"hold-expired\" data-error-code=\"hold_expired\"><p>Время брони истекло")),
+            (HoldNotice::Ended, Some("data-testid=\"hold-ended\"")),
+            (HoldNotice::Failed("seat_unavailable".into()), Some("data-testid=\"hold-error\" data-error-code=\"seat_unavailable\"><p>Некоторые")),
+            (HoldNotice::PaymentNotCompleted, None),
+        ];
+        for (notice, expected) in cases {
+            let markup = ended_notice_markup(Lang::Ru, notice);
+            match expected {
+                Some(expected) => {
+                    let markup = markup.unwrap();
+                    assert!(markup.contains(expected), "{expected} in {markup}");
+                    assert!(markup.contains("data-action=\"dismiss\""));
+                }
+                None => assert_eq!(markup, None),
+            }
+        }
+        assert!(checkout_error_markup(Lang::En, Some(&HoldNotice::Failed("upstream_busy".into())))
+            .contains("data-testid=\"checkout-error\" data-error-code=\"upstream_busy\">The ticketing system is busy"));
+        assert_eq!(checkout_error_markup(Lang::En, Some(&HoldNotice::Expired)), "");
+        assert_eq!(checkout_error_markup(Lang::En, None), "");
+    }
+
+    #[test]
+    fn fills_the_buyer_form_with_what_was_typed() {
+        let draft = BuyerDraft { name: "Анна \"Аня\"".into(), email: "anna@".into(), phone: String::new() };
+        let markup = buyer_form_markup(Lang::Ru, &draft);
+        for expected in [
+            "<label class=\"tw-field-label\" for=\"tw-buyer-name\">Имя и фамилия</label>",
+            "type=\"text\" name=\"name\" autocomplete=\"name\"",
+            "data-testid=\"buyer-name\" value=\"Анна &quot;Аня&quot;\"",
+            "type=\"email\" name=\"email\"",
+            "data-testid=\"buyer-email\" value=\"anna@\"",
+            "type=\"tel\" name=\"phone\" autocomplete=\"tel\"",
+            "data-testid=\"buyer-phone-error\" hidden></p>",
+            "data-testid=\"buyer-submit\">Перейти к оплате</button>",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        for (name, field) in [("name", BuyerField::Name), ("email", BuyerField::Email), ("phone", BuyerField::Phone)] {
+            assert_eq!(buyer_field_named(name), Some(field));
+        }
+        assert_eq!(buyer_field_named("card"), None);
+    }
+
+    #[test]
+    fn reads_button_actions() {
+        let cases: &[(&str, Option<CheckoutAction>)] = &[
+            ("cancel", Some(CheckoutAction::Cancel)),
+            ("edit", Some(CheckoutAction::EditDetails)),
+            ("pay", Some(CheckoutAction::Pay)),
+            ("back-to-payment", Some(CheckoutAction::BackToPayment)),
+            ("done", Some(CheckoutAction::Done)),
+            ("dismiss", Some(CheckoutAction::Dismiss)),
+            ("submit", None),
+        ];
+        for &(action, expected) in cases {
+            assert_eq!(CheckoutAction::parse(action), expected, "{action}");
+        }
+    }
+}

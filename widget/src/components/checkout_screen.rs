@@ -1,0 +1,119 @@
+//! The checkout, shown while the buyer has a hold: the countdown, the cart
+//! and a cancel button beside whichever step is current — the buyer form,
+//! the pay button, waiting for the payment — and finally the tickets.
+//!
+//! Read-only parts are markup from the pure `checkout_markup` module; their
+//! buttons carry `data-action` and this component listens for clicks once.
+//! The pay button's click runs the hand-off synchronously, inside the
+//! buyer's gesture (a redirect of the top window needs it).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MouseEvent};
+
+use super::buyer_form::BuyerForm;
+use super::hold_timer::HoldTimer;
+use super::payment_wait::PaymentWait;
+use super::use_widget;
+use crate::checkout::{CheckoutStage, HoldNotice};
+use crate::checkout_markup::{cart_markup, checkout_error_markup, payment_markup, tickets_markup, CheckoutAction};
+use crate::hold_session::{use_hold_session, HoldSession};
+
+/// Which step is on screen; the view is rebuilt only when this changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Details,
+    Payment,
+    Awaiting,
+    Tickets,
+}
+
+#[component]
+pub fn CheckoutScreen() -> impl IntoView {
+    let lang = use_widget().lang;
+    let session = use_hold_session();
+    let step = Memo::new(move |_| match session.stage() {
+        CheckoutStage::Payment(_) => Step::Payment,
+        CheckoutStage::AwaitingPayment(_) => Step::Awaiting,
+        CheckoutStage::Tickets(_) => Step::Tickets,
+        CheckoutStage::Details(_) | CheckoutStage::Choosing => Step::Details,
+    });
+    let hold = Memo::new(move |_| session.stage().hold().cloned());
+    let cancelling = RwSignal::new(false);
+    let on_click = move |event: MouseEvent| {
+        if let Some(action) = clicked_action(&event) {
+            run(session, action, cancelling);
+        }
+    };
+    let on_expired = Callback::new(move |()| session.timer_ran_out());
+
+    // `try_`: a scheduled update may run just after a hold change removed
+    // this screen.
+    let side = move || hold.try_get().flatten().map(|hold| cart_markup(lang, &hold, cancelling.try_get().unwrap_or(false)));
+    let step_markup = move || match step.get() {
+        Step::Payment => {
+            let not_completed = session.notice() == Some(HoldNotice::PaymentNotCompleted);
+            hold.try_get().flatten().map(|hold| payment_markup(lang, &hold, not_completed))
+        }
+        _ => None,
+    };
+    let error = move || checkout_error_markup(lang, session.notice().as_ref());
+
+    move || {
+        let current = step.get();
+        if current == Step::Tickets {
+            let tickets = hold.get_untracked().map(|hold| tickets_markup(lang, &hold));
+            return view! { <div class="tw-checkout-done" on:click=on_click inner_html=tickets></div> }.into_any();
+        }
+        let interactive = match current {
+            Step::Details => view! { <BuyerForm /> }.into_any(),
+            Step::Awaiting => view! { <PaymentWait /> }.into_any(),
+            Step::Payment | Step::Tickets => ().into_any(),
+        };
+        view! {
+            <div class="tw-checkout" data-testid="checkout" on:click=on_click>
+                <aside class="tw-checkout-side">
+                    <HoldTimer on_expired />
+                    <div class="tw-checkout-cart" inner_html=side></div>
+                </aside>
+                <div class="tw-checkout-main">
+                    <div inner_html=error></div>
+                    {interactive}
+                    <div inner_html=step_markup></div>
+                </div>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// The `data-action` of the button the click landed on, if any.
+fn clicked_action(event: &MouseEvent) -> Option<CheckoutAction> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    let button = target.closest("[data-action]").ok()??;
+    if button.has_attribute("disabled") {
+        return None;
+    }
+    CheckoutAction::parse(&button.get_attribute("data-action")?)
+}
+
+fn run(session: HoldSession, action: CheckoutAction, cancelling: RwSignal<bool>) {
+    match action {
+        CheckoutAction::Cancel => {
+            cancelling.set(true);
+            spawn_local(async move {
+                session.cancel().await;
+                // Still here (the cancel failed)? Then the button is back.
+                if !session.current().is_choosing() {
+                    let _ = cancelling.try_set(false);
+                }
+            });
+        }
+        CheckoutAction::EditDetails => session.edit_details(),
+        CheckoutAction::Pay => session.pay(),
+        CheckoutAction::BackToPayment => session.back_to_payment(),
+        CheckoutAction::Done => session.done(),
+        CheckoutAction::Dismiss => session.dismiss_notice(),
+    }
+}

@@ -1,0 +1,361 @@
+//! The buyer's hold, as shared reactive state plus the operations on it
+//! (browser only): reserve, change, cancel, pay, poll, resume after a reload
+//! and release when the page goes away.
+//!
+//! Every decision is made by the pure `checkout` module; this is the glue that
+//! performs the request, feeds the answer to a transition and applies the
+//! resulting [`Step`]. Applying a step is the one place that also keeps
+//! `sessionStorage` in line with the screen, and that asks the hall for fresh
+//! availability when a hold ends.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use js_sys::Function;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use ticket_contract::{ChangeHold, CreateHold};
+
+use crate::api;
+use crate::api_error::ApiError;
+use crate::browser;
+use crate::buyer_details::BuyerDraft;
+use crate::checkout::{resume, ActiveHold, CheckoutStage, HoldNotice, Resume, Step, StoredHold};
+use crate::config::WidgetConfig;
+use crate::payment::{payment_url, PaymentDetail};
+
+/// The session's non-reactive parts, in one place so the reactive arena
+/// holds a single value for them (every distinct signal type costs wasm).
+/// Readable after the reactive graph is gone (`pagehide`, unmount).
+struct Shared {
+    config: Arc<WidgetConfig>,
+    /// The page's payment function; JavaScript values stay on this thread.
+    payment_handler: SendWrapper<Option<Function>>,
+    /// The stored hold to release if the buyer leaves now (unpaid holds only).
+    releasable: Mutex<Option<StoredHold>>,
+    /// What the buyer typed into the form, kept across screens and failures.
+    buyer: Mutex<BuyerDraft>,
+    /// A hold was made or ended here: availability must bypass the cache.
+    availability_changed: AtomicBool,
+}
+
+/// One mounted widget's hold. `Copy`: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct HoldSession {
+    /// The checkout screen and what the buyer is told (until the next action).
+    state: RwSignal<Step>,
+    /// True while a stored hold is being looked up after a reload.
+    pub resuming: RwSignal<bool>,
+    /// Flipped whenever a hold ends or fails to be made: the hall refetches
+    /// availability (bypassing the browser cache) when it changes.
+    availability_refresh: RwSignal<bool>,
+    shared: StoredValue<Arc<Shared>>,
+}
+
+impl HoldSession {
+    pub fn new(config: Arc<WidgetConfig>, payment_handler: Option<Function>) -> HoldSession {
+        HoldSession {
+            state: RwSignal::new(Step { stage: CheckoutStage::Choosing, notice: None }),
+            resuming: RwSignal::new(false),
+            availability_refresh: RwSignal::new(false),
+            shared: StoredValue::new(Arc::new(Shared {
+                config,
+                payment_handler: SendWrapper::new(payment_handler),
+                releasable: Mutex::new(None),
+                buyer: Mutex::new(BuyerDraft::default()),
+                availability_changed: AtomicBool::new(false),
+            })),
+        }
+    }
+
+    fn shared(&self) -> Arc<Shared> {
+        self.shared.get_value()
+    }
+
+    fn config(&self) -> Arc<WidgetConfig> {
+        self.shared().config.clone()
+    }
+
+    /// The current screen (tracked).
+    pub fn stage(&self) -> CheckoutStage {
+        self.state.get().stage
+    }
+
+    /// The current screen, untracked; `Choosing` once the widget is gone.
+    pub fn current(&self) -> CheckoutStage {
+        self.state.try_get_untracked().map_or(CheckoutStage::Choosing, |state| state.stage)
+    }
+
+    /// What the buyer is told (tracked).
+    pub fn notice(&self) -> Option<HoldNotice> {
+        self.state.get().notice
+    }
+
+    pub fn dismiss_notice(&self) {
+        let current = self.current();
+        let _ = self.state.try_set(Step { stage: current, notice: None });
+    }
+
+    /// For the hall's availability resource: tracks refresh requests and says
+    /// whether to bypass the browser cache.
+    pub fn availability_must_be_fresh(&self) -> bool {
+        self.availability_refresh.track();
+        self.shared().availability_changed.load(Ordering::Relaxed)
+    }
+
+    /// Asks the hall for fresh availability (after a hold ended or failed).
+    pub fn refresh_availability(&self) {
+        self.shared().availability_changed.store(true, Ordering::Relaxed);
+        if let Some(flag) = self.availability_refresh.try_get_untracked() {
+            let _ = self.availability_refresh.try_set(!flag);
+        }
+    }
+
+    pub fn buyer_draft(&self) -> BuyerDraft {
+        self.shared().buyer.lock().map(|draft| draft.clone()).unwrap_or_default()
+    }
+
+    pub fn set_buyer_draft(&self, draft: BuyerDraft) {
+        if let Ok(mut kept) = self.shared().buyer.lock() {
+            *kept = draft;
+        }
+    }
+
+    /// Shows `step`, and keeps storage and the hall in line with it.
+    pub fn apply(&self, step: Step) {
+        let shared = self.shared();
+        let key = shared.config.stored_hold_key();
+        let stored = StoredHold::for_stage(&step.stage);
+        match &stored {
+            Some(stored) => browser::session_set(&key, &stored.to_json()),
+            None => browser::session_remove(&key),
+        }
+        if let Ok(mut releasable) = shared.releasable.lock() {
+            *releasable = stored.filter(|_| step.stage.releasable_hold_id().is_some());
+        }
+        if let Some(buyer) = step.stage.hold().and_then(|hold| hold.buyer.as_ref()) {
+            if let Ok(mut draft) = shared.buyer.lock() {
+                if *draft == BuyerDraft::default() {
+                    *draft = BuyerDraft::from_buyer(buyer);
+                }
+            }
+        }
+        let choosing = step.stage.is_choosing();
+        let _ = self.state.try_set(step);
+        if choosing {
+            self.refresh_availability();
+        }
+    }
+
+    /// Applies the screen a failed hold request leads to.
+    pub fn fail(&self, error: &ApiError) {
+        match self.current().failed(error.code()) {
+            Some(step) => self.apply(step),
+            None => {
+                let session = *self;
+                spawn_local(async move { session.refresh().await });
+            }
+        }
+    }
+
+    /// Asks the proxy for the hold's state and shows it.
+    pub async fn refresh(&self) {
+        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return };
+        match api::fetch_hold(&self.config(), &hold_id).await {
+            Ok(hold) => self.apply(self.current().on_hold(hold, browser::now_ms())),
+            Err(error) => match self.current().failed(error.code()) {
+                Some(step) => self.apply(step),
+                None => self.apply(Step { stage: CheckoutStage::Choosing, notice: Some(HoldNotice::Ended) }),
+            },
+        }
+    }
+
+    /// `POST /v1/holds`; on success the cart is shown. The caller handles
+    /// errors (the hall marks taken seats).
+    pub async fn reserve(&self, request: &CreateHold) -> Result<(), ApiError> {
+        self.dismiss_notice();
+        let hold = api::create_hold(&self.config(), request).await?;
+        self.apply(self.current().on_hold(hold, browser::now_ms()));
+        Ok(())
+    }
+
+    /// `PATCH` the buyer's details; on success the pay button is shown. The
+    /// caller shows field errors.
+    pub async fn save_buyer(&self) -> Result<(), ApiError> {
+        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return Ok(()) };
+        let change = ChangeHold { buyer: Some(self.buyer_draft().to_buyer()), ..ChangeHold::default() };
+        let hold = api::change_hold(&self.config(), &hold_id, &change).await?;
+        self.apply(self.current().buyer_saved(hold, browser::now_ms()));
+        Ok(())
+    }
+
+    /// The cancel button: `DELETE`, then back to the map.
+    pub async fn cancel(&self) {
+        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return };
+        match api::release_hold(&self.config(), &hold_id).await {
+            Ok(hold) if hold.state == ticket_contract::HoldState::Confirmed => {
+                self.apply(self.current().on_hold(hold, browser::now_ms()))
+            }
+            Ok(_) => self.apply(self.current().closed()),
+            Err(error) => self.fail(&error),
+        }
+    }
+
+    /// The countdown reached zero.
+    pub fn timer_ran_out(&self) {
+        let current = self.current();
+        let step = current.timer_ran_out();
+        if step.stage.is_choosing() {
+            if let Some(hold_id) = current.hold().map(|hold| hold.id.clone()) {
+                let config = self.config();
+                spawn_local(async move {
+                    let _ = api::release_hold(&config, &hold_id).await;
+                });
+            }
+        }
+        self.apply(step);
+    }
+
+    pub fn edit_details(&self) {
+        self.apply(self.current().edit_details());
+    }
+
+    /// "Back to payment" while waiting: the payment screen, no message.
+    pub fn back_to_payment(&self) {
+        let step = self.current().payment_not_completed();
+        self.apply(Step { notice: None, ..step });
+    }
+
+    /// "Buy more tickets".
+    pub fn done(&self) {
+        self.apply(self.current().closed());
+    }
+
+    /// The pay button. Runs inside the click: a redirect to the partner's
+    /// page needs the buyer's gesture, and so may the partner's callback
+    /// (to open a payment window).
+    pub fn pay(&self) {
+        let current = self.current();
+        let Some(hold) = current.hold().cloned() else { return };
+        // Storage says "paying" before anything leaves the page.
+        self.apply(current.payment_started());
+        if let Some(template) = self.config().payment_url.clone() {
+            if !browser::open_top(&payment_url(&template, &hold.id)) {
+                self.apply(self.current().payment_not_completed());
+            }
+            return;
+        }
+        let Some(handler) = (*self.shared().payment_handler).clone() else { return };
+        let detail = PaymentDetail::of(&hold).to_json();
+        let session = *self;
+        spawn_local(async move {
+            if let Err(reason) = browser::call_payment_handler(&handler, &detail).await {
+                leptos::logging::warn!("ticket-widget: the payment callback failed: {reason:?}");
+                // Paid after all (the partner confirmed, then failed)? Ask.
+                match api::fetch_hold(&session.config(), &hold.id).await {
+                    Ok(fresh) if fresh.state != ticket_contract::HoldState::Held => {
+                        session.apply(session.current().on_hold(fresh, browser::now_ms()))
+                    }
+                    _ => session.apply(session.current().payment_not_completed()),
+                }
+            }
+        });
+    }
+
+    /// One poll while the partner's payment runs.
+    pub async fn poll(&self) -> Result<(), ApiError> {
+        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return Ok(()) };
+        match api::fetch_hold(&self.config(), &hold_id).await {
+            Ok(hold) => {
+                self.apply(self.current().on_hold(hold, browser::now_ms()));
+                Ok(())
+            }
+            Err(error) if matches!(error.code(), "hold_not_found" | "hold_expired") => {
+                self.fail(&error);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The page or the widget is going away: give an unpaid hold back with a
+    /// beacon, and remember that it was given back so a reload can take the
+    /// same places again. Safe to call after the reactive graph is disposed.
+    fn leave(shared: &Shared) {
+        let Some(mut stored) = shared.releasable.lock().ok().and_then(|mut releasable| releasable.take()) else {
+            return;
+        };
+        stored.left = true;
+        browser::session_set(&shared.config.stored_hold_key(), &stored.to_json());
+        browser::send_beacon(&shared.config.release_beacon_url(&stored.id));
+    }
+
+    /// A handle for `pagehide` and unmount, independent of the reactive graph.
+    pub fn leave_handle(&self) -> impl Fn() + Send + Sync + Clone + 'static {
+        let shared = self.shared();
+        move || HoldSession::leave(&shared)
+    }
+
+    /// On mount, and when the page comes back from the back/forward cache:
+    /// looks up the stored hold and shows it (or takes its places again).
+    /// Returns the hold's event and show, so the widget can open that hall.
+    pub async fn resume_stored(&self) -> Option<(String, String)> {
+        let config = self.config();
+        let key = config.stored_hold_key();
+        let stored = StoredHold::from_json(&browser::session_get(&key)?);
+        let Some(stored) = stored else {
+            browser::session_remove(&key);
+            return None;
+        };
+        let _ = self.resuming.try_set(true);
+        let place = self.resume_from(&config, &stored).await;
+        let _ = self.resuming.try_set(false);
+        place
+    }
+
+    async fn resume_from(&self, config: &WidgetConfig, stored: &StoredHold) -> Option<(String, String)> {
+        let hold = match api::fetch_hold(config, &stored.id).await {
+            Ok(hold) => hold,
+            Err(error) => {
+                // Gone: forget it. Unreachable: keep it for the next mount.
+                if error.code() != "network" {
+                    browser::session_remove(&config.stored_hold_key());
+                }
+                return None;
+            }
+        };
+        let place = Some((hold.event_id.clone(), hold.show_id.clone()));
+        match resume(stored, hold.clone(), browser::now_ms()) {
+            Resume::Show(step) => {
+                let show_hall = !step.stage.is_choosing() || step.notice.is_some();
+                self.apply(step);
+                show_hall.then_some(place).flatten()
+            }
+            Resume::Retake { request, deadline_ms, release_first } => {
+                if release_first {
+                    let _ = api::release_hold(config, &stored.id).await;
+                }
+                if let Some(buyer) = &hold.buyer {
+                    self.set_buyer_draft(BuyerDraft::from_buyer(buyer));
+                }
+                match api::create_hold(config, &request).await {
+                    Ok(retaken) => {
+                        let active = ActiveHold::new(retaken, Some(deadline_ms), browser::now_ms());
+                        self.apply(Step { stage: CheckoutStage::Details(active), notice: None });
+                    }
+                    Err(error) => self.apply(Step {
+                        stage: CheckoutStage::Choosing,
+                        notice: Some(HoldNotice::Failed(error.code().to_owned())),
+                    }),
+                }
+                place
+            }
+        }
+    }
+}
+
+/// The hold session of the widget this component belongs to.
+pub fn use_hold_session() -> HoldSession {
+    expect_context::<HoldSession>()
+}

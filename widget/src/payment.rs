@@ -1,0 +1,141 @@
+//! The hand-off to the partner's payment step, as data.
+//!
+//! A partner takes payment in one of two ways (see `examples/script-tag.html`):
+//! a JavaScript callback / DOM event that receives [`PaymentDetail`], or a
+//! redirect to a URL template from the `payment-url` attribute. Either way the
+//! widget hands over only the hold (id, items, total, expiry, buyer): the
+//! partner's server confirms it with its secret key, and the widget learns the
+//! result by polling the hold.
+
+use serde::Serialize;
+use ticket_contract::{Buyer, Hold, HoldItem, Money};
+
+/// The placeholder a `payment-url` template carries for the hold id.
+pub const HOLD_ID_PLACEHOLDER: &str = "{hold_id}";
+
+/// `detail` of the `ticket-widget:pay` event and the argument of `onpay`.
+#[derive(Debug, Serialize)]
+pub struct PaymentDetail<'a> {
+    pub hold_id: &'a str,
+    pub items: &'a [HoldItem],
+    pub total: Money,
+    pub expires_at: &'a str,
+    pub buyer: Option<&'a Buyer>,
+}
+
+impl<'a> PaymentDetail<'a> {
+    pub fn of(hold: &'a Hold) -> PaymentDetail<'a> {
+        PaymentDetail {
+            hold_id: &hold.id,
+            items: &hold.items,
+            total: hold.total,
+            expires_at: &hold.expires_at,
+            buyer: hold.buyer.as_ref(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A usable `payment-url` template: absolute http(s) only, so a crafted
+/// attribute or embed link cannot turn the pay button into a `javascript:` URL.
+pub fn payment_url_template(configured: Option<&str>) -> Option<String> {
+    let template = configured?.trim();
+    let lower = template.to_ascii_lowercase();
+    let is_http = lower.starts_with("https://") || lower.starts_with("http://");
+    (is_http && template.len() > "https://".len()).then(|| template.to_owned())
+}
+
+/// The partner's payment page for `hold_id`: the template's `{hold_id}`
+/// replaced by the (percent-encoded) id, or a `hold` query parameter added
+/// when the template has no placeholder.
+pub fn payment_url(template: &str, hold_id: &str) -> String {
+    let id = crate::config::encode_path_segment(hold_id);
+    if template.contains(HOLD_ID_PLACEHOLDER) {
+        return template.replace(HOLD_ID_PLACEHOLDER, &id);
+    }
+    let (before_fragment, fragment) = match template.find('#') {
+        Some(at) => template.split_at(at),
+        None => (template, ""),
+    };
+    let separator = if !before_fragment.contains('?') {
+        "?"
+    } else if before_fragment.ends_with('?') || before_fragment.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    format!("{before_fragment}{separator}hold={id}{fragment}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::HoldState;
+
+    #[test]
+    fn accepts_only_http_templates() {
+        let cases: &[(Option<&str>, Option<&str>)] = &[
+            (Some("https://partner.example/pay?hold={hold_id}"), Some("https://partner.example/pay?hold={hold_id}")),
+            (Some("  HTTP://127.0.0.1:8081/pay "), Some("HTTP://127.0.0.1:8081/pay")),
+            (Some("javascript:alert(1)//{hold_id}"), None),
+            (Some("/pay?hold={hold_id}"), None),
+            (Some("https://"), None),
+            (Some(""), None),
+            (None, None),
+        ];
+        for &(configured, expected) in cases {
+            assert_eq!(payment_url_template(configured).as_deref(), expected, "{configured:?}");
+        }
+    }
+
+    #[test]
+    fn puts_the_hold_id_into_the_partner_url() {
+        let id = "h_0123456789abcdef0123456789abcdef";
+        let cases: &[(&str, &str, &str)] = &[
+            ("https://p.example/pay?hold={hold_id}", id, "https://p.example/pay?hold=h_0123456789abcdef0123456789abcdef"),
+            ("https://p.example/pay/{hold_id}/card", "h_1", "https://p.example/pay/h_1/card"),
+            ("https://p.example/pay", "h_1", "https://p.example/pay?hold=h_1"),
+            ("https://p.example/pay?lang=ru", "h_1", "https://p.example/pay?lang=ru&hold=h_1"),
+            ("https://p.example/pay?", "h_1", "https://p.example/pay?hold=h_1"),
+            ("https://p.example/pay#top", "h_1", "https://p.example/pay?hold=h_1#top"),
+            ("https://p.example/pay?h={hold_id}", "h/1?&#", "https://p.example/pay?h=h%2F1%3F%26%23"),
+        ];
+        for &(template, hold_id, expected) in cases {
+            assert_eq!(payment_url(template, hold_id), expected, "{template}");
+        }
+    }
+
+    #[test]
+    fn hands_over_the_hold_as_documented() {
+        let hold = Hold {
+            id: "h_1".into(),
+            event_id: "qt:1001".into(),
+            show_id: "2001".into(),
+            state: HoldState::Held,
+            items: vec![HoldItem::Seat {
+                seat_id: "s1".into(),
+                zone_name: "Партер".into(),
+                row: "1".into(),
+                place: "5".into(),
+                price: Money::rub_minor(150_000),
+            }],
+            total: Money::rub_minor(150_000),
+            expires_at: "2027-03-14T16:10:00Z".into(),
+            buyer: Some(Buyer { name: "Анна".into(), email: "a@example.ru".into(), phone: "+79161234567".into() }),
+            tickets: vec![],
+        };
+        let expected = serde_json::json!({
+            "hold_id": "h_1",
+            "items": [{"kind": "seat", "seat_id": "s1", "zone_name": "Партер", "row": "1", "place": "5",
+                       "price": {"minor": 150000, "currency": "RUB"}}],
+            "total": {"minor": 150000, "currency": "RUB"},
+            "expires_at": "2027-03-14T16:10:00Z",
+            "buyer": {"name": "Анна", "email": "a@example.ru", "phone": "+79161234567"},
+        });
+        let actual: serde_json::Value = serde_json::from_str(&PaymentDetail::of(&hold).to_json()).unwrap();
+        assert_eq!(actual, expected);
+    }
+}
