@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use ticket_contract::{CreateHold, Hold, HoldItem, HoldState};
 
 use crate::countdown::unix_millis;
@@ -201,20 +200,19 @@ impl CheckoutStage {
     }
 }
 
-/// What the widget keeps in `sessionStorage` about its hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What the widget keeps in `sessionStorage` about its hold, as one short
+/// line (`h_… 1805040600000 paying left`; no JSON codec needed for four fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredHold {
     pub id: String,
     /// The countdown's end (Unix ms), carried over if the hold is retaken.
     pub deadline_ms: i64,
     /// The partner's payment step was started: leaving the page is expected
     /// (a redirect) and the hold must not be released.
-    #[serde(default)]
     pub paying: bool,
     /// The page or the widget went away while the hold was held, so the
     /// widget released it; coming back before the deadline takes the same
     /// places again.
-    #[serde(default)]
     pub left: bool,
 }
 
@@ -229,12 +227,31 @@ impl StoredHold {
         })
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_text(&self) -> String {
+        let mut text = format!("{} {}", self.id, self.deadline_ms);
+        if self.paying {
+            text.push_str(" paying");
+        }
+        if self.left {
+            text.push_str(" left");
+        }
+        text
     }
 
-    pub fn from_json(text: &str) -> Option<StoredHold> {
-        serde_json::from_str(text).ok()
+    /// `None` for anything [`Self::to_text`] did not write.
+    pub fn from_text(text: &str) -> Option<StoredHold> {
+        let mut words = text.split(' ');
+        let id = words.next().filter(|id| id.starts_with("h_"))?.to_owned();
+        let deadline_ms = words.next()?.parse().ok()?;
+        let mut stored = StoredHold { id, deadline_ms, paying: false, left: false };
+        for word in words {
+            match word {
+                "paying" => stored.paying = true,
+                "left" => stored.left = true,
+                _ => return None,
+            }
+        }
+        Some(stored)
     }
 }
 
@@ -504,12 +521,22 @@ mod tests {
         );
         assert!(StoredHold::for_stage(&awaiting()).unwrap().paying);
         assert_eq!(StoredHold::for_stage(&CheckoutStage::Choosing), None);
-        assert_eq!(StoredHold::from_json(&stored.to_json()), Some(stored));
-        assert_eq!(
-            StoredHold::from_json(r#"{"id":"h_1","deadline_ms":5}"#),
-            Some(StoredHold { id: "h_1".into(), deadline_ms: 5, paying: false, left: false })
-        );
-        assert_eq!(StoredHold::from_json("h_1"), None);
+        assert_eq!(stored.to_text(), format!("h_0123456789abcdef0123456789abcdef {EXPIRES_MS}"));
+        assert_eq!(StoredHold::from_text(&stored.to_text()), Some(stored));
+        let cases: &[(&str, Option<StoredHold>)] = &[
+            ("h_1 5", Some(StoredHold { id: "h_1".into(), deadline_ms: 5, paying: false, left: false })),
+            ("h_1 5 paying left", Some(StoredHold { id: "h_1".into(), deadline_ms: 5, paying: true, left: true })),
+            ("h_1 5 left", Some(StoredHold { id: "h_1".into(), deadline_ms: 5, paying: false, left: true })),
+            ("h_1", None),
+            ("h_1 soon", None),
+            ("h_1 5 maybe", None),
+            ("x_1 5", None),
+            (r#"{"id":"h_1"}"#, None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&StoredHold::from_text(text), expected, "{text:?}");
+        }
     }
 
     #[test]

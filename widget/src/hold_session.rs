@@ -128,7 +128,7 @@ impl HoldSession {
         let key = shared.config.stored_hold_key();
         let stored = StoredHold::for_stage(&step.stage);
         match &stored {
-            Some(stored) => browser::session_set(&key, &stored.to_json()),
+            Some(stored) => browser::session_set(&key, &stored.to_text()),
             None => browser::session_remove(&key),
         }
         if let Ok(mut releasable) = shared.releasable.lock() {
@@ -287,7 +287,7 @@ impl HoldSession {
             return;
         };
         stored.left = true;
-        browser::session_set(&shared.config.stored_hold_key(), &stored.to_json());
+        browser::session_set(&shared.config.stored_hold_key(), &stored.to_text());
         browser::send_beacon(&shared.config.release_beacon_url(&stored.id));
     }
 
@@ -303,7 +303,7 @@ impl HoldSession {
     pub async fn resume_stored(&self) -> Option<(String, String)> {
         let config = self.config();
         let key = config.stored_hold_key();
-        let stored = StoredHold::from_json(&browser::session_get(&key)?);
+        let stored = StoredHold::from_text(&browser::session_get(&key)?);
         let Some(stored) = stored else {
             browser::session_remove(&key);
             return None;

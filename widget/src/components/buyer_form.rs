@@ -50,18 +50,21 @@ pub fn BuyerForm() -> impl IntoView {
     };
     // Re-checks one field: a shown problem follows the typing (and goes away
     // once fixed); a new one appears only when asked (on leaving the field).
-    let recheck = move |field: BuyerField, show_new: bool| {
-        let problem = session.buyer_draft().problem(field);
-        let mut problems = shown.lock().map(|shown| shown.clone()).unwrap_or_default();
-        match (problems.iter().position(|(shown, _)| *shown == field), problem) {
-            (Some(index), None) => {
-                problems.remove(index);
+    let recheck = {
+        let show = show.clone();
+        move |field: BuyerField, show_new: bool| {
+            let problem = session.buyer_draft().problem(field);
+            let mut problems = shown.lock().map(|shown| shown.clone()).unwrap_or_default();
+            match (problems.iter().position(|(shown, _)| *shown == field), problem) {
+                (Some(index), None) => {
+                    problems.remove(index);
+                }
+                (Some(index), Some(problem)) => problems[index].1 = problem,
+                (None, Some(problem)) if show_new => problems.push((field, problem)),
+                (None, _) => return,
             }
-            (Some(index), Some(problem)) => problems[index].1 = problem,
-            (None, Some(problem)) if show_new => problems.push((field, problem)),
-            (None, _) => return,
+            show(problems, None);
         }
-        show(problems, None);
     };
     let on_input = {
         let recheck = recheck.clone();

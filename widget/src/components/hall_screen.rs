@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 use ticket_contract::Layout;
 
 use super::error_panel::ErrorPanel;
-use super::hall_view::{HallView, Reservation};
+use super::hall_view::{HallView, ReserveOutcome, Reservation};
 use super::skeleton::{Skeleton, SkeletonKind};
 use super::use_widget;
 use crate::api;
@@ -40,10 +40,8 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
     let selection = RwSignal::new(Selection::default());
     let reservation = Reservation {
         reserving: RwSignal::new(false),
-        seats_taken: RwSignal::new(None),
-        error_code: RwSignal::new(None),
+        outcome: RwSignal::new(None),
         taken_seats: RwSignal::new(Vec::new()),
-        reserve: Callback::new(move |layout: Arc<Layout>| reserve(layout, selection)),
     };
     provide_context(reservation);
     let retry = Callback::new(move |()| {
@@ -71,8 +69,9 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
     }
 }
 
-/// `POST /v1/holds` for everything picked; the checkout takes over on success.
-fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
+/// `POST /v1/holds` for everything picked (the summary's reserve button);
+/// the checkout takes over on success.
+pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
     let reservation = expect_context::<Reservation>();
     let session = use_hold_session();
     let mut picked = selection.get_untracked();
@@ -81,8 +80,7 @@ fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
         return;
     }
     reservation.reserving.set(true);
-    reservation.seats_taken.set(None);
-    reservation.error_code.set(None);
+    reservation.outcome.set(None);
     spawn_local(async move {
         match session.reserve(&request).await {
             // The checkout replaces this hall now; its signals are going away.
@@ -93,11 +91,11 @@ fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
                 taken_seats.extend(seat_indices(&layout, error.unavailable()));
                 let _ = reservation.taken_seats.try_set(taken_seats);
                 let _ = selection.try_set(picked);
-                let _ = reservation.seats_taken.try_set(Some(taken));
+                let _ = reservation.outcome.try_set(Some(ReserveOutcome::SeatsTaken(taken)));
                 session.refresh_availability();
             }
             Err(error) => {
-                let _ = reservation.error_code.try_set(Some(error.code().to_owned()));
+                let _ = reservation.outcome.try_set(Some(ReserveOutcome::Failed(error.code().to_owned())));
             }
         }
         let _ = reservation.reserving.try_set(false);

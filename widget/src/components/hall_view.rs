@@ -17,19 +17,25 @@ use super::zone_legend::ZoneLegend;
 use crate::hall::HallAvailability;
 use crate::selection::Selection;
 
-/// The reserve action and its outcome, provided by `HallScreen` to the
-/// summary (which owns the button and shows what happened).
+/// The state of reserving in one hall, provided by `HallScreen` to the
+/// summary (which owns the button and shows what happened) and the map.
 #[derive(Clone, Copy)]
 pub struct Reservation {
     pub reserving: RwSignal<bool>,
-    /// Set after a `seat_unavailable` answer.
-    pub seats_taken: RwSignal<Option<TakenPicks>>,
-    /// Set after any other failure.
-    pub error_code: RwSignal<Option<String>>,
+    /// What the last attempt ended in, if it failed.
+    pub outcome: RwSignal<Option<ReserveOutcome>>,
     /// Seats (layout indices) the proxy said are taken, shown as such at once
     /// and until the next availability document agrees.
     pub taken_seats: RwSignal<Vec<usize>>,
-    pub reserve: Callback<Arc<Layout>>,
+}
+
+/// Why the last reservation did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReserveOutcome {
+    /// `seat_unavailable`: someone else was faster.
+    SeatsTaken(TakenPicks),
+    /// Any other error, by code.
+    Failed(String),
 }
 
 #[component]

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use ticket_contract::{Layout, Money};
 
-use super::hall_view::Reservation;
+use super::hall_screen::reserve;
+use super::hall_view::{ReserveOutcome, Reservation};
 use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::{error_message, seat_label, seats_taken_message, ticket_count};
@@ -75,25 +76,16 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
     let is_empty = move || count() == 0;
     let reservation = expect_context::<Reservation>();
     let reserve_layout = layout.clone();
-    let reserve = move |_| reservation.reserve.run(reserve_layout.clone());
+    let reserve = move |_| reserve(reserve_layout.clone(), selection);
+    // One element either way: the test id and text say what happened.
     let outcome = move || {
-        if let Some(taken) = reservation.seats_taken.try_get().flatten() {
-            let text = seats_taken_message(lang, taken.seats, taken.admissions);
-            return Some(view! {
-                <p class="tw-notice tw-notice-alert" role="alert" data-testid="seats-taken-message" data-seats-taken=taken.seats.to_string()>
-                    {text}
-                </p>
+        let (test_id, text) = match reservation.outcome.try_get().flatten()? {
+            ReserveOutcome::SeatsTaken(taken) => {
+                ("seats-taken-message", seats_taken_message(lang, taken.seats, taken.admissions))
             }
-            .into_any());
-        }
-        reservation.error_code.try_get().flatten().map(|code| {
-            view! {
-                <p class="tw-notice tw-notice-alert" role="alert" data-testid="reserve-error" data-error-code=code.clone()>
-                    {error_message(lang, &code)}
-                </p>
-            }
-            .into_any()
-        })
+            ReserveOutcome::Failed(code) => ("reserve-error", error_message(lang, &code).to_owned()),
+        };
+        Some(view! { <p class="tw-notice tw-notice-alert" role="alert" data-testid=test_id>{text}</p> })
     };
 
     view! {
