@@ -184,14 +184,8 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for TopLevelList<T> {
             fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
                 formatter.write_str("a list, or an object holding one")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                let mut raw_len = 0;
-                while let Some(Loose(item)) = seq.next_element::<Loose<T>>()? {
-                    raw_len += 1;
-                    items.extend(item);
-                }
-                Ok(TopLevelList { items, raw_len, was_a_list: true })
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                collect_list(seq)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut found: Option<TopLevelList<T>> = None;
@@ -227,6 +221,18 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for TopLevelList<T> {
     }
 }
 
+/// Reads every entry of a JSON array, keeping the ones that parse and
+/// counting all of them (paging is decided on the raw count).
+fn collect_list<'de, T: DeserializeOwned, A: SeqAccess<'de>>(mut seq: A) -> Result<TopLevelList<T>, A::Error> {
+    let mut items = Vec::new();
+    let mut raw_len = 0;
+    while let Some(Loose(item)) = seq.next_element::<Loose<T>>()? {
+        raw_len += 1;
+        items.extend(item);
+    }
+    Ok(TopLevelList { items, raw_len, was_a_list: true })
+}
+
 /// The array under a wrapper key: only arrays count (an object there would be
 /// something else, e.g. TicketsCloud's `refs`); anything else is skipped.
 struct NestedList<T>(Option<TopLevelList<T>>);
@@ -239,14 +245,8 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for NestedList<T> {
             fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
                 formatter.write_str("an array")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                let mut raw_len = 0;
-                while let Some(Loose(item)) = seq.next_element::<Loose<T>>()? {
-                    raw_len += 1;
-                    items.extend(item);
-                }
-                Ok(NestedList(Some(TopLevelList { items, raw_len, was_a_list: true })))
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                collect_list(seq).map(|list| NestedList(Some(list)))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
