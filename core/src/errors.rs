@@ -76,6 +76,22 @@ pub enum ProxyError {
     /// A public key (`pk_…`) was presented where only a secret key will do.
     #[error("public key presented where a secret key is needed")]
     PublicKeyNotAllowed,
+    /// The partner record of this public (or secret) key is marked revoked.
+    #[error("partner key revoked")]
+    PartnerKeyRevoked,
+    /// The request's `Origin` is not one of the partner's allowed origins.
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    /// The partner may not sell this event (its provider or event allowlist).
+    #[error("event not allowed for this partner")]
+    EventNotAllowed,
+    /// Over the partner's budget for this kind of request.
+    #[error("rate limited for {retry_after_seconds} s")]
+    RateLimited { retry_after_seconds: u32 },
+    /// A query parameter or body field the route does not know. `name` is
+    /// sanitised (see [`ProxyError::unknown_field`]).
+    #[error("unknown {} {name}", match location { FieldLocation::Query => "query parameter", FieldLocation::Body => "body field" })]
+    UnknownField { location: FieldLocation, name: String },
     /// TicketsCloud answered `409 Conflict` to a change of one order, twice.
     #[error("upstream order busy")]
     UpstreamConflict,
@@ -83,16 +99,43 @@ pub enum ProxyError {
     Internal,
 }
 
+/// Where an unknown field was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldLocation {
+    Query,
+    Body,
+}
+
 impl ProxyError {
+    /// An unknown query parameter or body field, named in the error when the
+    /// name is short and plain (`[A-Za-z0-9_.-]{1,40}`); anything else is
+    /// reported as `query` / `body` so no odd input is echoed back.
+    pub fn unknown_field(location: FieldLocation, name: &str) -> ProxyError {
+        let plain = !name.is_empty()
+            && name.len() <= 40
+            && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-'));
+        let name = match (plain, location) {
+            (true, _) => name.to_owned(),
+            (false, FieldLocation::Query) => "query".to_owned(),
+            (false, FieldLocation::Body) => "body".to_owned(),
+        };
+        ProxyError::UnknownField { location, name }
+    }
+
     /// The HTTP status of the response.
     pub fn status(&self) -> u16 {
         match self {
             ProxyError::InvalidId { .. }
             | ProxyError::InvalidHoldId
             | ProxyError::InvalidQuery { .. }
-            | ProxyError::InvalidBody { .. } => 400,
-            ProxyError::PartnerKeyMissing | ProxyError::PartnerKeyUnknown | ProxyError::SecretKeyRequired => 401,
-            ProxyError::PublicKeyNotAllowed => 403,
+            | ProxyError::InvalidBody { .. }
+            | ProxyError::UnknownField { .. } => 400,
+            ProxyError::PartnerKeyMissing
+            | ProxyError::PartnerKeyUnknown
+            | ProxyError::PartnerKeyRevoked
+            | ProxyError::SecretKeyRequired => 401,
+            ProxyError::PublicKeyNotAllowed | ProxyError::OriginNotAllowed | ProxyError::EventNotAllowed => 403,
+            ProxyError::RateLimited { .. } => 429,
             ProxyError::NotFound { .. } | ProxyError::RouteNotFound | ProxyError::HoldNotFound => 404,
             ProxyError::MethodNotAllowed => 405,
             ProxyError::SeatUnavailable { .. } | ProxyError::HoldNotActive { .. } => 409,
@@ -111,7 +154,14 @@ impl ProxyError {
     pub fn code(&self) -> &'static str {
         match self {
             ProxyError::InvalidId { .. } | ProxyError::InvalidHoldId => "invalid_id",
-            ProxyError::InvalidQuery { .. } => "invalid_parameter",
+            ProxyError::InvalidQuery { .. } | ProxyError::UnknownField { location: FieldLocation::Query, .. } => {
+                "invalid_parameter"
+            }
+            ProxyError::UnknownField { location: FieldLocation::Body, .. } => "invalid_body",
+            ProxyError::PartnerKeyRevoked => "partner_key_revoked",
+            ProxyError::OriginNotAllowed => "origin_not_allowed",
+            ProxyError::EventNotAllowed => "event_not_allowed",
+            ProxyError::RateLimited { .. } => "rate_limited",
             ProxyError::NotFound { what: MissingThing::Event } => "event_not_found",
             ProxyError::NotFound { what: MissingThing::Show } => "show_not_found",
             ProxyError::RouteNotFound => "not_found",
@@ -137,11 +187,13 @@ impl ProxyError {
     }
 
     /// The request field the error is about, if any.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             ProxyError::InvalidId { field, .. } => Some(field.as_str()),
             ProxyError::InvalidQuery { field } | ProxyError::InvalidBody { field } => Some(field),
             ProxyError::InvalidHoldId => Some("hold_id"),
+            ProxyError::EventNotAllowed => Some("event_id"),
+            ProxyError::UnknownField { name, .. } => Some(name),
             _ => None,
         }
     }
@@ -189,6 +241,20 @@ impl ProxyError {
             ProxyError::PublicKeyNotAllowed => {
                 "A public partner key cannot do this; use the partner's secret key, server to server.".to_string()
             }
+            ProxyError::PartnerKeyRevoked => "This partner key was revoked.".to_string(),
+            ProxyError::OriginNotAllowed => {
+                "This partner key may not be used from this website (origin).".to_string()
+            }
+            ProxyError::EventNotAllowed => "This partner may not sell this event.".to_string(),
+            ProxyError::RateLimited { .. } => {
+                "Too many requests; wait for the time in the Retry-After header and try again.".to_string()
+            }
+            ProxyError::UnknownField { location: FieldLocation::Query, name } => {
+                format!("The query parameter `{name}` is not accepted on this route.")
+            }
+            ProxyError::UnknownField { location: FieldLocation::Body, name } => {
+                format!("The request body field `{name}` is not accepted on this route.")
+            }
             ProxyError::UpstreamConflict => {
                 "The ticketing system is busy with this order; try again in a moment.".to_string()
             }
@@ -219,6 +285,7 @@ impl ProxyError {
                 Some(5)
             }
             ProxyError::UpstreamConflict => Some(1),
+            ProxyError::RateLimited { retry_after_seconds } => Some(*retry_after_seconds),
             _ => None,
         }
     }
@@ -298,6 +365,15 @@ mod tests {
             (ProxyError::SecretKeyRequired, 401, "secret_key_required", None),
             (ProxyError::PublicKeyNotAllowed, 403, "public_key_not_allowed", None),
             (ProxyError::UpstreamConflict, 503, "upstream_busy", None),
+            (ProxyError::PartnerKeyRevoked, 401, "partner_key_revoked", None),
+            (ProxyError::OriginNotAllowed, 403, "origin_not_allowed", None),
+            (ProxyError::EventNotAllowed, 403, "event_not_allowed", Some("event_id")),
+            (ProxyError::RateLimited { retry_after_seconds: 7 }, 429, "rate_limited", None),
+            (ProxyError::unknown_field(FieldLocation::Query, "page"), 400, "invalid_parameter", Some("page")),
+            (ProxyError::unknown_field(FieldLocation::Query, "a b"), 400, "invalid_parameter", Some("query")),
+            (ProxyError::unknown_field(FieldLocation::Body, "price"), 400, "invalid_body", Some("price")),
+            (ProxyError::unknown_field(FieldLocation::Body, "<script>"), 400, "invalid_body", Some("body")),
+            (ProxyError::unknown_field(FieldLocation::Body, &"x".repeat(41)), 400, "invalid_body", Some("body")),
         ];
         for (error, status, code, field) in cases {
             assert_eq!(error.status(), status, "{error:?}");

@@ -155,7 +155,10 @@ mod tests {
     use super::*;
 
     fn outcome(result: Result<String, ProxyError>) -> Result<String, &'static str> {
-        result.map_err(|error| error.field().unwrap_or("?"))
+        result.map_err(|error| match error {
+            ProxyError::InvalidBody { field } => field,
+            _ => "?",
+        })
     }
 
     #[test]

@@ -23,7 +23,7 @@ use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, Create
 
 use super::buyer::normalise_buyer;
 use super::record::item_id;
-use crate::errors::ProxyError;
+use crate::errors::{FieldLocation, ProxyError};
 use crate::ids::{is_acceptable_item_id, parse_event_id, parse_show_id};
 
 /// Largest hold request body accepted, in bytes.
@@ -43,7 +43,7 @@ pub fn parse_create(body: &str) -> Result<CreateHold, ProxyError> {
             "show" => show = Some(value.as_str().ok_or(ProxyError::InvalidBody { field: "show" })?),
             "seats" => seats = read_seats(value)?.unwrap_or_default(),
             "admission" => admission = read_admission(value)?.unwrap_or_default(),
-            _ => return Err(ProxyError::InvalidBody { field: "body" }),
+            unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, unknown)),
         }
     }
     let event = parse_event_id(event.ok_or(ProxyError::InvalidBody { field: "event" })?)?;
@@ -62,7 +62,7 @@ pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
             "admission" => change.admission = read_admission(value)?,
             "buyer" if value.is_null() => change.buyer = None,
             "buyer" => change.buyer = Some(read_buyer(value)?),
-            _ => return Err(ProxyError::InvalidBody { field: "body" }),
+            unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, unknown)),
         }
     }
     Ok(change)
@@ -225,8 +225,8 @@ fn read_admission(value: &Value) -> Result<Option<BTreeMap<String, u32>>, ProxyE
 
 fn read_buyer(value: &Value) -> Result<Buyer, ProxyError> {
     let Value::Object(fields) = value else { return Err(ProxyError::InvalidBody { field: "buyer" }) };
-    if fields.keys().any(|key| !matches!(key.as_str(), "name" | "email" | "phone")) {
-        return Err(ProxyError::InvalidBody { field: "buyer" });
+    if let Some(unknown) = fields.keys().find(|key| !matches!(key.as_str(), "name" | "email" | "phone")) {
+        return Err(ProxyError::unknown_field(FieldLocation::Body, &format!("buyer.{unknown}")));
     }
     let text = |key: &str, field: &'static str| {
         fields.get(key).and_then(Value::as_str).map(str::to_string).ok_or(ProxyError::InvalidBody { field })
@@ -381,7 +381,7 @@ mod tests {
             ("[]".into(), Err(ProxyError::InvalidBody { field: "body" })),
             ("{\"event\":".into(), Err(ProxyError::InvalidBody { field: "body" })),
             (long_body, Err(ProxyError::InvalidBody { field: "body" })),
-            (r#"{"event":"qt:1001","show":"2001","price":1}"#.into(), Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"event":"qt:1001","show":"2001","price":1}"#.into(), Err(ProxyError::unknown_field(FieldLocation::Body, "price"))),
             (r#"{"show":"2001"}"#.into(), Err(ProxyError::InvalidBody { field: "event" })),
             (r#"{"event":1001,"show":"2001"}"#.into(), Err(ProxyError::InvalidBody { field: "event" })),
             (r#"{"event":"qt:1001"}"#.into(), Err(ProxyError::InvalidBody { field: "show" })),
@@ -435,9 +435,9 @@ mod tests {
             (r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru","phone":79161234567}}"#, Err(ProxyError::InvalidBody { field: "buyer.phone" })),
             (r#"{"buyer":{"name":"","email":"ivan@mail.ru","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.name" })),
             (r#"{"buyer":{"name":"И","email":"ivan","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.email" })),
-            (r#"{"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567","age":3}}"#, Err(ProxyError::InvalidBody { field: "buyer" })),
+            (r#"{"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567","age":3}}"#, Err(ProxyError::unknown_field(FieldLocation::Body, "buyer.age"))),
             (r#"{"buyer":"Иван"}"#, Err(ProxyError::InvalidBody { field: "buyer" })),
-            (r#"{"state":"confirmed"}"#, Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"state":"confirmed"}"#, Err(ProxyError::unknown_field(FieldLocation::Body, "state"))),
             (r#"{"seats":{"1-1;1":1}}"#, Err(ProxyError::InvalidBody { field: "seats" })),
             ("null", Err(ProxyError::InvalidBody { field: "body" })),
         ];

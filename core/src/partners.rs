@@ -1,0 +1,456 @@
+//! Partner records: who may use the proxy, from which websites, for which
+//! events, how much and how often.
+//!
+//! The directory is one JSON document (in the Worker's `PARTNERS` KV
+//! namespace, key `partners`; see `edge-proxy/partners.dev.json` for the
+//! shape). It is read strictly: an unknown field, a malformed key or origin, a
+//! secret key in clear instead of its hash, or a duplicate key rejects the
+//! whole document — a typo must not silently widen what a partner may do.
+//!
+//! A partner has one public key (`pk_…`, in the widget, identifies it and
+//! selects its origins, allowlist and limits) and any number of secret keys
+//! (`sk_…`, server to server, stored only as SHA-256 hashes). Removing a hash
+//! revokes that secret key; `"revoked": true` revokes the partner's keys.
+
+use serde::Deserialize;
+use ticket_contract::Provider;
+
+use crate::errors::ProxyError;
+use crate::holds::partner_keys::{hash_secret_key, secret_key_matches, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX};
+use crate::ids::EventRef;
+
+/// The KV key under which the directory document is stored.
+pub const DIRECTORY_KV_KEY: &str = "partners";
+/// Most places one hold may take, whatever a partner record says.
+pub const MOST_SEATS_PER_HOLD: u32 = 50;
+
+/// The three request budgets a partner has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Catalogue and seat documents, reading a hold, releasing one: per public key and client IP.
+    Reads,
+    /// Creating and changing holds: per public key and client IP.
+    Holds,
+    /// Server-to-server calls (confirm): per secret key.
+    Server,
+}
+
+impl Bucket {
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucket::Reads => "reads",
+            Bucket::Holds => "holds",
+            Bucket::Server => "server",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Length of one fixed window, in seconds.
+    pub window_seconds: u32,
+    pub reads: u32,
+    pub holds: u32,
+    pub server: u32,
+}
+
+impl Limits {
+    /// Requests allowed per window in `bucket`.
+    pub fn of(&self, bucket: Bucket) -> u32 {
+        match bucket {
+            Bucket::Reads => self.reads,
+            Bucket::Holds => self.holds,
+            Bucket::Server => self.server,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    /// Short stable name used in logs (`[a-z0-9-]{1,40}`); never a key.
+    pub id: String,
+    pub name: String,
+    pub public_key: String,
+    #[serde(default)]
+    pub secret_key_hashes: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    /// Providers the partner may sell; absent = all.
+    #[serde(default)]
+    pub providers: Option<Vec<Provider>>,
+    /// Public event ids (`qt:1001`) the partner may sell; absent = all.
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
+    pub max_seats_per_hold: u32,
+    pub limits: Limits,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectoryDocument {
+    partners: Vec<Partner>,
+}
+
+/// Why a directory document was refused. Names the partner and the field,
+/// never a key or hash value, so it is safe to log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("partner directory: {problem}")]
+pub struct DirectoryError {
+    pub problem: String,
+}
+
+fn refuse(problem: impl Into<String>) -> DirectoryError {
+    DirectoryError { problem: problem.into() }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerDirectory {
+    partners: Vec<Partner>,
+}
+
+impl PartnerDirectory {
+    /// Reads and checks the whole document.
+    pub fn parse(json: &str) -> Result<PartnerDirectory, DirectoryError> {
+        let document: DirectoryDocument = serde_json::from_str(json).map_err(|error| {
+            // serde's message quotes unknown field *names* and types, not values.
+            refuse(format!("not a valid document (line {}, column {}): {}", error.line(), error.column(), first_clause(&error.to_string())))
+        })?;
+        let mut partners = document.partners;
+        for (index, partner) in partners.iter_mut().enumerate() {
+            check_partner(index, partner)?;
+        }
+        for (index, partner) in partners.iter().enumerate() {
+            let earlier = &partners[..index];
+            if earlier.iter().any(|other| other.id == partner.id) {
+                return Err(refuse(format!("partner {} appears twice", partner.id)));
+            }
+            if earlier.iter().any(|other| other.public_key == partner.public_key) {
+                return Err(refuse(format!("partner {}: its public_key is another partner's", partner.id)));
+            }
+            let shared_hash = earlier
+                .iter()
+                .any(|other| other.secret_key_hashes.iter().any(|hash| partner.secret_key_hashes.contains(hash)));
+            if shared_hash {
+                return Err(refuse(format!("partner {}: a secret key hash is another partner's", partner.id)));
+            }
+        }
+        Ok(PartnerDirectory { partners })
+    }
+
+    pub fn partners(&self) -> &[Partner] {
+        &self.partners
+    }
+
+    /// The partner a public key belongs to.
+    pub fn by_public_key(&self, key: &str) -> Result<&Partner, ProxyError> {
+        let partner = self.partners.iter().find(|partner| partner.public_key == key).ok_or(ProxyError::PartnerKeyUnknown)?;
+        if partner.revoked {
+            return Err(ProxyError::PartnerKeyRevoked);
+        }
+        Ok(partner)
+    }
+
+    /// Who is confirming, from the raw `Authorization` header of a
+    /// server-to-server call. `public_key_header` is whether the call also
+    /// carried `X-Partner-Key`: a browser-side key has no business here, and
+    /// a call that carries one is refused even with a valid secret key.
+    /// Returns the partner and the hash of the presented key (the key's
+    /// identity for rate limiting and logs).
+    pub fn authorize_server_call(
+        &self,
+        authorization: Option<&str>,
+        public_key_header: bool,
+    ) -> Result<(&Partner, String), ProxyError> {
+        let token = authorization
+            .map(str::trim)
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme.eq_ignore_ascii_case(ticket_contract::holds::CONFIRM_AUTHORIZATION_SCHEME).then(|| token.trim())
+            })
+            .filter(|token| !token.is_empty());
+        let token = match token {
+            _ if public_key_header => return Err(ProxyError::PublicKeyNotAllowed),
+            Some(token) if token.starts_with(PUBLIC_KEY_PREFIX) => return Err(ProxyError::PublicKeyNotAllowed),
+            Some(token) => token,
+            None => return Err(ProxyError::SecretKeyRequired),
+        };
+        if !token.starts_with(SECRET_KEY_PREFIX) || token.len() > 200 {
+            return Err(ProxyError::PartnerKeyUnknown);
+        }
+        // Every partner's hashes are compared (constant time each), whoever matches.
+        let mut found = None;
+        for partner in &self.partners {
+            if secret_key_matches(token, &partner.secret_key_hashes) && found.is_none() {
+                found = Some(partner);
+            }
+        }
+        let partner = found.ok_or(ProxyError::PartnerKeyUnknown)?;
+        if partner.revoked {
+            return Err(ProxyError::PartnerKeyRevoked);
+        }
+        Ok((partner, hash_secret_key(token)))
+    }
+
+    /// Whether any active partner allows `origin`: what a CORS preflight,
+    /// which carries no key, can check.
+    pub fn some_partner_allows_origin(&self, origin: &str) -> bool {
+        self.partners.iter().any(|partner| !partner.revoked && partner.allows_origin(origin))
+    }
+}
+
+impl Partner {
+    /// Whether a page on `origin` (the `Origin` header, e.g.
+    /// `https://tickets.example.com`) may use this partner's public key.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        let origin = origin.trim().to_ascii_lowercase();
+        self.allowed_origins.iter().any(|pattern| origin_matches(pattern, &origin))
+    }
+
+    /// Whether this partner may sell `event`.
+    pub fn allows_event(&self, event: &EventRef) -> bool {
+        self.allows_event_id(event.provider, &event.public_id())
+    }
+
+    /// The same check on a catalogue entry's public id (`qt:1001`).
+    pub fn allows_event_id(&self, provider: Provider, public_id: &str) -> bool {
+        let provider_allowed = self.providers.as_ref().is_none_or(|providers| providers.contains(&provider));
+        let event_allowed = self.events.as_ref().is_none_or(|events| events.iter().any(|event| event == public_id));
+        provider_allowed && event_allowed
+    }
+
+    /// Whether the partner sells everything (the catalogue needs no filtering).
+    pub fn sells_everything(&self) -> bool {
+        self.providers.is_none() && self.events.is_none()
+    }
+}
+
+/// `pattern` is `scheme://host[:port]`, optionally with `*.` before the host
+/// (any subdomain, not the bare domain). Both are lowercase by now.
+fn origin_matches(pattern: &str, origin: &str) -> bool {
+    match pattern.split_once("://*.") {
+        None => pattern == origin,
+        Some((scheme, suffix)) => origin
+            .strip_prefix(scheme)
+            .and_then(|rest| rest.strip_prefix("://"))
+            .and_then(|host| host.strip_suffix(suffix))
+            .and_then(|label| label.strip_suffix('.'))
+            .is_some_and(|labels| !labels.is_empty() && labels.bytes().all(is_host_byte)),
+    }
+}
+
+fn is_host_byte(byte: u8) -> bool {
+    byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'.'
+}
+
+fn check_partner(index: usize, partner: &mut Partner) -> Result<(), DirectoryError> {
+    let id_ok = !partner.id.is_empty()
+        && partner.id.len() <= 40
+        && partner.id.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+    if !id_ok {
+        return Err(refuse(format!("partner #{index}: id must be 1-40 of [a-z0-9-]")));
+    }
+    let who = partner.id.clone();
+    if partner.name.trim().is_empty() || partner.name.len() > 200 {
+        return Err(refuse(format!("partner {who}: name must be 1-200 characters")));
+    }
+    if !is_public_key(&partner.public_key) {
+        return Err(refuse(format!("partner {who}: public_key must be pk_ and 8-64 of [A-Za-z0-9_]")));
+    }
+    for hash in &mut partner.secret_key_hashes {
+        *hash = hash.trim().to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return Err(refuse(format!(
+                "partner {who}: secret_key_hashes holds SHA-256 hex digests (make one with `make partner-key`), never keys"
+            )));
+        }
+    }
+    if partner.allowed_origins.is_empty() {
+        return Err(refuse(format!("partner {who}: allowed_origins is empty (the widget would work nowhere)")));
+    }
+    for origin in &mut partner.allowed_origins {
+        *origin = origin.trim().to_ascii_lowercase();
+        if !is_origin_pattern(origin) {
+            return Err(refuse(format!(
+                "partner {who}: allowed_origins entry {origin:?} is not scheme://host[:port] (no path, no trailing slash)"
+            )));
+        }
+    }
+    if let Some(events) = &partner.events {
+        for event in events {
+            let canonical = crate::ids::parse_event_id(event).map(|event| event.public_id());
+            if canonical.as_deref() != Ok(event.as_str()) {
+                return Err(refuse(format!("partner {who}: events must be public event ids such as qt:1001")));
+            }
+        }
+    }
+    if !(1..=MOST_SEATS_PER_HOLD).contains(&partner.max_seats_per_hold) {
+        return Err(refuse(format!("partner {who}: max_seats_per_hold must be 1-{MOST_SEATS_PER_HOLD}")));
+    }
+    let limits = &partner.limits;
+    if !(1..=3600).contains(&limits.window_seconds) || [limits.reads, limits.holds, limits.server].contains(&0) {
+        return Err(refuse(format!("partner {who}: limits need window_seconds 1-3600 and budgets of at least 1")));
+    }
+    Ok(())
+}
+
+/// `pk_` and 8 to 64 of `[A-Za-z0-9_]`.
+pub fn is_public_key(key: &str) -> bool {
+    key.strip_prefix(PUBLIC_KEY_PREFIX)
+        .is_some_and(|rest| (8..=64).contains(&rest.len()) && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_'))
+}
+
+fn is_origin_pattern(origin: &str) -> bool {
+    let Some((scheme, host_port)) = origin.split_once("://") else { return false };
+    if scheme != "https" && scheme != "http" {
+        return false;
+    }
+    let host_port = host_port.strip_prefix("*.").unwrap_or(host_port);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (host_port, None),
+    };
+    let port_ok = port.is_none_or(|port| !port.is_empty() && port.len() <= 5 && port.bytes().all(|byte| byte.is_ascii_digit()));
+    !host.is_empty() && host.bytes().all(is_host_byte) && !host.starts_with('.') && !host.ends_with('.') && port_ok
+}
+
+/// The first line of a serde error, without anything after a value quote.
+fn first_clause(message: &str) -> String {
+    message.lines().next().unwrap_or_default().chars().take(160).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::parse_event_id;
+
+    const DEMO_HASH: &str = "956ee237b7aa2dde22900ea00287019c12839b54af0b37c8ac9544a6b0e6ebdf";
+
+    /// The demo partner and a narrow one; `change` edits the narrow one.
+    fn document_with(change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> String {
+        let mut document = serde_json::json!({"partners": [
+            {"id": "demo", "name": "Demo", "public_key": "pk_demo_0000000000000000",
+             "secret_key_hashes": [DEMO_HASH],
+             "allowed_origins": ["http://127.0.0.1:8080", "https://*.Shop.example"],
+             "max_seats_per_hold": 10,
+             "limits": {"window_seconds": 60, "reads": 600, "holds": 60, "server": 120}},
+            {"id": "narrow", "name": "Narrow", "public_key": "pk_test_narrow_000000000",
+             "allowed_origins": ["https://shop.example"],
+             "providers": ["qtickets"], "events": ["qt:1001"],
+             "max_seats_per_hold": 2,
+             "limits": {"window_seconds": 60, "reads": 6, "holds": 2, "server": 1}}
+        ]});
+        change(document["partners"][1].as_object_mut().unwrap());
+        document.to_string()
+    }
+
+    fn document(pairs: &str) -> String {
+        let pairs: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&format!("{{{}}}", pairs.trim_start_matches(','))).unwrap();
+        document_with(|partner| partner.extend(pairs))
+    }
+
+    #[test]
+    fn reads_partners_and_answers_who_may_do_what() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        assert_eq!(demo.id, "demo");
+        assert_eq!(demo.limits.of(Bucket::Holds), 60);
+        assert!(demo.sells_everything());
+        let narrow = directory.by_public_key("pk_test_narrow_000000000").unwrap();
+        assert!(narrow.allows_event(&parse_event_id("qt:1001").unwrap()));
+        assert!(!narrow.allows_event(&parse_event_id("qt:1002").unwrap()));
+        assert!(!narrow.allows_event(&parse_event_id("tc:5f1a0c0e2b3c4d5e6f708192").unwrap()));
+        assert!(narrow.allows_event_id(Provider::Qtickets, "qt:1001"));
+        assert!(!narrow.allows_event_id(Provider::Qtickets, "qt:1002"));
+        assert_eq!(directory.by_public_key("pk_nobody_00000000"), Err(ProxyError::PartnerKeyUnknown));
+        assert_eq!(directory.by_public_key(""), Err(ProxyError::PartnerKeyUnknown));
+    }
+
+    #[test]
+    fn origins_match_exactly_or_by_subdomain_wildcard() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        let cases: &[(&str, bool)] = &[
+            ("http://127.0.0.1:8080", true),
+            ("HTTP://127.0.0.1:8080", true),
+            ("http://127.0.0.1:8081", false),
+            ("http://127.0.0.1", false),
+            ("https://127.0.0.1:8080", false),
+            ("http://localhost:8080", false),
+            ("https://tickets.shop.example", true),
+            ("https://a.b.shop.example", true),
+            ("https://shop.example", false),
+            ("https://evilshop.example", false),
+            ("https://shop.example.evil.com", false),
+            ("http://tickets.shop.example", false),
+            ("https://x/y.shop.example", false),
+            ("null", false),
+            ("", false),
+        ];
+        for &(origin, expected) in cases {
+            assert_eq!(demo.allows_origin(origin), expected, "{origin}");
+        }
+        assert!(directory.some_partner_allows_origin("https://shop.example"));
+        assert!(!directory.some_partner_allows_origin("https://evil.example"));
+    }
+
+    #[test]
+    fn server_calls_need_a_secret_key_of_an_active_partner() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let ok = directory.authorize_server_call(Some("Bearer sk_demo_0000000000000000_not_a_secret"), false).unwrap();
+        assert_eq!((ok.0.id.as_str(), ok.1.as_str()), ("demo", DEMO_HASH));
+        let cases: &[(Option<&str>, bool, ProxyError)] = &[
+            (None, false, ProxyError::SecretKeyRequired),
+            (Some("Basic abc"), false, ProxyError::SecretKeyRequired),
+            (Some("Bearer "), false, ProxyError::SecretKeyRequired),
+            (None, true, ProxyError::PublicKeyNotAllowed),
+            (Some("Bearer sk_demo_0000000000000000_not_a_secret"), true, ProxyError::PublicKeyNotAllowed),
+            (Some("Bearer pk_demo_0000000000000000"), false, ProxyError::PublicKeyNotAllowed),
+            (Some("Bearer sk_wrong"), false, ProxyError::PartnerKeyUnknown),
+            (Some("Bearer 956ee237b7aa2dde22900ea00287019c12839b54af0b37c8ac9544a6b0e6ebdf"), false, ProxyError::PartnerKeyUnknown),
+        ];
+        for (header, public_key_header, expected) in cases {
+            assert_eq!(directory.authorize_server_call(*header, *public_key_header).map(|_| ()), Err(expected.clone()), "{header:?}");
+        }
+        let revoked = document(r#","revoked":true,"secret_key_hashes":["a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3"]"#);
+        let directory = PartnerDirectory::parse(&revoked).unwrap();
+        assert_eq!(directory.by_public_key("pk_test_narrow_000000000"), Err(ProxyError::PartnerKeyRevoked));
+        // sha256("123")
+        assert_eq!(directory.authorize_server_call(Some("Bearer sk_123"), false).map(|_| ()), Err(ProxyError::PartnerKeyUnknown));
+        assert!(!directory.some_partner_allows_origin("https://shop.example"), "a revoked partner opens no origin");
+    }
+
+    #[test]
+    fn refuses_documents_that_would_widen_access_by_mistake() {
+        let cases: &[(&str, &str)] = &[
+            (r#","colour":"red""#, "unknown field"),
+            (r#","secret_key_hashes":["sk_live_in_clear"]"#, "never keys"),
+            (r#","events":["qt:10x"]"#, "public event ids"),
+            (r#","events":["tc:5F1A0C0E2B3C4D5E6F708192"]"#, "public event ids"),
+            (r#","providers":["kassir"]"#, "unknown variant"),
+            (r#","allowed_origins":["https://shop.example/"]"#, "scheme://host"),
+            (r#","allowed_origins":["shop.example"]"#, "scheme://host"),
+            (r#","allowed_origins":["*"]"#, "scheme://host"),
+            (r#","allowed_origins":[]"#, "empty"),
+            (r#","max_seats_per_hold":0"#, "max_seats_per_hold"),
+            (r#","max_seats_per_hold":51"#, "max_seats_per_hold"),
+            (r#","public_key":"pk_demo_0000000000000000""#, "another partner's"),
+            (r#","public_key":"sk_test_narrow_000000000""#, "public_key must be"),
+            (r#","id":"demo""#, "appears twice"),
+            (r#","id":"Demo Partner""#, "id must be"),
+            (&*format!(r#","secret_key_hashes":["{DEMO_HASH}"]"#), "another partner's"),
+            (r#","limits":{"window_seconds":0,"reads":1,"holds":1,"server":1}"#, "window_seconds"),
+        ];
+        for (extra, expected) in cases {
+            // `extra` adds or replaces fields of the narrow partner.
+            let error = PartnerDirectory::parse(&document(extra)).unwrap_err();
+            assert!(error.to_string().contains(expected), "{extra}: {error}");
+            assert!(!error.to_string().contains("sk_live_in_clear"), "{error}");
+        }
+        assert!(PartnerDirectory::parse("").is_err());
+        assert!(PartnerDirectory::parse("[]").is_err());
+        assert!(PartnerDirectory::parse(r#"{"partners":[]}"#).unwrap().partners().is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! Fixed-window request budgets, as arithmetic. The Worker keeps one window
+//! per budget in a Durable Object (one object per client: public key + IP, or
+//! secret key) and asks [`take`] whether one more request fits.
+//!
+//! A window starts with the first request after the previous one ended and
+//! lasts `window_seconds`; `limit` requests fit in it. The answer carries what
+//! the `X-RateLimit-*` headers and `Retry-After` say.
+
+use serde::{Deserialize, Serialize};
+
+/// One budget's state, as the Durable Object keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// Unix milliseconds when this window began.
+    pub started_ms: i64,
+    /// Requests counted in it, refused ones included.
+    pub count: u32,
+}
+
+/// What the front Worker asks the Durable Object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ask {
+    /// `reads`, `holds` or `server`.
+    pub bucket: String,
+    pub limit: u32,
+    pub window_seconds: u32,
+}
+
+/// The answer: whether the request may go on, and the header values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub allowed: bool,
+    /// `X-RateLimit-Limit`.
+    pub limit: u32,
+    /// `X-RateLimit-Remaining` (after this request).
+    pub remaining: u32,
+    /// `X-RateLimit-Reset`: whole seconds until the window ends (at least 1);
+    /// also `Retry-After` when refused.
+    pub reset_seconds: u32,
+}
+
+/// Counts one request against `window` at `now_ms`.
+pub fn take(window: Option<Window>, now_ms: i64, limit: u32, window_seconds: u32) -> (Window, Decision) {
+    let length_ms = i64::from(window_seconds.max(1)) * 1000;
+    let current = match window {
+        // A clock that went backwards keeps the window it has.
+        Some(window) if now_ms < window.started_ms + length_ms => window,
+        _ => Window { started_ms: now_ms, count: 0 },
+    };
+    let count = current.count.saturating_add(1);
+    let allowed = count <= limit;
+    let ends_in_ms = (current.started_ms + length_ms - now_ms).clamp(1, length_ms);
+    let decision = Decision {
+        allowed,
+        limit,
+        remaining: limit.saturating_sub(count),
+        reset_seconds: u32::try_from((ends_in_ms + 999) / 1000).unwrap_or(u32::MAX),
+    };
+    (Window { started_ms: current.started_ms, count }, decision)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_counts_down_refuses_and_recovers_after_the_window() {
+        let mut window = None;
+        let mut seen = Vec::new();
+        for second in 0..4 {
+            let (next, decision) = take(window, 1_000_000 + second * 1000, 3, 10);
+            window = Some(next);
+            seen.push((decision.allowed, decision.remaining, decision.reset_seconds));
+        }
+        assert_eq!(seen, [(true, 2, 10), (true, 1, 9), (true, 0, 8), (false, 0, 7)]);
+        // Still inside the window: refused, with the time left.
+        let (next, decision) = take(window, 1_009_500, 3, 10);
+        assert_eq!((decision.allowed, decision.reset_seconds), (false, 1));
+        // The window ended: a fresh budget.
+        let (next, decision) = take(Some(next), 1_010_000, 3, 10);
+        assert_eq!((decision.allowed, decision.remaining, decision.reset_seconds), (true, 2, 10));
+        assert_eq!(next, Window { started_ms: 1_010_000, count: 1 });
+    }
+
+    #[test]
+    fn odd_clocks_and_huge_counts_do_not_break_the_answer() {
+        let (_, decision) = take(Some(Window { started_ms: 5_000, count: u32::MAX }), 4_000, 10, 60);
+        assert!(!decision.allowed);
+        assert!((1..=60).contains(&decision.reset_seconds));
+        let (_, decision) = take(None, 0, 1, 0);
+        assert!(decision.allowed);
+        assert_eq!(decision.reset_seconds, 1);
+    }
+}
