@@ -7,4 +7,5 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build -q -p upstream-sim
 bash scripts/build-widget.sh
+bash scripts/build-docs.sh
 bash scripts/build-proxy.sh

@@ -16,6 +16,8 @@ cat <<TEXT
   Partner page (script tag):  http://127.0.0.1:$PAGES_PORT/script-tag.html
   Partner page (iframe):      http://127.0.0.1:$PAGES_PORT/iframe.html
   Proxy API:                  http://127.0.0.1:$PROXY_PORT/v1/events   (header X-Partner-Key: pk_demo_0000000000000000)
+  API docs:                   http://127.0.0.1:$PROXY_PORT/docs
+  Partners (local KV):        edge-proxy/partners.dev.json   (reload: scripts/partners.sh put FILE --persist-to $STACK_LOG_DIR/wrangler-state)
   Logs:                       $STACK_LOG_DIR/
 
   Ctrl-C stops everything.

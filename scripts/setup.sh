@@ -35,7 +35,7 @@ if [ "$(version_of worker-build)" != "$worker_build_version" ]; then
 fi
 
 # 4. npm packages from the committed lock file: Node 22, wrangler/workerd,
-#    binaryen (wasm-opt), esbuild, playwright-core.
+#    binaryen (wasm-opt), esbuild, playwright-core, swagger-ui-dist (/docs).
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund

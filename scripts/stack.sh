@@ -5,8 +5,10 @@
 # process group (setsid) so stopping it leaves no orphaned wrangler/workerd.
 #
 # Inputs (environment): SIM_PORT, PROXY_PORT, PAGES_PORT, STACK_LOG_DIR,
-# optionally UPSTREAM_ENV_FILE (upstream keys for the proxy) and
-# SIM_QTICKETS_KEY / SIM_TICKETSCLOUD_KEY (keys the simulator accepts).
+# optionally UPSTREAM_ENV_FILE (upstream keys for the proxy),
+# SIM_QTICKETS_KEY / SIM_TICKETSCLOUD_KEY (keys the simulator accepts) and
+# PARTNERS_FILE (the partner directory loaded into the local PARTNERS KV
+# namespace; default edge-proxy/partners.dev.json).
 
 STACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK_PIDS=()
@@ -54,6 +56,8 @@ start_proxy() {
   # The edge cache would otherwise outlive a restart (and a code change); hold
   # state in Durable Objects is kept.
   rm -rf "$STACK_LOG_DIR/wrangler-state/v3/cache"
+  bash "$STACK_ROOT/scripts/partners.sh" put "${PARTNERS_FILE:-$STACK_ROOT/edge-proxy/partners.dev.json}" \
+    --persist-to "$STACK_LOG_DIR/wrangler-state" >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
   (
     cd "$STACK_ROOT/edge-proxy"
     PROXY_ALREADY_BUILT=1 WRANGLER_SEND_METRICS=false CI=true CLOUDFLARE_CF_FETCH_ENABLED=false \

@@ -10,6 +10,8 @@ bash scripts/setup.sh
 
 echo "== native unit tests"
 cargo test --workspace --exclude integration-tests 2>&1
+# The OpenAPI document's own checks (schemas compile, contract values validate).
+cargo test -p integration-tests --lib 2>&1
 
 echo "== build"
 bash scripts/build.sh
@@ -18,6 +20,21 @@ bash scripts/build.sh
 export PROXY_UPSTREAM_TIMEOUT_MS=3000
 # Holds last 25 s, so the expiry tests wait for a real alarm in seconds.
 export PROXY_HOLD_SECONDS=25
+# The test partners (demo, limited, revoked, narrow) in the local PARTNERS KV.
+export PARTNERS_FILE="$root/tests/integration/partners.test.json"
+# Secret canaries: the upstream keys of this run are unique random strings,
+# known to the proxy (as its secrets) and to the simulator (which refuses any
+# other key, so every passing test proves the canaries were in use). After the
+# run, scripts/canary-scan.sh proves none of them reached a response, a header,
+# a log line or a built widget file.
+canary() { printf 'canary-%s-%s' "$1" "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"; }
+qtickets_canary="$(canary qt)"; ticketscloud_canary="$(canary tc)"
+mkdir -p "$root/target"
+export UPSTREAM_ENV_FILE="$root/target/canary-upstreams.env"
+printf 'QTICKETS_API_KEY=%s\nTICKETSCLOUD_API_KEY=%s\n' "$qtickets_canary" "$ticketscloud_canary" >"$UPSTREAM_ENV_FILE"
+export SIM_QTICKETS_KEY="$qtickets_canary" SIM_TICKETSCLOUD_KEY="$ticketscloud_canary"
+# Every response the tests receive is recorded here for the scan.
+rm -rf "$root/test-output/responses"
 source scripts/stack.sh
 start_whole_stack test-stack fresh
 
@@ -25,6 +42,9 @@ echo "== integration tests (proxy under wrangler dev + simulator)"
 # faults.rs first: it needs an edge cache that has not seen its documents yet.
 cargo test -p integration-tests --test faults 2>&1
 cargo test -p integration-tests --test proxy 2>&1
+cargo test -p integration-tests --test partners 2>&1
+cargo test -p integration-tests --test malformed 2>&1
+cargo test -p integration-tests --test openapi 2>&1
 cargo test -p integration-tests --test holds 2>&1
 echo "== a proxy restart in the middle of a hold"
 cargo test -p integration-tests --test restart before_the_restart 2>&1
@@ -34,3 +54,6 @@ cargo test -p integration-tests --test restart after_the_restart 2>&1
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"
 "$root/node_modules/.bin/node" --test --test-concurrency=1 tests/browser/*.test.mjs 2>&1
+
+echo "== secret canaries: no upstream key in any response, log line or widget file"
+bash scripts/canary-scan.sh "$qtickets_canary" "$ticketscloud_canary"

@@ -17,7 +17,11 @@ use crate::edge_cache;
 use crate::handlers::{read_config, unix_now};
 use crate::hold_messages::HoldMessage;
 use crate::http::{error_response, json_response};
-use crate::upstream_fetch::perform;
+use crate::upstream_fetch::{perform, UpstreamLog};
+
+/// Response header carrying the object's upstream calls (JSON) back to the
+/// front Worker for its log line; never passed on to the client.
+pub const UPSTREAM_CALLS_HEADER: &str = "X-Upstream-Calls";
 
 const RECORD_KEY: &str = "record";
 const PARTNER_KEY: &str = "partner";
@@ -40,24 +44,39 @@ impl DurableObject for HoldObject {
         };
         let storage = self.state.storage();
         let config = read_config(&self.env);
+        let log = UpstreamLog::default();
+        let command_log = log.clone();
         // Nothing else reaches this object until the command is done, even
         // while it waits for the upstream: one hold, one change at a time.
         let outcome = self
             .state
-            .block_concurrency_while(async move { Ok(handle_message(storage, config, message).await) })
+            .block_concurrency_while(async move { Ok(handle_message(storage, config, message, &command_log).await) })
             .await?;
-        Ok(match outcome {
+        let mut response = match outcome {
             Ok((status, hold)) => json_response(status, serde_json::to_string(&hold).unwrap_or_default(), &[("Cache-Control", "no-store")]),
             Err(error) => error_response(&error),
-        })
+        };
+        let calls = serde_json::to_string(&log.calls()).unwrap_or_default();
+        let _ = response.headers_mut().set(UPSTREAM_CALLS_HEADER, &calls);
+        Ok(response)
     }
 
     async fn alarm(&self) -> Result<Response> {
         let storage = self.state.storage();
         let config = read_config(&self.env);
-        let outcome = self.state.block_concurrency_while(async move { Ok(expire_if_due(storage, config).await) }).await?;
-        if let Err(error) = outcome {
-            worker::console_warn!("{}", serde_json::json!({"event": "hold_expiry_failed", "error": error.code()}));
+        let log = UpstreamLog::default();
+        let expiry_log = log.clone();
+        let outcome = self.state.block_concurrency_while(async move { Ok(expire_if_due(storage, config, &expiry_log).await) }).await?;
+        // One line per alarm that did something (or failed to).
+        if !log.calls().is_empty() || outcome.is_err() {
+            worker::console_log!(
+                "{}",
+                serde_json::json!({
+                    "event": "hold_alarm",
+                    "error": outcome.as_ref().err().map(ProxyError::code),
+                    "upstream": log.calls(),
+                })
+            );
         }
         Response::empty()
     }
@@ -90,6 +109,7 @@ async fn handle_message(
     storage: Storage,
     config: std::result::Result<ProxyConfig, ProxyError>,
     message: HoldMessage,
+    log: &UpstreamLog,
 ) -> std::result::Result<(u16, Hold), ProxyError> {
     let config = config?;
     let now = unix_now();
@@ -111,7 +131,7 @@ async fn handle_message(
     };
     let is_create = matches!(command, HoldCommand::Create { .. });
     let record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
-    let hold = run(&storage, &config, record, command, now).await?;
+    let hold = run(&storage, &config, record, command, now, log).await?;
     if is_create {
         let _ = storage.put(PARTNER_KEY, &partner).await;
     }
@@ -135,11 +155,12 @@ async fn run(
     record: Option<HoldRecord>,
     command: HoldCommand,
     now: i64,
+    log: &UpstreamLog,
 ) -> std::result::Result<Hold, ProxyError> {
     let settings = settings_of(config);
     let mut operation = holds::begin(record, command, now, &settings)?;
     while let Some(request) = operation.next_request() {
-        let response = perform(&request, config.upstream_timeout_ms).await;
+        let response = perform(&request, config.upstream_timeout_ms, log).await;
         operation.on_response(response);
     }
     let finished = operation.finish();
@@ -163,7 +184,11 @@ async fn run(
     finished.result
 }
 
-async fn expire_if_due(storage: Storage, config: std::result::Result<ProxyConfig, ProxyError>) -> std::result::Result<(), ProxyError> {
+async fn expire_if_due(
+    storage: Storage,
+    config: std::result::Result<ProxyConfig, ProxyError>,
+    log: &UpstreamLog,
+) -> std::result::Result<(), ProxyError> {
     let config = config?;
     let now = unix_now();
     let (record, _) = load(&storage).await;
@@ -178,7 +203,7 @@ async fn expire_if_due(storage: Storage, config: std::result::Result<ProxyConfig
             set_alarm_at(&storage, at).await;
             Ok(())
         }
-        Some(_) => run(&storage, &config, Some(record), HoldCommand::Expire, now).await.map(|_| ()),
+        Some(_) => run(&storage, &config, Some(record), HoldCommand::Expire, now, log).await.map(|_| ()),
         None => Ok(()),
     }
 }

@@ -1,9 +1,10 @@
-//! Building HTTP responses: JSON bodies, the error shape, CORS and caching
-//! headers. The status and public code of an error are decided in
+//! Building HTTP responses: JSON bodies, the error shape, CORS, rate-limit and
+//! caching headers. The status and public code of an error are decided in
 //! `ticket_core::errors::ProxyError`, not here.
 
 use ticket_contract::PARTNER_KEY_HEADER;
 use ticket_core::errors::ProxyError;
+use ticket_core::rate_limit::Decision;
 use worker::{Headers, Response};
 
 /// A JSON response with the given status and extra headers.
@@ -23,7 +24,12 @@ pub fn error_response(error: &ProxyError) -> Response {
     let body = serde_json::to_string(&error.to_body()).unwrap_or_else(|_| {
         r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned()
     });
-    json_response(error.status(), body, &[("Cache-Control", "no-store")])
+    let retry_after = error.retry_after_seconds().map(|seconds| seconds.to_string());
+    let mut headers = vec![("Cache-Control", "no-store")];
+    if let Some(seconds) = &retry_after {
+        headers.push(("Retry-After", seconds));
+    }
+    json_response(error.status(), body, &headers)
 }
 
 /// `304 Not Modified` for a conditional GET whose ETag still matches.
@@ -34,25 +40,37 @@ pub fn not_modified(etag: &str, cache_control: &str) -> Response {
     Response::builder().with_status(304).with_headers(headers).empty()
 }
 
-/// Answers a CORS preflight for the API.
-pub fn preflight_response(origin: Option<&str>) -> Response {
+/// Answers a CORS preflight from an origin some partner allows.
+pub fn preflight_response() -> Response {
     let headers = Headers::new();
     let _ = headers.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
     let _ = headers.set(
         "Access-Control-Allow-Headers",
-        &format!("{PARTNER_KEY_HEADER}, Content-Type, If-None-Match"),
+        &format!("{PARTNER_KEY_HEADER}, Content-Type, If-None-Match, X-Request-Id"),
     );
-    let _ = headers.set("Access-Control-Max-Age", "86400");
-    let mut response = Response::builder().with_status(204).with_headers(headers).empty();
-    add_cors_headers(&mut response, origin);
-    response
+    let _ = headers.set("Access-Control-Max-Age", "600");
+    Response::builder().with_status(204).with_headers(headers).empty()
 }
 
-/// Lets the partner's page read the response. Every origin is allowed for now;
-/// per-partner allowed origins come with partner records (issue 4).
-pub fn add_cors_headers(response: &mut Response, origin: Option<&str>) {
+/// Lets a page on `origin` read the response (only called for an origin the
+/// partner allows, or `*` for public documents).
+pub fn add_cors_headers(response: &mut Response, origin: &str) {
     let headers = response.headers_mut();
-    let _ = headers.set("Access-Control-Allow-Origin", origin.unwrap_or("*"));
+    let _ = headers.set("Access-Control-Allow-Origin", origin);
     let _ = headers.append("Vary", "Origin");
-    let _ = headers.set("Access-Control-Expose-Headers", "ETag, X-Cache, X-Request-Id");
+    let _ = headers.set(
+        "Access-Control-Expose-Headers",
+        "ETag, X-Cache, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After",
+    );
+}
+
+/// `X-RateLimit-*` from the limiter's decision (and `Retry-After` on a refusal).
+pub fn add_rate_limit_headers(response: &mut Response, decision: &Decision) {
+    let headers = response.headers_mut();
+    let _ = headers.set("X-RateLimit-Limit", &decision.limit.to_string());
+    let _ = headers.set("X-RateLimit-Remaining", &decision.remaining.to_string());
+    let _ = headers.set("X-RateLimit-Reset", &decision.reset_seconds.to_string());
+    if !decision.allowed {
+        let _ = headers.set("Retry-After", &decision.reset_seconds.to_string());
+    }
 }

@@ -3,8 +3,9 @@
 //! Ids are validated here, before any handler runs, so nothing a browser sends
 //! reaches an upstream URL unchecked. Pure: tested natively.
 
-use ticket_core::errors::ProxyError;
+use ticket_core::errors::{FieldLocation, ProxyError};
 use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
+use ticket_core::partners::Bucket;
 
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum Route {
     Availability { event: EventRef, show_id: String },
     /// `GET /healthz`: liveness for operators and scripts; no upstream call.
     Health,
+    /// `GET /v1/openapi.json`: the API's OpenAPI document; no key needed.
+    OpenApi,
     /// `POST /v1/holds`
     CreateHold,
     /// `GET /v1/holds/{id}`
@@ -30,6 +33,64 @@ pub enum Route {
     ReleaseHold { hold_id: String, beacon: bool },
     /// `POST /v1/holds/{id}/confirm`: server to server, secret key only.
     ConfirmHold { hold_id: String },
+}
+
+impl Route {
+    /// The route's name in log lines.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Route::Preflight => "preflight",
+            Route::Events => "events",
+            Route::Layout { .. } => "layout",
+            Route::Availability { .. } => "availability",
+            Route::Health => "health",
+            Route::OpenApi => "openapi",
+            Route::CreateHold => "hold.create",
+            Route::GetHold { .. } => "hold.get",
+            Route::ChangeHold { .. } => "hold.change",
+            Route::ReleaseHold { beacon: false, .. } => "hold.release",
+            Route::ReleaseHold { beacon: true, .. } => "hold.release_beacon",
+            Route::ConfirmHold { .. } => "hold.confirm",
+        }
+    }
+
+    /// Which of the partner's budgets a request on this route spends.
+    /// Releasing is a read: it only ever gives places back.
+    pub fn bucket(&self) -> Option<Bucket> {
+        match self {
+            Route::Events | Route::Layout { .. } | Route::Availability { .. } | Route::GetHold { .. } | Route::ReleaseHold { .. } => {
+                Some(Bucket::Reads)
+            }
+            Route::CreateHold | Route::ChangeHold { .. } => Some(Bucket::Holds),
+            Route::ConfirmHold { .. } => Some(Bucket::Server),
+            Route::Preflight | Route::Health | Route::OpenApi => None,
+        }
+    }
+
+    /// The query parameters the route accepts: only the beacon release's
+    /// public key (`navigator.sendBeacon` cannot send headers).
+    pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
+        match self {
+            Route::ReleaseHold { beacon: true, .. } => &["partner"],
+            _ => &[],
+        }
+    }
+
+    /// Refuses a query parameter the route does not accept (naming it).
+    pub fn check_query<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Result<(), ProxyError> {
+        let accepted = self.accepted_query_parameters();
+        match names.into_iter().find(|name| !accepted.contains(name)) {
+            Some(unknown) => Err(ProxyError::unknown_field(FieldLocation::Query, unknown)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whether an `X-Request-Id` sent by the caller is echoed as is: short and
+/// plain, so it cannot break a log line or a header.
+pub fn is_acceptable_request_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b':' | b'-'))
 }
 
 /// HTTP methods the proxy distinguishes.
@@ -89,6 +150,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
             return Err(if known_path { ProxyError::MethodNotAllowed } else { ProxyError::RouteNotFound });
         }
         (_, ["healthz"]) => Route::Health,
+        (_, ["v1", "openapi.json"]) => Route::OpenApi,
         (_, ["v1", "events"]) => Route::Events,
         (_, ["v1", "events", event_id, "shows", show_id, document]) => {
             let event = parse_event_id(event_id)?;
@@ -163,6 +225,26 @@ mod tests {
         ];
         for (method, path, expected) in table {
             assert_eq!(outcome(*method, path), *expected, "{method:?} {path}");
+        }
+    }
+
+    #[test]
+    fn query_parameters_budgets_and_request_ids() {
+        let beacon = Route::ReleaseHold { hold_id: "h_0123456789abcdef0123456789abcdef".into(), beacon: true };
+        assert_eq!(beacon.check_query(["partner"]), Ok(()));
+        assert_eq!(beacon.check_query(["partner", "x"]).unwrap_err().field(), Some("x"));
+        assert_eq!(Route::Events.check_query([]), Ok(()));
+        let unknown = Route::Events.check_query(["partner"]).unwrap_err();
+        assert_eq!((unknown.status(), unknown.code(), unknown.field()), (400, "invalid_parameter", Some("partner")));
+        assert_eq!(Route::Events.check_query(["<x>"]).unwrap_err().field(), Some("query"));
+        assert_eq!(Route::Events.bucket(), Some(Bucket::Reads));
+        assert_eq!(beacon.bucket(), Some(Bucket::Reads));
+        assert_eq!(Route::CreateHold.bucket(), Some(Bucket::Holds));
+        assert_eq!(Route::ConfirmHold { hold_id: String::new() }.bucket(), Some(Bucket::Server));
+        assert_eq!(Route::OpenApi.bucket(), None);
+        assert_eq!(outcome(RequestMethod::Get, "/v1/openapi.json"), "OpenApi");
+        for (id, ok) in [("abc-123", true), ("req:1.2_3", true), ("", false), ("a b", false), ("x\ny", false), (&"a".repeat(129), false)] {
+            assert_eq!(is_acceptable_request_id(id), ok, "{id:?}");
         }
     }
 

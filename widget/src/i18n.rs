@@ -423,14 +423,14 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (
             Ru,
             "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "partner_key_missing" | "partner_key_unknown" | "unauthorized" | "forbidden" | "origin_not_allowed"
-            | "event_not_allowed",
+            | "partner_key_missing" | "partner_key_unknown" | "partner_key_revoked" | "unauthorized" | "forbidden"
+            | "origin_not_allowed" | "event_not_allowed",
         ) => "Продажа билетов на этом сайте не настроена. Сообщите, пожалуйста, владельцу сайта.",
         (
             En,
             "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "partner_key_missing" | "partner_key_unknown" | "unauthorized" | "forbidden" | "origin_not_allowed"
-            | "event_not_allowed",
+            | "partner_key_missing" | "partner_key_unknown" | "partner_key_revoked" | "unauthorized" | "forbidden"
+            | "origin_not_allowed" | "event_not_allowed",
         ) => "Ticket sales aren't set up on this site. Please let the site owner know.",
         (Ru, "invalid_id") => "Неверная ссылка на событие.",
         (En, "invalid_id") => "This event link is not valid.",
@@ -537,6 +537,10 @@ mod tests {
             "payment_not_completed",
             "partner_key_unknown",
             "partner_key_missing",
+            "partner_key_revoked",
+            "origin_not_allowed",
+            "event_not_allowed",
+            "rate_limited",
             "upstream_refused",
         ];
         for lang in [Lang::Ru, Lang::En] {

@@ -15,17 +15,17 @@ use std::rc::Rc;
 use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
 use ticket_contract::{EventList, EventSummary, Money, Provider};
-use ticket_core::cache_policy::DocumentKind;
+use ticket_core::cache_policy::{etag_for, DocumentKind};
 use ticket_core::errors::ProxyError;
 use ticket_core::ids::parse_event_id;
 use ticket_core::provider::{merge_catalogues, ProviderAdapter, MAX_CATALOGUE_PAGES};
 
-use super::documents::{new_document, serve};
+use super::documents::{new_document, serve_shaped};
 use super::seating::{adapters, refresh_hall, Store};
 use super::{Handled, RequestScope};
 use crate::config::ProxyConfig;
 use crate::edge_cache::{self, cache_key, CachedDocument};
-use crate::upstream_fetch::perform;
+use crate::upstream_fetch::{perform, UpstreamLog};
 
 /// How many halls one catalogue refresh reads at once to find prices: a bound
 /// on the load a refresh puts on an upstream that publishes no rate limits.
@@ -43,14 +43,30 @@ pub async fn events(scope: &RequestScope<'_>) -> Result<Handled, ProxyError> {
     let config = scope.config.clone();
     let now = scope.now;
     let refresh_key = key.clone();
-    serve(scope, DocumentKind::Catalogue, &key, move || refresh(config, now, refresh_key)).await
+    let log = scope.upstream_log.clone();
+    let partner = scope.partner;
+    let read_upstream = move || refresh(config, now, refresh_key, log);
+    serve_shaped(scope, DocumentKind::Catalogue, &key, read_upstream, |document| {
+        if partner.sells_everything() {
+            return Ok(document);
+        }
+        // One shared document per data centre; each partner sees its part.
+        let mut list: EventList = serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?;
+        list.events.retain(|event| partner.allows_event_id(event.provider, &event.id));
+        let body = serde_json::to_string(&list).map_err(|_| ProxyError::Internal)?;
+        Ok(CachedDocument { etag: etag_for(body.as_bytes()), body, ..document })
+    })
+    .await
 }
 
-async fn refresh(config: Rc<ProxyConfig>, now: i64, key: String) -> Result<CachedDocument, ProxyError> {
+async fn refresh(config: Rc<ProxyConfig>, now: i64, key: String, log: UpstreamLog) -> Result<CachedDocument, ProxyError> {
     let adapters = adapters(&config);
     let timeout_ms = config.upstream_timeout_ms;
-    let (qtickets_events, ticketscloud_events) =
-        join(read_catalogue(&adapters.qtickets, timeout_ms), read_catalogue(&adapters.ticketscloud, timeout_ms)).await;
+    let (qtickets_events, ticketscloud_events) = join(
+        read_catalogue(&adapters.qtickets, timeout_ms, &log),
+        read_catalogue(&adapters.ticketscloud, timeout_ms, &log),
+    )
+    .await;
 
     let mut unavailable_providers = Vec::new();
     let mut lists = Vec::new();
@@ -72,7 +88,7 @@ async fn refresh(config: Rc<ProxyConfig>, now: i64, key: String) -> Result<Cache
         return Err(first_error.unwrap_or(ProxyError::UpstreamUnavailable));
     }
     let mut events = merge_catalogues(lists);
-    fill_missing_prices(&config, now, &mut events).await;
+    fill_missing_prices(&config, now, &mut events, &log).await;
     let list = EventList { events, unavailable_providers };
     let body = serde_json::to_string(&list).map_err(|_| ProxyError::Internal)?;
     let mut document = new_document(body, now);
@@ -86,10 +102,14 @@ async fn refresh(config: Rc<ProxyConfig>, now: i64, key: String) -> Result<Cache
     Ok(document)
 }
 
-async fn read_catalogue(adapter: &dyn ProviderAdapter, timeout_ms: u32) -> Result<Vec<EventSummary>, ProxyError> {
+async fn read_catalogue(
+    adapter: &dyn ProviderAdapter,
+    timeout_ms: u32,
+    log: &UpstreamLog,
+) -> Result<Vec<EventSummary>, ProxyError> {
     let mut events = Vec::new();
     for page in 1..=MAX_CATALOGUE_PAGES {
-        let response = perform(&adapter.catalogue_request(page), timeout_ms).await?;
+        let response = perform(&adapter.catalogue_request(page), timeout_ms, log).await?;
         let parsed = adapter.parse_catalogue_page(page, &response)?;
         events.extend(parsed.events);
         if !parsed.has_more {
@@ -106,7 +126,7 @@ async fn read_catalogue(adapter: &dyn ProviderAdapter, timeout_ms: u32) -> Resul
 /// Sets `price_from` for events whose provider listing had none, from the
 /// cheapest ticket on sale over their shows' halls. A hall that cannot be read
 /// leaves the price unknown (the widget then shows no "from"), never wrong.
-async fn fill_missing_prices(config: &ProxyConfig, now: i64, events: &mut [EventSummary]) {
+async fn fill_missing_prices(config: &ProxyConfig, now: i64, events: &mut [EventSummary], log: &UpstreamLog) {
     let wanted: Vec<(usize, String, String)> = events
         .iter()
         .enumerate()
@@ -119,7 +139,7 @@ async fn fill_missing_prices(config: &ProxyConfig, now: i64, events: &mut [Event
     let lowest_prices: Vec<(usize, Option<Money>)> = stream::iter(wanted.into_iter().take(MAX_PRICE_READS))
         .map(|(index, event_id, show_id)| async move {
             let Ok(event) = parse_event_id(&event_id) else { return (index, None) };
-            match refresh_hall(config, now, &event, &show_id, Store::LayoutOnly).await {
+            match refresh_hall(config, now, &event, &show_id, Store::LayoutOnly, log).await {
                 Ok(documents) => (index, documents.hall.lowest_price_on_sale()),
                 Err(error) => {
                     worker::console_warn!(

@@ -30,6 +30,23 @@ where
     Refresh: FnOnce() -> Fut,
     Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
 {
+    serve_shaped(scope, kind, key, refresh, |document| Ok(document)).await
+}
+
+/// [`serve`], with `shape` applied to the document on its way out (e.g. the
+/// catalogue cut down to what one partner may sell; the ETag follows).
+pub async fn serve_shaped<Refresh, Fut, Shape>(
+    scope: &RequestScope<'_>,
+    kind: DocumentKind,
+    key: &str,
+    refresh: Refresh,
+    shape: Shape,
+) -> Result<Handled, ProxyError>
+where
+    Refresh: FnOnce() -> Fut,
+    Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
+    Shape: FnOnce(CachedDocument) -> Result<CachedDocument, ProxyError>,
+{
     if let Some(document) = edge_cache::read(key).await {
         let freshness = match judge(document.stored_at, scope.now, kind) {
             // An incomplete document is a stopgap: once not fresh, fetch again.
@@ -37,7 +54,7 @@ where
             freshness => freshness,
         };
         match freshness {
-            Freshness::Fresh => return Ok(respond(scope, kind, document, "HIT")),
+            Freshness::Fresh => return Ok(respond(scope, kind, shape(document)?, "HIT")),
             Freshness::StaleRevalidate => {
                 let refreshing = refresh();
                 scope.context.wait_until(async move {
@@ -48,13 +65,13 @@ where
                         );
                     }
                 });
-                return Ok(respond(scope, kind, document, "STALE"));
+                return Ok(respond(scope, kind, shape(document)?, "STALE"));
             }
             Freshness::Expired => {}
         }
     }
     let document = refresh().await?;
-    Ok(respond(scope, kind, document, "MISS"))
+    Ok(respond(scope, kind, shape(document)?, "MISS"))
 }
 
 fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocument, cache_status: &'static str) -> Handled {

@@ -6,95 +6,87 @@ use std::collections::BTreeMap;
 
 use ticket_contract::{Hold, HoldItem};
 use ticket_core::errors::ProxyError;
-use ticket_core::holds::{partner_keys, validation};
+use ticket_core::holds::validation;
 use ticket_core::ids::{parse_event_id, parse_show_id};
 use worker::{Env, Headers, Method, Request, RequestInit};
 
 use super::seating::current_hall;
-use super::{Handled, RequestScope};
-use crate::config::ProxyConfig;
+use super::{random_hex_128, Handled, RequestScope};
 use crate::hold_messages::{HoldMessage, HOLD_OBJECT_URL};
+use crate::hold_object::UPSTREAM_CALLS_HEADER;
 use crate::http::json_response;
+use crate::upstream_fetch::{UpstreamCall, UpstreamLog};
 
 /// The Durable Object binding in `wrangler.toml`.
 const HOLDS_BINDING: &str = "HOLDS";
 
-pub async fn create(scope: &RequestScope<'_>, env: &Env, partner: String, body: &str) -> Result<Handled, ProxyError> {
+pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<Handled, ProxyError> {
     let request = validation::parse_create(body)?;
     let event = parse_event_id(&request.event)?;
+    if !scope.partner.allows_event(&event) {
+        return Err(ProxyError::EventNotAllowed);
+    }
     let show_id = parse_show_id(&event, &request.show)?;
-    let (layout, availability) = current_hall(&scope.config, scope.now, &event, &show_id).await?;
+    let (layout, availability) = current_hall(&scope.config, scope.now, &event, &show_id, &scope.upstream_log).await?;
     let items = validation::items_for(
         &layout,
         availability.as_ref(),
         &request.seats,
         &request.admission,
-        scope.config.max_places_per_hold,
+        scope.partner.max_seats_per_hold,
     )?;
-    let hold_id = new_hold_id()?;
-    let message = HoldMessage::Create { partner, hold_id: hold_id.clone(), event_id: event.public_id(), show_id, items };
-    send(env, &hold_id, &message).await
+    let hold_id = format!("h_{}", random_hex_128()?);
+    let message = HoldMessage::Create {
+        partner: partner_of(scope),
+        hold_id: hold_id.clone(),
+        event_id: event.public_id(),
+        show_id,
+        items,
+    };
+    send(scope, env, &hold_id, &message).await
 }
 
-pub async fn get(env: &Env, partner: String, hold_id: &str) -> Result<Handled, ProxyError> {
-    send(env, hold_id, &HoldMessage::Get { partner }).await
+pub async fn get(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
+    send(scope, env, hold_id, &HoldMessage::Get { partner: partner_of(scope) }).await
 }
 
-pub async fn change(
-    scope: &RequestScope<'_>,
-    env: &Env,
-    partner: String,
-    hold_id: &str,
-    body: &str,
-) -> Result<Handled, ProxyError> {
+pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
     let request = validation::parse_change(body)?;
+    let partner = partner_of(scope);
     let items = if request.seats.is_some() || request.admission.is_some() {
-        let current = current_hold(env, &partner, hold_id).await?;
+        let current = current_hold(scope, env, hold_id).await?;
         let (current_seats, current_admission) = split_items(&current.items);
         let seats = request.seats.unwrap_or(current_seats);
         let admission = request.admission.unwrap_or(current_admission);
         let event = parse_event_id(&current.event_id)?;
-        let (layout, _) = current_hall(&scope.config, scope.now, &event, &current.show_id).await?;
+        let (layout, _) = current_hall(&scope.config, scope.now, &event, &current.show_id, &scope.upstream_log).await?;
         // No availability check here: the buyer's own held seats show as taken.
-        Some(validation::items_for(&layout, None, &seats, &admission, scope.config.max_places_per_hold)?)
+        Some(validation::items_for(&layout, None, &seats, &admission, scope.partner.max_seats_per_hold)?)
     } else {
         None
     };
-    send(env, hold_id, &HoldMessage::Change { partner, items, buyer: request.buyer }).await
+    send(scope, env, hold_id, &HoldMessage::Change { partner, items, buyer: request.buyer }).await
 }
 
-pub async fn release(env: &Env, partner: String, hold_id: &str) -> Result<Handled, ProxyError> {
-    send(env, hold_id, &HoldMessage::Release { partner }).await
+pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
+    send(scope, env, hold_id, &HoldMessage::Release { partner: partner_of(scope) }).await
 }
 
-/// Confirm is server to server: the partner proves itself with a secret key
-/// (`Authorization: Bearer sk_…`), checked against stored hashes before
-/// anything else happens. A repeated confirm returns the same tickets.
-pub async fn confirm(config: &ProxyConfig, env: &Env, request: &Request, hold_id: &str) -> Result<Handled, ProxyError> {
-    let partner = partner_of_secret_key(config, request)?;
-    send(env, hold_id, &HoldMessage::Confirm { partner }).await
+/// Confirm is server to server: the partner proved itself with a secret key
+/// (`Authorization: Bearer sk_…`) before this runs (see `handlers::api`).
+/// A repeated confirm returns the same tickets.
+pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
+    send(scope, env, hold_id, &HoldMessage::Confirm { partner: partner_of(scope) }).await
 }
 
-fn partner_of_secret_key(config: &ProxyConfig, request: &Request) -> Result<String, ProxyError> {
-    let authorization = request.headers().get("Authorization").ok().flatten();
-    let presented = authorization.as_deref().and_then(|value| value.strip_prefix("Bearer ")).map(str::trim);
-    match presented {
-        Some(key) if key.starts_with("pk_") => Err(ProxyError::PublicKeyNotAllowed),
-        Some(key) => config
-            .partner_public_keys
-            .iter()
-            .find(|public_key| partner_keys::secret_key_matches(key, &config.secret_key_hashes_of(public_key)))
-            .cloned()
-            .ok_or(ProxyError::PartnerKeyUnknown),
-        None if request.headers().has(ticket_contract::PARTNER_KEY_HEADER).unwrap_or(false) => {
-            Err(ProxyError::PublicKeyNotAllowed)
-        }
-        None => Err(ProxyError::SecretKeyRequired),
-    }
+/// Holds belong to a partner's public key: a hold object answers
+/// `hold_not_found` to any other partner.
+fn partner_of(scope: &RequestScope<'_>) -> String {
+    scope.partner.public_key.clone()
 }
 
-async fn current_hold(env: &Env, partner: &str, hold_id: &str) -> Result<Hold, ProxyError> {
-    let handled = send(env, hold_id, &HoldMessage::Get { partner: partner.to_owned() }).await?;
+async fn current_hold(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Hold, ProxyError> {
+    let handled = send(scope, env, hold_id, &HoldMessage::Get { partner: partner_of(scope) }).await?;
     let mut response = handled.response;
     let body = response.text().await.map_err(|_| ProxyError::Internal)?;
     if response.status_code() != 200 {
@@ -118,7 +110,7 @@ fn split_items(items: &[HoldItem]) -> (Vec<String>, BTreeMap<String, u32>) {
 }
 
 /// Sends `message` to the hold's Durable Object and passes its answer on.
-async fn send(env: &Env, hold_id: &str, message: &HoldMessage) -> Result<Handled, ProxyError> {
+async fn send(scope: &RequestScope<'_>, env: &Env, hold_id: &str, message: &HoldMessage) -> Result<Handled, ProxyError> {
     let namespace = env.durable_object(HOLDS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
     let stub = namespace
         .id_from_name(hold_id)
@@ -132,17 +124,14 @@ async fn send(env: &Env, hold_id: &str, message: &HoldMessage) -> Result<Handled
     let request = Request::new_with_init(HOLD_OBJECT_URL, &init).map_err(|_| ProxyError::Internal)?;
     let mut answer = stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)?;
     let status = answer.status_code();
+    record_upstream_calls(&scope.upstream_log, answer.headers().get(UPSTREAM_CALLS_HEADER).ok().flatten());
     let text = answer.text().await.map_err(|_| ProxyError::Internal)?;
     Ok(Handled { response: json_response(status, text, &[("Cache-Control", "no-store")]), cache_status: None })
 }
 
-/// 128 random bits from the runtime's CSPRNG: a hold id is a capability.
-fn new_hold_id() -> Result<String, ProxyError> {
-    use worker::wasm_bindgen::JsCast;
-    let scope: worker::web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
-    let crypto = scope.crypto().map_err(|_| ProxyError::Internal)?;
-    let mut bytes = [0u8; 16];
-    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|_| ProxyError::Internal)?;
-    Ok(format!("h_{}", bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>()))
+/// The object's upstream calls, for this request's log line.
+fn record_upstream_calls(log: &UpstreamLog, header: Option<String>) {
+    if let Some(calls) = header.and_then(|json| serde_json::from_str::<Vec<UpstreamCall>>(&json).ok()) {
+        log.extend(calls);
+    }
 }
-

@@ -1,6 +1,9 @@
-//! Request dispatch: route → handler → response, plus what every API response
-//! gets (CORS headers, one structured log line). One module per route family.
+//! Request dispatch: who is asking (partner key, origin), how often (rate
+//! limits), what for (route, validated) → handler → response, plus what every
+//! response gets (`X-Request-Id`, CORS, rate-limit headers, one structured log
+//! line). One module per route family.
 
+mod assets;
 mod catalogue;
 mod documents;
 mod holds;
@@ -10,11 +13,19 @@ use std::rc::Rc;
 
 use ticket_contract::PARTNER_KEY_HEADER;
 use ticket_core::errors::ProxyError;
+use ticket_core::partners::{Partner, PartnerDirectory};
+use ticket_core::rate_limit::Decision;
 use worker::{Context, Date, Env, Method, Request, Response};
 
 use crate::config::ProxyConfig;
-use crate::http::{add_cors_headers, error_response, json_response, preflight_response};
-use crate::routes::{route, RequestMethod, Route};
+use crate::http::{add_cors_headers, add_rate_limit_headers, error_response, json_response, preflight_response};
+use crate::partner_store;
+use crate::rate_limiter;
+use crate::routes::{is_acceptable_request_id, route, RequestMethod, Route};
+use crate::upstream_fetch::UpstreamLog;
+
+/// The proxy's OpenAPI document, served at `/v1/openapi.json`.
+const OPENAPI_DOCUMENT: &str = include_str!("../../../contract/openapi.json");
 
 /// What a handler needs from the request it serves.
 pub struct RequestScope<'a> {
@@ -23,6 +34,9 @@ pub struct RequestScope<'a> {
     /// Unix seconds, read once per request; the core never reads the clock.
     pub now: i64,
     pub if_none_match: Option<String>,
+    /// The partner whose public or secret key the request carries.
+    pub partner: &'a Partner,
+    pub upstream_log: UpstreamLog,
 }
 
 /// A handler's answer plus how the edge cache served it (`HIT`, `MISS`, `STALE`).
@@ -31,10 +45,25 @@ pub struct Handled {
     pub cache_status: Option<&'static str>,
 }
 
+/// What the log line and the response headers need to know about a request.
+#[derive(Default)]
+struct Trace {
+    route: &'static str,
+    partner: Option<String>,
+    /// The origin to answer CORS for (an allowed one, or `*`).
+    cors_origin: Option<String>,
+    limit: Option<(&'static str, Decision)>,
+    limiter_error: Option<&'static str>,
+    upstream: UpstreamLog,
+}
+
 pub async fn handle(mut request: Request, env: Env, context: Context) -> Response {
     let started_ms = Date::now().as_millis();
     let path = request.path();
-    let origin = request.headers().get("Origin").ok().flatten();
+    let request_id = match request.headers().get("X-Request-Id").ok().flatten() {
+        Some(id) if is_acceptable_request_id(&id) => id,
+        _ => new_request_id(),
+    };
     let method = match request.method() {
         Method::Get => RequestMethod::Get,
         Method::Head => RequestMethod::Head,
@@ -44,23 +73,41 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
         Method::Delete => RequestMethod::Delete,
         _ => RequestMethod::Other,
     };
-    let outcome = dispatch(&mut request, method, &path, &env, &context, origin.as_deref()).await;
+    let mut trace = Trace::default();
+    let is_api = path.starts_with("/v1/") || path == "/v1" || path == "/healthz";
+    let outcome = if is_api {
+        api(&mut request, method, &path, &env, &context, &mut trace).await
+    } else {
+        trace.route = "asset";
+        assets::serve(&request, &path, &env).await
+    };
     let (mut response, cache_status, error_code) = match outcome {
         Ok(handled) => (handled.response, handled.cache_status, None),
         Err(error) => (error_response(&error), None, Some(error.code())),
     };
-    if path.starts_with("/v1/") {
-        add_cors_headers(&mut response, origin.as_deref());
+    if let Some(origin) = &trace.cors_origin {
+        add_cors_headers(&mut response, origin);
     }
-    // One JSON line per request. No keys, no buyer data: only the route shape.
+    if let Some((_, decision)) = &trace.limit {
+        add_rate_limit_headers(&mut response, decision);
+    }
+    let _ = response.headers_mut().set("X-Request-Id", &request_id);
+    // One JSON line per request. No keys, no buyer data: the route, the
+    // partner's id, the outcome and the upstream calls (method, path, timing).
     worker::console_log!(
         "{}",
         serde_json::json!({
+            "request_id": request_id,
             "method": format!("{:?}", request.method()),
+            "route": trace.route,
             "path": path.chars().take(200).collect::<String>(),
+            "partner": trace.partner,
             "status": response.status_code(),
             "error": error_code,
             "cache": cache_status,
+            "rate_limit": trace.limit.map(|(bucket, decision)| serde_json::json!({"bucket": bucket, "remaining": decision.remaining})),
+            "rate_limit_error": trace.limiter_error,
+            "upstream": trace.upstream.calls(),
             "duration_ms": Date::now().as_millis().saturating_sub(started_ms),
         })
     );
@@ -70,72 +117,157 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
 /// Largest request body the proxy reads (hold commands are a few hundred bytes).
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
-async fn dispatch(
+async fn api(
     request: &mut Request,
     method: RequestMethod,
     path: &str,
     env: &Env,
     context: &Context,
-    origin: Option<&str>,
+    trace: &mut Trace,
 ) -> Result<Handled, ProxyError> {
     let route = route(method, path)?;
-    if route == Route::Preflight {
-        return Ok(Handled { response: preflight_response(origin), cache_status: None });
+    trace.route = route.name();
+    let url = request.url().map_err(|_| ProxyError::Internal)?;
+    let query: Vec<(String, String)> = url.query_pairs().map(|(name, value)| (name.into_owned(), value.into_owned())).collect();
+    route.check_query(query.iter().map(|(name, _)| name.as_str()))?;
+    match route {
+        Route::Health => {
+            let response = json_response(200, r#"{"status":"ok"}"#.to_owned(), &[("Cache-Control", "no-store")]);
+            return Ok(Handled { response, cache_status: None });
+        }
+        Route::OpenApi => {
+            trace.cors_origin = Some("*".to_owned());
+            let response = json_response(200, OPENAPI_DOCUMENT.to_owned(), &[("Cache-Control", "public, max-age=300")]);
+            return Ok(Handled { response, cache_status: None });
+        }
+        _ => {}
     }
-    if route == Route::Health {
-        let response = json_response(200, r#"{"status":"ok"}"#.to_owned(), &[("Cache-Control", "no-store")]);
-        return Ok(Handled { response, cache_status: None });
+    let origin = request.headers().get("Origin").ok().flatten();
+    let directory = partner_store::directory(env).await?;
+    // Until the partner is known, answer CORS to origins some partner allows,
+    // so a page can read why its request failed (e.g. a mistyped key).
+    trace.cors_origin = origin.clone().filter(|origin| directory.some_partner_allows_origin(origin));
+    if route == Route::Preflight {
+        return match trace.cors_origin {
+            Some(_) => Ok(Handled { response: preflight_response(), cache_status: None }),
+            None => Err(ProxyError::OriginNotAllowed),
+        };
     }
     let config = Rc::new(read_config(env)?);
-    if let Route::ConfirmHold { hold_id } = &route {
-        // Server to server: authenticated by a secret key, not a public one.
-        return holds::confirm(&config, env, request, hold_id).await;
-    }
-    let partner_key = match &route {
-        // `navigator.sendBeacon` cannot set headers: the key rides in the query.
-        Route::ReleaseHold { beacon: true, .. } => query_parameter(request, "partner"),
-        _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
-    };
-    let partner = match partner_key {
-        None => return Err(ProxyError::PartnerKeyMissing),
-        Some(key) if !config.knows_public_key(&key) => return Err(ProxyError::PartnerKeyUnknown),
-        Some(key) => key,
-    };
-    let scope = RequestScope {
-        config,
+    let if_none_match = request.headers().get("If-None-Match").ok().flatten();
+    let upstream_log = trace.upstream.clone();
+    let scope_of = |partner| RequestScope {
+        config: config.clone(),
         context,
         now: unix_now(),
-        if_none_match: request.headers().get("If-None-Match").ok().flatten(),
+        if_none_match: if_none_match.clone(),
+        partner,
+        upstream_log: upstream_log.clone(),
     };
+    if let Route::ConfirmHold { hold_id } = &route {
+        // Server to server: a secret key, no origin needed, never a public key.
+        let authorization = request.headers().get("Authorization").ok().flatten();
+        let has_public_key = request.headers().has(PARTNER_KEY_HEADER).unwrap_or(false);
+        let (partner, key_hash) = directory.authorize_server_call(authorization.as_deref(), has_public_key)?;
+        trace.partner = Some(partner.id.clone());
+        spend(env, trace, &route, &format!("sk|{}", &key_hash[..32]), partner).await?;
+        let scope = scope_of(partner);
+        return holds::confirm(&scope, env, hold_id).await;
+    }
+    let partner = partner_of_public_key(request, &route, &query, &directory)?;
+    trace.partner = Some(partner.id.clone());
+    if let Some(origin) = &origin {
+        if !partner.allows_origin(origin) && !is_own_origin(origin, &url) {
+            trace.cors_origin = None;
+            return Err(ProxyError::OriginNotAllowed);
+        }
+        trace.cors_origin = Some(origin.clone());
+    }
+    let client_ip = request.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".to_owned());
+    spend(env, trace, &route, &format!("pk|{}|{}", partner.public_key, client_ip), partner).await?;
+    let scope = scope_of(partner);
     match route {
         Route::Events => catalogue::events(&scope).await,
         Route::Layout { event, show_id } => seating::layout(&scope, event, show_id).await,
         Route::Availability { event, show_id } => seating::availability(&scope, event, show_id).await,
         Route::CreateHold => {
             let body = read_body(request).await?;
-            holds::create(&scope, env, partner, &body).await
+            holds::create(&scope, env, &body).await
         }
-        Route::GetHold { hold_id } => holds::get(env, partner, &hold_id).await,
+        Route::GetHold { hold_id } => holds::get(&scope, env, &hold_id).await,
         Route::ChangeHold { hold_id } => {
             let body = read_body(request).await?;
-            holds::change(&scope, env, partner, &hold_id, &body).await
+            holds::change(&scope, env, &hold_id, &body).await
         }
-        Route::ReleaseHold { hold_id, .. } => holds::release(env, partner, &hold_id).await,
-        Route::Preflight | Route::Health | Route::ConfirmHold { .. } => unreachable!("answered above"),
+        Route::ReleaseHold { hold_id, .. } => holds::release(&scope, env, &hold_id).await,
+        Route::Preflight | Route::Health | Route::OpenApi | Route::ConfirmHold { .. } => unreachable!("answered above"),
     }
 }
 
+/// The partner whose public key the request carries: `X-Partner-Key`, or
+/// `?partner=` on the beacon release (`navigator.sendBeacon` cannot set headers).
+fn partner_of_public_key<'d>(
+    request: &Request,
+    route: &Route,
+    query: &[(String, String)],
+    directory: &'d PartnerDirectory,
+) -> Result<&'d Partner, ProxyError> {
+    let key = match route {
+        Route::ReleaseHold { beacon: true, .. } => query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone()),
+        _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
+    };
+    match key {
+        None => Err(ProxyError::PartnerKeyMissing),
+        Some(key) => directory.by_public_key(key.trim()),
+    }
+}
+
+/// Counts the request against the partner's budget for this route; refuses it
+/// (429) when the budget is spent.
+async fn spend(env: &Env, trace: &mut Trace, route: &Route, client: &str, partner: &Partner) -> Result<(), ProxyError> {
+    let Some(bucket) = route.bucket() else { return Ok(()) };
+    match rate_limiter::take_one(env, client, bucket, &partner.limits).await {
+        Ok(decision) => {
+            trace.limit = Some((bucket.name(), decision));
+            rate_limiter::refusal(&decision).map_or(Ok(()), Err)
+        }
+        Err(problem) => {
+            trace.limiter_error = Some(problem);
+            Ok(())
+        }
+    }
+}
+
+/// The iframe embed (`/embed`) runs the widget on the proxy's own origin.
+fn is_own_origin(origin: &str, url: &worker::Url) -> bool {
+    url.origin().ascii_serialization().eq_ignore_ascii_case(origin)
+}
+
 async fn read_body(request: &mut Request) -> Result<String, ProxyError> {
+    let too_big = ProxyError::InvalidBody { field: "body" };
+    let declared = request.headers().get("Content-Length").ok().flatten().and_then(|length| length.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(too_big);
+    }
     let bytes = request.bytes().await.map_err(|_| ProxyError::InvalidBody { field: "body" })?;
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ProxyError::InvalidBody { field: "body" });
+        return Err(too_big);
     }
     String::from_utf8(bytes).map_err(|_| ProxyError::InvalidBody { field: "body" })
 }
 
-fn query_parameter(request: &Request, name: &str) -> Option<String> {
-    let url = request.url().ok()?;
-    url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+/// 128 random bits from the runtime's CSPRNG, as lowercase hex.
+pub fn random_hex_128() -> Result<String, ProxyError> {
+    use worker::wasm_bindgen::JsCast;
+    let scope: worker::web_sys::WorkerGlobalScope = worker::js_sys::global().unchecked_into();
+    let crypto = scope.crypto().map_err(|_| ProxyError::Internal)?;
+    let mut bytes = [0u8; 16];
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|_| ProxyError::Internal)?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+fn new_request_id() -> String {
+    random_hex_128().unwrap_or_else(|_| format!("t{}", Date::now().as_millis()))
 }
 
 /// Unix seconds now; the core never reads the clock itself.

@@ -16,7 +16,7 @@ use super::documents::{new_document, serve};
 use super::{Handled, RequestScope};
 use crate::config::ProxyConfig;
 use crate::edge_cache::{self, CachedDocument};
-use crate::upstream_fetch::perform;
+use crate::upstream_fetch::{perform, UpstreamLog};
 
 pub fn adapters(config: &ProxyConfig) -> Adapters {
     Adapters::new(config.qtickets.clone(), config.ticketscloud.clone())
@@ -46,6 +46,9 @@ async fn serve_hall_document(
     show_id: String,
     wanted: Wanted,
 ) -> Result<Handled, ProxyError> {
+    if !scope.partner.allows_event(&event) {
+        return Err(ProxyError::EventNotAllowed);
+    }
     let (layout_key, availability_key) = keys(&event, &show_id);
     let (kind, key) = match wanted {
         Wanted::Layout => (DocumentKind::Layout, layout_key),
@@ -53,8 +56,9 @@ async fn serve_hall_document(
     };
     let config = scope.config.clone();
     let now = scope.now;
+    let log = scope.upstream_log.clone();
     serve(scope, kind, &key, move || async move {
-        let documents = refresh_hall(&config, now, &event, &show_id, Store::Both).await?;
+        let documents = refresh_hall(&config, now, &event, &show_id, Store::Both, &log).await?;
         Ok(match wanted {
             Wanted::Layout => documents.layout,
             Wanted::Availability => documents.availability,
@@ -86,11 +90,12 @@ pub async fn refresh_hall(
     event: &EventRef,
     show_id: &str,
     store: Store,
+    log: &UpstreamLog,
 ) -> Result<HallDocuments, ProxyError> {
     let adapters = adapters(config);
     let adapter = adapters.for_provider(event.provider);
     let requests = adapter.seating_requests(event, show_id);
-    let responses = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms)))
+    let responses = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms, log)))
         .await
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
@@ -114,6 +119,7 @@ pub async fn current_hall(
     now: i64,
     event: &EventRef,
     show_id: &str,
+    log: &UpstreamLog,
 ) -> Result<(Layout, Option<Availability>), ProxyError> {
     let (layout_key, availability_key) = keys(event, show_id);
     if let Some(layout) = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str(&document.body).ok()) {
@@ -122,6 +128,6 @@ pub async fn current_hall(
             .and_then(|document| serde_json::from_str::<Availability>(&document.body).ok());
         return Ok((layout, availability));
     }
-    let documents = refresh_hall(config, now, event, show_id, Store::Both).await?;
+    let documents = refresh_hall(config, now, event, show_id, Store::Both, log).await?;
     Ok((documents.hall.layout, Some(documents.hall.availability)))
 }

@@ -1,0 +1,69 @@
+//! `RateLimiter`: the Durable Object that counts one client's requests.
+//!
+//! One object per client (`public key + client IP`, or `secret key hash`),
+//! holding a fixed window per budget (`reads`, `holds`, `server`). Being a
+//! Durable Object, it is one strongly consistent counter worldwide, and it
+//! runs under `wrangler dev` exactly as deployed. The arithmetic is
+//! `ticket_core::rate_limit`; windows are kept in memory and in the object's
+//! storage, so an evicted object does not hand out a fresh budget.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use ticket_core::errors::ProxyError;
+use ticket_core::partners::{Bucket, Limits};
+use ticket_core::rate_limit::{take, Ask, Decision, Window};
+use worker::{durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result, State};
+
+/// The Durable Object binding in `wrangler.toml`.
+const LIMITS_BINDING: &str = "RATE_LIMITER";
+const LIMITER_URL: &str = "https://rate-limiter.invalid/take";
+
+#[durable_object]
+pub struct RateLimiter {
+    state: State,
+    windows: RefCell<HashMap<String, Window>>,
+}
+
+impl DurableObject for RateLimiter {
+    fn new(state: State, _env: Env) -> Self {
+        RateLimiter { state, windows: RefCell::new(HashMap::new()) }
+    }
+
+    async fn fetch(&self, mut request: Request) -> Result<Response> {
+        let Ok(ask) = request.json::<Ask>().await else {
+            return Response::error("bad request", 400);
+        };
+        let known = self.windows.borrow().get(&ask.bucket).copied();
+        let stored = match known {
+            Some(window) => Some(window),
+            None => self.state.storage().get::<Window>(&ask.bucket).await.ok().flatten(),
+        };
+        let (window, decision) = take(stored, worker::Date::now().as_millis() as i64, ask.limit, ask.window_seconds);
+        self.windows.borrow_mut().insert(ask.bucket.clone(), window);
+        self.state.storage().put(&ask.bucket, window).await?;
+        Response::from_json(&decision)
+    }
+}
+
+/// Counts this request in `client`'s `bucket`. If the limiter cannot be
+/// reached the request goes on (a counter outage must not take the shop down)
+/// and the failure is returned for the request's log line.
+pub async fn take_one(env: &Env, client: &str, bucket: Bucket, limits: &Limits) -> std::result::Result<Decision, &'static str> {
+    let ask = Ask { bucket: bucket.name().to_owned(), limit: limits.of(bucket), window_seconds: limits.window_seconds };
+    let answer = async {
+        let stub = env.durable_object(LIMITS_BINDING)?.id_from_name(client)?.get_stub()?;
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(&ask)?.into()));
+        let mut response = stub.fetch_with_request(Request::new_with_init(LIMITER_URL, &init)?).await?;
+        response.json::<Decision>().await
+    };
+    answer.await.map_err(|_| "rate_limiter_unreachable")
+}
+
+/// The refusal for a decision that did not allow the request.
+pub fn refusal(decision: &Decision) -> Option<ProxyError> {
+    (!decision.allowed).then_some(ProxyError::RateLimited { retry_after_seconds: decision.reset_seconds })
+}
