@@ -1,7 +1,12 @@
 // Launching Debian's Chromium through playwright-core, the way TOOLCHAIN.md
 // says works here (no browser download), plus small helpers shared by tests.
+//
+// Every response from the proxy's origin — whatever page or frame asked for
+// it, and the tests' own `proxyFetch` calls — is appended (status, headers,
+// body when it is text) to test-output/responses/browser-<pid>.log, so that
+// scripts/canary-scan.sh can prove no upstream key reached a browser.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +16,10 @@ export const PAGES_URL = requiredEnv('PAGES_URL');
 export const PARTNER_KEY = 'pk_demo_0000000000000000';
 export const OUTPUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 mkdirSync(OUTPUT_DIR, { recursive: true });
+export const RESPONSES_DIR = join(OUTPUT_DIR, 'responses');
+mkdirSync(RESPONSES_DIR, { recursive: true });
+const RESPONSE_LOG = join(RESPONSES_DIR, `browser-${process.pid}.log`);
+const PROXY_ORIGIN = new URL(PROXY_URL).origin;
 
 function requiredEnv(name) {
   const value = process.env[name];
@@ -18,8 +27,42 @@ function requiredEnv(name) {
   return value;
 }
 
+/** Appends one response to this process's response log (one synchronous write). */
+function recordResponse(source, method, url, status, statusText, headers, body) {
+  const lines = [`=== ${source} ${method} ${url}`, `HTTP ${status} ${statusText}`];
+  for (const { name, value } of headers) lines.push(`${name}: ${value}`);
+  lines.push('', body ?? '[body not recorded: not text]', '', '');
+  appendFileSync(RESPONSE_LOG, lines.join('\n'));
+}
+
+const isText = (contentType) => /^text\/|json|javascript|xml/i.test(contentType ?? '');
+
+async function recordPageResponse(response) {
+  if (new URL(response.url()).origin !== PROXY_ORIGIN) return;
+  const headers = await response.headersArray();
+  const contentType = headers.find(({ name }) => name.toLowerCase() === 'content-type')?.value;
+  const body = isText(contentType)
+    ? await response.text().catch((error) => `[body unavailable: ${error.message}]`)
+    : null;
+  const request = response.request();
+  recordResponse('page', request.method(), response.url(), response.status(), response.statusText(), headers, body);
+}
+
+/** `fetch` to the proxy from the test itself, recorded like the pages' responses. */
+export async function proxyFetch(url, init) {
+  const response = await fetch(url, init);
+  const headers = [...response.headers].map(([name, value]) => ({ name, value }));
+  const body = isText(response.headers.get('content-type')) ? await response.clone().text() : null;
+  recordResponse('fetch', init?.method ?? 'GET', url, response.status, response.statusText, headers, body);
+  return response;
+}
+
+/**
+ * A Chromium context whose every response from the proxy's origin is recorded;
+ * `close()` first waits for the recordings still reading a body.
+ */
 export async function launchChromium() {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
@@ -29,11 +72,25 @@ export async function launchChromium() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  const pending = new Set();
+  context.on('response', (response) => {
+    const recording = recordPageResponse(response).catch((error) => {
+      recordResponse('page', '?', response.url(), response.status(), '', [], `[not recorded: ${error.message}]`);
+    });
+    pending.add(recording);
+    recording.finally(() => pending.delete(recording));
+  });
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await Promise.allSettled([...pending]);
+    return close(...args);
+  };
+  return context;
 }
 
 /** The proxy's layout document, read the way the widget reads it. */
 export async function fetchLayout(eventId, showId) {
-  const response = await fetch(`${PROXY_URL}/v1/events/${eventId}/shows/${showId}/layout`, {
+  const response = await proxyFetch(`${PROXY_URL}/v1/events/${eventId}/shows/${showId}/layout`, {
     headers: { 'X-Partner-Key': PARTNER_KEY },
   });
   if (!response.ok) throw new Error(`layout ${response.status}`);

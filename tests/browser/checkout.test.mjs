@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, proxyFetch, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium(); });
@@ -83,7 +83,7 @@ test('a seat taken a moment earlier: marked, the other choice kept, the buyer to
   const page = await browser.newPage();
   await openHall(page, 'qt:1001', '2001');
   const [taken, kept] = await pickAvailableSeats(page, [30, 31]);
-  const rival = await fetch(`${PROXY_URL}/v1/holds`, {
+  const rival = await proxyFetch(`${PROXY_URL}/v1/holds`, {
     method: 'POST',
     headers: { 'X-Partner-Key': PARTNER_KEY, 'Content-Type': 'application/json' },
     body: JSON.stringify({ event: 'qt:1001', show: '2001', seats: [taken], admission: {} }),

@@ -1,15 +1,53 @@
 //! Helpers for the integration tests: HTTP calls to the proxy (as a partner's
-//! page would make them) and to the simulator's `/_sim/` admin surface.
+//! page or server would make them) and to the simulator's `/_sim/` admin
+//! surface.
 //!
 //! The stack is started by `scripts/test.sh`, which exports `PROXY_URL` and
 //! `SIM_URL`; without them the tests fail loudly rather than pass vacuously.
+//!
+//! Every reply the helpers receive is appended (status line, headers, body) to
+//! `test-output/responses/integration-<test binary>-<pid>.log`, so that
+//! `scripts/canary-scan.sh` can prove afterwards that no response carried an
+//! upstream key.
 
-use std::sync::{Mutex, MutexGuard};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use serde_json::Value;
 
+pub mod openapi;
+
 pub const DEMO_PARTNER_KEY: &str = "pk_demo_0000000000000000";
 pub const PARTNER_ORIGIN: &str = "http://127.0.0.1:8080";
+/// The demo partner's second allowed origin (tests/integration/partners.test.json).
+pub const PARTNER_ORIGIN_LOCALHOST: &str = "http://localhost:8080";
+/// An origin no test partner allows.
+pub const FOREIGN_ORIGIN: &str = "https://evil.example";
+
+/// The test partners of `tests/integration/partners.test.json` (clearly fake keys).
+/// `limited`: origin `PARTNER_ORIGIN`, window 4 s, reads 5, holds 3, server 3.
+pub const LIMITED_PARTNER_KEY: &str = "pk_test_limited_00000000";
+pub const LIMITED_SECRET_KEY: &str = "sk_test_limited_0000000000_not_a_secret";
+pub const LIMITED_WINDOW_SECONDS: u64 = 4;
+pub const LIMITED_READS: u32 = 5;
+pub const LIMITED_HOLDS: u32 = 3;
+pub const LIMITED_SERVER_CALLS: u32 = 3;
+/// `revoked`: both keys refused with `partner_key_revoked`.
+pub const REVOKED_PARTNER_KEY: &str = "pk_test_revoked_00000000";
+pub const REVOKED_SECRET_KEY: &str = "sk_test_revoked_0000000000_not_a_secret";
+/// `narrow`: origin `NARROW_ORIGIN`, QTickets only, event `qt:1001` only, at most 2 seats per hold.
+pub const NARROW_PARTNER_KEY: &str = "pk_test_narrow_000000000";
+pub const NARROW_SECRET_KEY: &str = "sk_test_narrow_00000000000_not_a_secret";
+pub const NARROW_ORIGIN: &str = "https://shop.example";
+pub const NARROW_MAX_SEATS: usize = 2;
+/// The demo partner's `max_seats_per_hold` in the test directory.
+pub const DEMO_MAX_SEATS: usize = 10;
+
+/// A hold id that is well formed and belongs to nobody.
+pub const UNKNOWN_HOLD_ID: &str = "h_ffffffffffffffffffffffffffffffff";
 
 /// Tests share one simulator and one edge cache: they take turns.
 static STACK: Mutex<()> = Mutex::new(());
@@ -56,29 +94,105 @@ impl Reply {
     pub fn error_code(&self) -> String {
         self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
     }
+
+    /// `error.field`, if the body is a JSON error that names one.
+    pub fn error_field(&self) -> Option<String> {
+        let body: Value = serde_json::from_str(&self.body).ok()?;
+        body["error"]["field"].as_str().map(str::to_owned)
+    }
+
+    /// A header that must be a whole number (`Retry-After`, `X-RateLimit-*`).
+    pub fn number_header(&self, name: &str) -> u64 {
+        let value = self.header(name).unwrap_or_else(|| panic!("no {name} header: {:?}", self.headers));
+        value.trim().parse().unwrap_or_else(|_| panic!("{name} is not a whole number: {value:?}"))
+    }
 }
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(60)).build()
 }
 
-fn reply_of(result: Result<ureq::Response, ureq::Error>) -> Reply {
+/// Largest body read from a reply (the 10,000-seat layout is well below).
+const LARGEST_REPLY_BODY: u64 = 64 * 1024 * 1024;
+
+/// Sends `request` (with `body`, if any), records the reply and returns it.
+fn perform(request: ureq::Request, body: Option<&[u8]>) -> Reply {
+    let label = format!("{} {}", request.method(), request.url());
+    let result = match body {
+        Some(body) => request.send_bytes(body),
+        None => request.call(),
+    };
     let response = match result {
         Ok(response) => response,
         Err(ureq::Error::Status(_, response)) => response,
-        Err(error) => panic!("request failed: {error}"),
+        Err(error) => panic!("{label}: request failed: {error}"),
     };
     let status = response.status();
-    let headers = response
-        .headers_names()
-        .into_iter()
-        .map(|name| {
-            let value = response.header(&name).unwrap_or_default().to_owned();
-            (name, value)
-        })
-        .collect();
-    let body = response.into_string().expect("body");
+    let status_line = format!("{} {} {}", response.http_version(), status, response.status_text());
+    let mut headers = Vec::new();
+    for name in response.headers_names() {
+        if headers.iter().any(|(seen, _): &(String, String)| *seen == name) {
+            continue;
+        }
+        for value in response.all(&name) {
+            headers.push((name.clone(), value.to_owned()));
+        }
+    }
+    let mut bytes = Vec::new();
+    response
+        .into_reader()
+        .take(LARGEST_REPLY_BODY)
+        .read_to_end(&mut bytes)
+        .unwrap_or_else(|error| panic!("{label}: reading the body: {error}"));
+    let body = String::from_utf8_lossy(&bytes).into_owned();
+    record_reply(&label, &status_line, &headers, &body);
     Reply { status, headers, body }
+}
+
+/// `test-output/responses/` at the workspace root.
+pub fn responses_folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-output/responses")
+}
+
+/// This process's response log, opened (append) on first use.
+fn response_log() -> &'static Mutex<File> {
+    static LOG: OnceLock<Mutex<File>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let folder = responses_folder();
+        std::fs::create_dir_all(&folder).unwrap_or_else(|error| panic!("creating {}: {error}", folder.display()));
+        let binary = std::env::args()
+            .next()
+            .and_then(|path| PathBuf::from(path).file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".to_owned());
+        let path = folder.join(format!("integration-{binary}-{}.log", std::process::id()));
+        let file = File::options()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|error| panic!("opening {}: {error}", path.display()));
+        Mutex::new(file)
+    })
+}
+
+/// Appends one reply to the response log in one write (threads share the file).
+fn record_reply(label: &str, status_line: &str, headers: &[(String, String)], body: &str) {
+    let mut entry = String::with_capacity(body.len() + 512);
+    entry.push_str("=== ");
+    entry.push_str(label);
+    entry.push('\n');
+    entry.push_str(status_line);
+    entry.push('\n');
+    for (name, value) in headers {
+        entry.push_str(name);
+        entry.push_str(": ");
+        entry.push_str(value);
+        entry.push('\n');
+    }
+    entry.push('\n');
+    entry.push_str(body);
+    entry.push_str("\n\n");
+    let mut log = response_log().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    log.write_all(entry.as_bytes()).expect("recording a reply in test-output/responses");
 }
 
 /// GET on the proxy the way the widget does it: partner key and origin set.
@@ -87,31 +201,56 @@ pub fn proxy_get(path: &str) -> Reply {
 }
 
 pub fn proxy_get_with(path: &str, headers: &[(&str, &str)]) -> Reply {
-    let mut request = agent().get(&format!("{}{path}", proxy_url()));
-    for (name, value) in headers {
-        request = request.set(name, value);
-    }
-    reply_of(request.call())
+    proxy_call("GET", path, headers, None)
 }
 
 pub fn proxy_request(method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    proxy_call(method, path, headers, None)
+}
+
+/// Any call to the proxy: `path` as sent (percent-encoding kept), the headers
+/// exactly as given (`X-Partner-Key`, `Origin`, `CF-Connecting-IP`,
+/// `Authorization`, `X-Request-Id`, …), and an optional body, sent as
+/// `Content-Type: application/json` unless the headers name another type.
+pub fn proxy_call(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
     let mut request = agent().request(method, &format!("{}{path}", proxy_url()));
     for (name, value) in headers {
         request = request.set(name, value);
     }
-    reply_of(request.call())
+    let names_a_type = headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    if body.is_some() && !names_a_type {
+        request = request.set("Content-Type", "application/json");
+    }
+    perform(request, body)
+}
+
+/// The headers of a widget's call for partner `key` from `origin`, as client `ip`.
+pub fn widget_headers<'a>(key: &'a str, origin: &'a str, ip: &'a str) -> [(&'a str, &'a str); 3] {
+    [("X-Partner-Key", key), ("Origin", origin), ("CF-Connecting-IP", ip)]
+}
+
+/// A client address no other call of this test process uses, so rate-limit
+/// budgets (per key and `CF-Connecting-IP`) are never shared between tests.
+/// `10.<pid>.<pid>.<n>`: distinct across the test binaries of one run too.
+pub fn unique_client_ip() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let serial = NEXT.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    assert!(serial < 250 * 250, "out of test client addresses");
+    format!("10.{}.{}.{}", pid % 250, (pid / 250 + serial / 250) % 250, serial % 250 + 1)
 }
 
 pub fn sim_post(path: &str, body: Value) -> Reply {
-    reply_of(agent().post(&format!("{}{path}", sim_url())).send_json(body))
+    let request = agent().post(&format!("{}{path}", sim_url())).set("Content-Type", "application/json");
+    perform(request, Some(body.to_string().as_bytes()))
 }
 
 pub fn sim_get(path: &str) -> Value {
-    reply_of(agent().get(&format!("{}{path}", sim_url())).call()).json()
+    perform(agent().get(&format!("{}{path}", sim_url())), None).json()
 }
 
 pub fn sim_delete(path: &str) {
-    let reply = reply_of(agent().delete(&format!("{}{path}", sim_url())).call());
+    let reply = perform(agent().delete(&format!("{}{path}", sim_url())), None);
     assert!(reply.status < 300, "DELETE {path}: {}", reply.status);
 }
 
@@ -141,14 +280,7 @@ pub fn clear_faults() {
 pub const DEMO_SECRET_KEY: &str = "sk_demo_0000000000000000_not_a_secret";
 
 fn send_with_body(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
-    let mut request = agent().request(method, &format!("{}{path}", proxy_url()));
-    for (name, value) in headers {
-        request = request.set(name, value);
-    }
-    reply_of(match body {
-        Some(body) => request.set("Content-Type", "application/json").send_string(body),
-        None => request.call(),
-    })
+    proxy_call(method, path, headers, body.map(str::as_bytes))
 }
 
 /// A hold call the way the widget makes it (public key, partner origin).

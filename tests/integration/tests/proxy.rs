@@ -171,9 +171,27 @@ fn preflight_allows_the_partner_key_header() {
 #[test]
 fn the_widget_is_served_by_the_proxy() {
     let _stack = exclusive_stack();
-    for (path, content) in [("/widget.js", "ticket-widget"), ("/embed", "<html"), ("/widget/ticket_widget.js", "")] {
+    let embed = format!("/embed?partner={DEMO_PARTNER_KEY}");
+    for (path, content) in [("/widget.js", "ticket-widget"), (embed.as_str(), "<html"), ("/widget/ticket_widget.js", "")] {
         let reply = proxy_get_with(path, &[]);
         assert_eq!(reply.status, 200, "{path}");
         assert!(reply.body.contains(content), "{path}");
+        assert!(reply.header("x-request-id").is_some_and(|id| id.len() >= 16), "{path}: every response has a request id");
+    }
+    // Only the partner's own pages (and the embed itself) may frame the embed.
+    let reply = proxy_get_with(&embed, &[]);
+    assert_eq!(
+        reply.header("content-security-policy"),
+        Some("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080")
+    );
+    // An embed without a partner, or with an unknown or revoked one, is refused.
+    for (path, status, code) in [
+        ("/embed", 400, "invalid_parameter"),
+        ("/embed?partner=pk_nobody_000000000", 401, "partner_key_unknown"),
+        ("/embed?partner=pk_test_revoked_00000000", 401, "partner_key_revoked"),
+    ] {
+        let reply = proxy_get_with(path, &[]);
+        assert_eq!((reply.status, reply.error_code().as_str()), (status, code), "{path}");
+        assert!(reply.header("content-security-policy").is_none(), "{path}");
     }
 }

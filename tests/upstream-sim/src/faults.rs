@@ -1,7 +1,7 @@
 //! Injected upstream failures: the ways the real services were seen to fail
 //! (a 503 with a JSON body, in the live report), plus what any HTTP upstream
 //! does on a bad day (slow answers, a body cut short, a proxy's HTML error
-//! page). Tests switch them on through `POST /_sim/faults`; the gate applies
+//! page, a 429 telling the caller to slow down). Tests switch them on through `POST /_sim/faults`; the gate applies
 //! them before the request reaches a handler.
 
 use std::time::Duration;
@@ -42,6 +42,8 @@ pub enum FaultKind {
     Latency { latency_ms: u64 },
     /// HTTP 503 with a small body.
     Unavailable,
+    /// HTTP 429 with `Retry-After: 1` and a small body.
+    TooManyRequests,
     /// HTTP 200, `content-type: application/json`, the real body cut in half.
     MalformedJson,
     /// HTTP 502 with an nginx error page, `content-type: text/html`.
@@ -53,6 +55,7 @@ impl FaultKind {
         match self {
             FaultKind::Latency { .. } => "latency",
             FaultKind::Unavailable => "unavailable",
+            FaultKind::TooManyRequests => "too_many_requests",
             FaultKind::MalformedJson => "malformed_json",
             FaultKind::HtmlError => "html_error",
         }
@@ -104,11 +107,12 @@ impl FaultRule {
             ("latency", Some(latency_ms)) => FaultKind::Latency { latency_ms },
             ("latency", None) => return Err("kind `latency` needs `latency_ms`".to_owned()),
             ("unavailable", _) => FaultKind::Unavailable,
+            ("too_many_requests", _) => FaultKind::TooManyRequests,
             ("malformed_json", _) => FaultKind::MalformedJson,
             ("html_error", _) => FaultKind::HtmlError,
             (other, _) => {
                 return Err(format!(
-                    "unknown kind `{other}`; expected latency, unavailable, malformed_json or html_error"
+                    "unknown kind `{other}`; expected latency, unavailable, too_many_requests, malformed_json or html_error"
                 ))
             }
         };
@@ -141,6 +145,7 @@ impl FaultRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseFault {
     Unavailable,
+    TooManyRequests,
     MalformedJson,
     HtmlError,
 }
@@ -196,6 +201,11 @@ impl FaultTable {
                 FaultKind::Unavailable => {
                     triggered.response.get_or_insert(ResponseFault::Unavailable);
                 }
+                FaultKind::TooManyRequests => {
+                    triggered
+                        .response
+                        .get_or_insert(ResponseFault::TooManyRequests);
+                }
                 FaultKind::MalformedJson => {
                     triggered
                         .response
@@ -224,6 +234,30 @@ pub fn unavailable_response(provider: Provider) -> Response {
         }
     };
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+}
+
+/// How long a `too_many_requests` answer asks the caller to wait.
+pub const TOO_MANY_REQUESTS_RETRY_AFTER_SECONDS: u64 = 1;
+
+/// HTTP 429 with `Retry-After: 1`, in each provider's error style (QTickets
+/// documents no limits, so its body mirrors the shape of its 503; TicketsCloud
+/// uses its `{"errors": [...]}` list). Lets tests watch the proxy back off.
+pub fn too_many_requests_response(provider: Provider) -> Response {
+    let body = match provider {
+        Provider::Qtickets => {
+            serde_json::json!({"error": "Too many requests", "status": 429, "code": "TOO_MANY_REQUESTS"})
+        }
+        Provider::Ticketscloud => serde_json::json!({"errors": ["Too many requests"]}),
+    };
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(
+            header::RETRY_AFTER,
+            TOO_MANY_REQUESTS_RETRY_AFTER_SECONDS.to_string(),
+        )],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 pub const NGINX_BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -299,6 +333,17 @@ mod tests {
             rule("*", "html_error", None, None).unwrap().target,
             FaultTarget::EveryRoute
         );
+        let too_many = rule("ticketscloud.tickets", "too_many_requests", None, Some(3)).unwrap();
+        assert_eq!(too_many.kind, FaultKind::TooManyRequests);
+        assert_eq!(
+            too_many.view(),
+            FaultView {
+                route: "ticketscloud.tickets",
+                kind: "too_many_requests",
+                latency_ms: None,
+                remaining: Some(3)
+            }
+        );
         for (route, kind, latency_ms, count, fragment) in [
             (
                 "qtickets.orders",
@@ -338,5 +383,48 @@ mod tests {
             table.trigger(UpstreamRoute::TicketscloudEvents).latency,
             Some(Duration::from_millis(10))
         );
+    }
+
+    #[test]
+    fn too_many_requests_is_a_429_with_retry_after_in_each_providers_style() {
+        let mut table = FaultTable::default();
+        table.add(rule("*", "too_many_requests", None, Some(1)).unwrap());
+        assert_eq!(
+            table.trigger(UpstreamRoute::QticketsSeats).response,
+            Some(ResponseFault::TooManyRequests)
+        );
+        assert_eq!(table.trigger(UpstreamRoute::QticketsSeats).response, None);
+
+        for (provider, marker) in [
+            (Provider::Qtickets, "TOO_MANY_REQUESTS"),
+            (Provider::Ticketscloud, "errors"),
+        ] {
+            let response = too_many_requests_response(provider);
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                response.headers().get(header::RETRY_AFTER),
+                Some(&HeaderValue::from_static("1"))
+            );
+            assert_eq!(
+                response.headers().get(header::CONTENT_TYPE),
+                Some(&HeaderValue::from_static("application/json"))
+            );
+            let body = body_text(response);
+            assert!(
+                body.len() < 200 && body.contains(marker),
+                "{provider:?}: {body}"
+            );
+            serde_json::from_str::<serde_json::Value>(&body).expect("a JSON body");
+        }
+    }
+
+    fn body_text(response: Response) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bytes = runtime
+            .block_on(to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
     }
 }

@@ -73,6 +73,7 @@ async fn upstream_gate(
     }
     match triggered.response {
         Some(ResponseFault::Unavailable) => faults::unavailable_response(provider),
+        Some(ResponseFault::TooManyRequests) => faults::too_many_requests_response(provider),
         Some(ResponseFault::HtmlError) => faults::html_error_response(),
         Some(ResponseFault::MalformedJson) => {
             faults::truncate_to_malformed_json(answer(provider, authorized, request, next).await)

@@ -51,10 +51,30 @@ struct Simulator {
 struct Reply {
     status: StatusCode,
     content_type: Option<String>,
+    retry_after: Option<String>,
     body: Bytes,
 }
 
 impl Reply {
+    async fn read(response: axum::response::Response) -> Reply {
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|value: &axum::http::HeaderValue| value.to_str().unwrap().to_owned())
+        };
+        let status = response.status();
+        let content_type = header_text(header::CONTENT_TYPE);
+        let retry_after = header_text(header::RETRY_AFTER);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            content_type,
+            retry_after,
+            body,
+        }
+    }
+
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|error| {
             panic!(
@@ -95,17 +115,7 @@ impl Simulator {
             .oneshot(request.body(body).unwrap())
             .await
             .unwrap();
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|value| value.to_str().unwrap().to_owned());
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            content_type,
-            body,
-        }
+        Reply::read(response).await
     }
 
     async fn qtickets(&self, path: &str) -> Reply {
@@ -1144,7 +1154,7 @@ fn upstream_calls() -> [(&'static str, String, String); 4] {
 async fn each_fault_kind_breaks_each_route_as_described() {
     let simulator = Simulator::new();
     for (route, uri, authorization) in upstream_calls() {
-        for kind in ["unavailable", "malformed_json", "html_error"] {
+        for kind in ["unavailable", "too_many_requests", "malformed_json", "html_error"] {
             let added = simulator
                 .admin(
                     Method::POST,
@@ -1160,6 +1170,18 @@ async fn each_fault_kind_breaks_each_route_as_described() {
                 "unavailable" => {
                     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{route}");
                     assert!(!reply.body.is_empty() && reply.body.len() < 200);
+                }
+                "too_many_requests" => {
+                    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{route}");
+                    assert_eq!(reply.retry_after.as_deref(), Some("1"), "{route}");
+                    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+                    assert!(reply.body.len() < 200, "{route}: a small body");
+                    let body = reply.json();
+                    if route.starts_with("qtickets") {
+                        assert_eq!(body["code"], "TOO_MANY_REQUESTS", "{route}");
+                    } else {
+                        assert!(body["errors"].is_array(), "{route}");
+                    }
                 }
                 "malformed_json" => {
                     assert_eq!(reply.status, StatusCode::OK, "{route}");

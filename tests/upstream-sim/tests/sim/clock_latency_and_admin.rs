@@ -156,7 +156,7 @@ async fn write_routes_are_logged_and_can_be_faulted() {
     let reserved_to = simulator.reserved_to_in(600).await;
     let before = simulator.inventory_state().await;
 
-    for kind in ["unavailable", "html_error"] {
+    for kind in ["unavailable", "too_many_requests", "html_error"] {
         for (route, method, uri, body) in write_calls(&order_id, &reserved_to) {
             simulator
                 .admin(
@@ -174,10 +174,10 @@ async fn write_routes_are_logged_and_can_be_faulted() {
             let reply = simulator
                 .call(method.clone(), &uri, Some(&authorization), body)
                 .await;
-            let expected_status = if kind == "unavailable" {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::BAD_GATEWAY
+            let expected_status = match kind {
+                "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::BAD_GATEWAY,
             };
             assert_eq!(reply.status, expected_status, "{kind} on {route}");
             let log = simulator.admin(Method::GET, "requests", None).await.json();

@@ -31,17 +31,7 @@ impl Simulator {
             .oneshot(request.body(Body::from(body.to_owned())).unwrap())
             .await
             .unwrap();
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|value| value.to_str().unwrap().to_owned());
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            content_type,
-            body,
-        }
+        Reply::read(response).await
     }
 
     /// `POST tickets/{action}/{show_path}` with a form body; the answer must be

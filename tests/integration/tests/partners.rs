@@ -1,0 +1,542 @@
+//! Partners, keys, origins and limits (issue 4), against the proxy under
+//! `wrangler dev` with `tests/integration/partners.test.json` as its partner
+//! directory: what a partner, a hostile page or a script hammering the proxy
+//! would notice. Refusals are checked to cost nothing upstream with the
+//! simulator's request log, so every test here takes the stack exclusively
+//! (a read in a parallel test could otherwise reach the simulator while
+//! another test watches its log).
+
+use std::time::{Duration, Instant};
+
+use integration_tests::*;
+use serde_json::json;
+use ticket_contract::{availability_bits, Availability, EventList, Layout};
+
+const TC_SEATED: &str = "tc:5f1a0c0e2b3c4d5e6f708192";
+const TC_SEATED_SHOW: &str = "5f1a0c0e2b3c4d5e6f708192";
+
+fn hold_path() -> String {
+    format!("/v1/holds/{UNKNOWN_HOLD_ID}")
+}
+
+/// A well-formed hold request for the big QTickets hall.
+fn create_body() -> String {
+    json!({"event": "qt:1001", "show": "2001", "seats": ["1-1;1"], "admission": {}}).to_string()
+}
+
+/// A call with exactly these headers (no client address: budgets here are large).
+fn call(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
+    proxy_call(method, path, headers, body.map(str::as_bytes))
+}
+
+fn assert_refused(reply: &Reply, status: u16, code: &str, what: &str) {
+    assert_eq!((reply.status, reply.error_code().as_str()), (status, code), "{what}: {}", reply.body);
+    assert!(
+        !reply.json()["error"]["message"].as_str().unwrap_or_default().is_empty(),
+        "{what}: a JSON error with a message: {}",
+        reply.body
+    );
+}
+
+fn assert_nothing_upstream(what: &str) {
+    let requests = upstream_requests();
+    assert!(requests.is_empty(), "{what}: nothing may be called upstream, the simulator saw {requests:?}");
+}
+
+/// The first `count` seats on sale, read with `headers`.
+fn vacant_seats(headers: &[(&str, &str)], event: &str, show: &str, count: usize) -> Vec<String> {
+    let layout = call("GET", &format!("/v1/events/{event}/shows/{show}/layout"), headers, None);
+    assert_eq!(layout.status, 200, "{}", layout.body);
+    let layout: Layout = serde_json::from_str(&layout.body).unwrap();
+    let availability = call("GET", &format!("/v1/events/{event}/shows/{show}/availability"), headers, None);
+    assert_eq!(availability.status, 200, "{}", availability.body);
+    let availability: Availability = serde_json::from_str(&availability.body).unwrap();
+    let on_sale = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
+    let seats: Vec<String> =
+        layout.seats.iter().zip(on_sale).filter(|(_, on_sale)| *on_sale).take(count).map(|(seat, _)| seat.id.clone()).collect();
+    assert_eq!(seats.len(), count, "enough seats on sale in {event}/{show}");
+    seats
+}
+
+// ------------------------------------------------------------------ keys ----
+
+#[test]
+fn missing_unknown_and_malformed_public_keys_are_401_before_any_upstream_call() {
+    let _stack = exclusive_stack();
+    let create = create_body();
+    let hold = hold_path();
+    let routes: [(&str, &str, Option<&str>); 7] = [
+        ("GET", "/v1/events", None),
+        ("GET", "/v1/events/qt:1001/shows/2001/layout", None),
+        ("GET", "/v1/events/qt:1001/shows/2001/availability", None),
+        ("POST", "/v1/holds", Some(create.as_str())),
+        ("GET", &hold, None),
+        ("PATCH", &hold, Some(r#"{"buyer":null}"#)),
+        ("DELETE", &hold, None),
+    ];
+    let keys: [(Option<&str>, &str); 6] = [
+        (None, "partner_key_missing"),
+        (Some("pk_nobody_0000000000000"), "partner_key_unknown"),
+        (Some("pk_demo_0000000000000001"), "partner_key_unknown"),
+        (Some("pk_short"), "partner_key_unknown"),
+        (Some("not-a-partner-key"), "partner_key_unknown"),
+        // A secret key is not a public key, whoever it belongs to.
+        (Some(DEMO_SECRET_KEY), "partner_key_unknown"),
+    ];
+    clear_upstream_requests();
+    for (method, path, body) in routes {
+        for (key, code) in keys {
+            let mut headers = vec![("Origin", PARTNER_ORIGIN)];
+            headers.extend(key.map(|key| ("X-Partner-Key", key)));
+            let reply = call(method, path, &headers, body);
+            assert_refused(&reply, 401, code, &format!("{method} {path} with key {key:?}"));
+        }
+    }
+    // The sendBeacon twin carries the key in `?partner=`.
+    let beacon = format!("{hold}/release");
+    let missing = call("POST", &beacon, &[("Origin", PARTNER_ORIGIN)], Some(""));
+    assert_refused(&missing, 401, "partner_key_missing", "beacon release without ?partner=");
+    let unknown = call("POST", &format!("{beacon}?partner=pk_nobody_0000000000000"), &[("Origin", PARTNER_ORIGIN)], Some(""));
+    assert_refused(&unknown, 401, "partner_key_unknown", "beacon release with an unknown key");
+    assert_nothing_upstream("unknown keys");
+}
+
+#[test]
+fn a_revoked_partners_keys_are_401_partner_key_revoked() {
+    let _stack = exclusive_stack();
+    let create = create_body();
+    let widget = [("X-Partner-Key", REVOKED_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)];
+    clear_upstream_requests();
+    for (method, path, body) in [
+        ("GET", "/v1/events".to_owned(), None),
+        ("GET", "/v1/events/qt:1001/shows/2001/layout".to_owned(), None),
+        ("POST", "/v1/holds".to_owned(), Some(create.as_str())),
+        ("GET", hold_path(), None),
+    ] {
+        let reply = call(method, &path, &widget, body);
+        assert_refused(&reply, 401, "partner_key_revoked", &format!("{method} {path}"));
+    }
+    let beacon = call("POST", &format!("{}/release?partner={REVOKED_PARTNER_KEY}", hold_path()), &[], Some(""));
+    assert_refused(&beacon, 401, "partner_key_revoked", "beacon release");
+    let secret = format!("Bearer {REVOKED_SECRET_KEY}");
+    let confirm = call("POST", &format!("{}/confirm", hold_path()), &[("Authorization", &secret)], Some(""));
+    assert_refused(&confirm, 401, "partner_key_revoked", "confirm with the revoked partner's secret key");
+    assert_nothing_upstream("revoked keys");
+}
+
+/// Uploads `directory` to the running proxy's PARTNERS namespace the way an
+/// operator does (`scripts/partners.sh put`), into the stack's local state.
+fn upload_directory(directory: &serde_json::Value) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let state = std::env::var("STACK_LOG_DIR").expect("STACK_LOG_DIR is set by scripts/stack.sh");
+    let file = std::env::temp_dir().join(format!("partners-{}.json", std::process::id()));
+    std::fs::write(&file, directory.to_string()).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg(root.join("scripts/partners.sh"))
+        .args(["put", file.to_str().unwrap(), "--persist-to", &format!("{state}/wrangler-state")])
+        .status()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(status.success(), "scripts/partners.sh put failed");
+}
+
+#[test]
+fn keys_are_revoked_and_restored_by_uploading_the_directory_without_a_restart() {
+    let _stack = exclusive_stack();
+    let original: serde_json::Value = serde_json::from_str(include_str!("../partners.test.json")).unwrap();
+    let read = || call("GET", "/v1/events", &[("X-Partner-Key", NARROW_PARTNER_KEY)], None);
+    let confirm = || {
+        let secret = format!("Bearer {NARROW_SECRET_KEY}");
+        call("POST", &format!("{}/confirm", hold_path()), &[("Authorization", &secret)], Some(""))
+    };
+    assert_eq!(read().status, 200);
+
+    let mut revoked = original.clone();
+    let narrow = revoked["partners"].as_array_mut().unwrap().iter_mut().find(|partner| partner["id"] == "narrow").unwrap();
+    narrow["revoked"] = json!(true);
+    upload_directory(&revoked);
+    let outcome = (read(), confirm());
+    upload_directory(&original);
+    assert_refused(&outcome.0, 401, "partner_key_revoked", "public key after revocation");
+    assert_refused(&outcome.1, 401, "partner_key_revoked", "secret key after revocation");
+    assert_eq!(read().status, 200, "restored by the next upload");
+}
+
+#[test]
+fn confirm_takes_only_a_secret_key_and_refuses_any_public_one() {
+    let _stack = exclusive_stack();
+    let path = format!("{}/confirm", hold_path());
+    let demo_secret = format!("Bearer {DEMO_SECRET_KEY}");
+    let public_as_bearer = format!("Bearer {DEMO_PARTNER_KEY}");
+    let other_public_as_bearer = format!("Bearer {LIMITED_PARTNER_KEY}");
+    let cases: [(&[(&str, &str)], u16, &str); 7] = [
+        (&[], 401, "secret_key_required"),
+        (&[("Authorization", &public_as_bearer)], 403, "public_key_not_allowed"),
+        (&[("Authorization", &other_public_as_bearer)], 403, "public_key_not_allowed"),
+        (&[("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
+        (&[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], 403, "public_key_not_allowed"),
+        // A server call that comes with a public key is refused even with a good secret key.
+        (&[("Authorization", &demo_secret), ("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
+        (&[("Authorization", "Bearer sk_nobody_0000000000_not_a_secret")], 401, "partner_key_unknown"),
+    ];
+    clear_upstream_requests();
+    for (headers, status, code) in cases {
+        let reply = call("POST", &path, headers, Some(""));
+        assert_refused(&reply, status, code, &format!("confirm with {headers:?}"));
+    }
+    // The secret key alone is accepted: this hold simply does not exist.
+    let accepted = call("POST", &path, &[("Authorization", &demo_secret)], Some(""));
+    assert_refused(&accepted, 404, "hold_not_found", "confirm with the secret key alone");
+    assert_nothing_upstream("refused confirms");
+}
+
+// --------------------------------------------------------------- origins ----
+
+#[test]
+fn a_foreign_origin_is_403_without_cors_headers_before_any_upstream_call() {
+    let _stack = exclusive_stack();
+    let create = create_body();
+    let hold = hold_path();
+    let beacon = format!("{hold}/release?partner={DEMO_PARTNER_KEY}");
+    let routes: [(&str, &str, Option<&str>, &str); 8] = [
+        ("GET", "/v1/events", None, DEMO_PARTNER_KEY),
+        ("GET", "/v1/events/qt:1001/shows/2001/layout", None, DEMO_PARTNER_KEY),
+        ("GET", "/v1/events/qt:1001/shows/2001/availability", None, DEMO_PARTNER_KEY),
+        ("POST", "/v1/holds", Some(create.as_str()), DEMO_PARTNER_KEY),
+        ("GET", &hold, None, DEMO_PARTNER_KEY),
+        ("PATCH", &hold, Some(r#"{"buyer":null}"#), DEMO_PARTNER_KEY),
+        ("DELETE", &hold, None, DEMO_PARTNER_KEY),
+        // What sendBeacon sends from a foreign page: the key in the query, an Origin header.
+        ("POST", &beacon, Some(""), ""),
+    ];
+    let foreign_origins = [
+        FOREIGN_ORIGIN,
+        "null",
+        "http://127.0.0.1:8080.evil.example",
+        "https://127.0.0.1:8080",
+        "http://127.0.0.1:8081",
+        // Allowed for the narrow partner, not for the demo partner.
+        NARROW_ORIGIN,
+    ];
+    clear_upstream_requests();
+    for (method, path, body, key) in routes {
+        for origin in foreign_origins {
+            let mut headers = vec![("Origin", origin)];
+            if !key.is_empty() {
+                headers.push(("X-Partner-Key", key));
+            }
+            let reply = call(method, path, &headers, body);
+            let what = format!("{method} {path} from {origin}");
+            assert_refused(&reply, 403, "origin_not_allowed", &what);
+            assert_eq!(reply.header("access-control-allow-origin"), None, "{what}: no CORS headers");
+        }
+    }
+    // The demo partner's page origin is not the narrow partner's.
+    let narrow = call("GET", "/v1/events", &[("X-Partner-Key", NARROW_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], None);
+    assert_refused(&narrow, 403, "origin_not_allowed", "narrow partner's key from the demo partner's origin");
+    assert_eq!(narrow.header("access-control-allow-origin"), None);
+    assert_nothing_upstream("foreign origins");
+}
+
+#[test]
+fn allowed_origins_get_cors_for_themselves_and_requests_without_origin_pass() {
+    let _stack = exclusive_stack();
+    for (key, origin) in [
+        (DEMO_PARTNER_KEY, PARTNER_ORIGIN),
+        (DEMO_PARTNER_KEY, PARTNER_ORIGIN_LOCALHOST),
+        (NARROW_PARTNER_KEY, NARROW_ORIGIN),
+    ] {
+        let reply = call("GET", "/v1/events", &[("X-Partner-Key", key), ("Origin", origin)], None);
+        assert_eq!(reply.status, 200, "{key} from {origin}: {}", reply.body);
+        assert_eq!(reply.header("access-control-allow-origin"), Some(origin), "{key} from {origin}: ACAO echoes the origin");
+    }
+    // curl or a partner's server: no Origin header at all.
+    let no_origin = call("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY)], None);
+    assert_eq!(no_origin.status, 200, "{}", no_origin.body);
+    // The /embed iframe is served by the proxy itself: its own origin is allowed.
+    let own = proxy_url();
+    let embed = call("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", own.trim_end_matches('/'))], None);
+    assert_eq!(embed.status, 200, "the proxy's own origin (the /embed iframe): {}", embed.body);
+}
+
+#[test]
+fn preflights_answer_origins_some_partner_allows_and_refuse_the_rest() {
+    let _stack = exclusive_stack();
+    let preflight = |path: &str, origin: &str, method: &str| {
+        proxy_request(
+            "OPTIONS",
+            path,
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", method),
+                ("Access-Control-Request-Headers", "content-type,x-partner-key"),
+            ],
+        )
+    };
+    let hold = hold_path();
+    for (path, origin, method) in [
+        ("/v1/events", PARTNER_ORIGIN, "GET"),
+        ("/v1/holds", PARTNER_ORIGIN_LOCALHOST, "POST"),
+        (hold.as_str(), NARROW_ORIGIN, "PATCH"),
+    ] {
+        let reply = preflight(path, origin, method);
+        assert_eq!(reply.status, 204, "preflight {method} {path} from {origin}: {}", reply.body);
+        assert_eq!(reply.header("access-control-allow-origin"), Some(origin), "preflight {path} from {origin}");
+    }
+    for origin in [FOREIGN_ORIGIN, "null"] {
+        let reply = preflight("/v1/holds", origin, "POST");
+        assert_refused(&reply, 403, "origin_not_allowed", &format!("preflight from {origin}"));
+        assert_eq!(reply.header("access-control-allow-origin"), None, "preflight from {origin}");
+    }
+}
+
+// ------------------------------------------------- what a partner may sell ----
+
+#[test]
+fn the_narrow_partner_sees_and_sells_only_its_event_and_at_most_its_seats() {
+    let _stack = exclusive_stack();
+    let narrow = [("X-Partner-Key", NARROW_PARTNER_KEY), ("Origin", NARROW_ORIGIN)];
+    let catalogue = call("GET", "/v1/events", &narrow, None);
+    assert_eq!(catalogue.status, 200, "{}", catalogue.body);
+    let list: EventList = serde_json::from_str(&catalogue.body).expect("event list matches the contract");
+    let ids: Vec<&str> = list.events.iter().map(|event| event.id.as_str()).collect();
+    assert_eq!(ids, ["qt:1001"], "the catalogue lists only the allowed event");
+
+    // Warm the allowed hall, so the seat-count refusal below is decided on a cached layout.
+    let seats = vacant_seats(&narrow, "qt:1001", "2001", NARROW_MAX_SEATS + 1);
+
+    clear_upstream_requests();
+    let other_event = json!({"event": "qt:1002", "show": "2003", "seats": ["1-1;1"], "admission": {}}).to_string();
+    for (method, path, body) in [
+        ("GET", "/v1/events/qt:1002/shows/2003/layout".to_owned(), None),
+        ("GET", "/v1/events/qt:1002/shows/2003/availability".to_owned(), None),
+        // TicketsCloud is not among its providers.
+        ("GET", format!("/v1/events/{TC_SEATED}/shows/{TC_SEATED_SHOW}/layout"), None),
+        ("POST", "/v1/holds".to_owned(), Some(other_event.as_str())),
+    ] {
+        let reply = call(method, &path, &narrow, body);
+        let what = format!("{method} {path}");
+        assert_refused(&reply, 403, "event_not_allowed", &what);
+        assert_eq!(reply.error_field().as_deref(), Some("event_id"), "{what}");
+    }
+    let too_many = json!({"event": "qt:1001", "show": "2001", "seats": seats, "admission": {}}).to_string();
+    let refused = call("POST", "/v1/holds", &narrow, Some(&too_many));
+    assert_refused(&refused, 400, "invalid_body", "three seats for a partner allowed two");
+    assert_eq!(refused.error_field().as_deref(), Some("seats"));
+    assert_nothing_upstream("the narrow partner's refusals");
+
+    // The same hall with the allowed number of seats works.
+    let allowed = json!({"event": "qt:1001", "show": "2001", "seats": &seats[..NARROW_MAX_SEATS], "admission": {}}).to_string();
+    let created = call("POST", "/v1/holds", &narrow, Some(&allowed));
+    assert_eq!(created.status, 201, "two seats for a partner allowed two: {}", created.body);
+    let hold_id = created.json()["id"].as_str().expect("hold id").to_owned();
+    let released = call("DELETE", &format!("/v1/holds/{hold_id}"), &narrow, None);
+    assert_eq!(released.status, 200, "{}", released.body);
+}
+
+// ----------------------------------------------------------- rate limits ----
+
+/// Spends a whole budget of the `limited` partner: `limit + 1` requests,
+/// `send(client address, n)` for n = 0..=limit, all inside one window of a
+/// budget that starts fresh. If the window could have ended in the middle (a
+/// slow run) or the budget was not fresh, waits for its window to end and
+/// starts again with a new client address.
+fn spend_whole_budget(limit: u32, send: impl Fn(&str, u32) -> Reply) -> (String, Vec<Reply>) {
+    for _attempt in 0..3 {
+        let ip = unique_client_ip();
+        let started = Instant::now();
+        let first = send(&ip, 0);
+        assert!(first.header("x-ratelimit-remaining").is_some(), "a limited route carries X-RateLimit-*: {:?} {}", first.headers, first.body);
+        let window_left = Duration::from_secs(first.number_header("x-ratelimit-reset"));
+        let fresh = first.status != 429 && first.number_header("x-ratelimit-remaining") == u64::from(limit - 1);
+        let mut replies = vec![first];
+        if fresh {
+            replies.extend((1..=limit).map(|n| send(&ip, n)));
+            if started.elapsed() + Duration::from_secs(1) < window_left {
+                return (ip, replies);
+            }
+        }
+        std::thread::sleep(window_left + Duration::from_millis(250));
+    }
+    panic!("could not spend a fresh budget inside one window in three attempts");
+}
+
+/// The first `limit` replies count down with the headers; the next is 429
+/// `rate_limited` with `Retry-After` and the same headers. Returns `Retry-After`.
+fn assert_budget_spent(replies: &[Reply], limit: u32, what: &str) -> Duration {
+    let window = LIMITED_WINDOW_SECONDS;
+    for (n, reply) in replies[..limit as usize].iter().enumerate() {
+        let context = format!("{what}, request {}: {} {:?}", n + 1, reply.status, reply.headers);
+        assert_ne!(reply.status, 429, "{context}");
+        assert_eq!(reply.number_header("x-ratelimit-limit"), u64::from(limit), "{context}");
+        assert_eq!(reply.number_header("x-ratelimit-remaining"), u64::from(limit) - 1 - n as u64, "{context}");
+        assert!((1..=window).contains(&reply.number_header("x-ratelimit-reset")), "{context}");
+    }
+    let over = &replies[limit as usize];
+    let context = format!("{what}, request {} (over the limit)", limit + 1);
+    assert_refused(over, 429, "rate_limited", &context);
+    let retry_after = over.number_header("retry-after");
+    assert!((1..=window).contains(&retry_after), "{context}: Retry-After {retry_after}");
+    assert_eq!(over.number_header("x-ratelimit-limit"), u64::from(limit), "{context}");
+    assert_eq!(over.number_header("x-ratelimit-remaining"), 0, "{context}");
+    assert!((1..=window).contains(&over.number_header("x-ratelimit-reset")), "{context}");
+    Duration::from_secs(retry_after)
+}
+
+/// Sleeps what `Retry-After` said (and a little more for clock granularity).
+fn wait_for_retry_after(retry_after: Duration) {
+    std::thread::sleep(retry_after + Duration::from_millis(250));
+}
+
+#[test]
+fn reads_over_the_limit_are_429_with_retry_after_and_the_budget_recovers() {
+    let _stack = exclusive_stack();
+    // Every read route draws on the one `reads` budget (per key and client address).
+    let hold = hold_path();
+    let reads = [
+        "/v1/events",
+        "/v1/events/qt:1001/shows/2001/availability",
+        "/v1/events/qt:1001/shows/2001/layout",
+        hold.as_str(),
+        "/v1/events",
+        "/v1/events/qt:1001/shows/2001/layout",
+    ];
+    let (ip, replies) = spend_whole_budget(LIMITED_READS, |ip, n| {
+        if n == LIMITED_READS {
+            clear_upstream_requests();
+        }
+        proxy_call("GET", reads[n as usize], &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, ip), None)
+    });
+    assert_nothing_upstream("a read over the limit");
+    let statuses: Vec<u16> = replies[..LIMITED_READS as usize].iter().map(|reply| reply.status).collect();
+    assert_eq!(statuses, [200, 200, 200, 404, 200], "reads within the budget are served");
+    let retry_after = assert_budget_spent(&replies, LIMITED_READS, "reads");
+
+    // Another client address, or another partner from the same address, has its own budget.
+    let other_ip = unique_client_ip();
+    let elsewhere = proxy_call("GET", "/v1/events", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &other_ip), None);
+    assert_eq!(elsewhere.status, 200, "another client address: {}", elsewhere.body);
+    assert_eq!(elsewhere.number_header("x-ratelimit-remaining"), u64::from(LIMITED_READS) - 1);
+    let other_partner = proxy_call("GET", "/v1/events", &widget_headers(DEMO_PARTNER_KEY, PARTNER_ORIGIN, &ip), None);
+    assert_eq!(other_partner.status, 200, "another partner from the same address: {}", other_partner.body);
+
+    wait_for_retry_after(retry_after);
+    let recovered = proxy_call("GET", "/v1/events", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &ip), None);
+    assert_eq!(recovered.status, 200, "the budget is back after Retry-After: {}", recovered.body);
+    assert_eq!(recovered.number_header("x-ratelimit-remaining"), u64::from(LIMITED_READS) - 1);
+    assert_eq!(recovered.number_header("x-ratelimit-limit"), u64::from(LIMITED_READS));
+}
+
+#[test]
+fn hold_writes_have_their_own_budget_and_bad_bodies_spend_it() {
+    let _stack = exclusive_stack();
+    // The limit is checked (step 6 of the spec) before the body is validated
+    // (step 7), so malformed writes spend the `holds` budget like good ones:
+    // the first `limit` requests here are 400 invalid_body, with the headers,
+    // and the next, a well-formed hold, is 429 without reaching the simulator.
+    let hold = hold_path();
+    let create = create_body();
+    let writes: [(&str, &str, &str); 4] = [
+        ("POST", "/v1/holds", "not json"),
+        ("PATCH", hold.as_str(), "not json"),
+        ("POST", "/v1/holds", "{}"),
+        ("POST", "/v1/holds", create.as_str()),
+    ];
+    let (ip, replies) = spend_whole_budget(LIMITED_HOLDS, |ip, n| {
+        if n == LIMITED_HOLDS {
+            clear_upstream_requests();
+        }
+        let (method, path, body) = writes[n as usize];
+        proxy_call(method, path, &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, ip), Some(body.as_bytes()))
+    });
+    assert_nothing_upstream("a hold over the limit");
+    for reply in &replies[..LIMITED_HOLDS as usize] {
+        assert_refused(reply, 400, "invalid_body", "a malformed write within the budget");
+    }
+    let retry_after = assert_budget_spent(&replies, LIMITED_HOLDS, "holds");
+
+    // Reads are a separate budget: untouched by the writes.
+    let read = proxy_call("GET", "/v1/events", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &ip), None);
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.number_header("x-ratelimit-limit"), u64::from(LIMITED_READS));
+    assert_eq!(read.number_header("x-ratelimit-remaining"), u64::from(LIMITED_READS) - 1);
+    // Another client address has its own write budget.
+    let other_ip = unique_client_ip();
+    let elsewhere = proxy_call("POST", "/v1/holds", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &other_ip), Some(b"not json"));
+    assert_refused(&elsewhere, 400, "invalid_body", "another client address");
+    assert_eq!(elsewhere.number_header("x-ratelimit-remaining"), u64::from(LIMITED_HOLDS) - 1);
+
+    wait_for_retry_after(retry_after);
+    let recovered = proxy_call("POST", "/v1/holds", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &ip), Some(b"not json"));
+    assert_refused(&recovered, 400, "invalid_body", "the budget is back after Retry-After");
+    assert_eq!(recovered.number_header("x-ratelimit-remaining"), u64::from(LIMITED_HOLDS) - 1);
+}
+
+#[test]
+fn server_calls_are_limited_per_secret_key_whatever_the_client_address() {
+    let _stack = exclusive_stack();
+    let path = format!("{}/confirm", hold_path());
+    let secret = format!("Bearer {LIMITED_SECRET_KEY}");
+    let confirm = |ip: &str| proxy_call("POST", &path, &[("Authorization", &secret), ("CF-Connecting-IP", ip)], Some(b""));
+    let (_, replies) = spend_whole_budget(LIMITED_SERVER_CALLS, |ip, n| {
+        if n == LIMITED_SERVER_CALLS {
+            clear_upstream_requests();
+        }
+        confirm(ip)
+    });
+    assert_nothing_upstream("a server call over the limit");
+    for reply in &replies[..LIMITED_SERVER_CALLS as usize] {
+        assert_refused(reply, 404, "hold_not_found", "a confirm within the budget (of a hold that does not exist)");
+    }
+    let retry_after = assert_budget_spent(&replies, LIMITED_SERVER_CALLS, "server calls");
+    // The budget belongs to the secret key: another address does not get a new one.
+    let elsewhere = confirm(&unique_client_ip());
+    assert_refused(&elsewhere, 429, "rate_limited", "the same secret key from another address");
+
+    wait_for_retry_after(retry_after);
+    let recovered = confirm(&unique_client_ip());
+    assert_refused(&recovered, 404, "hold_not_found", "the budget is back after Retry-After");
+    assert_eq!(recovered.number_header("x-ratelimit-remaining"), u64::from(LIMITED_SERVER_CALLS) - 1);
+}
+
+// ------------------------------------------------------------ request ids ----
+
+fn is_request_id(text: &str) -> bool {
+    (1..=128).contains(&text.len())
+        && text.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b':' | b'-'))
+}
+
+#[test]
+fn every_response_carries_a_request_id_echoed_when_well_formed() {
+    let _stack = exclusive_stack();
+    let widget = [("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)];
+    let sent = "partner-req.42:abc_XYZ-9";
+    let longest = "r".repeat(128);
+    for (method, path, headers) in [
+        ("GET", "/v1/events", &widget[..]),
+        ("GET", "/v1/events", &[][..]),
+        ("GET", "/v1/nothing-here", &widget[..]),
+        ("GET", "/widget.js", &[][..]),
+        ("OPTIONS", "/v1/events", &[("Origin", PARTNER_ORIGIN), ("Access-Control-Request-Method", "GET")][..]),
+    ] {
+        for id in [sent, longest.as_str()] {
+            let mut with_id = headers.to_vec();
+            with_id.push(("X-Request-Id", id));
+            let reply = proxy_request(method, path, &with_id);
+            assert_eq!(reply.header("x-request-id"), Some(id), "{method} {path} ({}) echoes the caller's id", reply.status);
+        }
+        let first = proxy_request(method, path, headers);
+        let second = proxy_request(method, path, headers);
+        let (first, second) = (first.header("x-request-id"), second.header("x-request-id"));
+        assert!(first.is_some_and(is_request_id), "{method} {path}: a fresh id, got {first:?}");
+        assert_ne!(first, second, "{method} {path}: every response its own id");
+    }
+    let too_long = "r".repeat(129);
+    for bad in ["has spaces in it", "semi;colon", "slash/../x", "quote\"d", too_long.as_str()] {
+        let mut headers = widget.to_vec();
+        headers.push(("X-Request-Id", bad));
+        let reply = proxy_request("GET", "/v1/events", &headers);
+        let id = reply.header("x-request-id");
+        assert!(id.is_some_and(is_request_id) && id != Some(bad), "{bad:?} is replaced by a fresh id, got {id:?}");
+    }
+}
