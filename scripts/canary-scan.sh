@@ -39,6 +39,16 @@ case "$found" in
   *) refuse "grep failed (status $found)" ;;
 esac
 
+# Buyer data: the Worker's log lines carry no e-mail address and no phone
+# number (the tests' buyers give both; the proxy normalises phones to +7…).
+pii=0
+grep -noE '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|\+7[0-9]{10}|9161234567|\(916\)' -- "$logs/wrangler.log" || pii=$?
+case "$pii" in
+  0) echo "canary-scan: FAILED, buyer data in the Worker's log above (line:match)" >&2; exit 1 ;;
+  1) ;;
+  *) refuse "grep failed (status $pii)" ;;
+esac
+
 files=$(find "${places[@]}" -type f | wc -l)
 bytes=$(find "${places[@]}" -type f -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }')
-echo "canary-scan: clean — $# canaries, $files files, $bytes bytes scanned ($responses/, $logs/*.log, $assets/)"
+echo "canary-scan: clean — no buyer e-mail or phone in the Worker's log; $# canaries, $files files, $bytes bytes scanned ($responses/, $logs/*.log, $assets/)"

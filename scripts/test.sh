@@ -12,6 +12,9 @@ echo "== native unit tests"
 cargo test --workspace --exclude integration-tests 2>&1
 # The OpenAPI document's own checks (schemas compile, contract values validate).
 cargo test -p integration-tests --lib 2>&1
+echo "== partner tooling"
+bash tests/scripts/partner-key.test.sh
+bash scripts/partners.sh check edge-proxy/partners.dev.json
 
 echo "== build"
 bash scripts/build.sh

@@ -8,7 +8,8 @@
 //!
 //! After any hold operation availability is fetched with `cache: "no-store"`
 //! (`fresh`), so a buyer never sees a browser-cached copy in which their own
-//! seats are still free.
+//! seats are still free. A refusal keeps its `Retry-After` (a `429`), so
+//! whoever retries knows how long to wait.
 
 use std::sync::Arc;
 
@@ -132,6 +133,8 @@ async fn request_text(
     if response.ok() {
         Ok(body)
     } else {
-        Err(error_from_response(response.status(), &body))
+        // Readable cross-origin: the proxy lists it in Access-Control-Expose-Headers.
+        let retry_after = response.headers().get("Retry-After").ok().flatten();
+        Err(error_from_response(response.status(), &body, retry_after.as_deref()))
     }
 }

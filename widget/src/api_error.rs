@@ -14,9 +14,17 @@ pub enum ApiError {
     Network,
     /// The proxy answered with an error; `code` is its stable error code,
     /// `field` the request field it is about (`buyer.email`), `unavailable`
-    /// the seat / admission ids a `seat_unavailable` answer names.
+    /// the seat / admission ids a `seat_unavailable` answer names,
+    /// `retry_after_seconds` the `Retry-After` of a `429` (when to ask again).
     #[error("{code}")]
-    Proxy { status: u16, code: String, message: String, field: Option<String>, unavailable: Vec<String> },
+    Proxy {
+        status: u16,
+        code: String,
+        message: String,
+        field: Option<String>,
+        unavailable: Vec<String>,
+        retry_after_seconds: Option<u32>,
+    },
     /// A 2xx answer that is not the JSON the contract promises.
     #[error("bad_response")]
     BadResponse,
@@ -29,7 +37,23 @@ pub enum ApiError {
 impl ApiError {
     /// A proxy error with only a status and a code (no field, no ids).
     pub fn proxy(status: u16, code: &str) -> ApiError {
-        ApiError::Proxy { status, code: code.to_owned(), message: String::new(), field: None, unavailable: Vec::new() }
+        ApiError::Proxy {
+            status,
+            code: code.to_owned(),
+            message: String::new(),
+            field: None,
+            unavailable: Vec::new(),
+            retry_after_seconds: None,
+        }
+    }
+
+    /// How long the proxy asked us to wait before the next request (a `429`'s
+    /// `Retry-After`), if it said.
+    pub fn retry_after_seconds(&self) -> Option<u32> {
+        match self {
+            ApiError::Proxy { retry_after_seconds, .. } => *retry_after_seconds,
+            _ => None,
+        }
     }
 
     /// The request field the proxy blamed, if any.
@@ -59,10 +83,19 @@ impl ApiError {
     }
 }
 
+/// The longest `Retry-After` the widget honours. The proxy's rate-limit
+/// windows are about a minute; a larger value (a misconfigured gateway) would
+/// only freeze the checkout for longer than a hold lives.
+pub const MAX_RETRY_AFTER_SECONDS: u32 = 600;
+
 /// Turns a non-2xx answer into an error: the contract's
 /// `{"error":{"code","message"}}` when the body has it, otherwise a code
 /// derived from the status (a gateway or a dev server may answer in HTML).
-pub fn error_from_response(status: u16, body: &str) -> ApiError {
+/// `retry_after` is the response's `Retry-After` header (whole seconds; the
+/// HTTP-date form is not used by the proxy and is ignored).
+pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
+    let retry_after_seconds =
+        retry_after.and_then(|value| value.trim().parse::<u32>().ok()).map(|seconds| seconds.min(MAX_RETRY_AFTER_SECONDS));
     if let Ok(parsed) = serde_json::from_str::<ErrorBody>(body) {
         if !parsed.error.code.is_empty() {
             return ApiError::Proxy {
@@ -71,6 +104,7 @@ pub fn error_from_response(status: u16, body: &str) -> ApiError {
                 message: parsed.error.message,
                 field: parsed.error.field,
                 unavailable: parsed.error.unavailable,
+                retry_after_seconds,
             };
         }
     }
@@ -83,7 +117,14 @@ pub fn error_from_response(status: u16, body: &str) -> ApiError {
         500..=599 => "server_error",
         _ => "bad_response",
     };
-    ApiError::proxy(status, code)
+    ApiError::Proxy {
+        status,
+        code: code.to_owned(),
+        message: String::new(),
+        field: None,
+        unavailable: Vec::new(),
+        retry_after_seconds,
+    }
 }
 
 /// Parses a 2xx body as the contract type `T`.
@@ -111,16 +152,17 @@ mod tests {
             (418, r#"{"error":{"code":"","message":""}}"#, "bad_response"),
         ];
         for &(status, body, expected) in cases {
-            assert_eq!(error_from_response(status, body).code(), expected, "{status} {body}");
+            assert_eq!(error_from_response(status, body, None).code(), expected, "{status} {body}");
         }
         assert_eq!(
-            error_from_response(502, r#"{"error":{"code":"upstream_unavailable","message":"m"}}"#),
+            error_from_response(502, r#"{"error":{"code":"upstream_unavailable","message":"m"}}"#, None),
             ApiError::Proxy {
                 status: 502,
                 code: "upstream_unavailable".into(),
                 message: "m".into(),
                 field: None,
-                unavailable: vec![]
+                unavailable: vec![],
+                retry_after_seconds: None,
             }
         );
     }
@@ -130,6 +172,7 @@ mod tests {
         let taken = error_from_response(
             409,
             r#"{"error":{"code":"seat_unavailable","message":"taken","unavailable":["s1","ga"]}}"#,
+            None,
         );
         assert_eq!(taken.code(), "seat_unavailable");
         assert_eq!(taken.unavailable(), ["s1".to_owned(), "ga".to_owned()]);
@@ -137,6 +180,7 @@ mod tests {
         let invalid = error_from_response(
             400,
             r#"{"error":{"code":"invalid_body","message":"bad e-mail","field":"buyer.email"}}"#,
+            None,
         );
         assert_eq!(invalid.field(), Some("buyer.email"));
         assert!(invalid.unavailable().is_empty());
@@ -147,7 +191,36 @@ mod tests {
     #[test]
     fn display_is_the_code_so_error_boundaries_can_translate_it() {
         assert_eq!(ApiError::Network.to_string(), "network");
-        assert_eq!(error_from_response(504, "").to_string(), "upstream_timeout");
+        assert_eq!(error_from_response(504, "", None).to_string(), "upstream_timeout");
+    }
+
+    #[test]
+    fn reads_the_proxys_access_refusals_and_its_retry_after() {
+        /// Status, body, `Retry-After` header → code, seconds to wait.
+        type Case<'a> = (u16, &'a str, Option<&'a str>, &'a str, Option<u32>);
+        let rate_limited = r#"{"error":{"code":"rate_limited","message":"Too many requests"}}"#;
+        let cases: &[Case] = &[
+            (429, rate_limited, Some("7"), "rate_limited", Some(7)),
+            (429, rate_limited, Some(" 12 "), "rate_limited", Some(12)),
+            (429, rate_limited, Some("0"), "rate_limited", Some(0)),
+            (429, rate_limited, None, "rate_limited", None),
+            // Only whole seconds: the HTTP-date form and nonsense are ignored.
+            (429, rate_limited, Some("Wed, 21 Oct 2026 07:28:00 GMT"), "rate_limited", None),
+            (429, rate_limited, Some("-5"), "rate_limited", None),
+            (429, rate_limited, Some("1.5"), "rate_limited", None),
+            // Capped: a gateway's huge value must not freeze the checkout.
+            (429, rate_limited, Some("86400"), "rate_limited", Some(MAX_RETRY_AFTER_SECONDS)),
+            (429, "<html>Too Many Requests</html>", Some("3"), "rate_limited", Some(3)),
+            (401, r#"{"error":{"code":"partner_key_revoked","message":"revoked"}}"#, None, "partner_key_revoked", None),
+            (403, r#"{"error":{"code":"origin_not_allowed","message":"origin"}}"#, None, "origin_not_allowed", None),
+        ];
+        for &(status, body, header, code, retry_after) in cases {
+            let error = error_from_response(status, body, header);
+            assert_eq!(error.code(), code, "{status} {header:?}");
+            assert_eq!(error.retry_after_seconds(), retry_after, "{status} {header:?}");
+        }
+        assert_eq!(ApiError::Network.retry_after_seconds(), None);
+        assert_eq!(ApiError::proxy(429, "rate_limited").retry_after_seconds(), None);
     }
 
     #[test]

@@ -9,6 +9,11 @@
 //! another tab or got confirmed lands on the same screen whichever request
 //! noticed it. Time is an argument (`now_ms`); nothing here touches the
 //! browser, so every transition is tested natively.
+//!
+//! `payment_running` is the one fact the stage alone does not carry: the
+//! partner's payment step (the page's `onpay` promise) has not answered yet,
+//! although the buyer may have gone back to the pay button meanwhile. While it
+//! runs, the places are never given back by the widget.
 
 use std::collections::BTreeMap;
 
@@ -72,6 +77,9 @@ pub struct Step {
     pub notice: Option<HoldNotice>,
 }
 
+/// Failed polls in a row before the buyer is told why the wait goes on.
+pub const FAILURES_BEFORE_NOTICE: u32 = 2;
+
 impl Step {
     fn to(stage: CheckoutStage) -> Step {
         Step { stage, notice: None }
@@ -79,6 +87,18 @@ impl Step {
 
     fn with(stage: CheckoutStage, notice: HoldNotice) -> Step {
         Step { stage, notice: Some(notice) }
+    }
+
+    /// A poll of the awaiting screen failed with `code`, the `failures`-th in
+    /// a row: from [`FAILURES_BEFORE_NOTICE`] on, the buyer reads why (the
+    /// translated code: offline, rate-limited, key revoked…). `None` when
+    /// nothing changes: too early, not waiting, or that is already shown (a
+    /// notice written again would be announced again). The next answer clears it.
+    pub fn after_failed_poll(&self, code: &str, failures: u32) -> Option<Step> {
+        let waiting = matches!(self.stage, CheckoutStage::AwaitingPayment(_));
+        let shown = matches!(&self.notice, Some(HoldNotice::Failed(shown)) if shown == code);
+        (waiting && failures >= FAILURES_BEFORE_NOTICE && !shown)
+            .then(|| Step::with(self.stage.clone(), HoldNotice::Failed(code.to_owned())))
     }
 }
 
@@ -103,11 +123,13 @@ impl CheckoutStage {
         }
     }
 
-    /// The hold to give back if the buyer leaves now: held and payment not
-    /// started (once the partner's payment runs, leaving is expected).
-    pub fn releasable_hold_id(&self) -> Option<&str> {
+    /// The hold the buyer may give back now (the cancel button) and that is
+    /// given back if they leave: held and payment not started. Never while a
+    /// payment runs (`payment_running`, or the awaiting screen): the buyer
+    /// could lose places they are paying for, and leaving is expected then.
+    pub fn releasable_hold_id(&self, payment_running: bool) -> Option<&str> {
         match self {
-            CheckoutStage::Details(active) | CheckoutStage::Payment(active) => Some(&active.hold.id),
+            CheckoutStage::Details(active) | CheckoutStage::Payment(active) if !payment_running => Some(&active.hold.id),
             _ => None,
         }
     }
@@ -161,6 +183,18 @@ impl CheckoutStage {
         }
     }
 
+    /// The partner's payment step said it is done (its promise resolved): wait
+    /// for the proxy's confirmation, even if the buyer had gone back to the
+    /// pay button or the form meanwhile.
+    pub fn payment_reported_done(&self) -> Step {
+        match self {
+            CheckoutStage::Details(active) | CheckoutStage::Payment(active) => {
+                Step::to(CheckoutStage::AwaitingPayment(active.clone()))
+            }
+            other => Step::to(other.clone()),
+        }
+    }
+
     /// The partner's payment step said no (or the buyer went back).
     pub fn payment_not_completed(&self) -> Step {
         match self {
@@ -172,9 +206,13 @@ impl CheckoutStage {
     }
 
     /// The countdown reached zero. Before payment the widget drops the hold;
-    /// while the partner's payment runs it waits for the proxy's verdict.
-    pub fn timer_ran_out(&self) -> Step {
+    /// while the partner's payment runs (also when the buyer went back to the
+    /// pay button meanwhile) it waits for the proxy's verdict.
+    pub fn timer_ran_out(&self, payment_running: bool) -> Step {
         match self {
+            CheckoutStage::Details(active) | CheckoutStage::Payment(active) if payment_running => {
+                Step::to(CheckoutStage::AwaitingPayment(active.clone()))
+            }
             CheckoutStage::Details(_) | CheckoutStage::Payment(_) => {
                 Step::with(CheckoutStage::Choosing, HoldNotice::Expired)
             }
@@ -299,6 +337,13 @@ pub fn resume(stored: &StoredHold, hold: Hold, now_ms: i64) -> Resume {
     }
 }
 
+/// Whether a stored hold is kept for the next mount after looking it up
+/// failed with `code`: yes when the answer says nothing about the hold (no
+/// connection, or rate-limited), no when the proxy refused it for good.
+pub fn keep_stored_hold_after(code: &str) -> bool {
+    matches!(code, "network" | "rate_limited")
+}
+
 /// A request for the same places as `hold` (to take them again).
 pub fn request_for_items(hold: &Hold) -> CreateHold {
     let mut seats = Vec::new();
@@ -318,6 +363,43 @@ pub fn request_for_items(hold: &Hold) -> CreateHold {
 /// every 2 s while the proxy answers, backing off to 30 s while it does not.
 pub fn poll_delay_ms(consecutive_failures: u32) -> u32 {
     (2_000u32 << consecutive_failures.min(4)).min(30_000)
+}
+
+/// When the next poll of a hold may go out: [`poll_delay_ms`] after the last
+/// one, and never before the time a `429`'s `Retry-After` named (asking
+/// sooner only spends the partner's budget again).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollSchedule {
+    /// Failed polls in a row.
+    pub failures: u32,
+    /// No poll before this (Unix ms).
+    not_before_ms: i64,
+}
+
+impl PollSchedule {
+    /// The proxy answered.
+    pub fn answered(&mut self) {
+        self.failures = 0;
+    }
+
+    /// A poll failed at `now_ms`; `retry_after_seconds` from a `429`.
+    pub fn failed(&mut self, retry_after_seconds: Option<u32>, now_ms: i64) {
+        self.failures = self.failures.saturating_add(1);
+        if let Some(seconds) = retry_after_seconds {
+            self.not_before_ms = self.not_before_ms.max(now_ms + i64::from(seconds) * 1_000);
+        }
+    }
+
+    /// How long an extra poll (the partner's step just said it is done) must
+    /// wait; zero when it may go out now.
+    pub fn wait_ms(&self, now_ms: i64) -> u32 {
+        (self.not_before_ms - now_ms).clamp(0, i64::from(u32::MAX)) as u32
+    }
+
+    /// How long the polling loop sleeps before its next poll.
+    pub fn delay_ms(&self, now_ms: i64) -> u32 {
+        poll_delay_ms(self.failures).max(self.wait_ms(now_ms))
+    }
 }
 
 #[cfg(test)]
@@ -433,7 +515,7 @@ mod tests {
         assert_eq!(name(&stage.edit_details().stage), "details");
         stage = stage.payment_started().stage;
         assert_eq!(name(&stage), "awaiting");
-        assert_eq!(stage.releasable_hold_id(), None, "a running payment is never released");
+        assert_eq!(stage.releasable_hold_id(false), None, "a running payment is never released");
         stage = stage.on_hold(confirmed(), NOW).stage;
         assert_eq!(stage, CheckoutStage::Tickets(confirmed()));
         assert_eq!(stage.closed().stage, CheckoutStage::Choosing);
@@ -445,7 +527,9 @@ mod tests {
             (details(), CheckoutStage::payment_started, "details"),
             (details(), CheckoutStage::payment_not_completed, "details"),
             (awaiting(), CheckoutStage::edit_details, "awaiting"),
-            (CheckoutStage::Tickets(confirmed()), CheckoutStage::timer_ran_out, "tickets"),
+            (CheckoutStage::Tickets(confirmed()), |stage| stage.timer_ran_out(false), "tickets"),
+            (CheckoutStage::Tickets(confirmed()), CheckoutStage::payment_reported_done, "tickets"),
+            (CheckoutStage::Choosing, CheckoutStage::payment_reported_done, "choosing"),
             (CheckoutStage::Choosing, CheckoutStage::payment_started, "choosing"),
         ];
         for (from, action, expected) in cases {
@@ -462,16 +546,54 @@ mod tests {
 
     #[test]
     fn the_timer_drops_an_unpaid_hold_but_waits_for_a_running_payment() {
-        let cases: &[(CheckoutStage, &str, Option<HoldNotice>)] = &[
-            (details(), "choosing", Some(HoldNotice::Expired)),
-            (payment(), "choosing", Some(HoldNotice::Expired)),
-            (awaiting(), "awaiting", None),
+        let cases: &[(CheckoutStage, bool, &str, Option<HoldNotice>)] = &[
+            (details(), false, "choosing", Some(HoldNotice::Expired)),
+            (payment(), false, "choosing", Some(HoldNotice::Expired)),
+            (awaiting(), false, "awaiting", None),
+            (awaiting(), true, "awaiting", None),
+            // Back at the pay button while the partner's step still runs: the
+            // places are not dropped; the proxy's verdict is awaited instead.
+            (payment(), true, "awaiting", None),
+            (details(), true, "awaiting", None),
         ];
-        for (from, expected, notice) in cases {
-            let step = from.timer_ran_out();
-            assert_eq!(name(&step.stage), *expected, "from {}", name(from));
+        for (from, payment_running, expected, notice) in cases {
+            let step = from.timer_ran_out(*payment_running);
+            assert_eq!(name(&step.stage), *expected, "from {} running {payment_running}", name(from));
             assert_eq!(&step.notice, notice);
         }
+    }
+
+    #[test]
+    fn a_payment_reported_done_waits_for_the_proxys_confirmation() {
+        for from in [details(), payment(), awaiting()] {
+            let step = from.payment_reported_done();
+            assert_eq!(step, Step::to(awaiting()), "from {}", name(&from));
+        }
+    }
+
+    #[test]
+    fn tells_why_polls_keep_failing_once() {
+        let waiting = Step::to(awaiting());
+        let told = |code: &str| Some(Step::with(awaiting(), HoldNotice::Failed(code.to_owned())));
+        let cases: Vec<(Step, &str, u32, Option<Step>)> = vec![
+            (waiting.clone(), "network", 1, None),
+            (waiting.clone(), "network", 2, told("network")),
+            (waiting.clone(), "rate_limited", 3, told("rate_limited")),
+            (waiting.clone(), "partner_key_revoked", 2, told("partner_key_revoked")),
+            // Already on screen: not written (and announced) again.
+            (told("rate_limited").unwrap(), "rate_limited", 4, None),
+            // A different reason replaces the shown one.
+            (told("network").unwrap(), "rate_limited", 4, told("rate_limited")),
+            // Only the awaiting screen polls.
+            (Step::to(payment()), "network", 5, None),
+            (Step::to(CheckoutStage::Choosing), "network", 5, None),
+        ];
+        for (from, code, failures, expected) in cases {
+            assert_eq!(from.after_failed_poll(code, failures), expected, "{} {code} {failures}", name(&from.stage));
+        }
+        // The next answer clears the notice.
+        let shown = told("network").unwrap();
+        assert_eq!(shown.stage.on_hold(hold(HoldState::Held), NOW).notice, None);
     }
 
     #[test]
@@ -504,11 +626,22 @@ mod tests {
     }
 
     #[test]
-    fn only_unpaid_holds_are_released_when_the_buyer_leaves() {
-        assert_eq!(details().releasable_hold_id(), Some("h_0123456789abcdef0123456789abcdef"));
-        assert_eq!(payment().releasable_hold_id(), Some("h_0123456789abcdef0123456789abcdef"));
-        for stage in [CheckoutStage::Choosing, awaiting(), CheckoutStage::Tickets(confirmed())] {
-            assert_eq!(stage.releasable_hold_id(), None, "{}", name(&stage));
+    fn only_unpaid_holds_are_released_when_the_buyer_cancels_or_leaves() {
+        let id = Some("h_0123456789abcdef0123456789abcdef");
+        let cases: Vec<(CheckoutStage, bool, Option<&str>)> = vec![
+            (details(), false, id),
+            (payment(), false, id),
+            // The partner's payment step has not answered (the buyer went
+            // back to the pay button): no cancel, no release on leaving.
+            (payment(), true, None),
+            (details(), true, None),
+            (awaiting(), false, None),
+            (awaiting(), true, None),
+            (CheckoutStage::Choosing, false, None),
+            (CheckoutStage::Tickets(confirmed()), false, None),
+        ];
+        for (stage, payment_running, expected) in cases {
+            assert_eq!(stage.releasable_hold_id(payment_running), expected, "{} running {payment_running}", name(&stage));
         }
     }
 
@@ -591,6 +724,20 @@ mod tests {
     }
 
     #[test]
+    fn keeps_a_stored_hold_when_the_lookup_says_nothing_about_it() {
+        let cases: &[(&str, bool)] = &[
+            ("network", true),
+            ("rate_limited", true),
+            ("hold_not_found", false),
+            ("invalid_id", false),
+            ("partner_key_revoked", false),
+        ];
+        for &(code, kept) in cases {
+            assert_eq!(keep_stored_hold_after(code), kept, "{code}");
+        }
+    }
+
+    #[test]
     fn asks_again_for_the_same_places() {
         let mut held = hold(HoldState::Held);
         held.items.push(HoldItem::Admission {
@@ -612,5 +759,43 @@ mod tests {
         for &(failures, expected) in cases {
             assert_eq!(poll_delay_ms(failures), expected, "{failures}");
         }
+    }
+
+    #[test]
+    fn waits_at_least_what_retry_after_says() {
+        // (failed polls as (Retry-After, at), asked at, loop delay, extra-poll wait)
+        type Case = (&'static [(Option<u32>, i64)], i64, u32, u32);
+        let cases: &[Case] = &[
+            (&[], NOW, 2_000, 0),
+            (&[(None, NOW)], NOW, 4_000, 0),
+            // A 429 asks for longer than the backoff: its time wins.
+            (&[(Some(45), NOW)], NOW, 45_000, 45_000),
+            (&[(Some(45), NOW)], NOW + 40_000, 5_000, 5_000),
+            (&[(Some(45), NOW)], NOW + 44_000, 4_000, 1_000),
+            (&[(Some(45), NOW)], NOW + 60_000, 4_000, 0),
+            // Shorter than the backoff: the backoff wins for the loop.
+            (&[(Some(1), NOW)], NOW, 4_000, 1_000),
+            (&[(None, NOW), (None, NOW), (Some(3), NOW)], NOW, 16_000, 3_000),
+            // A later, shorter Retry-After does not cut an earlier, longer one.
+            (&[(Some(30), NOW), (Some(1), NOW + 1_000)], NOW + 1_000, 29_000, 29_000),
+            (&[(Some(0), NOW)], NOW, 4_000, 0),
+        ];
+        for (failures, now, delay, wait) in cases {
+            let mut schedule = PollSchedule::default();
+            for &(retry_after, at) in failures.iter() {
+                schedule.failed(retry_after, at);
+            }
+            assert_eq!(schedule.failures, failures.len() as u32);
+            assert_eq!(schedule.delay_ms(*now), *delay, "{failures:?} at +{}", now - NOW);
+            assert_eq!(schedule.wait_ms(*now), *wait, "{failures:?} at +{}", now - NOW);
+        }
+        // An answer resets the backoff, but not a wait the proxy asked for.
+        let mut schedule = PollSchedule::default();
+        schedule.failed(None, NOW);
+        schedule.failed(Some(20), NOW);
+        schedule.answered();
+        assert_eq!(schedule.failures, 0);
+        assert_eq!(schedule.delay_ms(NOW + 1_000), 19_000);
+        assert_eq!(schedule.delay_ms(NOW + 30_000), 2_000);
     }
 }

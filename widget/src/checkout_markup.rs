@@ -51,8 +51,30 @@ fn button(class: &str, test_id: &str, action: &str, disabled: bool, label: &str)
     )
 }
 
+/// The cart's cancel button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelButton {
+    /// The buyer may give the places back.
+    Ready,
+    /// A cancel is on its way: shown, disabled.
+    Busy,
+    /// A payment runs: the places must not be given back, so no button.
+    Hidden,
+}
+
+impl CancelButton {
+    /// `may_release`: see `CheckoutStage::releasable_hold_id`.
+    pub fn new(may_release: bool, cancelling: bool) -> CancelButton {
+        match (may_release, cancelling) {
+            (false, _) => CancelButton::Hidden,
+            (true, true) => CancelButton::Busy,
+            (true, false) => CancelButton::Ready,
+        }
+    }
+}
+
 /// The held places and their total, then the cancel button.
-pub fn cart_markup(lang: Lang, hold: &Hold, cancelling: bool) -> String {
+pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
     let texts = lang.texts();
     let mut count = 0u64;
     let mut lines = String::new();
@@ -87,7 +109,16 @@ pub fn cart_markup(lang: Lang, hold: &Hold, cancelling: bool) -> String {
         texts.total,
         ticket_count(lang, count),
         format_money(hold.total),
-        button("tw-button tw-button-secondary tw-cancel", "cancel-hold", "cancel", cancelling, texts.cancel_hold)
+        match cancel {
+            CancelButton::Hidden => String::new(),
+            _ => button(
+                "tw-button tw-button-secondary tw-cancel",
+                "cancel-hold",
+                "cancel",
+                cancel == CancelButton::Busy,
+                texts.cancel_hold
+            ),
+        }
     )
 }
 
@@ -170,21 +201,14 @@ pub fn payment_markup(lang: Lang, hold: &Hold, not_completed: bool) -> String {
     )
 }
 
-/// While the partner's payment runs.
-pub fn waiting_markup(lang: Lang, time_is_up: bool, connection_lost: bool) -> String {
+/// While the partner's payment runs. Why polls keep failing (offline,
+/// rate-limited…) is the checkout's error notice (`checkout_error_markup`).
+pub fn waiting_markup(lang: Lang, time_is_up: bool) -> String {
     let texts = lang.texts();
-    let connection = if connection_lost {
-        format!(
-            "<p class=\"tw-notice\" role=\"status\" data-testid=\"payment-connection-lost\">{}</p>",
-            error_message(lang, "network")
-        )
-    } else {
-        String::new()
-    };
     format!(
         "<section class=\"tw-waiting\" data-testid=\"payment-waiting\" aria-busy=\"true\">\
          <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
-         <p class=\"tw-hint\">{}</p>{connection}{}</section>",
+         <p class=\"tw-hint\">{}</p>{}</section>",
         if time_is_up { texts.timer_over_awaiting } else { texts.awaiting_payment },
         texts.awaiting_payment_hint,
         button("tw-link", "payment-back", "back-to-payment", false, texts.back_to_payment)
@@ -306,7 +330,7 @@ mod tests {
 
     #[test]
     fn lists_the_held_places_with_the_proxys_total() {
-        let markup = cart_markup(Lang::Ru, &hold(), false);
+        let markup = cart_markup(Lang::Ru, &hold(), CancelButton::Ready);
         assert_eq!(count(&markup, "data-testid=\"hold-item\""), 2);
         for expected in [
             "data-item-id=\"s1\"",
@@ -322,7 +346,23 @@ mod tests {
             assert!(markup.contains(expected), "{expected} in {markup}");
         }
         assert!(!markup.contains("<VIP>"), "zone names are escaped");
-        assert!(cart_markup(Lang::En, &hold(), true).contains("data-action=\"cancel\" disabled>Cancel reservation<"));
+        assert!(cart_markup(Lang::En, &hold(), CancelButton::Busy).contains("data-action=\"cancel\" disabled>Cancel reservation<"));
+        let paying = cart_markup(Lang::En, &hold(), CancelButton::Hidden);
+        assert!(!paying.contains("cancel"), "no cancel while a payment runs: {paying}");
+        assert!(paying.contains("data-testid=\"hold-total\">4 501 ₽<"), "the cart itself stays");
+    }
+
+    #[test]
+    fn hides_the_cancel_button_while_a_payment_runs() {
+        let cases: &[(bool, bool, CancelButton)] = &[
+            (true, false, CancelButton::Ready),
+            (true, true, CancelButton::Busy),
+            (false, false, CancelButton::Hidden),
+            (false, true, CancelButton::Hidden),
+        ];
+        for &(may_release, cancelling, expected) in cases {
+            assert_eq!(CancelButton::new(may_release, cancelling), expected, "{may_release} {cancelling}");
+        }
     }
 
     #[test]
@@ -343,13 +383,12 @@ mod tests {
 
     #[test]
     fn says_what_the_wait_is_for() {
-        let waiting = waiting_markup(Lang::Ru, false, false);
+        let waiting = waiting_markup(Lang::Ru, false);
         assert!(waiting.contains("Ждём подтверждения оплаты"));
         assert!(waiting.contains("data-action=\"back-to-payment\""));
-        assert!(!waiting.contains("payment-connection-lost"));
-        let late = waiting_markup(Lang::En, true, true);
+        assert!(!waiting.contains("data-action=\"cancel\""), "nothing on the waiting screen gives the places back");
+        let late = waiting_markup(Lang::En, true);
         assert!(late.contains("Time is up"));
-        assert!(late.contains("data-testid=\"payment-connection-lost\""));
     }
 
     #[test]
@@ -396,6 +435,16 @@ mod tests {
         }
         assert!(checkout_error_markup(Lang::En, Some(&HoldNotice::Failed("upstream_busy".into())))
             .contains("data-testid=\"checkout-error\" data-error-code=\"upstream_busy\">The ticketing system is busy"));
+        // Why polls for a running payment keep failing, in the buyer's words.
+        for (code, text) in [
+            ("rate_limited", "Слишком много запросов"),
+            ("partner_key_revoked", "Продажа билетов на этом сайте не настроена"),
+            ("origin_not_allowed", "Продажа билетов на этом сайте не настроена"),
+            ("network", "Нет связи с сервером"),
+        ] {
+            let markup = checkout_error_markup(Lang::Ru, Some(&HoldNotice::Failed(code.into())));
+            assert!(markup.contains(&format!("data-error-code=\"{code}\">{text}")), "{markup}");
+        }
         assert_eq!(checkout_error_markup(Lang::En, Some(&HoldNotice::Expired)), "");
         assert_eq!(checkout_error_markup(Lang::En, None), "");
     }

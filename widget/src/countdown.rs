@@ -4,6 +4,8 @@
 //! a Unix time in milliseconds once and then only compares numbers with the
 //! browser clock (passed in as `now_ms`, never read here), so the timer, the
 //! warning and the moment of expiry are all decided by the functions below.
+//! The warning is said to screen readers once, when the last minute begins
+//! ([`warning_change`]), not with every tick of the digits.
 
 /// Below this many seconds the timer turns into a warning.
 pub const WARNING_SECONDS: u64 = 60;
@@ -96,6 +98,16 @@ pub fn is_warning(seconds: u64) -> bool {
     seconds > 0 && seconds <= WARNING_SECONDS
 }
 
+/// What the timer's live region does on a tick from `before` to `now`
+/// seconds: `Some(true)` when the last minute has just begun (write the
+/// warning, which screen readers then announce once), `Some(false)` when it
+/// has just ended (empty the region), `None` on every other tick (leave the
+/// region alone, so nothing is announced again).
+pub fn warning_change(before: u64, now: u64) -> Option<bool> {
+    let warning = is_warning(now);
+    (is_warning(before) != warning).then_some(warning)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +171,30 @@ mod tests {
             assert_eq!(format_countdown(seconds), text, "{seconds}");
             assert_eq!(is_warning(seconds), warning, "{seconds}");
         }
+    }
+
+    #[test]
+    fn announces_the_warning_once_per_last_minute() {
+        let cases: &[(u64, u64, Option<bool>)] = &[
+            (62, 61, None),
+            (61, 60, Some(true)),
+            (60, 59, None),
+            (59, 58, None),
+            (2, 1, None),
+            (1, 0, Some(false)),
+            (0, 0, None),
+            // A tab woken from the background jumps several seconds.
+            (75, 42, Some(true)),
+            (30, 0, Some(false)),
+            // A retaken hold with a later deadline leaves the last minute.
+            (30, 300, Some(false)),
+        ];
+        for &(before, now, expected) in cases {
+            assert_eq!(warning_change(before, now), expected, "{before} → {now}");
+        }
+        // Counting down a whole hold writes the region exactly twice.
+        let writes = (1..=600u64).rev().filter(|&now| warning_change(now + 1, now).is_some()).count()
+            + usize::from(warning_change(1, 0).is_some());
+        assert_eq!(writes, 2);
     }
 }

@@ -7,21 +7,29 @@
 //! resulting [`Step`]. Applying a step is the one place that also keeps
 //! `sessionStorage` in line with the screen, and that asks the hall for fresh
 //! availability when a hold ends.
+//!
+//! Requests outlive the widget: the element can be removed from the page
+//! while one runs. Everything that runs after an `.await` therefore reaches
+//! the reactive graph only through `try_` accessors, and does nothing once
+//! the graph is disposed; a hold made for a widget that is gone is given
+//! back at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use js_sys::Function;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use ticket_contract::{ChangeHold, CreateHold};
+use ticket_contract::{ChangeHold, CreateHold, Hold};
 
 use crate::api;
 use crate::api_error::ApiError;
 use crate::browser;
 use crate::buyer_details::BuyerDraft;
-use crate::checkout::{resume, ActiveHold, CheckoutStage, HoldNotice, Resume, Step, StoredHold};
+use crate::checkout::{
+    keep_stored_hold_after, resume, ActiveHold, CheckoutStage, HoldNotice, PollSchedule, Resume, Step, StoredHold,
+};
 use crate::config::WidgetConfig;
 use crate::payment::{payment_url, PaymentDetail};
 
@@ -38,6 +46,10 @@ struct Shared {
     buyer: Mutex<BuyerDraft>,
     /// A hold was made or ended here: availability must bypass the cache.
     availability_changed: AtomicBool,
+    /// Hand-offs to the partner's payment step whose promise has not settled.
+    payments_running: AtomicU32,
+    /// When the next poll of the hold may go out (backoff, `Retry-After`).
+    poll_schedule: Mutex<PollSchedule>,
 }
 
 /// One mounted widget's hold. `Copy`: every field is a handle.
@@ -50,6 +62,8 @@ pub struct HoldSession {
     /// Flipped whenever a hold ends or fails to be made: the hall refetches
     /// availability (bypassing the browser cache) when it changes.
     availability_refresh: RwSignal<bool>,
+    /// `Shared::payments_running > 0`, for the views.
+    payment_running: RwSignal<bool>,
     shared: StoredValue<Arc<Shared>>,
 }
 
@@ -59,27 +73,53 @@ impl HoldSession {
             state: RwSignal::new(Step { stage: CheckoutStage::Choosing, notice: None }),
             resuming: RwSignal::new(false),
             availability_refresh: RwSignal::new(false),
+            payment_running: RwSignal::new(false),
             shared: StoredValue::new(Arc::new(Shared {
                 config,
                 payment_handler: SendWrapper::new(payment_handler),
                 releasable: Mutex::new(None),
                 buyer: Mutex::new(BuyerDraft::default()),
                 availability_changed: AtomicBool::new(false),
+                payments_running: AtomicU32::new(0),
+                poll_schedule: Mutex::new(PollSchedule::default()),
             })),
         }
     }
 
-    fn shared(&self) -> Arc<Shared> {
-        self.shared.get_value()
+    /// `None` once the widget is gone (a request finished after unmount).
+    fn shared(&self) -> Option<Arc<Shared>> {
+        self.shared.try_get_value()
     }
 
-    fn config(&self) -> Arc<WidgetConfig> {
-        self.shared().config.clone()
+    fn config(&self) -> Option<Arc<WidgetConfig>> {
+        self.shared().map(|shared| shared.config.clone())
     }
 
-    /// The current screen (tracked).
+    /// Whether a hand-off to the partner's payment step is still running.
+    fn payment_is_running(&self) -> bool {
+        self.shared().is_some_and(|shared| shared.payments_running.load(Ordering::Relaxed) > 0)
+    }
+
+    /// A hand-off to the partner's payment step began (`+1`) or settled (`-1`).
+    fn count_payment(&self, shared: &Shared, started: bool) {
+        let running = if started {
+            shared.payments_running.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            shared.payments_running.fetch_sub(1, Ordering::Relaxed).saturating_sub(1)
+        };
+        let _ = self.payment_running.try_set(running > 0);
+    }
+
+    /// Whether the buyer may give the hold back now (tracked: the cart's
+    /// cancel button disappears while the partner's payment step runs).
+    pub fn may_release(&self) -> bool {
+        let running = self.payment_running.try_get().unwrap_or(true);
+        self.current().releasable_hold_id(running).is_some()
+    }
+
+    /// The current screen (tracked); `Choosing` once the widget is gone.
     pub fn stage(&self) -> CheckoutStage {
-        self.state.get().stage
+        self.state.try_get().map_or(CheckoutStage::Choosing, |state| state.stage)
     }
 
     /// The current screen, untracked; `Choosing` once the widget is gone.
@@ -89,7 +129,7 @@ impl HoldSession {
 
     /// What the buyer is told (tracked).
     pub fn notice(&self) -> Option<HoldNotice> {
-        self.state.get().notice
+        self.state.try_get().and_then(|state| state.notice)
     }
 
     pub fn dismiss_notice(&self) {
@@ -101,30 +141,34 @@ impl HoldSession {
     /// whether to bypass the browser cache.
     pub fn availability_must_be_fresh(&self) -> bool {
         self.availability_refresh.track();
-        self.shared().availability_changed.load(Ordering::Relaxed)
+        self.shared().is_some_and(|shared| shared.availability_changed.load(Ordering::Relaxed))
     }
 
     /// Asks the hall for fresh availability (after a hold ended or failed).
     pub fn refresh_availability(&self) {
-        self.shared().availability_changed.store(true, Ordering::Relaxed);
+        let Some(shared) = self.shared() else { return };
+        shared.availability_changed.store(true, Ordering::Relaxed);
         if let Some(flag) = self.availability_refresh.try_get_untracked() {
             let _ = self.availability_refresh.try_set(!flag);
         }
     }
 
     pub fn buyer_draft(&self) -> BuyerDraft {
-        self.shared().buyer.lock().map(|draft| draft.clone()).unwrap_or_default()
+        self.shared().and_then(|shared| shared.buyer.lock().ok().map(|draft| draft.clone())).unwrap_or_default()
     }
 
     pub fn set_buyer_draft(&self, draft: BuyerDraft) {
-        if let Ok(mut kept) = self.shared().buyer.lock() {
-            *kept = draft;
+        if let Some(shared) = self.shared() {
+            if let Ok(mut kept) = shared.buyer.lock() {
+                *kept = draft;
+            }
         }
     }
 
-    /// Shows `step`, and keeps storage and the hall in line with it.
+    /// Shows `step`, and keeps storage and the hall in line with it. Does
+    /// nothing once the widget is gone.
     pub fn apply(&self, step: Step) {
-        let shared = self.shared();
+        let Some(shared) = self.shared() else { return };
         let key = shared.config.stored_hold_key();
         let stored = StoredHold::for_stage(&step.stage);
         match &stored {
@@ -132,7 +176,8 @@ impl HoldSession {
             None => browser::session_remove(&key),
         }
         if let Ok(mut releasable) = shared.releasable.lock() {
-            *releasable = stored.filter(|_| step.stage.releasable_hold_id().is_some());
+            let payment_running = shared.payments_running.load(Ordering::Relaxed) > 0;
+            *releasable = stored.filter(|_| step.stage.releasable_hold_id(payment_running).is_some());
         }
         if let Some(buyer) = step.stage.hold().and_then(|hold| hold.buyer.as_ref()) {
             if let Ok(mut draft) = shared.buyer.lock() {
@@ -162,7 +207,8 @@ impl HoldSession {
     /// Asks the proxy for the hold's state and shows it.
     pub async fn refresh(&self) {
         let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return };
-        match api::fetch_hold(&self.config(), &hold_id).await {
+        let Some(config) = self.config() else { return };
+        match api::fetch_hold(&config, &hold_id).await {
             Ok(hold) => self.apply(self.current().on_hold(hold, browser::now_ms())),
             Err(error) => match self.current().failed(error.code()) {
                 Some(step) => self.apply(step),
@@ -174,26 +220,44 @@ impl HoldSession {
     /// `POST /v1/holds`; on success the cart is shown. The caller handles
     /// errors (the hall marks taken seats).
     pub async fn reserve(&self, request: &CreateHold) -> Result<(), ApiError> {
+        let Some(config) = self.config() else { return Ok(()) };
         self.dismiss_notice();
-        let hold = api::create_hold(&self.config(), request).await?;
-        self.apply(self.current().on_hold(hold, browser::now_ms()));
+        let hold = api::create_hold(&config, request).await?;
+        if self.still_wanted(&config, &hold).await {
+            self.apply(self.current().on_hold(hold, browser::now_ms()));
+        }
         Ok(())
+    }
+
+    /// A hold just made: kept if the widget is still on the page; otherwise
+    /// given back at once, since nobody would show it or release it when the
+    /// buyer leaves.
+    async fn still_wanted(&self, config: &WidgetConfig, hold: &Hold) -> bool {
+        if !self.state.is_disposed() {
+            return true;
+        }
+        let _ = api::release_hold(config, &hold.id).await;
+        false
     }
 
     /// `PATCH` the buyer's details; on success the pay button is shown. The
     /// caller shows field errors.
     pub async fn save_buyer(&self) -> Result<(), ApiError> {
         let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return Ok(()) };
+        let Some(config) = self.config() else { return Ok(()) };
         let change = ChangeHold { buyer: Some(self.buyer_draft().to_buyer()), ..ChangeHold::default() };
-        let hold = api::change_hold(&self.config(), &hold_id, &change).await?;
+        let hold = api::change_hold(&config, &hold_id, &change).await?;
         self.apply(self.current().buyer_saved(hold, browser::now_ms()));
         Ok(())
     }
 
-    /// The cancel button: `DELETE`, then back to the map.
+    /// The cancel button: `DELETE`, then back to the map. Never while a
+    /// payment runs (the button is hidden then; a stale click lands here).
     pub async fn cancel(&self) {
-        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return };
-        match api::release_hold(&self.config(), &hold_id).await {
+        let running = self.payment_is_running();
+        let Some(hold_id) = self.current().releasable_hold_id(running).map(str::to_owned) else { return };
+        let Some(config) = self.config() else { return };
+        match api::release_hold(&config, &hold_id).await {
             Ok(hold) if hold.state == ticket_contract::HoldState::Confirmed => {
                 self.apply(self.current().on_hold(hold, browser::now_ms()))
             }
@@ -205,10 +269,9 @@ impl HoldSession {
     /// The countdown reached zero.
     pub fn timer_ran_out(&self) {
         let current = self.current();
-        let step = current.timer_ran_out();
+        let step = current.timer_ran_out(self.payment_is_running());
         if step.stage.is_choosing() {
-            if let Some(hold_id) = current.hold().map(|hold| hold.id.clone()) {
-                let config = self.config();
+            if let (Some(hold_id), Some(config)) = (current.hold().map(|hold| hold.id.clone()), self.config()) {
                 spawn_local(async move {
                     let _ = api::release_hold(&config, &hold_id).await;
                 });
@@ -237,36 +300,78 @@ impl HoldSession {
     /// (to open a payment window).
     pub fn pay(&self) {
         let current = self.current();
-        let Some(hold) = current.hold().cloned() else { return };
+        let (Some(hold), Some(shared)) = (current.hold().cloned(), self.shared()) else { return };
         // Storage says "paying" before anything leaves the page.
         self.apply(current.payment_started());
-        if let Some(template) = self.config().payment_url.clone() {
+        if let Some(template) = shared.config.payment_url.clone() {
             if !browser::open_top(&payment_url(&template, &hold.id)) {
                 self.apply(self.current().payment_not_completed());
             }
             return;
         }
-        let Some(handler) = (*self.shared().payment_handler).clone() else { return };
+        let Some(handler) = (*shared.payment_handler).clone() else { return };
         let detail = PaymentDetail::of(&hold).to_json();
         let session = *self;
+        // Until the partner's promise settles the places cannot be given back,
+        // even if the buyer goes back to the pay button meanwhile.
+        self.count_payment(&shared, true);
         spawn_local(async move {
-            if let Err(reason) = browser::call_payment_handler(&handler, &detail).await {
-                leptos::logging::warn!("ticket-widget: the payment callback failed: {reason:?}");
-                // Paid after all (the partner confirmed, then failed)? Ask.
-                match api::fetch_hold(&session.config(), &hold.id).await {
-                    Ok(fresh) if fresh.state != ticket_contract::HoldState::Held => {
-                        session.apply(session.current().on_hold(fresh, browser::now_ms()))
+            let outcome = browser::call_payment_handler(&handler, &detail).await;
+            session.count_payment(&shared, false);
+            match outcome {
+                Ok(()) => {
+                    // Paid, says the partner: show the tickets as soon as the
+                    // proxy has them, not at the next poll.
+                    let current = session.current();
+                    let step = current.payment_reported_done();
+                    if step.stage != current {
+                        session.apply(step);
                     }
-                    _ => session.apply(session.current().payment_not_completed()),
+                    if matches!(session.current(), CheckoutStage::AwaitingPayment(_)) {
+                        let _ = session.poll().await;
+                    }
+                }
+                Err(reason) => {
+                    leptos::logging::warn!("ticket-widget: the payment callback failed: {reason:?}");
+                    if session.state.is_disposed() {
+                        return;
+                    }
+                    // Paid after all (the partner confirmed, then failed)? Ask.
+                    match api::fetch_hold(&shared.config, &hold.id).await {
+                        Ok(fresh) if fresh.state != ticket_contract::HoldState::Held => {
+                            session.apply(session.current().on_hold(fresh, browser::now_ms()))
+                        }
+                        _ => session.apply(session.current().payment_not_completed()),
+                    }
                 }
             }
         });
     }
 
-    /// One poll while the partner's payment runs.
+    /// How long the awaiting screen sleeps before its next poll (0 once the
+    /// widget is gone).
+    pub fn poll_delay_ms(&self) -> u32 {
+        let schedule = self.shared().and_then(|shared| shared.poll_schedule.lock().ok().map(|schedule| *schedule));
+        schedule.map_or(0, |schedule| schedule.delay_ms(browser::now_ms()))
+    }
+
+    /// One poll while the partner's payment runs; not before a `429`'s
+    /// `Retry-After` has passed.
     pub async fn poll(&self) -> Result<(), ApiError> {
+        let Some(shared) = self.shared() else { return Ok(()) };
+        let wait = shared.poll_schedule.lock().map_or(0, |schedule| schedule.wait_ms(browser::now_ms()));
+        if wait > 0 {
+            browser::sleep(wait).await;
+        }
         let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return Ok(()) };
-        match api::fetch_hold(&self.config(), &hold_id).await {
+        let result = api::fetch_hold(&shared.config, &hold_id).await;
+        if let Ok(mut schedule) = shared.poll_schedule.lock() {
+            match &result {
+                Ok(_) => schedule.answered(),
+                Err(error) => schedule.failed(error.retry_after_seconds(), browser::now_ms()),
+            }
+        }
+        match result {
             Ok(hold) => {
                 self.apply(self.current().on_hold(hold, browser::now_ms()));
                 Ok(())
@@ -276,6 +381,17 @@ impl HoldSession {
                 Ok(())
             }
             Err(error) => Err(error),
+        }
+    }
+
+    /// A poll of the awaiting screen failed: once polls keep failing, the
+    /// buyer reads why (see `Step::after_failed_poll`).
+    pub fn poll_failed(&self, error: &ApiError) {
+        let Some(shared) = self.shared() else { return };
+        let failures = shared.poll_schedule.lock().map_or(0, |schedule| schedule.failures);
+        let next = self.state.try_get_untracked().and_then(|state| state.after_failed_poll(error.code(), failures));
+        if let Some(step) = next {
+            self.apply(step);
         }
     }
 
@@ -294,14 +410,18 @@ impl HoldSession {
     /// A handle for `pagehide` and unmount, independent of the reactive graph.
     pub fn leave_handle(&self) -> impl Fn() + Send + Sync + Clone + 'static {
         let shared = self.shared();
-        move || HoldSession::leave(&shared)
+        move || {
+            if let Some(shared) = &shared {
+                HoldSession::leave(shared)
+            }
+        }
     }
 
     /// On mount, and when the page comes back from the back/forward cache:
     /// looks up the stored hold and shows it (or takes its places again).
     /// Returns the hold's event and show, so the widget can open that hall.
     pub async fn resume_stored(&self) -> Option<(String, String)> {
-        let config = self.config();
+        let config = self.config()?;
         let key = config.stored_hold_key();
         let stored = StoredHold::from_text(&browser::session_get(&key)?);
         let Some(stored) = stored else {
@@ -319,7 +439,7 @@ impl HoldSession {
             Ok(hold) => hold,
             Err(error) => {
                 // Gone: forget it. Unreachable: keep it for the next mount.
-                if error.code() != "network" {
+                if !keep_stored_hold_after(error.code()) {
                     browser::session_remove(&config.stored_hold_key());
                 }
                 return None;
@@ -340,10 +460,11 @@ impl HoldSession {
                     self.set_buyer_draft(BuyerDraft::from_buyer(buyer));
                 }
                 match api::create_hold(config, &request).await {
-                    Ok(retaken) => {
+                    Ok(retaken) if self.still_wanted(config, &retaken).await => {
                         let active = ActiveHold::new(retaken, Some(deadline_ms), browser::now_ms());
                         self.apply(Step { stage: CheckoutStage::Details(active), notice: None });
                     }
+                    Ok(_) => {}
                     Err(error) => self.apply(Step {
                         stage: CheckoutStage::Choosing,
                         notice: Some(HoldNotice::Failed(error.code().to_owned())),

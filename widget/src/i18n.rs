@@ -322,19 +322,19 @@ pub fn seat_label(lang: Lang, row: &str, place: &str) -> String {
     format!("{} {row}, {} {place}", texts.row, texts.place)
 }
 
-/// The inside of the hold timer: label, `mm:ss`, and in the last minute the
-/// warning (the timer's `data-warning` attribute turns its colours).
+/// The inside of the hold timer, as first drawn: label, `mm:ss`, and a live
+/// region that holds the warning in the last minute (the timer's
+/// `data-warning` attribute turns its colours). The region is always there,
+/// so that writing the warning into it later is announced; the ticking
+/// digits are not live (`role="timer"`).
 pub fn timer_markup(lang: Lang, seconds: u64) -> String {
     let texts = lang.texts();
-    let warning = if crate::countdown::is_warning(seconds) {
-        format!("<span class=\"tw-timer-warning-text\" role=\"status\" data-testid=\"hold-timer-warning\">{}</span>", texts.timer_warning)
-    } else {
-        String::new()
-    };
     format!(
-        "<span class=\"tw-timer-label\">{}</span><span class=\"tw-timer-value\">{}</span>{warning}",
+        "<span class=\"tw-timer-label\">{}</span><span class=\"tw-timer-value\">{}</span>\
+         <span class=\"tw-timer-warning-text\" role=\"status\" data-testid=\"hold-timer-warning\">{}</span>",
         texts.timer_label,
-        crate::countdown::format_countdown(seconds)
+        crate::countdown::format_countdown(seconds),
+        if crate::countdown::is_warning(seconds) { texts.timer_warning } else { "" }
     )
 }
 
@@ -596,7 +596,8 @@ mod tests {
         assert_eq!(pay_amount(Lang::Ru, "4 500 ₽"), "Оплатить 4 500 ₽");
         assert_eq!(
             timer_markup(Lang::Ru, 125),
-            "<span class=\"tw-timer-label\">Бронь действует ещё</span><span class=\"tw-timer-value\">02:05</span>"
+            "<span class=\"tw-timer-label\">Бронь действует ещё</span><span class=\"tw-timer-value\">02:05</span>\
+             <span class=\"tw-timer-warning-text\" role=\"status\" data-testid=\"hold-timer-warning\"></span>"
         );
         let warning = timer_markup(Lang::En, 42);
         assert!(warning.contains(">00:42<") && warning.contains("data-testid=\"hold-timer-warning\">Less than a minute left"), "{warning}");

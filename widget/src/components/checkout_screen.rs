@@ -1,6 +1,8 @@
 //! The checkout, shown while the buyer has a hold: the countdown, the cart
 //! and a cancel button beside whichever step is current — the buyer form,
-//! the pay button, waiting for the payment — and finally the tickets.
+//! the pay button, waiting for the payment — and finally the tickets. The
+//! cancel button is gone while a payment runs (waiting, or back at the pay
+//! button before the partner's step answered).
 //!
 //! Read-only parts are markup from the pure `checkout_markup` module; their
 //! buttons carry `data-action` and this component listens for clicks once.
@@ -17,7 +19,9 @@ use super::hold_timer::HoldTimer;
 use super::payment_wait::PaymentWait;
 use super::use_widget;
 use crate::checkout::{CheckoutStage, HoldNotice};
-use crate::checkout_markup::{cart_markup, checkout_error_markup, payment_markup, tickets_markup, CheckoutAction};
+use crate::checkout_markup::{
+    cart_markup, checkout_error_markup, payment_markup, tickets_markup, CancelButton, CheckoutAction,
+};
 use crate::hold_session::{use_hold_session, HoldSession};
 
 /// Which step is on screen; the view is rebuilt only when this changes.
@@ -50,7 +54,11 @@ pub fn CheckoutScreen() -> impl IntoView {
 
     // `try_`: a scheduled update may run just after a hold change removed
     // this screen.
-    let side = move || hold.try_get().flatten().map(|hold| cart_markup(lang, &hold, cancelling.try_get().unwrap_or(false)));
+    let side = move || {
+        let hold = hold.try_get().flatten()?;
+        let cancel = CancelButton::new(session.may_release(), cancelling.try_get().unwrap_or(false));
+        Some(cart_markup(lang, &hold, cancel))
+    };
     let step_markup = move || match step.get() {
         Step::Payment => {
             let not_completed = session.notice() == Some(HoldNotice::PaymentNotCompleted);

@@ -81,15 +81,16 @@ pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
     }
     reservation.reserving.set(true);
     reservation.outcome.set(None);
+    // `try_` after the request: the buyer may have left this hall (or the
+    // page removed the widget) while it ran, disposing these signals.
     spawn_local(async move {
         match session.reserve(&request).await {
             // The checkout replaces this hall now; its signals are going away.
             Ok(()) => return,
             Err(error) if error.code() == "seat_unavailable" => {
                 let taken = picked.remove_taken(&layout, error.unavailable());
-                let mut taken_seats = reservation.taken_seats.get_untracked();
-                taken_seats.extend(seat_indices(&layout, error.unavailable()));
-                let _ = reservation.taken_seats.try_set(taken_seats);
+                let newly_taken = seat_indices(&layout, error.unavailable());
+                let _ = reservation.taken_seats.try_update(|taken_seats| taken_seats.extend(newly_taken));
                 let _ = selection.try_set(picked);
                 let _ = reservation.outcome.try_set(Some(ReserveOutcome::SeatsTaken(taken)));
                 session.refresh_availability();

@@ -3,8 +3,10 @@
 //! once, and the owner decides what expiry means on that screen.
 //!
 //! It ticks four times a second, so it does not go through the reactive
-//! graph: each tick writes the text and two attributes straight into its
-//! element (the seat map's approach), which keeps it small in the wasm.
+//! graph: each tick writes the digits and two attributes straight into its
+//! element (the seat map's approach), which keeps it small in the wasm. The
+//! warning sits in a live region beside the digits that is written only when
+//! the last minute begins, so a screen reader says it once, not every second.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use leptos::prelude::*;
 
 use super::use_widget;
 use crate::browser;
-use crate::countdown::{is_warning, seconds_left};
+use crate::countdown::{format_countdown, is_warning, seconds_left, warning_change};
 use crate::hold_session::use_hold_session;
 use crate::i18n::timer_markup;
 
@@ -39,7 +41,8 @@ pub fn HoldTimer(
     let shown = Arc::new(AtomicU64::new(initial));
     let tick = move || {
         let seconds = seconds_now();
-        if shown.swap(seconds, Ordering::Relaxed) == seconds {
+        let before = shown.swap(seconds, Ordering::Relaxed);
+        if before == seconds {
             return;
         }
         // A tick already queued when the timer was removed finds it gone.
@@ -47,7 +50,14 @@ pub fn HoldTimer(
         if let Some(element) = element {
             let _ = element.set_attribute("data-seconds-left", &seconds.to_string());
             let _ = element.set_attribute("data-warning", if is_warning(seconds) { "true" } else { "false" });
-            element.set_inner_html(&timer_markup(lang, seconds));
+            // Children as `timer_markup` draws them: label, digits, live region.
+            let parts = element.children();
+            if let Some(digits) = parts.item(1) {
+                digits.set_text_content(Some(&format_countdown(seconds)));
+            }
+            if let (Some(warning), Some(region)) = (warning_change(before, seconds), parts.item(2)) {
+                region.set_text_content(Some(if warning { lang.texts().timer_warning } else { "" }));
+            }
         }
         if seconds == 0 {
             on_expired.try_run(());
