@@ -22,3 +22,5 @@ source scripts/stack.sh
 start_whole_stack bench-stack fresh
 echo "== time to first seat render (cold browser profile each run; median of 5)"
 "$root/node_modules/.bin/node" tests/bench/first-render.mjs
+echo "== proxy: cost of the partner check (KV) and rate limit (Durable Object) per request"
+"$root/node_modules/.bin/node" tests/bench/proxy-overhead.mjs
