@@ -24,8 +24,9 @@ case "$command" in
   put)
     location=(--local)
     for arg in "$@"; do [ "$arg" = --remote ] && location=(); done
-    (cd "$root/edge-proxy" && WRANGLER_SEND_METRICS=false "$root/node_modules/.bin/wrangler" \
-      kv key put --binding PARTNERS partners --path "$file" "${location[@]}" "$@" >/dev/null)
+    # Run from the caller's folder, so a relative --persist-to means what it says.
+    WRANGLER_SEND_METRICS=false "$root/node_modules/.bin/wrangler" --config "$root/edge-proxy/wrangler.toml" \
+      kv key put --binding PARTNERS partners --path "$file" "${location[@]}" "$@" >/dev/null
     echo "partners: uploaded $(basename "$file") to the PARTNERS namespace (${location[*]:---remote} $*)" ;;
   *) echo "partners: unknown command $command (check, put)" >&2; exit 2 ;;
 esac

@@ -4,8 +4,13 @@
 //! holding a fixed window per budget (`reads`, `holds`, `server`). Being a
 //! Durable Object, it is one strongly consistent counter worldwide, and it
 //! runs under `wrangler dev` exactly as deployed. The arithmetic is
-//! `ticket_core::rate_limit`; windows are kept in memory and in the object's
-//! storage, so an evicted object does not hand out a fresh budget.
+//! `ticket_core::rate_limit`.
+//!
+//! Windows live in the object's memory only: a durable write on every API
+//! call would buy little. An object is evicted from memory only after it has
+//! had no requests for a while (tens of seconds or more), so what is lost is
+//! the count of a client that has gone quiet — at worst it gets its next
+//! window early — and, on a redeploy, the current windows.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,13 +26,12 @@ const LIMITER_URL: &str = "https://rate-limiter.invalid/take";
 
 #[durable_object]
 pub struct RateLimiter {
-    state: State,
     windows: RefCell<HashMap<String, Window>>,
 }
 
 impl DurableObject for RateLimiter {
-    fn new(state: State, _env: Env) -> Self {
-        RateLimiter { state, windows: RefCell::new(HashMap::new()) }
+    fn new(_state: State, _env: Env) -> Self {
+        RateLimiter { windows: RefCell::new(HashMap::new()) }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
@@ -35,13 +39,8 @@ impl DurableObject for RateLimiter {
             return Response::error("bad request", 400);
         };
         let known = self.windows.borrow().get(&ask.bucket).copied();
-        let stored = match known {
-            Some(window) => Some(window),
-            None => self.state.storage().get::<Window>(&ask.bucket).await.ok().flatten(),
-        };
-        let (window, decision) = take(stored, worker::Date::now().as_millis() as i64, ask.limit, ask.window_seconds);
-        self.windows.borrow_mut().insert(ask.bucket.clone(), window);
-        self.state.storage().put(&ask.bucket, window).await?;
+        let (window, decision) = take(known, worker::Date::now().as_millis() as i64, ask.limit, ask.window_seconds);
+        self.windows.borrow_mut().insert(ask.bucket, window);
         Response::from_json(&decision)
     }
 }

@@ -64,7 +64,9 @@ const benchServer = createServer((request, response) => {
   response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
   response.end(benchPage);
 });
-await new Promise((resolve) => benchServer.listen(0, '127.0.0.1', resolve));
+// A fixed port: the bench origin must be one of the demo partner's allowed
+// origins (tests/integration/partners.test.json, which scripts/bench.sh loads).
+await new Promise((resolve) => benchServer.listen(8089, '127.0.0.1', resolve));
 const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -62,3 +62,26 @@ test('iframe page: the same path inside the embed, and the iframe grows to fit',
   await page.screenshot({ path: join(OUTPUT_DIR, 'iframe.png'), fullPage: true });
   await page.close();
 });
+
+test('a widget opened on a date reads its hall once, started by the loader before the wasm', async () => {
+  const page = await browser.newPage();
+  const reads = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() === 'GET' && url.pathname.startsWith('/v1/')) reads.push({ path: url.pathname, at: Date.now() });
+  });
+  let wasmAt = null;
+  page.on('response', (response) => {
+    if (response.url().endsWith('.wasm')) wasmAt = Date.now();
+  });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  assert.ok(await page.locator('[data-testid=seat]').count() >= 2000, 'the whole hall is drawn');
+  const count = (suffix) => reads.filter((read) => read.path.endsWith(suffix)).length;
+  assert.equal(count('/shows/2001/layout'), 1, `layout read once: ${JSON.stringify(reads)}`);
+  assert.equal(count('/shows/2001/availability'), 1, `availability read once: ${JSON.stringify(reads)}`);
+  assert.equal(count('/v1/events'), 1, `catalogue read once: ${JSON.stringify(reads)}`);
+  const layoutRead = reads.find((read) => read.path.endsWith('/layout'));
+  assert.ok(wasmAt !== null && layoutRead.at <= wasmAt, 'the layout was asked for before the wasm had arrived');
+  await page.close();
+});

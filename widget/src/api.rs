@@ -10,6 +10,11 @@
 //! (`fresh`), so a buyer never sees a browser-cached copy in which their own
 //! seats are still free. A refusal keeps its `Retry-After` (a `429`), so
 //! whoever retries knows how long to wait.
+//!
+//! The first reads (catalogue; the hall of a widget opened on a date) are
+//! started by the loader while the wasm downloads (`widget.js`, `prefetch`);
+//! a GET takes such a response once, by partner key and URL, instead of
+//! asking again. A prefetch that failed to connect is simply asked again.
 
 use std::sync::Arc;
 
@@ -94,6 +99,16 @@ async fn send(method: &str, url: &str, partner_key: &str, body: Option<&str>, no
     result
 }
 
+/// The response promise the loader (`widget.js`) started for `url` before
+/// the wasm ran, if any; taken once, so later reads go to the network.
+fn take_prefetched(window: &web_sys::Window, partner_key: &str, url: &str) -> Option<js_sys::Promise> {
+    let early: js_sys::Map = js_sys::Reflect::get(window, &JsValue::from_str("__ticketWidgetPrefetch")).ok()?.dyn_into().ok()?;
+    let key = JsValue::from_str(&format!("{partner_key} {url}"));
+    let promise = early.get(&key).dyn_into::<js_sys::Promise>().ok()?;
+    early.delete(&key);
+    Some(promise)
+}
+
 async fn request_text(
     method: &str,
     url: &str,
@@ -120,10 +135,17 @@ async fn request_text(
     }
 
     let window = web_sys::window().ok_or(ApiError::Network)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| ApiError::Network)?
-        .unchecked_into();
+    // The loader may have started this very read while the wasm loaded.
+    let early = if method == "GET" && !no_store { take_prefetched(&window, partner_key, url) } else { None };
+    let early_response = match early {
+        Some(promise) => JsFuture::from(promise).await.ok(),
+        None => None,
+    };
+    let response: Response = match early_response {
+        Some(response) => response,
+        None => JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Network)?,
+    }
+    .unchecked_into();
     let body_promise = response.text().map_err(|_| ApiError::Network)?;
     let body = JsFuture::from(body_promise)
         .await

@@ -39,6 +39,38 @@
     return loading;
   }
 
+  // The widget's first reads start now, while its wasm downloads and
+  // compiles: the catalogue, and for a widget opened on a date, that hall's
+  // layout and availability. The wasm takes each response once, by partner
+  // key and URL (api.rs), so URLs are built exactly as config.rs builds them.
+  function segment(text) {
+    return encodeURIComponent(text).replace(/%3A/gi, ":").replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+  function prefetch(config) {
+    if (!config.partner_key || !window.fetch || !window.Map) return;
+    var early = window.__ticketWidgetPrefetch = window.__ticketWidgetPrefetch || new Map();
+    var urls = [apiBase + "/v1/events"];
+    if (config.event && config.show) {
+      var hall = apiBase + "/v1/events/" + segment(config.event) + "/shows/" + segment(config.show) + "/";
+      urls.push(hall + "layout", hall + "availability");
+    }
+    urls.forEach(function (url) {
+      var key = config.partner_key + " " + url;
+      if (early.has(key)) return;
+      var response = fetch(url, {
+        mode: "cors",
+        headers: { "X-Partner-Key": config.partner_key, "Accept": "application/json" },
+        signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(20000) : undefined
+      });
+      response.catch(function () { /* the widget asks again */ });
+      early.set(key, response);
+      // Unclaimed (the widget was removed first): let it go.
+      setTimeout(function () { if (early.get(key) === response) early.delete(key); }, 30000);
+    });
+  }
+
   // What the widget calls when the buyer presses "pay": the event, then the
   // partner's onpay (its promise, or undefined when there is none).
   function payThrough(el) {
@@ -106,6 +138,7 @@
         payment_url: self.getAttribute("payment-url") || null,
         mode: "element"
       };
+      prefetch(config);
       loadWidget().then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;

@@ -182,7 +182,7 @@ fn the_widget_is_served_by_the_proxy() {
     let reply = proxy_get_with(&embed, &[]);
     assert_eq!(
         reply.header("content-security-policy"),
-        Some("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080")
+        Some("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080 http://127.0.0.1:8089")
     );
     // An embed without a partner, or with an unknown or revoked one, is refused.
     for (path, status, code) in [
