@@ -16,6 +16,9 @@ pub enum HoldMessage {
     Get { partner: String },
     Change { partner: String, items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
     Release { partner: String },
+    /// The buyer's page went away (the `sendBeacon` release): the places go
+    /// back after a grace unless the hold is used again (a reload).
+    Leave { partner: String },
     Confirm { partner: String },
 }
 

@@ -122,11 +122,21 @@ async fn handle_message(
             (partner, HoldCommand::Create { hold_id, event_id, show_id, items })
         }
         HoldMessage::Get { partner } => {
-            let record = owned_record(record, stored_partner.as_deref(), &partner)?;
+            let mut record = owned_record(record, stored_partner.as_deref(), &partner)?;
+            // A page that went away has come back (a reload reads its hold).
+            if record.mark_present() {
+                if storage.put(RECORD_KEY, &record).await.is_err() {
+                    return Err(ProxyError::Internal);
+                }
+                if let Some(at) = record.alarm_at() {
+                    set_alarm_at(&storage, at).await;
+                }
+            }
             return Ok((200, holds::view(&record, now)));
         }
         HoldMessage::Change { partner, items, buyer } => (partner, HoldCommand::Change { items, buyer }),
         HoldMessage::Release { partner } => (partner, HoldCommand::Release),
+        HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
         HoldMessage::Confirm { partner } => (partner, HoldCommand::Confirm),
     };
     let is_create = matches!(command, HoldCommand::Create { .. });

@@ -109,3 +109,32 @@ test('a hold that runs out: the buyer is told and the seat is on sale again', as
   await page.locator(`[data-testid=seat][data-seat-id="${seat}"][data-state=available]`).waitFor({ timeout: 30_000 });
   await page.close();
 });
+
+test('a reload keeps the hold: the same hold, still held after the proxy\'s grace for a page that went away', async () => {
+  const page = await browser.newPage();
+  await openHall(page, 'qt:1001', '2001');
+  const [seat] = await pickAvailableSeats(page, [30]);
+  await page.locator('[data-testid=reserve-button]').click();
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  const storedHold = () => page.evaluate((key) => sessionStorage.getItem(key), `ticket-widget:hold:${PARTNER_KEY}`);
+  const before = (await storedHold()).split(' ')[0];
+  assert.match(before, /^h_[0-9a-f]{32}$/);
+
+  // pagehide sends the release beacon; the reloaded widget finds its hold.
+  await page.reload();
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  assert.equal((await storedHold()).split(' ')[0], before, 'the same hold, not a new reservation');
+
+  // Past the proxy's 15 s grace the seat is still held (read through the
+  // hall's availability: reading the hold itself would count as coming back).
+  await page.waitForTimeout(16_500);
+  const layout = await (await proxyFetch(`${PROXY_URL}/v1/events/qt:1001/shows/2001/layout`, { headers: { 'X-Partner-Key': PARTNER_KEY } })).json();
+  const availability = await (await proxyFetch(`${PROXY_URL}/v1/events/qt:1001/shows/2001/availability`, {
+    headers: { 'X-Partner-Key': PARTNER_KEY }, cache: 'no-store',
+  })).json();
+  const index = layout.seats.findIndex((candidate) => candidate.id === seat);
+  const bits = Buffer.from(availability.seats_available, 'hex');
+  const onSale = (bits[index >> 3] >> (7 - (index & 7))) & 1;
+  assert.equal(onSale, 0, `seat ${seat} is still held after the reload`);
+  await page.close();
+});

@@ -298,10 +298,9 @@ impl StoredHold {
 pub enum Resume {
     /// Show this (a checkout screen, or the map with a notice).
     Show(Step),
-    /// The widget let the hold go when the page went away: take the same
-    /// places again, keeping the old deadline. `release_first` when the
-    /// release has not reached the proxy yet.
-    Retake { request: CreateHold, deadline_ms: i64, release_first: bool },
+    /// The page went away and the proxy let the hold go (its grace after the
+    /// beacon ran out): take the same places again, keeping the old deadline.
+    Retake { request: CreateHold, deadline_ms: i64 },
 }
 
 /// Time a retaken hold must have left to be worth taking again.
@@ -311,13 +310,11 @@ const RETAKE_MIN_MS: i64 = 15_000;
 pub fn resume(stored: &StoredHold, hold: Hold, now_ms: i64) -> Resume {
     let time_left = stored.deadline_ms - now_ms >= RETAKE_MIN_MS;
     match hold.state {
-        HoldState::Held | HoldState::Released if stored.left && !stored.paying => {
+        // Still held after the page went away: the proxy keeps a hold through
+        // a grace after the beacon, and reading it (this lookup) keeps it.
+        HoldState::Released if stored.left && !stored.paying => {
             if time_left {
-                Resume::Retake {
-                    request: request_for_items(&hold),
-                    deadline_ms: stored.deadline_ms,
-                    release_first: hold.state == HoldState::Held,
-                }
+                Resume::Retake { request: request_for_items(&hold), deadline_ms: stored.deadline_ms }
             } else {
                 Resume::Show(Step::with(CheckoutStage::Choosing, HoldNotice::Expired))
             }
@@ -697,7 +694,8 @@ mod tests {
             (stored(false, true, NOW + 5_000), hold(HoldState::Released), show("choosing", Some(HoldNotice::Expired))),
             // Released when the page went away: retaken (see below).
             (stored(false, true, EXPIRES_MS), hold(HoldState::Released), None),
-            (stored(false, true, EXPIRES_MS), hold(HoldState::Held), None),
+            // Still held after the page went away (the proxy's grace): go on with it.
+            (stored(false, true, EXPIRES_MS), hold(HoldState::Held), show("details", None)),
         ];
         for (stored, hold, expected) in cases {
             let state = hold.state;
@@ -713,11 +711,10 @@ mod tests {
             Resume::Show(step) => assert_eq!(step.stage.active().unwrap().deadline_ms, earlier),
             other => panic!("{other:?}"),
         }
-        match resume(&stored(false, true, earlier), hold(HoldState::Held), NOW) {
-            Resume::Retake { request, deadline_ms, release_first } => {
+        match resume(&stored(false, true, earlier), hold(HoldState::Released), NOW) {
+            Resume::Retake { request, deadline_ms } => {
                 assert_eq!(deadline_ms, earlier);
-                assert!(release_first, "the beacon has not arrived yet");
-                assert_eq!(request, request_for_items(&hold(HoldState::Held)));
+                assert_eq!(request, request_for_items(&hold(HoldState::Released)));
             }
             other => panic!("{other:?}"),
         }

@@ -449,13 +449,21 @@ impl HoldSession {
         match resume(stored, hold.clone(), browser::now_ms()) {
             Resume::Show(step) => {
                 let show_hall = !step.stage.is_choosing() || step.notice.is_some();
+                let came_back = stored.left && !step.stage.is_choosing();
                 self.apply(step);
+                if came_back {
+                    // The old page's beacon may reach the proxy after this
+                    // page's lookup; a second look a moment later keeps the
+                    // hold from being let go after its grace anyway.
+                    let (config, hold_id) = (config.clone(), stored.id.clone());
+                    spawn_local(async move {
+                        browser::sleep(LATE_BEACON_MS).await;
+                        let _ = api::fetch_hold(&config, &hold_id).await;
+                    });
+                }
                 show_hall.then_some(place).flatten()
             }
-            Resume::Retake { request, deadline_ms, release_first } => {
-                if release_first {
-                    let _ = api::release_hold(config, &stored.id).await;
-                }
+            Resume::Retake { request, deadline_ms } => {
                 if let Some(buyer) = &hold.buyer {
                     self.set_buyer_draft(BuyerDraft::from_buyer(buyer));
                 }
@@ -475,6 +483,10 @@ impl HoldSession {
         }
     }
 }
+
+/// How long after a reload the widget looks at its hold once more, in case
+/// the previous page's release beacon arrived after the first look.
+const LATE_BEACON_MS: u32 = 3_000;
 
 /// The hold session of the widget this component belongs to.
 pub fn use_hold_session() -> HoldSession {

@@ -27,7 +27,7 @@ pub mod qtickets;
 pub mod ticketscloud;
 pub mod validation;
 
-pub use record::{HoldRecord, UpstreamHoldRefs};
+pub use record::{HoldRecord, UpstreamHoldRefs, LEAVE_GRACE_SECONDS};
 
 use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider};
 
@@ -52,8 +52,11 @@ pub enum HoldCommand {
     Create { hold_id: String, event_id: String, show_id: String, items: Vec<HoldItem> },
     /// Replace the items (desired state) and/or set the buyer's details.
     Change { items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
-    /// The buyer gave the places back (cancel, tab closed).
+    /// The buyer gave the places back (cancel).
     Release,
+    /// The buyer's page went away (`pagehide` beacon): give the places back
+    /// after [`LEAVE_GRACE_SECONDS`] unless the hold is used again before.
+    Leave,
     /// The hold's time is up (the Durable Object's alarm).
     Expire,
     /// The partner's server says the buyer paid. Idempotent.
@@ -94,11 +97,13 @@ pub trait HoldOperation {
 /// | Create | reserve | same request: no-op, else `internal` | `internal` | `internal` | `internal` |
 /// | Change | `hold_not_found` | change | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Release | `hold_not_found` | release | `hold_expired` | `hold_not_active` | `hold_not_active` |
-/// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`) | no-op | no-op | no-op |
+/// | Leave | `hold_not_found` | mark leaving (no upstream call) | `hold_expired` | `hold_not_active` | `hold_not_active` |
+/// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`, or the end of a leave's grace) | no-op | no-op | no-op |
 /// | Confirm | `hold_not_found` | pay | `hold_expired` | no-op (re-reads missing barcodes) | `hold_not_active` |
 ///
 /// A held hold past its expiry whose payment already began (some tickets
-/// paid) may still be confirmed, to finish that payment.
+/// paid) may still be confirmed, to finish that payment. Any command but
+/// Leave and Expire means someone is still there: a pending leave is dropped.
 pub fn begin(
     record: Option<HoldRecord>,
     command: HoldCommand,
@@ -116,6 +121,10 @@ pub fn begin(
             _ => Err(ProxyError::HoldNotFound),
         };
     };
+    let mut record = record;
+    if !matches!(command, HoldCommand::Leave | HoldCommand::Expire) {
+        record.mark_present();
+    }
     let expired = record.visible_state(now) == HoldState::Expired;
     match command {
         HoldCommand::Create { event_id, show_id, items, .. } => {
@@ -152,11 +161,24 @@ pub fn begin(
             refuse_unless_active(&record, expired)?;
             release(record, now, settings, false)
         }
+        HoldCommand::Leave => {
+            refuse_unless_active(&record, expired)?;
+            record.leaving_since.get_or_insert(now);
+            Ok(no_requests(record, now))
+        }
         HoldCommand::Expire => {
-            if record.state != HoldState::Held || !record.is_past_expiry(now) {
+            if record.state != HoldState::Held {
                 return Ok(no_requests(record, now));
             }
-            release(record, now, settings, true)
+            if record.is_past_expiry(now) {
+                return release(record, now, settings, true);
+            }
+            if record.is_leave_due(now) {
+                // The page went away and nobody came back: a release.
+                record.leaving_since = None;
+                return release(record, now, settings, false);
+            }
+            Ok(no_requests(record, now))
         }
         HoldCommand::Confirm => match record.state {
             HoldState::Confirmed if confirmed_tickets_complete(&record) => Ok(no_requests(record, now)),
@@ -219,6 +241,7 @@ fn begin_create(
             },
         },
         tickets: Vec::new(),
+        leaving_since: None,
     };
     Ok(match event.provider {
         Provider::Qtickets => {

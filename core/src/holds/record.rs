@@ -36,7 +36,16 @@ pub struct HoldRecord {
     /// Issued once confirmed (or partly, while a confirm is being completed).
     #[serde(default)]
     pub tickets: Vec<IssuedTicket>,
+    /// Unix seconds when the buyer's page went away (`navigator.sendBeacon`
+    /// on `pagehide`). The places go back [`LEAVE_GRACE_SECONDS`] later
+    /// unless the buyer (a reload) or the partner acts on the hold first.
+    #[serde(default)]
+    pub leaving_since: Option<i64>,
 }
+
+/// How long a hold whose page went away stays held: long enough for a phone
+/// to reload the page and come back to it.
+pub const LEAVE_GRACE_SECONDS: i64 = 15;
 
 /// Where the hold lives upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,10 +106,23 @@ pub struct TicketscloudTicketRef {
 }
 
 impl HoldRecord {
-    /// When the Durable Object's alarm should fire: at expiry while held,
-    /// never otherwise.
+    /// When the Durable Object's alarm should fire: at expiry while held (or
+    /// at the end of the grace after the page went away, if sooner), never
+    /// otherwise.
     pub fn alarm_at(&self) -> Option<i64> {
-        (self.state == HoldState::Held).then_some(self.expires_at)
+        let left_until = self.leaving_since.map(|since| since.saturating_add(LEAVE_GRACE_SECONDS));
+        (self.state == HoldState::Held).then(|| left_until.map_or(self.expires_at, |until| until.min(self.expires_at)))
+    }
+
+    /// Whether the page went away long enough ago that the places go back.
+    pub fn is_leave_due(&self, now: i64) -> bool {
+        self.leaving_since.is_some_and(|since| now >= since.saturating_add(LEAVE_GRACE_SECONDS))
+    }
+
+    /// Someone acted on the hold (the buyer's reloaded page, the partner's
+    /// server): it is not being left. Returns whether anything changed.
+    pub fn mark_present(&mut self) -> bool {
+        self.leaving_since.take().is_some()
     }
 
     /// Whether a held record's time is up at `now`.

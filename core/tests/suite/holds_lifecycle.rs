@@ -311,3 +311,52 @@ fn finishing_early_never_loses_what_was_reserved() {
     let json = serde_json::to_string(&record).unwrap();
     assert!(json.contains("27061"), "{json}");
 }
+
+/// Finishes an operation that must make no upstream request.
+fn without_requests(mut operation: Box<dyn holds::HoldOperation>) -> HoldRecord {
+    assert!(operation.next_request().is_none(), "no upstream request");
+    let finished = operation.finish();
+    finished.result.expect("succeeds");
+    finished.record.expect("a record")
+}
+
+#[test]
+fn a_page_that_went_away_gives_the_places_back_after_the_grace_unless_someone_comes_back() {
+    use holds::LEAVE_GRACE_SECONDS;
+    for held in [held_qtickets(), held_mixed()] {
+        // The beacon: nothing upstream yet, still held, the alarm moves up.
+        let leaving = without_requests(begin(Some(held.clone()), HoldCommand::Leave, NOW + 5));
+        assert_eq!((leaving.state, leaving.leaving_since), (HoldState::Held, Some(NOW + 5)));
+        assert_eq!(leaving.alarm_at(), Some(NOW + 5 + LEAVE_GRACE_SECONDS));
+        assert_eq!(view(&leaving, NOW + 6).state, HoldState::Held, "the buyer still sees it held");
+        // A second beacon does not push the deadline.
+        let again = without_requests(begin(Some(leaving.clone()), HoldCommand::Leave, NOW + 9));
+        assert_eq!(again.leaving_since, Some(NOW + 5));
+
+        // The alarm before the grace is over: nothing happens.
+        let early = without_requests(begin(Some(leaving.clone()), HoldCommand::Expire, NOW + 5 + LEAVE_GRACE_SECONDS - 1));
+        assert_eq!(early.state, HoldState::Held);
+
+        // The reloaded page (or the partner) uses the hold: the leave is off.
+        let back = without_requests(begin(Some(leaving.clone()), HoldCommand::Change { items: None, buyer: None }, NOW + 8));
+        assert_eq!((back.leaving_since, back.alarm_at()), (None, Some(held.expires_at)));
+        let mut read = leaving.clone();
+        assert!(read.mark_present() && read.leaving_since.is_none(), "a read counts too (the Durable Object's GET)");
+
+        // Nobody came back: the alarm releases upstream (a release, not an expiry).
+        let mut due = begin(Some(leaving.clone()), HoldCommand::Expire, NOW + 5 + LEAVE_GRACE_SECONDS);
+        assert!(due.next_request().is_some(), "{:?}: the places go back upstream", held.provider);
+
+        // Only a held hold can be left.
+        let expired = with_state(held.clone(), HoldState::Expired, held.expires_at);
+        let refused = holds::begin(Some(expired), HoldCommand::Leave, held.expires_at, &settings()).err();
+        assert_eq!(refused, Some(ProxyError::HoldExpired));
+        let released = with_state(held.clone(), HoldState::Released, held.expires_at);
+        let refused = holds::begin(Some(released), HoldCommand::Leave, NOW, &settings()).err();
+        assert_eq!(refused, Some(ProxyError::HoldNotActive { state: HoldState::Released }));
+    }
+    // The grace never outlives the hold itself.
+    let mut late = held_qtickets();
+    late.leaving_since = Some(late.expires_at - 2);
+    assert_eq!(late.alarm_at(), Some(late.expires_at));
+}

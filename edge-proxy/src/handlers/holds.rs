@@ -68,8 +68,13 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
     send(scope, env, hold_id, &HoldMessage::Change { partner, items, buyer: request.buyer }).await
 }
 
-pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
-    send(scope, env, hold_id, &HoldMessage::Release { partner: partner_of(scope) }).await
+/// `DELETE` gives the places back now; the `sendBeacon` twin (a page going
+/// away, which may be a reload) gives them back after a short grace unless
+/// the page comes back for its hold.
+pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str, beacon: bool) -> Result<Handled, ProxyError> {
+    let partner = partner_of(scope);
+    let message = if beacon { HoldMessage::Leave { partner } } else { HoldMessage::Release { partner } };
+    send(scope, env, hold_id, &message).await
 }
 
 /// Confirm is server to server: the partner proved itself with a secret key

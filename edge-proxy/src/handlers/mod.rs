@@ -199,7 +199,7 @@ async fn api(
             let body = read_body(request).await?;
             holds::change(&scope, env, &hold_id, &body).await
         }
-        Route::ReleaseHold { hold_id, .. } => holds::release(&scope, env, &hold_id).await,
+        Route::ReleaseHold { hold_id, beacon } => holds::release(&scope, env, &hold_id, beacon).await,
         Route::Preflight | Route::Health | Route::OpenApi | Route::ConfirmHold { .. } => unreachable!("answered above"),
     }
 }

@@ -121,23 +121,54 @@ fn ticketscloud_hold_to_tickets() {
 }
 
 #[test]
-fn release_and_beacon_release_give_the_seats_back() {
+fn release_gives_the_seats_back_at_once() {
     let _stack = exclusive_stack();
-    for beacon in [false, true] {
-        let seats = vacant_seats("qt:1001", "2001", 1, 20);
-        let hold = hold_of(&create("qt:1001", "2001", &seats, json!({})));
-        assert!(!seat_is_on_sale("qt:1001", "2001", &seats[0]));
-        let reply = if beacon {
-            // What navigator.sendBeacon sends: a POST with a text body and no custom headers.
-            let path = format!("/v1/holds/{}/release?partner={DEMO_PARTNER_KEY}", hold.id);
-            server_call("POST", &path, None)
-        } else {
-            widget_call("DELETE", &format!("/v1/holds/{}", hold.id), None)
-        };
+    let seats = vacant_seats("qt:1001", "2001", 1, 20);
+    let hold = hold_of(&create("qt:1001", "2001", &seats, json!({})));
+    assert!(!seat_is_on_sale("qt:1001", "2001", &seats[0]));
+    let reply = widget_call("DELETE", &format!("/v1/holds/{}", hold.id), None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(hold_of(&reply).state, HoldState::Released);
+    assert!(seat_is_on_sale("qt:1001", "2001", &seats[0]), "released seat is on sale again");
+}
+
+/// The proxy's grace after a page went away (`LEAVE_GRACE_SECONDS` in core).
+const LEAVE_GRACE: Duration = Duration::from_secs(15);
+
+#[test]
+fn a_page_that_went_away_gives_its_seats_back_after_a_grace_unless_it_comes_back() {
+    let _stack = exclusive_stack();
+    let seats = vacant_seats("qt:1001", "2001", 2, 60);
+    let left = hold_of(&create("qt:1001", "2001", &seats[..1], json!({})));
+    let reloaded = hold_of(&create("qt:1001", "2001", &seats[1..], json!({})));
+    // What navigator.sendBeacon sends on pagehide: a POST with a text body,
+    // the key in the query, no custom headers. Both pages go away...
+    let started = Instant::now();
+    for hold in [&left, &reloaded] {
+        let reply = server_call("POST", &format!("/v1/holds/{}/release?partner={DEMO_PARTNER_KEY}", hold.id), None);
         assert_eq!(reply.status, 200, "{}", reply.body);
-        assert_eq!(hold_of(&reply).state, HoldState::Released);
-        assert!(seat_is_on_sale("qt:1001", "2001", &seats[0]), "released seat is on sale again");
+        assert_eq!(hold_of(&reply).state, HoldState::Held, "held through the grace");
     }
+    // ...and one of them was a reload: the new page reads its hold.
+    assert_eq!(hold_of(&widget_call("GET", &format!("/v1/holds/{}", reloaded.id), None)).state, HoldState::Held);
+    assert!(!seat_is_on_sale("qt:1001", "2001", &seats[0]), "nobody can take a seat during the grace");
+
+    // The page that never came back: its hold is released by the alarm.
+    // (Watched through the seat, not the hold: reading the hold is what a
+    // reloaded page does, and would keep it.)
+    let deadline = Instant::now() + LEAVE_GRACE + Duration::from_secs(8);
+    while !seat_is_on_sale("qt:1001", "2001", &seats[0]) {
+        assert!(Instant::now() < deadline, "the left hold's seat is not back on sale after the grace");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(started.elapsed() >= LEAVE_GRACE - Duration::from_secs(1), "not before the grace: {:?}", started.elapsed());
+    assert_eq!(hold_of(&widget_call("GET", &format!("/v1/holds/{}", left.id), None)).state, HoldState::Released);
+
+    // The reloaded page's hold outlived the grace.
+    assert_eq!(hold_of(&widget_call("GET", &format!("/v1/holds/{}", reloaded.id), None)).state, HoldState::Held);
+    assert!(!seat_is_on_sale("qt:1001", "2001", &seats[1]));
+    let released = widget_call("DELETE", &format!("/v1/holds/{}", reloaded.id), None);
+    assert_eq!(hold_of(&released).state, HoldState::Released);
 }
 
 #[test]
