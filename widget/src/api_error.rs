@@ -117,14 +117,11 @@ pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -
         500..=599 => "server_error",
         _ => "bad_response",
     };
-    ApiError::Proxy {
-        status,
-        code: code.to_owned(),
-        message: String::new(),
-        field: None,
-        unavailable: Vec::new(),
-        retry_after_seconds,
+    let mut error = ApiError::proxy(status, code);
+    if let ApiError::Proxy { retry_after_seconds: slot, .. } = &mut error {
+        *slot = retry_after_seconds;
     }
+    error
 }
 
 /// Parses a 2xx body as the contract type `T`.
