@@ -40,6 +40,25 @@ pub struct Decision {
     pub reset_seconds: u32,
 }
 
+/// The client part of a rate-limit key, from `CF-Connecting-IP`: an IPv4
+/// address as it is; an IPv6 address cut to its /64 network, because one
+/// subscriber usually has a whole /64 and could otherwise take a fresh budget
+/// per address. Anything unparsable counts as one shared client.
+pub fn client_of(ip: Option<&str>) -> String {
+    use std::net::IpAddr;
+    match ip.map(str::trim).and_then(|text| text.parse::<IpAddr>().ok()) {
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", segments[0], segments[1], segments[2], segments[3])
+            }
+        },
+        None => "unknown".to_owned(),
+    }
+}
+
 /// Counts one request against `window` at `now_ms`.
 pub fn take(window: Option<Window>, now_ms: i64, limit: u32, window_seconds: u32) -> (Window, Decision) {
     let length_ms = i64::from(window_seconds.max(1)) * 1000;
@@ -81,6 +100,24 @@ mod tests {
         let (next, decision) = take(Some(next), 1_010_000, 3, 10);
         assert_eq!((decision.allowed, decision.remaining, decision.reset_seconds), (true, 2, 10));
         assert_eq!(next, Window { started_ms: 1_010_000, count: 1 });
+    }
+
+    #[test]
+    fn clients_are_ipv4_addresses_or_ipv6_networks() {
+        let cases: &[(Option<&str>, &str)] = &[
+            (Some("203.0.113.7"), "203.0.113.7"),
+            (Some(" 203.0.113.7 "), "203.0.113.7"),
+            (Some("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64"),
+            (Some("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64"),
+            (Some("2001:db8:1:3::1"), "2001:db8:1:3::/64"),
+            (Some("::ffff:198.51.100.1"), "198.51.100.1"),
+            (Some("not an address"), "unknown"),
+            (Some("203.0.113.7|x"), "unknown"),
+            (None, "unknown"),
+        ];
+        for &(ip, client) in cases {
+            assert_eq!(client_of(ip), client, "{ip:?}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use ticket_contract::PARTNER_KEY_HEADER;
 use ticket_core::errors::ProxyError;
 use ticket_core::partners::{Partner, PartnerDirectory};
-use ticket_core::rate_limit::Decision;
+use ticket_core::rate_limit::{client_of, Decision};
 use worker::{Context, Date, Env, Method, Request, Response};
 
 use crate::config::ProxyConfig;
@@ -183,8 +183,8 @@ async fn api(
         }
         trace.cors_origin = Some(origin.clone());
     }
-    let client_ip = request.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".to_owned());
-    spend(env, trace, &route, &format!("pk|{}|{}", partner.public_key, client_ip), partner).await?;
+    let client = client_of(request.headers().get("CF-Connecting-IP").ok().flatten().as_deref());
+    spend(env, trace, &route, &format!("pk|{}|{}", partner.public_key, client), partner).await?;
     let scope = scope_of(partner);
     match route {
         Route::Events => catalogue::events(&scope).await,

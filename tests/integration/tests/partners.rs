@@ -540,3 +540,21 @@ fn every_response_carries_a_request_id_echoed_when_well_formed() {
         assert!(id.is_some_and(is_request_id) && id != Some(bad), "{bad:?} is replaced by a fresh id, got {id:?}");
     }
 }
+
+#[test]
+fn ipv6_buyers_share_a_budget_per_64_network() {
+    let _stack = exclusive_stack();
+    // A /64 no other run or test uses (the process id in the third group).
+    let network = format!("2001:db8:{:x}:{:x}", std::process::id() & 0xffff, std::process::id() >> 16);
+    let remaining = |ip: &str| {
+        let reply = proxy_call("GET", "/v1/events", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, ip), None);
+        assert_eq!(reply.status, 200, "{ip}: {}", reply.body);
+        reply.number_header("x-ratelimit-remaining")
+    };
+    let first = remaining(&format!("{network}::1"));
+    let same_network = remaining(&format!("{network}:ffff:ffff:ffff:fffe"));
+    let other_network = remaining(&format!("2001:db9:{:x}::1", std::process::id() & 0xffff));
+    assert_eq!(first, u64::from(LIMITED_READS) - 1, "a fresh budget");
+    assert_eq!(same_network, first - 1, "another address in the same /64 spends the same budget");
+    assert_eq!(other_network, u64::from(LIMITED_READS) - 1, "another /64 has its own");
+}
