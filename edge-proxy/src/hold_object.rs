@@ -125,12 +125,7 @@ async fn handle_message(
             let mut record = owned_record(record, stored_partner.as_deref(), &partner)?;
             // A page that went away has come back (a reload reads its hold).
             if record.mark_present() {
-                if storage.put(RECORD_KEY, &record).await.is_err() {
-                    return Err(ProxyError::Internal);
-                }
-                if let Some(at) = record.alarm_at() {
-                    set_alarm_at(&storage, at).await;
-                }
+                store(&storage, &record).await?;
             }
             return Ok((200, holds::view(&record, now)));
         }
@@ -175,23 +170,27 @@ async fn run(
     }
     let finished = operation.finish();
     if let Some(record) = &finished.record {
-        if storage.put(RECORD_KEY, record).await.is_err() {
-            worker::console_error!("{}", serde_json::json!({"event": "hold_persist_failed"}));
-            return Err(ProxyError::Internal);
-        }
-        match record.alarm_at() {
-            Some(at) => {
-                set_alarm_at(storage, at).await;
-            }
-            None => {
-                let _ = storage.delete_alarm().await;
-            }
-        }
+        store(storage, record).await?;
         // The places changed hands: this data centre's cached availability is stale now.
         let hold = holds::view(record, now);
         edge_cache::forget_availability(&hold.event_id, &hold.show_id).await;
     }
     finished.result
+}
+
+/// Persists `record` and keeps the alarm where the record wants it.
+async fn store(storage: &Storage, record: &HoldRecord) -> std::result::Result<(), ProxyError> {
+    if storage.put(RECORD_KEY, record).await.is_err() {
+        worker::console_error!("{}", serde_json::json!({"event": "hold_persist_failed"}));
+        return Err(ProxyError::Internal);
+    }
+    match record.alarm_at() {
+        Some(at) => set_alarm_at(storage, at).await,
+        None => {
+            let _ = storage.delete_alarm().await;
+        }
+    }
+    Ok(())
 }
 
 async fn expire_if_due(
