@@ -16,7 +16,7 @@ use serde::Deserialize;
 use ticket_contract::Provider;
 
 use crate::errors::ProxyError;
-use crate::holds::partner_keys::{hash_secret_key, secret_key_matches, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX};
+use crate::holds::partner_keys::{hash_secret_key, presented_secret_key, secret_key_matches, PUBLIC_KEY_PREFIX};
 use crate::ids::EventRef;
 
 /// The KV key under which the directory document is stored.
@@ -164,22 +164,10 @@ impl PartnerDirectory {
         authorization: Option<&str>,
         public_key_header: bool,
     ) -> Result<(&Partner, String), ProxyError> {
-        let token = authorization
-            .map(str::trim)
-            .and_then(|value| {
-                let (scheme, token) = value.split_once(' ')?;
-                scheme.eq_ignore_ascii_case(ticket_contract::holds::CONFIRM_AUTHORIZATION_SCHEME).then(|| token.trim())
-            })
-            .filter(|token| !token.is_empty());
-        let token = match token {
-            _ if public_key_header => return Err(ProxyError::PublicKeyNotAllowed),
-            Some(token) if token.starts_with(PUBLIC_KEY_PREFIX) => return Err(ProxyError::PublicKeyNotAllowed),
-            Some(token) => token,
-            None => return Err(ProxyError::SecretKeyRequired),
-        };
-        if !token.starts_with(SECRET_KEY_PREFIX) || token.len() > 200 {
-            return Err(ProxyError::PartnerKeyUnknown);
+        if public_key_header {
+            return Err(ProxyError::PublicKeyNotAllowed);
         }
+        let token = presented_secret_key(authorization)?;
         // Every partner's hashes are compared (constant time each), whoever matches.
         let mut found = None;
         for partner in &self.partners {
