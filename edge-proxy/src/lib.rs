@@ -21,6 +21,8 @@ mod hold_object;
 #[cfg(target_arch = "wasm32")]
 mod http;
 #[cfg(target_arch = "wasm32")]
+mod object_call;
+#[cfg(target_arch = "wasm32")]
 mod partner_store;
 #[cfg(target_arch = "wasm32")]
 mod rate_limiter;

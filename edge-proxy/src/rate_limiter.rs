@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use ticket_core::errors::ProxyError;
 use ticket_core::partners::{Bucket, Limits};
 use ticket_core::rate_limit::{take, Ask, Decision, Window};
-use worker::{durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result, State};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+
+use crate::object_call::post_json;
 
 /// The Durable Object binding in `wrangler.toml`.
 const LIMITS_BINDING: &str = "RATE_LIMITER";
@@ -50,15 +52,7 @@ impl DurableObject for RateLimiter {
 /// and the failure is returned for the request's log line.
 pub async fn take_one(env: &Env, client: &str, bucket: Bucket, limits: &Limits) -> std::result::Result<Decision, &'static str> {
     let ask = Ask { bucket: bucket.name().to_owned(), limit: limits.of(bucket), window_seconds: limits.window_seconds };
-    let answer = async {
-        let stub = env.durable_object(LIMITS_BINDING)?.id_from_name(client)?.get_stub()?;
-        let headers = Headers::new();
-        headers.set("Content-Type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(&ask)?.into()));
-        let mut response = stub.fetch_with_request(Request::new_with_init(LIMITER_URL, &init)?).await?;
-        response.json::<Decision>().await
-    };
+    let answer = async { post_json(env, LIMITS_BINDING, client, LIMITER_URL, &ask).await?.json::<Decision>().await };
     answer.await.map_err(|_| "rate_limiter_unreachable")
 }
 

@@ -8,13 +8,14 @@ use ticket_contract::{Hold, HoldItem};
 use ticket_core::errors::ProxyError;
 use ticket_core::holds::validation;
 use ticket_core::ids::{parse_event_id, parse_show_id};
-use worker::{Env, Headers, Method, Request, RequestInit};
+use worker::Env;
 
 use super::seating::current_hall;
 use super::{random_hex_128, Handled, RequestScope};
 use crate::hold_messages::{HoldMessage, HOLD_OBJECT_URL};
 use crate::hold_object::UPSTREAM_CALLS_HEADER;
 use crate::http::json_response;
+use crate::object_call::post_json;
 use crate::upstream_fetch::{UpstreamCall, UpstreamLog};
 
 /// The Durable Object binding in `wrangler.toml`.
@@ -116,18 +117,8 @@ fn split_items(items: &[HoldItem]) -> (Vec<String>, BTreeMap<String, u32>) {
 
 /// Sends `message` to the hold's Durable Object and passes its answer on.
 async fn send(scope: &RequestScope<'_>, env: &Env, hold_id: &str, message: &HoldMessage) -> Result<Handled, ProxyError> {
-    let namespace = env.durable_object(HOLDS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
-    let stub = namespace
-        .id_from_name(hold_id)
-        .and_then(|id| id.get_stub())
-        .map_err(|_| ProxyError::Internal)?;
-    let headers = Headers::new();
-    let _ = headers.set("Content-Type", "application/json");
-    let body = serde_json::to_string(message).map_err(|_| ProxyError::Internal)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    let request = Request::new_with_init(HOLD_OBJECT_URL, &init).map_err(|_| ProxyError::Internal)?;
-    let mut answer = stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)?;
+    env.durable_object(HOLDS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
+    let mut answer = post_json(env, HOLDS_BINDING, hold_id, HOLD_OBJECT_URL, message).await.map_err(|_| ProxyError::Internal)?;
     let status = answer.status_code();
     record_upstream_calls(&scope.upstream_log, answer.headers().get(UPSTREAM_CALLS_HEADER).ok().flatten());
     let text = answer.text().await.map_err(|_| ProxyError::Internal)?;
