@@ -45,12 +45,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_pads_the_last_byte() {
-        let cases: &[&[bool]] = &[
-            &[],
-            &[true],
-            &[false, true, false, false, false, false, false, true, true],
-            &[true; 17],
-        ];
+        let cases: &[&[bool]] = &[&[], &[true], &[false, true, false, false, false, false, false, true, true], &[true; 17]];
         for &flags in cases {
             let hex = encode(flags);
             assert_eq!(hex.len(), flags.len().div_ceil(8) * 2, "{flags:?}");

@@ -178,6 +178,39 @@ pub struct Availability {
     /// [`availability_bits`] for the encoding.
     pub seats_available: String,
     pub admissions: Vec<AdmissionAvailability>,
+    /// When this state of the hall became known, in unix milliseconds: a
+    /// document with a higher revision supersedes one with a lower. It moves
+    /// only when something changed (a read that finds the hall as it was
+    /// keeps it), so it doubles as a cheap change marker. `0` when unknown.
+    #[serde(default)]
+    pub revision: u64,
+    /// True when the upstream could not be read just now and this is the last
+    /// good copy (stale-if-error): seats may have been sold since.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+}
+
+/// The path segment of a show's live feed:
+/// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=pk_…`, a WebSocket
+/// (browsers cannot set headers on one, so the public key is a query
+/// parameter). The server sends [`LiveMessage`]s as JSON text frames; a
+/// client may send the text [`LIVE_PING`] (answered [`LIVE_PONG`]) and
+/// nothing else is read.
+pub const LIVE_PATH_SEGMENT: &str = "live";
+/// What a live-feed client sends to keep its connection (and learn it is alive).
+pub const LIVE_PING: &str = "ping";
+/// The server's answer to [`LIVE_PING`].
+pub const LIVE_PONG: &str = "pong";
+
+/// One message on a show's live feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    /// The show's whole current availability (the same document as `GET
+    /// …/availability`): sent when the feed opens and after every change,
+    /// whoever made it (a hold through this proxy, its release or expiry, a
+    /// sale, or a change seen upstream).
+    Availability(Availability),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

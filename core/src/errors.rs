@@ -218,13 +218,9 @@ impl ProxyError {
                 "The proxy's access to the ticketing system is misconfigured; the site owner has to fix it.".to_string()
             }
             ProxyError::UpstreamRefused { .. } => "The ticketing system refused the request.".to_string(),
-            ProxyError::PartnerKeyMissing => {
-                "This request needs a partner key in the X-Partner-Key header.".to_string()
-            }
+            ProxyError::PartnerKeyMissing => "This request needs a partner key in the X-Partner-Key header.".to_string(),
             ProxyError::PartnerKeyUnknown => "This partner key is not known or was revoked.".to_string(),
-            ProxyError::Misconfigured => {
-                "The proxy is not configured completely; the site owner has to fix it.".to_string()
-            }
+            ProxyError::Misconfigured => "The proxy is not configured completely; the site owner has to fix it.".to_string(),
             ProxyError::InvalidBody { field } => format!("The request body field `{field}` is missing or not valid."),
             ProxyError::SeatUnavailable { .. } => {
                 "Some of the chosen places are no longer available; nothing was reserved.".to_string()
@@ -242,9 +238,7 @@ impl ProxyError {
                 "A public partner key cannot do this; use the partner's secret key, server to server.".to_string()
             }
             ProxyError::PartnerKeyRevoked => "This partner key was revoked.".to_string(),
-            ProxyError::OriginNotAllowed => {
-                "This partner key may not be used from this website (origin).".to_string()
-            }
+            ProxyError::OriginNotAllowed => "This partner key may not be used from this website (origin).".to_string(),
             ProxyError::EventNotAllowed => "This partner may not sell this event.".to_string(),
             ProxyError::RateLimited { .. } => {
                 "Too many requests; wait for the time in the Retry-After header and try again.".to_string()
@@ -255,9 +249,7 @@ impl ProxyError {
             ProxyError::UnknownField { location: FieldLocation::Body, name } => {
                 format!("The request body field `{name}` is not accepted on this route.")
             }
-            ProxyError::UpstreamConflict => {
-                "The ticketing system is busy with this order; try again in a moment.".to_string()
-            }
+            ProxyError::UpstreamConflict => "The ticketing system is busy with this order; try again in a moment.".to_string(),
             ProxyError::Internal => "Something went wrong inside the proxy.".to_string(),
         }
     }
@@ -281,9 +273,7 @@ impl ProxyError {
     /// makes sense (`Retry-After`).
     pub fn retry_after_seconds(&self) -> Option<u32> {
         match self {
-            ProxyError::UpstreamUnavailable | ProxyError::UpstreamTimeout | ProxyError::UpstreamBadResponse { .. } => {
-                Some(5)
-            }
+            ProxyError::UpstreamUnavailable | ProxyError::UpstreamTimeout | ProxyError::UpstreamBadResponse { .. } => Some(5),
             ProxyError::UpstreamConflict => Some(1),
             ProxyError::RateLimited { retry_after_seconds } => Some(*retry_after_seconds),
             _ => None,

@@ -25,11 +25,7 @@ mod tests {
     #[test]
     fn matches_the_published_test_vectors() {
         // Vectors from the FNV reference (http://www.isthe.com/chongo/tech/comp/fnv/).
-        let cases: &[(&[u8], u64)] = &[
-            (b"", 0xcbf29ce484222325),
-            (b"a", 0xaf63dc4c8601ec8c),
-            (b"foobar", 0x85944171f73967e8),
-        ];
+        let cases: &[(&[u8], u64)] = &[(b"", 0xcbf29ce484222325), (b"a", 0xaf63dc4c8601ec8c), (b"foobar", 0x85944171f73967e8)];
         for &(input, expected) in cases {
             assert_eq!(fnv1a_64(input), expected, "{input:?}");
         }

@@ -67,7 +67,8 @@ pub fn generate_plan(block_captions: &[String], seats: &[PlanSeat<'_>]) -> Gener
         rows_of_block[block][row_position].1.push(index);
     }
 
-    let mut plan = GeneratedPlan { order: Vec::with_capacity(seats.len()), positions: vec![(0.0, 0.0); seats.len()], labels: Vec::new() };
+    let mut plan =
+        GeneratedPlan { order: Vec::with_capacity(seats.len()), positions: vec![(0.0, 0.0); seats.len()], labels: Vec::new() };
     let widest_block = rows_of_block
         .iter()
         .map(|rows| block_width(rows.iter().map(|(_, members)| members.len()).max().unwrap_or(0)))

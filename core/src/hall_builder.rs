@@ -124,12 +124,7 @@ impl HallDraft {
 
     /// Builds the layout (size from seat and label positions plus margin,
     /// version from its content) and the matching availability.
-    pub fn finish(
-        self,
-        geometry: Geometry,
-        labels: Vec<Label>,
-        upstream_version: Option<String>,
-    ) -> Result<Hall, UpstreamError> {
+    pub fn finish(self, geometry: Geometry, labels: Vec<Label>, upstream_version: Option<String>) -> Result<Hall, UpstreamError> {
         let mut final_index_of_draft: Vec<Option<u16>> = vec![None; self.zones.len()];
         let mut zones = Vec::new();
         for (draft_index, draft) in self.zones.into_iter().enumerate() {
@@ -194,6 +189,8 @@ impl HallDraft {
             layout_version: layout.version.clone(),
             seats_available: availability_bits::encode(&seat_flags),
             admissions: admission_counts,
+            revision: 0,
+            stale: false,
         };
         Ok(Hall { layout, availability, upstream_version })
     }

@@ -164,9 +164,8 @@ fn check_alphabet(raw: &str) -> Result<(), InvalidIdReason> {
 }
 
 fn qtickets_digits(digits: &str) -> Result<String, InvalidIdReason> {
-    let well_formed = !digits.is_empty()
-        && digits.len() <= QTICKETS_ID_MAX_DIGITS
-        && digits.bytes().all(|byte| byte.is_ascii_digit());
+    let well_formed =
+        !digits.is_empty() && digits.len() <= QTICKETS_ID_MAX_DIGITS && digits.bytes().all(|byte| byte.is_ascii_digit());
     if !well_formed {
         return Err(InvalidIdReason::NotQticketsDigits);
     }
@@ -217,11 +216,11 @@ mod tests {
             ("qt: 12", Err(ForbiddenCharacter)),
             (" qt:12", Err(ForbiddenCharacter)),
             ("qt:12\t", Err(ForbiddenCharacter)),
-            ("qt:１２", Err(ForbiddenCharacter)),  // full-width digits
-            ("qt:١٢", Err(ForbiddenCharacter)),    // Arabic-Indic digits
-            ("qt\u{ff1a}12", Err(ForbiddenCharacter)), // full-width colon
+            ("qt:１２", Err(ForbiddenCharacter)),                     // full-width digits
+            ("qt:١٢", Err(ForbiddenCharacter)),                       // Arabic-Indic digits
+            ("qt\u{ff1a}12", Err(ForbiddenCharacter)),                // full-width colon
             ("tc:5d31fbdd27649b0dff07611е", Err(ForbiddenCharacter)), // Cyrillic е
-            ("qt:12\u{200b}", Err(ForbiddenCharacter)), // zero-width space
+            ("qt:12\u{200b}", Err(ForbiddenCharacter)),               // zero-width space
             (absurd.as_str(), Err(TooLong)),
             (absurd_qt.as_str(), Err(TooLong)),
             ("12", Err(UnknownProvider)),
@@ -285,9 +284,7 @@ mod tests {
             (&ticketscloud, "..", Err(ForbiddenCharacter)),
         ];
         for (event, raw, expected) in cases {
-            let expected = expected
-                .map(str::to_string)
-                .map_err(|reason| InvalidId { field: IdField::ShowId, reason });
+            let expected = expected.map(str::to_string).map_err(|reason| InvalidId { field: IdField::ShowId, reason });
             assert_eq!(parse_show_id(event, raw), expected, "{:?} / {raw:?}", event.provider);
         }
     }

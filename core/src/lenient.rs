@@ -94,9 +94,7 @@ impl Scalar {
             Scalar::Unsigned(number) => i64::try_from(*number).ok()?.checked_mul(100),
             // Rust prints the shortest text that round-trips, so 0.285 is read
             // back as "0.285" and rounded in decimal, not as 28.4999… in binary.
-            Scalar::Float(number) if number.is_finite() => {
-                decimal_text_to_minor_units(&format!("{number}"))
-            }
+            Scalar::Float(number) if number.is_finite() => decimal_text_to_minor_units(&format!("{number}")),
             Scalar::Text(text) => decimal_text_to_minor_units(text),
             _ => None,
         }
@@ -184,9 +182,7 @@ impl<T> Loose<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Loose<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(ObjectOrSkip::<T>(PhantomData))
-            .map(|maybe| Loose(maybe.and_then(ObjectOrText::into_object)))
+        deserializer.deserialize_any(ObjectOrSkip::<T>(PhantomData)).map(|maybe| Loose(maybe.and_then(ObjectOrText::into_object)))
     }
 }
 

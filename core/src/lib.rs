@@ -41,6 +41,4 @@ pub use ids::{parse_event_id, parse_show_id, EventRef, IdField, InvalidId, Inval
 pub use provider::{merge_catalogues, Adapters, CataloguePage, Hall, ProviderAdapter, MAX_CATALOGUE_PAGES};
 pub use qtickets::QticketsAdapter;
 pub use ticketscloud::TicketscloudAdapter;
-pub use upstream::{
-    HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
-};
+pub use upstream::{HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse};

@@ -36,9 +36,7 @@ pub fn decimal_text_to_minor_units(text: &str) -> Option<i64> {
     if whole_text.is_empty() && fraction_text.is_empty() {
         return None;
     }
-    if !whole_text.bytes().all(|byte| byte.is_ascii_digit())
-        || !fraction_text.bytes().all(|byte| byte.is_ascii_digit())
-    {
+    if !whole_text.bytes().all(|byte| byte.is_ascii_digit()) || !fraction_text.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
     let whole: i64 = if whole_text.is_empty() { 0 } else { whole_text.parse().ok()? };
@@ -46,10 +44,7 @@ pub fn decimal_text_to_minor_units(text: &str) -> Option<i64> {
     let tenths = fraction_digits.next().unwrap_or(0);
     let hundredths = fraction_digits.next().unwrap_or(0);
     let rounds_up = fraction_digits.next().unwrap_or(0) >= 5;
-    let magnitude = whole
-        .checked_mul(100)?
-        .checked_add(tenths * 10 + hundredths)?
-        .checked_add(i64::from(rounds_up))?;
+    let magnitude = whole.checked_mul(100)?.checked_add(tenths * 10 + hundredths)?.checked_add(i64::from(rounds_up))?;
     Some(if negative { -magnitude } else { magnitude })
 }
 

@@ -116,7 +116,12 @@ impl PartnerDirectory {
     pub fn parse(json: &str) -> Result<PartnerDirectory, DirectoryError> {
         let document: DirectoryDocument = serde_json::from_str(json).map_err(|error| {
             // serde's message quotes unknown field *names* and types, not values.
-            refuse(format!("not a valid document (line {}, column {}): {}", error.line(), error.column(), first_clause(&error.to_string())))
+            refuse(format!(
+                "not a valid document (line {}, column {}): {}",
+                error.line(),
+                error.column(),
+                first_clause(&error.to_string())
+            ))
         })?;
         let mut partners = document.partners;
         for (index, partner) in partners.iter_mut().enumerate() {
@@ -130,9 +135,8 @@ impl PartnerDirectory {
             if earlier.iter().any(|other| other.public_key == partner.public_key) {
                 return Err(refuse(format!("partner {}: its public_key is another partner's", partner.id)));
             }
-            let shared_hash = earlier
-                .iter()
-                .any(|other| other.secret_key_hashes.iter().any(|hash| partner.secret_key_hashes.contains(hash)));
+            let shared_hash =
+                earlier.iter().any(|other| other.secret_key_hashes.iter().any(|hash| partner.secret_key_hashes.contains(hash)));
             if shared_hash {
                 return Err(refuse(format!("partner {}: a secret key hash is another partner's", partner.id)));
             }
@@ -286,8 +290,9 @@ fn check_partner(index: usize, partner: &mut Partner) -> Result<(), DirectoryErr
 
 /// `pk_` and 8 to 64 of `[A-Za-z0-9_]`.
 pub fn is_public_key(key: &str) -> bool {
-    key.strip_prefix(PUBLIC_KEY_PREFIX)
-        .is_some_and(|rest| (8..=64).contains(&rest.len()) && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_'))
+    key.strip_prefix(PUBLIC_KEY_PREFIX).is_some_and(|rest| {
+        (8..=64).contains(&rest.len()) && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+    })
 }
 
 fn is_origin_pattern(origin: &str) -> bool {
@@ -335,7 +340,8 @@ mod tests {
     }
 
     fn document(pairs: &str) -> String {
-        let pairs: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&format!("{{{}}}", pairs.trim_start_matches(','))).unwrap();
+        let pairs: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&format!("{{{}}}", pairs.trim_start_matches(','))).unwrap();
         document_with(|partner| partner.extend(pairs))
     }
 
@@ -397,12 +403,22 @@ mod tests {
             (Some("Bearer sk_demo_0000000000000000_not_a_secret"), true, ProxyError::PublicKeyNotAllowed),
             (Some("Bearer pk_demo_0000000000000000"), false, ProxyError::PublicKeyNotAllowed),
             (Some("Bearer sk_wrong"), false, ProxyError::PartnerKeyUnknown),
-            (Some("Bearer 956ee237b7aa2dde22900ea00287019c12839b54af0b37c8ac9544a6b0e6ebdf"), false, ProxyError::PartnerKeyUnknown),
+            (
+                Some("Bearer 956ee237b7aa2dde22900ea00287019c12839b54af0b37c8ac9544a6b0e6ebdf"),
+                false,
+                ProxyError::PartnerKeyUnknown,
+            ),
         ];
         for (header, public_key_header, expected) in cases {
-            assert_eq!(directory.authorize_server_call(*header, *public_key_header).map(|_| ()), Err(expected.clone()), "{header:?}");
+            assert_eq!(
+                directory.authorize_server_call(*header, *public_key_header).map(|_| ()),
+                Err(expected.clone()),
+                "{header:?}"
+            );
         }
-        let revoked = document(r#","revoked":true,"secret_key_hashes":["a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3"]"#);
+        let revoked = document(
+            r#","revoked":true,"secret_key_hashes":["a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3"]"#,
+        );
         let directory = PartnerDirectory::parse(&revoked).unwrap();
         assert_eq!(directory.by_public_key("pk_test_narrow_000000000"), Err(ProxyError::PartnerKeyRevoked));
         // sha256("123")

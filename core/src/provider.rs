@@ -48,13 +48,8 @@ impl Hall {
     /// whose listing carries no prices. `None` when nothing is on sale.
     pub fn lowest_price_on_sale(&self) -> Option<Money> {
         let seats_available = availability_bits::decode(&self.availability.seats_available, self.layout.seats.len())?;
-        let seat_prices = self
-            .layout
-            .seats
-            .iter()
-            .zip(seats_available)
-            .filter(|(_, available)| *available)
-            .map(|(seat, _)| seat.price);
+        let seat_prices =
+            self.layout.seats.iter().zip(seats_available).filter(|(_, available)| *available).map(|(seat, _)| seat.price);
         let admission_prices = self.layout.admissions.iter().filter_map(|admission| {
             let left = self.availability.admissions.iter().find(|entry| entry.id == admission.id)?;
             (left.quantity_left > 0).then_some(admission.price)
@@ -77,12 +72,7 @@ pub trait ProviderAdapter {
     /// `event` and `show_id` must come from [`crate::ids`].
     fn seating_requests(&self, event: &EventRef, show_id: &str) -> Vec<UpstreamRequest>;
 
-    fn parse_seating(
-        &self,
-        event: &EventRef,
-        show_id: &str,
-        responses: &[UpstreamResponse],
-    ) -> Result<Hall, UpstreamError>;
+    fn parse_seating(&self, event: &EventRef, show_id: &str, responses: &[UpstreamResponse]) -> Result<Hall, UpstreamError>;
 }
 
 /// Both adapters, configured; the glue picks one by an event's provider.
@@ -114,9 +104,7 @@ pub(crate) fn expect_response_count(responses: &[UpstreamResponse], expected: us
     if responses.len() == expected {
         Ok(())
     } else {
-        Err(UpstreamError::BadResponse {
-            what: format!("expected {expected} upstream responses, got {}", responses.len()),
-        })
+        Err(UpstreamError::BadResponse { what: format!("expected {expected} upstream responses, got {}", responses.len()) })
     }
 }
 
@@ -149,7 +137,9 @@ pub fn merge_catalogues(pages: Vec<Vec<EventSummary>>) -> Vec<EventSummary> {
         }
     }
     for event in &mut merged {
-        event.shows.sort_by(|left, right| compare_start_times(&left.starts_at, &right.starts_at).then_with(|| left.id.cmp(&right.id)));
+        event
+            .shows
+            .sort_by(|left, right| compare_start_times(&left.starts_at, &right.starts_at).then_with(|| left.id.cmp(&right.id)));
     }
     merged.sort_by(|left, right| {
         let left_start = left.shows.first().map(|show| show.starts_at.as_str());
@@ -206,7 +196,12 @@ mod tests {
             ],
             vec![
                 event("tc:aaaaaaaaaaaaaaaaaaaaaaaa", "Vladivostok", &["2027-03-14T10:00:00+10:00"], Some(500)),
-                event("qt:3", "Later, listed with shows out of order", &["2027-05-01T19:00:00+03:00", "2027-04-01T19:00:00+03:00"], None),
+                event(
+                    "qt:3",
+                    "Later, listed with shows out of order",
+                    &["2027-05-01T19:00:00+03:00", "2027-04-01T19:00:00+03:00"],
+                    None,
+                ),
             ],
         ]);
         let order: Vec<&str> = merged.iter().map(|event| event.title.as_str()).collect();

@@ -49,11 +49,7 @@ pub struct UpstreamConfig {
 
 impl fmt::Debug for UpstreamConfig {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter
-            .debug_struct("UpstreamConfig")
-            .field("base_url", &self.base_url)
-            .field("api_key", &REDACTED)
-            .finish()
+        formatter.debug_struct("UpstreamConfig").field("base_url", &self.base_url).field("api_key", &REDACTED).finish()
     }
 }
 
@@ -103,10 +99,7 @@ pub struct UpstreamRequest {
 impl UpstreamRequest {
     /// The value of the first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(header_name, _)| header_name.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(header_name, _)| header_name.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 }
 
@@ -131,9 +124,7 @@ impl fmt::Debug for UpstreamRequest {
 }
 
 fn is_secret_header(name: &str) -> bool {
-    ["authorization", "proxy-authorization", "cookie", "x-api-key"]
-        .iter()
-        .any(|secret| name.eq_ignore_ascii_case(secret))
+    ["authorization", "proxy-authorization", "cookie", "x-api-key"].iter().any(|secret| name.eq_ignore_ascii_case(secret))
 }
 
 /// What came back from one [`UpstreamRequest`].
@@ -197,7 +188,11 @@ pub fn sanitise_upstream_text(text: &str) -> String {
         .take(80)
         .collect();
     let trimmed = cleaned.trim();
-    if trimmed.is_empty() { "unspecified".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "unspecified".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -223,10 +218,7 @@ mod tests {
         let request = UpstreamRequest {
             method: HttpMethod::Get,
             url: config.url("api/x"),
-            headers: vec![
-                ("Authorization".into(), "Bearer sekret-key-123".into()),
-                ("accept".into(), "application/json".into()),
-            ],
+            headers: vec![("Authorization".into(), "Bearer sekret-key-123".into()), ("accept".into(), "application/json".into())],
             body: None,
         };
         for printed in [format!("{config:?}"), format!("{config:#?}"), format!("{request:?}"), format!("{request:#?}")] {

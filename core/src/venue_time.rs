@@ -37,7 +37,11 @@ pub fn zone_name_for_offset(offset: FixedOffset) -> String {
         "UTC".to_string()
     } else if seconds % 3600 == 0 && (-12..=14).contains(&(seconds / 3600)) {
         let hours = seconds / 3600;
-        if hours > 0 { format!("Etc/GMT-{hours}") } else { format!("Etc/GMT+{}", -hours) }
+        if hours > 0 {
+            format!("Etc/GMT-{hours}")
+        } else {
+            format!("Etc/GMT+{}", -hours)
+        }
     } else {
         "UTC".to_string()
     }
@@ -102,9 +106,7 @@ pub fn parse_iso_instant(text: &str) -> Option<DateTime<Utc>> {
 }
 
 fn parse_basic_date_time(text: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M"))
-        .ok()
+    NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S").or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M")).ok()
 }
 
 #[cfg(test)]

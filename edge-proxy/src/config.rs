@@ -64,7 +64,9 @@ impl ProxyConfig {
         let number = |name: &'static str, default: i64, range: std::ops::RangeInclusive<i64>| -> Result<i64, ConfigError> {
             match get(name) {
                 None => Ok(default),
-                Some(text) => text.trim().parse::<i64>().ok().filter(|value| range.contains(value)).ok_or(ConfigError::Malformed(name)),
+                Some(text) => {
+                    text.trim().parse::<i64>().ok().filter(|value| range.contains(value)).ok_or(ConfigError::Malformed(name))
+                }
             }
         };
         let hold_seconds = number(names::HOLD_SECONDS, DEFAULT_HOLD_SECONDS, 10..=3600)?;
@@ -89,8 +91,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
         move |name| map.get(name).cloned()
     }
 
@@ -122,8 +123,7 @@ mod tests {
             ("HOLD_SECONDS", Some("a day"), ConfigError::Malformed("HOLD_SECONDS")),
         ];
         for (name, value, expected) in cases {
-            let mut pairs: Vec<(&str, &str)> =
-                COMPLETE.iter().copied().filter(|(setting, _)| setting != name).collect();
+            let mut pairs: Vec<(&str, &str)> = COMPLETE.iter().copied().filter(|(setting, _)| setting != name).collect();
             if let Some(value) = value {
                 pairs.push((name, value));
             }

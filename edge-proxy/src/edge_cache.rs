@@ -46,10 +46,7 @@ pub async fn write(key: &str, kind: DocumentKind, document: &CachedDocument) {
     }
     let keep_for = kind.fresh_for() + kind.stale_while_revalidate();
     let _ = headers.set("Cache-Control", &format!("public, max-age={keep_for}"));
-    let response = Response::builder()
-        .with_status(200)
-        .with_headers(headers)
-        .fixed(document.body.clone().into_bytes());
+    let response = Response::builder().with_status(200).with_headers(headers).fixed(document.body.clone().into_bytes());
     if let Err(error) = Cache::default().put(key, response).await {
         worker::console_warn!("{}", serde_json::json!({"event": "cache_put_failed", "key": key, "error": error.to_string()}));
     }

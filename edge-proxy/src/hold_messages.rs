@@ -12,14 +12,32 @@ use ticket_contract::{Buyer, HoldItem};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HoldMessage {
-    Create { partner: String, hold_id: String, event_id: String, show_id: String, items: Vec<HoldItem> },
-    Get { partner: String },
-    Change { partner: String, items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
-    Release { partner: String },
+    Create {
+        partner: String,
+        hold_id: String,
+        event_id: String,
+        show_id: String,
+        items: Vec<HoldItem>,
+    },
+    Get {
+        partner: String,
+    },
+    Change {
+        partner: String,
+        items: Option<Vec<HoldItem>>,
+        buyer: Option<Buyer>,
+    },
+    Release {
+        partner: String,
+    },
     /// The buyer's page went away (the `sendBeacon` release): the places go
     /// back after a grace unless the hold is used again (a reload).
-    Leave { partner: String },
-    Confirm { partner: String },
+    Leave {
+        partner: String,
+    },
+    Confirm {
+        partner: String,
+    },
 }
 
 /// The URL the Worker addresses its Durable Object requests to (the host is

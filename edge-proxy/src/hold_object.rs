@@ -13,10 +13,10 @@ use ticket_core::holds::{self, HoldCommand, HoldRecord, HoldSettings};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State, Storage};
 
 use crate::config::ProxyConfig;
-use crate::edge_cache;
 use crate::handlers::{read_config, unix_now};
 use crate::hold_messages::HoldMessage;
 use crate::http::{error_response, json_response};
+use crate::show_object;
 use crate::upstream_fetch::{perform, UpstreamLog};
 
 /// Response header carrying the object's upstream calls (JSON) back to the
@@ -46,14 +46,17 @@ impl DurableObject for HoldObject {
         let config = read_config(&self.env);
         let log = UpstreamLog::default();
         let command_log = log.clone();
+        let env = self.env.clone();
         // Nothing else reaches this object until the command is done, even
         // while it waits for the upstream: one hold, one change at a time.
         let outcome = self
             .state
-            .block_concurrency_while(async move { Ok(handle_message(storage, config, message, &command_log).await) })
+            .block_concurrency_while(async move { Ok(handle_message(&env, storage, config, message, &command_log).await) })
             .await?;
         let mut response = match outcome {
-            Ok((status, hold)) => json_response(status, serde_json::to_string(&hold).unwrap_or_default(), &[("Cache-Control", "no-store")]),
+            Ok((status, hold)) => {
+                json_response(status, serde_json::to_string(&hold).unwrap_or_default(), &[("Cache-Control", "no-store")])
+            }
             Err(error) => error_response(&error),
         };
         let calls = serde_json::to_string(&log.calls()).unwrap_or_default();
@@ -66,7 +69,11 @@ impl DurableObject for HoldObject {
         let config = read_config(&self.env);
         let log = UpstreamLog::default();
         let expiry_log = log.clone();
-        let outcome = self.state.block_concurrency_while(async move { Ok(expire_if_due(storage, config, &expiry_log).await) }).await?;
+        let env = self.env.clone();
+        let outcome = self
+            .state
+            .block_concurrency_while(async move { Ok(expire_if_due(&env, storage, config, &expiry_log).await) })
+            .await?;
         // One line per alarm that did something (or failed to).
         if !log.calls().is_empty() || outcome.is_err() {
             worker::console_log!(
@@ -106,6 +113,7 @@ async fn load(storage: &Storage) -> (Option<HoldRecord>, Option<String>) {
 }
 
 async fn handle_message(
+    env: &Env,
     storage: Storage,
     config: std::result::Result<ProxyConfig, ProxyError>,
     message: HoldMessage,
@@ -136,7 +144,7 @@ async fn handle_message(
     };
     let is_create = matches!(command, HoldCommand::Create { .. });
     let record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
-    let hold = run(&storage, &config, record, command, now, log).await?;
+    let hold = run(env, &storage, &config, record, command, now, log).await?;
     if is_create {
         let _ = storage.put(PARTNER_KEY, &partner).await;
     }
@@ -145,7 +153,11 @@ async fn handle_message(
 
 /// The stored record, if it belongs to `partner`; any other partner is told
 /// the hold does not exist.
-fn owned_record(record: Option<HoldRecord>, stored_partner: Option<&str>, partner: &str) -> std::result::Result<HoldRecord, ProxyError> {
+fn owned_record(
+    record: Option<HoldRecord>,
+    stored_partner: Option<&str>,
+    partner: &str,
+) -> std::result::Result<HoldRecord, ProxyError> {
     match (record, stored_partner) {
         (Some(record), Some(owner)) if owner == partner => Ok(record),
         _ => Err(ProxyError::HoldNotFound),
@@ -155,6 +167,7 @@ fn owned_record(record: Option<HoldRecord>, stored_partner: Option<&str>, partne
 /// Carries out one command: performs the upstream requests the core asks
 /// for, persists the record it leaves and keeps the alarm at its expiry.
 async fn run(
+    env: &Env,
     storage: &Storage,
     config: &ProxyConfig,
     record: Option<HoldRecord>,
@@ -163,6 +176,7 @@ async fn run(
     log: &UpstreamLog,
 ) -> std::result::Result<Hold, ProxyError> {
     let settings = settings_of(config);
+    let places_before = record.as_ref().map(|record| record.places_held().to_vec()).unwrap_or_default();
     let mut operation = holds::begin(record, command, now, &settings)?;
     while let Some(request) = operation.next_request() {
         let response = perform(&request, config.upstream_timeout_ms, log).await;
@@ -171,9 +185,7 @@ async fn run(
     let finished = operation.finish();
     if let Some(record) = &finished.record {
         store(storage, record).await?;
-        // The places changed hands: this data centre's cached availability is stale now.
-        let hold = holds::view(record, now);
-        edge_cache::forget_availability(&hold.event_id, &hold.show_id).await;
+        show_object::hold_changed(env, &record.event_id, &record.show_id, &places_before, record.places_held()).await;
     }
     finished.result
 }
@@ -194,6 +206,7 @@ async fn store(storage: &Storage, record: &HoldRecord) -> std::result::Result<()
 }
 
 async fn expire_if_due(
+    env: &Env,
     storage: Storage,
     config: std::result::Result<ProxyConfig, ProxyError>,
     log: &UpstreamLog,
@@ -212,7 +225,7 @@ async fn expire_if_due(
             set_alarm_at(&storage, at).await;
             Ok(())
         }
-        Some(_) => run(&storage, &config, Some(record), HoldCommand::Expire, now, log).await.map(|_| ()),
+        Some(_) => run(env, &storage, &config, Some(record), HoldCommand::Expire, now, log).await.map(|_| ()),
         None => Ok(()),
     }
 }

@@ -14,16 +14,12 @@ pub fn json_response(status: u16, body: String, extra_headers: &[(&str, &str)]) 
     for (name, value) in extra_headers {
         let _ = headers.set(name, value);
     }
-    Response::builder()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(body.into_bytes())
+    Response::builder().with_status(status).with_headers(headers).fixed(body.into_bytes())
 }
 
 pub fn error_response(error: &ProxyError) -> Response {
-    let body = serde_json::to_string(&error.to_body()).unwrap_or_else(|_| {
-        r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned()
-    });
+    let body = serde_json::to_string(&error.to_body())
+        .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned());
     let retry_after = error.retry_after_seconds().map(|seconds| seconds.to_string());
     let mut headers = vec![("Cache-Control", "no-store")];
     if let Some(seconds) = &retry_after {
@@ -44,10 +40,8 @@ pub fn not_modified(etag: &str, cache_control: &str) -> Response {
 pub fn preflight_response() -> Response {
     let headers = Headers::new();
     let _ = headers.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
-    let _ = headers.set(
-        "Access-Control-Allow-Headers",
-        &format!("{PARTNER_KEY_HEADER}, Content-Type, If-None-Match, X-Request-Id"),
-    );
+    let _ =
+        headers.set("Access-Control-Allow-Headers", &format!("{PARTNER_KEY_HEADER}, Content-Type, If-None-Match, X-Request-Id"));
     let _ = headers.set("Access-Control-Max-Age", "600");
     Response::builder().with_status(204).with_headers(headers).empty()
 }

@@ -27,4 +27,6 @@ mod partner_store;
 #[cfg(target_arch = "wasm32")]
 mod rate_limiter;
 #[cfg(target_arch = "wasm32")]
+mod show_object;
+#[cfg(target_arch = "wasm32")]
 mod upstream_fetch;

@@ -25,15 +25,16 @@ thread_local! {
 
 pub async fn directory(env: &Env) -> Result<Rc<PartnerDirectory>, ProxyError> {
     let store = env.kv(PARTNERS_BINDING).map_err(|_| misconfigured("the PARTNERS KV binding is missing"))?;
-    let text = store
-        .get(DIRECTORY_KV_KEY)
-        .text()
-        .await
-        .map_err(|_| misconfigured("the PARTNERS KV namespace cannot be read"))?
-        .ok_or_else(|| misconfigured("no `partners` document in the PARTNERS KV namespace (scripts/partners.sh put FILE)"))?;
-    if let Some(directory) = PARSED.with(|parsed| {
-        parsed.borrow().as_ref().filter(|(known, _)| *known == text).map(|(_, directory)| directory.clone())
-    }) {
+    let text =
+        store
+            .get(DIRECTORY_KV_KEY)
+            .text()
+            .await
+            .map_err(|_| misconfigured("the PARTNERS KV namespace cannot be read"))?
+            .ok_or_else(|| misconfigured("no `partners` document in the PARTNERS KV namespace (scripts/partners.sh put FILE)"))?;
+    if let Some(directory) =
+        PARSED.with(|parsed| parsed.borrow().as_ref().filter(|(known, _)| *known == text).map(|(_, directory)| directory.clone()))
+    {
         return Ok(directory);
     }
     let directory = Rc::new(PartnerDirectory::parse(&text).map_err(|error| misconfigured(&error.to_string()))?);

@@ -58,9 +58,11 @@ impl Route {
     /// Releasing is a read: it only ever gives places back.
     pub fn bucket(&self) -> Option<Bucket> {
         match self {
-            Route::Events | Route::Layout { .. } | Route::Availability { .. } | Route::GetHold { .. } | Route::ReleaseHold { .. } => {
-                Some(Bucket::Reads)
-            }
+            Route::Events
+            | Route::Layout { .. }
+            | Route::Availability { .. }
+            | Route::GetHold { .. }
+            | Route::ReleaseHold { .. } => Some(Bucket::Reads),
             Route::CreateHold | Route::ChangeHold { .. } => Some(Bucket::Holds),
             Route::ConfirmHold { .. } => Some(Bucket::Server),
             Route::Preflight | Route::Health | Route::OpenApi => None,
@@ -133,9 +135,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
         (Get | Head, ["v1", "holds", id]) => return Ok(Route::GetHold { hold_id: hold_id(id)? }),
         (Patch, ["v1", "holds", id]) => return Ok(Route::ChangeHold { hold_id: hold_id(id)? }),
         (Delete, ["v1", "holds", id]) => return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: false }),
-        (Post, ["v1", "holds", id, "release"]) => {
-            return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: true })
-        }
+        (Post, ["v1", "holds", id, "release"]) => return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: true }),
         (Post, ["v1", "holds", id, "confirm"]) => return Ok(Route::ConfirmHold { hold_id: hold_id(id)? }),
         (_, ["v1", "holds", ..]) => {
             // Right path shape, wrong method; or a malformed id.
@@ -204,10 +204,26 @@ mod tests {
             (Post, "/v1/events", "405 method_not_allowed"),
             (Post, "/v1/holds", "CreateHold"),
             (Get, "/v1/holds/h_0123456789abcdef0123456789abcdef", "GetHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
-            (Patch, "/v1/holds/h_0123456789abcdef0123456789abcdef", "ChangeHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
-            (Delete, "/v1/holds/h_0123456789abcdef0123456789abcdef", "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: false }"),
-            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef/release", "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: true }"),
-            (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef/confirm", "ConfirmHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }"),
+            (
+                Patch,
+                "/v1/holds/h_0123456789abcdef0123456789abcdef",
+                "ChangeHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }",
+            ),
+            (
+                Delete,
+                "/v1/holds/h_0123456789abcdef0123456789abcdef",
+                "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: false }",
+            ),
+            (
+                Post,
+                "/v1/holds/h_0123456789abcdef0123456789abcdef/release",
+                "ReleaseHold { hold_id: \"h_0123456789abcdef0123456789abcdef\", beacon: true }",
+            ),
+            (
+                Post,
+                "/v1/holds/h_0123456789abcdef0123456789abcdef/confirm",
+                "ConfirmHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }",
+            ),
             (Options, "/v1/holds/h_0123456789abcdef0123456789abcdef", "Preflight"),
             (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef", "405 method_not_allowed"),
             (Get, "/v1/holds", "405 method_not_allowed"),
@@ -243,7 +259,9 @@ mod tests {
         assert_eq!(Route::ConfirmHold { hold_id: String::new() }.bucket(), Some(Bucket::Server));
         assert_eq!(Route::OpenApi.bucket(), None);
         assert_eq!(outcome(RequestMethod::Get, "/v1/openapi.json"), "OpenApi");
-        for (id, ok) in [("abc-123", true), ("req:1.2_3", true), ("", false), ("a b", false), ("x\ny", false), (&"a".repeat(129), false)] {
+        for (id, ok) in
+            [("abc-123", true), ("req:1.2_3", true), ("", false), ("a b", false), ("x\ny", false), (&"a".repeat(129), false)]
+        {
             assert_eq!(is_acceptable_request_id(id), ok, "{id:?}");
         }
     }

@@ -147,11 +147,7 @@ async fn request_text(
     }
     .unchecked_into();
     let body_promise = response.text().map_err(|_| ApiError::Network)?;
-    let body = JsFuture::from(body_promise)
-        .await
-        .map_err(|_| ApiError::Network)?
-        .as_string()
-        .unwrap_or_default();
+    let body = JsFuture::from(body_promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
     if response.ok() {
         Ok(body)
     } else {

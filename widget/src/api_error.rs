@@ -174,11 +174,8 @@ mod tests {
         assert_eq!(taken.code(), "seat_unavailable");
         assert_eq!(taken.unavailable(), ["s1".to_owned(), "ga".to_owned()]);
         assert_eq!(taken.field(), None);
-        let invalid = error_from_response(
-            400,
-            r#"{"error":{"code":"invalid_body","message":"bad e-mail","field":"buyer.email"}}"#,
-            None,
-        );
+        let invalid =
+            error_from_response(400, r#"{"error":{"code":"invalid_body","message":"bad e-mail","field":"buyer.email"}}"#, None);
         assert_eq!(invalid.field(), Some("buyer.email"));
         assert!(invalid.unavailable().is_empty());
         assert_eq!(ApiError::Network.field(), None);

@@ -99,29 +99,23 @@ impl BuyerDraft {
 
     /// What is sent to the proxy: trimmed, otherwise as typed.
     pub fn to_buyer(&self) -> Buyer {
-        Buyer {
-            name: self.name.trim().to_owned(),
-            email: self.email.trim().to_owned(),
-            phone: self.phone.trim().to_owned(),
-        }
+        Buyer { name: self.name.trim().to_owned(), email: self.email.trim().to_owned(), phone: self.phone.trim().to_owned() }
     }
 }
 
 /// `local@domain.tld`, no spaces, one `@`.
 fn looks_like_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else { return false };
-    let domain_ok = domain
-        .split_once('.')
-        .is_some_and(|(name, rest)| !name.is_empty() && !rest.is_empty() && !rest.ends_with('.'));
+    let domain_ok =
+        domain.split_once('.').is_some_and(|(name, rest)| !name.is_empty() && !rest.is_empty() && !rest.ends_with('.'));
     !local.is_empty() && domain_ok && !domain.contains('@') && !value.chars().any(char::is_whitespace)
 }
 
 /// 10 to 15 digits, written with the usual `+ ( ) - .` and spaces.
 fn looks_like_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
-    let only_phone_characters = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | '.' | ' ' | '\u{a0}'));
+    let only_phone_characters =
+        value.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | ')' | '-' | '.' | ' ' | '\u{a0}'));
     only_phone_characters && (10..=15).contains(&digits) && value.rfind('+').is_none_or(|at| at == 0)
 }
 
@@ -173,10 +167,7 @@ mod tests {
         );
         let good = BuyerDraft { name: " Анна ".into(), email: " a@b.ru".into(), phone: "+7 916 123-45-67 ".into() };
         assert!(good.problems().is_empty());
-        assert_eq!(
-            good.to_buyer(),
-            Buyer { name: "Анна".into(), email: "a@b.ru".into(), phone: "+7 916 123-45-67".into() }
-        );
+        assert_eq!(good.to_buyer(), Buyer { name: "Анна".into(), email: "a@b.ru".into(), phone: "+7 916 123-45-67".into() });
     }
 
     #[test]

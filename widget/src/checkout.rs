@@ -213,9 +213,7 @@ impl CheckoutStage {
             CheckoutStage::Details(active) | CheckoutStage::Payment(active) if payment_running => {
                 Step::to(CheckoutStage::AwaitingPayment(active.clone()))
             }
-            CheckoutStage::Details(_) | CheckoutStage::Payment(_) => {
-                Step::with(CheckoutStage::Choosing, HoldNotice::Expired)
-            }
+            CheckoutStage::Details(_) | CheckoutStage::Payment(_) => Step::with(CheckoutStage::Choosing, HoldNotice::Expired),
             other => Step::to(other.clone()),
         }
     }

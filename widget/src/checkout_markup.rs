@@ -304,7 +304,9 @@ mod tests {
             ],
             total: Money::rub_minor(450_100),
             expires_at: "2027-03-14T16:10:00Z".into(),
-            buyer: Some(Buyer { name: "Анна \"Аня\"".into(), email: "anna@example.ru".into(), phone: "+79161234567".into() }),
+            buyer: Some(Buyer {
+                name: "Анна \"Аня\"".into(), email: "anna@example.ru".into(), phone: "+79161234567".into()
+            }),
             tickets: vec![
                 IssuedTicket {
                     item_id: "s1".into(),
@@ -346,7 +348,9 @@ mod tests {
             assert!(markup.contains(expected), "{expected} in {markup}");
         }
         assert!(!markup.contains("<VIP>"), "zone names are escaped");
-        assert!(cart_markup(Lang::En, &hold(), CancelButton::Busy).contains("data-action=\"cancel\" disabled>Cancel reservation<"));
+        assert!(
+            cart_markup(Lang::En, &hold(), CancelButton::Busy).contains("data-action=\"cancel\" disabled>Cancel reservation<")
+        );
         let paying = cart_markup(Lang::En, &hold(), CancelButton::Hidden);
         assert!(!paying.contains("cancel"), "no cancel while a payment runs: {paying}");
         assert!(paying.contains("data-testid=\"hold-total\">4 501 ₽<"), "the cart itself stays");
@@ -419,7 +423,10 @@ mod tests {
         let cases: &[(HoldNotice, Option<&str>)] = &[
             (HoldNotice::Expired, Some("data-testid=\"hold-expired\" data-error-code=\"hold_expired\"><p>Время брони истекло")),
             (HoldNotice::Ended, Some("data-testid=\"hold-ended\"")),
-            (HoldNotice::Failed("seat_unavailable".into()), Some("data-testid=\"hold-error\" data-error-code=\"seat_unavailable\"><p>Некоторые")),
+            (
+                HoldNotice::Failed("seat_unavailable".into()),
+                Some("data-testid=\"hold-error\" data-error-code=\"seat_unavailable\"><p>Некоторые"),
+            ),
             (HoldNotice::PaymentNotCompleted, None),
         ];
         for (notice, expected) in cases {

@@ -64,8 +64,7 @@ pub enum ConfigError {
 
 impl WidgetConfig {
     pub fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
-        let mut config: WidgetConfig =
-            serde_json::from_str(text).map_err(|error| ConfigError::NotJson(error.to_string()))?;
+        let mut config: WidgetConfig = serde_json::from_str(text).map_err(|error| ConfigError::NotJson(error.to_string()))?;
         config.partner_key = config.partner_key.trim().to_owned();
         config.api_base = config.api_base.trim().trim_end_matches('/').to_owned();
         config.event = config.event.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
@@ -117,12 +116,7 @@ impl WidgetConfig {
     }
 
     fn show_url(&self, event_id: &str, show_id: &str, document: &str) -> String {
-        format!(
-            "{}/v1/events/{}/shows/{}/{document}",
-            self.api_base,
-            encode_path_segment(event_id),
-            encode_path_segment(show_id)
-        )
+        format!("{}/v1/events/{}/shows/{}/{document}", self.api_base, encode_path_segment(event_id), encode_path_segment(show_id))
     }
 }
 
@@ -180,16 +174,12 @@ mod tests {
 
     #[test]
     fn builds_proxy_urls_with_encoded_ids() {
-        let config = WidgetConfig::from_json(
-            r#"{"api_base":"http://127.0.0.1:8787","partner_key":"pk","lang":"ru","event":"qt:1001"}"#,
-        )
-        .unwrap();
+        let config =
+            WidgetConfig::from_json(r#"{"api_base":"http://127.0.0.1:8787","partner_key":"pk","lang":"ru","event":"qt:1001"}"#)
+                .unwrap();
         let cases: &[(String, &str)] = &[
             (config.events_url(), "http://127.0.0.1:8787/v1/events"),
-            (
-                config.layout_url("qt:1001", "2001"),
-                "http://127.0.0.1:8787/v1/events/qt:1001/shows/2001/layout",
-            ),
+            (config.layout_url("qt:1001", "2001"), "http://127.0.0.1:8787/v1/events/qt:1001/shows/2001/layout"),
             (
                 config.availability_url("tc:5f1a0c0e2b3c4d5e6f708192", "5f1a0c0e2b3c4d5e6f708192"),
                 "http://127.0.0.1:8787/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/availability",

@@ -34,10 +34,7 @@ pub fn parse_local_date_time(text: &str) -> Option<LocalDateTime> {
         }
         part.parse().ok()
     };
-    let separators_ok = bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && matches!(bytes[10], b'T' | b't' | b' ')
-        && bytes[13] == b':';
+    let separators_ok = bytes[4] == b'-' && bytes[7] == b'-' && matches!(bytes[10], b'T' | b't' | b' ') && bytes[13] == b':';
     if !separators_ok {
         return None;
     }
@@ -98,21 +95,15 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 pub fn weekday(year: i32, month: u8, day: u8) -> u8 {
     const MONTH_OFFSETS: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
     let year = if month < 3 { year - 1 } else { year };
-    let sunday_based = (year + year / 4 - year / 100 + year / 400
-        + MONTH_OFFSETS[(month - 1) as usize]
-        + day as i32)
-        .rem_euclid(7);
+    let sunday_based =
+        (year + year / 4 - year / 100 + year / 400 + MONTH_OFFSETS[(month - 1) as usize] + day as i32).rem_euclid(7);
     ((sunday_based + 6) % 7) as u8
 }
 
-const MONTHS_RU_GENITIVE: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-    "октября", "ноября", "декабря",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-];
+const MONTHS_RU_GENITIVE: [&str; 12] =
+    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+const MONTHS_EN: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const WEEKDAYS_RU: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -156,13 +147,7 @@ pub fn format_time(when: &LocalDateTime) -> String {
 
 /// `сб, 14 марта 2027, 19:00` / `Sat, 14 March 2027, 19:00`.
 pub fn format_show_full(lang: Lang, when: &LocalDateTime) -> String {
-    format!(
-        "{}, {} {}, {}",
-        format_weekday(lang, when),
-        format_day_month(lang, when),
-        when.year,
-        format_time(when)
-    )
+    format!("{}, {} {}, {}", format_weekday(lang, when), format_day_month(lang, when), when.year, format_time(when))
 }
 
 /// One line for an event card that may have several dates:
@@ -170,8 +155,7 @@ pub fn format_show_full(lang: Lang, when: &LocalDateTime) -> String {
 /// `14 – 21 марта 2027`, `28 февраля – 3 марта 2027` or
 /// `28 декабря 2026 – 3 января 2027`. Unparseable input is shown as sent.
 pub fn format_event_dates(lang: Lang, starts_at: &[&str]) -> String {
-    let parsed: Option<Vec<LocalDateTime>> =
-        starts_at.iter().map(|text| parse_local_date_time(text)).collect();
+    let parsed: Option<Vec<LocalDateTime>> = starts_at.iter().map(|text| parse_local_date_time(text)).collect();
     let Some(mut dates) = parsed else {
         return starts_at.join(", ");
     };
@@ -179,9 +163,7 @@ pub fn format_event_dates(lang: Lang, starts_at: &[&str]) -> String {
     let (Some(first), Some(last)) = (dates.first(), dates.last()) else {
         return String::new();
     };
-    let same_day = |a: &LocalDateTime, b: &LocalDateTime| {
-        (a.year, a.month, a.day) == (b.year, b.month, b.day)
-    };
+    let same_day = |a: &LocalDateTime, b: &LocalDateTime| (a.year, a.month, a.day) == (b.year, b.month, b.day);
     if dates.len() == 1 {
         return format_show_full(lang, first);
     }
@@ -194,21 +176,10 @@ pub fn format_event_dates(lang: Lang, starts_at: &[&str]) -> String {
         );
     }
     if first.year != last.year {
-        return format!(
-            "{} {} – {} {}",
-            format_day_month(lang, first),
-            first.year,
-            format_day_month(lang, last),
-            last.year
-        );
+        return format!("{} {} – {} {}", format_day_month(lang, first), first.year, format_day_month(lang, last), last.year);
     }
     if first.month != last.month {
-        return format!(
-            "{} – {} {}",
-            format_day_month(lang, first),
-            format_day_month(lang, last),
-            last.year
-        );
+        return format!("{} – {} {}", format_day_month(lang, first), format_day_month(lang, last), last.year);
     }
     format!("{} – {} {}", first.day, format_day_month(lang, last), last.year)
 }
@@ -273,31 +244,11 @@ mod tests {
     fn formats_date_ranges_for_event_cards() {
         let cases: &[(Lang, &[&str], &str)] = &[
             (Lang::Ru, &["2027-03-14T19:00:00+03:00"], "вс, 14 марта 2027, 19:00"),
-            (
-                Lang::Ru,
-                &["2027-03-21T19:00:00+03:00", "2027-03-14T19:00:00+03:00"],
-                "14 – 21 марта 2027",
-            ),
-            (
-                Lang::En,
-                &["2027-03-14T19:00:00+03:00", "2027-03-21T19:00:00+03:00"],
-                "14 – 21 March 2027",
-            ),
-            (
-                Lang::Ru,
-                &["2027-02-28T19:00:00+03:00", "2027-03-03T19:00:00+03:00"],
-                "28 февраля – 3 марта 2027",
-            ),
-            (
-                Lang::Ru,
-                &["2026-12-28T19:00:00+03:00", "2027-01-03T12:00:00+03:00"],
-                "28 декабря 2026 – 3 января 2027",
-            ),
-            (
-                Lang::Ru,
-                &["2027-03-14T19:00:00+03:00", "2027-03-14T12:00:00+03:00"],
-                "14 марта 2027, 12:00, 19:00",
-            ),
+            (Lang::Ru, &["2027-03-21T19:00:00+03:00", "2027-03-14T19:00:00+03:00"], "14 – 21 марта 2027"),
+            (Lang::En, &["2027-03-14T19:00:00+03:00", "2027-03-21T19:00:00+03:00"], "14 – 21 March 2027"),
+            (Lang::Ru, &["2027-02-28T19:00:00+03:00", "2027-03-03T19:00:00+03:00"], "28 февраля – 3 марта 2027"),
+            (Lang::Ru, &["2026-12-28T19:00:00+03:00", "2027-01-03T12:00:00+03:00"], "28 декабря 2026 – 3 января 2027"),
+            (Lang::Ru, &["2027-03-14T19:00:00+03:00", "2027-03-14T12:00:00+03:00"], "14 марта 2027, 12:00, 19:00"),
             (Lang::En, &["soon"], "soon"),
             (Lang::En, &[], ""),
         ];

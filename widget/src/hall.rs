@@ -56,17 +56,12 @@ impl HallAvailability {
         if availability.layout_version != layout.version {
             return Err(ApiError::LayoutChanged);
         }
-        let seats = availability_bits::decode(&availability.seats_available, layout.seats.len())
-            .ok_or(ApiError::BadResponse)?;
+        let seats = availability_bits::decode(&availability.seats_available, layout.seats.len()).ok_or(ApiError::BadResponse)?;
         let admissions_left = layout
             .admissions
             .iter()
             .map(|admission| {
-                availability
-                    .admissions
-                    .iter()
-                    .find(|entry| entry.id == admission.id)
-                    .map_or(0, |entry| entry.quantity_left)
+                availability.admissions.iter().find(|entry| entry.id == admission.id).map_or(0, |entry| entry.quantity_left)
             })
             .collect();
         Ok(HallAvailability { seats, admissions_left })
@@ -94,13 +89,7 @@ impl HallAvailability {
 /// Layout indices of the seats with these ids (e.g. the `unavailable` ids of
 /// a `seat_unavailable` answer); ids not in the layout are skipped.
 pub fn seat_indices(layout: &Layout, seat_ids: &[String]) -> Vec<usize> {
-    layout
-        .seats
-        .iter()
-        .enumerate()
-        .filter(|(_, seat)| seat_ids.contains(&seat.id))
-        .map(|(index, _)| index)
-        .collect()
+    layout.seats.iter().enumerate().filter(|(_, seat)| seat_ids.contains(&seat.id)).map(|(index, _)| index).collect()
 }
 
 /// The state of every seat, in layout order. `taken` are seats the proxy
@@ -208,24 +197,11 @@ mod tests {
     use ticket_contract::{Admission, AdmissionAvailability, Geometry, Money, Seat, Zone};
 
     fn seat(id: &str, zone: u16, x: f32, y: f32) -> Seat {
-        Seat {
-            id: id.into(),
-            zone,
-            row: "1".into(),
-            place: "1".into(),
-            x,
-            y,
-            price: Money::rub_minor(100_000),
-        }
+        Seat { id: id.into(), zone, row: "1".into(), place: "1".into(), x, y, price: Money::rub_minor(100_000) }
     }
 
     fn zone(name: &str) -> Zone {
-        Zone {
-            id: name.into(),
-            name: name.into(),
-            price_min: Money::rub_minor(100_000),
-            price_max: Money::rub_minor(100_000),
-        }
+        Zone { id: name.into(), name: name.into(), price_min: Money::rub_minor(100_000), price_max: Money::rub_minor(100_000) }
     }
 
     fn layout(seats: Vec<Seat>) -> Layout {
@@ -253,6 +229,8 @@ mod tests {
             layout_version: version.into(),
             seats_available: bits.into(),
             admissions: vec![AdmissionAvailability { id: "ga".into(), quantity_left: 12 }],
+            revision: 0,
+            stale: false,
         }
     }
 

@@ -130,7 +130,9 @@ mod tests {
                 place: Some("5".into()),
                 barcode: "4600000000017".into(),
             },
-            IssuedTicket { item_id: "ga".into(), zone_name: "Танцпол".into(), row: None, place: None, barcode: "GA-1".into() },
+            IssuedTicket {
+                item_id: "ga".into(), zone_name: "Танцпол".into(), row: None, place: None, barcode: "GA-1".into()
+            },
         ];
         for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed] {
             let json = serde_json::to_string(&expected).unwrap();

@@ -400,37 +400,61 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
     match (lang, code) {
         (Ru, "network") => "Нет связи с сервером. Проверьте интернет и попробуйте ещё раз.",
         (En, "network") => "We can't reach the server. Check your connection and try again.",
-        (Ru, "upstream_unavailable" | "upstream_bad_response" | "upstream_refused" | "upstream_misconfigured" | "server_error" | "internal" | "proxy_misconfigured") => {
-            "Билетная система сейчас недоступна. Попробуйте через минуту."
-        }
-        (En, "upstream_unavailable" | "upstream_bad_response" | "upstream_refused" | "upstream_misconfigured" | "server_error" | "internal" | "proxy_misconfigured") => {
-            "The ticketing system is unavailable right now. Please try again in a minute."
-        }
+        (
+            Ru,
+            "upstream_unavailable"
+            | "upstream_bad_response"
+            | "upstream_refused"
+            | "upstream_misconfigured"
+            | "server_error"
+            | "internal"
+            | "proxy_misconfigured",
+        ) => "Билетная система сейчас недоступна. Попробуйте через минуту.",
+        (
+            En,
+            "upstream_unavailable"
+            | "upstream_bad_response"
+            | "upstream_refused"
+            | "upstream_misconfigured"
+            | "server_error"
+            | "internal"
+            | "proxy_misconfigured",
+        ) => "The ticketing system is unavailable right now. Please try again in a minute.",
         (Ru, "upstream_timeout") => "Билетная система отвечает слишком долго. Попробуйте ещё раз.",
-        (En, "upstream_timeout") => {
-            "The ticketing system is taking too long to answer. Please try again."
-        }
-        (Ru, "event_not_found" | "show_not_found" | "not_found") => {
-            "Это событие не найдено или продажи уже закрыты."
-        }
-        (En, "event_not_found" | "show_not_found" | "not_found") => {
-            "This event wasn't found, or sales have closed."
-        }
+        (En, "upstream_timeout") => "The ticketing system is taking too long to answer. Please try again.",
+        (Ru, "event_not_found" | "show_not_found" | "not_found") => "Это событие не найдено или продажи уже закрыты.",
+        (En, "event_not_found" | "show_not_found" | "not_found") => "This event wasn't found, or sales have closed.",
         (Ru, "rate_limited") => "Слишком много запросов. Подождите немного и попробуйте снова.",
         (En, "rate_limited") => "Too many requests. Please wait a moment and try again.",
         (Ru, "layout_changed") => "Схема зала только что обновилась. Загрузите её заново.",
         (En, "layout_changed") => "The seating plan has just changed. Please reload it.",
         (
             Ru,
-            "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "partner_key_missing" | "partner_key_unknown" | "partner_key_revoked" | "unauthorized" | "forbidden"
-            | "origin_not_allowed" | "event_not_allowed",
+            "unknown_partner"
+            | "invalid_partner_key"
+            | "partner_key_invalid"
+            | "missing_partner_key"
+            | "partner_key_missing"
+            | "partner_key_unknown"
+            | "partner_key_revoked"
+            | "unauthorized"
+            | "forbidden"
+            | "origin_not_allowed"
+            | "event_not_allowed",
         ) => "Продажа билетов на этом сайте не настроена. Сообщите, пожалуйста, владельцу сайта.",
         (
             En,
-            "unknown_partner" | "invalid_partner_key" | "partner_key_invalid" | "missing_partner_key"
-            | "partner_key_missing" | "partner_key_unknown" | "partner_key_revoked" | "unauthorized" | "forbidden"
-            | "origin_not_allowed" | "event_not_allowed",
+            "unknown_partner"
+            | "invalid_partner_key"
+            | "partner_key_invalid"
+            | "missing_partner_key"
+            | "partner_key_missing"
+            | "partner_key_unknown"
+            | "partner_key_revoked"
+            | "unauthorized"
+            | "forbidden"
+            | "origin_not_allowed"
+            | "event_not_allowed",
         ) => "Ticket sales aren't set up on this site. Please let the site owner know.",
         (Ru, "invalid_id") => "Неверная ссылка на событие.",
         (En, "invalid_id") => "This event link is not valid.",
@@ -517,7 +541,9 @@ mod tests {
     fn translates_error_codes_and_falls_back_for_unknown_ones() {
         for lang in [Lang::Ru, Lang::En] {
             let generic = error_message(lang, "something_new");
-            for code in ["network", "upstream_unavailable", "upstream_timeout", "event_not_found", "rate_limited", "layout_changed"] {
+            for code in
+                ["network", "upstream_unavailable", "upstream_timeout", "event_not_found", "rate_limited", "layout_changed"]
+            {
                 assert_ne!(error_message(lang, code), generic, "{code} has its own message");
             }
         }
@@ -600,7 +626,10 @@ mod tests {
              <span class=\"tw-timer-warning-text\" role=\"status\" data-testid=\"hold-timer-warning\"></span>"
         );
         let warning = timer_markup(Lang::En, 42);
-        assert!(warning.contains(">00:42<") && warning.contains("data-testid=\"hold-timer-warning\">Less than a minute left"), "{warning}");
+        assert!(
+            warning.contains(">00:42<") && warning.contains("data-testid=\"hold-timer-warning\">Less than a minute left"),
+            "{warning}"
+        );
         assert_eq!(pay_amount(Lang::En, "4 500 ₽"), "Pay 4 500 ₽");
     }
 }

@@ -28,10 +28,7 @@ pub fn format_price_range(lowest: Money, highest: Money) -> String {
         return format_money(lowest);
     }
     let lowest_text = format_money(lowest);
-    let lowest_number = lowest_text
-        .strip_suffix(currency_symbol(lowest.currency))
-        .map(str::trim_end)
-        .unwrap_or(&lowest_text);
+    let lowest_number = lowest_text.strip_suffix(currency_symbol(lowest.currency)).map(str::trim_end).unwrap_or(&lowest_text);
     format!("{lowest_number} – {}", format_money(highest))
 }
 
@@ -79,16 +76,10 @@ mod tests {
 
     #[test]
     fn formats_ranges() {
-        let cases: &[(i64, i64, &str)] = &[
-            (150_000, 150_000, "1 500 ₽"),
-            (150_000, 300_000, "1 500 – 3 000 ₽"),
-            (99_950, 100_000, "999,50 – 1 000 ₽"),
-        ];
+        let cases: &[(i64, i64, &str)] =
+            &[(150_000, 150_000, "1 500 ₽"), (150_000, 300_000, "1 500 – 3 000 ₽"), (99_950, 100_000, "999,50 – 1 000 ₽")];
         for &(low, high, expected) in cases {
-            assert_eq!(
-                format_price_range(Money::rub_minor(low), Money::rub_minor(high)),
-                expected
-            );
+            assert_eq!(format_price_range(Money::rub_minor(low), Money::rub_minor(high)), expected);
         }
     }
 }

@@ -40,17 +40,12 @@ impl MountedWidget {
 /// the partner's payment step finished, rejecting that it did not.
 /// Throws a readable error when the configuration is unusable.
 #[wasm_bindgen]
-pub fn mount_widget(
-    host: web_sys::Element,
-    config_json: &str,
-    pay: Option<js_sys::Function>,
-) -> Result<MountedWidget, JsError> {
+pub fn mount_widget(host: web_sys::Element, config_json: &str, pay: Option<js_sys::Function>) -> Result<MountedWidget, JsError> {
     let config = WidgetConfig::from_json(config_json).map_err(|error| JsError::new(&error.to_string()))?;
     let navigator_language = web_sys::window().and_then(|window| window.navigator().language());
     let lang = Lang::resolve(config.lang.as_deref(), navigator_language.as_deref());
-    let host: web_sys::HtmlElement = host
-        .dyn_into()
-        .map_err(|_| JsError::new("mount_widget needs an HTML element to mount into"))?;
+    let host: web_sys::HtmlElement =
+        host.dyn_into().map_err(|_| JsError::new("mount_widget needs an HTML element to mount into"))?;
     let config = Arc::new(config);
     let mounted = leptos::mount::mount_to(host, move || view! { <WidgetApp config lang payment_handler=pay /> });
     Ok(MountedWidget { _mounted: Box::new(mounted) })

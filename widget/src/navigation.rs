@@ -21,9 +21,7 @@ impl Screen {
     /// attributes, the event from `event` alone, or the list.
     pub fn initial(configured_event: Option<&str>, configured_show: Option<&str>) -> Screen {
         match (configured_event, configured_show) {
-            (Some(event_id), Some(show_id)) => {
-                Screen::Hall { event_id: event_id.to_owned(), show_id: show_id.to_owned() }
-            }
+            (Some(event_id), Some(show_id)) => Screen::Hall { event_id: event_id.to_owned(), show_id: show_id.to_owned() },
             (Some(event_id), None) => Screen::Event { event_id: event_id.to_owned() },
             (None, _) => Screen::Events,
         }
@@ -35,9 +33,7 @@ impl Screen {
     pub fn back(&self, show_count: usize, event_is_fixed: bool) -> Option<Screen> {
         match self {
             Screen::Events => None,
-            Screen::Hall { event_id, .. } if show_count > 1 => {
-                Some(Screen::Event { event_id: event_id.clone() })
-            }
+            Screen::Hall { event_id, .. } if show_count > 1 => Some(Screen::Event { event_id: event_id.clone() }),
             Screen::Event { .. } | Screen::Hall { .. } if event_is_fixed => None,
             Screen::Event { .. } | Screen::Hall { .. } => Some(Screen::Events),
         }

@@ -73,12 +73,7 @@ impl Selection {
     /// The price of everything picked. Indices that do not exist in `layout`
     /// (a selection from another hall) count as nothing.
     pub fn total(&self, layout: &Layout) -> Money {
-        let seats: i64 = self
-            .seats
-            .iter()
-            .filter_map(|&index| layout.seats.get(index))
-            .map(|seat| seat.price.minor)
-            .sum();
+        let seats: i64 = self.seats.iter().filter_map(|&index| layout.seats.get(index)).map(|seat| seat.price.minor).sum();
         let admissions: i64 = self
             .admissions
             .iter()
@@ -93,8 +88,7 @@ impl Selection {
     /// quantities above what is left. Returns how many tickets were dropped.
     pub fn drop_unavailable(&mut self, seats_available: &[bool], admissions_left: &[u32]) -> u64 {
         let before = self.ticket_count();
-        self.seats
-            .retain(|&index| seats_available.get(index).copied().unwrap_or(false));
+        self.seats.retain(|&index| seats_available.get(index).copied().unwrap_or(false));
         self.admissions.retain(|&index, quantity| {
             *quantity = (*quantity).min(admissions_left.get(index).copied().unwrap_or(0));
             *quantity > 0
@@ -131,8 +125,7 @@ impl Selection {
     pub fn remove_taken(&mut self, layout: &Layout, unavailable: &[String]) -> TakenPicks {
         let is_taken = |id: &str| unavailable.iter().any(|taken| taken == id);
         let before = self.seats.len();
-        self.seats
-            .retain(|&index| layout.seats.get(index).is_none_or(|seat| !is_taken(&seat.id)));
+        self.seats.retain(|&index| layout.seats.get(index).is_none_or(|seat| !is_taken(&seat.id)));
         TakenPicks {
             seats: (before - self.seats.len()) as u64,
             admissions: self
@@ -209,12 +202,7 @@ mod tests {
     #[test]
     fn bounds_admission_quantities() {
         let mut selection = Selection::default();
-        let steps: &[(usize, u32, u32, u32)] = &[
-            (0, 2, 10, 2),
-            (0, 12, 10, 10),
-            (1, 1, 0, 0),
-            (0, 0, 10, 0),
-        ];
+        let steps: &[(usize, u32, u32, u32)] = &[(0, 2, 10, 2), (0, 12, 10, 10), (1, 1, 0, 0), (0, 0, 10, 0)];
         for &(index, wanted, left, expected) in steps {
             assert_eq!(selection.set_admission_quantity(index, wanted, left), expected);
             assert_eq!(selection.admission_quantity(index), expected);

@@ -60,16 +60,17 @@ impl ViewBox {
         let scale = self.pixels_per_unit(rect);
         let offset_x = (rect.width - self.width * scale) / 2.0;
         let offset_y = (rect.height - self.height * scale) / 2.0;
-        Point::new(
-            self.x + (point.x - rect.left - offset_x) / scale,
-            self.y + (point.y - rect.top - offset_y) / scale,
-        )
+        Point::new(self.x + (point.x - rect.left - offset_x) / scale, self.y + (point.y - rect.top - offset_y) / scale)
     }
 
     /// How many screen pixels one layout unit takes.
     pub fn pixels_per_unit(self, rect: ScreenRect) -> f64 {
         let scale = (rect.width / self.width).min(rect.height / self.height);
-        if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+        if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        }
     }
 
     fn centre(self) -> Point {
@@ -93,11 +94,8 @@ impl Viewport {
     pub fn new(layout_width: f64, layout_height: f64, seat_radius: f64) -> Viewport {
         let width = layout_width.max(1.0);
         let height = layout_height.max(1.0);
-        let max_zoom = if seat_radius > 0.0 {
-            (width / (seat_radius * 2.0 * SEATS_ACROSS_AT_MAX_ZOOM)).clamp(2.0, 40.0)
-        } else {
-            4.0
-        };
+        let max_zoom =
+            if seat_radius > 0.0 { (width / (seat_radius * 2.0 * SEATS_ACROSS_AT_MAX_ZOOM)).clamp(2.0, 40.0) } else { 4.0 };
         Viewport { full: ViewBox { x: 0.0, y: 0.0, width, height }, max_zoom }
     }
 
@@ -125,12 +123,7 @@ impl Viewport {
         let width = self.full.width / zoom;
         let height = self.full.height / zoom;
         let ratio = width / view.width;
-        self.clamp(ViewBox {
-            x: focus.x - (focus.x - view.x) * ratio,
-            y: focus.y - (focus.y - view.y) * ratio,
-            width,
-            height,
-        })
+        self.clamp(ViewBox { x: focus.x - (focus.x - view.x) * ratio, y: focus.y - (focus.y - view.y) * ratio, width, height })
     }
 
     /// Zooms around the middle of the current view (the +/- buttons).
@@ -156,12 +149,7 @@ impl Viewport {
         let middle_after = after[0].midpoint(after[1]);
         let focus = view.screen_to_layout(rect, middle_before);
         let zoomed = self.zoom_at(view, focus, distance_after / distance_before);
-        self.pan_by_pixels(
-            zoomed,
-            rect,
-            middle_after.x - middle_before.x,
-            middle_after.y - middle_before.y,
-        )
+        self.pan_by_pixels(zoomed, rect, middle_after.x - middle_before.x, middle_after.y - middle_before.y)
     }
 
     /// Keeps the zoom within limits and the view inside the hall, so the buyer
@@ -338,9 +326,9 @@ mod tests {
     fn zoom_limits_follow_seat_size() {
         let cases: &[(f64, f64, f64)] = &[
             (2000.0, 5.0, 20.0),
-            (100.0, 5.0, 2.0),       // a tiny hall still zooms a little
-            (100_000.0, 1.0, 40.0),  // a vast hall is capped
-            (2000.0, 0.0, 4.0),      // no seats
+            (100.0, 5.0, 2.0),      // a tiny hall still zooms a little
+            (100_000.0, 1.0, 40.0), // a vast hall is capped
+            (2000.0, 0.0, 4.0),     // no seats
         ];
         for &(width, radius, expected) in cases {
             assert!(close(Viewport::new(width, 1000.0, radius).max_zoom(), expected), "{width} {radius}");
@@ -370,7 +358,7 @@ mod tests {
     fn pinching_zooms_around_the_fingers_and_follows_them() {
         let viewport = Viewport::new(2000.0, 1000.0, 5.0);
         let full = viewport.fit(); // 0.5 px per unit
-        // Fingers spread symmetrically around screen (600, 300) = layout (1000, 500).
+                                   // Fingers spread symmetrically around screen (600, 300) = layout (1000, 500).
         let before = [Point::new(550.0, 300.0), Point::new(650.0, 300.0)];
         let after = [Point::new(500.0, 300.0), Point::new(700.0, 300.0)];
         assert_view(viewport.pinch(full, RECT, before, after), view(500.0, 250.0, 1000.0, 500.0));

@@ -27,11 +27,7 @@ const MOST_PHONE_DIGITS: usize = 15;
 /// with inner whitespace collapsed, the e-mail domain lowercased, the phone in
 /// E.164 (`+79161234567`).
 pub fn normalise_buyer(buyer: &Buyer) -> Result<Buyer, ProxyError> {
-    Ok(Buyer {
-        name: normalise_name(&buyer.name)?,
-        email: normalise_email(&buyer.email)?,
-        phone: normalise_phone(&buyer.phone)?,
-    })
+    Ok(Buyer { name: normalise_name(&buyer.name)?, email: normalise_email(&buyer.email)?, phone: normalise_phone(&buyer.phone)? })
 }
 
 /// 1 to 100 characters after trimming; no control or invisible formatting
@@ -141,7 +137,11 @@ pub fn normalise_phone(raw: &str) -> Result<String, ProxyError> {
     let plausible = (FEWEST_PHONE_DIGITS..=MOST_PHONE_DIGITS).contains(&e164_digits.len())
         && !e164_digits.starts_with('0')
         && (!e164_digits.starts_with('7') || e164_digits.len() == 11);
-    if plausible { Ok(format!("+{e164_digits}")) } else { Err(refuse()) }
+    if plausible {
+        Ok(format!("+{e164_digits}"))
+    } else {
+        Err(refuse())
+    }
 }
 
 /// Control characters and the invisible ones that reorder or hide text.
@@ -257,11 +257,8 @@ mod tests {
 
     #[test]
     fn a_whole_buyer_is_normalised_or_refused_by_its_first_bad_field() {
-        let typed = Buyer {
-            name: " Иван  Петров ".into(),
-            email: "Ivan@Example.RU".into(),
-            phone: "8 (916) 123-45-67".into(),
-        };
+        let typed =
+            Buyer { name: " Иван  Петров ".into(), email: "Ivan@Example.RU".into(), phone: "8 (916) 123-45-67".into() };
         assert_eq!(
             normalise_buyer(&typed),
             Ok(Buyer { name: "Иван Петров".into(), email: "Ivan@example.ru".into(), phone: "+79161234567".into() })

@@ -22,8 +22,8 @@
 
 pub mod buyer;
 pub mod partner_keys;
-pub mod record;
 pub mod qtickets;
+pub mod record;
 pub mod ticketscloud;
 pub mod validation;
 
@@ -133,7 +133,11 @@ pub fn begin(
                 && record.event_id == event_id
                 && record.show_id == show_id
                 && record.items == items;
-            if same { Ok(no_requests(record, now)) } else { Err(ProxyError::Internal) }
+            if same {
+                Ok(no_requests(record, now))
+            } else {
+                Err(ProxyError::Internal)
+            }
         }
         HoldCommand::Change { items, buyer } => {
             refuse_unless_active(&record, expired)?;

@@ -125,8 +125,13 @@ mod tests {
             (Some("Bearer demo_1"), Err(ProxyError::PartnerKeyUnknown)),
         ];
         for (header, expected) in cases {
-            let outcome = presented_secret_key(*header)
-                .and_then(|key| if secret_key_matches(key, &stored) { Ok(()) } else { Err(ProxyError::PartnerKeyUnknown) });
+            let outcome = presented_secret_key(*header).and_then(|key| {
+                if secret_key_matches(key, &stored) {
+                    Ok(())
+                } else {
+                    Err(ProxyError::PartnerKeyUnknown)
+                }
+            });
             assert_eq!(&outcome, expected, "{header:?}");
         }
     }

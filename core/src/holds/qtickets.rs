@@ -335,15 +335,13 @@ impl QticketsOperation {
         let mut adds = Vec::new();
         for item in new_items {
             let wanted = item_places(item) as usize;
-            let held: Vec<&QticketsTicketRef> =
-                self.tickets.iter().filter(|ticket| ticket.item_id == item_id(item)).collect();
+            let held: Vec<&QticketsTicketRef> = self.tickets.iter().filter(|ticket| ticket.item_id == item_id(item)).collect();
             kept_external_ids.extend(held.iter().take(wanted).map(|ticket| ticket.external_id.clone()));
             adds.extend(std::iter::repeat_n(item_id(item).to_string(), wanted.saturating_sub(held.len())));
         }
         // Kept and dropped tickets stay in the hold's order.
-        let (kept, dropped): (Vec<QticketsTicketRef>, Vec<QticketsTicketRef>) = std::mem::take(&mut self.tickets)
-            .into_iter()
-            .partition(|ticket| kept_external_ids.contains(&ticket.external_id));
+        let (kept, dropped): (Vec<QticketsTicketRef>, Vec<QticketsTicketRef>) =
+            std::mem::take(&mut self.tickets).into_iter().partition(|ticket| kept_external_ids.contains(&ticket.external_id));
         self.tickets = kept;
         for item_id in adds {
             let ticket = self.new_ticket_for(&item_id, &dropped);
@@ -545,7 +543,8 @@ impl QticketsOperation {
         let failure = self.failure.take();
         match (&self.command, failure) {
             (QticketsCommand::Create, None) => {
-                record.upstream = UpstreamHoldRefs::Qtickets { tickets: ordered(&record.items, self.tickets), leftovers: Vec::new() };
+                record.upstream =
+                    UpstreamHoldRefs::Qtickets { tickets: ordered(&record.items, self.tickets), leftovers: Vec::new() };
                 finished_ok(record, now)
             }
             (QticketsCommand::Create, Some(error)) => {
@@ -764,12 +763,11 @@ mod tests {
             ),
             (
                 ok(r#"{"event_id":1001,"status":"succ"#),
-                TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "QTickets ticket answer is not valid JSON".into() }),
+                TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse {
+                    what: "QTickets ticket answer is not valid JSON".into(),
+                }),
             ),
-            (
-                ok(r#"{"status":"success","result":{"id":"../../x"}}"#),
-                TicketAnswer::Success { ticket_id: None, barcode: None },
-            ),
+            (ok(r#"{"status":"success","result":{"id":"../../x"}}"#), TicketAnswer::Success { ticket_id: None, barcode: None }),
             (
                 ok(r#"{"result":false}"#),
                 TicketAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "QTickets ticket answer without result".into() }),

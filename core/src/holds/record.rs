@@ -132,7 +132,22 @@ impl HoldRecord {
 
     /// The state the buyer should see at `now`.
     pub fn visible_state(&self, now: i64) -> HoldState {
-        if self.state == HoldState::Held && self.is_past_expiry(now) { HoldState::Expired } else { self.state }
+        if self.state == HoldState::Held && self.is_past_expiry(now) {
+            HoldState::Expired
+        } else {
+            self.state
+        }
+    }
+
+    /// The places this hold keeps off sale upstream: its items while held or
+    /// confirmed (sold), none once released or expired. What a show's viewers
+    /// see change when a hold changes is the difference of this before and
+    /// after.
+    pub fn places_held(&self) -> &[HoldItem] {
+        match self.state {
+            HoldState::Held | HoldState::Confirmed => &self.items,
+            HoldState::Released | HoldState::Expired => &[],
+        }
     }
 
     /// The sum of all items, in minor units.
@@ -175,13 +190,9 @@ pub fn issued_ticket(item: &HoldItem, barcode: String) -> IssuedTicket {
             place: Some(place.clone()),
             barcode,
         },
-        HoldItem::Admission { admission_id, zone_name, .. } => IssuedTicket {
-            item_id: admission_id.clone(),
-            zone_name: zone_name.clone(),
-            row: None,
-            place: None,
-            barcode,
-        },
+        HoldItem::Admission { admission_id, zone_name, .. } => {
+            IssuedTicket { item_id: admission_id.clone(), zone_name: zone_name.clone(), row: None, place: None, barcode }
+        }
     }
 }
 

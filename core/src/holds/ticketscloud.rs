@@ -154,17 +154,21 @@ impl OrderSelection {
     }
 
     /// Tickets of `set` in `tickets` that are not one of our seats.
-    fn admission_tickets<'a>(&'a self, set: &'a str, tickets: &'a [TicketscloudTicketRef]) -> impl Iterator<Item = &'a TicketscloudTicketRef> {
-        tickets
-            .iter()
-            .filter(move |ticket| ticket.set_id.as_deref() == Some(set) && !self.seats.contains(&ticket.ticket_id))
+    fn admission_tickets<'a>(
+        &'a self,
+        set: &'a str,
+        tickets: &'a [TicketscloudTicketRef],
+    ) -> impl Iterator<Item = &'a TicketscloudTicketRef> {
+        tickets.iter().filter(move |ticket| ticket.set_id.as_deref() == Some(set) && !self.seats.contains(&ticket.ticket_id))
     }
 
     /// The first `n` admission tickets of each set, in set order.
     fn admission_ticket_ids(&self, tickets: &[TicketscloudTicketRef]) -> Vec<String> {
         self.admissions
             .iter()
-            .flat_map(|(set, &count)| self.admission_tickets(set, tickets).take(count as usize).map(|ticket| ticket.ticket_id.clone()))
+            .flat_map(|(set, &count)| {
+                self.admission_tickets(set, tickets).take(count as usize).map(|ticket| ticket.ticket_id.clone())
+            })
             .collect()
     }
 
@@ -243,7 +247,10 @@ enum OrderAnswer {
     /// 409: someone else is changing the order; nothing changed.
     Conflict,
     /// A 4xx refusal with the upstream's messages: nothing changed.
-    Refused { messages: Vec<String>, error: ProxyError },
+    Refused {
+        messages: Vec<String>,
+        error: ProxyError,
+    },
     /// 404: the order does not exist (any more).
     Gone(ProxyError),
     /// No readable answer: the request may or may not have taken effect.
@@ -264,9 +271,7 @@ fn read_order_answer(response: Result<UpstreamResponse, ProxyError>) -> OrderAns
             None => OrderAnswer::Uncertain(ProxyError::UpstreamBadResponse { what: "TicketsCloud order is not readable".into() }),
         };
     }
-    let messages = serde_json::from_str::<TicketscloudErrorBody>(&response.body)
-        .map(|body| body.errors.0)
-        .unwrap_or_default();
+    let messages = serde_json::from_str::<TicketscloudErrorBody>(&response.body).map(|body| body.errors.0).unwrap_or_default();
     let error: ProxyError = check_http_status(&response).err().map_or(ProxyError::UpstreamUnavailable, Into::into);
     match response.status {
         404 => OrderAnswer::Gone(error),
@@ -331,11 +336,8 @@ fn refusal_error(messages: &[String], error: ProxyError, asked: &[String], fallb
     if !about_places {
         return error;
     }
-    let named: Vec<String> = asked
-        .iter()
-        .filter(|id| lowered.iter().any(|message| message.contains(&id.to_lowercase())))
-        .cloned()
-        .collect();
+    let named: Vec<String> =
+        asked.iter().filter(|id| lowered.iter().any(|message| message.contains(&id.to_lowercase()))).cloned().collect();
     ProxyError::SeatUnavailable { ids: if named.is_empty() { fallback.to_vec() } else { named } }
 }
 
@@ -423,7 +425,12 @@ pub(super) struct TicketscloudOperation {
 }
 
 impl TicketscloudOperation {
-    pub(super) fn create(requests: TicketscloudOrderRequests, draft: HoldRecord, now: i64, hold_seconds: i64) -> TicketscloudOperation {
+    pub(super) fn create(
+        requests: TicketscloudOrderRequests,
+        draft: HoldRecord,
+        now: i64,
+        hold_seconds: i64,
+    ) -> TicketscloudOperation {
         let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Create, draft, now, hold_seconds);
         operation.desired = OrderSelection::of(&operation.record.items);
         operation.set_step(Some(Step::CreateOrder));
@@ -457,7 +464,12 @@ impl TicketscloudOperation {
         operation
     }
 
-    pub(super) fn release(requests: TicketscloudOrderRequests, record: HoldRecord, now: i64, expiring: bool) -> TicketscloudOperation {
+    pub(super) fn release(
+        requests: TicketscloudOrderRequests,
+        record: HoldRecord,
+        now: i64,
+        expiring: bool,
+    ) -> TicketscloudOperation {
         let command = if expiring { TicketscloudCommand::Expire } else { TicketscloudCommand::Release };
         let mut operation = TicketscloudOperation::new(requests, command, record, now, 0);
         operation.set_step(Some(Step::Cancel(CancelPurpose::GiveBack)));
@@ -566,13 +578,8 @@ impl TicketscloudOperation {
     /// `tickets`, or nothing when the order already matches.
     fn first_change_step(&self) -> Option<Step> {
         let current = self.current_tickets();
-        let held_seats: HashSet<&str> = self
-            .record
-            .items
-            .iter()
-            .filter(|item| matches!(item, HoldItem::Seat { .. }))
-            .map(item_id)
-            .collect();
+        let held_seats: HashSet<&str> =
+            self.record.items.iter().filter(|item| matches!(item, HoldItem::Seat { .. })).map(item_id).collect();
         let admission_count = |set: &str| {
             current
                 .iter()
@@ -841,9 +848,7 @@ impl TicketscloudOperation {
             }
             OrderAnswer::Conflict if self.retry_once() => {}
             OrderAnswer::Conflict => self.stop(ProxyError::UpstreamConflict),
-            OrderAnswer::Refused { messages, .. } if says_order_in_status(&messages, "done") => {
-                self.set_step(Some(Step::Read))
-            }
+            OrderAnswer::Refused { messages, .. } if says_order_in_status(&messages, "done") => self.set_step(Some(Step::Read)),
             OrderAnswer::Refused { messages, .. } if says_order_gone(&messages) => self.expired_upstream(),
             OrderAnswer::Refused { error, .. } => self.stop(error),
             OrderAnswer::Gone(_) => self.expired_upstream(),
@@ -1048,8 +1053,7 @@ fn tickets_by_item<'a>(
     items: &'a [HoldItem],
     tickets: &'a [TicketscloudTicketRef],
 ) -> Vec<(&'a HoldItem, Vec<&'a TicketscloudTicketRef>)> {
-    let seat_ids: HashSet<&str> =
-        items.iter().filter(|item| matches!(item, HoldItem::Seat { .. })).map(item_id).collect();
+    let seat_ids: HashSet<&str> = items.iter().filter(|item| matches!(item, HoldItem::Seat { .. })).map(item_id).collect();
     items
         .iter()
         .map(|item| {
@@ -1070,9 +1074,9 @@ fn tickets_by_item<'a>(
 
 /// Every place has a ticket with a barcode.
 fn tickets_complete(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> bool {
-    tickets_by_item(items, tickets).iter().all(|(item, mine)| {
-        mine.len() == item_places(item) as usize && mine.iter().all(|ticket| ticket.barcode.is_some())
-    })
+    tickets_by_item(items, tickets)
+        .iter()
+        .all(|(item, mine)| mine.len() == item_places(item) as usize && mine.iter().all(|ticket| ticket.barcode.is_some()))
 }
 
 /// The buyer's tickets, in item order; tickets of the order that belong to no
@@ -1082,7 +1086,9 @@ fn issued_tickets(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> Vec<
     let used: HashSet<&str> = by_item.iter().flat_map(|(_, mine)| mine.iter().map(|ticket| ticket.ticket_id.as_str())).collect();
     let mut issued: Vec<IssuedTicket> = by_item
         .iter()
-        .flat_map(|(item, mine)| mine.iter().filter_map(|ticket| ticket.barcode.clone().map(|barcode| issued_ticket(item, barcode))))
+        .flat_map(|(item, mine)| {
+            mine.iter().filter_map(|ticket| ticket.barcode.clone().map(|barcode| issued_ticket(item, barcode)))
+        })
         .collect();
     issued.extend(tickets.iter().filter(|ticket| !used.contains(ticket.ticket_id.as_str())).filter_map(|ticket| {
         ticket.barcode.clone().map(|barcode| IssuedTicket {
@@ -1139,7 +1145,11 @@ mod tests {
 
     #[test]
     fn refusals_name_the_places_they_mention() {
-        let asked = vec!["6a1b2c3d8192000000000001".to_string(), "6a1b2c3d8192000000000004".to_string(), "64b7c1d2e3f4a5b6c7d8e904".to_string()];
+        let asked = vec![
+            "6a1b2c3d8192000000000001".to_string(),
+            "6a1b2c3d8192000000000004".to_string(),
+            "64b7c1d2e3f4a5b6c7d8e904".to_string(),
+        ];
         let fallback = vec!["6a1b2c3d8192000000000001".to_string(), "6a1b2c3d8192000000000004".to_string()];
         let refused = ProxyError::UpstreamRefused { code: "x".into() };
         let unavailable = |ids: &[&str]| ProxyError::SeatUnavailable { ids: ids.iter().map(|id| id.to_string()).collect() };
@@ -1186,8 +1196,10 @@ mod tests {
             };
             assert_eq!(kind, expected, "{printed}");
         }
-        let reading = read_order(r#"{"data":{"id":"../x","status":"DONE","expired_after":"2019-07-25 14:56:11",
-            "tickets":[{"id":"a1","set":"s1","barcode":"123"},{"id":"a/2"},{"id":"a3","set":7,"barcode":null},"junk"]}}"#)
+        let reading = read_order(
+            r#"{"data":{"id":"../x","status":"DONE","expired_after":"2019-07-25 14:56:11",
+            "tickets":[{"id":"a1","set":"s1","barcode":"123"},{"id":"a/2"},{"id":"a3","set":7,"barcode":null},"junk"]}}"#,
+        )
         .unwrap();
         assert_eq!(reading.order_id, None, "an id unfit for a URL is dropped");
         assert_eq!(reading.status.as_deref(), Some("done"));

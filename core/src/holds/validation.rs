@@ -73,11 +73,7 @@ pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
 /// result to [`items_for`].
 pub fn desired_selection(current: &[HoldItem], change: &ChangeHold) -> (Vec<String>, BTreeMap<String, u32>) {
     let seats = change.seats.clone().unwrap_or_else(|| {
-        current
-            .iter()
-            .filter(|item| matches!(item, HoldItem::Seat { .. }))
-            .map(|item| item_id(item).to_string())
-            .collect()
+        current.iter().filter(|item| matches!(item, HoldItem::Seat { .. })).map(|item| item_id(item).to_string()).collect()
     });
     let admission = change.admission.clone().unwrap_or_else(|| {
         current
@@ -123,11 +119,7 @@ pub fn items_for(
         if !is_acceptable_item_id(admission_id) || quantity == 0 {
             return Err(bad_admission);
         }
-        let index = layout
-            .admissions
-            .iter()
-            .position(|entry| &entry.id == admission_id)
-            .ok_or(bad_admission.clone())?;
+        let index = layout.admissions.iter().position(|entry| &entry.id == admission_id).ok_or(bad_admission.clone())?;
         admission_indexes.push((index, quantity));
     }
     let places = admission.values().fold(seats.len() as u64, |sum, &quantity| sum + u64::from(quantity));
@@ -231,11 +223,8 @@ fn read_buyer(value: &Value) -> Result<Buyer, ProxyError> {
     let text = |key: &str, field: &'static str| {
         fields.get(key).and_then(Value::as_str).map(str::to_string).ok_or(ProxyError::InvalidBody { field })
     };
-    let typed = Buyer {
-        name: text("name", "buyer.name")?,
-        email: text("email", "buyer.email")?,
-        phone: text("phone", "buyer.phone")?,
-    };
+    let typed =
+        Buyer { name: text("name", "buyer.name")?, email: text("email", "buyer.email")?, phone: text("phone", "buyer.phone")? };
     normalise_buyer(&typed)
 }
 
@@ -288,6 +277,8 @@ mod tests {
             layout_version: version.into(),
             seats_available: availability_bits::encode(seats),
             admissions: vec![AdmissionAvailability { id: "tancevalnyj-parter-1;1".into(), quantity_left: admission_left }],
+            revision: 0,
+            stale: false,
         }
     }
 
@@ -328,22 +319,61 @@ mod tests {
                 ]),
             ),
             ("no availability known", &["1-1;2"], &[], None, Ok(vec!["seat 1-1;2 Партер VIP r1 p2 5000.00"])),
-            ("availability of another layout is ignored", &["1-1;2"], &[], Some(other_version), Ok(vec!["seat 1-1;2 Партер VIP r1 p2 5000.00"])),
-            ("exactly max places", &["1-1;1"], &[("tancevalnyj-parter-1;1", 5)], None, Ok(vec![
-                "seat 1-1;1 Партер VIP r1 p1 5000.00",
-                "admission tancevalnyj-parter-1;1 Танцпол ×5 @2000.00",
-            ])),
+            (
+                "availability of another layout is ignored",
+                &["1-1;2"],
+                &[],
+                Some(other_version),
+                Ok(vec!["seat 1-1;2 Партер VIP r1 p2 5000.00"]),
+            ),
+            (
+                "exactly max places",
+                &["1-1;1"],
+                &[("tancevalnyj-parter-1;1", 5)],
+                None,
+                Ok(vec!["seat 1-1;1 Партер VIP r1 p1 5000.00", "admission tancevalnyj-parter-1;1 Танцпол ×5 @2000.00"]),
+            ),
             ("unknown seat", &["9-9;9"], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
             ("malformed seat", &["1-1;1/.."], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
             ("seat twice", &["1-1;1", "1-1;1"], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
             ("unknown admission", &[], &[("nope", 1)], None, Err(ProxyError::InvalidBody { field: "admission" })),
             ("a seat id is not an admission", &[], &[("1-1;1", 1)], None, Err(ProxyError::InvalidBody { field: "admission" })),
-            ("zero quantity", &["1-1;1"], &[("tancevalnyj-parter-1;1", 0)], None, Err(ProxyError::InvalidBody { field: "admission" })),
+            (
+                "zero quantity",
+                &["1-1;1"],
+                &[("tancevalnyj-parter-1;1", 0)],
+                None,
+                Err(ProxyError::InvalidBody { field: "admission" }),
+            ),
             ("nothing", &[], &[], None, Err(ProxyError::InvalidBody { field: "seats" })),
-            ("too many places", &["1-1;1"], &[("tancevalnyj-parter-1;1", 6)], None, Err(ProxyError::InvalidBody { field: "seats" })),
-            ("absurd quantity", &[], &[("tancevalnyj-parter-1;1", u32::MAX)], None, Err(ProxyError::InvalidBody { field: "seats" })),
-            ("taken seats are named", &["1-1;1", "1-1;2", "2-4;7"], &[], Some(second_taken.clone()), unavailable(&["1-1;2", "2-4;7"])),
-            ("too few admission places left", &["1-1;1"], &[("tancevalnyj-parter-1;1", 2)], Some(second_taken), unavailable(&["tancevalnyj-parter-1;1"])),
+            (
+                "too many places",
+                &["1-1;1"],
+                &[("tancevalnyj-parter-1;1", 6)],
+                None,
+                Err(ProxyError::InvalidBody { field: "seats" }),
+            ),
+            (
+                "absurd quantity",
+                &[],
+                &[("tancevalnyj-parter-1;1", u32::MAX)],
+                None,
+                Err(ProxyError::InvalidBody { field: "seats" }),
+            ),
+            (
+                "taken seats are named",
+                &["1-1;1", "1-1;2", "2-4;7"],
+                &[],
+                Some(second_taken.clone()),
+                unavailable(&["1-1;2", "2-4;7"]),
+            ),
+            (
+                "too few admission places left",
+                &["1-1;1"],
+                &[("tancevalnyj-parter-1;1", 2)],
+                Some(second_taken),
+                unavailable(&["tancevalnyj-parter-1;1"]),
+            ),
         ];
         for (name, seats, admission, availability, expected) in cases {
             let seats: Vec<String> = seats.iter().map(|seat| seat.to_string()).collect();
@@ -432,10 +462,22 @@ mod tests {
                 Ok(ChangeHold { buyer: Some(buyer("Иван", "Ivan@mail.ru", "+79161234567")), ..ChangeHold::default() }),
             ),
             (r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru"}}"#, Err(ProxyError::InvalidBody { field: "buyer.phone" })),
-            (r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru","phone":79161234567}}"#, Err(ProxyError::InvalidBody { field: "buyer.phone" })),
-            (r#"{"buyer":{"name":"","email":"ivan@mail.ru","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.name" })),
-            (r#"{"buyer":{"name":"И","email":"ivan","phone":"+79161234567"}}"#, Err(ProxyError::InvalidBody { field: "buyer.email" })),
-            (r#"{"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567","age":3}}"#, Err(ProxyError::unknown_field(FieldLocation::Body, "buyer.age"))),
+            (
+                r#"{"buyer":{"name":"Иван","email":"ivan@mail.ru","phone":79161234567}}"#,
+                Err(ProxyError::InvalidBody { field: "buyer.phone" }),
+            ),
+            (
+                r#"{"buyer":{"name":"","email":"ivan@mail.ru","phone":"+79161234567"}}"#,
+                Err(ProxyError::InvalidBody { field: "buyer.name" }),
+            ),
+            (
+                r#"{"buyer":{"name":"И","email":"ivan","phone":"+79161234567"}}"#,
+                Err(ProxyError::InvalidBody { field: "buyer.email" }),
+            ),
+            (
+                r#"{"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567","age":3}}"#,
+                Err(ProxyError::unknown_field(FieldLocation::Body, "buyer.age")),
+            ),
             (r#"{"buyer":"Иван"}"#, Err(ProxyError::InvalidBody { field: "buyer" })),
             (r#"{"state":"confirmed"}"#, Err(ProxyError::unknown_field(FieldLocation::Body, "state"))),
             (r#"{"seats":{"1-1;1":1}}"#, Err(ProxyError::InvalidBody { field: "seats" })),

@@ -14,12 +14,11 @@ pub mod wire;
 use ticket_contract::Provider;
 
 use crate::ids::EventRef;
+use crate::lenient::Scalar;
 use crate::provider::{CataloguePage, Hall, ProviderAdapter};
 use crate::upstream::{
-    sanitise_upstream_text, HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest,
-    UpstreamResponse,
+    sanitise_upstream_text, HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
 };
-use crate::lenient::Scalar;
 use wire::QticketsStatusFields;
 
 pub const EVENTS_LIST_PATH: &str = "api/partners/v1/events/lists";
@@ -63,12 +62,7 @@ impl ProviderAdapter for QticketsAdapter {
         vec![self.get(&format!("{EVENT_SEATS_PATH}/{}/{show_id}", event.upstream_id))]
     }
 
-    fn parse_seating(
-        &self,
-        event: &EventRef,
-        show_id: &str,
-        responses: &[UpstreamResponse],
-    ) -> Result<Hall, UpstreamError> {
+    fn parse_seating(&self, event: &EventRef, show_id: &str, responses: &[UpstreamResponse]) -> Result<Hall, UpstreamError> {
         crate::provider::expect_response_count(responses, 1)?;
         seating::parse_seats(event, show_id, &responses[0])
     }
@@ -90,9 +84,7 @@ pub fn check_http_status(response: &UpstreamResponse) -> Result<(), UpstreamErro
     if response.is_success() {
         return Ok(());
     }
-    let error_code = serde_json::from_str::<QticketsStatusFields>(&response.body)
-        .ok()
-        .and_then(|fields| fields.code.as_text());
+    let error_code = serde_json::from_str::<QticketsStatusFields>(&response.body).ok().and_then(|fields| fields.code.as_text());
     Err(match (response.status, error_code.as_deref()) {
         (_, Some("WRONG_AUTHORIZATION")) | (401 | 403, _) => UpstreamError::UpstreamRejectedKey,
         (_, Some("EVENT_NOT_FOUND")) => UpstreamError::NotFound { what: MissingThing::Event },
@@ -104,7 +96,11 @@ pub fn check_http_status(response: &UpstreamResponse) -> Result<(), UpstreamErro
 /// The error a 2xx body stands for when it says `"status": "error"`.
 pub fn check_status_fields(status: &Scalar, code: &Scalar) -> Result<(), UpstreamError> {
     let says_error = status.as_text().is_some_and(|status| status.eq_ignore_ascii_case("error"));
-    if says_error { Err(error_for_code(code.as_text())) } else { Ok(()) }
+    if says_error {
+        Err(error_for_code(code.as_text()))
+    } else {
+        Ok(())
+    }
 }
 
 /// Reads a 2xx body as the JSON *object* `T` (serde would also accept an

@@ -115,10 +115,8 @@ fn free_quantity(seat: &QticketsSeat) -> u32 {
 fn place_seats(seated: &[SeatReading], zone_names: &[String]) -> (Vec<(f32, f32)>, Vec<Label>, Geometry) {
     let with_coords: Vec<(f64, f64)> = seated.iter().filter_map(|seat| seat.coords).collect();
     if with_coords.is_empty() && !seated.is_empty() {
-        let plan_seats: Vec<PlanSeat<'_>> = seated
-            .iter()
-            .map(|seat| PlanSeat { block: seat.zone_index, row: &seat.row, place: &seat.place })
-            .collect();
+        let plan_seats: Vec<PlanSeat<'_>> =
+            seated.iter().map(|seat| PlanSeat { block: seat.zone_index, row: &seat.row, place: &seat.place }).collect();
         let plan = generate_plan(zone_names, &plan_seats);
         // The plan's reading order is not needed here: QTickets seat order is kept.
         return (plan.positions, plan.labels, Geometry::Generated);
@@ -137,10 +135,7 @@ fn place_seats(seated: &[SeatReading], zone_names: &[String]) -> (Vec<(f32, f32)
             None => {
                 let (strip_row, strip_column) = (missing_so_far / 40, missing_so_far % 40);
                 missing_so_far += 1;
-                (
-                    tidy_coordinate(margin + strip_column as f64 * pitch),
-                    tidy_coordinate(strip_top + strip_row as f64 * pitch),
-                )
+                (tidy_coordinate(margin + strip_column as f64 * pitch), tidy_coordinate(strip_top + strip_row as f64 * pitch))
             }
         })
         .collect();

@@ -84,10 +84,7 @@ pub(crate) fn summary_of(event: &TicketscloudEvent) -> Option<EventSummary> {
         venue: Venue {
             name: venue.and_then(|venue| venue.name.0.clone()).unwrap_or_default(),
             address: venue.and_then(|venue| venue.address.0.clone()),
-            city: venue
-                .and_then(|venue| venue.city.as_ref())
-                .and_then(|city| city.name.0.clone())
-                .unwrap_or_default(),
+            city: venue.and_then(|venue| venue.city.as_ref()).and_then(|city| city.name.0.clone()).unwrap_or_default(),
             timezone: zone.name().to_string(),
         },
         shows: vec![ShowSummary { id: event_ref.upstream_id.clone(), starts_at }],

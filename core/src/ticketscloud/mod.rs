@@ -18,8 +18,7 @@ use ticket_contract::Provider;
 use crate::ids::EventRef;
 use crate::provider::{CataloguePage, Hall, ProviderAdapter};
 use crate::upstream::{
-    sanitise_upstream_text, HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest,
-    UpstreamResponse,
+    sanitise_upstream_text, HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
 };
 use wire::TicketscloudErrorBody;
 
@@ -77,12 +76,7 @@ impl ProviderAdapter for TicketscloudAdapter {
         ]
     }
 
-    fn parse_seating(
-        &self,
-        event: &EventRef,
-        show_id: &str,
-        responses: &[UpstreamResponse],
-    ) -> Result<Hall, UpstreamError> {
+    fn parse_seating(&self, event: &EventRef, show_id: &str, responses: &[UpstreamResponse]) -> Result<Hall, UpstreamError> {
         crate::provider::expect_response_count(responses, 2)?;
         seating::parse_hall(event, show_id, &responses[0], &responses[1])
     }
@@ -93,9 +87,7 @@ pub fn check_http_status(response: &UpstreamResponse) -> Result<(), UpstreamErro
     if response.is_success() {
         return Ok(());
     }
-    let messages = serde_json::from_str::<TicketscloudErrorBody>(&response.body)
-        .map(|body| body.errors.0)
-        .unwrap_or_default();
+    let messages = serde_json::from_str::<TicketscloudErrorBody>(&response.body).map(|body| body.errors.0).unwrap_or_default();
     let says_event_not_found = messages.iter().any(|message| {
         let lower = message.to_lowercase();
         lower.contains("event") && lower.contains("not found")
@@ -110,10 +102,7 @@ pub fn check_http_status(response: &UpstreamResponse) -> Result<(), UpstreamErro
         // Timeouts and rate limits are "try again later", not a refusal.
         408 | 425 | 429 => UpstreamError::Unavailable { status: response.status },
         status @ 400..=499 => UpstreamError::Refused {
-            code: messages
-                .first()
-                .map(|message| sanitise_upstream_text(message))
-                .unwrap_or_else(|| format!("http_{status}")),
+            code: messages.first().map(|message| sanitise_upstream_text(message)).unwrap_or_else(|| format!("http_{status}")),
         },
         status => UpstreamError::Unavailable { status },
     })

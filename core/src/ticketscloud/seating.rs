@@ -75,8 +75,7 @@ pub fn parse_hall(
     }
 
     let sets = sellable_sets(upstream_event);
-    let set_index_by_id: HashMap<&str, usize> =
-        sets.iter().enumerate().map(|(index, set)| (set.id.as_str(), index)).collect();
+    let set_index_by_id: HashMap<&str, usize> = sets.iter().enumerate().map(|(index, set)| (set.id.as_str(), index)).collect();
     let mut draft = HallDraft::new(event.public_id(), show_id.to_string());
     for set in &sets {
         draft.declare_zone(&set.id, &set.name);
@@ -239,10 +238,7 @@ fn sectors_and_captions(readings: &[TicketReading], sets: &[SetInfo]) -> (Vec<us
             }
         })
         .collect();
-    let sector_of_reading = readings
-        .iter()
-        .map(|reading| block_of_sector[sector_lookup[reading.sector.as_str()]])
-        .collect();
+    let sector_of_reading = readings.iter().map(|reading| block_of_sector[sector_lookup[reading.sector.as_str()]]).collect();
     (sector_of_reading, captions)
 }
 

@@ -293,12 +293,9 @@ impl TicketscloudOrderDocument {
     pub fn into_order(self) -> TicketscloudOrder {
         match self.data.0 {
             Some(order) => order,
-            None => TicketscloudOrder {
-                id: self.id,
-                status: self.status,
-                expired_after: self.expired_after,
-                tickets: self.tickets,
-            },
+            None => {
+                TicketscloudOrder { id: self.id, status: self.status, expired_after: self.expired_after, tickets: self.tickets }
+            }
         }
     }
 }

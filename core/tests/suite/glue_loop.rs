@@ -24,10 +24,11 @@ struct FakeUpstreams {
 impl FakeUpstreams {
     fn fetch(&self, request: &UpstreamRequest) -> UpstreamResponse {
         self.asked.borrow_mut().push(request.url.clone());
-        self.answers
-            .get(&request.url)
-            .cloned()
-            .unwrap_or_else(|| UpstreamResponse { status: 404, content_type: None, body: "no route".into() })
+        self.answers.get(&request.url).cloned().unwrap_or_else(|| UpstreamResponse {
+            status: 404,
+            content_type: None,
+            body: "no route".into(),
+        })
     }
 }
 
@@ -93,8 +94,14 @@ fn upstreams() -> FakeUpstreams {
     let answers = HashMap::from([
         (format!("{qtickets}/events/lists"), ok("qtickets/lists_doc_example.json")),
         (format!("{qtickets}/events/seats/12/21"), ok("qtickets/seats_doc_example.json")),
-        (format!("{ticketscloud}/services/simple/events?page=1&page_size=100"), UpstreamResponse::json(200, ticketscloud_page(100, 1))),
-        (format!("{ticketscloud}/services/simple/events?page=2&page_size=100"), UpstreamResponse::json(200, ticketscloud_page(1, 101))),
+        (
+            format!("{ticketscloud}/services/simple/events?page=1&page_size=100"),
+            UpstreamResponse::json(200, ticketscloud_page(100, 1)),
+        ),
+        (
+            format!("{ticketscloud}/services/simple/events?page=2&page_size=100"),
+            UpstreamResponse::json(200, ticketscloud_page(1, 101)),
+        ),
         (format!("{ticketscloud}/services/simple/events?page=1&page_size=500"), ok("ticketscloud/events_seated_and_odd.json")),
         (format!("{ticketscloud}/resources/events/5b0d157f445143000114e321/tickets"), ok("ticketscloud/tickets_seated.json")),
     ]);

@@ -26,7 +26,13 @@ fn confirmed(record: &HoldRecord) -> HoldRecord {
     let mut record = with_state(record.clone(), HoldState::Confirmed, record.expires_at);
     let places: u32 = record.items.iter().map(ticket_core::holds::record::item_places).sum();
     record.tickets = (0..places)
-        .map(|number| IssuedTicket { item_id: "x".into(), zone_name: "z".into(), row: None, place: None, barcode: format!("{number}") })
+        .map(|number| IssuedTicket {
+            item_id: "x".into(),
+            zone_name: "z".into(),
+            row: None,
+            place: None,
+            barcode: format!("{number}"),
+        })
         .collect();
     record
 }
@@ -61,7 +67,13 @@ fn every_transition_of_both_providers() {
             ("confirm without hold", None, HoldCommand::Confirm, before, Refused(ProxyError::HoldNotFound)),
             ("create twice, same request", Some(held.clone()), same_create.clone(), before, NoRequests(HoldState::Held)),
             ("create twice, other request", Some(held.clone()), other_create, before, Refused(ProxyError::Internal)),
-            ("empty change", Some(held.clone()), HoldCommand::Change { items: None, buyer: None }, before, NoRequests(HoldState::Held)),
+            (
+                "empty change",
+                Some(held.clone()),
+                HoldCommand::Change { items: None, buyer: None },
+                before,
+                NoRequests(HoldState::Held),
+            ),
             (
                 "change to nothing",
                 Some(held.clone()),
@@ -156,16 +168,8 @@ fn a_create_is_checked_before_anything_is_asked() {
             ProxyError::NotFound { what: MissingThing::Show },
         ),
         (create(QT_EVENT, QT_SHOW, vec![]), &good, ProxyError::InvalidBody { field: "seats" }),
-        (
-            create(QT_EVENT, QT_SHOW, vec![admission(QT_ADMISSION, 0, 1)]),
-            &good,
-            ProxyError::InvalidBody { field: "admission" },
-        ),
-        (
-            create(QT_EVENT, QT_SHOW, vec![seat("1-1;1&paid=1", 1)]),
-            &good,
-            ProxyError::InvalidBody { field: "seats" },
-        ),
+        (create(QT_EVENT, QT_SHOW, vec![admission(QT_ADMISSION, 0, 1)]), &good, ProxyError::InvalidBody { field: "admission" }),
+        (create(QT_EVENT, QT_SHOW, vec![seat("1-1;1&paid=1", 1)]), &good, ProxyError::InvalidBody { field: "seats" }),
         (create(QT_EVENT, QT_SHOW, vec![seat("1-1;1", 1)]), &bad_settings, ProxyError::Misconfigured),
     ];
     for (command, settings, expected) in cases {
@@ -236,12 +240,19 @@ fn broken_answers() -> Vec<Result<UpstreamResponse, ProxyError>> {
         ok(r#"{"result":{"id":"1","barcode":"\u0000\n"}}"#),
         ok(r#"{"data":[]}"#),
         ok(r#"{"data":{"id":"6b0a0d0e000000000000d65e","status":"done","tickets":"x"}}"#),
-        ok(r#"{"data":{"id":"6b0a0d0e000000000000d65e","status":"done","expired_after":"9999-99-99","tickets":[{"id":"x","barcode":"1"},{"id":7},null,3]}}"#),
+        ok(
+            r#"{"data":{"id":"6b0a0d0e000000000000d65e","status":"done","expired_after":"9999-99-99","tickets":[{"id":"x","barcode":"1"},{"id":7},null,3]}}"#,
+        ),
         ok(r#"{"data":{"id":"../../admin","status":"executed","tickets":[]}}"#),
-        ok(r#"{"data":{"id":"6b0a0d0e000000000000d65e","status":"executed","expired_after":"-9999999999-01-01 00:00:00","tickets":[]}}"#),
+        ok(
+            r#"{"data":{"id":"6b0a0d0e000000000000d65e","status":"executed","expired_after":"-9999999999-01-01 00:00:00","tickets":[]}}"#,
+        ),
         Ok(UpstreamResponse::json(409, r#"{"errors":["Conflict"]}"#)),
         Ok(UpstreamResponse::json(400, r#"{"errors":"Not allow to update order in status done"}"#)),
-        Ok(UpstreamResponse::json(400, r#"{"errors":[{"tickets":["ticket (id = 6a1b2c3d8192000000000001) is not available"]}]}"#)),
+        Ok(UpstreamResponse::json(
+            400,
+            r#"{"errors":[{"tickets":["ticket (id = 6a1b2c3d8192000000000001) is not available"]}]}"#,
+        )),
         Ok(UpstreamResponse::json(404, "")),
         Ok(UpstreamResponse::json(401, r#"{"errors":["Unauthorized"]}"#)),
         Ok(UpstreamResponse::json(502, "<html><body>Bad Gateway</body></html>")),
@@ -259,12 +270,41 @@ type OperationStart = Box<dyn Fn() -> (Option<HoldRecord>, HoldCommand, i64)>;
 fn broken_upstream_answers_never_panic_or_loop() {
     let starts: Vec<(&str, OperationStart)> = vec![
         ("qt create", Box::new(|| (None, create(QT_EVENT, QT_SHOW, vec![seat("1-1;1", 1), admission(QT_ADMISSION, 2, 1)]), NOW))),
-        ("qt change", Box::new(|| (Some(held_qtickets()), HoldCommand::Change { items: Some(vec![seat("1-1;5", 1), admission(QT_ADMISSION, 3, 1)]), buyer: Some(buyer()) }, NOW + 1))),
+        (
+            "qt change",
+            Box::new(|| {
+                (
+                    Some(held_qtickets()),
+                    HoldCommand::Change {
+                        items: Some(vec![seat("1-1;5", 1), admission(QT_ADMISSION, 3, 1)]),
+                        buyer: Some(buyer()),
+                    },
+                    NOW + 1,
+                )
+            }),
+        ),
         ("qt release", Box::new(|| (Some(held_qtickets()), HoldCommand::Release, NOW + 1))),
         ("qt expire", Box::new(|| (Some(held_qtickets()), HoldCommand::Expire, NOW + HOLD_SECONDS))),
         ("qt confirm", Box::new(|| (Some(held_qtickets()), HoldCommand::Confirm, NOW + 1))),
-        ("tc create", Box::new(|| (None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&tc_seat(1), 1), admission(TC_ADMISSION_SET, 2, 1)]), NOW))),
-        ("tc change", Box::new(|| (Some(held_mixed()), HoldCommand::Change { items: Some(vec![seat(&tc_seat(2), 1), admission(TC_ADMISSION_SET, 3, 1)]), buyer: Some(buyer()) }, NOW + 1))),
+        (
+            "tc create",
+            Box::new(|| {
+                (None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&tc_seat(1), 1), admission(TC_ADMISSION_SET, 2, 1)]), NOW)
+            }),
+        ),
+        (
+            "tc change",
+            Box::new(|| {
+                (
+                    Some(held_mixed()),
+                    HoldCommand::Change {
+                        items: Some(vec![seat(&tc_seat(2), 1), admission(TC_ADMISSION_SET, 3, 1)]),
+                        buyer: Some(buyer()),
+                    },
+                    NOW + 1,
+                )
+            }),
+        ),
         ("tc release", Box::new(|| (Some(held_mixed()), HoldCommand::Release, NOW + 1))),
         ("tc expire", Box::new(|| (Some(held_mixed()), HoldCommand::Expire, NOW + HOLD_SECONDS))),
         ("tc confirm", Box::new(|| (Some(held_mixed()), HoldCommand::Confirm, NOW + 1))),

@@ -41,7 +41,17 @@ fn describe_tickets(record: &HoldRecord) -> Vec<String> {
     tickets
         .iter()
         .map(|ticket| {
-            let short = |external: &str| if external == external_id_for(HOLD_ID, &ticket.item_id, 0) { "#0" } else if external == external_id_for(HOLD_ID, &ticket.item_id, 1) { "#1" } else if external == external_id_for(HOLD_ID, &ticket.item_id, 2) { "#2" } else { "?" };
+            let short = |external: &str| {
+                if external == external_id_for(HOLD_ID, &ticket.item_id, 0) {
+                    "#0"
+                } else if external == external_id_for(HOLD_ID, &ticket.item_id, 1) {
+                    "#1"
+                } else if external == external_id_for(HOLD_ID, &ticket.item_id, 2) {
+                    "#2"
+                } else {
+                    "?"
+                }
+            };
             format!(
                 "{} {} {} {}",
                 ticket.item_id,
@@ -81,12 +91,7 @@ fn create_adds_one_ticket_per_place_until_our_expiry_plus_grace() {
     assert_eq!(record.alarm_at(), Some(NOW + HOLD_SECONDS));
     assert_eq!(
         describe_tickets(&record),
-        [
-            "1-1;1 27061 #0 -",
-            "1-1;2 27062 #0 -",
-            "tancevalnyj-parter-1;1 27063 #0 -",
-            "tancevalnyj-parter-1;1 27064 #1 -",
-        ]
+        ["1-1;1 27061 #0 -", "1-1;2 27062 #0 -", "tancevalnyj-parter-1;1 27063 #0 -", "tancevalnyj-parter-1;1 27064 #1 -",]
     );
     let hold = ticket_core::holds::view(&record, NOW);
     assert_eq!(hold.total.minor, 1_400_000);
@@ -134,7 +139,11 @@ fn a_refused_seat_rolls_back_the_seats_added_before_it() {
 fn an_unknown_seat_is_refused_the_same_way() {
     let run = run(
         begin(None, create(QT_EVENT, QT_SHOW, vec![seat("1-1;9999", 1)]), NOW),
-        vec![add("1-1%3B9999", &external("1-1;9999", 0), Ok(UpstreamResponse::json(200, fixture("holds/sim_qt_error_seat_not_found.json"))))],
+        vec![add(
+            "1-1%3B9999",
+            &external("1-1;9999", 0),
+            Ok(UpstreamResponse::json(200, fixture("holds/sim_qt_error_seat_not_found.json"))),
+        )],
     );
     assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec!["1-1;9999".into()] });
 }
@@ -191,7 +200,11 @@ fn an_add_uncertain_twice_fails_and_is_removed_by_its_external_id() {
         vec![
             add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B2", &uncertain, Err(ProxyError::UpstreamTimeout)),
-            add("1-1%3B2", &uncertain, Ok(UpstreamResponse::json(503, r#"{"error":"Unknown error","status":503,"code":"UNKNOWN_ERROR"}"#))),
+            add(
+                "1-1%3B2",
+                &uncertain,
+                Ok(UpstreamResponse::json(503, r#"{"error":"Unknown error","status":503,"code":"UNKNOWN_ERROR"}"#)),
+            ),
             remove_by_id("27061", qt_removed()),
             exchange(POST, QT_REMOVE_URL, &[&format!("external_id={uncertain}")], qt_error("TICKET_NOT_FOUND")),
         ],
@@ -229,10 +242,7 @@ fn a_change_adds_new_places_first_then_removes_dropped_ones() {
     assert_eq!(changed.hold().items, new_items);
     assert_eq!(changed.hold().total.minor, 1_200_000);
     assert_eq!(changed.record().expires_at, NOW + HOLD_SECONDS, "a change does not extend the hold");
-    assert_eq!(
-        describe_tickets(changed.record()),
-        ["1-1;2 27062 #0 -", "1-1;4 27065 #0 -", "tancevalnyj-parter-1;1 27063 #0 -"]
-    );
+    assert_eq!(describe_tickets(changed.record()), ["1-1;2 27062 #0 -", "1-1;4 27065 #0 -", "tancevalnyj-parter-1;1 27063 #0 -"]);
 
     // Growing the admission again uses the free place numbers 1 and 2.
     let more = vec![seat("1-1;2", 500_000), seat("1-1;4", 500_000), admission(QT_ADMISSION, 3, 200_000)];
@@ -470,10 +480,7 @@ fn leftovers_are_removed_before_a_change_adds_anything() {
     items.push(seat("1-1;9", 500_000));
     let changed = run(
         begin(Some(record), HoldCommand::Change { items: Some(items), buyer: None }, NOW + 60),
-        vec![
-            remove_by_id("27070", qt_removed()),
-            add("1-1%3B9", &external("1-1;9", 1), qt_ticket("27071", "x", None)),
-        ],
+        vec![remove_by_id("27070", qt_removed()), add("1-1%3B9", &external("1-1;9", 1), qt_ticket("27071", "x", None))],
     );
     assert!(leftovers(changed.record()).is_empty());
     assert_eq!(describe_tickets(changed.record()).last().map(String::as_str), Some("1-1;9 27071 #1 -"));

@@ -158,12 +158,21 @@ pub fn run(mut operation: Box<dyn HoldOperation>, script: Vec<Exchange>) -> Run 
         }
         let expected = script.next().unwrap_or_else(|| panic!("unexpected request #{}: {printed}", requests.len() + 1));
         assert_eq!(request.method, expected.method, "request #{}: {printed}", requests.len() + 1);
-        assert!(request.url.ends_with(&expected.url_end), "request #{} should go to …{}: {printed}", requests.len() + 1, expected.url_end);
+        assert!(
+            request.url.ends_with(&expected.url_end),
+            "request #{} should go to …{}: {printed}",
+            requests.len() + 1,
+            expected.url_end
+        );
         for fragment in &expected.body_has {
             assert!(body.contains(fragment.as_str()), "request #{} should contain {fragment:?}: {printed}", requests.len() + 1);
         }
         for fragment in &expected.body_lacks {
-            assert!(!body.contains(fragment.as_str()), "request #{} should not contain {fragment:?}: {printed}", requests.len() + 1);
+            assert!(
+                !body.contains(fragment.as_str()),
+                "request #{} should not contain {fragment:?}: {printed}",
+                requests.len() + 1
+            );
         }
         requests.push(request);
         operation.on_response(expected.answer);

@@ -46,9 +46,19 @@ pub fn held_mixed() -> HoldRecord {
     let run = run(
         begin(None, create(&tc_event(), TC_EVENT_HEX, seats_and_admission()), NOW),
         vec![
-            exchange(POST, TC_ORDERS_URL, &[r#""random":{"64b7c1d2e3f4a5b6c7d8e904":2}"#, r#""all_or_nothing":true"#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]))
-                .lacking(r#""tickets""#),
-            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#), r#""all_or_nothing":true"#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+            exchange(
+                POST,
+                TC_ORDERS_URL,
+                &[r#""random":{"64b7c1d2e3f4a5b6c7d8e904":2}"#, r#""all_or_nothing":true"#],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]),
+            )
+            .lacking(r#""tickets""#),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#), r#""all_or_nothing":true"#],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
+            ),
         ],
     );
     run.record().clone()
@@ -95,7 +105,12 @@ fn general_admission_only_is_one_create_with_random() {
     let (g1, g2) = (ga(1), ga(2));
     let run = run(
         begin(None, create(&tc_event(), TC_EVENT_HEX, vec![admission(TC_ADMISSION_SET, 2, 156_000)]), NOW),
-        vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]))],
+        vec![exchange(
+            POST,
+            TC_ORDERS_URL,
+            &[],
+            tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]),
+        )],
     );
     assert_eq!(
         run.json(0),
@@ -145,7 +160,12 @@ fn a_refusal_after_random_cancels_the_half_built_order() {
     let run = run(
         begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s4, 520_000), admission(TC_ADMISSION_SET, 2, 156_000)]), NOW),
         vec![
-            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)])),
+            exchange(
+                POST,
+                TC_ORDERS_URL,
+                &[],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]),
+            ),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_errors(400, &[&message])),
             exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], tc_order("cancelled", &[])),
         ],
@@ -176,7 +196,12 @@ fn a_conflict_twice_is_upstream_busy_and_the_order_is_cancelled() {
     let run = run(
         begin(None, create(&tc_event(), TC_EVENT_HEX, seats_and_admission()), NOW),
         vec![
-            exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)])),
+            exchange(
+                POST,
+                TC_ORDERS_URL,
+                &[],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None)]),
+            ),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_conflict()),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_conflict()),
             exchange(PATCH, TC_ORDER_URL, &[r#""status":"cancelled""#], tc_conflict()),
@@ -216,7 +241,12 @@ fn growing_general_admission_keeps_the_held_seats_through_random() {
     let held = held_mixed();
     let (s1, s2, g1, g2, g3) = (tc_seat(1), tc_seat(2), ga(1), ga(2), ga(3));
     let new_items = vec![seat(&s1, 520_000), seat(&s2, 520_000), admission(TC_ADMISSION_SET, 3, 156_000)];
-    let after_random = [(g1.as_str(), TC_ADMISSION_SET, None), (g2.as_str(), TC_ADMISSION_SET, None), (s1.as_str(), TC_SEATED_SET, None), (g3.as_str(), TC_ADMISSION_SET, None)];
+    let after_random = [
+        (g1.as_str(), TC_ADMISSION_SET, None),
+        (g2.as_str(), TC_ADMISSION_SET, None),
+        (s1.as_str(), TC_SEATED_SET, None),
+        (g3.as_str(), TC_ADMISSION_SET, None),
+    ];
     let mut after_tickets = after_random.to_vec();
     after_tickets.push((s2.as_str(), TC_SEATED_SET, None));
     let run = run(
@@ -242,7 +272,12 @@ fn shrinking_general_admission_is_one_tickets_patch() {
     let new_items = vec![seat(&s1, 520_000), admission(TC_ADMISSION_SET, 1, 156_000)];
     let run = run(
         begin(Some(held), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
-        vec![exchange(PATCH, TC_ORDER_URL, &[], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]))],
+        vec![exchange(
+            PATCH,
+            TC_ORDER_URL,
+            &[],
+            tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
+        )],
     );
     assert_eq!(run.json(0), serde_json::json!({"tickets": [g1, s1], "all_or_nothing": true}));
     assert_eq!(describe_order(run.record()), ["000000000148 ga -", "000000000001 seated -"]);
@@ -251,7 +286,8 @@ fn shrinking_general_admission_is_one_tickets_patch() {
 #[test]
 fn an_unchanged_selection_asks_nothing() {
     let held = held_mixed();
-    let run = run(begin(Some(held.clone()), HoldCommand::Change { items: Some(held.items.clone()), buyer: None }, NOW + 60), vec![]);
+    let run =
+        run(begin(Some(held.clone()), HoldCommand::Change { items: Some(held.items.clone()), buyer: None }, NOW + 60), vec![]);
     assert_eq!(run.record(), &held);
 }
 
@@ -264,9 +300,27 @@ fn a_change_refused_after_random_restores_the_old_order() {
     let run = run(
         begin(Some(held.clone()), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
         vec![
-            exchange(PATCH, TC_ORDER_URL, &[r#""random""#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None), (&g3, TC_ADMISSION_SET, None)])),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[r#""random""#],
+                tc_order(
+                    "executed",
+                    &[
+                        (&g1, TC_ADMISSION_SET, None),
+                        (&g2, TC_ADMISSION_SET, None),
+                        (&s1, TC_SEATED_SET, None),
+                        (&g3, TC_ADMISSION_SET, None),
+                    ],
+                ),
+            ),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], tc_errors(400, &[&message])),
-            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
+            ),
         ],
     );
     assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec![s4] });
@@ -281,7 +335,20 @@ fn a_restore_that_fails_makes_the_next_confirm_set_the_list_first() {
     let failed = run(
         begin(Some(held.clone()), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
         vec![
-            exchange(PATCH, TC_ORDER_URL, &[r#""random""#], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None), (&g3, TC_ADMISSION_SET, None)])),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[r#""random""#],
+                tc_order(
+                    "executed",
+                    &[
+                        (&g1, TC_ADMISSION_SET, None),
+                        (&g2, TC_ADMISSION_SET, None),
+                        (&s1, TC_SEATED_SET, None),
+                        (&g3, TC_ADMISSION_SET, None),
+                    ],
+                ),
+            ),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], Err(ProxyError::UpstreamTimeout)),
             exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], Err(ProxyError::UpstreamTimeout)),
             exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_conflict()),
@@ -290,11 +357,20 @@ fn a_restore_that_fails_makes_the_next_confirm_set_the_list_first() {
     );
     assert_eq!(failed.error(), &ProxyError::UpstreamTimeout);
     assert_eq!(failed.record().items, held.items, "the buyer keeps the old selection");
-    let paid = [(g1.as_str(), TC_ADMISSION_SET, Some("11")), (g2.as_str(), TC_ADMISSION_SET, Some("12")), (s1.as_str(), TC_SEATED_SET, Some("13"))];
+    let paid = [
+        (g1.as_str(), TC_ADMISSION_SET, Some("11")),
+        (g2.as_str(), TC_ADMISSION_SET, Some("12")),
+        (s1.as_str(), TC_SEATED_SET, Some("13")),
+    ];
     let confirmed = run(
         begin(Some(failed.record().clone()), HoldCommand::Confirm, NOW + 90),
         vec![
-            exchange(PATCH, TC_ORDER_URL, &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)], tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)])),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
+            ),
             exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], tc_order("done", &paid)),
         ],
     );
@@ -321,11 +397,19 @@ fn release_and_expiry_cancel_the_order_and_accept_an_order_already_gone() {
         (HoldCommand::Release, NOW + 10, tc_order("cancelled", &[]), HoldState::Released),
         (HoldCommand::Release, NOW + 10, tc_errors(400, &["Not allow to update order in status expired"]), HoldState::Released),
         (HoldCommand::Release, NOW + 10, tc_errors(400, &["Not allow to update order in status cancelled"]), HoldState::Released),
-        (HoldCommand::Expire, NOW + HOLD_SECONDS, tc_errors(404, &["Order 6b0a0d0e000000000000d65e not found"]), HoldState::Expired),
+        (
+            HoldCommand::Expire,
+            NOW + HOLD_SECONDS,
+            tc_errors(404, &["Order 6b0a0d0e000000000000d65e not found"]),
+            HoldState::Expired,
+        ),
         (HoldCommand::Expire, NOW + HOLD_SECONDS, tc_order("cancelled", &[]), HoldState::Expired),
     ];
     for (command, now, answer, state) in cases {
-        let run = run(begin(Some(held_mixed()), command.clone(), now), vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], answer)]);
+        let run = run(
+            begin(Some(held_mixed()), command.clone(), now),
+            vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], answer)],
+        );
         assert_eq!(run.hold().state, state, "{command:?}");
         assert_eq!(run.record().alarm_at(), None);
     }
@@ -366,7 +450,8 @@ fn confirm_marks_the_order_done_and_a_second_confirm_asks_nothing() {
     );
     let hold = confirmed.hold().clone();
     assert_eq!(hold.state, HoldState::Confirmed);
-    let tickets: Vec<(String, String)> = hold.tickets.iter().map(|ticket| (ticket.item_id.clone(), ticket.barcode.clone())).collect();
+    let tickets: Vec<(String, String)> =
+        hold.tickets.iter().map(|ticket| (ticket.item_id.clone(), ticket.barcode.clone())).collect();
     assert_eq!(
         tickets,
         [
@@ -427,7 +512,8 @@ fn confirm_on_an_order_that_expired_upstream_expires_the_hold() {
     ];
     for answer in cases {
         let printed = format!("{answer:?}");
-        let run = run(begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100), vec![exchange(PATCH, TC_ORDER_URL, &[], answer)]);
+        let run =
+            run(begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100), vec![exchange(PATCH, TC_ORDER_URL, &[], answer)]);
         assert_eq!(run.error(), &ProxyError::HoldExpired, "{printed}");
         assert_eq!(run.record().state, HoldState::Expired, "{printed}");
     }

@@ -149,7 +149,11 @@ fn mutated_fixtures_never_panic() {
             }
             let response = UpstreamResponse::json(200, mutated.into_iter().collect::<String>());
             for (_, outcome) in through_every_parser(&response) {
-                if outcome.is_ok() { accepted += 1 } else { refused += 1 }
+                if outcome.is_ok() {
+                    accepted += 1
+                } else {
+                    refused += 1
+                }
             }
         }
     }
@@ -170,7 +174,11 @@ fn retype(value: &Value, variant: usize, depth: usize) -> Value {
         Value::Array(items) => {
             if variant % 3 == 1 && depth % 2 == 1 {
                 return Value::Object(
-                    items.iter().enumerate().map(|(index, inner)| (index.to_string(), retype(inner, variant, depth + 1))).collect(),
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, inner)| (index.to_string(), retype(inner, variant, depth + 1)))
+                        .collect(),
                 );
             }
             Value::Array(items.iter().map(|inner| retype(inner, variant, depth + 1)).collect())
@@ -208,7 +216,10 @@ fn documents_with_wrongly_typed_fields_never_panic() {
                 // Accepted documents were checked for consistency inside.
                 if let Err(error) = outcome {
                     assert!(
-                        matches!(error, UpstreamError::BadResponse { .. } | UpstreamError::NotFound { .. } | UpstreamError::Refused { .. }),
+                        matches!(
+                            error,
+                            UpstreamError::BadResponse { .. } | UpstreamError::NotFound { .. } | UpstreamError::Refused { .. }
+                        ),
                         "{parser}, variant {variant}: {error:?}"
                     );
                 }
@@ -219,7 +230,8 @@ fn documents_with_wrongly_typed_fields_never_panic() {
 
 #[test]
 fn random_ids_never_panic_and_accepted_ones_round_trip() {
-    const ALPHABET: &[char] = &['q', 't', 'c', ':', '0', '1', '9', 'a', 'f', 'F', 'g', '/', '.', '%', '\\', ' ', '\u{0}', 'е', '１'];
+    const ALPHABET: &[char] =
+        &['q', 't', 'c', ':', '0', '1', '9', 'a', 'f', 'F', 'g', '/', '.', '%', '\\', ' ', '\u{0}', 'е', '１'];
     let mut random = Lcg(42);
     let mut accepted = 0;
     for _ in 0..20_000 {

@@ -54,7 +54,9 @@ pub fn describe_zones(layout: &Layout) -> Vec<String> {
     layout
         .zones
         .iter()
-        .map(|zone| format!("{} {:?} {}..{}", zone.id, zone.name, format_minor(zone.price_min.minor), format_minor(zone.price_max.minor)))
+        .map(|zone| {
+            format!("{} {:?} {}..{}", zone.id, zone.name, format_minor(zone.price_min.minor), format_minor(zone.price_max.minor))
+        })
         .collect()
 }
 

@@ -38,7 +38,8 @@ fn event_listings_become_events_with_one_show() {
     ];
     let adapters = adapters();
     for &(fixture, expected) in cases {
-        let page = adapters.ticketscloud.parse_catalogue_page(1, &ok(fixture)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
+        let page =
+            adapters.ticketscloud.parse_catalogue_page(1, &ok(fixture)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
         let actual: Vec<String> = page.events.iter().map(describe_event).collect();
         assert_eq!(actual, expected, "{fixture}");
         assert!(!page.has_more, "{fixture}: fewer events than a page");

@@ -33,7 +33,13 @@ fn qtickets_errors_map_to_typed_errors_and_public_codes() {
     let html = fixture("qtickets/bad_gateway.html");
     let cases: Vec<(u16, String, UpstreamError, u16, &str)> = vec![
         // Errors with HTTP 200, as QTickets sends them.
-        (200, fixture("qtickets/error_wrong_authorization.json"), UpstreamError::UpstreamRejectedKey, 502, "upstream_misconfigured"),
+        (
+            200,
+            fixture("qtickets/error_wrong_authorization.json"),
+            UpstreamError::UpstreamRejectedKey,
+            502,
+            "upstream_misconfigured",
+        ),
         (200, fixture("qtickets/error_event_not_found.json"), EVENT_NOT_FOUND, 404, "event_not_found"),
         (200, fixture("qtickets/error_seat_not_available.json"), refused("SEAT_NOT_AVAILABLE"), 502, "upstream_refused"),
         (200, fixture("qtickets/error_validation.json"), refused("VALIDATION_ERROR"), 502, "upstream_refused"),
@@ -43,7 +49,13 @@ fn qtickets_errors_map_to_typed_errors_and_public_codes() {
         (200, r#"{"status":"ERROR","code":"BRAND\nNEW"}"#.into(), refused("BRAND?NEW"), 502, "upstream_refused"),
         (200, r#"{"status":"error"}"#.into(), refused("unspecified"), 502, "upstream_refused"),
         // Non-2xx statuses.
-        (503, fixture("qtickets/error_unknown_503.json"), UpstreamError::Unavailable { status: 503 }, 502, "upstream_unavailable"),
+        (
+            503,
+            fixture("qtickets/error_unknown_503.json"),
+            UpstreamError::Unavailable { status: 503 },
+            502,
+            "upstream_unavailable",
+        ),
         (502, html.clone(), UpstreamError::Unavailable { status: 502 }, 502, "upstream_unavailable"),
         (500, String::new(), UpstreamError::Unavailable { status: 500 }, 502, "upstream_unavailable"),
         (401, String::new(), UpstreamError::UpstreamRejectedKey, 502, "upstream_misconfigured"),
@@ -108,8 +120,14 @@ fn ticketscloud_errors_map_to_typed_errors_and_public_codes() {
         let upstream = response(status, &body);
         let outcomes = [
             ("catalogue", adapters.ticketscloud.parse_catalogue_page(1, &upstream).err()),
-            ("seating: events", adapters.ticketscloud.parse_seating(&tc_event, event_id, &[upstream.clone(), good_tickets.clone()]).err()),
-            ("seating: tickets", adapters.ticketscloud.parse_seating(&tc_event, event_id, &[good_events.clone(), upstream.clone()]).err()),
+            (
+                "seating: events",
+                adapters.ticketscloud.parse_seating(&tc_event, event_id, &[upstream.clone(), good_tickets.clone()]).err(),
+            ),
+            (
+                "seating: tickets",
+                adapters.ticketscloud.parse_seating(&tc_event, event_id, &[good_events.clone(), upstream.clone()]).err(),
+            ),
         ];
         for (operation, outcome) in outcomes {
             let error = outcome.unwrap_or_else(|| panic!("{operation}: HTTP {status} {body:?} was accepted"));
@@ -127,8 +145,14 @@ fn a_wrong_number_of_responses_is_a_bad_response_not_a_panic() {
     let tc_event = event("tc:5d31fbdd27649b0dff076117");
     let one = ok("qtickets/seats_doc_example.json");
     assert!(matches!(adapters.qtickets.parse_seating(&qt_event, "21", &[]), Err(UpstreamError::BadResponse { .. })));
-    assert!(matches!(adapters.qtickets.parse_seating(&qt_event, "21", &[one.clone(), one.clone()]), Err(UpstreamError::BadResponse { .. })));
-    assert!(matches!(adapters.ticketscloud.parse_seating(&tc_event, "5d31fbdd27649b0dff076117", &[one]), Err(UpstreamError::BadResponse { .. })));
+    assert!(matches!(
+        adapters.qtickets.parse_seating(&qt_event, "21", &[one.clone(), one.clone()]),
+        Err(UpstreamError::BadResponse { .. })
+    ));
+    assert!(matches!(
+        adapters.ticketscloud.parse_seating(&tc_event, "5d31fbdd27649b0dff076117", &[one]),
+        Err(UpstreamError::BadResponse { .. })
+    ));
 }
 
 #[test]

@@ -13,11 +13,8 @@ use crate::partner_store;
 const ASSETS_BINDING: &str = "ASSETS";
 
 pub async fn serve(request: &Request, path: &str, env: &Env) -> Result<Handled, ProxyError> {
-    let frame_ancestors = if path == "/embed" || path == "/embed.html" {
-        Some(embed_frame_ancestors(request, env).await?)
-    } else {
-        None
-    };
+    let frame_ancestors =
+        if path == "/embed" || path == "/embed.html" { Some(embed_frame_ancestors(request, env).await?) } else { None };
     let assets = env.assets(ASSETS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
     let forwarded = request.clone().map_err(|_| ProxyError::Internal)?;
     let fetched = assets.fetch_request(forwarded).await.map_err(|_| ProxyError::Internal)?;

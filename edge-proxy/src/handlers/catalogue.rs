@@ -62,11 +62,9 @@ pub async fn events(scope: &RequestScope<'_>) -> Result<Handled, ProxyError> {
 async fn refresh(config: Rc<ProxyConfig>, now: i64, key: String, log: UpstreamLog) -> Result<CachedDocument, ProxyError> {
     let adapters = adapters(&config);
     let timeout_ms = config.upstream_timeout_ms;
-    let (qtickets_events, ticketscloud_events) = join(
-        read_catalogue(&adapters.qtickets, timeout_ms, &log),
-        read_catalogue(&adapters.ticketscloud, timeout_ms, &log),
-    )
-    .await;
+    let (qtickets_events, ticketscloud_events) =
+        join(read_catalogue(&adapters.qtickets, timeout_ms, &log), read_catalogue(&adapters.ticketscloud, timeout_ms, &log))
+            .await;
 
     let mut unavailable_providers = Vec::new();
     let mut lists = Vec::new();

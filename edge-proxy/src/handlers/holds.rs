@@ -37,13 +37,8 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         scope.partner.max_seats_per_hold,
     )?;
     let hold_id = format!("h_{}", random_hex_128()?);
-    let message = HoldMessage::Create {
-        partner: partner_of(scope),
-        hold_id: hold_id.clone(),
-        event_id: event.public_id(),
-        show_id,
-        items,
-    };
+    let message =
+        HoldMessage::Create { partner: partner_of(scope), hold_id: hold_id.clone(), event_id: event.public_id(), show_id, items };
     send(scope, env, &hold_id, &message).await
 }
 

@@ -213,7 +213,9 @@ fn partner_of_public_key<'d>(
     directory: &'d PartnerDirectory,
 ) -> Result<&'d Partner, ProxyError> {
     let key = match route {
-        Route::ReleaseHold { beacon: true, .. } => query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone()),
+        Route::ReleaseHold { beacon: true, .. } => {
+            query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())
+        }
         _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
     };
     match key {
@@ -277,10 +279,7 @@ pub fn unix_now() -> i64 {
 
 pub fn read_config(env: &Env) -> Result<ProxyConfig, ProxyError> {
     ProxyConfig::from_settings(|name| {
-        env.secret(name)
-            .map(|secret| secret.to_string())
-            .or_else(|_| env.var(name).map(|var| var.to_string()))
-            .ok()
+        env.secret(name).map(|secret| secret.to_string()).or_else(|_| env.var(name).map(|var| var.to_string())).ok()
     })
     .map_err(|error| {
         // Names the setting, never a value.

@@ -57,9 +57,8 @@ pub fn exclusive_stack() -> MutexGuard<'static, ()> {
 }
 
 fn env_url(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: run these tests through `make test`, which starts the stack")
-    })
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run these tests through `make test`, which starts the stack"))
 }
 
 pub fn proxy_url() -> String {
@@ -80,10 +79,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(header, _)| header.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(header, _)| header.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     pub fn json(&self) -> Value {

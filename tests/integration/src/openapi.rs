@@ -59,10 +59,7 @@ pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
         .should_validate_formats(true)
         .build(&root)
         .unwrap_or_else(|error| panic!("schema {schema} does not compile: {error}"));
-    validator
-        .iter_errors(instance)
-        .map(|error| format!("at `{}`: {error}", error.instance_path()))
-        .collect()
+    validator.iter_errors(instance).map(|error| format!("at `{}`: {error}", error.instance_path())).collect()
 }
 
 /// Fails unless `value` is valid against `#/components/schemas/<schema>`.
@@ -103,9 +100,7 @@ pub fn response_object(method: &str, path_template: &str, status: u16) -> Option
 /// body the document gives for this route and status. `None` if the route or
 /// status is not documented, or the response has no JSON body (`304`).
 pub fn response_schema(method: &str, path_template: &str, status: u16) -> Option<Value> {
-    response_object(method, path_template, status)?
-        .pointer("/content/application~1json/schema")
-        .cloned()
+    response_object(method, path_template, status)?.pointer("/content/application~1json/schema").cloned()
 }
 
 /// `(name, required, schema)` of every header the response documents.
@@ -159,7 +154,12 @@ pub fn assert_documented(method: &str, path: &str, reply: &Reply) {
             let content_type = reply.header("Content-Type").unwrap_or_default();
             assert!(content_type.starts_with("application/json"), "{context}: Content-Type {content_type:?}");
             let errors = schema_errors(schema, &reply.json());
-            assert!(errors.is_empty(), "{context}: the body is not as documented:\n  {}\nbody: {}", errors.join("\n  "), shorten(&reply.json()));
+            assert!(
+                errors.is_empty(),
+                "{context}: the body is not as documented:\n  {}\nbody: {}",
+                errors.join("\n  "),
+                shorten(&reply.json())
+            );
         }
         None => assert!(reply.body.is_empty(), "{context}: the document says no body, got {}", reply.body),
     }
@@ -179,9 +179,8 @@ mod tests {
 
     use super::*;
     use ticket_contract::{
-        availability_bits, Admission, AdmissionAvailability, Buyer, Currency, ErrorBody, ErrorDetail, EventList,
-        EventSummary, Geometry, Hold, HoldItem, HoldState, IssuedTicket, Label, Layout, Money, Provider, Seat,
-        ShowSummary, Venue, Zone,
+        availability_bits, Admission, AdmissionAvailability, Buyer, Currency, ErrorBody, ErrorDetail, EventList, EventSummary,
+        Geometry, Hold, HoldItem, HoldState, IssuedTicket, Label, Layout, Money, Provider, Seat, ShowSummary, Venue, Zone,
     };
 
     /// A contract value as the proxy puts it on the wire.
@@ -294,8 +293,18 @@ mod tests {
             height: 380.5,
             geometry,
             zones: vec![
-                Zone { id: "64b7c1d2e3f4a5b6c7d8e901".into(), name: "Партер VIP".into(), price_min: rub(500_000), price_max: rub(500_000) },
-                Zone { id: "64b7c1d2e3f4a5b6c7d8e904".into(), name: "Танцпол".into(), price_min: rub(150_000), price_max: rub(150_000) },
+                Zone {
+                    id: "64b7c1d2e3f4a5b6c7d8e901".into(),
+                    name: "Партер VIP".into(),
+                    price_min: rub(500_000),
+                    price_max: rub(500_000),
+                },
+                Zone {
+                    id: "64b7c1d2e3f4a5b6c7d8e904".into(),
+                    name: "Танцпол".into(),
+                    price_min: rub(150_000),
+                    price_max: rub(150_000),
+                },
             ],
             seats: (1..=10)
                 .map(|place| Seat {
@@ -321,6 +330,8 @@ mod tests {
             layout_version: "9c1d2e3f4a5b6c7d".into(),
             seats_available: availability_bits::encode(&flags),
             admissions: vec![AdmissionAvailability { id: "64b7c1d2e3f4a5b6c7d8e904".into(), quantity_left: 0 }],
+            revision: 0,
+            stale: false,
         }
     }
 
@@ -387,7 +398,6 @@ mod tests {
         }
     }
 
-
     /// Every `"$ref"` string anywhere under `value`, with where it was found.
     fn references(value: &Value, at: String, found: &mut Vec<(String, String)>) {
         match value {
@@ -442,8 +452,7 @@ mod tests {
         let document = document();
         assert_eq!(document["openapi"], "3.1.0");
         assert!(document["info"]["title"].as_str().is_some_and(|title| !title.is_empty()));
-        let documented: BTreeSet<(String, String)> =
-            operations().into_iter().map(|(method, path, _)| (method, path)).collect();
+        let documented: BTreeSet<(String, String)> = operations().into_iter().map(|(method, path, _)| (method, path)).collect();
         let expected: BTreeSet<(String, String)> =
             OPERATIONS.iter().map(|(method, path, _)| (method.to_string(), path.to_string())).collect();
         assert_eq!(documented, expected);
@@ -474,7 +483,10 @@ mod tests {
     fn every_schema_and_header_schema_compiles() {
         for name in document()["components"]["schemas"].as_object().unwrap().keys() {
             // Compiles, and rejects a value no schema of ours accepts.
-            assert!(!schema_errors(&json!({ "$ref": format!("#/components/schemas/{name}") }), &json!({"\u{0}": [[]]})).is_empty(), "{name}");
+            assert!(
+                !schema_errors(&json!({ "$ref": format!("#/components/schemas/{name}") }), &json!({"\u{0}": [[]]})).is_empty(),
+                "{name}"
+            );
         }
         for header in document()["components"]["headers"].as_object().unwrap().values() {
             schema_errors(&header["schema"], &json!("1"));
@@ -519,7 +531,13 @@ mod tests {
         let cases: Vec<(&str, Value)> = vec![
             ("EventList", value_of!(event_list())),
             ("EventList", value_of!(&degraded)),
-            ("EventList", value_of!(EventList { events: Vec::new(), unavailable_providers: vec![Provider::Qtickets, Provider::Ticketscloud] })),
+            (
+                "EventList",
+                value_of!(EventList {
+                    events: Vec::new(),
+                    unavailable_providers: vec![Provider::Qtickets, Provider::Ticketscloud]
+                }),
+            ),
             ("Layout", value_of!(layout(Geometry::Generated))),
             ("Layout", value_of!(Layout { labels: Vec::new(), ..layout(Geometry::Upstream) })),
             ("Availability", value_of!(availability())),
@@ -531,16 +549,24 @@ mod tests {
             ("ErrorBody", value_of!(error("invalid_body", Some("buyer.phone"), &[]))),
             ("ErrorBody", value_of!(error("seat_unavailable", None, &["1-4;12", "tancevalnyj-parter-1;1"]))),
             ("ErrorBody", value_of!(error("rate_limited", None, &[]))),
-            ("CreateHold", value_of!(ticket_contract::CreateHold {
-                event: "qt:1001".into(),
-                show: "2001".into(),
-                seats: vec!["1-4;12".into()],
-                admission: BTreeMap::from([("tancevalnyj-parter-1;1".to_string(), 2)]),
-            })),
-            ("ChangeHold", value_of!(ticket_contract::ChangeHold {
-                buyer: Some(Buyer { name: "Анна".into(), email: "anna@example.ru".into(), phone: "8 916 123-45-67".into() }),
-                ..Default::default()
-            })),
+            (
+                "CreateHold",
+                value_of!(ticket_contract::CreateHold {
+                    event: "qt:1001".into(),
+                    show: "2001".into(),
+                    seats: vec!["1-4;12".into()],
+                    admission: BTreeMap::from([("tancevalnyj-parter-1;1".to_string(), 2)]),
+                }),
+            ),
+            (
+                "ChangeHold",
+                value_of!(ticket_contract::ChangeHold {
+                    buyer: Some(Buyer {
+                        name: "Анна".into(), email: "anna@example.ru".into(), phone: "8 916 123-45-67".into()
+                    }),
+                    ..Default::default()
+                }),
+            ),
             ("ChangeHold", value_of!(ticket_contract::ChangeHold::default())),
         ];
         for (schema, value) in &cases {
@@ -576,37 +602,117 @@ mod tests {
         let held = || value_of!(hold(HoldState::Held));
         let cases: Vec<(&str, &str, Value)> = vec![
             ("Hold", "unknown state", edit(held(), &|hold| hold["state"] = json!("paid"))),
-            ("Hold", "no tickets field", edit(held(), &|hold| { hold.as_object_mut().unwrap().remove("tickets"); })),
+            (
+                "Hold",
+                "no tickets field",
+                edit(held(), &|hold| {
+                    hold.as_object_mut().unwrap().remove("tickets");
+                }),
+            ),
             ("Hold", "a field we never send", edit(held(), &|hold| hold["upstream_order"] = json!("123"))),
             ("Hold", "money as a float", edit(held(), &|hold| hold["total"]["minor"] = json!(7500.5))),
             ("Hold", "money in another currency", edit(held(), &|hold| hold["total"]["currency"] = json!("EUR"))),
-            ("Hold", "an item without its kind", edit(held(), &|hold| { hold["items"][0].as_object_mut().unwrap().remove("kind"); })),
+            (
+                "Hold",
+                "an item without its kind",
+                edit(held(), &|hold| {
+                    hold["items"][0].as_object_mut().unwrap().remove("kind");
+                }),
+            ),
             ("Hold", "a seat item with admission fields", edit(held(), &|hold| hold["items"][0]["quantity"] = json!(1))),
             ("Hold", "no items", edit(held(), &|hold| hold["items"] = json!([]))),
             ("Hold", "a guessable hold id", edit(held(), &|hold| hold["id"] = json!("h_1"))),
             ("Hold", "a local expiry time", edit(held(), &|hold| hold["expires_at"] = json!("2027-03-01T15:15:00+03:00"))),
             ("Hold", "an impossible date", edit(held(), &|hold| hold["expires_at"] = json!("2027-13-01T12:15:00Z"))),
-            ("Hold", "a phone not in E.164", edit(value_of!(hold(HoldState::Confirmed)), &|hold| hold["buyer"]["phone"] = json!("8 916 123-45-67"))),
-            ("Hold", "an empty barcode", edit(value_of!(hold(HoldState::Confirmed)), &|hold| hold["tickets"][0]["barcode"] = json!(""))),
-            ("Layout", "a zone index that is not a number", edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["seats"][0]["zone"] = json!("0"))),
-            ("Layout", "unknown geometry", edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["geometry"] = json!("guessed"))),
-            ("Layout", "no labels", edit(value_of!(layout(Geometry::Upstream)), &|layout| { layout.as_object_mut().unwrap().remove("labels"); })),
-            ("Layout", "a non-canonical event id", edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["event_id"] = json!("tc:5F1A0C0E2B3C4D5E6F708192"))),
-            ("Availability", "uppercase hex", edit(value_of!(availability()), &|document| document["seats_available"] = json!("B6C0"))),
-            ("Availability", "an odd number of hex digits", edit(value_of!(availability()), &|document| document["seats_available"] = json!("b6c"))),
-            ("Availability", "bits as a list", edit(value_of!(availability()), &|document| document["seats_available"] = json!([true, false]))),
-            ("Availability", "negative places left", edit(value_of!(availability()), &|document| document["admissions"][0]["quantity_left"] = json!(-1))),
-            ("EventList", "an event id with a leading zero", edit(value_of!(event_list()), &|list| list["events"][0]["id"] = json!("qt:01001"))),
-            ("EventList", "price_from left out instead of null", edit(value_of!(event_list()), &|list| { list["events"][0].as_object_mut().unwrap().remove("price_from"); })),
-            ("EventList", "an empty unavailable_providers (we skip it)", edit(value_of!(event_list()), &|list| list["unavailable_providers"] = json!([]))),
-            ("EventList", "a start time without an offset", edit(value_of!(event_list()), &|list| list["events"][0]["shows"][0]["starts_at"] = json!("2027-03-14T19:00:00"))),
+            (
+                "Hold",
+                "a phone not in E.164",
+                edit(value_of!(hold(HoldState::Confirmed)), &|hold| hold["buyer"]["phone"] = json!("8 916 123-45-67")),
+            ),
+            (
+                "Hold",
+                "an empty barcode",
+                edit(value_of!(hold(HoldState::Confirmed)), &|hold| hold["tickets"][0]["barcode"] = json!("")),
+            ),
+            (
+                "Layout",
+                "a zone index that is not a number",
+                edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["seats"][0]["zone"] = json!("0")),
+            ),
+            (
+                "Layout",
+                "unknown geometry",
+                edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["geometry"] = json!("guessed")),
+            ),
+            (
+                "Layout",
+                "no labels",
+                edit(value_of!(layout(Geometry::Upstream)), &|layout| {
+                    layout.as_object_mut().unwrap().remove("labels");
+                }),
+            ),
+            (
+                "Layout",
+                "a non-canonical event id",
+                edit(value_of!(layout(Geometry::Upstream)), &|layout| layout["event_id"] = json!("tc:5F1A0C0E2B3C4D5E6F708192")),
+            ),
+            (
+                "Availability",
+                "uppercase hex",
+                edit(value_of!(availability()), &|document| document["seats_available"] = json!("B6C0")),
+            ),
+            (
+                "Availability",
+                "an odd number of hex digits",
+                edit(value_of!(availability()), &|document| document["seats_available"] = json!("b6c")),
+            ),
+            (
+                "Availability",
+                "bits as a list",
+                edit(value_of!(availability()), &|document| document["seats_available"] = json!([true, false])),
+            ),
+            (
+                "Availability",
+                "negative places left",
+                edit(value_of!(availability()), &|document| document["admissions"][0]["quantity_left"] = json!(-1)),
+            ),
+            (
+                "EventList",
+                "an event id with a leading zero",
+                edit(value_of!(event_list()), &|list| list["events"][0]["id"] = json!("qt:01001")),
+            ),
+            (
+                "EventList",
+                "price_from left out instead of null",
+                edit(value_of!(event_list()), &|list| {
+                    list["events"][0].as_object_mut().unwrap().remove("price_from");
+                }),
+            ),
+            (
+                "EventList",
+                "an empty unavailable_providers (we skip it)",
+                edit(value_of!(event_list()), &|list| list["unavailable_providers"] = json!([])),
+            ),
+            (
+                "EventList",
+                "a start time without an offset",
+                edit(value_of!(event_list()), &|list| list["events"][0]["shows"][0]["starts_at"] = json!("2027-03-14T19:00:00")),
+            ),
             ("ErrorBody", "a code that is not a stable code", value_of!(error("oops", None, &[]))),
-            ("ErrorBody", "an empty unavailable list (we skip it)", edit(value_of!(error("seat_unavailable", None, &[])), &|body| body["error"]["unavailable"] = json!([]))),
+            (
+                "ErrorBody",
+                "an empty unavailable list (we skip it)",
+                edit(value_of!(error("seat_unavailable", None, &[])), &|body| body["error"]["unavailable"] = json!([])),
+            ),
             ("ErrorBody", "the bare detail", value_of!(error("internal", None, &[]).error)),
             ("ErrorBody", "a field echoing odd input", value_of!(error("invalid_body", Some("<script>"), &[]))),
             ("CreateHold", "an unknown field", json!({"event": "qt:1001", "show": "2001", "seats": ["1-1;1"], "price": 1})),
             ("CreateHold", "a seat twice", json!({"event": "qt:1001", "show": "2001", "seats": ["1-1;1", "1-1;1"]})),
-            ("CreateHold", "zero admission places", json!({"event": "qt:1001", "show": "2001", "admission": {"tancevalnyj-parter-1;1": 0}})),
+            (
+                "CreateHold",
+                "zero admission places",
+                json!({"event": "qt:1001", "show": "2001", "admission": {"tancevalnyj-parter-1;1": 0}}),
+            ),
             ("CreateHold", "a path in an event id", json!({"event": "qt:1001/../x", "show": "2001"})),
             ("ChangeHold", "a buyer without a phone", json!({"buyer": {"name": "Анна", "email": "anna@example.ru"}})),
         ];
@@ -668,7 +774,18 @@ mod tests {
             .collect();
         let expected: BTreeMap<String, u16> = STABLE_CODES.iter().map(|(code, status)| (code.to_string(), *status)).collect();
         assert_eq!(rows, expected);
-        for topic in ["X-Partner-Key", "Authorization: Bearer", "allowed origins", "X-RateLimit-Remaining", "Retry-After", "`reads`", "`holds`", "`server`", "released", "expired"] {
+        for topic in [
+            "X-Partner-Key",
+            "Authorization: Bearer",
+            "allowed origins",
+            "X-RateLimit-Remaining",
+            "Retry-After",
+            "`reads`",
+            "`holds`",
+            "`server`",
+            "released",
+            "expired",
+        ] {
             assert!(description.contains(topic), "the introduction explains {topic}");
         }
     }
@@ -697,9 +814,11 @@ mod tests {
                 assert!(responses.contains_key("429"), "{method} {path}: may be rate limited");
                 assert!(responses.contains_key("400") && responses.contains_key("401"), "{method} {path}: keyed");
                 // The beacon release carries its key in the `partner` query parameter.
-                let key_in_query = operation["parameters"]
-                    .as_array()
-                    .is_some_and(|parameters| parameters.iter().map(resolve).any(|parameter| parameter["in"] == "query" && parameter["name"] == "partner" && parameter["required"] == true));
+                let key_in_query = operation["parameters"].as_array().is_some_and(|parameters| {
+                    parameters.iter().map(resolve).any(|parameter| {
+                        parameter["in"] == "query" && parameter["name"] == "partner" && parameter["required"] == true
+                    })
+                });
                 assert!(operation["security"] != json!([]) || key_in_query, "{method} {path}: keyed");
             }
             let documents = path.ends_with("/layout") || path.ends_with("/availability") || path == "/v1/events";
@@ -718,10 +837,16 @@ mod tests {
         let cases: &[(&str, Option<&str>)] = &[
             ("/v1/events", Some("/v1/events")),
             ("/v1/events/qt:1001/shows/2001/layout", Some("/v1/events/{event_id}/shows/{show_id}/layout")),
-            ("/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/availability", Some("/v1/events/{event_id}/shows/{show_id}/availability")),
+            (
+                "/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/availability",
+                Some("/v1/events/{event_id}/shows/{show_id}/availability"),
+            ),
             ("/v1/holds", Some("/v1/holds")),
             ("/v1/holds/h_0123456789abcdef0123456789abcdef", Some("/v1/holds/{hold_id}")),
-            ("/v1/holds/h_0123456789abcdef0123456789abcdef/release?partner=pk_demo_0000000000000000", Some("/v1/holds/{hold_id}/release")),
+            (
+                "/v1/holds/h_0123456789abcdef0123456789abcdef/release?partner=pk_demo_0000000000000000",
+                Some("/v1/holds/{hold_id}/release"),
+            ),
             ("/v1/holds/h_0123456789abcdef0123456789abcdef/confirm", Some("/v1/holds/{hold_id}/confirm")),
             ("/v1/openapi.json", Some("/v1/openapi.json")),
             ("/healthz", Some("/healthz")),
@@ -773,7 +898,12 @@ mod tests {
         assert_documented("GET", "/v1/nothing", &reply(404, error_headers, value_of!(error("not_found", None, &[]))));
         assert_documented("PUT", "/v1/holds", &reply(405, error_headers, value_of!(error("method_not_allowed", None, &[]))));
         assert!(
-            std::panic::catch_unwind(|| assert_documented("PUT", "/v1/holds", &reply(404, error_headers, value_of!(error("not_found", None, &[]))))).is_err(),
+            std::panic::catch_unwind(|| assert_documented(
+                "PUT",
+                "/v1/holds",
+                &reply(404, error_headers, value_of!(error("not_found", None, &[])))
+            ))
+            .is_err(),
             "a wrong method on a known path is 405"
         );
     }

@@ -86,10 +86,7 @@ fn one_provider_down_leaves_the_other_listed_and_says_so() {
 
 /// Upstream requests the simulator logged whose path contains `fragment`.
 fn upstream_calls_to(fragment: &str) -> usize {
-    upstream_requests()
-        .iter()
-        .filter(|request| request["path"].as_str().is_some_and(|path| path.contains(fragment)))
-        .count()
+    upstream_requests().iter().filter(|request| request["path"].as_str().is_some_and(|path| path.contains(fragment))).count()
 }
 
 #[test]
@@ -116,7 +113,8 @@ fn overloaded_upstreams_get_backoff_on_reads_and_no_blind_retry_on_writes() {
     // event's documents uncached, and creating a hold reads its hall.)
     let admission = TC_SEATED_ADMISSION;
     clear_upstream_requests();
-    let reply = sim_post("/_sim/faults", serde_json::json!({"route": "ticketscloud.orders_create", "kind": "unavailable", "count": 1}));
+    let reply =
+        sim_post("/_sim/faults", serde_json::json!({"route": "ticketscloud.orders_create", "kind": "unavailable", "count": 1}));
     assert!(reply.status < 300, "{}", reply.body);
     let body = serde_json::json!({"event": TC_SEATED, "show": TC_SEATED_SHOW, "admission": {admission: 1}}).to_string();
     let refused = widget_call("POST", "/v1/holds", Some(&body));

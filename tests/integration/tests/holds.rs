@@ -24,7 +24,15 @@ fn availability(event: &str, show: &str) -> Availability {
 fn vacant_seats(event: &str, show: &str, count: usize, skip: usize) -> Vec<String> {
     let layout = layout(event, show);
     let flags = availability_bits::decode(&availability(event, show).seats_available, layout.seats.len()).unwrap();
-    layout.seats.iter().zip(flags).filter(|(_, on_sale)| *on_sale).skip(skip).take(count).map(|(seat, _)| seat.id.clone()).collect()
+    layout
+        .seats
+        .iter()
+        .zip(flags)
+        .filter(|(_, on_sale)| *on_sale)
+        .skip(skip)
+        .take(count)
+        .map(|(seat, _)| seat.id.clone())
+        .collect()
 }
 
 fn seat_is_on_sale(event: &str, show: &str, seat_id: &str) -> bool {
@@ -107,7 +115,12 @@ fn qtickets_hold_to_tickets() {
     let _stack = exclusive_stack();
     buy("qt:1001", "2001", "tancevalnyj-parter-1;1");
     let state = sim_state();
-    let paid = state["qtickets_tickets"].as_array().unwrap().iter().filter(|ticket| ticket["paid"] == json!(1) || ticket["paid"] == json!(true)).count();
+    let paid = state["qtickets_tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|ticket| ticket["paid"] == json!(1) || ticket["paid"] == json!(true))
+        .count();
     assert!(paid >= 4, "QTickets has the paid tickets: {state}");
 }
 
@@ -204,7 +217,11 @@ fn fifty_buyers_for_ten_seats_get_exactly_ten() {
     let winners: Vec<Hold> = outcomes.iter().filter(|reply| reply.status == 201).map(hold_of).collect();
     let losers: Vec<&Reply> = outcomes.iter().filter(|reply| reply.status != 201).collect();
     assert_eq!(winners.len(), 10, "statuses: {:?}", outcomes.iter().map(|reply| reply.status).collect::<Vec<_>>());
-    assert!(losers.iter().all(|reply| reply.status == 409 && reply.error_code() == "seat_unavailable"), "{:?}", losers.iter().map(|r| &r.body).collect::<Vec<_>>());
+    assert!(
+        losers.iter().all(|reply| reply.status == 409 && reply.error_code() == "seat_unavailable"),
+        "{:?}",
+        losers.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
     let held_seats: BTreeSet<String> = sim_state()["qtickets_tickets"]
         .as_array()
         .unwrap()
@@ -252,7 +269,13 @@ fn bad_hold_requests_are_refused_before_any_upstream_call() {
     clear_upstream_requests();
     let cases: &[(&str, &str, &str, u16, &str)] = &[
         ("POST", "/v1/holds", "not json", 400, "invalid_body"),
-        ("POST", "/v1/holds", r#"{"event":"qt:1001","show":"2001","seats":["1-1;1"],"admission":{},"extra":1}"#, 400, "invalid_body"),
+        (
+            "POST",
+            "/v1/holds",
+            r#"{"event":"qt:1001","show":"2001","seats":["1-1;1"],"admission":{},"extra":1}"#,
+            400,
+            "invalid_body",
+        ),
         ("POST", "/v1/holds", r#"{"event":"qt:1001/../x","show":"2001","seats":["1-1;1"]}"#, 400, "invalid_id"),
         ("POST", "/v1/holds", r#"{"event":"qt:1001","show":"2001","seats":[]}"#, 400, "invalid_body"),
         ("POST", "/v1/holds", r#"{"event":"qt:1001","show":"2001","seats":["no-such-seat"]}"#, 400, "invalid_body"),
@@ -267,7 +290,10 @@ fn bad_hold_requests_are_refused_before_any_upstream_call() {
     }
     let writes: Vec<Value> = upstream_requests()
         .into_iter()
-        .filter(|request| request["path"].as_str().unwrap_or_default().contains("tickets/add") || request["path"].as_str().unwrap_or_default().contains("orders"))
+        .filter(|request| {
+            request["path"].as_str().unwrap_or_default().contains("tickets/add")
+                || request["path"].as_str().unwrap_or_default().contains("orders")
+        })
         .collect();
     assert!(writes.is_empty(), "no upstream write for bad input: {writes:?}");
 }

@@ -97,7 +97,11 @@ impl Case {
         let body = self.body.as_ref().map(|body| {
             let text = String::from_utf8_lossy(body);
             let shown: String = text.chars().take(90).collect();
-            if text.chars().count() > 90 { format!(" {shown:?}… ({} bytes)", body.len()) } else { format!(" {shown:?}") }
+            if text.chars().count() > 90 {
+                format!(" {shown:?}… ({} bytes)", body.len())
+            } else {
+                format!(" {shown:?}")
+            }
         });
         let path: String = self.path.chars().take(120).collect();
         format!("{} {path}{}", self.method, body.unwrap_or_default())
@@ -127,8 +131,15 @@ fn vacant_seats(count: usize) -> Vec<String> {
     assert_eq!(availability.status, 200, "{}", availability.body);
     let availability: Availability = serde_json::from_str(&availability.body).unwrap();
     let on_sale = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
-    let seats: Vec<String> =
-        layout.seats.iter().zip(on_sale).filter(|(_, on_sale)| *on_sale).skip(200).take(count).map(|(seat, _)| seat.id.clone()).collect();
+    let seats: Vec<String> = layout
+        .seats
+        .iter()
+        .zip(on_sale)
+        .filter(|(_, on_sale)| *on_sale)
+        .skip(200)
+        .take(count)
+        .map(|(seat, _)| seat.id.clone())
+        .collect();
     assert_eq!(seats.len(), count);
     seats
 }
@@ -143,8 +154,10 @@ fn table(seats: &[String]) -> Vec<Case> {
     let padded_to = |body: String, size: usize| format!("{body}{}", " ".repeat(size.saturating_sub(body.len())));
     let big_seat_list = json!({"event": EVENT, "show": SHOW, "seats": vec![seats[0].as_str(); 3000]}).to_string();
     // As many copies of one seat id as fit in 15,000 bytes: under the size limit, so the list itself is judged.
-    let many_duplicates = json!({"event": EVENT, "show": SHOW, "seats": vec![seats[0].as_str(); 15_000 / (seats[0].len() + 3)]}).to_string();
-    let deep_nesting = format!("{{\"event\":\"{EVENT}\",\"show\":\"{SHOW}\",\"seats\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
+    let many_duplicates =
+        json!({"event": EVENT, "show": SHOW, "seats": vec![seats[0].as_str(); 15_000 / (seats[0].len() + 3)]}).to_string();
+    let deep_nesting =
+        format!("{{\"event\":\"{EVENT}\",\"show\":\"{SHOW}\",\"seats\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
     let long_digits = "9".repeat(5000);
     let hex31 = "0123456789abcdef0123456789abcde";
     let forty_one = "x".repeat(41);
@@ -208,11 +221,17 @@ fn table(seats: &[String]) -> Vec<Case> {
         // A well-formed small body padded past 16 KiB: the size alone refuses it.
         send("POST", "/v1/holds", padded_to(json!({"event": EVENT, "show": SHOW, "seats": one_seat}).to_string(), seventeen_kib))
             .is("invalid_body", "body"),
-        send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\xff\",\"show\":\"2001\",\"seats\":[]}".to_vec()).is("invalid_body", "body"),
-        send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\0\",\"show\":\"2001\",\"seats\":[]}".to_vec()).is("invalid_body", "body"),
-        send("POST", "/v1/holds", deep_nesting).is("invalid_body", "body"),
-        send("POST", "/v1/holds", format!("{{\"event\":\"{EVENT}\",\"show\":\"{SHOW}\",\"admission\":{{\"{ADMISSION}\":1e400}}}}"))
+        send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\xff\",\"show\":\"2001\",\"seats\":[]}".to_vec())
             .is("invalid_body", "body"),
+        send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\0\",\"show\":\"2001\",\"seats\":[]}".to_vec())
+            .is("invalid_body", "body"),
+        send("POST", "/v1/holds", deep_nesting).is("invalid_body", "body"),
+        send(
+            "POST",
+            "/v1/holds",
+            format!("{{\"event\":\"{EVENT}\",\"show\":\"{SHOW}\",\"admission\":{{\"{ADMISSION}\":1e400}}}}"),
+        )
+        .is("invalid_body", "body"),
         // ---- create bodies: fields and types
         create(json!({"show": SHOW, "seats": one_seat})).is("invalid_body", "event"),
         create(json!({"event": 1001, "show": SHOW, "seats": one_seat})).is("invalid_body", "event"),
@@ -258,7 +277,9 @@ fn table(seats: &[String]) -> Vec<Case> {
         get("/v1/events").with_header("X-Partner-Key", "pk_demo").refused(401, "partner_key_unknown"),
         get("/v1/events").with_header("X-Partner-Key", format!("pk_{}", "a".repeat(65))).refused(401, "partner_key_unknown"),
         get("/v1/events").with_header("X-Partner-Key", format!("{DEMO_PARTNER_KEY}%00")).refused(401, "partner_key_unknown"),
-        get("/v1/events").with_header("X-Partner-Key", format!("{DEMO_PARTNER_KEY}, {DEMO_PARTNER_KEY}")).refused(401, "partner_key_unknown"),
+        get("/v1/events")
+            .with_header("X-Partner-Key", format!("{DEMO_PARTNER_KEY}, {DEMO_PARTNER_KEY}"))
+            .refused(401, "partner_key_unknown"),
         create_in_hall(one_seat.clone(), json!({})).with_header("Origin", "null").refused(403, "origin_not_allowed"),
         get(layout(EVENT, SHOW)).with_header("Origin", "http://127.0.0.1:8080.evil.example").refused(403, "origin_not_allowed"),
         send("POST", format!("/v1/holds/{UNKNOWN_HOLD_ID}/confirm"), "")

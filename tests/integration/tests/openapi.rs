@@ -56,7 +56,13 @@ fn documents_of_both_providers_match_their_schemas() {
     let _stack = exclusive_stack();
     let events = widget("GET", "/v1/events", None);
     assert_eq!(events.status, 200, "{}", events.body);
-    let ids: Vec<&str> = events.json()["events"].as_array().unwrap().iter().map(|event| event["id"].as_str().unwrap()).map(|id| if id.starts_with("qt:") { "qt" } else { "tc" }).collect();
+    let ids: Vec<&str> = events.json()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["id"].as_str().unwrap())
+        .map(|id| if id.starts_with("qt:") { "qt" } else { "tc" })
+        .collect();
     assert!(ids.contains(&"qt") && ids.contains(&"tc"), "events of both providers: {ids:?}");
 
     for (event, show) in [("qt:1001", "2001"), (TC_SEATED, TC_SEATED_SHOW)] {
@@ -81,8 +87,15 @@ fn a_hold_from_create_to_confirm_matches_its_schemas() {
     let availability_reply = widget("GET", &format!("/v1/events/{QT_EVENT}/shows/{QT_MATINEE}/availability"), None);
     let availability: Availability = serde_json::from_str(&availability_reply.body).unwrap();
     let on_sale = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
-    let seats: Vec<String> =
-        layout.seats.iter().zip(on_sale).filter(|(_, on_sale)| *on_sale).skip(500).take(3).map(|(seat, _)| seat.id.clone()).collect();
+    let seats: Vec<String> = layout
+        .seats
+        .iter()
+        .zip(on_sale)
+        .filter(|(_, on_sale)| *on_sale)
+        .skip(500)
+        .take(3)
+        .map(|(seat, _)| seat.id.clone())
+        .collect();
     assert_eq!(seats.len(), 3, "seats on sale in the matinee");
     let admission = availability
         .admissions
@@ -101,7 +114,8 @@ fn a_hold_from_create_to_confirm_matches_its_schemas() {
     let buyer = json!({"buyer": {"name": "Анна Иванова", "email": "anna@example.ru", "phone": "8 (916) 123-45-67"}});
     let changed = widget("PATCH", &hold_path, Some(buyer));
     assert_eq!(changed.status, 200, "{}", changed.body);
-    let confirmed = documented("POST", &format!("{hold_path}/confirm"), &[("Authorization", &format!("Bearer {DEMO_SECRET_KEY}"))], Some(""));
+    let confirmed =
+        documented("POST", &format!("{hold_path}/confirm"), &[("Authorization", &format!("Bearer {DEMO_SECRET_KEY}"))], Some(""));
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     let paid = hold_of(&confirmed);
     assert_eq!((paid.state, paid.tickets.len()), (HoldState::Confirmed, 3), "{}", confirmed.body);
@@ -190,7 +204,8 @@ fn a_request_id_is_echoed_on_answers_and_refusals() {
         assert_eq!(reply.status, status, "{path}: {}", reply.body);
         assert_eq!(reply.header("X-Request-Id"), Some(id), "{path}: echoed");
     }
-    let unusable = documented("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("X-Request-Id", "no spaces allowed")], None);
+    let unusable =
+        documented("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("X-Request-Id", "no spaces allowed")], None);
     let made = unusable.header("X-Request-Id").unwrap_or_default();
     assert!(!made.is_empty() && made != "no spaces allowed", "a new id instead of an unusable one: {made:?}");
 }

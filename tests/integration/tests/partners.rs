@@ -241,11 +241,9 @@ fn a_foreign_origin_is_403_without_cors_headers_before_any_upstream_call() {
 #[test]
 fn allowed_origins_get_cors_for_themselves_and_requests_without_origin_pass() {
     let _stack = exclusive_stack();
-    for (key, origin) in [
-        (DEMO_PARTNER_KEY, PARTNER_ORIGIN),
-        (DEMO_PARTNER_KEY, PARTNER_ORIGIN_LOCALHOST),
-        (NARROW_PARTNER_KEY, NARROW_ORIGIN),
-    ] {
+    for (key, origin) in
+        [(DEMO_PARTNER_KEY, PARTNER_ORIGIN), (DEMO_PARTNER_KEY, PARTNER_ORIGIN_LOCALHOST), (NARROW_PARTNER_KEY, NARROW_ORIGIN)]
+    {
         let reply = call("GET", "/v1/events", &[("X-Partner-Key", key), ("Origin", origin)], None);
         assert_eq!(reply.status, 200, "{key} from {origin}: {}", reply.body);
         assert_eq!(reply.header("access-control-allow-origin"), Some(origin), "{key} from {origin}: ACAO echoes the origin");
@@ -346,7 +344,12 @@ fn spend_whole_budget(limit: u32, send: impl Fn(&str, u32) -> Reply) -> (String,
         let ip = unique_client_ip();
         let started = Instant::now();
         let first = send(&ip, 0);
-        assert!(first.header("x-ratelimit-remaining").is_some(), "a limited route carries X-RateLimit-*: {:?} {}", first.headers, first.body);
+        assert!(
+            first.header("x-ratelimit-remaining").is_some(),
+            "a limited route carries X-RateLimit-*: {:?} {}",
+            first.headers,
+            first.body
+        );
         let window_left = Duration::from_secs(first.number_header("x-ratelimit-reset"));
         let fresh = first.status != 429 && first.number_header("x-ratelimit-remaining") == u64::from(limit - 1);
         let mut replies = vec![first];
@@ -462,7 +465,8 @@ fn hold_writes_have_their_own_budget_and_bad_bodies_spend_it() {
     assert_eq!(read.number_header("x-ratelimit-remaining"), u64::from(LIMITED_READS) - 1);
     // Another client address has its own write budget.
     let other_ip = unique_client_ip();
-    let elsewhere = proxy_call("POST", "/v1/holds", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &other_ip), Some(b"not json"));
+    let elsewhere =
+        proxy_call("POST", "/v1/holds", &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, &other_ip), Some(b"not json"));
     assert_refused(&elsewhere, 400, "invalid_body", "another client address");
     assert_eq!(elsewhere.number_header("x-ratelimit-remaining"), u64::from(LIMITED_HOLDS) - 1);
 

@@ -74,8 +74,7 @@ fn ticketscloud_hall_gets_a_generated_plan() {
     assert_eq!(layout.geometry, ticket_contract::Geometry::Generated);
     assert!(!layout.seats.is_empty() && !layout.admissions.is_empty());
     assert!(!layout.labels.is_empty(), "sector captions");
-    let mut points: Vec<(i64, i64)> =
-        layout.seats.iter().map(|seat| ((seat.x * 10.0) as i64, (seat.y * 10.0) as i64)).collect();
+    let mut points: Vec<(i64, i64)> = layout.seats.iter().map(|seat| ((seat.x * 10.0) as i64, (seat.y * 10.0) as i64)).collect();
     points.sort();
     points.dedup();
     assert_eq!(points.len(), layout.seats.len(), "no two seats drawn on the same spot");
@@ -100,10 +99,8 @@ fn second_read_is_served_from_the_edge_cache() {
     assert!(upstream_requests().is_empty(), "a cache hit calls no upstream: {:?}", upstream_requests());
 
     let etag = second.header("etag").expect("etag").to_owned();
-    let conditional = proxy_get_with(
-        "/v1/events/qt:1002/shows/2003/layout",
-        &[("X-Partner-Key", DEMO_PARTNER_KEY), ("If-None-Match", &etag)],
-    );
+    let conditional =
+        proxy_get_with("/v1/events/qt:1002/shows/2003/layout", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("If-None-Match", &etag)]);
     assert_eq!(conditional.status, 304, "the browser's copy is still good");
 }
 

@@ -14,8 +14,7 @@ fn handover_file() -> std::path::PathBuf {
 #[test]
 fn before_the_restart() {
     let layout: Layout = serde_json::from_str(&proxy_get("/v1/events/qt:1001/shows/2002/layout").body).unwrap();
-    let availability: Availability =
-        serde_json::from_str(&proxy_get("/v1/events/qt:1001/shows/2002/availability").body).unwrap();
+    let availability: Availability = serde_json::from_str(&proxy_get("/v1/events/qt:1001/shows/2002/availability").body).unwrap();
     let flags = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
     let seat = layout.seats.iter().zip(flags).find(|(_, on_sale)| *on_sale).map(|(seat, _)| seat.id.clone()).unwrap();
     let body = json!({"event": "qt:1001", "show": "2002", "seats": [seat], "admission": {}});
@@ -30,7 +29,8 @@ fn before_the_restart() {
 
 #[test]
 fn after_the_restart() {
-    let before: Hold = serde_json::from_str(&std::fs::read_to_string(handover_file()).expect("run before_the_restart first")).unwrap();
+    let before: Hold =
+        serde_json::from_str(&std::fs::read_to_string(handover_file()).expect("run before_the_restart first")).unwrap();
     let now = widget_call("GET", &format!("/v1/holds/{}", before.id), None);
     assert_eq!(now.status, 200, "{}", now.body);
     let after: Hold = serde_json::from_str(&now.body).unwrap();

@@ -59,11 +59,7 @@ mod tests {
 
     #[test]
     fn qtickets_barcodes_are_valid_ean13() {
-        let cases = [
-            (27061, "2000000270616"),
-            (1, "2000000000015"),
-            (99_999_999_999, "2999999999991"),
-        ];
+        let cases = [(27061, "2000000270616"), (1, "2000000000015"), (99_999_999_999, "2999999999991")];
         for (ticket_number, expected) in cases {
             assert_eq!(qtickets_ean13_barcode(ticket_number), expected);
         }
@@ -71,23 +67,17 @@ mod tests {
 
     #[test]
     fn ticketscloud_codes_look_like_the_documents() {
-        let barcodes: std::collections::BTreeSet<String> = (0..1000)
-            .map(|ticket| ticketscloud_barcode(54_877, 510_001 + ticket))
-            .collect();
+        let barcodes: std::collections::BTreeSet<String> =
+            (0..1000).map(|ticket| ticketscloud_barcode(54_877, 510_001 + ticket)).collect();
         assert_eq!(barcodes.len(), 1000, "distinct per ticket");
         for barcode in &barcodes {
             assert_eq!(barcode.len(), 17);
             assert!(barcode.bytes().all(|byte| byte.is_ascii_digit()));
         }
-        assert_eq!(
-            ticketscloud_barcode(54_877, 510_001),
-            ticketscloud_barcode(54_877, 510_001)
-        );
+        assert_eq!(ticketscloud_barcode(54_877, 510_001), ticketscloud_barcode(54_877, 510_001));
         let code = ticketscloud_order_code(54_877);
         assert_eq!(code.len(), 8);
-        assert!(code
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit()));
+        assert!(code.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit()));
         assert_ne!(code, ticketscloud_order_code(54_878));
     }
 }

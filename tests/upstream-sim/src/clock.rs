@@ -38,10 +38,7 @@ impl SimClock {
 }
 
 fn real_unix_time() -> UnixTimestamp {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_secs()).unwrap_or(0);
     UnixTimestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
 }
 
@@ -58,9 +55,6 @@ mod tests {
         let after = clock.now();
         assert_eq!(clock.offset_seconds(), 661);
         // Real time may tick by a second or two between the two readings.
-        assert!(
-            (661..=663).contains(&(after.0 - before.0)),
-            "{before} → {after}"
-        );
+        assert!((661..=663).contains(&(after.0 - before.0)), "{before} → {after}");
     }
 }

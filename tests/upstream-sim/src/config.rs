@@ -39,9 +39,7 @@ pub enum ConfigOutcome {
 impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
-            listen_address: DEFAULT_LISTEN_ADDRESS
-                .parse()
-                .expect("default address parses"),
+            listen_address: DEFAULT_LISTEN_ADDRESS.parse().expect("default address parses"),
             qtickets_key: DEFAULT_QTICKETS_KEY.to_owned(),
             ticketscloud_key: DEFAULT_TICKETSCLOUD_KEY.to_owned(),
         }
@@ -63,9 +61,7 @@ impl SimConfig {
         let mut arguments = arguments.into_iter();
         while let Some(argument) = arguments.next() {
             let (flag, inline_value) = match argument.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_owned(), Some(value.to_owned()))
-                }
+                Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
                 _ => (argument.clone(), None),
             };
             let slot = match flag.as_str() {
@@ -77,18 +73,14 @@ impl SimConfig {
             };
             let value = match inline_value {
                 Some(value) => value,
-                None => arguments
-                    .next()
-                    .ok_or_else(|| format!("`{flag}` needs a value\n\n{USAGE}"))?,
+                None => arguments.next().ok_or_else(|| format!("`{flag}` needs a value\n\n{USAGE}"))?,
             };
             *slot = Some(value);
         }
 
         let defaults = SimConfig::default();
         let listen_address = match listen_text {
-            Some(text) => text
-                .parse()
-                .map_err(|_| format!("`{text}` is not a socket address like 127.0.0.1:8790"))?,
+            Some(text) => text.parse().map_err(|_| format!("`{text}` is not a socket address like 127.0.0.1:8790"))?,
             None => defaults.listen_address,
         };
         let qtickets_key = qtickets_key.unwrap_or(defaults.qtickets_key);
@@ -96,18 +88,11 @@ impl SimConfig {
         if qtickets_key.trim().is_empty() || ticketscloud_key.trim().is_empty() {
             return Err("upstream keys must not be empty".to_owned());
         }
-        Ok(ConfigOutcome::Run(SimConfig {
-            listen_address,
-            qtickets_key,
-            ticketscloud_key,
-        }))
+        Ok(ConfigOutcome::Run(SimConfig { listen_address, qtickets_key, ticketscloud_key }))
     }
 
     pub fn upstream_keys(&self) -> UpstreamKeys {
-        UpstreamKeys {
-            qtickets_bearer_key: self.qtickets_key.clone(),
-            ticketscloud_key: self.ticketscloud_key.clone(),
-        }
+        UpstreamKeys { qtickets_bearer_key: self.qtickets_key.clone(), ticketscloud_key: self.ticketscloud_key.clone() }
     }
 }
 
@@ -116,26 +101,13 @@ mod tests {
     use super::*;
 
     fn parse(arguments: &[&str], environment: &[(&str, &str)]) -> Result<ConfigOutcome, String> {
-        let environment: Vec<(String, String)> = environment
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        SimConfig::from_arguments_and_environment(
-            arguments.iter().map(|argument| argument.to_string()),
-            move |name| {
-                environment
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-            },
-        )
+        let environment: Vec<(String, String)> = environment.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        SimConfig::from_arguments_and_environment(arguments.iter().map(|argument| argument.to_string()), move |name| {
+            environment.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
     }
 
-    fn run(
-        listen: &str,
-        qtickets_key: &str,
-        ticketscloud_key: &str,
-    ) -> Result<ConfigOutcome, String> {
+    fn run(listen: &str, qtickets_key: &str, ticketscloud_key: &str) -> Result<ConfigOutcome, String> {
         Ok(ConfigOutcome::Run(SimConfig {
             listen_address: listen.parse().unwrap(),
             qtickets_key: qtickets_key.to_owned(),
@@ -144,52 +116,21 @@ mod tests {
     }
 
     /// (arguments, environment, expected outcome)
-    type ConfigCase = (
-        &'static [&'static str],
-        &'static [(&'static str, &'static str)],
-        Result<ConfigOutcome, String>,
-    );
+    type ConfigCase = (&'static [&'static str], &'static [(&'static str, &'static str)], Result<ConfigOutcome, String>);
 
     #[test]
     fn arguments_environment_and_defaults_combine_in_order() {
         let cases: &[ConfigCase] = &[
+            (&[], &[], run("127.0.0.1:8790", DEFAULT_QTICKETS_KEY, DEFAULT_TICKETSCLOUD_KEY)),
             (
-                &[],
-                &[],
-                run(
-                    "127.0.0.1:8790",
-                    DEFAULT_QTICKETS_KEY,
-                    DEFAULT_TICKETSCLOUD_KEY,
-                ),
-            ),
-            (
-                &[
-                    "--listen",
-                    "0.0.0.0:9000",
-                    "--qtickets-key",
-                    "qt",
-                    "--ticketscloud-key",
-                    "tc",
-                ],
+                &["--listen", "0.0.0.0:9000", "--qtickets-key", "qt", "--ticketscloud-key", "tc"],
                 &[],
                 run("0.0.0.0:9000", "qt", "tc"),
             ),
-            (
-                &["--listen=127.0.0.1:0"],
-                &[],
-                run(
-                    "127.0.0.1:0",
-                    DEFAULT_QTICKETS_KEY,
-                    DEFAULT_TICKETSCLOUD_KEY,
-                ),
-            ),
+            (&["--listen=127.0.0.1:0"], &[], run("127.0.0.1:0", DEFAULT_QTICKETS_KEY, DEFAULT_TICKETSCLOUD_KEY)),
             (
                 &[],
-                &[
-                    ("SIM_LISTEN", "127.0.0.1:1234"),
-                    ("SIM_QTICKETS_KEY", "env-qt"),
-                    ("SIM_TICKETSCLOUD_KEY", "env-tc"),
-                ],
+                &[("SIM_LISTEN", "127.0.0.1:1234"), ("SIM_QTICKETS_KEY", "env-qt"), ("SIM_TICKETSCLOUD_KEY", "env-tc")],
                 run("127.0.0.1:1234", "env-qt", "env-tc"),
             ),
             (
@@ -200,11 +141,7 @@ mod tests {
             (&["--help"], &[], Ok(ConfigOutcome::PrintHelp)),
         ];
         for (arguments, environment, expected) in cases {
-            assert_eq!(
-                &parse(arguments, environment),
-                expected,
-                "arguments {arguments:?} environment {environment:?}"
-            );
+            assert_eq!(&parse(arguments, environment), expected, "arguments {arguments:?} environment {environment:?}");
         }
     }
 

@@ -96,10 +96,7 @@ impl FaultRule {
         let target = match request.route.as_str() {
             "*" => FaultTarget::EveryRoute,
             name => FaultTarget::Route(UpstreamRoute::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = UpstreamRoute::ALL
-                    .iter()
-                    .map(|route| route.name())
-                    .collect();
+                let known: Vec<&str> = UpstreamRoute::ALL.iter().map(|route| route.name()).collect();
                 format!("unknown route `{name}`; expected one of {known:?} or \"*\"")
             })?),
         };
@@ -117,15 +114,9 @@ impl FaultRule {
             }
         };
         if request.count == Some(0) {
-            return Err(
-                "`count` must be at least 1 (leave it out for \"until cleared\")".to_owned(),
-            );
+            return Err("`count` must be at least 1 (leave it out for \"until cleared\")".to_owned());
         }
-        Ok(FaultRule {
-            target,
-            kind,
-            remaining_uses: request.count,
-        })
+        Ok(FaultRule { target, kind, remaining_uses: request.count })
     }
 
     pub fn view(&self) -> FaultView {
@@ -181,35 +172,23 @@ impl FaultTable {
     /// of its `count`, and rules used up are dropped.
     pub fn trigger(&mut self, route: UpstreamRoute) -> TriggeredFaults {
         let mut triggered = TriggeredFaults::default();
-        for rule in self
-            .rules
-            .iter_mut()
-            .filter(|rule| rule.target.matches(route))
-        {
+        for rule in self.rules.iter_mut().filter(|rule| rule.target.matches(route)) {
             if let Some(remaining) = &mut rule.remaining_uses {
                 *remaining -= 1;
             }
             match rule.kind {
                 FaultKind::Latency { latency_ms } => {
                     let latency = Duration::from_millis(latency_ms);
-                    triggered.latency = Some(
-                        triggered
-                            .latency
-                            .map_or(latency, |longest| longest.max(latency)),
-                    );
+                    triggered.latency = Some(triggered.latency.map_or(latency, |longest| longest.max(latency)));
                 }
                 FaultKind::Unavailable => {
                     triggered.response.get_or_insert(ResponseFault::Unavailable);
                 }
                 FaultKind::TooManyRequests => {
-                    triggered
-                        .response
-                        .get_or_insert(ResponseFault::TooManyRequests);
+                    triggered.response.get_or_insert(ResponseFault::TooManyRequests);
                 }
                 FaultKind::MalformedJson => {
-                    triggered
-                        .response
-                        .get_or_insert(ResponseFault::MalformedJson);
+                    triggered.response.get_or_insert(ResponseFault::MalformedJson);
                 }
                 FaultKind::HtmlError => {
                     triggered.response.get_or_insert(ResponseFault::HtmlError);
@@ -249,14 +228,7 @@ pub fn too_many_requests_response(provider: Provider) -> Response {
         }
         Provider::Ticketscloud => serde_json::json!({"errors": ["Too many requests"]}),
     };
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(
-            header::RETRY_AFTER,
-            TOO_MANY_REQUESTS_RETRY_AFTER_SECONDS.to_string(),
-        )],
-        axum::Json(body),
-    )
+    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, TOO_MANY_REQUESTS_RETRY_AFTER_SECONDS.to_string())], axum::Json(body))
         .into_response()
 }
 
@@ -264,14 +236,7 @@ pub const NGINX_BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway
 
 /// HTTP 502 with the page nginx shows when the application behind it is down.
 pub fn html_error_response() -> Response {
-    (
-        StatusCode::BAD_GATEWAY,
-        [
-            (header::CONTENT_TYPE, "text/html"),
-            (header::SERVER, "nginx"),
-        ],
-        NGINX_BAD_GATEWAY_PAGE,
-    )
+    (StatusCode::BAD_GATEWAY, [(header::CONTENT_TYPE, "text/html"), (header::SERVER, "nginx")], NGINX_BAD_GATEWAY_PAGE)
         .into_response()
 }
 
@@ -280,24 +245,15 @@ pub fn html_error_response() -> Response {
 /// the simulator sends is a JSON object or array, and no strict prefix of one
 /// parses.
 pub async fn truncate_to_malformed_json(response: Response) -> Response {
-    let body = to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap_or_default();
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&body);
     let mut cut = (text.len() / 2).max(1).min(text.len());
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let truncated = if cut == 0 {
-        "{".to_owned()
-    } else {
-        text[..cut].to_owned()
-    };
+    let truncated = if cut == 0 { "{".to_owned() } else { text[..cut].to_owned() };
     let mut response = Response::new(Body::from(truncated));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -305,18 +261,8 @@ pub async fn truncate_to_malformed_json(response: Response) -> Response {
 mod tests {
     use super::*;
 
-    fn rule(
-        route: &str,
-        kind: &str,
-        latency_ms: Option<u64>,
-        count: Option<u32>,
-    ) -> Result<FaultRule, String> {
-        FaultRule::from_request(&FaultRequest {
-            route: route.into(),
-            kind: kind.into(),
-            latency_ms,
-            count,
-        })
+    fn rule(route: &str, kind: &str, latency_ms: Option<u64>, count: Option<u32>) -> Result<FaultRule, String> {
+        FaultRule::from_request(&FaultRequest { route: route.into(), kind: kind.into(), latency_ms, count })
     }
 
     #[test]
@@ -329,29 +275,15 @@ mod tests {
                 remaining_uses: Some(2)
             })
         );
-        assert_eq!(
-            rule("*", "html_error", None, None).unwrap().target,
-            FaultTarget::EveryRoute
-        );
+        assert_eq!(rule("*", "html_error", None, None).unwrap().target, FaultTarget::EveryRoute);
         let too_many = rule("ticketscloud.tickets", "too_many_requests", None, Some(3)).unwrap();
         assert_eq!(too_many.kind, FaultKind::TooManyRequests);
         assert_eq!(
             too_many.view(),
-            FaultView {
-                route: "ticketscloud.tickets",
-                kind: "too_many_requests",
-                latency_ms: None,
-                remaining: Some(3)
-            }
+            FaultView { route: "ticketscloud.tickets", kind: "too_many_requests", latency_ms: None, remaining: Some(3) }
         );
         for (route, kind, latency_ms, count, fragment) in [
-            (
-                "qtickets.orders",
-                "unavailable",
-                None,
-                None,
-                "unknown route",
-            ),
+            ("qtickets.orders", "unavailable", None, None, "unknown route"),
             ("*", "teapot", None, None, "unknown kind"),
             ("*", "latency", None, None, "latency_ms"),
             ("*", "unavailable", None, Some(0), "at least 1"),
@@ -372,59 +304,34 @@ mod tests {
         assert_eq!(first.response, Some(ResponseFault::Unavailable));
         assert_eq!(first.latency, Some(Duration::from_millis(40)));
         let second = table.trigger(UpstreamRoute::QticketsSeats);
-        assert_eq!(
-            (second.response, second.latency),
-            (None, Some(Duration::from_millis(40)))
-        );
+        assert_eq!((second.response, second.latency), (None, Some(Duration::from_millis(40))));
         let third = table.trigger(UpstreamRoute::QticketsSeats);
         assert_eq!(third.latency, Some(Duration::from_millis(10)));
         assert_eq!(table.views().len(), 1, "only the unlimited fault is left");
-        assert_eq!(
-            table.trigger(UpstreamRoute::TicketscloudEvents).latency,
-            Some(Duration::from_millis(10))
-        );
+        assert_eq!(table.trigger(UpstreamRoute::TicketscloudEvents).latency, Some(Duration::from_millis(10)));
     }
 
     #[test]
     fn too_many_requests_is_a_429_with_retry_after_in_each_providers_style() {
         let mut table = FaultTable::default();
         table.add(rule("*", "too_many_requests", None, Some(1)).unwrap());
-        assert_eq!(
-            table.trigger(UpstreamRoute::QticketsSeats).response,
-            Some(ResponseFault::TooManyRequests)
-        );
+        assert_eq!(table.trigger(UpstreamRoute::QticketsSeats).response, Some(ResponseFault::TooManyRequests));
         assert_eq!(table.trigger(UpstreamRoute::QticketsSeats).response, None);
 
-        for (provider, marker) in [
-            (Provider::Qtickets, "TOO_MANY_REQUESTS"),
-            (Provider::Ticketscloud, "errors"),
-        ] {
+        for (provider, marker) in [(Provider::Qtickets, "TOO_MANY_REQUESTS"), (Provider::Ticketscloud, "errors")] {
             let response = too_many_requests_response(provider);
             assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-            assert_eq!(
-                response.headers().get(header::RETRY_AFTER),
-                Some(&HeaderValue::from_static("1"))
-            );
-            assert_eq!(
-                response.headers().get(header::CONTENT_TYPE),
-                Some(&HeaderValue::from_static("application/json"))
-            );
+            assert_eq!(response.headers().get(header::RETRY_AFTER), Some(&HeaderValue::from_static("1")));
+            assert_eq!(response.headers().get(header::CONTENT_TYPE), Some(&HeaderValue::from_static("application/json")));
             let body = body_text(response);
-            assert!(
-                body.len() < 200 && body.contains(marker),
-                "{provider:?}: {body}"
-            );
+            assert!(body.len() < 200 && body.contains(marker), "{provider:?}: {body}");
             serde_json::from_str::<serde_json::Value>(&body).expect("a JSON body");
         }
     }
 
     fn body_text(response: Response) -> String {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let bytes = runtime
-            .block_on(to_bytes(response.into_body(), usize::MAX))
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let bytes = runtime.block_on(to_bytes(response.into_body(), usize::MAX)).unwrap();
         String::from_utf8(bytes.to_vec()).unwrap()
     }
 }

@@ -13,9 +13,7 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 
 use crate::faults::{self, ResponseFault};
-use crate::state::{
-    lock, LoggedUpstreamRequest, Provider, SharedSimState, UpstreamKeys, UpstreamRoute,
-};
+use crate::state::{lock, LoggedUpstreamRequest, Provider, SharedSimState, UpstreamKeys, UpstreamRoute};
 use crate::{qtickets, ticketscloud};
 
 #[derive(Clone)]
@@ -30,30 +28,14 @@ pub fn guarded(
     route: UpstreamRoute,
     handlers: MethodRouter<SharedSimState>,
 ) -> MethodRouter<SharedSimState> {
-    handlers.layer(from_fn_with_state(
-        GateContext {
-            shared: shared.clone(),
-            route,
-        },
-        upstream_gate,
-    ))
+    handlers.layer(from_fn_with_state(GateContext { shared: shared.clone(), route }, upstream_gate))
 }
 
-async fn upstream_gate(
-    State(context): State<GateContext>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn upstream_gate(State(context): State<GateContext>, request: Request, next: Next) -> Response {
     let provider = context.route.provider();
-    let uri = request
-        .extensions()
-        .get::<OriginalUri>()
-        .map(|original| original.0.clone())
-        .unwrap_or_else(|| request.uri().clone());
-    let authorization = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
+    let uri =
+        request.extensions().get::<OriginalUri>().map(|original| original.0.clone()).unwrap_or_else(|| request.uri().clone());
+    let authorization = request.headers().get(AUTHORIZATION).and_then(|value| value.to_str().ok());
 
     let (authorized, triggered) = {
         let mut state = lock(&context.shared);
@@ -76,8 +58,7 @@ async fn upstream_gate(
         Some(ResponseFault::TooManyRequests) => faults::too_many_requests_response(provider),
         Some(ResponseFault::HtmlError) => faults::html_error_response(),
         Some(ResponseFault::MalformedJson) => {
-            faults::truncate_to_malformed_json(answer(provider, authorized, request, next).await)
-                .await
+            faults::truncate_to_malformed_json(answer(provider, authorized, request, next).await).await
         }
         None => answer(provider, authorized, request, next).await,
     }
@@ -102,11 +83,7 @@ pub fn is_authorized(provider: Provider, authorization: Option<&str>, keys: &Ups
 }
 
 /// `SCHEME KEY`, the scheme compared case-insensitively (RFC 7235), the key exactly.
-fn credentials_match(
-    authorization: Option<&str>,
-    expected_scheme: &str,
-    expected_key: &str,
-) -> bool {
+fn credentials_match(authorization: Option<&str>, expected_scheme: &str, expected_key: &str) -> bool {
     let Some((scheme, key)) = authorization.and_then(|value| value.trim().split_once(' ')) else {
         return false;
     };
@@ -119,10 +96,7 @@ mod tests {
 
     #[test]
     fn each_provider_has_its_own_scheme() {
-        let keys = UpstreamKeys {
-            qtickets_bearer_key: "qt-key".into(),
-            ticketscloud_key: "tc-key".into(),
-        };
+        let keys = UpstreamKeys { qtickets_bearer_key: "qt-key".into(), ticketscloud_key: "tc-key".into() };
         let cases = [
             (Provider::Qtickets, Some("Bearer qt-key"), true),
             (Provider::Qtickets, Some("bearer qt-key"), true),
@@ -138,11 +112,7 @@ mod tests {
             (Provider::Ticketscloud, None, false),
         ];
         for (provider, header, expected) in cases {
-            assert_eq!(
-                is_authorized(provider, header, &keys),
-                expected,
-                "{provider:?} {header:?}"
-            );
+            assert_eq!(is_authorized(provider, header, &keys), expected, "{provider:?} {header:?}");
         }
     }
 }

@@ -60,17 +60,13 @@ pub async fn serve(config: SimConfig) -> std::io::Result<()> {
     stdout.flush()?;
     drop(stdout);
 
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 
 /// Starts the simulator on a background task, for in-process integration
 /// tests. Pass port 0 in `config.listen_address` to get a free port; the real
 /// address is returned together with the state (for peeking) and the task.
-pub async fn spawn(
-    config: SimConfig,
-) -> std::io::Result<(SocketAddr, SharedSimState, JoinHandle<()>)> {
+pub async fn spawn(config: SimConfig) -> std::io::Result<(SocketAddr, SharedSimState, JoinHandle<()>)> {
     let listener = TcpListener::bind(config.listen_address).await?;
     let bound_address = listener.local_addr()?;
     let state = SimState::seeded(config.upstream_keys()).into_shared();

@@ -8,9 +8,7 @@ use upstream_sim::config::{ConfigOutcome, SimConfig, USAGE};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let outcome = SimConfig::from_arguments_and_environment(std::env::args().skip(1), |name| {
-        std::env::var(name).ok()
-    });
+    let outcome = SimConfig::from_arguments_and_environment(std::env::args().skip(1), |name| std::env::var(name).ok());
     let config = match outcome {
         Ok(ConfigOutcome::Run(config)) => config,
         Ok(ConfigOutcome::PrintHelp) => {

@@ -63,10 +63,7 @@ mod tests {
         ];
         for (amount, money_string, qtickets_json) in cases {
             assert_eq!(amount.to_money_string(), money_string);
-            assert_eq!(
-                serde_json::to_string(&QticketsPrice(amount)).unwrap(),
-                qtickets_json
-            );
+            assert_eq!(serde_json::to_string(&QticketsPrice(amount)).unwrap(), qtickets_json);
         }
     }
 }

@@ -11,9 +11,7 @@ impl DeterministicRandom {
     pub fn with_seed(seed: u64) -> DeterministicRandom {
         // xorshift must never hold zero; mix the seed so that small seeds differ.
         let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
-        DeterministicRandom {
-            state: if mixed == 0 { 1 } else { mixed },
-        }
+        DeterministicRandom { state: if mixed == 0 { 1 } else { mixed } }
     }
 
     pub fn next_u64(&mut self) -> u64 {

@@ -23,33 +23,20 @@ pub struct ProcessingTimes {
 
 impl Default for ProcessingTimes {
     fn default() -> Self {
-        ProcessingTimes {
-            ticketscloud_order_patch: DEFAULT_TICKETSCLOUD_ORDER_PATCH,
-        }
+        ProcessingTimes { ticketscloud_order_patch: DEFAULT_TICKETSCLOUD_ORDER_PATCH }
     }
 }
 
 impl ProcessingTimes {
     /// Applies `{"ticketscloud.order_patch": milliseconds}`; unknown keys and
     /// values that are not whole milliseconds are refused, changing nothing.
-    pub fn apply_admin_request(
-        &mut self,
-        request: &BTreeMap<String, serde_json::Value>,
-    ) -> Result<(), String> {
+    pub fn apply_admin_request(&mut self, request: &BTreeMap<String, serde_json::Value>) -> Result<(), String> {
         let mut updated = self.clone();
         for (key, value) in request {
-            let milliseconds = value
-                .as_u64()
-                .ok_or_else(|| format!("`{key}` must be a whole number of milliseconds"))?;
+            let milliseconds = value.as_u64().ok_or_else(|| format!("`{key}` must be a whole number of milliseconds"))?;
             match key.as_str() {
-                TICKETSCLOUD_ORDER_PATCH_KEY => {
-                    updated.ticketscloud_order_patch = Duration::from_millis(milliseconds)
-                }
-                other => {
-                    return Err(format!(
-                        "unknown processing time `{other}`; expected \"{TICKETSCLOUD_ORDER_PATCH_KEY}\""
-                    ))
-                }
+                TICKETSCLOUD_ORDER_PATCH_KEY => updated.ticketscloud_order_patch = Duration::from_millis(milliseconds),
+                other => return Err(format!("unknown processing time `{other}`; expected \"{TICKETSCLOUD_ORDER_PATCH_KEY}\"")),
             }
         }
         *self = updated;
@@ -77,19 +64,12 @@ mod tests {
             (json!({"ticketscloud.order_patch": 0}), Ok(0)),
             (json!({}), Ok(50)),
             (json!({"ticketscloud.order_patch": -1}), Err("milliseconds")),
-            (
-                json!({"ticketscloud.order_patch": "300"}),
-                Err("milliseconds"),
-            ),
-            (
-                json!({"ticketscloud.order_patch": 10, "qtickets.tickets_add": 5}),
-                Err("unknown"),
-            ),
+            (json!({"ticketscloud.order_patch": "300"}), Err("milliseconds")),
+            (json!({"ticketscloud.order_patch": 10, "qtickets.tickets_add": 5}), Err("unknown")),
         ];
         for (request, expected) in cases {
             let mut times = ProcessingTimes::default();
-            let request: BTreeMap<String, serde_json::Value> =
-                serde_json::from_value(request.clone()).unwrap();
+            let request: BTreeMap<String, serde_json::Value> = serde_json::from_value(request.clone()).unwrap();
             match (times.apply_admin_request(&request), expected) {
                 (Ok(()), Ok(milliseconds)) => {
                     assert_eq!(times.view()[TICKETSCLOUD_ORDER_PATCH_KEY], milliseconds)

@@ -82,9 +82,7 @@ impl UpstreamRoute {
     }
 
     pub fn from_name(name: &str) -> Option<UpstreamRoute> {
-        UpstreamRoute::ALL
-            .into_iter()
-            .find(|route| route.name() == name)
+        UpstreamRoute::ALL.into_iter().find(|route| route.name() == name)
     }
 
     pub fn provider(self) -> Provider {
@@ -170,9 +168,7 @@ impl SimState {
 /// expired holds already released. A panic in one handler must not take the
 /// whole simulator down with it, so a poisoned lock is simply taken over.
 pub fn lock(shared: &SharedSimState) -> MutexGuard<'_, SimState> {
-    let mut state = shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut state = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     state.release_everything_due();
     state
 }

@@ -57,31 +57,18 @@ struct Reply {
 
 impl Reply {
     async fn read(response: axum::response::Response) -> Reply {
-        let header_text = |name| {
-            response
-                .headers()
-                .get(name)
-                .map(|value: &axum::http::HeaderValue| value.to_str().unwrap().to_owned())
-        };
+        let header_text =
+            |name| response.headers().get(name).map(|value: &axum::http::HeaderValue| value.to_str().unwrap().to_owned());
         let status = response.status();
         let content_type = header_text(header::CONTENT_TYPE);
         let retry_after = header_text(header::RETRY_AFTER);
         let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            content_type,
-            retry_after,
-            body,
-        }
+        Reply { status, content_type, retry_after, body }
     }
 
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
-            panic!(
-                "not JSON ({error}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(&self.body)))
     }
 }
 
@@ -91,13 +78,7 @@ impl Simulator {
         Simulator { router: app(state) }
     }
 
-    async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        authorization: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    async fn call(&self, method: Method, uri: &str, authorization: Option<&str>, body: Option<Value>) -> Reply {
         let mut request = Request::builder().method(method).uri(uri);
         if let Some(authorization) = authorization {
             request = request.header(header::AUTHORIZATION, authorization);
@@ -109,46 +90,25 @@ impl Simulator {
             }
             None => Body::empty(),
         };
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(body).unwrap())
-            .await
-            .unwrap();
+        let response = self.router.clone().oneshot(request.body(body).unwrap()).await.unwrap();
         Reply::read(response).await
     }
 
     async fn qtickets(&self, path: &str) -> Reply {
-        self.call(
-            Method::GET,
-            &format!("{QT}/{path}"),
-            Some(&qtickets_auth()),
-            None,
-        )
-        .await
+        self.call(Method::GET, &format!("{QT}/{path}"), Some(&qtickets_auth()), None).await
     }
 
     async fn ticketscloud(&self, path_and_query: &str) -> Reply {
-        self.call(
-            Method::GET,
-            path_and_query,
-            Some(&ticketscloud_auth()),
-            None,
-        )
-        .await
+        self.call(Method::GET, path_and_query, Some(&ticketscloud_auth()), None).await
     }
 
     async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        self.call(method, &format!("/_sim/{path}"), None, body)
-            .await
+        self.call(method, &format!("/_sim/{path}"), None, body).await
     }
 
     async fn seats_hash(&self, event_id: u64, show_id: u64) -> String {
         let reply = self.qtickets(&format!("seats/{event_id}/{show_id}")).await;
-        reply.json()["last_update_hash"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        reply.json()["last_update_hash"].as_str().unwrap().to_owned()
     }
 }
 
@@ -169,14 +129,8 @@ fn zones_of(seats_body: &Value) -> Vec<(String, Vec<Value>)> {
         }
     }
     match &seats_body["zones"] {
-        Value::Array(zones) => zones
-            .iter()
-            .map(|zone| (id_text(&zone["zone_id"]), seats_of(zone)))
-            .collect(),
-        Value::Object(zones) => zones
-            .values()
-            .map(|zone| (id_text(&zone["zone_id"]), seats_of(zone)))
-            .collect(),
+        Value::Array(zones) => zones.iter().map(|zone| (id_text(&zone["zone_id"]), seats_of(zone))).collect(),
+        Value::Object(zones) => zones.values().map(|zone| (id_text(&zone["zone_id"]), seats_of(zone))).collect(),
         other => panic!("zones neither array nor object: {other}"),
     }
 }
@@ -184,17 +138,8 @@ fn zones_of(seats_body: &Value) -> Vec<(String, Vec<Value>)> {
 /// Asserts an object has exactly these fields (order is not part of JSON's meaning).
 #[track_caller]
 fn assert_fields(value: &Value, expected: &[&str]) {
-    let actual: BTreeSet<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        actual,
-        expected.iter().copied().collect::<BTreeSet<&str>>(),
-        "fields of {value}"
-    );
+    let actual: BTreeSet<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(actual, expected.iter().copied().collect::<BTreeSet<&str>>(), "fields of {value}");
 }
 
 // ---------------------------------------------------------------- auth ----
@@ -212,19 +157,8 @@ async fn qtickets_answers_a_wrong_key_with_http_200_and_the_documented_error() {
     for path in ["lists", "seats/1001/2001", "seats/1002", "seats/9999"] {
         for authorization in &wrong_authorizations {
             for method in [Method::GET, Method::POST] {
-                let reply = simulator
-                    .call(
-                        method.clone(),
-                        &format!("{QT}/{path}"),
-                        authorization.as_deref(),
-                        None,
-                    )
-                    .await;
-                assert_eq!(
-                    reply.status,
-                    StatusCode::OK,
-                    "{method} {path} {authorization:?}"
-                );
+                let reply = simulator.call(method.clone(), &format!("{QT}/{path}"), authorization.as_deref(), None).await;
+                assert_eq!(reply.status, StatusCode::OK, "{method} {path} {authorization:?}");
                 assert_eq!(
                     reply.json(),
                     json!({"status": "error", "code": "WRONG_AUTHORIZATION", "message": "Wrong authorization"}),
@@ -244,25 +178,13 @@ async fn ticketscloud_answers_a_wrong_key_with_401_and_an_errors_list() {
         Some(format!("Bearer {DEFAULT_TICKETSCLOUD_KEY}")),
         Some(format!("key {DEFAULT_QTICKETS_KEY}")),
     ];
-    for path in [
-        TC_EVENTS.to_owned(),
-        tc_tickets(SWAN_LAKE_EVENT_ID),
-        tc_tickets("unknown"),
-    ] {
+    for path in [TC_EVENTS.to_owned(), tc_tickets(SWAN_LAKE_EVENT_ID), tc_tickets("unknown")] {
         for authorization in &wrong_authorizations {
-            let reply = simulator
-                .call(Method::GET, &path, authorization.as_deref(), None)
-                .await;
-            assert_eq!(
-                reply.status,
-                StatusCode::UNAUTHORIZED,
-                "{path} {authorization:?}"
-            );
+            let reply = simulator.call(Method::GET, &path, authorization.as_deref(), None).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path} {authorization:?}");
             assert_eq!(reply.json(), json!({"errors": ["Unauthorized"]}));
         }
-        let authorized = simulator
-            .call(Method::GET, &path, Some(&ticketscloud_auth()), None)
-            .await;
+        let authorized = simulator.call(Method::GET, &path, Some(&ticketscloud_auth()), None).await;
         assert_ne!(authorized.status, StatusCode::UNAUTHORIZED, "{path}");
     }
 }
@@ -272,20 +194,10 @@ async fn ticketscloud_answers_a_wrong_key_with_401_and_an_errors_list() {
 #[tokio::test]
 async fn qtickets_get_and_post_answer_identically() {
     let simulator = Simulator::new();
-    for path in [
-        "lists",
-        "seats/1001/2001",
-        "seats/1001/2002",
-        "seats/1002",
-        "seats/1001",
-    ] {
+    for path in ["lists", "seats/1001/2001", "seats/1001/2002", "seats/1002", "seats/1001"] {
         let uri = format!("{QT}/{path}");
-        let get = simulator
-            .call(Method::GET, &uri, Some(&qtickets_auth()), None)
-            .await;
-        let post = simulator
-            .call(Method::POST, &uri, Some(&qtickets_auth()), None)
-            .await;
+        let get = simulator.call(Method::GET, &uri, Some(&qtickets_auth()), None).await;
+        let post = simulator.call(Method::POST, &uri, Some(&qtickets_auth()), None).await;
         assert_eq!((get.status, &get.body), (post.status, &post.body), "{path}");
     }
 }
@@ -313,33 +225,13 @@ async fn events_lists_has_one_row_per_show_with_zones_on_each_events_first_row()
         [
             (1001, 2001, "Щелкунчик", "2027-03-14T19:00:00+03:00", true),
             (1001, 2002, "Щелкунчик", "2027-03-15T12:00:00+03:00", false),
-            (
-                1002,
-                2003,
-                "Хоккей: Адмирал — Авангард",
-                "2027-02-05T19:30:00+10:00",
-                true
-            ),
+            (1002, 2003, "Хоккей: Адмирал — Авангард", "2027-02-05T19:30:00+10:00", true),
         ]
     );
     for row in rows {
-        assert_fields(
-            row,
-            &[
-                "event_id",
-                "show_id",
-                "event_name",
-                "start_date",
-                "scheme",
-                "city",
-                "last_update_hash",
-            ],
-        );
+        assert_fields(row, &["event_id", "show_id", "event_name", "start_date", "scheme", "city", "last_update_hash"]);
         let hash = row["last_update_hash"].as_str().unwrap();
-        assert!(
-            hash.len() == 40 && hash.chars().all(|c| c.is_ascii_hexdigit()),
-            "{hash}"
-        );
+        assert!(hash.len() == 40 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash}");
         assert_fields(&row["city"], &["id", "name", "timezone", "coords"]);
     }
     assert_eq!(rows[0]["city"]["timezone"], "Europe/Moscow");
@@ -365,25 +257,14 @@ async fn seats_addressing_follows_the_document() {
     ];
     for (path, expected_error) in cases {
         let reply = simulator.qtickets(path).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "{path}: QTickets errors are HTTP 200"
-        );
+        assert_eq!(reply.status, StatusCode::OK, "{path}: QTickets errors are HTTP 200");
         let body = reply.json();
         match expected_error {
             Some(code) => {
-                assert_eq!(
-                    (body["status"].as_str(), body["code"].as_str()),
-                    (Some("error"), Some(code)),
-                    "{path}"
-                );
+                assert_eq!((body["status"].as_str(), body["code"].as_str()), (Some("error"), Some(code)), "{path}");
                 assert!(body["message"].is_string());
             }
-            None => assert!(
-                body["zones"].is_array() || body["zones"].is_object(),
-                "{path}: {body}"
-            ),
+            None => assert!(body["zones"].is_array() || body["zones"].is_object(), "{path}: {body}"),
         }
     }
 }
@@ -392,78 +273,30 @@ async fn seats_addressing_follows_the_document() {
 async fn halls_have_the_promised_sizes() {
     let simulator = Simulator::new();
     // (show path, min numbered seats, min numbered zones, min distinct numbered prices, admission zone?)
-    let cases = [
-        ("seats/1001/2001", 2000, 4, 4, true),
-        ("seats/1001/2002", 2000, 4, 4, true),
-        ("seats/1002/2003", 10_000, 6, 4, false),
-    ];
+    let cases =
+        [("seats/1001/2001", 2000, 4, 4, true), ("seats/1001/2002", 2000, 4, 4, true), ("seats/1002/2003", 10_000, 6, 4, false)];
     for (path, min_seats, min_zones, min_prices, has_admission) in cases {
         let body = simulator.qtickets(path).await.json();
         let zones = zones_of(&body);
-        let numbered: Vec<&Value> = zones
-            .iter()
-            .flat_map(|(_, seats)| seats)
-            .filter(|seat| seat.get("row").is_some())
-            .collect();
-        let numbered_zones = zones
-            .iter()
-            .filter(|(_, seats)| seats.iter().any(|seat| seat.get("row").is_some()))
-            .count();
-        let prices: BTreeSet<String> = numbered
-            .iter()
-            .map(|seat| seat["price"].to_string())
-            .collect();
-        let admission: Vec<&Value> = zones
-            .iter()
-            .flat_map(|(_, seats)| seats)
-            .filter(|seat| seat["admission"] == true)
-            .collect();
-        assert!(
-            numbered.len() >= min_seats,
-            "{path}: {} seats",
-            numbered.len()
-        );
-        assert!(
-            numbered_zones >= min_zones,
-            "{path}: {numbered_zones} zones"
-        );
+        let numbered: Vec<&Value> = zones.iter().flat_map(|(_, seats)| seats).filter(|seat| seat.get("row").is_some()).collect();
+        let numbered_zones = zones.iter().filter(|(_, seats)| seats.iter().any(|seat| seat.get("row").is_some())).count();
+        let prices: BTreeSet<String> = numbered.iter().map(|seat| seat["price"].to_string()).collect();
+        let admission: Vec<&Value> = zones.iter().flat_map(|(_, seats)| seats).filter(|seat| seat["admission"] == true).collect();
+        assert!(numbered.len() >= min_seats, "{path}: {} seats", numbered.len());
+        assert!(numbered_zones >= min_zones, "{path}: {numbered_zones} zones");
         assert!(prices.len() >= min_prices, "{path}: prices {prices:?}");
         assert_eq!(!admission.is_empty(), has_admission, "{path}");
         for seat in admission {
-            assert!(
-                seat["free_quantity"].as_u64().unwrap() > 0,
-                "{path}: {seat}"
-            );
+            assert!(seat["free_quantity"].as_u64().unwrap() > 0, "{path}: {seat}");
             assert_eq!(seat["available"], true);
         }
-        let seat_ids: BTreeSet<&str> = zones
-            .iter()
-            .flat_map(|(_, seats)| seats)
-            .map(|s| s["seat_id"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            seat_ids.len(),
-            zones.iter().map(|(_, seats)| seats.len()).sum::<usize>(),
-            "{path}: unique seat ids"
-        );
-        let coords: BTreeSet<(i64, i64)> = numbered
-            .iter()
-            .map(|seat| {
-                (
-                    seat["coords"][0].as_i64().unwrap(),
-                    seat["coords"][1].as_i64().unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            coords.len(),
-            numbered.len(),
-            "{path}: no two seats share coordinates"
-        );
-        assert!(
-            coords.iter().all(|(x, y)| *x >= 0 && *y >= 0),
-            "{path}: coordinates on canvas"
-        );
+        let seat_ids: BTreeSet<&str> =
+            zones.iter().flat_map(|(_, seats)| seats).map(|s| s["seat_id"].as_str().unwrap()).collect();
+        assert_eq!(seat_ids.len(), zones.iter().map(|(_, seats)| seats.len()).sum::<usize>(), "{path}: unique seat ids");
+        let coords: BTreeSet<(i64, i64)> =
+            numbered.iter().map(|seat| (seat["coords"][0].as_i64().unwrap(), seat["coords"][1].as_i64().unwrap())).collect();
+        assert_eq!(coords.len(), numbered.len(), "{path}: no two seats share coordinates");
+        assert!(coords.iter().all(|(x, y)| *x >= 0 && *y >= 0), "{path}: coordinates on canvas");
     }
 }
 
@@ -473,27 +306,13 @@ async fn about_a_tenth_of_seats_is_sold_and_the_same_every_run() {
     let second = Simulator::new();
     for path in ["seats/1001/2001", "seats/1001/2002", "seats/1002"] {
         let reply = first.qtickets(path).await;
-        assert_eq!(
-            reply.body,
-            second.qtickets(path).await.body,
-            "{path}: deterministic"
-        );
+        assert_eq!(reply.body, second.qtickets(path).await.body, "{path}: deterministic");
         let body = reply.json();
-        let numbered: Vec<Value> = zones_of(&body)
-            .into_iter()
-            .flat_map(|(_, seats)| seats)
-            .filter(|seat| seat.get("row").is_some())
-            .collect();
-        let sold = numbered
-            .iter()
-            .filter(|seat| seat["available"] == false)
-            .count();
+        let numbered: Vec<Value> =
+            zones_of(&body).into_iter().flat_map(|(_, seats)| seats).filter(|seat| seat.get("row").is_some()).collect();
+        let sold = numbered.iter().filter(|seat| seat["available"] == false).count();
         let share = sold as f64 / numbered.len() as f64;
-        assert!(
-            (0.05..0.15).contains(&share),
-            "{path}: {sold} of {} sold",
-            numbered.len()
-        );
+        assert!((0.05..0.15).contains(&share), "{path}: {sold} of {} sold", numbered.len());
     }
 }
 
@@ -501,111 +320,45 @@ async fn about_a_tenth_of_seats_is_sold_and_the_same_every_run() {
 async fn seats_have_the_documented_fields_and_prices_may_be_fractional() {
     let simulator = Simulator::new();
     let body = simulator.qtickets("seats/1001/2001").await.json();
-    assert_fields(
-        &body,
-        &[
-            "event_id",
-            "show_id",
-            "event_name",
-            "start_date",
-            "scheme",
-            "city",
-            "last_update_hash",
-            "zones",
-        ],
-    );
-    assert_eq!(
-        (body["event_id"].as_u64(), body["show_id"].as_u64()),
-        (Some(1001), Some(2001))
-    );
+    assert_fields(&body, &["event_id", "show_id", "event_name", "start_date", "scheme", "city", "last_update_hash", "zones"]);
+    assert_eq!((body["event_id"].as_u64(), body["show_id"].as_u64()), (Some(1001), Some(2001)));
     let zones = body["zones"].as_array().unwrap();
     let stalls_seat = &zones[0]["seats"][0];
-    assert_fields(
-        stalls_seat,
-        &[
-            "seat_id",
-            "available",
-            "coords",
-            "row",
-            "place",
-            "price",
-            "currency_id",
-        ],
-    );
+    assert_fields(stalls_seat, &["seat_id", "available", "coords", "row", "place", "price", "currency_id"]);
     assert_eq!(stalls_seat["currency_id"], "RUB");
-    assert!(
-        stalls_seat["price"].is_u64(),
-        "whole prices are JSON integers: {stalls_seat}"
-    );
+    assert!(stalls_seat["price"].is_u64(), "whole prices are JSON integers: {stalls_seat}");
     assert_eq!(zones[1]["seats"][0]["price"].as_f64(), Some(3500.5));
-    let admission_zone = zones
-        .iter()
-        .find(|zone| zone["zone_id"] == "tancevalnyj-parter")
-        .expect("slug zone id");
+    let admission_zone = zones.iter().find(|zone| zone["zone_id"] == "tancevalnyj-parter").expect("slug zone id");
     assert_eq!(admission_zone["name"], "Танцевальный партер");
     assert_fields(
         &admission_zone["seats"][0],
-        &[
-            "seat_id",
-            "available",
-            "coords",
-            "free_quantity",
-            "admission",
-            "price",
-            "currency_id",
-        ],
+        &["seat_id", "available", "coords", "free_quantity", "admission", "price", "currency_id"],
     );
     assert_eq!(admission_zone["seats"][0]["free_quantity"], 150);
     assert!(body["scheme"]["place_description"].is_string());
 
     let hockey = simulator.qtickets("seats/1002").await.json();
-    assert_eq!(
-        hockey["scheme"]["place_description"],
-        Value::Null,
-        "quirk: null description"
-    );
-    let zone_ids: Vec<&Value> = hockey["zones"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|zone| &zone["zone_id"])
-        .collect();
-    assert!(
-        zone_ids.contains(&&json!(11))
-            && zone_ids.contains(&&json!("15"))
-            && zone_ids.contains(&&json!("vip-lozhi"))
-    );
+    assert_eq!(hockey["scheme"]["place_description"], Value::Null, "quirk: null description");
+    let zone_ids: Vec<&Value> = hockey["zones"].as_array().unwrap().iter().map(|zone| &zone["zone_id"]).collect();
+    assert!(zone_ids.contains(&&json!(11)) && zone_ids.contains(&&json!("15")) && zone_ids.contains(&&json!("vip-lozhi")));
 }
 
 #[tokio::test]
 async fn show_2002_answers_with_zones_and_seats_keyed_by_id_and_string_ids() {
     let simulator = Simulator::new();
     let body = simulator.qtickets("seats/1001/2002").await.json();
-    assert_eq!(
-        (&body["event_id"], &body["show_id"]),
-        (&json!("1001"), &json!("2002"))
-    );
+    assert_eq!((&body["event_id"], &body["show_id"]), (&json!("1001"), &json!("2002")));
     let zones = body["zones"].as_object().expect("zones keyed by zone id");
     assert_eq!(zones.len(), 6);
     for (zone_key, zone) in zones {
-        assert_eq!(
-            zone["zone_id"].as_str(),
-            Some(zone_key.as_str()),
-            "zone ids are strings in this form"
-        );
+        assert_eq!(zone["zone_id"].as_str(), Some(zone_key.as_str()), "zone ids are strings in this form");
         let seats = zone["seats"].as_object().expect("seats keyed by id");
         assert!(!seats.is_empty());
         for (seat_key, seat) in seats {
-            assert_eq!(
-                seat["seat_id"].as_str().unwrap(),
-                format!("{zone_key}-{seat_key}")
-            );
+            assert_eq!(seat["seat_id"].as_str().unwrap(), format!("{zone_key}-{seat_key}"));
         }
     }
-    assert_eq!(
-        zones["tancevalnyj-parter"]["seats"]["1;1"]["free_quantity"],
-        80
-    );
+    assert_eq!(zones["tancevalnyj-parter"]["seats"]["1;1"]["free_quantity"], 80);
     assert!(zones["tancevalnyj-parter"]["description"].is_string());
     // The scheme keeps the documented array form, and lists keeps numbers.
     assert!(body["scheme"]["zones"].is_array());
@@ -625,29 +378,15 @@ async fn last_update_hash_changes_exactly_when_availability_changes() {
         (2003, simulator.seats_hash(1002, 2003).await),
     ]
     .into();
-    assert_eq!(
-        original.values().collect::<BTreeSet<_>>().len(),
-        3,
-        "every show has its own hash"
-    );
+    assert_eq!(original.values().collect::<BTreeSet<_>>().len(), 3, "every show has its own hash");
 
     // Stable across repeats, methods and endpoints.
     assert_eq!(simulator.seats_hash(1001, 2001).await, original[&2001]);
-    let post = simulator
-        .call(
-            Method::POST,
-            &format!("{QT}/seats/1001/2001"),
-            Some(&qtickets_auth()),
-            None,
-        )
-        .await;
+    let post = simulator.call(Method::POST, &format!("{QT}/seats/1001/2001"), Some(&qtickets_auth()), None).await;
     assert_eq!(post.json()["last_update_hash"], original[&2001].as_str());
     let lists = simulator.qtickets("lists").await.json();
     for row in lists["result"].as_array().unwrap() {
-        assert_eq!(
-            row["last_update_hash"],
-            original[&row["show_id"].as_u64().unwrap()].as_str()
-        );
+        assert_eq!(row["last_update_hash"], original[&row["show_id"].as_u64().unwrap()].as_str());
     }
 
     // Find a vacant seat and sell it behind the proxy's back.
@@ -659,22 +398,17 @@ async fn last_update_hash_changes_exactly_when_availability_changes() {
         .unwrap();
     let seat_id = vacant_seat["seat_id"].as_str().unwrap();
     let sold = simulator
-        .admin(Method::POST, "sell", Some(json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": [seat_id]})))
+        .admin(
+            Method::POST,
+            "sell",
+            Some(json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": [seat_id]})),
+        )
         .await;
-    assert_eq!(
-        sold.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&sold.body)
-    );
+    assert_eq!(sold.status, StatusCode::OK, "{}", String::from_utf8_lossy(&sold.body));
     let after_sale = simulator.seats_hash(1001, 2001).await;
     assert_ne!(after_sale, original[&2001]);
     assert_eq!(sold.json()["last_update_hash"], after_sale.as_str());
-    assert_eq!(
-        simulator.seats_hash(1001, 2002).await,
-        original[&2002],
-        "other shows untouched"
-    );
+    assert_eq!(simulator.seats_hash(1001, 2002).await, original[&2002], "other shows untouched");
     assert_eq!(simulator.seats_hash(1002, 2003).await, original[&2003]);
     let seat_now = zones_of(&simulator.qtickets("seats/1001/2001").await.json())
         .into_iter()
@@ -701,73 +435,38 @@ async fn last_update_hash_changes_exactly_when_availability_changes() {
 async fn sell_refuses_what_cannot_be_sold() {
     let simulator = Simulator::new();
     let body = simulator.qtickets("seats/1001/2001").await.json();
-    let sold_seat = zones_of(&body)
-        .into_iter()
-        .flat_map(|(_, seats)| seats)
-        .find(|seat| seat["available"] == false)
-        .unwrap()["seat_id"]
+    let sold_seat = zones_of(&body).into_iter().flat_map(|(_, seats)| seats).find(|seat| seat["available"] == false).unwrap()
+        ["seat_id"]
         .clone();
     let cases = [
-        (
-            json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": [sold_seat]}),
-            StatusCode::CONFLICT,
-        ),
+        (json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": [sold_seat]}), StatusCode::CONFLICT),
         (
             json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": ["1-1;1", "1-1;1"]}),
             StatusCode::CONFLICT,
         ),
-        (
-            json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": ["99-1;1"]}),
-            StatusCode::NOT_FOUND,
-        ),
-        (
-            json!({"provider": "qtickets", "event_id": 1001, "show_id": 2003, "seat_ids": ["1-1;1"]}),
-            StatusCode::NOT_FOUND,
-        ),
-        (
-            json!({"provider": "qtickets", "event_id": 1001, "seat_ids": ["1-1;1"]}),
-            StatusCode::BAD_REQUEST,
-        ),
-        (
-            json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": []}),
-            StatusCode::BAD_REQUEST,
-        ),
+        (json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": ["99-1;1"]}), StatusCode::NOT_FOUND),
+        (json!({"provider": "qtickets", "event_id": 1001, "show_id": 2003, "seat_ids": ["1-1;1"]}), StatusCode::NOT_FOUND),
+        (json!({"provider": "qtickets", "event_id": 1001, "seat_ids": ["1-1;1"]}), StatusCode::BAD_REQUEST),
+        (json!({"provider": "qtickets", "event_id": 1001, "show_id": 2001, "seat_ids": []}), StatusCode::BAD_REQUEST),
         (
             json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "ticket_ids": ["000000000000000000000000"]}),
             StatusCode::NOT_FOUND,
         ),
-        (
-            json!({"provider": "ticketscloud", "event_id": "nope", "ticket_ids": ["x"]}),
-            StatusCode::NOT_FOUND,
-        ),
+        (json!({"provider": "ticketscloud", "event_id": "nope", "ticket_ids": ["x"]}), StatusCode::NOT_FOUND),
         (
             json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "set_id": SWAN_LAKE_GENERAL_ADMISSION_SET_ID, "quantity": 74}),
             StatusCode::CONFLICT,
         ),
-        (
-            json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID}),
-            StatusCode::BAD_REQUEST,
-        ),
+        (json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID}), StatusCode::BAD_REQUEST),
         (json!({"provider": "kassir"}), StatusCode::BAD_REQUEST),
     ];
     let hash_before = simulator.seats_hash(1001, 2001).await;
     for (request, expected_status) in cases {
-        let reply = simulator
-            .admin(Method::POST, "sell", Some(request.clone()))
-            .await;
-        assert_eq!(
-            reply.status,
-            expected_status,
-            "{request}: {}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        let reply = simulator.admin(Method::POST, "sell", Some(request.clone())).await;
+        assert_eq!(reply.status, expected_status, "{request}: {}", String::from_utf8_lossy(&reply.body));
         assert!(reply.json()["error"].is_string());
     }
-    assert_eq!(
-        simulator.seats_hash(1001, 2001).await,
-        hash_before,
-        "refused sales change nothing"
-    );
+    assert_eq!(simulator.seats_hash(1001, 2001).await, hash_before, "refused sales change nothing");
 }
 
 // --------------------------------------------------------- TicketsCloud ----
@@ -788,13 +487,7 @@ async fn simple_events_pages_as_documented() {
     for (query, expected_ids) in cases {
         let reply = simulator.ticketscloud(&format!("{TC_EVENTS}{query}")).await;
         assert_eq!(reply.status, StatusCode::OK, "{query}");
-        let ids: Vec<String> = reply
-            .json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["id"].as_str().unwrap().to_owned())
-            .collect();
+        let ids: Vec<String> = reply.json().as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
         assert_eq!(ids, expected_ids, "{query}");
     }
     for query in ["?page=0", "?page_size=0", "?page=x&page_size=2"] {
@@ -841,13 +534,8 @@ async fn simple_events_have_the_documented_shape_and_consistent_counters() {
     }
 
     // Counters agree with the ticket list (seated sets) and add up.
-    let all_tickets = simulator
-        .ticketscloud(&format!(
-            "{}?status=vacant,reserved,sold,pending",
-            tc_tickets(SWAN_LAKE_EVENT_ID)
-        ))
-        .await
-        .json();
+    let all_tickets =
+        simulator.ticketscloud(&format!("{}?status=vacant,reserved,sold,pending", tc_tickets(SWAN_LAKE_EVENT_ID))).await.json();
     let sets = swan_lake["sets"].as_array().unwrap();
     let mut amount_sum = 0;
     let mut vacant_sum = 0;
@@ -856,178 +544,73 @@ async fn simple_events_have_the_documented_shape_and_consistent_counters() {
         for field in ["price", "price_org", "price_extra"] {
             let text = money(field);
             let (roubles, kopecks) = text.split_once('.').unwrap();
-            assert!(
-                roubles.parse::<u64>().is_ok() && kopecks.len() == 2,
-                "{field} {text}"
-            );
+            assert!(roubles.parse::<u64>().is_ok() && kopecks.len() == 2, "{field} {text}");
         }
         amount_sum += set["amount"].as_u64().unwrap();
         vacant_sum += set["amount_vacant"].as_u64().unwrap();
         if set["with_seats"] == true {
-            let tickets_of_set: Vec<&Value> = all_tickets
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["set"] == set["id"])
-                .collect();
+            let tickets_of_set: Vec<&Value> = all_tickets.as_array().unwrap().iter().filter(|t| t["set"] == set["id"]).collect();
             assert_eq!(tickets_of_set.len() as u64, set["amount"].as_u64().unwrap());
-            let vacant = tickets_of_set
-                .iter()
-                .filter(|t| t["status"] == "vacant")
-                .count() as u64;
+            let vacant = tickets_of_set.iter().filter(|t| t["status"] == "vacant").count() as u64;
             assert_eq!(vacant, set["amount_vacant"].as_u64().unwrap());
             assert!(set["sector"].as_str().unwrap().len() == 24);
-            let seat_count: usize = set["seats"]
-                .as_object()
-                .unwrap()
-                .values()
-                .map(|numbers| numbers.as_array().unwrap().len())
-                .sum();
+            let seat_count: usize =
+                set["seats"].as_object().unwrap().values().map(|numbers| numbers.as_array().unwrap().len()).sum();
             assert_eq!(seat_count as u64, set["amount"].as_u64().unwrap());
         } else {
-            assert_eq!(
-                (&set["seats"], &set["sector"]),
-                (&Value::Null, &Value::Null)
-            );
+            assert_eq!((&set["seats"], &set["sector"]), (&Value::Null, &Value::Null));
         }
     }
     assert_eq!(swan_lake["tickets_amount"].as_u64(), Some(amount_sum));
-    assert_eq!(
-        swan_lake["tickets_amount_vacant"].as_u64(),
-        Some(vacant_sum)
-    );
-    let general_admission = sets
-        .iter()
-        .find(|set| set["id"] == SWAN_LAKE_GENERAL_ADMISSION_SET_ID)
-        .unwrap();
-    assert_eq!(
-        (
-            general_admission["amount"].as_u64(),
-            general_admission["amount_vacant"].as_u64()
-        ),
-        (Some(100), Some(73))
-    );
-    let seated_sectors: BTreeSet<&str> = sets
-        .iter()
-        .filter_map(|set| set["sector"].as_str())
-        .collect();
-    assert_eq!(
-        seated_sectors,
-        [SWAN_LAKE_PARTERRE_SECTOR_ID, SWAN_LAKE_BELETAGE_SECTOR_ID].into()
-    );
+    assert_eq!(swan_lake["tickets_amount_vacant"].as_u64(), Some(vacant_sum));
+    let general_admission = sets.iter().find(|set| set["id"] == SWAN_LAKE_GENERAL_ADMISSION_SET_ID).unwrap();
+    assert_eq!((general_admission["amount"].as_u64(), general_admission["amount_vacant"].as_u64()), (Some(100), Some(73)));
+    let seated_sectors: BTreeSet<&str> = sets.iter().filter_map(|set| set["sector"].as_str()).collect();
+    assert_eq!(seated_sectors, [SWAN_LAKE_PARTERRE_SECTOR_ID, SWAN_LAKE_BELETAGE_SECTOR_ID].into());
     assert!((250..=350).contains(&all_tickets.as_array().unwrap().len()));
 
     let jazz_sets = events[1]["sets"].as_array().unwrap();
     assert_eq!(jazz_sets.len(), 1);
     assert_eq!(jazz_sets[0]["with_seats"], false);
-    let jazz_tickets = simulator
-        .ticketscloud(&tc_tickets(JAZZ_EVENING_EVENT_ID))
-        .await
-        .json();
-    assert_eq!(
-        jazz_tickets,
-        json!([]),
-        "general admission is not listed by /tickets"
-    );
+    let jazz_tickets = simulator.ticketscloud(&tc_tickets(JAZZ_EVENING_EVENT_ID)).await.json();
+    assert_eq!(jazz_tickets, json!([]), "general admission is not listed by /tickets");
 }
 
 #[tokio::test]
 async fn event_tickets_filter_by_status_and_sector_lists() {
     let simulator = Simulator::new();
-    let every = simulator
-        .ticketscloud(&format!(
-            "{}?status=vacant,reserved,sold,pending",
-            tc_tickets(SWAN_LAKE_EVENT_ID)
-        ))
-        .await
-        .json();
+    let every =
+        simulator.ticketscloud(&format!("{}?status=vacant,reserved,sold,pending", tc_tickets(SWAN_LAKE_EVENT_ID))).await.json();
     let every = every.as_array().unwrap();
-    let statuses: BTreeSet<&str> = every
-        .iter()
-        .map(|t| t["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        statuses,
-        ["pending", "reserved", "sold", "vacant"].into(),
-        "the seed has every status"
-    );
-    assert_fields(
-        &every[0],
-        &[
-            "id",
-            "number",
-            "reserved_till",
-            "seat",
-            "serial",
-            "set",
-            "status",
-        ],
-    );
-    assert!(every
-        .iter()
-        .filter(|t| t["status"] == "reserved")
-        .all(|t| t["reserved_till"].is_string()));
-    assert!(every
-        .iter()
-        .filter(|t| t["status"] != "reserved")
-        .all(|t| t["reserved_till"].is_null()));
+    let statuses: BTreeSet<&str> = every.iter().map(|t| t["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["pending", "reserved", "sold", "vacant"].into(), "the seed has every status");
+    assert_fields(&every[0], &["id", "number", "reserved_till", "seat", "serial", "set", "status"]);
+    assert!(every.iter().filter(|t| t["status"] == "reserved").all(|t| t["reserved_till"].is_string()));
+    assert!(every.iter().filter(|t| t["status"] != "reserved").all(|t| t["reserved_till"].is_null()));
 
     let parterre = SWAN_LAKE_PARTERRE_SECTOR_ID;
     let beletage = SWAN_LAKE_BELETAGE_SECTOR_ID;
     let cases: Vec<(String, Vec<&str>, Vec<&str>)> = vec![
         (String::new(), vec!["vacant", "reserved", "sold"], vec![]),
         ("status=vacant".into(), vec!["vacant"], vec![]),
-        (
-            "status=vacant,reserved".into(),
-            vec!["vacant", "reserved"],
-            vec![],
-        ),
-        (
-            "status=vacant&status=sold".into(),
-            vec!["vacant", "sold"],
-            vec![],
-        ),
+        ("status=vacant,reserved".into(), vec!["vacant", "reserved"], vec![]),
+        ("status=vacant&status=sold".into(), vec!["vacant", "sold"], vec![]),
         ("status=pending".into(), vec!["pending"], vec![]),
-        (
-            format!("sector={beletage}"),
-            vec!["vacant", "reserved", "sold"],
-            vec![beletage],
-        ),
-        (
-            format!("status=sold&sector={parterre}"),
-            vec!["sold"],
-            vec![parterre],
-        ),
-        (
-            format!("sector={parterre},{beletage}"),
-            vec!["vacant", "reserved", "sold"],
-            vec![parterre, beletage],
-        ),
-        (
-            "sector=000000000000000000000000".into(),
-            vec!["vacant", "reserved", "sold"],
-            vec!["000000000000000000000000"],
-        ),
+        (format!("sector={beletage}"), vec!["vacant", "reserved", "sold"], vec![beletage]),
+        (format!("status=sold&sector={parterre}"), vec!["sold"], vec![parterre]),
+        (format!("sector={parterre},{beletage}"), vec!["vacant", "reserved", "sold"], vec![parterre, beletage]),
+        ("sector=000000000000000000000000".into(), vec!["vacant", "reserved", "sold"], vec!["000000000000000000000000"]),
     ];
     for (query, wanted_statuses, wanted_sectors) in cases {
         let expected: Vec<&Value> = every
             .iter()
             .filter(|t| wanted_statuses.contains(&t["status"].as_str().unwrap()))
-            .filter(|t| {
-                wanted_sectors.is_empty()
-                    || wanted_sectors.contains(&t["seat"]["sector"].as_str().unwrap())
-            })
+            .filter(|t| wanted_sectors.is_empty() || wanted_sectors.contains(&t["seat"]["sector"].as_str().unwrap()))
             .collect();
-        let reply = simulator
-            .ticketscloud(&format!("{}?{query}", tc_tickets(SWAN_LAKE_EVENT_ID)))
-            .await;
+        let reply = simulator.ticketscloud(&format!("{}?{query}", tc_tickets(SWAN_LAKE_EVENT_ID))).await;
         assert_eq!(reply.status, StatusCode::OK, "{query}");
         let got = reply.json();
-        assert_eq!(
-            got.as_array().unwrap().iter().collect::<Vec<_>>(),
-            expected,
-            "{query}"
-        );
+        assert_eq!(got.as_array().unwrap().iter().collect::<Vec<_>>(), expected, "{query}");
     }
 }
 
@@ -1035,26 +618,16 @@ async fn event_tickets_filter_by_status_and_sector_lists() {
 async fn ticketscloud_errors_are_400_with_an_errors_list() {
     let simulator = Simulator::new();
     let cases = [
-        (
-            tc_tickets("5f1a0c0e2b3c4d5e6f700000"),
-            json!({"errors": ["Event 5f1a0c0e2b3c4d5e6f700000 not found"]}),
-        ),
+        (tc_tickets("5f1a0c0e2b3c4d5e6f700000"), json!({"errors": ["Event 5f1a0c0e2b3c4d5e6f700000 not found"]})),
         (
             format!("{}?status=gone", tc_tickets(SWAN_LAKE_EVENT_ID)),
             json!({"errors": ["Unknown ticket status gone; expected vacant, reserved, sold or pending"]}),
         ),
-        (
-            format!("{TC_EVENTS}?page=-1"),
-            json!({"errors": ["page must be a positive integer"]}),
-        ),
+        (format!("{TC_EVENTS}?page=-1"), json!({"errors": ["page must be a positive integer"]})),
     ];
     for (uri, expected) in cases {
         let reply = simulator.ticketscloud(&uri).await;
-        assert_eq!(
-            (reply.status, reply.json()),
-            (StatusCode::BAD_REQUEST, expected),
-            "{uri}"
-        );
+        assert_eq!((reply.status, reply.json()), (StatusCode::BAD_REQUEST, expected), "{uri}");
     }
 }
 
@@ -1062,10 +635,7 @@ async fn ticketscloud_errors_are_400_with_an_errors_list() {
 async fn selling_ticketscloud_tickets_shows_in_listings_and_counters() {
     let simulator = Simulator::new();
     let vacant: Vec<String> = simulator
-        .ticketscloud(&format!(
-            "{}?status=vacant&sector={SWAN_LAKE_BELETAGE_SECTOR_ID}",
-            tc_tickets(SWAN_LAKE_EVENT_ID)
-        ))
+        .ticketscloud(&format!("{}?status=vacant&sector={SWAN_LAKE_BELETAGE_SECTOR_ID}", tc_tickets(SWAN_LAKE_EVENT_ID)))
         .await
         .json()
         .as_array()
@@ -1075,18 +645,15 @@ async fn selling_ticketscloud_tickets_shows_in_listings_and_counters() {
         .map(|t| t["id"].as_str().unwrap().to_owned())
         .collect();
     let vacant_of = |events: &Value, set_id: &str| {
-        events[0]["sets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|set| set["id"] == set_id)
-            .unwrap()["amount_vacant"]
-            .as_u64()
-            .unwrap()
+        events[0]["sets"].as_array().unwrap().iter().find(|set| set["id"] == set_id).unwrap()["amount_vacant"].as_u64().unwrap()
     };
     let before = simulator.ticketscloud(TC_EVENTS).await.json();
     let reply = simulator
-        .admin(Method::POST, "sell", Some(json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "ticket_ids": vacant})))
+        .admin(
+            Method::POST,
+            "sell",
+            Some(json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "ticket_ids": vacant})),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     let reply = simulator
@@ -1094,31 +661,19 @@ async fn selling_ticketscloud_tickets_shows_in_listings_and_counters() {
         .await;
     assert_eq!(reply.json()["sold"].as_array().unwrap().len(), 3);
     let after = simulator.ticketscloud(TC_EVENTS).await.json();
-    assert_eq!(
-        vacant_of(&after, SWAN_LAKE_BELETAGE_SET_ID),
-        vacant_of(&before, SWAN_LAKE_BELETAGE_SET_ID) - 2
-    );
+    assert_eq!(vacant_of(&after, SWAN_LAKE_BELETAGE_SET_ID), vacant_of(&before, SWAN_LAKE_BELETAGE_SET_ID) - 2);
     assert_eq!(vacant_of(&after, SWAN_LAKE_GENERAL_ADMISSION_SET_ID), 70);
-    assert_eq!(
-        after[0]["tickets_amount_vacant"].as_u64().unwrap(),
-        before[0]["tickets_amount_vacant"].as_u64().unwrap() - 5
-    );
-    let sold_now = simulator
-        .ticketscloud(&format!("{}?status=sold", tc_tickets(SWAN_LAKE_EVENT_ID)))
-        .await
-        .json();
+    assert_eq!(after[0]["tickets_amount_vacant"].as_u64().unwrap(), before[0]["tickets_amount_vacant"].as_u64().unwrap() - 5);
+    let sold_now = simulator.ticketscloud(&format!("{}?status=sold", tc_tickets(SWAN_LAKE_EVENT_ID))).await.json();
     for id in &vacant {
-        assert!(
-            sold_now
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|t| t["id"] == id.as_str()),
-            "{id} sold"
-        );
+        assert!(sold_now.as_array().unwrap().iter().any(|t| t["id"] == id.as_str()), "{id} sold");
     }
     let again = simulator
-        .admin(Method::POST, "sell", Some(json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "ticket_ids": [vacant[0]]})))
+        .admin(
+            Method::POST,
+            "sell",
+            Some(json!({"provider": "ticketscloud", "event_id": SWAN_LAKE_EVENT_ID, "ticket_ids": [vacant[0]]})),
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
@@ -1127,26 +682,10 @@ async fn selling_ticketscloud_tickets_shows_in_listings_and_counters() {
 
 fn upstream_calls() -> [(&'static str, String, String); 4] {
     [
-        (
-            "qtickets.events_lists",
-            format!("{QT}/lists"),
-            qtickets_auth(),
-        ),
-        (
-            "qtickets.seats",
-            format!("{QT}/seats/1001/2001"),
-            qtickets_auth(),
-        ),
-        (
-            "ticketscloud.events",
-            TC_EVENTS.to_owned(),
-            ticketscloud_auth(),
-        ),
-        (
-            "ticketscloud.tickets",
-            tc_tickets(SWAN_LAKE_EVENT_ID),
-            ticketscloud_auth(),
-        ),
+        ("qtickets.events_lists", format!("{QT}/lists"), qtickets_auth()),
+        ("qtickets.seats", format!("{QT}/seats/1001/2001"), qtickets_auth()),
+        ("ticketscloud.events", TC_EVENTS.to_owned(), ticketscloud_auth()),
+        ("ticketscloud.tickets", tc_tickets(SWAN_LAKE_EVENT_ID), ticketscloud_auth()),
     ]
 }
 
@@ -1155,17 +694,9 @@ async fn each_fault_kind_breaks_each_route_as_described() {
     let simulator = Simulator::new();
     for (route, uri, authorization) in upstream_calls() {
         for kind in ["unavailable", "too_many_requests", "malformed_json", "html_error"] {
-            let added = simulator
-                .admin(
-                    Method::POST,
-                    "faults",
-                    Some(json!({"route": route, "kind": kind})),
-                )
-                .await;
+            let added = simulator.admin(Method::POST, "faults", Some(json!({"route": route, "kind": kind}))).await;
             assert_eq!(added.status, StatusCode::OK);
-            let reply = simulator
-                .call(Method::GET, &uri, Some(&authorization), None)
-                .await;
+            let reply = simulator.call(Method::GET, &uri, Some(&authorization), None).await;
             match kind {
                 "unavailable" => {
                     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{route}");
@@ -1186,45 +717,26 @@ async fn each_fault_kind_breaks_each_route_as_described() {
                 "malformed_json" => {
                     assert_eq!(reply.status, StatusCode::OK, "{route}");
                     assert_eq!(reply.content_type.as_deref(), Some("application/json"));
-                    assert!(
-                        serde_json::from_slice::<Value>(&reply.body).is_err(),
-                        "{route}: body must not parse"
-                    );
-                    assert!(
-                        matches!(reply.body.first(), Some(b'{' | b'[')),
-                        "{route}: looks like JSON"
-                    );
+                    assert!(serde_json::from_slice::<Value>(&reply.body).is_err(), "{route}: body must not parse");
+                    assert!(matches!(reply.body.first(), Some(b'{' | b'[')), "{route}: looks like JSON");
                 }
                 "html_error" => {
                     assert_eq!(reply.status, StatusCode::BAD_GATEWAY, "{route}");
                     assert_eq!(reply.content_type.as_deref(), Some("text/html"));
-                    assert!(
-                        String::from_utf8_lossy(&reply.body).contains("<h1>502 Bad Gateway</h1>")
-                    );
+                    assert!(String::from_utf8_lossy(&reply.body).contains("<h1>502 Bad Gateway</h1>"));
                 }
                 _ => unreachable!(),
             }
             // Other routes are unaffected.
             for (other_route, other_uri, other_authorization) in upstream_calls() {
                 if other_route != route {
-                    let other = simulator
-                        .call(Method::GET, &other_uri, Some(&other_authorization), None)
-                        .await;
-                    assert_eq!(
-                        other.status,
-                        StatusCode::OK,
-                        "{kind} on {route} leaked to {other_route}"
-                    );
+                    let other = simulator.call(Method::GET, &other_uri, Some(&other_authorization), None).await;
+                    assert_eq!(other.status, StatusCode::OK, "{kind} on {route} leaked to {other_route}");
                     other.json();
                 }
             }
-            assert_eq!(
-                simulator.admin(Method::DELETE, "faults", None).await.status,
-                StatusCode::OK
-            );
-            let healed = simulator
-                .call(Method::GET, &uri, Some(&authorization), None)
-                .await;
+            assert_eq!(simulator.admin(Method::DELETE, "faults", None).await.status, StatusCode::OK);
+            let healed = simulator.call(Method::GET, &uri, Some(&authorization), None).await;
             assert_eq!(healed.status, StatusCode::OK, "{route} after clearing");
             healed.json();
         }
@@ -1235,59 +747,34 @@ async fn each_fault_kind_breaks_each_route_as_described() {
 async fn latency_fault_delays_then_answers_normally() {
     let simulator = Simulator::new();
     simulator
-        .admin(Method::POST, "faults", Some(json!({"route": "qtickets.seats", "kind": "latency", "latency_ms": 3000, "count": 1})))
+        .admin(
+            Method::POST,
+            "faults",
+            Some(json!({"route": "qtickets.seats", "kind": "latency", "latency_ms": 3000, "count": 1})),
+        )
         .await;
     let started = tokio::time::Instant::now();
     let slow = simulator.qtickets("seats/1001/2001").await;
-    assert!(
-        started.elapsed() >= Duration::from_millis(3000),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(3000), "{:?}", started.elapsed());
     assert_eq!(slow.json()["show_id"], 2001);
     let started = tokio::time::Instant::now();
     simulator.qtickets("seats/1001/2001").await;
-    assert!(
-        started.elapsed() < Duration::from_millis(3000),
-        "count 1: only the first request is slow"
-    );
+    assert!(started.elapsed() < Duration::from_millis(3000), "count 1: only the first request is slow");
 }
 
 #[tokio::test]
 async fn faults_wear_out_match_every_route_and_precede_auth() {
     let simulator = Simulator::new();
-    let added = simulator
-        .admin(
-            Method::POST,
-            "faults",
-            Some(json!({"route": "*", "kind": "unavailable", "count": 2})),
-        )
-        .await;
-    assert_eq!(
-        added.json(),
-        json!([{"route": "*", "kind": "unavailable", "remaining": 2}])
-    );
-    let unauthorized = simulator
-        .call(Method::GET, &format!("{QT}/lists"), None, None)
-        .await;
-    assert_eq!(
-        unauthorized.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "a broken upstream fails whatever the key"
-    );
+    let added = simulator.admin(Method::POST, "faults", Some(json!({"route": "*", "kind": "unavailable", "count": 2}))).await;
+    assert_eq!(added.json(), json!([{"route": "*", "kind": "unavailable", "remaining": 2}]));
+    let unauthorized = simulator.call(Method::GET, &format!("{QT}/lists"), None, None).await;
+    assert_eq!(unauthorized.status, StatusCode::SERVICE_UNAVAILABLE, "a broken upstream fails whatever the key");
     assert_eq!(unauthorized.json()["code"], "UNKNOWN_ERROR");
     let tickets = simulator.ticketscloud(TC_EVENTS).await;
     assert_eq!(tickets.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(tickets.json()["errors"].is_array());
-    assert_eq!(
-        simulator.ticketscloud(TC_EVENTS).await.status,
-        StatusCode::OK,
-        "count 2 used up"
-    );
-    assert_eq!(
-        simulator.admin(Method::GET, "faults", None).await.json(),
-        json!([])
-    );
+    assert_eq!(simulator.ticketscloud(TC_EVENTS).await.status, StatusCode::OK, "count 2 used up");
+    assert_eq!(simulator.admin(Method::GET, "faults", None).await.json(), json!([]));
 
     for bad in [
         json!({"route": "qtickets.orders", "kind": "unavailable"}),
@@ -1296,9 +783,7 @@ async fn faults_wear_out_match_every_route_and_precede_auth() {
         json!({"route": "*", "kind": "unavailable", "count": 0}),
         json!({"kind": "unavailable"}),
     ] {
-        let reply = simulator
-            .admin(Method::POST, "faults", Some(bad.clone()))
-            .await;
+        let reply = simulator.admin(Method::POST, "faults", Some(bad.clone())).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
     }
 }
@@ -1309,17 +794,8 @@ async fn faults_wear_out_match_every_route_and_precede_auth() {
 async fn request_log_records_upstream_calls_only() {
     let simulator = Simulator::new();
     simulator.qtickets("lists").await;
-    simulator
-        .call(
-            Method::POST,
-            &format!("{QT}/seats/1002"),
-            Some("Bearer wrong"),
-            None,
-        )
-        .await;
-    simulator
-        .ticketscloud(&format!("{}?status=vacant", tc_tickets(SWAN_LAKE_EVENT_ID)))
-        .await;
+    simulator.call(Method::POST, &format!("{QT}/seats/1002"), Some("Bearer wrong"), None).await;
+    simulator.ticketscloud(&format!("{}?status=vacant", tc_tickets(SWAN_LAKE_EVENT_ID))).await;
     simulator.admin(Method::GET, "state", None).await;
     let log = simulator.admin(Method::GET, "requests", None).await.json();
     assert_eq!(
@@ -1330,15 +806,9 @@ async fn request_log_records_upstream_calls_only() {
             {"provider": "ticketscloud", "method": "GET", "path": tc_tickets(SWAN_LAKE_EVENT_ID), "query": "status=vacant", "authorized": true},
         ])
     );
-    assert!(
-        !String::from_utf8_lossy(&simulator.admin(Method::GET, "requests", None).await.body)
-            .contains(DEFAULT_QTICKETS_KEY)
-    );
+    assert!(!String::from_utf8_lossy(&simulator.admin(Method::GET, "requests", None).await.body).contains(DEFAULT_QTICKETS_KEY));
     simulator.admin(Method::DELETE, "requests", None).await;
-    assert_eq!(
-        simulator.admin(Method::GET, "requests", None).await.json(),
-        json!([])
-    );
+    assert_eq!(simulator.admin(Method::GET, "requests", None).await.json(), json!([]));
 }
 
 #[tokio::test]
@@ -1349,32 +819,17 @@ async fn state_summary_counts_seats_and_tickets() {
     assert_eq!(shows.len(), 3);
     for show in shows {
         let total = show["seats_total"].as_u64().unwrap();
-        let parts = ["seats_vacant", "seats_reserved", "seats_sold"]
-            .iter()
-            .map(|k| show[k].as_u64().unwrap())
-            .sum::<u64>();
+        let parts = ["seats_vacant", "seats_reserved", "seats_sold"].iter().map(|k| show[k].as_u64().unwrap()).sum::<u64>();
         assert_eq!(total, parts);
-        let hash = simulator
-            .seats_hash(
-                show["event_id"].as_u64().unwrap(),
-                show["show_id"].as_u64().unwrap(),
-            )
-            .await;
+        let hash = simulator.seats_hash(show["event_id"].as_u64().unwrap(), show["show_id"].as_u64().unwrap()).await;
         assert_eq!(show["last_update_hash"], hash.as_str());
     }
-    assert_eq!(
-        shows[0]["admission"],
-        json!([{"seat_id": "tancevalnyj-parter-1;1", "free_quantity": 150}])
-    );
+    assert_eq!(shows[0]["admission"], json!([{"seat_id": "tancevalnyj-parter-1;1", "free_quantity": 150}]));
     assert!(shows[2]["seats_total"].as_u64().unwrap() >= 10_000);
     let swan_lake = &state["ticketscloud"][0];
     assert_eq!(swan_lake["event_id"], SWAN_LAKE_EVENT_ID);
     let by_status = swan_lake["tickets_by_status"].as_object().unwrap();
-    assert_eq!(
-        by_status.values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
-        400,
-        "300 seated + 100 general admission"
-    );
+    assert_eq!(by_status.values().map(|n| n.as_u64().unwrap()).sum::<u64>(), 400, "300 seated + 100 general admission");
 }
 
 #[tokio::test]
@@ -1382,46 +837,26 @@ async fn reset_restores_seed_and_clears_faults_and_log() {
     let simulator = Simulator::new();
     let pristine = simulator.admin(Method::GET, "state", None).await.json();
     simulator
-        .admin(Method::POST, "sell", Some(json!({"provider": "qtickets", "event_id": 1002, "seat_ids": ["11-1;1", "vip-lozhi-1;1"]})))
+        .admin(
+            Method::POST,
+            "sell",
+            Some(json!({"provider": "qtickets", "event_id": 1002, "seat_ids": ["11-1;1", "vip-lozhi-1;1"]})),
+        )
         .await;
     simulator
         .admin(Method::POST, "sell", Some(json!({"provider": "ticketscloud", "event_id": JAZZ_EVENING_EVENT_ID, "set_id": JAZZ_GENERAL_ADMISSION_SET_ID, "quantity": 10})))
         .await;
-    simulator
-        .admin(
-            Method::POST,
-            "faults",
-            Some(json!({"route": "ticketscloud.tickets", "kind": "html_error"})),
-        )
-        .await;
+    simulator.admin(Method::POST, "faults", Some(json!({"route": "ticketscloud.tickets", "kind": "html_error"}))).await;
     simulator.qtickets("lists").await;
-    assert_ne!(
-        simulator.admin(Method::GET, "state", None).await.json(),
-        pristine
-    );
+    assert_ne!(simulator.admin(Method::GET, "state", None).await.json(), pristine);
 
     let reset = simulator.admin(Method::POST, "reset", None).await;
     assert_eq!(reset.status, StatusCode::OK);
-    assert_eq!(
-        simulator.admin(Method::GET, "state", None).await.json(),
-        pristine
-    );
-    assert_eq!(
-        simulator.admin(Method::GET, "requests", None).await.json(),
-        json!([])
-    );
-    assert_eq!(
-        simulator
-            .ticketscloud(&tc_tickets(SWAN_LAKE_EVENT_ID))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(simulator.admin(Method::GET, "state", None).await.json(), pristine);
+    assert_eq!(simulator.admin(Method::GET, "requests", None).await.json(), json!([]));
+    assert_eq!(simulator.ticketscloud(&tc_tickets(SWAN_LAKE_EVENT_ID)).await.status, StatusCode::OK);
     // Keys survive a reset.
-    assert_eq!(
-        simulator.qtickets("lists").await.json()["status"],
-        "success"
-    );
+    assert_eq!(simulator.qtickets("lists").await.json()["status"], "success");
 }
 
 // ------------------------------------------------------------ binary ----
@@ -1429,19 +864,12 @@ async fn reset_restores_seed_and_clears_faults_and_log() {
 #[test]
 fn binary_prints_its_address_and_serves() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_upstream-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--qtickets-key",
-            "binary-test-key",
-        ])
+        .args(["--listen", "127.0.0.1:0", "--qtickets-key", "binary-test-key"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("binary starts");
     let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
     let address = first_line
         .trim_end()
         .strip_prefix("upstream-sim listening on http://")
@@ -1458,13 +886,6 @@ fn binary_prints_its_address_and_serves() {
     stream.read_to_string(&mut response).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(
-        response.starts_with("HTTP/1.1 200 OK"),
-        "{}",
-        &response[..80.min(response.len())]
-    );
-    assert!(
-        response.contains(r#""status":"success""#),
-        "the key from --qtickets-key is the one checked"
-    );
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{}", &response[..80.min(response.len())]);
+    assert!(response.contains(r#""status":"success""#), "the key from --qtickets-key is the one checked");
 }

@@ -23,11 +23,7 @@ pub fn AdmissionStepper(
     let lang = use_widget().lang;
     let texts = lang.texts();
     let admission = layout.admissions[admission_index].clone();
-    let zone_name = layout
-        .zones
-        .get(admission.zone as usize)
-        .map(|zone| zone.name.clone())
-        .unwrap_or_default();
+    let zone_name = layout.zones.get(admission.zone as usize).map(|zone| zone.name.clone()).unwrap_or_default();
     let quantity = Memo::new(move |_| selection.with(|selection| selection.admission_quantity(admission_index)));
     let change = move |delta: i64| {
         selection.update(|selection| {
@@ -37,11 +33,7 @@ pub fn AdmissionStepper(
     };
     let none_picked = move || quantity.get() == 0;
     let all_picked = move || quantity.get() >= quantity_left;
-    let left_text = if quantity_left == 0 {
-        texts.sold_out.to_owned()
-    } else {
-        quantity_left_text(lang, quantity_left)
-    };
+    let left_text = if quantity_left == 0 { texts.sold_out.to_owned() } else { quantity_left_text(lang, quantity_left) };
     view! {
         <li
             class="tw-admission"

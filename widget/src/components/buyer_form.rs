@@ -106,7 +106,12 @@ pub fn BuyerForm() -> impl IntoView {
                     Some(field) => show(vec![(field, BuyerProblem::Refused)], None),
                     None if matches!(
                         error.code(),
-                        "invalid_body" | "network" | "upstream_busy" | "upstream_timeout" | "upstream_unavailable" | "rate_limited"
+                        "invalid_body"
+                            | "network"
+                            | "upstream_busy"
+                            | "upstream_timeout"
+                            | "upstream_unavailable"
+                            | "rate_limited"
                     ) =>
                     {
                         show(Problems::new(), Some(error.code()))

@@ -19,9 +19,7 @@ use super::hold_timer::HoldTimer;
 use super::payment_wait::PaymentWait;
 use super::use_widget;
 use crate::checkout::{CheckoutStage, HoldNotice};
-use crate::checkout_markup::{
-    cart_markup, checkout_error_markup, payment_markup, tickets_markup, CancelButton, CheckoutAction,
-};
+use crate::checkout_markup::{cart_markup, checkout_error_markup, payment_markup, tickets_markup, CancelButton, CheckoutAction};
 use crate::hold_session::{use_hold_session, HoldSession};
 
 /// Which step is on screen; the view is rebuilt only when this changes.

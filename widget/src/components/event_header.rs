@@ -31,9 +31,7 @@ pub fn EventHeader(
         }
     });
     let when = show.map(|show| {
-        let text = parse_local_date_time(&show.starts_at)
-            .map(|when| format_show_full(lang, &when))
-            .unwrap_or(show.starts_at);
+        let text = parse_local_date_time(&show.starts_at).map(|when| format_show_full(lang, &when)).unwrap_or(show.starts_at);
         view! { <p class="tw-event-when">{text}</p> }
     });
     let venue = format!("{}, {}", event.venue.name, event.venue.city);

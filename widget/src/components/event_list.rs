@@ -17,10 +17,7 @@ pub fn EventList(list: Arc<contract::EventList>, on_select: Callback<String>) ->
     let texts = lang.texts();
     let notice = (!list.unavailable_providers.is_empty())
         .then(|| view! { <p class="tw-notice" role="status">{texts.some_events_unavailable}</p> });
-    let empty = list
-        .events
-        .is_empty()
-        .then(|| view! { <p class="tw-empty">{texts.no_events}</p> });
+    let empty = list.events.is_empty().then(|| view! { <p class="tw-empty">{texts.no_events}</p> });
     let cards = list
         .events
         .iter()

@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 use ticket_contract::Layout;
 
 use super::error_panel::ErrorPanel;
-use super::hall_view::{HallView, ReserveOutcome, Reservation};
+use super::hall_view::{HallView, Reservation, ReserveOutcome};
 use super::skeleton::{Skeleton, SkeletonKind};
 use super::use_widget;
 use crate::api;
@@ -38,11 +38,8 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
         api::fetch_availability(config.clone(), event_id.clone(), show_id.clone(), fresh)
     });
     let selection = RwSignal::new(Selection::default());
-    let reservation = Reservation {
-        reserving: RwSignal::new(false),
-        outcome: RwSignal::new(None),
-        taken_seats: RwSignal::new(Vec::new()),
-    };
+    let reservation =
+        Reservation { reserving: RwSignal::new(false), outcome: RwSignal::new(None), taken_seats: RwSignal::new(Vec::new()) };
     provide_context(reservation);
     let retry = Callback::new(move |()| {
         layout.refetch();

@@ -24,8 +24,7 @@ pub fn PaymentWait() -> impl IntoView {
     spawn_local(async move {
         loop {
             browser::sleep(session.poll_delay_ms()).await;
-            let still_waiting =
-                !on_screen.is_disposed() && matches!(session.current(), CheckoutStage::AwaitingPayment(_));
+            let still_waiting = !on_screen.is_disposed() && matches!(session.current(), CheckoutStage::AwaitingPayment(_));
             if !still_waiting {
                 break;
             }
@@ -36,10 +35,7 @@ pub fn PaymentWait() -> impl IntoView {
     });
     // Re-read on every poll (each one refreshes the stage).
     let markup = move || {
-        let time_is_up = session
-            .stage()
-            .active()
-            .is_some_and(|active| seconds_left(active.deadline_ms, browser::now_ms()) == 0);
+        let time_is_up = session.stage().active().is_some_and(|active| seconds_left(active.deadline_ms, browser::now_ms()) == 0);
         waiting_markup(lang, time_is_up)
     };
     view! { <div inner_html=markup></div> }

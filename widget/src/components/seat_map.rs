@@ -137,14 +137,11 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
         if gesture.with_value(GestureTracker::should_ignore_click) {
             return;
         }
-        let seat_index = event
-            .target()
-            .and_then(|target| target.dyn_into::<Element>().ok())
-            .and_then(|element| seat_index_of(&element));
+        let seat_index =
+            event.target().and_then(|target| target.dyn_into::<Element>().ok()).and_then(|element| seat_index_of(&element));
         match seat_index {
             Some(seat_index) => {
-                let available = click_availability.is_seat_available(seat_index)
-                    && !taken.get_untracked().contains(&seat_index);
+                let available = click_availability.is_seat_available(seat_index) && !taken.get_untracked().contains(&seat_index);
                 selection.update(|picked| {
                     picked.toggle_seat(seat_index, available);
                 });

@@ -44,7 +44,9 @@ pub fn SeatTooltip(
         let anchor = anchor.get()?;
         let seat = layout.seats.get(anchor.seat_index)?;
         let zone_name = layout.zones.get(seat.zone as usize).map(|zone| zone.name.clone()).unwrap_or_default();
-        let x = anchor.x.clamp(HALF_WIDTH_PX.min(anchor.box_width / 2.0), (anchor.box_width - HALF_WIDTH_PX).max(anchor.box_width / 2.0));
+        let x = anchor
+            .x
+            .clamp(HALF_WIDTH_PX.min(anchor.box_width / 2.0), (anchor.box_width - HALF_WIDTH_PX).max(anchor.box_width / 2.0));
         // Above the seat, unless that would leave the map at the top.
         let below = anchor.top < 84.0;
         let y = if below { anchor.bottom } else { anchor.top };

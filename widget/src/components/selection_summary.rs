@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use ticket_contract::{Layout, Money};
 
 use super::hall_screen::reserve;
-use super::hall_view::{ReserveOutcome, Reservation};
+use super::hall_view::{Reservation, ReserveOutcome};
 use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::{error_message, seat_label, seats_taken_message, ticket_count};

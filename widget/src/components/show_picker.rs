@@ -11,10 +11,7 @@ use crate::datetime::{format_day_month, format_time, format_weekday, parse_local
 pub fn ShowPicker(event: EventSummary, on_select: Callback<String>) -> impl IntoView {
     let lang = use_widget().lang;
     let texts = lang.texts();
-    let empty = event
-        .shows
-        .is_empty()
-        .then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
+    let empty = event.shows.is_empty().then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     let buttons = event
         .shows
         .iter()

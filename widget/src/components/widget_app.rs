@@ -148,11 +148,7 @@ fn screen_view(
     navigate: Callback<Screen>,
 ) -> Result<AnyView, ApiError> {
     let find_event = |event_id: &str| {
-        list.events
-            .iter()
-            .find(|event| event.id == event_id)
-            .cloned()
-            .ok_or_else(|| ApiError::proxy(404, "event_not_found"))
+        list.events.iter().find(|event| event.id == event_id).cloned().ok_or_else(|| ApiError::proxy(404, "event_not_found"))
     };
     match &screen {
         Screen::Events => {
@@ -167,9 +163,8 @@ fn screen_view(
                 return Ok(hall_view(event.clone(), show, back, navigate));
             }
             let event_id = event.id.clone();
-            let on_select = Callback::new(move |show_id: String| {
-                navigate.run(Screen::Hall { event_id: event_id.clone(), show_id })
-            });
+            let on_select =
+                Callback::new(move |show_id: String| navigate.run(Screen::Hall { event_id: event_id.clone(), show_id }));
             Ok(view! {
                 <EventHeader event=event.clone() show=None back navigate />
                 <ShowPicker event on_select />

@@ -25,16 +25,10 @@ pub async fn read_clock(State(shared): State<SharedSimState>) -> Json<Value> {
 
 /// The clock only moves forward: a negative step is refused, because a
 /// deadline that has passed (and released its seats) cannot un-pass.
-pub async fn advance_clock(
-    State(shared): State<SharedSimState>,
-    body: Bytes,
-) -> Result<Json<Value>, AdminError> {
+pub async fn advance_clock(State(shared): State<SharedSimState>, body: Bytes) -> Result<Json<Value>, AdminError> {
     let request: AdvanceClockRequest = parse_json_body(&body)?;
     let seconds = u64::try_from(request.advance_seconds).map_err(|_| {
-        AdminError::new(
-            StatusCode::BAD_REQUEST,
-            "advance_seconds must not be negative: the clock only moves forward",
-        )
+        AdminError::new(StatusCode::BAD_REQUEST, "advance_seconds must not be negative: the clock only moves forward")
     })?;
     let mut state = lock(&shared);
     state.clock.advance(seconds);

@@ -30,19 +30,12 @@ pub fn router(shared: SharedSimState) -> Router {
         .route("/reset", post(reset))
         .route("/state", get(state_summary::state_summary))
         .route("/requests", get(list_requests).delete(clear_requests))
-        .route(
-            "/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
-        )
+        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/sell", post(sell::sell))
-        .route(
-            "/clock",
-            get(clock_control::read_clock).post(clock_control::advance_clock),
-        )
+        .route("/clock", get(clock_control::read_clock).post(clock_control::advance_clock))
         .route(
             "/latency",
-            get(processing_time_control::read_processing_times)
-                .post(processing_time_control::set_processing_times),
+            get(processing_time_control::read_processing_times).post(processing_time_control::set_processing_times),
         )
         .with_state(shared)
 }
@@ -55,10 +48,7 @@ pub struct AdminError {
 
 impl AdminError {
     fn new(status: StatusCode, message: impl Into<String>) -> AdminError {
-        AdminError {
-            status,
-            message: message.into(),
-        }
+        AdminError { status, message: message.into() }
     }
 }
 
@@ -69,12 +59,7 @@ impl IntoResponse for AdminError {
 }
 
 fn parse_json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
-    serde_json::from_slice(body).map_err(|error| {
-        AdminError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid JSON body: {error}"),
-        )
-    })
+    serde_json::from_slice(body).map_err(|error| AdminError::new(StatusCode::BAD_REQUEST, format!("invalid JSON body: {error}")))
 }
 
 /// Seeded data back, faults, log and busy orders cleared, clock offset 0,
@@ -98,13 +83,9 @@ async fn list_faults(State(shared): State<SharedSimState>) -> Response {
 }
 
 /// Adds one fault and answers with all active faults.
-async fn add_fault(
-    State(shared): State<SharedSimState>,
-    body: Bytes,
-) -> Result<Response, AdminError> {
+async fn add_fault(State(shared): State<SharedSimState>, body: Bytes) -> Result<Response, AdminError> {
     let request: FaultRequest = parse_json_body(&body)?;
-    let rule = FaultRule::from_request(&request)
-        .map_err(|message| AdminError::new(StatusCode::BAD_REQUEST, message))?;
+    let rule = FaultRule::from_request(&request).map_err(|message| AdminError::new(StatusCode::BAD_REQUEST, message))?;
     let mut state = lock(&shared);
     state.faults.add(rule);
     Ok(Json(state.faults.views()).into_response())

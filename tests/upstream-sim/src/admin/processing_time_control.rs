@@ -14,9 +14,7 @@ use serde_json::Value;
 use super::{parse_json_body, AdminError};
 use crate::state::{lock, SharedSimState};
 
-pub async fn read_processing_times(
-    State(shared): State<SharedSimState>,
-) -> Json<BTreeMap<&'static str, u64>> {
+pub async fn read_processing_times(State(shared): State<SharedSimState>) -> Json<BTreeMap<&'static str, u64>> {
     Json(lock(&shared).processing_times.view())
 }
 
@@ -27,9 +25,6 @@ pub async fn set_processing_times(
 ) -> Result<Json<BTreeMap<&'static str, u64>>, AdminError> {
     let request: BTreeMap<String, Value> = parse_json_body(&body)?;
     let mut state = lock(&shared);
-    state
-        .processing_times
-        .apply_admin_request(&request)
-        .map_err(|message| AdminError::new(StatusCode::BAD_REQUEST, message))?;
+    state.processing_times.apply_admin_request(&request).map_err(|message| AdminError::new(StatusCode::BAD_REQUEST, message))?;
     Ok(Json(state.processing_times.view()))
 }

@@ -39,45 +39,28 @@ enum SellRequest {
     },
 }
 
-pub async fn sell(
-    State(shared): State<SharedSimState>,
-    body: Bytes,
-) -> Result<Response, AdminError> {
+pub async fn sell(State(shared): State<SharedSimState>, body: Bytes) -> Result<Response, AdminError> {
     let request: SellRequest = parse_json_body(&body)?;
     let mut state = lock(&shared);
     match request {
-        SellRequest::Qtickets {
-            event_id,
-            show_id,
-            seat_ids,
-        } => {
+        SellRequest::Qtickets { event_id, show_id, seat_ids } => {
             if seat_ids.is_empty() {
-                return Err(AdminError::new(
-                    StatusCode::BAD_REQUEST,
-                    "seat_ids must not be empty",
-                ));
+                return Err(AdminError::new(StatusCode::BAD_REQUEST, "seat_ids must not be empty"));
             }
-            let hash =
-                sell_seats(&mut state.qtickets, event_id, show_id, &seat_ids).map_err(|error| {
-                    match error {
-                        SellSeatError::Show(ShowLookupError::EventNotFound) => AdminError::new(
-                            StatusCode::NOT_FOUND,
-                            format!("no QTickets show {event_id}/{show_id:?}"),
-                        ),
-                        SellSeatError::Show(ShowLookupError::ShowIdRequired) => AdminError::new(
-                            StatusCode::BAD_REQUEST,
-                            format!("event {event_id} has several shows: give show_id"),
-                        ),
-                        SellSeatError::SeatNotFound(seat_id) => AdminError::new(
-                            StatusCode::NOT_FOUND,
-                            format!("no seat {seat_id} in this show"),
-                        ),
-                        SellSeatError::SeatNotAvailable(seat_id) => AdminError::new(
-                            StatusCode::CONFLICT,
-                            format!("seat {seat_id} is not available"),
-                        ),
-                    }
-                })?;
+            let hash = sell_seats(&mut state.qtickets, event_id, show_id, &seat_ids).map_err(|error| match error {
+                SellSeatError::Show(ShowLookupError::EventNotFound) => {
+                    AdminError::new(StatusCode::NOT_FOUND, format!("no QTickets show {event_id}/{show_id:?}"))
+                }
+                SellSeatError::Show(ShowLookupError::ShowIdRequired) => {
+                    AdminError::new(StatusCode::BAD_REQUEST, format!("event {event_id} has several shows: give show_id"))
+                }
+                SellSeatError::SeatNotFound(seat_id) => {
+                    AdminError::new(StatusCode::NOT_FOUND, format!("no seat {seat_id} in this show"))
+                }
+                SellSeatError::SeatNotAvailable(seat_id) => {
+                    AdminError::new(StatusCode::CONFLICT, format!("seat {seat_id} is not available"))
+                }
+            })?;
             Ok(Json(json!({
                 "provider": "qtickets",
                 "event_id": event_id,
@@ -87,20 +70,10 @@ pub async fn sell(
             }))
             .into_response())
         }
-        SellRequest::Ticketscloud {
-            event_id,
-            ticket_ids,
-            set_id,
-            quantity,
-        } => {
+        SellRequest::Ticketscloud { event_id, ticket_ids, set_id, quantity } => {
             let sold = match (ticket_ids.is_empty(), set_id) {
                 (false, None) => sell_tickets(&mut state.ticketscloud, &event_id, &ticket_ids),
-                (true, Some(set_id)) => sell_from_set(
-                    &mut state.ticketscloud,
-                    &event_id,
-                    &set_id,
-                    quantity.unwrap_or(1),
-                ),
+                (true, Some(set_id)) => sell_from_set(&mut state.ticketscloud, &event_id, &set_id, quantity.unwrap_or(1)),
                 _ => {
                     return Err(AdminError::new(
                         StatusCode::BAD_REQUEST,
@@ -112,30 +85,20 @@ pub async fn sell(
                 SellTicketError::EventNotFound(id) => {
                     AdminError::new(StatusCode::NOT_FOUND, format!("no TicketsCloud event {id}"))
                 }
-                SellTicketError::TicketNotFound(id) => AdminError::new(
-                    StatusCode::NOT_FOUND,
-                    format!("no ticket {id} in this event"),
-                ),
-                SellTicketError::SetNotFound(id) => {
-                    AdminError::new(StatusCode::NOT_FOUND, format!("no set {id} in this event"))
+                SellTicketError::TicketNotFound(id) => {
+                    AdminError::new(StatusCode::NOT_FOUND, format!("no ticket {id} in this event"))
                 }
+                SellTicketError::SetNotFound(id) => AdminError::new(StatusCode::NOT_FOUND, format!("no set {id} in this event")),
                 SellTicketError::TicketNotVacant(id) => {
                     AdminError::new(StatusCode::CONFLICT, format!("ticket {id} is not vacant"))
                 }
-                SellTicketError::NotEnoughVacant {
-                    set_id,
-                    requested,
-                    vacant,
-                } => AdminError::new(
+                SellTicketError::NotEnoughVacant { set_id, requested, vacant } => AdminError::new(
                     StatusCode::CONFLICT,
                     format!("set {set_id} has {vacant} vacant tickets, {requested} requested"),
                 ),
             })?;
-            let vacant_left = state
-                .ticketscloud
-                .find_event(&event_id)
-                .map(|event| event.tickets_by_status()["vacant"])
-                .unwrap_or(0);
+            let vacant_left =
+                state.ticketscloud.find_event(&event_id).map(|event| event.tickets_by_status()["vacant"]).unwrap_or(0);
             Ok(Json(json!({
                 "provider": "ticketscloud",
                 "event_id": event_id,

@@ -12,9 +12,7 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::qtickets::inventory::{
-    count_numbered_seats, last_update_hash, SeatInventory, ShowSeatCounts,
-};
+use crate::qtickets::inventory::{count_numbered_seats, last_update_hash, SeatInventory, ShowSeatCounts};
 use crate::state::{lock, SharedSimState, SimState};
 use crate::ticketscloud::inventory::SetCounts;
 
@@ -64,10 +62,9 @@ pub async fn state_summary(State(shared): State<SharedSimState>) -> Json<serde_j
                 .iter()
                 .flat_map(|zone| &zone.seats)
                 .filter_map(|seat| match show.seat_inventory[seat.inventory_index] {
-                    SeatInventory::Admission { free_quantity } => Some(AdmissionSummary {
-                        seat_id: seat.seat_id.clone(),
-                        free_quantity,
-                    }),
+                    SeatInventory::Admission { free_quantity } => {
+                        Some(AdmissionSummary { seat_id: seat.seat_id.clone(), free_quantity })
+                    }
                     SeatInventory::Numbered(_) => None,
                 })
                 .collect();
@@ -139,10 +136,7 @@ fn qtickets_tickets(state: &SimState) -> Vec<QticketsTicketSummary<'_>> {
             show_id: ticket.show_id,
             seat_id: &ticket.seat_id,
             paid: ticket.paid,
-            reserved_to: ticket
-                .reserved_to
-                .as_ref()
-                .map(|deadline| deadline.as_sent.as_str()),
+            reserved_to: ticket.reserved_to.as_ref().map(|deadline| deadline.as_sent.as_str()),
             barcode: ticket.barcode.as_deref(),
         })
         .collect()
@@ -174,10 +168,7 @@ fn ticketscloud_orders(state: &SimState) -> Vec<TicketscloudOrderSummary<'_>> {
             status: order.status.as_str(),
             tickets: &order.ticket_ids,
             expired_after: order.expired_after.to_rfc3339_utc(),
-            vendor_order_id: order
-                .vendor_data
-                .get("order_id")
-                .and_then(|order_id| order_id.as_str()),
+            vendor_order_id: order.vendor_data.get("order_id").and_then(|order_id| order_id.as_str()),
         })
         .collect()
 }

@@ -43,93 +43,29 @@ pub fn hall() -> HallLayout {
 
     let lower_tier_depth = f64::from(ROWS_PER_STAND - 1) * ROW_PITCH + GAP_BETWEEN_TIERS;
     let stands = [
-        (
-            WireId::Number(11),
-            "Нижний ярус, Север",
-            RinkSide::North,
-            0.0,
-            70,
-            3000,
-        ),
-        (
-            WireId::Number(12),
-            "Нижний ярус, Юг",
-            RinkSide::South,
-            0.0,
-            70,
-            3000,
-        ),
-        (
-            WireId::Number(13),
-            "Нижний ярус, Запад",
-            RinkSide::West,
-            0.0,
-            35,
-            2000,
-        ),
-        (
-            WireId::Number(14),
-            "Нижний ярус, Восток",
-            RinkSide::East,
-            0.0,
-            35,
-            2000,
-        ),
-        (
-            WireId::Text("15".to_owned()),
-            "Верхний ярус, Север",
-            RinkSide::North,
-            lower_tier_depth,
-            100,
-            1500,
-        ),
-        (
-            WireId::Text("16".to_owned()),
-            "Верхний ярус, Юг",
-            RinkSide::South,
-            lower_tier_depth,
-            100,
-            1500,
-        ),
-        (
-            WireId::Text("17".to_owned()),
-            "Верхний ярус, Запад",
-            RinkSide::West,
-            lower_tier_depth,
-            45,
-            1000,
-        ),
-        (
-            WireId::Text("18".to_owned()),
-            "Верхний ярус, Восток",
-            RinkSide::East,
-            lower_tier_depth,
-            45,
-            1000,
-        ),
+        (WireId::Number(11), "Нижний ярус, Север", RinkSide::North, 0.0, 70, 3000),
+        (WireId::Number(12), "Нижний ярус, Юг", RinkSide::South, 0.0, 70, 3000),
+        (WireId::Number(13), "Нижний ярус, Запад", RinkSide::West, 0.0, 35, 2000),
+        (WireId::Number(14), "Нижний ярус, Восток", RinkSide::East, 0.0, 35, 2000),
+        (WireId::Text("15".to_owned()), "Верхний ярус, Север", RinkSide::North, lower_tier_depth, 100, 1500),
+        (WireId::Text("16".to_owned()), "Верхний ярус, Юг", RinkSide::South, lower_tier_depth, 100, 1500),
+        (WireId::Text("17".to_owned()), "Верхний ярус, Запад", RinkSide::West, lower_tier_depth, 45, 1000),
+        (WireId::Text("18".to_owned()), "Верхний ярус, Восток", RinkSide::East, lower_tier_depth, 45, 1000),
     ];
     for (zone_id, name, side, extra_depth, places_per_row, price_roubles) in stands {
         hall.begin_zone(zone_id, name, None);
         for row in 1..=ROWS_PER_STAND {
             let depth = extra_depth + f64::from(row - 1) * ROW_PITCH;
             for place in 1..=places_per_row {
-                let along =
-                    (f64::from(place) - (f64::from(places_per_row) + 1.0) / 2.0) * SEAT_PITCH;
+                let along = (f64::from(place) - (f64::from(places_per_row) + 1.0) / 2.0) * SEAT_PITCH;
                 let coords = stand_seat(side, depth, along);
                 hall.numbered_seat(row, place, coords, Kopecks::from_roubles(price_roubles));
             }
         }
     }
 
-    hall.begin_zone(
-        WireId::Text("vip-lozhi".to_owned()),
-        "VIP-ложи",
-        Some("Ложи между ярусами"),
-    );
-    let lower_north_last_row_y = RINK_CENTRE_Y
-        - RINK_HALF_HEIGHT
-        - GAP_TO_FIRST_ROW
-        - f64::from(ROWS_PER_STAND - 1) * ROW_PITCH;
+    hall.begin_zone(WireId::Text("vip-lozhi".to_owned()), "VIP-ложи", Some("Ложи между ярусами"));
+    let lower_north_last_row_y = RINK_CENTRE_Y - RINK_HALF_HEIGHT - GAP_TO_FIRST_ROW - f64::from(ROWS_PER_STAND - 1) * ROW_PITCH;
     for row in 1..=2u32 {
         let y = lower_north_last_row_y - 20.0 * f64::from(row);
         for place in 1..=60u32 {

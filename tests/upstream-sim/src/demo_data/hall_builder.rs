@@ -47,12 +47,7 @@ impl HallBuilder {
     }
 
     pub fn numbered_seat(&mut self, row: u32, place: u32, coords: [f64; 2], price: Kopecks) {
-        self.push_seat(
-            SeatKind::Numbered { row, place },
-            (row, place),
-            coords,
-            price,
-        );
+        self.push_seat(SeatKind::Numbered { row, place }, (row, place), coords, price);
     }
 
     /// A general-admission zone is one seat `"<zone>-1;1"` with `admission: true`.
@@ -60,25 +55,12 @@ impl HallBuilder {
         self.push_seat(SeatKind::Admission, (1, 1), coords, price);
     }
 
-    fn push_seat(
-        &mut self,
-        kind: SeatKind,
-        (row, place): (u32, u32),
-        coords: [f64; 2],
-        price: Kopecks,
-    ) {
-        let zone = self
-            .hall
-            .zones
-            .last_mut()
-            .expect("begin_zone before adding seats");
+    fn push_seat(&mut self, kind: SeatKind, (row, place): (u32, u32), coords: [f64; 2], price: Kopecks) {
+        let zone = self.hall.zones.last_mut().expect("begin_zone before adding seats");
         let seat_id = format!("{}-{row};{place}", zone.zone_id.as_key());
         let inventory_index = self.next_inventory_index;
         self.next_inventory_index += 1;
-        let previous = self
-            .hall
-            .seat_index_by_id
-            .insert(seat_id.clone(), inventory_index);
+        let previous = self.hall.seat_index_by_id.insert(seat_id.clone(), inventory_index);
         assert!(previous.is_none(), "seat {seat_id} added twice");
         zone.seats.push(SeatLayout {
             seat_id,

@@ -40,10 +40,9 @@ pub fn hall() -> HallLayout {
         stalls_row(&mut hall, row, Kopecks(350_050));
     }
 
-    for (zone_id, name, front_row_x, step_outwards) in [
-        (3, "Балкон левый", 100.0, -ROW_PITCH),
-        (4, "Балкон правый", 1700.0, ROW_PITCH),
-    ] {
+    for (zone_id, name, front_row_x, step_outwards) in
+        [(3, "Балкон левый", 100.0, -ROW_PITCH), (4, "Балкон правый", 1700.0, ROW_PITCH)]
+    {
         hall.begin_zone(WireId::Number(zone_id), name, None);
         for row in 1..=3u32 {
             let x = front_row_x + f64::from(row - 1) * step_outwards;
@@ -64,11 +63,7 @@ pub fn hall() -> HallLayout {
     }
 
     // A slug id, like the admission zone in the live report.
-    hall.begin_zone(
-        WireId::Text("tancevalnyj-parter".to_owned()),
-        "Танцевальный партер",
-        Some("Стоячие места у сцены"),
-    );
+    hall.begin_zone(WireId::Text("tancevalnyj-parter".to_owned()), "Танцевальный партер", Some("Стоячие места у сцены"));
     hall.admission_seat([CENTRE_X, 200.0], Kopecks::from_roubles(2000));
 
     hall.finish()
@@ -81,10 +76,7 @@ fn stalls_row(hall: &mut HallBuilder, row: u32, price: Kopecks) {
     let angle_per_seat = SEAT_PITCH / radius;
     for place in 1..=places {
         let angle = (f64::from(place) - (f64::from(places) + 1.0) / 2.0) * angle_per_seat;
-        let coords = [
-            CENTRE_X + radius * angle.sin(),
-            FAN_CENTRE_Y + radius * angle.cos(),
-        ];
+        let coords = [CENTRE_X + radius * angle.sin(), FAN_CENTRE_Y + radius * angle.cos()];
         hall.numbered_seat(row, place, coords, price);
     }
 }

@@ -19,15 +19,14 @@ use std::sync::Arc;
 
 use crate::prng::DeterministicRandom;
 use crate::qtickets::inventory::{
-    HallLayout, QticketsCity, QticketsEvent, QticketsInventory, QticketsShow, SeatInventory,
-    SeatKind, SeatStatus, ShowWireQuirks,
+    HallLayout, QticketsCity, QticketsEvent, QticketsInventory, QticketsShow, SeatInventory, SeatKind, SeatStatus, ShowWireQuirks,
 };
 use crate::ticketscloud::inventory::TicketscloudInventory;
 
 pub use ticketscloud_events::{
-    JAZZ_EVENING_EVENT_ID, JAZZ_GENERAL_ADMISSION_SET_ID, SWAN_LAKE_BELETAGE_SECTOR_ID,
-    SWAN_LAKE_BELETAGE_SET_ID, SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID,
-    SWAN_LAKE_PARTERRE_SECTOR_ID, SWAN_LAKE_PARTERRE_SET_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID,
+    JAZZ_EVENING_EVENT_ID, JAZZ_GENERAL_ADMISSION_SET_ID, SWAN_LAKE_BELETAGE_SECTOR_ID, SWAN_LAKE_BELETAGE_SET_ID,
+    SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID, SWAN_LAKE_PARTERRE_SECTOR_ID, SWAN_LAKE_PARTERRE_SET_ID,
+    SWAN_LAKE_PARTERRE_VIP_SET_ID,
 };
 
 pub const NUTCRACKER_EVENT_ID: u64 = 1001;
@@ -42,12 +41,8 @@ pub const HOCKEY_SHOW_ID: u64 = 2003;
 pub const SEEDED_SOLD_PERCENT: u64 = 10;
 
 pub fn seeded_qtickets_inventory() -> QticketsInventory {
-    let moscow = QticketsCity {
-        id: 2,
-        name: "Москва".to_owned(),
-        timezone: "Europe/Moscow".to_owned(),
-        coords: [55.7558, 37.6176],
-    };
+    let moscow =
+        QticketsCity { id: 2, name: "Москва".to_owned(), timezone: "Europe/Moscow".to_owned(), coords: [55.7558, 37.6176] };
     let vladivostok = QticketsCity {
         id: 17,
         name: "Владивосток".to_owned(),
@@ -66,24 +61,13 @@ pub fn seeded_qtickets_inventory() -> QticketsInventory {
                 show_id: NUTCRACKER_EVENING_SHOW_ID,
                 start_date: "2027-03-14T19:00:00+03:00".to_owned(),
                 wire_quirks: ShowWireQuirks::default(),
-                seat_inventory: seeded_seat_inventory(
-                    &kremlin_palace,
-                    NUTCRACKER_EVENING_SHOW_ID,
-                    150,
-                ),
+                seat_inventory: seeded_seat_inventory(&kremlin_palace, NUTCRACKER_EVENING_SHOW_ID, 150),
             },
             QticketsShow {
                 show_id: NUTCRACKER_MATINEE_SHOW_ID,
                 start_date: "2027-03-15T12:00:00+03:00".to_owned(),
-                wire_quirks: ShowWireQuirks {
-                    zones_keyed_by_id: true,
-                    event_and_show_ids_as_strings: true,
-                },
-                seat_inventory: seeded_seat_inventory(
-                    &kremlin_palace,
-                    NUTCRACKER_MATINEE_SHOW_ID,
-                    80,
-                ),
+                wire_quirks: ShowWireQuirks { zones_keyed_by_id: true, event_and_show_ids_as_strings: true },
+                seat_inventory: seeded_seat_inventory(&kremlin_palace, NUTCRACKER_MATINEE_SHOW_ID, 80),
             },
         ],
         hall: kremlin_palace,
@@ -100,32 +84,21 @@ pub fn seeded_qtickets_inventory() -> QticketsInventory {
         }],
         hall: fetisov_arena,
     };
-    QticketsInventory {
-        events: vec![nutcracker, hockey],
-        tickets: BTreeMap::new(),
-        next_ticket_number: 27061,
-    }
+    QticketsInventory { events: vec![nutcracker, hockey], tickets: BTreeMap::new(), next_ticket_number: 27061 }
 }
 
 /// Every numbered seat sold with probability [`SEEDED_SOLD_PERCENT`] from a
 /// PRNG seeded with the show id; admission seats start at `admission_free_quantity`.
-fn seeded_seat_inventory(
-    hall: &HallLayout,
-    show_id: u64,
-    admission_free_quantity: u32,
-) -> Vec<SeatInventory> {
+fn seeded_seat_inventory(hall: &HallLayout, show_id: u64, admission_free_quantity: u32) -> Vec<SeatInventory> {
     let mut random = DeterministicRandom::with_seed(show_id);
-    let mut inventory =
-        vec![SeatInventory::Numbered(SeatStatus::Vacant); hall.seat_index_by_id.len()];
+    let mut inventory = vec![SeatInventory::Numbered(SeatStatus::Vacant); hall.seat_index_by_id.len()];
     for seat in hall.zones.iter().flat_map(|zone| &zone.seats) {
         inventory[seat.inventory_index] = match seat.kind {
             SeatKind::Numbered { .. } if random.percent_chance(SEEDED_SOLD_PERCENT) => {
                 SeatInventory::Numbered(SeatStatus::Sold { ticket_id: None })
             }
             SeatKind::Numbered { .. } => SeatInventory::Numbered(SeatStatus::Vacant),
-            SeatKind::Admission => SeatInventory::Admission {
-                free_quantity: admission_free_quantity,
-            },
+            SeatKind::Admission => SeatInventory::Admission { free_quantity: admission_free_quantity },
         };
     }
     inventory
@@ -133,10 +106,7 @@ fn seeded_seat_inventory(
 
 pub fn seeded_ticketscloud_inventory() -> TicketscloudInventory {
     TicketscloudInventory {
-        events: vec![
-            ticketscloud_events::swan_lake(),
-            ticketscloud_events::jazz_evening(),
-        ],
+        events: vec![ticketscloud_events::swan_lake(), ticketscloud_events::jazz_evening()],
         orders: BTreeMap::new(),
         next_order_number: 54877,
     }

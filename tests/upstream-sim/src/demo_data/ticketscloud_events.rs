@@ -18,9 +18,7 @@ use serde_json::{json, Value};
 
 use crate::money::Kopecks;
 use crate::prng::DeterministicRandom;
-use crate::ticketscloud::inventory::{
-    PriceRule, SeatPlace, TicketSet, TicketStatus, TicketscloudEvent, TicketscloudTicket,
-};
+use crate::ticketscloud::inventory::{PriceRule, SeatPlace, TicketSet, TicketStatus, TicketscloudEvent, TicketscloudTicket};
 
 pub const SWAN_LAKE_EVENT_ID: &str = "5f1a0c0e2b3c4d5e6f708192";
 pub const JAZZ_EVENING_EVENT_ID: &str = "5f1a0c0e2b3c4d5e6f708193";
@@ -48,16 +46,8 @@ struct SetPlan<'a> {
 }
 
 enum Seating<'a> {
-    Rows {
-        sector_id: &'a str,
-        rows: std::ops::RangeInclusive<u32>,
-        seats_per_row: u32,
-    },
-    GeneralAdmission {
-        amount: usize,
-        sold: usize,
-        reserved: usize,
-    },
+    Rows { sector_id: &'a str, rows: std::ops::RangeInclusive<u32>, seats_per_row: u32 },
+    GeneralAdmission { amount: usize, sold: usize, reserved: usize },
 }
 
 pub fn swan_lake() -> TicketscloudEvent {
@@ -67,44 +57,28 @@ pub fn swan_lake() -> TicketscloudEvent {
             name: "Партер VIP",
             desc: "Ряды 1–3",
             price_org_roubles: 5000,
-            seating: Seating::Rows {
-                sector_id: SWAN_LAKE_PARTERRE_SECTOR_ID,
-                rows: 1..=3,
-                seats_per_row: 20,
-            },
+            seating: Seating::Rows { sector_id: SWAN_LAKE_PARTERRE_SECTOR_ID, rows: 1..=3, seats_per_row: 20 },
         },
         SetPlan {
             id: SWAN_LAKE_PARTERRE_SET_ID,
             name: "Партер",
             desc: "Ряды 4–12",
             price_org_roubles: 3500,
-            seating: Seating::Rows {
-                sector_id: SWAN_LAKE_PARTERRE_SECTOR_ID,
-                rows: 4..=12,
-                seats_per_row: 20,
-            },
+            seating: Seating::Rows { sector_id: SWAN_LAKE_PARTERRE_SECTOR_ID, rows: 4..=12, seats_per_row: 20 },
         },
         SetPlan {
             id: SWAN_LAKE_BELETAGE_SET_ID,
             name: "Бельэтаж",
             desc: "",
             price_org_roubles: 2500,
-            seating: Seating::Rows {
-                sector_id: SWAN_LAKE_BELETAGE_SECTOR_ID,
-                rows: 1..=3,
-                seats_per_row: 20,
-            },
+            seating: Seating::Rows { sector_id: SWAN_LAKE_BELETAGE_SECTOR_ID, rows: 1..=3, seats_per_row: 20 },
         },
         SetPlan {
             id: SWAN_LAKE_GENERAL_ADMISSION_SET_ID,
             name: "Входной билет",
             desc: "Стоячие места на галерее",
             price_org_roubles: 1500,
-            seating: Seating::GeneralAdmission {
-                amount: 100,
-                sold: 22,
-                reserved: 5,
-            },
+            seating: Seating::GeneralAdmission { amount: 100, sold: 22, reserved: 5 },
         },
     ];
     let (sets, tickets) = build_sets_and_tickets(SWAN_LAKE_EVENT_ID, "SWL", 510_001, &plans);
@@ -123,18 +97,10 @@ pub fn swan_lake() -> TicketscloudEvent {
             "5540add49cb5385eeef17b51",
             "Мариинский театр",
             "Театральная площадь, 1",
-            (
-                498_817,
-                "Санкт-Петербург",
-                "Saint Petersburg",
-                "Europe/Moscow",
-            ),
+            (498_817, "Санкт-Петербург", "Saint Petersburg", "Europe/Moscow"),
             [30.2961, 59.9256],
         ),
-        org: organiser(
-            "60a1b2c3d4e5f60718293a4b",
-            "Театральное агентство «Премьера»",
-        ),
+        org: organiser("60a1b2c3d4e5f60718293a4b", "Театральное агентство «Премьера»"),
         partner: partner(),
         deal: deal(),
         sets,
@@ -148,11 +114,7 @@ pub fn jazz_evening() -> TicketscloudEvent {
         name: "Входной билет",
         desc: "Свободная рассадка",
         price_org_roubles: 1200,
-        seating: Seating::GeneralAdmission {
-            amount: 200,
-            sold: 46,
-            reserved: 0,
-        },
+        seating: Seating::GeneralAdmission { amount: 200, sold: 46, reserved: 0 },
     }];
     let (sets, tickets) = build_sets_and_tickets(JAZZ_EVENING_EVENT_ID, "JAZ", 620_001, &plans);
     TicketscloudEvent {
@@ -189,8 +151,7 @@ fn build_sets_and_tickets(
     plans: &[SetPlan<'_>],
 ) -> (Vec<TicketSet>, Vec<TicketscloudTicket>) {
     let event_tag = &event_id[event_id.len() - 4..];
-    let mut random =
-        DeterministicRandom::with_seed(u64::from_str_radix(event_tag, 16).unwrap_or(1));
+    let mut random = DeterministicRandom::with_seed(u64::from_str_radix(event_tag, 16).unwrap_or(1));
     let mut tickets = Vec::new();
     let mut new_ticket = |set_id: &str, seat: Option<SeatPlace>, status: TicketStatus| {
         let serial_number = tickets.len() as u64 + 1;
@@ -201,8 +162,7 @@ fn build_sets_and_tickets(
             set_id: set_id.to_owned(),
             seat,
             status,
-            reserved_till: (status == TicketStatus::Reserved)
-                .then(|| SEEDED_RESERVED_TILL.to_owned()),
+            reserved_till: (status == TicketStatus::Reserved).then(|| SEEDED_RESERVED_TILL.to_owned()),
             order_id: None,
         });
     };
@@ -210,11 +170,7 @@ fn build_sets_and_tickets(
     let mut sets = Vec::new();
     for (position, plan) in plans.iter().enumerate() {
         let sector_id = match &plan.seating {
-            Seating::Rows {
-                sector_id,
-                rows,
-                seats_per_row,
-            } => {
+            Seating::Rows { sector_id, rows, seats_per_row } => {
                 for row in rows.clone() {
                     for number in 1..=*seats_per_row {
                         let roll = random.next_u64() % 100;
@@ -224,21 +180,13 @@ fn build_sets_and_tickets(
                             13 => TicketStatus::Pending,
                             _ => TicketStatus::Vacant,
                         };
-                        let seat = SeatPlace {
-                            row,
-                            number,
-                            sector_id: (*sector_id).to_owned(),
-                        };
+                        let seat = SeatPlace { row, number, sector_id: (*sector_id).to_owned() };
                         new_ticket(plan.id, Some(seat), status);
                     }
                 }
                 Some((*sector_id).to_owned())
             }
-            Seating::GeneralAdmission {
-                amount,
-                sold,
-                reserved,
-            } => {
+            Seating::GeneralAdmission { amount, sold, reserved } => {
                 for index in 0..*amount {
                     let status = if index < *sold {
                         TicketStatus::Sold

@@ -188,23 +188,14 @@ pub enum ShowLookupError {
 impl QticketsInventory {
     /// Resolves the document's `{event_id}/{show_id?}` addressing: `show_id`
     /// may be left out only when the event has exactly one show.
-    pub fn find_show(
-        &self,
-        event_id: u64,
-        show_id: Option<u64>,
-    ) -> Result<(&QticketsEvent, &QticketsShow), ShowLookupError> {
-        let event = self
-            .events
-            .iter()
-            .find(|event| event.event_id == event_id)
-            .ok_or(ShowLookupError::EventNotFound)?;
+    pub fn find_show(&self, event_id: u64, show_id: Option<u64>) -> Result<(&QticketsEvent, &QticketsShow), ShowLookupError> {
+        let event = self.events.iter().find(|event| event.event_id == event_id).ok_or(ShowLookupError::EventNotFound)?;
         let show = match show_id {
             Some(show_id) => event.shows.iter().find(|show| show.show_id == show_id),
             None if event.shows.len() == 1 => event.shows.first(),
             None => return Err(ShowLookupError::ShowIdRequired),
         };
-        show.map(|show| (event, show))
-            .ok_or(ShowLookupError::EventNotFound)
+        show.map(|show| (event, show)).ok_or(ShowLookupError::EventNotFound)
     }
 
     pub fn find_show_mut(
@@ -212,11 +203,7 @@ impl QticketsInventory {
         event_id: u64,
         show_id: Option<u64>,
     ) -> Result<(Arc<HallLayout>, &mut QticketsShow), ShowLookupError> {
-        let event = self
-            .events
-            .iter_mut()
-            .find(|event| event.event_id == event_id)
-            .ok_or(ShowLookupError::EventNotFound)?;
+        let event = self.events.iter_mut().find(|event| event.event_id == event_id).ok_or(ShowLookupError::EventNotFound)?;
         let hall = event.hall.clone();
         let show_count = event.shows.len();
         let show = match show_id {
@@ -224,8 +211,7 @@ impl QticketsInventory {
             None if show_count == 1 => event.shows.first_mut(),
             None => return Err(ShowLookupError::ShowIdRequired),
         };
-        show.map(|show| (hall, show))
-            .ok_or(ShowLookupError::EventNotFound)
+        show.map(|show| (hall, show)).ok_or(ShowLookupError::EventNotFound)
     }
 }
 
@@ -292,23 +278,14 @@ pub fn sell_seats(
     show_id: Option<u64>,
     seat_ids: &[String],
 ) -> Result<String, SellSeatError> {
-    let (hall, show) = inventory
-        .find_show_mut(event_id, show_id)
-        .map_err(SellSeatError::Show)?;
+    let (hall, show) = inventory.find_show_mut(event_id, show_id).map_err(SellSeatError::Show)?;
     let mut admission_taken: HashMap<usize, u32> = HashMap::new();
     let mut numbered_to_sell: Vec<usize> = Vec::new();
     for seat_id in seat_ids {
-        let index = *hall
-            .seat_index_by_id
-            .get(seat_id)
-            .ok_or_else(|| SellSeatError::SeatNotFound(seat_id.clone()))?;
+        let index = *hall.seat_index_by_id.get(seat_id).ok_or_else(|| SellSeatError::SeatNotFound(seat_id.clone()))?;
         match &show.seat_inventory[index] {
-            SeatInventory::Numbered(SeatStatus::Vacant) if !numbered_to_sell.contains(&index) => {
-                numbered_to_sell.push(index)
-            }
-            SeatInventory::Numbered(_) => {
-                return Err(SellSeatError::SeatNotAvailable(seat_id.clone()))
-            }
+            SeatInventory::Numbered(SeatStatus::Vacant) if !numbered_to_sell.contains(&index) => numbered_to_sell.push(index),
+            SeatInventory::Numbered(_) => return Err(SellSeatError::SeatNotAvailable(seat_id.clone())),
             SeatInventory::Admission { free_quantity } => {
                 let taken = admission_taken.entry(index).or_insert(0);
                 *taken += 1;

@@ -29,52 +29,32 @@ use inventory::{last_update_hash, ShowLookupError};
 
 pub fn router(shared: SharedSimState) -> Router {
     let events_lists = get(events_lists).post(events_lists);
-    let seats_of_single_show_event =
-        get(seats_of_single_show_event).post(seats_of_single_show_event);
+    let seats_of_single_show_event = get(seats_of_single_show_event).post(seats_of_single_show_event);
     let seats_of_show = get(seats_of_show).post(seats_of_show);
     let tickets_add = || get(ticket_handlers::tickets_add).post(ticket_handlers::tickets_add);
-    let tickets_remove =
-        || get(ticket_handlers::tickets_remove).post(ticket_handlers::tickets_remove);
+    let tickets_remove = || get(ticket_handlers::tickets_remove).post(ticket_handlers::tickets_remove);
     Router::new()
-        .route(
-            "/api/partners/v1/events/lists",
-            guarded(&shared, UpstreamRoute::QticketsEventsLists, events_lists),
-        )
+        .route("/api/partners/v1/events/lists", guarded(&shared, UpstreamRoute::QticketsEventsLists, events_lists))
         .route(
             "/api/partners/v1/events/seats/{event_id}",
-            guarded(
-                &shared,
-                UpstreamRoute::QticketsSeats,
-                seats_of_single_show_event,
-            ),
+            guarded(&shared, UpstreamRoute::QticketsSeats, seats_of_single_show_event),
         )
         .route(
             "/api/partners/v1/events/seats/{event_id}/{show_id}",
             guarded(&shared, UpstreamRoute::QticketsSeats, seats_of_show),
         )
-        .route(
-            "/api/partners/v1/tickets/add/{event_id}",
-            guarded(&shared, UpstreamRoute::QticketsTicketsAdd, tickets_add()),
-        )
+        .route("/api/partners/v1/tickets/add/{event_id}", guarded(&shared, UpstreamRoute::QticketsTicketsAdd, tickets_add()))
         .route(
             "/api/partners/v1/tickets/add/{event_id}/{show_id}",
             guarded(&shared, UpstreamRoute::QticketsTicketsAdd, tickets_add()),
         )
         .route(
             "/api/partners/v1/tickets/remove/{event_id}",
-            guarded(
-                &shared,
-                UpstreamRoute::QticketsTicketsRemove,
-                tickets_remove(),
-            ),
+            guarded(&shared, UpstreamRoute::QticketsTicketsRemove, tickets_remove()),
         )
         .route(
             "/api/partners/v1/tickets/remove/{event_id}/{show_id}",
-            guarded(
-                &shared,
-                UpstreamRoute::QticketsTicketsRemove,
-                tickets_remove(),
-            ),
+            guarded(&shared, UpstreamRoute::QticketsTicketsRemove, tickets_remove()),
         )
         .with_state(shared)
 }
@@ -107,11 +87,7 @@ impl QticketsErrorCode {
 /// HTTP 200 with the error envelope — the real service does not use HTTP
 /// status codes for API errors.
 pub fn error_response(code: QticketsErrorCode, message: &str) -> Response {
-    json_response(&wire::ErrorBody {
-        status: "error",
-        code: code.code(),
-        message,
-    })
+    json_response(&wire::ErrorBody { status: "error", code: code.code(), message })
 }
 
 /// Exactly the body the document gives for a wrong or missing key.
@@ -121,12 +97,7 @@ pub fn wrong_authorization_response() -> Response {
 
 pub(crate) fn json_response(body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     }
 }
@@ -143,17 +114,11 @@ async fn events_lists(State(shared): State<SharedSimState>) -> Response {
     json_response(&wire::SuccessEnvelope::new(rows))
 }
 
-async fn seats_of_single_show_event(
-    State(shared): State<SharedSimState>,
-    Path(event_id): Path<String>,
-) -> Response {
+async fn seats_of_single_show_event(State(shared): State<SharedSimState>, Path(event_id): Path<String>) -> Response {
     seats(&shared, &event_id, None)
 }
 
-async fn seats_of_show(
-    State(shared): State<SharedSimState>,
-    Path((event_id, show_id)): Path<(String, String)>,
-) -> Response {
+async fn seats_of_show(State(shared): State<SharedSimState>, Path((event_id, show_id)): Path<(String, String)>) -> Response {
     seats(&shared, &event_id, Some(&show_id))
 }
 
@@ -174,9 +139,8 @@ fn seats(shared: &SharedSimState, event_id_text: &str, show_id_text: Option<&str
             json_response(&wire::seats_response(event, show, hash))
         }
         Err(ShowLookupError::EventNotFound) => not_found(),
-        Err(ShowLookupError::ShowIdRequired) => error_response(
-            QticketsErrorCode::ValidationError,
-            "The event has more than one show: show_id is required",
-        ),
+        Err(ShowLookupError::ShowIdRequired) => {
+            error_response(QticketsErrorCode::ValidationError, "The event has more than one show: show_id is required")
+        }
     }
 }

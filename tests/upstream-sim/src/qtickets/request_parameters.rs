@@ -22,11 +22,7 @@ pub struct RequestParameters {
 impl RequestParameters {
     /// Collects the query string and the body. `Err` carries a message for
     /// `VALIDATION_ERROR` (a body that claims to be JSON but is not an object).
-    pub fn collect(
-        query: Option<&str>,
-        content_type: Option<&str>,
-        body: &[u8],
-    ) -> Result<RequestParameters, String> {
+    pub fn collect(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<RequestParameters, String> {
         let mut values = BTreeMap::new();
         if let Some(query) = query {
             values.extend(decode_form_urlencoded(query.as_bytes()));
@@ -51,19 +47,11 @@ impl RequestParameters {
 
     /// A parameter's value, trimmed; `None` when absent or blank.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values
-            .get(name)
-            .map(|value| value.trim())
-            .filter(|value| !value.is_empty())
+        self.values.get(name).map(|value| value.trim()).filter(|value| !value.is_empty())
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        RequestParameters {
-            values: pairs
-                .into_iter()
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect(),
-        }
+        RequestParameters { values: pairs.into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect() }
     }
 }
 
@@ -74,9 +62,7 @@ fn multipart_boundary(content_type: &str) -> String {
         .split(';')
         .filter_map(|part| {
             let part = part.trim();
-            part.get(..9)
-                .filter(|name| name.eq_ignore_ascii_case("boundary="))
-                .map(|_| &part[9..])
+            part.get(..9).filter(|name| name.eq_ignore_ascii_case("boundary=")).map(|_| &part[9..])
         })
         .map(|boundary| boundary.trim_matches('"').to_owned())
         .next()
@@ -160,13 +146,8 @@ fn decode_multipart(boundary: &str, body: &[u8]) -> BTreeMap<String, String> {
         let Some((headers, value)) = part.split_once("\r\n\r\n") else {
             continue;
         };
-        let disposition = headers
-            .lines()
-            .find(|line| {
-                line.to_ascii_lowercase()
-                    .starts_with("content-disposition:")
-            })
-            .unwrap_or("");
+        let disposition =
+            headers.lines().find(|line| line.to_ascii_lowercase().starts_with("content-disposition:")).unwrap_or("");
         if disposition.contains("filename=") {
             continue;
         }
@@ -187,63 +168,31 @@ fn decode_multipart(boundary: &str, body: &[u8]) -> BTreeMap<String, String> {
 mod tests {
     use super::*;
 
-    fn collected(
-        query: Option<&str>,
-        content_type: Option<&str>,
-        body: &str,
-    ) -> Result<Vec<(String, String)>, String> {
-        RequestParameters::collect(query, content_type, body.as_bytes())
-            .map(|parameters| parameters.values.into_iter().collect())
+    fn collected(query: Option<&str>, content_type: Option<&str>, body: &str) -> Result<Vec<(String, String)>, String> {
+        RequestParameters::collect(query, content_type, body.as_bytes()).map(|parameters| parameters.values.into_iter().collect())
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Result<Vec<(String, String)>, String> {
-        Ok(expected
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect())
+        Ok(expected.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect())
     }
 
     #[test]
     fn every_usual_encoding_gives_the_same_parameters() {
-        let expected = pairs(&[
-            ("paid", "0"),
-            ("reserved_to", "2018-05-24T17:00:00+10:00"),
-            ("seat_id", "6-1;52"),
-        ]);
+        let expected = pairs(&[("paid", "0"), ("reserved_to", "2018-05-24T17:00:00+10:00"), ("seat_id", "6-1;52")]);
         let multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"seat_id\"\r\n\r\n6-1;52\r\n--XyZ\r\nContent-Disposition: form-data; name=\"paid\"\r\n\r\n0\r\n--XyZ\r\nContent-Disposition: form-data; name=\"reserved_to\"\r\n\r\n2018-05-24T17:00:00+10:00\r\n--XyZ--\r\n";
         let cases = [
-            (
-                Some("seat_id=6-1%3B52&paid=0&reserved_to=2018-05-24T17%3A00%3A00%2B10%3A00"),
-                None,
-                "",
-            ),
-            (
-                None,
-                Some("application/x-www-form-urlencoded"),
-                "seat_id=6-1;52&paid=0&reserved_to=2018-05-24T17:00:00%2B10:00",
-            ),
+            (Some("seat_id=6-1%3B52&paid=0&reserved_to=2018-05-24T17%3A00%3A00%2B10%3A00"), None, ""),
+            (None, Some("application/x-www-form-urlencoded"), "seat_id=6-1;52&paid=0&reserved_to=2018-05-24T17:00:00%2B10:00"),
             (
                 None,
                 Some("application/json; charset=utf-8"),
                 r#"{"seat_id": "6-1;52", "paid": false, "reserved_to": "2018-05-24T17:00:00+10:00", "note": null, "list": [1]}"#,
             ),
-            (
-                None,
-                None,
-                r#"{"seat_id": "6-1;52", "paid": 0, "reserved_to": "2018-05-24T17:00:00+10:00"}"#,
-            ),
-            (
-                Some("paid=1"),
-                Some("multipart/form-data; boundary=XyZ"),
-                multipart,
-            ),
+            (None, None, r#"{"seat_id": "6-1;52", "paid": 0, "reserved_to": "2018-05-24T17:00:00+10:00"}"#),
+            (Some("paid=1"), Some("multipart/form-data; boundary=XyZ"), multipart),
         ];
         for (query, content_type, body) in cases {
-            assert_eq!(
-                collected(query, content_type, body),
-                expected,
-                "{query:?} {content_type:?} {body}"
-            );
+            assert_eq!(collected(query, content_type, body), expected, "{query:?} {content_type:?} {body}");
         }
     }
 
@@ -255,12 +204,7 @@ mod tests {
                 Some("application/x-www-form-urlencoded"),
                 "paid=0&reserved_to=2018-05-24T17:00:00+10:00&broken=%zz"
             ),
-            pairs(&[
-                ("broken", "%zz"),
-                ("paid", "0"),
-                ("reserved_to", "2018-05-24T17:00:00 10:00"),
-                ("seat_id", "1-1;1"),
-            ])
+            pairs(&[("broken", "%zz"), ("paid", "0"), ("reserved_to", "2018-05-24T17:00:00 10:00"), ("seat_id", "1-1;1"),])
         );
         assert!(collected(None, Some("application/json"), "[1, 2]").is_err());
         assert!(collected(None, Some("application/json"), "{not json").is_err());

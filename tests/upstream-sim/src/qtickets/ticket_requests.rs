@@ -17,16 +17,9 @@ use super::tickets::{NewTicketRequest, TicketReference, TicketUpdateRequest, Tic
 /// `tickets/add`: `seat_id` makes a new ticket; otherwise `id` or
 /// `external_id` names the ticket to update. With `seat_id`, an
 /// `external_id` is the new ticket's (see `tickets::create_ticket`).
-pub fn parse_tickets_add_request(
-    parameters: &RequestParameters,
-    now: UnixTimestamp,
-) -> Result<TicketsAddRequest, String> {
+pub fn parse_tickets_add_request(parameters: &RequestParameters, now: UnixTimestamp) -> Result<TicketsAddRequest, String> {
     let paid = parse_paid(parameters)?;
-    let reserved_to = if paid {
-        None
-    } else {
-        Some(parse_reserved_to(parameters, now)?)
-    };
+    let reserved_to = if paid { None } else { Some(parse_reserved_to(parameters, now)?) };
     if let Some(ticket_id) = parameters.get("id") {
         return Ok(TicketsAddRequest::Update(TicketUpdateRequest {
             ticket: TicketReference::TicketId(ticket_id.to_owned()),
@@ -36,12 +29,9 @@ pub fn parse_tickets_add_request(
     }
     let external_id = parameters.get("external_id").map(str::to_owned);
     match (parameters.get("seat_id"), external_id) {
-        (Some(seat_id), external_id) => Ok(TicketsAddRequest::New(NewTicketRequest {
-            seat_id: seat_id.to_owned(),
-            paid,
-            reserved_to,
-            external_id,
-        })),
+        (Some(seat_id), external_id) => {
+            Ok(TicketsAddRequest::New(NewTicketRequest { seat_id: seat_id.to_owned(), paid, reserved_to, external_id }))
+        }
         (None, Some(external_id)) => Ok(TicketsAddRequest::Update(TicketUpdateRequest {
             ticket: TicketReference::ExternalId(external_id),
             paid,
@@ -69,25 +59,15 @@ fn parse_paid(parameters: &RequestParameters) -> Result<bool, String> {
     }
 }
 
-fn parse_reserved_to(
-    parameters: &RequestParameters,
-    now: UnixTimestamp,
-) -> Result<ReservationDeadline, String> {
-    let text = parameters
-        .get("reserved_to")
-        .ok_or_else(|| "The reserved to field is required when paid is 0.".to_owned())?;
-    let instant = parse_iso8601_with_offset(text)
-        .map_err(|_| format!("The reserved to \"{text}\" is not a valid date with a time zone offset, like 2018-05-24T17:00:00+10:00."))?;
+fn parse_reserved_to(parameters: &RequestParameters, now: UnixTimestamp) -> Result<ReservationDeadline, String> {
+    let text = parameters.get("reserved_to").ok_or_else(|| "The reserved to field is required when paid is 0.".to_owned())?;
+    let instant = parse_iso8601_with_offset(text).map_err(|_| {
+        format!("The reserved to \"{text}\" is not a valid date with a time zone offset, like 2018-05-24T17:00:00+10:00.")
+    })?;
     if instant <= now {
-        return Err(format!(
-            "The reserved to must be a date after now ({}).",
-            now.to_rfc3339_utc()
-        ));
+        return Err(format!("The reserved to must be a date after now ({}).", now.to_rfc3339_utc()));
     }
-    Ok(ReservationDeadline {
-        as_sent: text.to_owned(),
-        instant,
-    })
+    Ok(ReservationDeadline { as_sent: text.to_owned(), instant })
 }
 
 #[cfg(test)]
@@ -97,17 +77,11 @@ mod tests {
     const NOW: UnixTimestamp = UnixTimestamp(1_527_145_200); // 2018-05-24T07:00:00Z
 
     fn deadline(text: &str, instant: i64) -> Option<ReservationDeadline> {
-        Some(ReservationDeadline {
-            as_sent: text.to_owned(),
-            instant: UnixTimestamp(instant),
-        })
+        Some(ReservationDeadline { as_sent: text.to_owned(), instant: UnixTimestamp(instant) })
     }
 
     /// (parameters, expected request or a fragment of the validation message)
-    type AddCase = (
-        Vec<(&'static str, &'static str)>,
-        Result<TicketsAddRequest, &'static str>,
-    );
+    type AddCase = (Vec<(&'static str, &'static str)>, Result<TicketsAddRequest, &'static str>);
 
     #[test]
     fn add_parameters_become_new_tickets_or_updates() {
@@ -115,12 +89,7 @@ mod tests {
         let in_ten_hours_instant = NOW.0 + 36_000;
         let cases: Vec<AddCase> = vec![
             (
-                vec![
-                    ("seat_id", "6-1;52"),
-                    ("paid", "0"),
-                    ("reserved_to", in_ten_hours),
-                    ("external_id", "ticket12345"),
-                ],
+                vec![("seat_id", "6-1;52"), ("paid", "0"), ("reserved_to", in_ten_hours), ("external_id", "ticket12345")],
                 Ok(TicketsAddRequest::New(NewTicketRequest {
                     seat_id: "6-1;52".into(),
                     paid: false,
@@ -129,11 +98,7 @@ mod tests {
                 })),
             ),
             (
-                vec![
-                    ("seat_id", "6-1;52"),
-                    ("paid", "1"),
-                    ("reserved_to", "rubbish"),
-                ],
+                vec![("seat_id", "6-1;52"), ("paid", "1"), ("reserved_to", "rubbish")],
                 Ok(TicketsAddRequest::New(NewTicketRequest {
                     seat_id: "6-1;52".into(),
                     paid: true,
@@ -150,11 +115,7 @@ mod tests {
                 })),
             ),
             (
-                vec![
-                    ("external_id", "ticket12345"),
-                    ("paid", "0"),
-                    ("reserved_to", "2018-05-24T17:00:01+10:00"),
-                ],
+                vec![("external_id", "ticket12345"), ("paid", "0"), ("reserved_to", "2018-05-24T17:00:01+10:00")],
                 Ok(TicketsAddRequest::Update(TicketUpdateRequest {
                     ticket: TicketReference::ExternalId("ticket12345".into()),
                     paid: false,
@@ -162,39 +123,13 @@ mod tests {
                 })),
             ),
             (vec![("seat_id", "6-1;52")], Err("paid field is required")),
-            (
-                vec![("seat_id", "6-1;52"), ("paid", "2")],
-                Err("expected 0 or 1"),
-            ),
-            (
-                vec![("seat_id", "6-1;52"), ("paid", "true")],
-                Err("expected 0 or 1"),
-            ),
-            (
-                vec![("seat_id", "6-1;52"), ("paid", "0")],
-                Err("reserved to field is required"),
-            ),
-            (
-                vec![
-                    ("seat_id", "6-1;52"),
-                    ("paid", "0"),
-                    ("reserved_to", "2018-05-24T17:00:00"),
-                ],
-                Err("time zone offset"),
-            ),
-            (
-                vec![
-                    ("seat_id", "6-1;52"),
-                    ("paid", "0"),
-                    ("reserved_to", "2018-05-24T07:00:00Z"),
-                ],
-                Err("after now"),
-            ),
+            (vec![("seat_id", "6-1;52"), ("paid", "2")], Err("expected 0 or 1")),
+            (vec![("seat_id", "6-1;52"), ("paid", "true")], Err("expected 0 or 1")),
+            (vec![("seat_id", "6-1;52"), ("paid", "0")], Err("reserved to field is required")),
+            (vec![("seat_id", "6-1;52"), ("paid", "0"), ("reserved_to", "2018-05-24T17:00:00")], Err("time zone offset")),
+            (vec![("seat_id", "6-1;52"), ("paid", "0"), ("reserved_to", "2018-05-24T07:00:00Z")], Err("after now")),
             (vec![("paid", "1")], Err("seat id field is required")),
-            (
-                vec![("paid", "1"), ("external_id", " ")],
-                Err("seat id field is required"),
-            ),
+            (vec![("paid", "1"), ("external_id", " ")], Err("seat id field is required")),
         ];
         for (pairs, expected) in cases {
             let parameters = RequestParameters::from_pairs(pairs.iter().copied());
@@ -211,23 +146,13 @@ mod tests {
     #[test]
     fn removal_needs_an_id_or_an_external_id() {
         let cases = [
-            (
-                vec![("id", "1"), ("external_id", "x")],
-                Ok(TicketReference::TicketId("1".into())),
-            ),
-            (
-                vec![("external_id", "x")],
-                Ok(TicketReference::ExternalId("x".into())),
-            ),
+            (vec![("id", "1"), ("external_id", "x")], Ok(TicketReference::TicketId("1".into()))),
+            (vec![("external_id", "x")], Ok(TicketReference::ExternalId("x".into()))),
             (vec![("seat_id", "1-1;1")], Err(())),
         ];
         for (pairs, expected) in cases {
             let parameters = RequestParameters::from_pairs(pairs.iter().copied());
-            assert_eq!(
-                parse_ticket_reference(&parameters).map_err(|_| ()),
-                expected,
-                "{pairs:?}"
-            );
+            assert_eq!(parse_ticket_reference(&parameters).map_err(|_| ()), expected, "{pairs:?}");
         }
     }
 }

@@ -12,8 +12,8 @@ use crate::barcodes::qtickets_ean13_barcode;
 use crate::calendar::UnixTimestamp;
 
 use super::inventory::{
-    HallLayout, QticketsEvent, QticketsInventory, QticketsShow, QticketsTicket,
-    ReservationDeadline, SeatInventory, SeatStatus, ShowLookupError,
+    HallLayout, QticketsEvent, QticketsInventory, QticketsShow, QticketsTicket, ReservationDeadline, SeatInventory, SeatStatus,
+    ShowLookupError,
 };
 
 /// Why a ticket request failed; each maps to one documented error code.
@@ -66,18 +66,9 @@ pub struct ShowAddress {
     pub show_id: u64,
 }
 
-pub fn resolve_show(
-    inventory: &QticketsInventory,
-    event_id: u64,
-    show_id: Option<u64>,
-) -> Result<ShowAddress, TicketError> {
-    let (event, show) = inventory
-        .find_show(event_id, show_id)
-        .map_err(TicketError::Show)?;
-    Ok(ShowAddress {
-        event_id: event.event_id,
-        show_id: show.show_id,
-    })
+pub fn resolve_show(inventory: &QticketsInventory, event_id: u64, show_id: Option<u64>) -> Result<ShowAddress, TicketError> {
+    let (event, show) = inventory.find_show(event_id, show_id).map_err(TicketError::Show)?;
+    Ok(ShowAddress { event_id: event.event_id, show_id: show.show_id })
 }
 
 /// Creates or updates a ticket; returns its id.
@@ -109,38 +100,25 @@ fn create_ticket(
             return Ok(existing.ticket_id.clone());
         }
     }
-    let QticketsInventory {
-        events,
-        tickets,
-        next_ticket_number,
-    } = inventory;
+    let QticketsInventory { events, tickets, next_ticket_number } = inventory;
     let (hall, show_state) = locate_show(events, show)?;
-    let inventory_index =
-        *hall
-            .seat_index_by_id
-            .get(&request.seat_id)
-            .ok_or_else(|| TicketError::SeatNotFound {
-                seat_id: request.seat_id.clone(),
-            })?;
+    let inventory_index = *hall
+        .seat_index_by_id
+        .get(&request.seat_id)
+        .ok_or_else(|| TicketError::SeatNotFound { seat_id: request.seat_id.clone() })?;
     let ticket_number = *next_ticket_number;
     let ticket_id = ticket_number.to_string();
     match &mut show_state.seat_inventory[inventory_index] {
         SeatInventory::Numbered(status @ SeatStatus::Vacant) => {
             *status = if request.paid {
-                SeatStatus::Sold {
-                    ticket_id: Some(ticket_id.clone()),
-                }
+                SeatStatus::Sold { ticket_id: Some(ticket_id.clone()) }
             } else {
-                SeatStatus::Reserved {
-                    ticket_id: ticket_id.clone(),
-                }
+                SeatStatus::Reserved { ticket_id: ticket_id.clone() }
             };
         }
         SeatInventory::Admission { free_quantity } if *free_quantity > 0 => *free_quantity -= 1,
         SeatInventory::Numbered(_) | SeatInventory::Admission { .. } => {
-            return Err(TicketError::SeatNotAvailable {
-                seat_id: request.seat_id.clone(),
-            })
+            return Err(TicketError::SeatNotAvailable { seat_id: request.seat_id.clone() })
         }
     }
     *next_ticket_number += 1;
@@ -155,11 +133,7 @@ fn create_ticket(
             inventory_index,
             external_id: request.external_id.clone(),
             paid: request.paid,
-            reserved_to: if request.paid {
-                None
-            } else {
-                request.reserved_to.clone()
-            },
+            reserved_to: if request.paid { None } else { request.reserved_to.clone() },
             barcode: request.paid.then(|| qtickets_ean13_barcode(ticket_number)),
         },
     );
@@ -176,27 +150,15 @@ fn update_ticket(
     request: &TicketUpdateRequest,
 ) -> Result<String, TicketError> {
     let ticket_id = find_ticket_id(inventory, show, &request.ticket)?;
-    let QticketsInventory {
-        events, tickets, ..
-    } = inventory;
-    let ticket = tickets
-        .get_mut(&ticket_id)
-        .expect("find_ticket_id returns live tickets");
+    let QticketsInventory { events, tickets, .. } = inventory;
+    let ticket = tickets.get_mut(&ticket_id).expect("find_ticket_id returns live tickets");
     match (ticket.paid, request.paid) {
         (true, true) => {}
-        (true, false) => {
-            return Err(TicketError::Validation(format!(
-                "Ticket \"{ticket_id}\" is already paid"
-            )))
-        }
+        (true, false) => return Err(TicketError::Validation(format!("Ticket \"{ticket_id}\" is already paid"))),
         (false, true) => {
             let (_, show_state) = locate_show(events, show)?;
-            if let SeatInventory::Numbered(status) =
-                &mut show_state.seat_inventory[ticket.inventory_index]
-            {
-                *status = SeatStatus::Sold {
-                    ticket_id: Some(ticket_id.clone()),
-                };
+            if let SeatInventory::Numbered(status) = &mut show_state.seat_inventory[ticket.inventory_index] {
+                *status = SeatStatus::Sold { ticket_id: Some(ticket_id.clone()) };
             }
             ticket.paid = true;
             ticket.reserved_to = None;
@@ -219,9 +181,7 @@ pub fn remove_ticket(
 ) -> Result<(), TicketError> {
     let ticket_id = find_ticket_id(inventory, show, reference)?;
     if inventory.tickets[&ticket_id].paid {
-        return Err(TicketError::Validation(format!(
-            "Ticket \"{ticket_id}\" is paid and cannot be removed"
-        )));
+        return Err(TicketError::Validation(format!("Ticket \"{ticket_id}\" is paid and cannot be removed")));
     }
     release_ticket(inventory, &ticket_id);
     Ok(())
@@ -232,13 +192,7 @@ pub fn release_expired_reservations(inventory: &mut QticketsInventory, now: Unix
     let expired: Vec<String> = inventory
         .tickets
         .values()
-        .filter(|ticket| {
-            !ticket.paid
-                && ticket
-                    .reserved_to
-                    .as_ref()
-                    .is_some_and(|deadline| deadline.instant <= now)
-        })
+        .filter(|ticket| !ticket.paid && ticket.reserved_to.as_ref().is_some_and(|deadline| deadline.instant <= now))
         .map(|ticket| ticket.ticket_id.clone())
         .collect();
     for ticket_id in expired {
@@ -250,10 +204,7 @@ fn release_ticket(inventory: &mut QticketsInventory, ticket_id: &str) {
     let Some(ticket) = inventory.tickets.remove(ticket_id) else {
         return;
     };
-    let show = ShowAddress {
-        event_id: ticket.event_id,
-        show_id: ticket.show_id,
-    };
+    let show = ShowAddress { event_id: ticket.event_id, show_id: ticket.show_id };
     let Ok((_, show_state)) = locate_show(&mut inventory.events, show) else {
         return;
     };
@@ -271,45 +222,25 @@ fn release_ticket(inventory: &mut QticketsInventory, ticket_id: &str) {
     }
 }
 
-fn find_by_external_id<'a>(
-    inventory: &'a QticketsInventory,
-    show: ShowAddress,
-    external_id: &str,
-) -> Option<&'a QticketsTicket> {
+fn find_by_external_id<'a>(inventory: &'a QticketsInventory, show: ShowAddress, external_id: &str) -> Option<&'a QticketsTicket> {
     inventory.tickets.values().find(|ticket| {
-        ticket.event_id == show.event_id
-            && ticket.show_id == show.show_id
-            && ticket.external_id.as_deref() == Some(external_id)
+        ticket.event_id == show.event_id && ticket.show_id == show.show_id && ticket.external_id.as_deref() == Some(external_id)
     })
 }
 
 /// A live ticket of this show, by id or external id. A ticket of another show
 /// is "not found" here: the URL names the show the ticket must belong to.
-fn find_ticket_id(
-    inventory: &QticketsInventory,
-    show: ShowAddress,
-    reference: &TicketReference,
-) -> Result<String, TicketError> {
+fn find_ticket_id(inventory: &QticketsInventory, show: ShowAddress, reference: &TicketReference) -> Result<String, TicketError> {
     let found = match reference {
-        TicketReference::TicketId(ticket_id) => inventory
-            .tickets
-            .get(ticket_id)
-            .filter(|ticket| ticket.event_id == show.event_id && ticket.show_id == show.show_id),
-        TicketReference::ExternalId(external_id) => {
-            find_by_external_id(inventory, show, external_id)
+        TicketReference::TicketId(ticket_id) => {
+            inventory.tickets.get(ticket_id).filter(|ticket| ticket.event_id == show.event_id && ticket.show_id == show.show_id)
         }
+        TicketReference::ExternalId(external_id) => find_by_external_id(inventory, show, external_id),
     };
-    found
-        .map(|ticket| ticket.ticket_id.clone())
-        .ok_or_else(|| TicketError::TicketNotFound {
-            reference: reference.clone(),
-        })
+    found.map(|ticket| ticket.ticket_id.clone()).ok_or_else(|| TicketError::TicketNotFound { reference: reference.clone() })
 }
 
-fn locate_show(
-    events: &mut [QticketsEvent],
-    show: ShowAddress,
-) -> Result<(&HallLayout, &mut QticketsShow), TicketError> {
+fn locate_show(events: &mut [QticketsEvent], show: ShowAddress) -> Result<(&HallLayout, &mut QticketsShow), TicketError> {
     let event = events
         .iter_mut()
         .find(|event| event.event_id == show.event_id)
@@ -328,17 +259,11 @@ mod tests {
     use crate::demo_data::seeded_qtickets_inventory;
     use crate::qtickets::inventory::last_update_hash;
 
-    const SHOW: ShowAddress = ShowAddress {
-        event_id: 1001,
-        show_id: 2001,
-    };
+    const SHOW: ShowAddress = ShowAddress { event_id: 1001, show_id: 2001 };
     const ADMISSION_SEAT: &str = "tancevalnyj-parter-1;1";
 
     fn deadline(instant: i64) -> Option<ReservationDeadline> {
-        Some(ReservationDeadline {
-            as_sent: format!("@{instant}"),
-            instant: UnixTimestamp(instant),
-        })
+        Some(ReservationDeadline { as_sent: format!("@{instant}"), instant: UnixTimestamp(instant) })
     }
 
     fn reserve(seat_id: &str, external_id: Option<&str>, until: i64) -> TicketsAddRequest {
@@ -364,14 +289,11 @@ mod tests {
     fn a_reservation_lives_until_paid_removed_or_expired() {
         let mut inventory = seeded_qtickets_inventory();
         let seeded_hash = hash(&inventory);
-        let ticket_id =
-            add_or_update_ticket(&mut inventory, SHOW, &reserve("1-1;1", None, 100)).unwrap();
+        let ticket_id = add_or_update_ticket(&mut inventory, SHOW, &reserve("1-1;1", None, 100)).unwrap();
         assert_eq!(ticket_id, "27061");
         assert_eq!(
             seat_status(&inventory, "1-1;1"),
-            SeatInventory::Numbered(SeatStatus::Reserved {
-                ticket_id: ticket_id.clone()
-            })
+            SeatInventory::Numbered(SeatStatus::Reserved { ticket_id: ticket_id.clone() })
         );
         assert_ne!(hash(&inventory), seeded_hash);
 
@@ -379,71 +301,35 @@ mod tests {
         assert!(inventory.tickets.contains_key(&ticket_id), "not yet due");
         release_expired_reservations(&mut inventory, UnixTimestamp(100));
         assert!(inventory.tickets.is_empty(), "due at reserved_to");
-        assert_eq!(
-            seat_status(&inventory, "1-1;1"),
-            SeatInventory::Numbered(SeatStatus::Vacant)
-        );
+        assert_eq!(seat_status(&inventory, "1-1;1"), SeatInventory::Numbered(SeatStatus::Vacant));
         assert_eq!(hash(&inventory), seeded_hash);
     }
 
     #[test]
     fn updates_pay_extend_or_are_refused() {
         let mut inventory = seeded_qtickets_inventory();
-        let ticket_id =
-            add_or_update_ticket(&mut inventory, SHOW, &reserve("1-1;2", Some("hold-1"), 100))
-                .unwrap();
+        let ticket_id = add_or_update_ticket(&mut inventory, SHOW, &reserve("1-1;2", Some("hold-1"), 100)).unwrap();
         let update = |reference: TicketReference, paid: bool, until: Option<i64>| {
-            TicketsAddRequest::Update(TicketUpdateRequest {
-                ticket: reference,
-                paid,
-                reserved_to: until.and_then(deadline),
-            })
+            TicketsAddRequest::Update(TicketUpdateRequest { ticket: reference, paid, reserved_to: until.and_then(deadline) })
         };
-        let extended = update(
-            TicketReference::ExternalId("hold-1".into()),
-            false,
-            Some(500),
-        );
-        assert_eq!(
-            add_or_update_ticket(&mut inventory, SHOW, &extended),
-            Ok(ticket_id.clone())
-        );
+        let extended = update(TicketReference::ExternalId("hold-1".into()), false, Some(500));
+        assert_eq!(add_or_update_ticket(&mut inventory, SHOW, &extended), Ok(ticket_id.clone()));
         release_expired_reservations(&mut inventory, UnixTimestamp(200));
-        assert!(
-            inventory.tickets.contains_key(&ticket_id),
-            "extended to 500"
-        );
+        assert!(inventory.tickets.contains_key(&ticket_id), "extended to 500");
 
         let pay = update(TicketReference::TicketId(ticket_id.clone()), true, None);
         add_or_update_ticket(&mut inventory, SHOW, &pay).unwrap();
         let paid = inventory.tickets[&ticket_id].clone();
         assert!(paid.paid && paid.reserved_to.is_none());
         assert_eq!(paid.barcode.as_deref(), Some("2000000270616"));
-        assert_eq!(
-            add_or_update_ticket(&mut inventory, SHOW, &pay),
-            Ok(ticket_id.clone()),
-            "paying twice is harmless"
-        );
+        assert_eq!(add_or_update_ticket(&mut inventory, SHOW, &pay), Ok(ticket_id.clone()), "paying twice is harmless");
         assert_eq!(inventory.tickets[&ticket_id], paid);
         release_expired_reservations(&mut inventory, UnixTimestamp(10_000));
-        assert!(
-            inventory.tickets.contains_key(&ticket_id),
-            "sold tickets never expire"
-        );
+        assert!(inventory.tickets.contains_key(&ticket_id), "sold tickets never expire");
 
         assert_eq!(
-            add_or_update_ticket(
-                &mut inventory,
-                SHOW,
-                &update(
-                    TicketReference::TicketId(ticket_id.clone()),
-                    false,
-                    Some(900)
-                )
-            ),
-            Err(TicketError::Validation(format!(
-                "Ticket \"{ticket_id}\" is already paid"
-            )))
+            add_or_update_ticket(&mut inventory, SHOW, &update(TicketReference::TicketId(ticket_id.clone()), false, Some(900))),
+            Err(TicketError::Validation(format!("Ticket \"{ticket_id}\" is already paid")))
         );
         let unknown = TicketReference::TicketId("99999".into());
         assert_eq!(
@@ -451,25 +337,12 @@ mod tests {
             Err(TicketError::TicketNotFound { reference: unknown })
         );
         assert_eq!(
-            remove_ticket(
-                &mut inventory,
-                SHOW,
-                &TicketReference::TicketId(ticket_id.clone())
-            ),
-            Err(TicketError::Validation(format!(
-                "Ticket \"{ticket_id}\" is paid and cannot be removed"
-            )))
+            remove_ticket(&mut inventory, SHOW, &TicketReference::TicketId(ticket_id.clone())),
+            Err(TicketError::Validation(format!("Ticket \"{ticket_id}\" is paid and cannot be removed")))
         );
-        let other_show = ShowAddress {
-            event_id: 1001,
-            show_id: 2002,
-        };
+        let other_show = ShowAddress { event_id: 1001, show_id: 2002 };
         assert!(matches!(
-            remove_ticket(
-                &mut inventory,
-                other_show,
-                &TicketReference::TicketId(ticket_id)
-            ),
+            remove_ticket(&mut inventory, other_show, &TicketReference::TicketId(ticket_id)),
             Err(TicketError::TicketNotFound { .. })
         ));
     }
@@ -477,26 +350,16 @@ mod tests {
     #[test]
     fn admission_places_are_counted_one_ticket_each() {
         let mut inventory = seeded_qtickets_inventory();
-        let SeatInventory::Admission { free_quantity } = seat_status(&inventory, ADMISSION_SEAT)
-        else {
+        let SeatInventory::Admission { free_quantity } = seat_status(&inventory, ADMISSION_SEAT) else {
             panic!("admission seat")
         };
         assert_eq!(free_quantity, 150);
-        let first = add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, None, 100))
-            .unwrap();
-        let second =
-            add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, None, 200))
-                .unwrap();
+        let first = add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, None, 100)).unwrap();
+        let second = add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, None, 200)).unwrap();
         assert_ne!(first, second);
-        assert_eq!(
-            seat_status(&inventory, ADMISSION_SEAT),
-            SeatInventory::Admission { free_quantity: 148 }
-        );
+        assert_eq!(seat_status(&inventory, ADMISSION_SEAT), SeatInventory::Admission { free_quantity: 148 });
         remove_ticket(&mut inventory, SHOW, &TicketReference::TicketId(first)).unwrap();
         release_expired_reservations(&mut inventory, UnixTimestamp(200));
-        assert_eq!(
-            seat_status(&inventory, ADMISSION_SEAT),
-            SeatInventory::Admission { free_quantity: 150 }
-        );
+        assert_eq!(seat_status(&inventory, ADMISSION_SEAT), SeatInventory::Admission { free_quantity: 150 });
     }
 }

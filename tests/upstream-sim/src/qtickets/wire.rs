@@ -8,8 +8,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::inventory::{
-    HallLayout, QticketsCity, QticketsEvent, QticketsShow, QticketsTicket, SeatInventory, SeatKind,
-    SeatLayout, WireId, ZoneLayout,
+    HallLayout, QticketsCity, QticketsEvent, QticketsShow, QticketsTicket, SeatInventory, SeatKind, SeatLayout, WireId,
+    ZoneLayout,
 };
 use crate::money::QticketsPrice;
 
@@ -22,10 +22,7 @@ pub struct SuccessEnvelope<T: Serialize> {
 
 impl<T: Serialize> SuccessEnvelope<T> {
     pub fn new(result: T) -> Self {
-        SuccessEnvelope {
-            status: "success",
-            result,
-        }
+        SuccessEnvelope { status: "success", result }
     }
 }
 
@@ -148,10 +145,7 @@ pub fn ticket_result(ticket: &QticketsTicket) -> TicketResultWire<'_> {
     TicketResultWire {
         id: &ticket.ticket_id,
         paid: u8::from(ticket.paid),
-        reserved_to: ticket
-            .reserved_to
-            .as_ref()
-            .map(|deadline| deadline.as_sent.as_str()),
+        reserved_to: ticket.reserved_to.as_ref().map(|deadline| deadline.as_sent.as_str()),
         external_id: ticket.external_id.as_deref(),
         barcode: ticket.barcode.as_deref(),
     }
@@ -170,13 +164,7 @@ pub fn scheme(hall: &HallLayout, with_zone_seat_ids: bool) -> SchemeWire<'_> {
                 .map(|zone| ZoneSeatIdsWire {
                     zone_id: &zone.zone_id,
                     name: &zone.name,
-                    seats: zone
-                        .seats
-                        .iter()
-                        .map(|seat| SeatIdWire {
-                            seat_id: &seat.seat_id,
-                        })
-                        .collect(),
+                    seats: zone.seats.iter().map(|seat| SeatIdWire { seat_id: &seat.seat_id }).collect(),
                 })
                 .collect()
         }),
@@ -184,12 +172,7 @@ pub fn scheme(hall: &HallLayout, with_zone_seat_ids: bool) -> SchemeWire<'_> {
 }
 
 pub fn city(city: &QticketsCity) -> CityWire<'_> {
-    CityWire {
-        id: city.id,
-        name: &city.name,
-        timezone: &city.timezone,
-        coords: city.coords,
-    }
+    CityWire { id: city.id, name: &city.name, timezone: &city.timezone, coords: city.coords }
 }
 
 pub fn events_list_row<'a>(
@@ -209,11 +192,7 @@ pub fn events_list_row<'a>(
     }
 }
 
-pub fn seats_response<'a>(
-    event: &'a QticketsEvent,
-    show: &'a QticketsShow,
-    last_update_hash: String,
-) -> SeatsResponseWire<'a> {
+pub fn seats_response<'a>(event: &'a QticketsEvent, show: &'a QticketsShow, last_update_hash: String) -> SeatsResponseWire<'a> {
     let id = |number: u64| {
         if show.wire_quirks.event_and_show_ids_as_strings {
             WireId::Text(number.to_string())
@@ -229,11 +208,7 @@ pub fn seats_response<'a>(
         scheme: scheme(&event.hall, true),
         city: city(&event.city),
         last_update_hash,
-        zones: ZonesWire {
-            hall: &event.hall,
-            show,
-            keyed_by_id: show.wire_quirks.zones_keyed_by_id,
-        },
+        zones: ZonesWire { hall: &event.hall, show, keyed_by_id: show.wire_quirks.zones_keyed_by_id },
     }
 }
 
@@ -251,21 +226,11 @@ impl Serialize for ZonesWire<'_> {
             let mut zones = serializer.serialize_map(Some(self.hall.zones.len()))?;
             for zone in &self.hall.zones {
                 let zone_key = zone.zone_id.as_key();
-                zones.serialize_entry(
-                    &zone_key,
-                    &KeyedZoneWire {
-                        zone,
-                        zone_key: &zone_key,
-                        show: self.show,
-                    },
-                )?;
+                zones.serialize_entry(&zone_key, &KeyedZoneWire { zone, zone_key: &zone_key, show: self.show })?;
             }
             zones.end()
         } else {
-            serializer.collect_seq(self.hall.zones.iter().map(|zone| ListedZoneWire {
-                zone,
-                show: self.show,
-            }))
+            serializer.collect_seq(self.hall.zones.iter().map(|zone| ListedZoneWire { zone, show: self.show }))
         }
     }
 }
@@ -280,13 +245,7 @@ impl Serialize for ListedZoneWire<'_> {
         let mut zone = serializer.serialize_map(Some(3))?;
         zone.serialize_entry("zone_id", &self.zone.zone_id)?;
         zone.serialize_entry("name", &self.zone.name)?;
-        zone.serialize_entry(
-            "seats",
-            &SeatsSequence {
-                seats: &self.zone.seats,
-                show: self.show,
-            },
-        )?;
+        zone.serialize_entry("seats", &SeatsSequence { seats: &self.zone.seats, show: self.show })?;
         zone.end()
     }
 }
@@ -317,14 +276,7 @@ impl Serialize for KeyedZoneWire<'_> {
         if let Some(description) = &self.zone.description {
             zone.serialize_entry("description", description)?;
         }
-        zone.serialize_entry(
-            "seats",
-            &KeyedSeats {
-                seats: &self.zone.seats,
-                zone_key: self.zone_key,
-                show: self.show,
-            },
-        )?;
+        zone.serialize_entry("seats", &KeyedSeats { seats: &self.zone.seats, zone_key: self.zone_key, show: self.show })?;
         zone.end()
     }
 }

@@ -102,12 +102,7 @@ pub enum TicketStatus {
 }
 
 impl TicketStatus {
-    pub const ALL: [TicketStatus; 4] = [
-        TicketStatus::Vacant,
-        TicketStatus::Reserved,
-        TicketStatus::Sold,
-        TicketStatus::Pending,
-    ];
+    pub const ALL: [TicketStatus; 4] = [TicketStatus::Vacant, TicketStatus::Reserved, TicketStatus::Sold, TicketStatus::Pending];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,17 +114,13 @@ impl TicketStatus {
     }
 
     pub fn parse(text: &str) -> Option<TicketStatus> {
-        TicketStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == text)
+        TicketStatus::ALL.into_iter().find(|status| status.as_str() == text)
     }
 }
 
 /// `BEGIN:VEVENT ... END:VEVENT` with CRLF line ends, as in the document.
 pub fn vevent(start_utc: &str, end_utc: &str) -> String {
-    format!(
-        "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE-TIME:{start_utc}\r\nDTEND;VALUE=DATE-TIME:{end_utc}\r\nEND:VEVENT\r\n"
-    )
+    format!("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE-TIME:{start_utc}\r\nDTEND;VALUE=DATE-TIME:{end_utc}\r\nEND:VEVENT\r\n")
 }
 
 /// `amount` and `amount_vacant` of a set.
@@ -152,10 +143,7 @@ impl TicketscloudEvent {
     }
 
     pub fn tickets_by_status(&self) -> BTreeMap<&'static str, usize> {
-        let mut counts: BTreeMap<&'static str, usize> = TicketStatus::ALL
-            .iter()
-            .map(|status| (status.as_str(), 0))
-            .collect();
+        let mut counts: BTreeMap<&'static str, usize> = TicketStatus::ALL.iter().map(|status| (status.as_str(), 0)).collect();
         for ticket in &self.tickets {
             *counts.entry(ticket.status.as_str()).or_default() += 1;
         }
@@ -179,9 +167,7 @@ impl TicketscloudEvent {
     }
 
     pub fn find_ticket_mut(&mut self, ticket_id: &str) -> Option<&mut TicketscloudTicket> {
-        self.tickets
-            .iter_mut()
-            .find(|ticket| ticket.id == ticket_id)
+        self.tickets.iter_mut().find(|ticket| ticket.id == ticket_id)
     }
 
     pub fn find_set(&self, set_id: &str) -> Option<&TicketSet> {
@@ -196,11 +182,7 @@ pub enum SellTicketError {
     TicketNotFound(String),
     TicketNotVacant(String),
     SetNotFound(String),
-    NotEnoughVacant {
-        set_id: String,
-        requested: usize,
-        vacant: usize,
-    },
+    NotEnoughVacant { set_id: String, requested: usize, vacant: usize },
 }
 
 /// Marks the named vacant tickets sold, all or nothing.
@@ -209,9 +191,7 @@ pub fn sell_tickets(
     event_id: &str,
     ticket_ids: &[String],
 ) -> Result<Vec<String>, SellTicketError> {
-    let event = inventory
-        .find_event_mut(event_id)
-        .ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
+    let event = inventory.find_event_mut(event_id).ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
     let mut indexes = Vec::new();
     for ticket_id in ticket_ids {
         let index = event
@@ -227,10 +207,7 @@ pub fn sell_tickets(
     for index in &indexes {
         event.tickets[*index].status = TicketStatus::Sold;
     }
-    Ok(indexes
-        .iter()
-        .map(|index| event.tickets[*index].id.clone())
-        .collect())
+    Ok(indexes.iter().map(|index| event.tickets[*index].id.clone()).collect())
 }
 
 /// Sells the first `quantity` vacant tickets of a set (how general admission
@@ -241,9 +218,7 @@ pub fn sell_from_set(
     set_id: &str,
     quantity: usize,
 ) -> Result<Vec<String>, SellTicketError> {
-    let event = inventory
-        .find_event_mut(event_id)
-        .ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
+    let event = inventory.find_event_mut(event_id).ok_or_else(|| SellTicketError::EventNotFound(event_id.to_owned()))?;
     if !event.sets.iter().any(|set| set.id == set_id) {
         return Err(SellTicketError::SetNotFound(set_id.to_owned()));
     }
@@ -255,11 +230,7 @@ pub fn sell_from_set(
         .map(|(index, _)| index)
         .collect();
     if vacant.len() < quantity {
-        return Err(SellTicketError::NotEnoughVacant {
-            set_id: set_id.to_owned(),
-            requested: quantity,
-            vacant: vacant.len(),
-        });
+        return Err(SellTicketError::NotEnoughVacant { set_id: set_id.to_owned(), requested: quantity, vacant: vacant.len() });
     }
     Ok(vacant[..quantity]
         .iter()

@@ -38,38 +38,15 @@ pub const DEFAULT_PAGE_SIZE: usize = 20;
 
 pub fn router(shared: SharedSimState) -> Router {
     Router::new()
-        .route(
-            "/v1/services/simple/events",
-            guarded(
-                &shared,
-                UpstreamRoute::TicketscloudEvents,
-                get(simple_events),
-            ),
-        )
+        .route("/v1/services/simple/events", guarded(&shared, UpstreamRoute::TicketscloudEvents, get(simple_events)))
         .route(
             "/v1/resources/events/{event_id}/tickets",
-            guarded(
-                &shared,
-                UpstreamRoute::TicketscloudTickets,
-                get(event_tickets),
-            ),
+            guarded(&shared, UpstreamRoute::TicketscloudTickets, get(event_tickets)),
         )
-        .route(
-            "/v2/resources/orders",
-            guarded(
-                &shared,
-                UpstreamRoute::TicketscloudOrdersCreate,
-                post(order_handlers::create),
-            ),
-        )
+        .route("/v2/resources/orders", guarded(&shared, UpstreamRoute::TicketscloudOrdersCreate, post(order_handlers::create)))
         .route(
             "/v2/resources/orders/{order_id}",
-            guarded(
-                &shared,
-                UpstreamRoute::TicketscloudOrdersGet,
-                get(order_handlers::get),
-            )
-            .merge(guarded(
+            guarded(&shared, UpstreamRoute::TicketscloudOrdersGet, get(order_handlers::get)).merge(guarded(
                 &shared,
                 UpstreamRoute::TicketscloudOrdersPatch,
                 patch(order_handlers::patch),
@@ -80,11 +57,7 @@ pub fn router(shared: SharedSimState) -> Router {
 
 /// HTTP 400 `{"errors": [message]}`, the format the document gives for errors.
 pub fn bad_request(message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "errors": [message] })),
-    )
-        .into_response()
+    (StatusCode::BAD_REQUEST, Json(json!({ "errors": [message] }))).into_response()
 }
 
 /// The document does not show what a wrong key gets. We answer
@@ -92,11 +65,7 @@ pub fn bad_request(message: String) -> Response {
 /// document cites for the header) gives a failed credential, in the
 /// document's error-list format.
 pub fn unauthorized_response() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({ "errors": ["Unauthorized"] })),
-    )
-        .into_response()
+    (StatusCode::UNAUTHORIZED, Json(json!({ "errors": ["Unauthorized"] }))).into_response()
 }
 
 /// All values of a query parameter, whether repeated (`a=1&a=2`) or
@@ -112,21 +81,13 @@ fn list_parameter<'a>(query: &'a [(String, String)], name: &str) -> Vec<&'a str>
 }
 
 fn single_parameter<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    query
-        .iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
+    query.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 
 /// Which slice of `total` events a `page` / `page_size` pair selects. Pages
 /// count from 1: `page=2&page_size=3` is items 4..=6 (indexes 3..6);
 /// `page_size` alone is the first page; neither means everything.
-pub fn page_window(
-    total: usize,
-    page: Option<&str>,
-    page_size: Option<&str>,
-) -> Result<Range<usize>, String> {
+pub fn page_window(total: usize, page: Option<&str>, page_size: Option<&str>) -> Result<Range<usize>, String> {
     fn positive(name: &str, text: &str) -> Result<usize, String> {
         match text.trim().parse::<usize>() {
             Ok(value) if value > 0 => Ok(value),
@@ -134,9 +95,7 @@ pub fn page_window(
         }
     }
     let page = page.map(|text| positive("page", text)).transpose()?;
-    let page_size = page_size
-        .map(|text| positive("page_size", text))
-        .transpose()?;
+    let page_size = page_size.map(|text| positive("page_size", text)).transpose()?;
     if page.is_none() && page_size.is_none() {
         return Ok(0..total);
     }
@@ -147,17 +106,10 @@ pub fn page_window(
     Ok(start..end)
 }
 
-async fn simple_events(
-    State(shared): State<SharedSimState>,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
+async fn simple_events(State(shared): State<SharedSimState>, Query(query): Query<Vec<(String, String)>>) -> Response {
     let state = lock(&shared);
     let events = &state.ticketscloud.events;
-    let window = match page_window(
-        events.len(),
-        single_parameter(&query, "page"),
-        single_parameter(&query, "page_size"),
-    ) {
+    let window = match page_window(events.len(), single_parameter(&query, "page"), single_parameter(&query, "page_size")) {
         Ok(window) => window,
         Err(message) => return bad_request(message),
     };
@@ -174,20 +126,12 @@ async fn event_tickets(
     for text in list_parameter(&query, "status") {
         match TicketStatus::parse(text) {
             Some(status) => wanted_statuses.push(status),
-            None => {
-                return bad_request(format!(
-                    "Unknown ticket status {text}; expected vacant, reserved, sold or pending"
-                ))
-            }
+            None => return bad_request(format!("Unknown ticket status {text}; expected vacant, reserved, sold or pending")),
         }
     }
     if wanted_statuses.is_empty() {
         // The document: "by default, tickets in every status except pending".
-        wanted_statuses = vec![
-            TicketStatus::Vacant,
-            TicketStatus::Reserved,
-            TicketStatus::Sold,
-        ];
+        wanted_statuses = vec![TicketStatus::Vacant, TicketStatus::Reserved, TicketStatus::Sold];
     }
     let wanted_sectors = list_parameter(&query, "sector");
 
@@ -200,9 +144,7 @@ async fn event_tickets(
         .iter()
         .filter(|ticket| wanted_statuses.contains(&ticket.status))
         .filter(|ticket| match &ticket.seat {
-            Some(seat) => {
-                wanted_sectors.is_empty() || wanted_sectors.contains(&seat.sector_id.as_str())
-            }
+            Some(seat) => wanted_sectors.is_empty() || wanted_sectors.contains(&seat.sector_id.as_str()),
             None => false,
         })
         .filter_map(wire::seated_ticket)
@@ -215,12 +157,7 @@ mod tests {
     use super::*;
 
     /// (events in total, page, page_size, expected window or error)
-    type PageCase = (
-        usize,
-        Option<&'static str>,
-        Option<&'static str>,
-        Result<Range<usize>, &'static str>,
-    );
+    type PageCase = (usize, Option<&'static str>, Option<&'static str>, Result<Range<usize>, &'static str>);
 
     #[test]
     fn pages_count_from_one_as_documented() {
@@ -231,45 +168,23 @@ mod tests {
             (10, Some("4"), Some("3"), Ok(9..10)),
             (10, Some("5"), Some("3"), Ok(10..10)),
             (30, Some("2"), None, Ok(20..30)),
-            (
-                10,
-                Some("0"),
-                Some("3"),
-                Err("page must be a positive integer"),
-            ),
-            (
-                10,
-                Some("1"),
-                Some("x"),
-                Err("page_size must be a positive integer"),
-            ),
+            (10, Some("0"), Some("3"), Err("page must be a positive integer")),
+            (10, Some("1"), Some("x"), Err("page_size must be a positive integer")),
             (10, Some("-1"), None, Err("page must be a positive integer")),
         ];
         for (total, page, page_size, expected) in cases {
             let expected = expected.clone().map_err(str::to_owned);
-            assert_eq!(
-                page_window(*total, *page, *page_size),
-                expected,
-                "page {page:?} page_size {page_size:?}"
-            );
+            assert_eq!(page_window(*total, *page, *page_size), expected, "page {page:?} page_size {page_size:?}");
         }
     }
 
     #[test]
     fn list_parameters_accept_commas_and_repeats() {
-        let query: Vec<(String, String)> = [
-            ("status", "vacant,reserved"),
-            ("status", "sold"),
-            ("sector", ""),
-            ("x", "1"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        assert_eq!(
-            list_parameter(&query, "status"),
-            ["vacant", "reserved", "sold"]
-        );
+        let query: Vec<(String, String)> = [("status", "vacant,reserved"), ("status", "sold"), ("sector", ""), ("x", "1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(list_parameter(&query, "status"), ["vacant", "reserved", "sold"]);
         assert!(list_parameter(&query, "sector").is_empty());
     }
 }

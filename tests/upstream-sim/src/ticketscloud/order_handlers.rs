@@ -42,28 +42,18 @@ pub async fn get(State(shared): State<SharedSimState>, Path(order_id): Path<Stri
     order_response(&state, &order_id)
 }
 
-pub async fn patch(
-    State(shared): State<SharedSimState>,
-    Path(order_id): Path<String>,
-    body: Bytes,
-) -> Response {
+pub async fn patch(State(shared): State<SharedSimState>, Path(order_id): Path<String>, body: Bytes) -> Response {
     let processing_time = {
         let mut state = lock(&shared);
         if !state.ticketscloud.orders.contains_key(&order_id) {
             return order_error_response(OrderError::OrderNotFound(order_id));
         }
-        if !state
-            .ticketscloud_orders_being_patched
-            .insert(order_id.clone())
-        {
+        if !state.ticketscloud_orders_being_patched.insert(order_id.clone()) {
             return errors_response(StatusCode::CONFLICT, vec!["Conflict".to_owned()]);
         }
         state.processing_times.ticketscloud_order_patch
     };
-    let busy_mark = OrderBusyMark {
-        shared: shared.clone(),
-        order_id: order_id.clone(),
-    };
+    let busy_mark = OrderBusyMark { shared: shared.clone(), order_id: order_id.clone() };
     if !processing_time.is_zero() {
         tokio::time::sleep(processing_time).await;
     }
@@ -94,9 +84,7 @@ struct OrderBusyMark {
 
 impl Drop for OrderBusyMark {
     fn drop(&mut self) {
-        lock(&self.shared)
-            .ticketscloud_orders_being_patched
-            .remove(&self.order_id);
+        lock(&self.shared).ticketscloud_orders_being_patched.remove(&self.order_id);
     }
 }
 
@@ -106,10 +94,7 @@ fn order_response(state: &SimState, order_id: &str) -> Response {
     };
     match state.ticketscloud.find_event(&order.event_id) {
         Some(event) => Json(order_envelope(order, event)).into_response(),
-        None => errors_response(
-            StatusCode::BAD_REQUEST,
-            vec![format!("Event {} not found", order.event_id)],
-        ),
+        None => errors_response(StatusCode::BAD_REQUEST, vec![format!("Event {} not found", order.event_id)]),
     }
 }
 
@@ -118,10 +103,9 @@ fn order_response(state: &SimState, order_id: &str) -> Response {
 /// for everything refused.
 fn order_error_response(error: OrderError) -> Response {
     match error {
-        OrderError::OrderNotFound(order_id) => errors_response(
-            StatusCode::NOT_FOUND,
-            vec![format!("Order {order_id} not found")],
-        ),
+        OrderError::OrderNotFound(order_id) => {
+            errors_response(StatusCode::NOT_FOUND, vec![format!("Order {order_id} not found")])
+        }
         OrderError::Rejected(errors) => errors_response(StatusCode::BAD_REQUEST, errors),
     }
 }

@@ -147,15 +147,9 @@ pub fn parse_order_change(body: &Map<String, Value>) -> Result<OrderChangeReques
 
     match present(body, "status") {
         None => {}
-        Some(Value::String(status)) if status == "done" => {
-            change.status = Some(RequestedOrderStatus::Done)
-        }
-        Some(Value::String(status)) if status == "cancelled" => {
-            change.status = Some(RequestedOrderStatus::Cancelled)
-        }
-        Some(Value::String(status)) => {
-            errors.push(format!("Incorrect status {status} for this operation"))
-        }
+        Some(Value::String(status)) if status == "done" => change.status = Some(RequestedOrderStatus::Done),
+        Some(Value::String(status)) if status == "cancelled" => change.status = Some(RequestedOrderStatus::Cancelled),
+        Some(Value::String(status)) => errors.push(format!("Incorrect status {status} for this operation")),
         Some(other) => errors.push(format!("Incorrect status {other} for this operation")),
     }
 
@@ -213,19 +207,12 @@ fn parse_customer(customer: &Value) -> Result<OrderCustomer, Vec<String>> {
             None
         }
     };
-    let customer = OrderCustomer {
-        name: text("name"),
-        email: text("email"),
-        phone: text("phone"),
-        lang: text("lang"),
-    };
+    let customer = OrderCustomer { name: text("name"), email: text("email"), phone: text("phone"), lang: text("lang") };
     if let Some(lang) = &customer.lang {
         if lang != "en" && lang != "ru" {
             // Worded like the documented `culprit Value „<value>“ not in list
             // of avaiable values [„user“, „org“]` (l.1791).
-            errors.push(format!(
-                "lang Value '{lang}' not in list of avaiable values ['en', 'ru']"
-            ));
+            errors.push(format!("lang Value '{lang}' not in list of avaiable values ['en', 'ru']"));
         }
     }
     if errors.is_empty() {
@@ -242,12 +229,8 @@ fn parse_vendor_data(vendor_data: &Value) -> Result<Map<String, Value>, Vec<Stri
     let mut errors = Vec::new();
     match fields.get("order_id") {
         None | Some(Value::Null) => {}
-        Some(Value::String(order_id))
-            if order_id.chars().count() > VENDOR_ORDER_ID_MAX_CHARACTERS =>
-        {
-            errors.push(format!(
-                "order_id: String is longer than {VENDOR_ORDER_ID_MAX_CHARACTERS} characters"
-            ))
+        Some(Value::String(order_id)) if order_id.chars().count() > VENDOR_ORDER_ID_MAX_CHARACTERS => {
+            errors.push(format!("order_id: String is longer than {VENDOR_ORDER_ID_MAX_CHARACTERS} characters"))
         }
         Some(Value::String(_)) => {}
         Some(_) => errors.push("order_id: value is not a string".to_owned()),
@@ -256,23 +239,14 @@ fn parse_vendor_data(vendor_data: &Value) -> Result<Map<String, Value>, Vec<Stri
         None | Some(Value::Null) => {}
         Some(Value::Object(raw)) => {
             if raw.len() > VENDOR_RAW_MAX_KEYS {
-                errors.push(format!(
-                    "raw: list length is greater than {VENDOR_RAW_MAX_KEYS}"
-                ));
+                errors.push(format!("raw: list length is greater than {VENDOR_RAW_MAX_KEYS}"));
             }
             for (key, value) in raw {
                 if key.chars().count() > VENDOR_RAW_MAX_KEY_CHARACTERS {
-                    errors.push(format!(
-                        "raw: key {key} is longer than {VENDOR_RAW_MAX_KEY_CHARACTERS} characters"
-                    ));
+                    errors.push(format!("raw: key {key} is longer than {VENDOR_RAW_MAX_KEY_CHARACTERS} characters"));
                 }
-                if value
-                    .as_str()
-                    .is_some_and(|text| text.chars().count() > VENDOR_RAW_MAX_VALUE_CHARACTERS)
-                {
-                    errors.push(format!(
-                        "raw.{key}: String is longer than {VENDOR_RAW_MAX_VALUE_CHARACTERS} characters"
-                    ));
+                if value.as_str().is_some_and(|text| text.chars().count() > VENDOR_RAW_MAX_VALUE_CHARACTERS) {
+                    errors.push(format!("raw.{key}: String is longer than {VENDOR_RAW_MAX_VALUE_CHARACTERS} characters"));
                 }
             }
         }
@@ -309,10 +283,7 @@ mod tests {
             (
                 json!({"random": {"s1": 2, "s2": 0}}),
                 OrderChangeRequest {
-                    reservation: Some(DesiredReservation::Random(vec![
-                        ("s1".into(), 2),
-                        ("s2".into(), 0),
-                    ])),
+                    reservation: Some(DesiredReservation::Random(vec![("s1".into(), 2), ("s2".into(), 0)])),
                     ..OrderChangeRequest::default()
                 },
             ),
@@ -347,55 +318,24 @@ mod tests {
     fn invalid_changes_list_every_problem() {
         let long_order_id = "x".repeat(65);
         let cases = [
-            (
-                json!({"tickets": [], "random": {}}),
-                vec!["Only one of tickets or random can be set"],
-            ),
+            (json!({"tickets": [], "random": {}}), vec!["Only one of tickets or random can be set"]),
             (
                 json!({"tickets": "a", "all_or_nothing": "yes"}),
-                vec![
-                    "tickets: value is not a list",
-                    "all_or_nothing: value should be True or False",
-                ],
+                vec!["tickets: value is not a list", "all_or_nothing: value should be True or False"],
             ),
-            (
-                json!({"tickets": [1]}),
-                vec!["tickets: value is not a string"],
-            ),
-            (
-                json!({"random": {"s1": -1}}),
-                vec!["random: value for set s1 is not a whole number"],
-            ),
-            (
-                json!({"random": ["s1"]}),
-                vec!["random: value is not an object"],
-            ),
-            (
-                json!({"status": "executed"}),
-                vec!["Incorrect status executed for this operation"],
-            ),
-            (
-                json!({"expired_after": "2030-01-01 00:00:00"}),
-                vec!["expired_after is not changable"],
-            ),
+            (json!({"tickets": [1]}), vec!["tickets: value is not a string"]),
+            (json!({"random": {"s1": -1}}), vec!["random: value for set s1 is not a whole number"]),
+            (json!({"random": ["s1"]}), vec!["random: value is not an object"]),
+            (json!({"status": "executed"}), vec!["Incorrect status executed for this operation"]),
+            (json!({"expired_after": "2030-01-01 00:00:00"}), vec!["expired_after is not changable"]),
             (
                 json!({"settings": {"customer": {"lang": "de", "name": 5}}}),
-                vec![
-                    "customer.name: value is not a string",
-                    "lang Value 'de' not in list of avaiable values ['en', 'ru']",
-                ],
+                vec!["customer.name: value is not a string", "lang Value 'de' not in list of avaiable values ['en', 'ru']"],
             ),
-            (
-                json!({"vendor_data": {"order_id": long_order_id}}),
-                vec!["order_id: String is longer than 64 characters"],
-            ),
+            (json!({"vendor_data": {"order_id": long_order_id}}), vec!["order_id: String is longer than 64 characters"]),
         ];
         for (body, expected) in cases {
-            assert_eq!(
-                change(body.clone()),
-                Err(expected.iter().map(|message| message.to_string()).collect()),
-                "{body}"
-            );
+            assert_eq!(change(body.clone()), Err(expected.iter().map(|message| message.to_string()).collect()), "{body}");
         }
     }
 
@@ -414,10 +354,7 @@ mod tests {
         );
         assert_eq!(
             create(json!({"tickets": 1})),
-            Err(vec![
-                "event is required".to_owned(),
-                "tickets: value is not a list".to_owned()
-            ])
+            Err(vec!["event is required".to_owned(), "tickets: value is not a list".to_owned()])
         );
         assert_eq!(parse_json_object(b""), Ok(Map::new()));
         assert!(parse_json_object(b"[]").is_err());

@@ -30,12 +30,8 @@ pub fn plan_reservation(
     all_or_nothing: bool,
 ) -> Result<Vec<String>, Vec<String>> {
     match desired {
-        DesiredReservation::Tickets(ticket_ids) => {
-            plan_named_tickets(event, currently_held, ticket_ids, all_or_nothing)
-        }
-        DesiredReservation::Random(counts) => {
-            plan_random_tickets(event, currently_held, counts, all_or_nothing)
-        }
+        DesiredReservation::Tickets(ticket_ids) => plan_named_tickets(event, currently_held, ticket_ids, all_or_nothing),
+        DesiredReservation::Random(counts) => plan_random_tickets(event, currently_held, counts, all_or_nothing),
     }
 }
 
@@ -53,9 +49,7 @@ fn plan_named_tickets(
             continue;
         }
         match event.find_ticket(ticket_id) {
-            None => unknown.push(format!(
-                "ticket (id = {ticket_id}) does not belong to current event"
-            )),
+            None => unknown.push(format!("ticket (id = {ticket_id}) does not belong to current event")),
             Some(_) if currently_held.contains(ticket_id) => wanted.push(ticket_id),
             Some(ticket) if ticket.status == TicketStatus::Vacant => wanted.push(ticket_id),
             Some(_) => unavailable.push(ticket_id),
@@ -65,9 +59,7 @@ fn plan_named_tickets(
         return Err(unknown);
     }
     if all_or_nothing && !unavailable.is_empty() {
-        return Err(unavailable_messages(
-            unavailable.iter().map(|id| id.as_str()),
-        ));
+        return Err(unavailable_messages(unavailable.iter().map(|id| id.as_str())));
     }
     let wanted: BTreeSet<&str> = wanted.into_iter().map(String::as_str).collect();
     Ok(kept_then_new(currently_held, &wanted))
@@ -92,21 +84,11 @@ fn plan_random_tickets(
     for (set_id, count) in counts {
         let held_of_set = currently_held
             .iter()
-            .filter(|ticket_id| {
-                event
-                    .find_ticket(ticket_id)
-                    .is_some_and(|ticket| &ticket.set_id == set_id)
-            })
+            .filter(|ticket_id| event.find_ticket(ticket_id).is_some_and(|ticket| &ticket.set_id == set_id))
             .take(*count);
         wanted.extend(held_of_set.map(String::as_str));
-        let already = wanted
-            .iter()
-            .filter(|ticket_id| {
-                event
-                    .find_ticket(ticket_id)
-                    .is_some_and(|ticket| &ticket.set_id == set_id)
-            })
-            .count();
+        let already =
+            wanted.iter().filter(|ticket_id| event.find_ticket(ticket_id).is_some_and(|ticket| &ticket.set_id == set_id)).count();
         let missing = count - already;
         let vacant_of_set: Vec<&str> = event
             .tickets
@@ -135,17 +117,12 @@ fn plan_random_tickets(
 /// belong to current event` (l.435): one message per ticket, so the caller
 /// learns exactly which seats were lost.
 fn unavailable_messages<'a>(ticket_ids: impl Iterator<Item = &'a str>) -> Vec<String> {
-    ticket_ids
-        .map(|ticket_id| format!("ticket (id = {ticket_id}) is not available"))
-        .collect()
+    ticket_ids.map(|ticket_id| format!("ticket (id = {ticket_id}) is not available")).collect()
 }
 
 fn kept_then_new(currently_held: &[String], wanted: &BTreeSet<&str>) -> Vec<String> {
-    let mut planned: Vec<String> = currently_held
-        .iter()
-        .filter(|ticket_id| wanted.contains(ticket_id.as_str()))
-        .cloned()
-        .collect();
+    let mut planned: Vec<String> =
+        currently_held.iter().filter(|ticket_id| wanted.contains(ticket_id.as_str())).cloned().collect();
     // New tickets in the order the event lists them, which is ticket order.
     for ticket_id in wanted {
         if !currently_held.iter().any(|held| held == ticket_id) {
@@ -158,10 +135,7 @@ fn kept_then_new(currently_held: &[String], wanted: &BTreeSet<&str>) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo_data::{
-        seeded_ticketscloud_inventory, SWAN_LAKE_GENERAL_ADMISSION_SET_ID,
-        SWAN_LAKE_PARTERRE_VIP_SET_ID,
-    };
+    use crate::demo_data::{seeded_ticketscloud_inventory, SWAN_LAKE_GENERAL_ADMISSION_SET_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID};
 
     fn swan_lake() -> TicketscloudEvent {
         seeded_ticketscloud_inventory().events.remove(0)
@@ -179,12 +153,7 @@ mod tests {
     /// (desired state, all_or_nothing, expected plan or errors)
     type PlanCase = (DesiredReservation, bool, Result<Vec<String>, Vec<String>>);
 
-    fn ids(
-        event: &TicketscloudEvent,
-        status: TicketStatus,
-        set_id: &str,
-        count: usize,
-    ) -> Vec<String> {
+    fn ids(event: &TicketscloudEvent, status: TicketStatus, set_id: &str, count: usize) -> Vec<String> {
         event
             .tickets
             .iter()
@@ -197,50 +166,24 @@ mod tests {
     #[test]
     fn named_tickets_are_a_desired_state() {
         let mut event = swan_lake();
-        let vacant = ids(
-            &event,
-            TicketStatus::Vacant,
-            SWAN_LAKE_PARTERRE_VIP_SET_ID,
-            3,
-        );
+        let vacant = ids(&event, TicketStatus::Vacant, SWAN_LAKE_PARTERRE_VIP_SET_ID, 3);
         let sold = ids(&event, TicketStatus::Sold, SWAN_LAKE_PARTERRE_VIP_SET_ID, 1);
         let held = vec![vacant[0].clone(), vacant[1].clone()];
         hold(&mut event, &held);
-        let tickets = |list: &[&String]| {
-            DesiredReservation::Tickets(list.iter().map(|id| (*id).clone()).collect())
-        };
+        let tickets = |list: &[&String]| DesiredReservation::Tickets(list.iter().map(|id| (*id).clone()).collect());
         let cases: Vec<PlanCase> = vec![
             // Keep one, drop one, add one.
-            (
-                tickets(&[&vacant[2], &vacant[1]]),
-                true,
-                Ok(vec![vacant[1].clone(), vacant[2].clone()]),
-            ),
+            (tickets(&[&vacant[2], &vacant[1]]), true, Ok(vec![vacant[1].clone(), vacant[2].clone()])),
             // The same list again: nothing changes.
-            (
-                tickets(&[&vacant[0], &vacant[1], &vacant[0]]),
-                true,
-                Ok(held.clone()),
-            ),
+            (tickets(&[&vacant[0], &vacant[1], &vacant[0]]), true, Ok(held.clone())),
             (tickets(&[]), true, Ok(vec![])),
             // A sold ticket: skipped, or everything refused.
-            (
-                tickets(&[&vacant[0], &sold[0]]),
-                false,
-                Ok(vec![vacant[0].clone()]),
-            ),
-            (
-                tickets(&[&vacant[0], &sold[0]]),
-                true,
-                Err(vec![format!("ticket (id = {}) is not available", sold[0])]),
-            ),
+            (tickets(&[&vacant[0], &sold[0]]), false, Ok(vec![vacant[0].clone()])),
+            (tickets(&[&vacant[0], &sold[0]]), true, Err(vec![format!("ticket (id = {}) is not available", sold[0])])),
             (
                 DesiredReservation::Tickets(vec!["000000000000000000000000".into()]),
                 false,
-                Err(vec![
-                    "ticket (id = 000000000000000000000000) does not belong to current event"
-                        .into(),
-                ]),
+                Err(vec!["ticket (id = 000000000000000000000000) does not belong to current event".into()]),
             ),
         ];
         for (desired, all_or_nothing, expected) in cases {
@@ -258,57 +201,30 @@ mod tests {
         let general = SWAN_LAKE_GENERAL_ADMISSION_SET_ID;
         let vacant_general = ids(&event, TicketStatus::Vacant, general, 100);
         assert_eq!(vacant_general.len(), 73);
-        let seated = ids(
-            &event,
-            TicketStatus::Vacant,
-            SWAN_LAKE_PARTERRE_VIP_SET_ID,
-            1,
-        );
+        let seated = ids(&event, TicketStatus::Vacant, SWAN_LAKE_PARTERRE_VIP_SET_ID, 1);
         let held = vec![seated[0].clone(), vacant_general[0].clone()];
         hold(&mut event, &held);
         let random = |counts: &[(&str, usize)]| {
-            DesiredReservation::Random(
-                counts
-                    .iter()
-                    .map(|(set_id, count)| ((*set_id).to_owned(), *count))
-                    .collect(),
-            )
+            DesiredReservation::Random(counts.iter().map(|(set_id, count)| ((*set_id).to_owned(), *count)).collect())
         };
         let cases: Vec<PlanCase> = vec![
             // Grow the GA count, keep the seat (example 3b).
             (
                 random(&[(general, 3), (SWAN_LAKE_PARTERRE_VIP_SET_ID, 1)]),
                 true,
-                Ok(vec![
-                    seated[0].clone(),
-                    vacant_general[0].clone(),
-                    vacant_general[1].clone(),
-                    vacant_general[2].clone(),
-                ]),
+                Ok(vec![seated[0].clone(), vacant_general[0].clone(), vacant_general[1].clone(), vacant_general[2].clone()]),
             ),
             // Leaving the seated set out releases the seat.
-            (
-                random(&[(general, 1)]),
-                true,
-                Ok(vec![vacant_general[0].clone()]),
-            ),
+            (random(&[(general, 1)]), true, Ok(vec![vacant_general[0].clone()])),
             (random(&[]), true, Ok(vec![])),
             // More than there is: take what there is, or nothing changes.
             (random(&[(general, 80)]), false, Ok(vacant_general.clone())),
             (
                 random(&[(general, 80)]),
                 true,
-                Err(vec![format!(
-                    "Not enough tickets in set (id = {general}): 79 requested, 72 available"
-                )]),
+                Err(vec![format!("Not enough tickets in set (id = {general}): 79 requested, 72 available")]),
             ),
-            (
-                random(&[("nope", 1)]),
-                false,
-                Err(vec![
-                    "set (id = nope) does not belong to current event".into()
-                ]),
-            ),
+            (random(&[("nope", 1)]), false, Err(vec!["set (id = nope) does not belong to current event".into()])),
         ];
         for (desired, all_or_nothing, expected) in cases {
             assert_eq!(

@@ -41,24 +41,15 @@ fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
         .filter_map(|ticket| event.find_set(&ticket.set_id).map(|set| (ticket, set)))
         .collect();
     let mut object = Map::new();
-    object.insert(
-        "created_at".into(),
-        json!(order.created_at.to_ticketscloud_order_datetime()),
-    );
+    object.insert("created_at".into(), json!(order.created_at.to_ticketscloud_order_datetime()));
     if order.status == OrderStatus::Done {
         object.insert("code".into(), json!(ticketscloud_order_code(order.number)));
         if let Some(done_at) = order.done_at {
-            object.insert(
-                "done_at".into(),
-                json!(done_at.to_ticketscloud_order_datetime()),
-            );
+            object.insert("done_at".into(), json!(done_at.to_ticketscloud_order_datetime()));
         }
     }
     object.insert("event".into(), json!(order.event_id));
-    object.insert(
-        "expired_after".into(),
-        json!(order.expired_after.to_ticketscloud_order_datetime()),
-    );
+    object.insert("expired_after".into(), json!(order.expired_after.to_ticketscloud_order_datetime()));
     object.insert("id".into(), json!(order.id));
     object.insert("number".into(), json!(order.number));
     object.insert("org".into(), event.org["id"].clone());
@@ -66,21 +57,10 @@ fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
     object.insert("promocodes".into(), json!([]));
     object.insert("settings".into(), settings(order));
     object.insert("status".into(), json!(order.status));
-    object.insert(
-        "tickets".into(),
-        Value::Array(
-            tickets
-                .iter()
-                .map(|(ticket, set)| order_ticket(order, ticket, set))
-                .collect(),
-        ),
-    );
+    object.insert("tickets".into(), Value::Array(tickets.iter().map(|(ticket, set)| order_ticket(order, ticket, set)).collect()));
     object.insert("values".into(), values(event, &tickets));
     object.insert("vendor".into(), event.partner["id"].clone());
-    object.insert(
-        "vendor_data".into(),
-        Value::Object(order.vendor_data.clone()),
-    );
+    object.insert("vendor_data".into(), Value::Object(order.vendor_data.clone()));
     Value::Object(object)
 }
 
@@ -92,12 +72,9 @@ fn settings(order: &TicketscloudOrder) -> Value {
     });
     if let Some(customer) = &order.customer {
         let mut fields = Map::new();
-        for (name, value) in [
-            ("email", &customer.email),
-            ("lang", &customer.lang),
-            ("name", &customer.name),
-            ("phone", &customer.phone),
-        ] {
+        for (name, value) in
+            [("email", &customer.email), ("lang", &customer.lang), ("name", &customer.name), ("phone", &customer.phone)]
+        {
             if let Some(value) = value {
                 fields.insert(name.into(), json!(value));
             }
@@ -112,8 +89,7 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
         OrderStatus::Executed | OrderStatus::InProgress | OrderStatus::Done => "reserved",
         OrderStatus::Cancelled | OrderStatus::Expired => "vacant",
     };
-    let barcode = (order.status == OrderStatus::Done)
-        .then(|| ticketscloud_barcode(order.number, ticket.number));
+    let barcode = (order.status == OrderStatus::Done).then(|| ticketscloud_barcode(order.number, ticket.number));
     let mut entry = json!({
         "barcode": barcode,
         "discount": Kopecks(0).to_money_string(),
@@ -140,9 +116,7 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
 fn values(event: &TicketscloudEvent, tickets: &[(&TicketscloudTicket, &TicketSet)]) -> Value {
     let (price, extra) = tickets
         .iter()
-        .fold((Kopecks(0), Kopecks(0)), |(price, extra), (_, set)| {
-            (price + set.price_org, extra + set.price_extra)
-        });
+        .fold((Kopecks(0), Kopecks(0)), |(price, extra), (_, set)| (price + set.price_org, extra + set.price_extra));
     let sets_values: Map<String, Value> = event
         .sets
         .iter()
@@ -181,10 +155,7 @@ fn order_refs(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
     }
     let mut sets = Map::new();
     for ticket_id in &order.ticket_ids {
-        let Some(set) = event
-            .find_ticket(ticket_id)
-            .and_then(|ticket| event.find_set(&ticket.set_id))
-        else {
+        let Some(set) = event.find_ticket(ticket_id).and_then(|ticket| event.find_set(&ticket.set_id)) else {
             continue;
         };
         sets.insert(

@@ -15,9 +15,7 @@ use serde_json::{Map, Value};
 use crate::calendar::UnixTimestamp;
 
 use super::inventory::{TicketStatus, TicketscloudInventory};
-use super::order_request::{
-    OrderChangeRequest, OrderCreateRequest, OrderCustomer, RequestedOrderStatus,
-};
+use super::order_request::{OrderChangeRequest, OrderCreateRequest, OrderCustomer, RequestedOrderStatus};
 use super::order_reservation::plan_reservation;
 
 /// How long a new order holds its tickets. Every example in the document
@@ -99,10 +97,7 @@ pub fn create_order(
     now: UnixTimestamp,
 ) -> Result<String, OrderError> {
     if inventory.find_event(&request.event_id).is_none() {
-        return Err(OrderError::rejected(format!(
-            "Event {} not found",
-            request.event_id
-        )));
+        return Err(OrderError::rejected(format!("Event {} not found", request.event_id)));
     }
     let number = inventory.next_order_number;
     let order_id = order_id_for_number(number);
@@ -142,10 +137,7 @@ pub fn change_order(
     change: &OrderChangeRequest,
     now: UnixTimestamp,
 ) -> Result<(), OrderError> {
-    let order = inventory
-        .orders
-        .get(order_id)
-        .ok_or_else(|| OrderError::OrderNotFound(order_id.to_owned()))?;
+    let order = inventory.orders.get(order_id).ok_or_else(|| OrderError::OrderNotFound(order_id.to_owned()))?;
     if order.status != OrderStatus::Executed {
         // l.916 for cancelling a paid order, l.1452 for everything else
         // (l.883–885: a done order cannot be changed at all).
@@ -160,8 +152,9 @@ pub fn change_order(
         .find_event(&order.event_id)
         .ok_or_else(|| OrderError::rejected(format!("Event {} not found", order.event_id)))?;
     let planned_ticket_ids = match &change.reservation {
-        Some(desired) => plan_reservation(event, &order.ticket_ids, desired, change.all_or_nothing)
-            .map_err(OrderError::Rejected)?,
+        Some(desired) => {
+            plan_reservation(event, &order.ticket_ids, desired, change.all_or_nothing).map_err(OrderError::Rejected)?
+        }
         None => order.ticket_ids.clone(),
     };
     if change.status == Some(RequestedOrderStatus::Done) && planned_ticket_ids.is_empty() {
@@ -222,11 +215,7 @@ pub fn expire_due_orders(inventory: &mut TicketscloudInventory, now: UnixTimesta
 
 /// Releases the order's tickets that are not planned and reserves the planned
 /// ones it does not hold yet (each with `reserved_till` = `expired_after`).
-fn commit_reservation(
-    inventory: &mut TicketscloudInventory,
-    order_id: &str,
-    planned_ticket_ids: Vec<String>,
-) {
+fn commit_reservation(inventory: &mut TicketscloudInventory, order_id: &str, planned_ticket_ids: Vec<String>) {
     let TicketscloudInventory { events, orders, .. } = inventory;
     let order = orders.get_mut(order_id).expect("caller checked the order");
     let Some(event) = events.iter_mut().find(|event| event.id == order.event_id) else {
@@ -272,42 +261,25 @@ fn set_order_tickets(inventory: &mut TicketscloudInventory, order_id: &str, stat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo_data::{
-        seeded_ticketscloud_inventory, SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID,
-    };
+    use crate::demo_data::{seeded_ticketscloud_inventory, SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID};
     use crate::ticketscloud::order_request::DesiredReservation;
 
     const NOW: UnixTimestamp = UnixTimestamp(1_800_000_000);
 
     fn random_general_admission(count: usize) -> OrderChangeRequest {
         OrderChangeRequest {
-            reservation: Some(DesiredReservation::Random(vec![(
-                SWAN_LAKE_GENERAL_ADMISSION_SET_ID.to_owned(),
-                count,
-            )])),
+            reservation: Some(DesiredReservation::Random(vec![(SWAN_LAKE_GENERAL_ADMISSION_SET_ID.to_owned(), count)])),
             all_or_nothing: true,
             ..OrderChangeRequest::default()
         }
     }
 
     fn vacant_general_admission(inventory: &TicketscloudInventory) -> usize {
-        inventory.events[0]
-            .set_counts(SWAN_LAKE_GENERAL_ADMISSION_SET_ID)
-            .amount_vacant
+        inventory.events[0].set_counts(SWAN_LAKE_GENERAL_ADMISSION_SET_ID).amount_vacant
     }
 
-    fn create(
-        inventory: &mut TicketscloudInventory,
-        change: OrderChangeRequest,
-    ) -> Result<String, OrderError> {
-        create_order(
-            inventory,
-            &OrderCreateRequest {
-                event_id: SWAN_LAKE_EVENT_ID.to_owned(),
-                change,
-            },
-            NOW,
-        )
+    fn create(inventory: &mut TicketscloudInventory, change: OrderChangeRequest) -> Result<String, OrderError> {
+        create_order(inventory, &OrderCreateRequest { event_id: SWAN_LAKE_EVENT_ID.to_owned(), change }, NOW)
     }
 
     #[test]
@@ -321,25 +293,10 @@ mod tests {
             assert_eq!(order.expired_after, NOW.plus_seconds(900));
             assert_eq!(order.ticket_ids.len(), 2);
 
-            let status = |status| OrderChangeRequest {
-                status: Some(status),
-                ..OrderChangeRequest::default()
-            };
+            let status = |status| OrderChangeRequest { status: Some(status), ..OrderChangeRequest::default() };
             match ending {
-                "done" => change_order(
-                    &mut inventory,
-                    &order_id,
-                    &status(RequestedOrderStatus::Done),
-                    NOW,
-                )
-                .unwrap(),
-                "cancelled" => change_order(
-                    &mut inventory,
-                    &order_id,
-                    &status(RequestedOrderStatus::Cancelled),
-                    NOW,
-                )
-                .unwrap(),
+                "done" => change_order(&mut inventory, &order_id, &status(RequestedOrderStatus::Done), NOW).unwrap(),
+                "cancelled" => change_order(&mut inventory, &order_id, &status(RequestedOrderStatus::Cancelled), NOW).unwrap(),
                 _ => {
                     expire_due_orders(&mut inventory, NOW.plus_seconds(899));
                     assert_eq!(inventory.orders[&order_id].status, OrderStatus::Executed);
@@ -354,22 +311,13 @@ mod tests {
                 "done" => {
                     assert_eq!(vacant_general_admission(&inventory), 71);
                     assert_eq!(order.done_at, Some(NOW));
-                    assert_eq!(
-                        sold_now,
-                        seeded_ticketscloud_inventory().events[0].tickets_by_status()["sold"] + 2
-                    );
+                    assert_eq!(sold_now, seeded_ticketscloud_inventory().events[0].tickets_by_status()["sold"] + 2);
                 }
                 _ => assert_eq!(vacant_general_admission(&inventory), 73),
             }
             // A finished order cannot change.
-            let refusal =
-                change_order(&mut inventory, &order_id, &random_general_admission(1), NOW);
-            assert_eq!(
-                refusal,
-                Err(OrderError::Rejected(vec![format!(
-                    "Not allow to update order in status {ending}"
-                )]))
-            );
+            let refusal = change_order(&mut inventory, &order_id, &random_general_admission(1), NOW);
+            assert_eq!(refusal, Err(OrderError::Rejected(vec![format!("Not allow to update order in status {ending}")])));
         }
     }
 
@@ -377,10 +325,7 @@ mod tests {
     fn refused_requests_change_nothing() {
         let mut inventory = seeded_ticketscloud_inventory();
         let order_id = create(&mut inventory, random_general_admission(2)).unwrap();
-        let before = (
-            inventory.orders.clone(),
-            inventory.events[0].tickets.clone(),
-        );
+        let before = (inventory.orders.clone(), inventory.events[0].tickets.clone());
         let cases = [
             (random_general_admission(100), "Not enough tickets"),
             (
@@ -393,19 +338,11 @@ mod tests {
             ),
         ];
         for (change, fragment) in cases {
-            let Err(OrderError::Rejected(messages)) =
-                change_order(&mut inventory, &order_id, &change, NOW)
-            else {
+            let Err(OrderError::Rejected(messages)) = change_order(&mut inventory, &order_id, &change, NOW) else {
                 panic!("{change:?} should be refused");
             };
             assert!(messages[0].contains(fragment), "{messages:?}");
-            assert_eq!(
-                (
-                    inventory.orders.clone(),
-                    inventory.events[0].tickets.clone()
-                ),
-                before
-            );
+            assert_eq!((inventory.orders.clone(), inventory.events[0].tickets.clone()), before);
         }
         assert_eq!(
             change_order(&mut inventory, "nope", &OrderChangeRequest::default(), NOW),
@@ -419,10 +356,7 @@ mod tests {
         assert_eq!(inventory.orders[&next].number, 54_878);
         let Err(OrderError::Rejected(messages)) = create_order(
             &mut inventory,
-            &OrderCreateRequest {
-                event_id: "nope".into(),
-                change: OrderChangeRequest::default(),
-            },
+            &OrderCreateRequest { event_id: "nope".into(), change: OrderChangeRequest::default() },
             NOW,
         ) else {
             panic!()
@@ -434,33 +368,13 @@ mod tests {
     fn cancelling_a_done_order_is_refused_as_documented() {
         let mut inventory = seeded_ticketscloud_inventory();
         let order_id = create(&mut inventory, random_general_admission(1)).unwrap();
-        let status = |status| OrderChangeRequest {
-            status: Some(status),
-            ..OrderChangeRequest::default()
-        };
-        change_order(
-            &mut inventory,
-            &order_id,
-            &status(RequestedOrderStatus::Done),
-            NOW,
-        )
-        .unwrap();
+        let status = |status| OrderChangeRequest { status: Some(status), ..OrderChangeRequest::default() };
+        change_order(&mut inventory, &order_id, &status(RequestedOrderStatus::Done), NOW).unwrap();
         assert_eq!(
-            change_order(
-                &mut inventory,
-                &order_id,
-                &status(RequestedOrderStatus::Cancelled),
-                NOW
-            ),
-            Err(OrderError::Rejected(vec![format!(
-                "Order {order_id} is not cancellable"
-            )]))
+            change_order(&mut inventory, &order_id, &status(RequestedOrderStatus::Cancelled), NOW),
+            Err(OrderError::Rejected(vec![format!("Order {order_id} is not cancellable")]))
         );
         expire_due_orders(&mut inventory, NOW.plus_seconds(10_000));
-        assert_eq!(
-            inventory.orders[&order_id].status,
-            OrderStatus::Done,
-            "paid orders never expire"
-        );
+        assert_eq!(inventory.orders[&order_id].status, OrderStatus::Done, "paid orders never expire");
     }
 }

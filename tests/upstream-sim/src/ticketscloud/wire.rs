@@ -11,16 +11,11 @@ use super::inventory::{vevent, TicketSet, TicketscloudEvent, TicketscloudTicket}
 /// One element of the `simple/events` array. Keys come out in alphabetical
 /// order, like the document's example.
 pub fn event(event: &TicketscloudEvent) -> Value {
-    let sets: Vec<Value> = event
-        .sets
-        .iter()
-        .map(|set| ticket_set(event, set))
-        .collect();
-    let (tickets_amount, tickets_amount_vacant) =
-        event.sets.iter().fold((0, 0), |(amount, vacant), set| {
-            let counts = event.set_counts(&set.id);
-            (amount + counts.amount, vacant + counts.amount_vacant)
-        });
+    let sets: Vec<Value> = event.sets.iter().map(|set| ticket_set(event, set)).collect();
+    let (tickets_amount, tickets_amount_vacant) = event.sets.iter().fold((0, 0), |(amount, vacant), set| {
+        let counts = event.set_counts(&set.id);
+        (amount + counts.amount, vacant + counts.amount_vacant)
+    });
     json!({
         "age_rating": event.age_rating,
         "allow_other_ps": false,
@@ -59,9 +54,7 @@ fn ticket_set(event: &TicketscloudEvent, set: &TicketSet) -> Value {
             .collect();
         seat_places.sort_unstable();
         for (row, number) in seat_places {
-            let numbers = rows
-                .entry(row.to_string())
-                .or_insert_with(|| Value::Array(Vec::new()));
+            let numbers = rows.entry(row.to_string()).or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(numbers) = numbers {
                 numbers.push(json!(number));
             }
@@ -127,11 +120,7 @@ pub fn seated_ticket(ticket: &TicketscloudTicket) -> Option<TicketWire<'_>> {
         id: &ticket.id,
         number: ticket.number,
         reserved_till: ticket.reserved_till.as_deref(),
-        seat: SeatWire {
-            number: seat.number,
-            row: seat.row,
-            sector: &seat.sector_id,
-        },
+        seat: SeatWire { number: seat.number, row: seat.row, sector: &seat.sector_id },
         serial: &ticket.serial,
         set: &ticket.set_id,
         status: ticket.status.as_str(),

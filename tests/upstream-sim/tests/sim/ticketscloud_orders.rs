@@ -20,12 +20,7 @@ async fn vacant_seats(simulator: &Simulator, count: usize) -> Vec<String> {
 }
 
 fn ticket_ids_of(order: &Value) -> Vec<String> {
-    order["data"]["tickets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|ticket| ticket["id"].as_str().unwrap().to_owned())
-        .collect()
+    order["data"]["tickets"].as_array().unwrap().iter().map(|ticket| ticket["id"].as_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test]
@@ -33,19 +28,10 @@ async fn an_order_created_with_tickets_reserves_them_as_documented() {
     let simulator = Simulator::new();
     let seats = vacant_seats(&simulator, 2).await;
     assert_eq!(seats[0], VACANT_SEAT);
-    let vip_vacant_before = simulator
-        .tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID)
-        .await;
+    let vip_vacant_before = simulator.tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID).await;
 
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": seats, "all_or_nothing": true}))
-        .await;
-    assert_eq!(
-        created.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": seats, "all_or_nothing": true})).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", String::from_utf8_lossy(&created.body));
     let order = created.json();
     assert_fields(&order, &["data", "refs"]);
     let data = &order["data"];
@@ -78,37 +64,18 @@ async fn an_order_created_with_tickets_reserves_them_as_documented() {
         "expired_after is 15 minutes on, as in every example"
     );
     let now = simulator.sim_now().await;
-    assert!(
-        (now.0 - order_datetime(&data["created_at"]).0).abs() <= 2,
-        "created by the simulated clock"
-    );
-    assert_eq!(
-        data["settings"],
-        json!({"invitation": false, "send_tickets": false, "subscribe_agree": false})
-    );
+    assert!((now.0 - order_datetime(&data["created_at"]).0).abs() <= 2, "created by the simulated clock");
+    assert_eq!(data["settings"], json!({"invitation": false, "send_tickets": false, "subscribe_agree": false}));
     assert_eq!(data["vendor_data"], json!({}));
 
     let first = &data["tickets"][0];
     assert_fields(
         first,
-        &[
-            "barcode", "discount", "extra", "full", "id", "nominal", "number", "price", "seat",
-            "serial", "set", "status",
-        ],
+        &["barcode", "discount", "extra", "full", "id", "nominal", "number", "price", "seat", "serial", "set", "status"],
     );
     assert_eq!(
-        (
-            first["id"].clone(),
-            first["status"].clone(),
-            first["barcode"].clone(),
-            first["set"].clone()
-        ),
-        (
-            json!(VACANT_SEAT),
-            json!("reserved"),
-            Value::Null,
-            json!(SWAN_LAKE_PARTERRE_VIP_SET_ID)
-        )
+        (first["id"].clone(), first["status"].clone(), first["barcode"].clone(), first["set"].clone()),
+        (json!(VACANT_SEAT), json!("reserved"), Value::Null, json!(SWAN_LAKE_PARTERRE_VIP_SET_ID))
     );
     assert_eq!(
         (
@@ -118,13 +85,7 @@ async fn an_order_created_with_tickets_reserves_them_as_documented() {
             first["full"].clone(),
             first["discount"].clone()
         ),
-        (
-            json!("5000.00"),
-            json!("5000.00"),
-            json!("200.00"),
-            json!("5200.00"),
-            json!("0.00")
-        )
+        (json!("5000.00"), json!("5000.00"), json!("200.00"), json!("5200.00"), json!("0.00"))
     );
     assert_eq!(
         first["seat"],
@@ -134,74 +95,33 @@ async fn an_order_created_with_tickets_reserves_them_as_documented() {
     assert_eq!(ticket_ids_of(&order), seats);
     let values = &data["values"];
     assert_eq!(
-        (
-            values["price"].clone(),
-            values["extra"].clone(),
-            values["full"].clone()
-        ),
+        (values["price"].clone(), values["extra"].clone(), values["full"].clone()),
         (json!("10000.00"), json!("400.00"), json!("10400.00"))
     );
-    assert_eq!(
-        values["sets_values"].as_object().unwrap().len(),
-        4,
-        "every set of the event"
-    );
+    assert_eq!(values["sets_values"].as_object().unwrap().len(), 4, "every set of the event");
 
     let refs = &order["refs"];
-    assert_fields(
-        refs,
-        &["events", "partners", "promocodes", "sets", "venues"],
-    );
+    assert_fields(refs, &["events", "partners", "promocodes", "sets", "venues"]);
     let event_ref = &refs["events"][SWAN_LAKE_EVENT_ID];
-    assert_eq!(
-        event_ref["lifetime"],
-        json!({"start": "2027-04-15 16:00:00", "finish": "2027-04-15 19:00:00"})
-    );
+    assert_eq!(event_ref["lifetime"], json!({"start": "2027-04-15 16:00:00", "finish": "2027-04-15 19:00:00"}));
     assert_eq!(event_ref["timezone"], "Europe/Moscow");
-    assert_eq!(
-        refs["sets"].as_object().unwrap().keys().collect::<Vec<_>>(),
-        [SWAN_LAKE_PARTERRE_VIP_SET_ID]
-    );
-    assert_eq!(
-        refs["sets"][SWAN_LAKE_PARTERRE_VIP_SET_ID]["with_seats"],
-        true
-    );
+    assert_eq!(refs["sets"].as_object().unwrap().keys().collect::<Vec<_>>(), [SWAN_LAKE_PARTERRE_VIP_SET_ID]);
+    assert_eq!(refs["sets"][SWAN_LAKE_PARTERRE_VIP_SET_ID]["with_seats"], true);
     assert!(refs["partners"][data["org"].as_str().unwrap()].is_object());
     assert!(refs["partners"][data["vendor"].as_str().unwrap()].is_object());
     assert_eq!(refs["venues"].as_object().unwrap().len(), 1);
 
     // The v1 listings show the reservation.
-    let reserved = simulator
-        .tc_ticket_ids(SWAN_LAKE_EVENT_ID, "reserved")
-        .await;
+    let reserved = simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "reserved").await;
     assert!(seats.iter().all(|seat| reserved.contains(seat)));
-    let listing = simulator
-        .ticketscloud(&tc_tickets(SWAN_LAKE_EVENT_ID))
-        .await
-        .json();
-    let listed = listing
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|ticket| ticket["id"] == VACANT_SEAT)
-        .unwrap();
+    let listing = simulator.ticketscloud(&tc_tickets(SWAN_LAKE_EVENT_ID)).await.json();
+    let listed = listing.as_array().unwrap().iter().find(|ticket| ticket["id"] == VACANT_SEAT).unwrap();
     assert_eq!(listed["status"], "reserved");
-    assert!(listed["reserved_till"]
-        .as_str()
-        .unwrap()
-        .ends_with("+00:00"));
-    assert_eq!(
-        simulator
-            .tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID)
-            .await,
-        vip_vacant_before - 2
-    );
+    assert!(listed["reserved_till"].as_str().unwrap().ends_with("+00:00"));
+    assert_eq!(simulator.tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_PARTERRE_VIP_SET_ID).await, vip_vacant_before - 2);
     // GET answers the same order.
     let fetched = simulator.tc_get(data["id"].as_str().unwrap()).await;
-    assert_eq!(
-        (fetched.status, fetched.json()),
-        (StatusCode::OK, order.clone())
-    );
+    assert_eq!((fetched.status, fetched.json()), (StatusCode::OK, order.clone()));
     let state = simulator.state().await;
     assert_eq!(state["ticketscloud_orders"][0]["tickets"], json!(seats));
     assert_eq!(state["ticketscloud_orders"][0]["status"], "executed");
@@ -211,58 +131,29 @@ async fn an_order_created_with_tickets_reserves_them_as_documented() {
 async fn random_reserves_general_admission_by_desired_count() {
     let simulator = Simulator::new();
     let set = JAZZ_GENERAL_ADMISSION_SET_ID;
-    assert_eq!(
-        simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await,
-        154
-    );
-    let created = simulator
-        .tc_create(json!({"event": JAZZ_EVENING_EVENT_ID, "random": {set: 3}}))
-        .await
-        .json();
+    assert_eq!(simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await, 154);
+    let created = simulator.tc_create(json!({"event": JAZZ_EVENING_EVENT_ID, "random": {set: 3}})).await.json();
     let tickets = created["data"]["tickets"].as_array().unwrap().clone();
     assert_eq!(tickets.len(), 3);
-    assert!(tickets
-        .iter()
-        .all(|ticket| ticket.get("seat").is_none() && ticket["set"] == set));
+    assert!(tickets.iter().all(|ticket| ticket.get("seat").is_none() && ticket["set"] == set));
     assert_eq!(created["refs"]["sets"][set]["with_seats"], false);
+    assert_eq!(simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await, 151);
     assert_eq!(
-        simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await,
-        151
-    );
-    assert_eq!(
-        simulator
-            .ticketscloud(&tc_tickets(JAZZ_EVENING_EVENT_ID))
-            .await
-            .json(),
+        simulator.ticketscloud(&tc_tickets(JAZZ_EVENING_EVENT_ID)).await.json(),
         json!([]),
         "general admission is never listed"
     );
 
     let order_id = created["data"]["id"].as_str().unwrap();
     for (count, vacant) in [(3, 151), (1, 153), (5, 149), (0, 154)] {
-        let patched = simulator
-            .tc_patch(order_id, json!({"random": {set: count}}))
-            .await;
+        let patched = simulator.tc_patch(order_id, json!({"random": {set: count}})).await;
         assert_eq!(patched.status, StatusCode::OK);
-        assert_eq!(
-            patched.json()["data"]["tickets"].as_array().unwrap().len(),
-            count
-        );
-        assert_eq!(
-            simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await,
-            vacant,
-            "random {count}"
-        );
+        assert_eq!(patched.json()["data"]["tickets"].as_array().unwrap().len(), count);
+        assert_eq!(simulator.tc_amount_vacant(JAZZ_EVENING_EVENT_ID, set).await, vacant, "random {count}");
     }
     // Sending the same count again keeps the same tickets.
-    let first = simulator
-        .tc_patch(order_id, json!({"random": {set: 2}}))
-        .await
-        .json();
-    let again = simulator
-        .tc_patch(order_id, json!({"random": {set: 2}}))
-        .await
-        .json();
+    let first = simulator.tc_patch(order_id, json!({"random": {set: 2}})).await.json();
+    let again = simulator.tc_patch(order_id, json!({"random": {set: 2}})).await.json();
     assert_eq!(ticket_ids_of(&first), ticket_ids_of(&again));
 }
 
@@ -272,20 +163,11 @@ async fn mixed_orders_follow_the_documented_algorithm() {
     // (l.699–711); and the other way round, random naming both sets (3b).
     let simulator = Simulator::new();
     let general = SWAN_LAKE_GENERAL_ADMISSION_SET_ID;
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "random": {general: 1}}))
-        .await
-        .json();
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "random": {general: 1}})).await.json();
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
     let mut wanted = ticket_ids_of(&created);
     wanted.push(VACANT_SEAT.to_owned());
-    let mixed = simulator
-        .tc_patch(
-            &order_id,
-            json!({"tickets": wanted, "all_or_nothing": true}),
-        )
-        .await
-        .json();
+    let mixed = simulator.tc_patch(&order_id, json!({"tickets": wanted, "all_or_nothing": true})).await.json();
     assert_eq!(ticket_ids_of(&mixed), wanted);
 
     let grown = simulator
@@ -294,108 +176,50 @@ async fn mixed_orders_follow_the_documented_algorithm() {
         .json();
     let grown_ids = ticket_ids_of(&grown);
     assert_eq!(grown_ids.len(), 3);
-    assert!(
-        grown_ids.starts_with(&wanted),
-        "kept tickets stay: {grown_ids:?}"
-    );
+    assert!(grown_ids.starts_with(&wanted), "kept tickets stay: {grown_ids:?}");
 }
 
 #[tokio::test]
 async fn all_or_nothing_refusals_leave_the_order_unchanged() {
     let simulator = Simulator::new();
     let seats = vacant_seats(&simulator, 3).await;
-    let created = simulator
-        .tc_create(
-            json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [seats[0]], "all_or_nothing": true}),
-        )
-        .await
-        .json();
+    let created =
+        simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [seats[0]], "all_or_nothing": true})).await.json();
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
     let vacant_before = simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await;
 
-    let refused = simulator
-        .tc_patch(
-            &order_id,
-            json!({"tickets": [seats[1], SOLD_SEAT], "all_or_nothing": true}),
-        )
-        .await;
+    let refused = simulator.tc_patch(&order_id, json!({"tickets": [seats[1], SOLD_SEAT], "all_or_nothing": true})).await;
     assert_eq!(
         (refused.status, refused.json()),
-        (
-            StatusCode::BAD_REQUEST,
-            json!({"errors": [format!("ticket (id = {SOLD_SEAT}) is not available")]})
-        )
+        (StatusCode::BAD_REQUEST, json!({"errors": [format!("ticket (id = {SOLD_SEAT}) is not available")]}))
     );
-    assert_eq!(
-        simulator.tc_get(&order_id).await.json(),
-        created,
-        "unchanged"
-    );
-    assert_eq!(
-        simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await,
-        vacant_before,
-        "nothing released either"
-    );
+    assert_eq!(simulator.tc_get(&order_id).await.json(), created, "unchanged");
+    assert_eq!(simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await, vacant_before, "nothing released either");
 
     // A ticket held by another order is just as unavailable.
-    let other = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [seats[2]]}))
-        .await
-        .json();
-    let taken = simulator
-        .tc_patch(
-            &order_id,
-            json!({"tickets": [seats[0], seats[2]], "all_or_nothing": true}),
-        )
-        .await;
+    let other = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [seats[2]]})).await.json();
+    let taken = simulator.tc_patch(&order_id, json!({"tickets": [seats[0], seats[2]], "all_or_nothing": true})).await;
     assert_eq!(taken.status, StatusCode::BAD_REQUEST);
     assert_eq!(ticket_ids_of(&other), [seats[2].clone()]);
 
     // Without all_or_nothing the unavailable ones are skipped.
-    let partial = simulator
-        .tc_patch(
-            &order_id,
-            json!({"tickets": [seats[1], SOLD_SEAT, seats[2]]}),
-        )
-        .await;
+    let partial = simulator.tc_patch(&order_id, json!({"tickets": [seats[1], SOLD_SEAT, seats[2]]})).await;
     assert_eq!(partial.status, StatusCode::OK);
     assert_eq!(ticket_ids_of(&partial.json()), [seats[1].clone()]);
-    assert!(
-        simulator
-            .tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant")
-            .await
-            .contains(&seats[0]),
-        "released"
-    );
+    assert!(simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await.contains(&seats[0]), "released");
 
     // A refused create makes no order at all.
-    let refused_create = simulator
-        .tc_create(
-            json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [SOLD_SEAT], "all_or_nothing": true}),
-        )
-        .await;
+    let refused_create =
+        simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [SOLD_SEAT], "all_or_nothing": true})).await;
     assert_eq!(refused_create.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        simulator.state().await["ticketscloud_orders"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(simulator.state().await["ticketscloud_orders"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn bad_requests_get_the_documented_errors() {
     let simulator = Simulator::new();
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID}))
-        .await
-        .json();
-    assert_eq!(
-        created["data"]["tickets"],
-        json!([]),
-        "an empty order, as in the document's example"
-    );
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID})).await.json();
+    assert_eq!(created["data"]["tickets"], json!([]), "an empty order, as in the document's example");
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
     let jazz_ticket = "6a1b2c3d8193000000000001";
     let cases: Vec<(Method, String, Value, StatusCode, Value)> = vec![
@@ -420,21 +244,13 @@ async fn bad_requests_get_the_documented_errors() {
             StatusCode::BAD_REQUEST,
             json!(["Event 5f1a0c0e2b3c4d5e6f700000 not found"]),
         ),
-        (
-            Method::POST,
-            TC_ORDERS.into(),
-            json!({}),
-            StatusCode::BAD_REQUEST,
-            json!(["event is required"]),
-        ),
+        (Method::POST, TC_ORDERS.into(), json!({}), StatusCode::BAD_REQUEST, json!(["event is required"])),
         (
             Method::PATCH,
             format!("{TC_ORDERS}/{order_id}"),
             json!({"tickets": [jazz_ticket]}),
             StatusCode::BAD_REQUEST,
-            json!([format!(
-                "ticket (id = {jazz_ticket}) does not belong to current event"
-            )]),
+            json!([format!("ticket (id = {jazz_ticket}) does not belong to current event")]),
         ),
         (
             Method::PATCH,
@@ -475,11 +291,7 @@ async fn bad_requests_get_the_documented_errors() {
     for (method, uri, body, status, errors) in cases {
         let body = (!body.is_null()).then_some(body);
         let reply = simulator.tc(method.clone(), &uri, body.clone()).await;
-        assert_eq!(
-            (reply.status, reply.json()),
-            (status, json!({"errors": errors})),
-            "{method} {uri} {body:?}"
-        );
+        assert_eq!((reply.status, reply.json()), (status, json!({"errors": errors})), "{method} {uri} {body:?}");
     }
     let garbage = simulator
         .call_with_raw_body(
@@ -491,71 +303,37 @@ async fn bad_requests_get_the_documented_errors() {
         )
         .await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
-    assert!(garbage.json()["errors"][0]
-        .as_str()
-        .unwrap()
-        .starts_with("Invalid JSON"));
+    assert!(garbage.json()["errors"][0].as_str().unwrap().starts_with("Invalid JSON"));
     for (method, uri) in [
         (Method::POST, TC_ORDERS.to_owned()),
         (Method::GET, format!("{TC_ORDERS}/{order_id}")),
         (Method::PATCH, format!("{TC_ORDERS}/{order_id}")),
     ] {
-        let unauthorized = simulator
-            .call(
-                method.clone(),
-                &uri,
-                Some("key wrong"),
-                Some(json!({"event": SWAN_LAKE_EVENT_ID})),
-            )
-            .await;
+        let unauthorized =
+            simulator.call(method.clone(), &uri, Some("key wrong"), Some(json!({"event": SWAN_LAKE_EVENT_ID}))).await;
         assert_eq!(
             (unauthorized.status, unauthorized.json()),
-            (
-                StatusCode::UNAUTHORIZED,
-                json!({"errors": ["Unauthorized"]})
-            ),
+            (StatusCode::UNAUTHORIZED, json!({"errors": ["Unauthorized"]})),
             "{method} {uri}"
         );
     }
-    assert_eq!(
-        simulator.tc_get(&order_id).await.json(),
-        created,
-        "nothing changed the order"
-    );
-    assert_eq!(
-        simulator.state().await["ticketscloud_orders"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(simulator.tc_get(&order_id).await.json(), created, "nothing changed the order");
+    assert_eq!(simulator.state().await["ticketscloud_orders"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn done_sells_the_tickets_and_only_then_gives_barcodes() {
     let simulator = Simulator::new();
     let general = SWAN_LAKE_GENERAL_ADMISSION_SET_ID;
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "random": {general: 1}}))
-        .await
-        .json();
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "random": {general: 1}})).await.json();
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
     let mut wanted = ticket_ids_of(&created);
     wanted.push(VACANT_SEAT.to_owned());
-    let held = simulator
-        .tc_patch(&order_id, json!({"tickets": wanted}))
-        .await
-        .json();
-    assert!(held["data"]["tickets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|ticket| ticket["barcode"].is_null()));
+    let held = simulator.tc_patch(&order_id, json!({"tickets": wanted})).await.json();
+    assert!(held["data"]["tickets"].as_array().unwrap().iter().all(|ticket| ticket["barcode"].is_null()));
     assert!(held["data"].get("done_at").is_none() && held["data"].get("code").is_none());
 
-    let done = simulator
-        .tc_patch(&order_id, json!({"status": "done"}))
-        .await;
+    let done = simulator.tc_patch(&order_id, json!({"status": "done"})).await;
     assert_eq!(done.status, StatusCode::OK);
     let done = done.json();
     let data = &done["data"];
@@ -567,54 +345,25 @@ async fn done_sells_the_tickets_and_only_then_gives_barcodes() {
         .unwrap()
         .iter()
         .map(|ticket| {
-            assert_eq!(
-                ticket["status"], "reserved",
-                "as in every done example (l.797, l.1317)"
-            );
+            assert_eq!(ticket["status"], "reserved", "as in every done example (l.797, l.1317)");
             ticket["barcode"].as_str().unwrap().to_owned()
         })
         .collect();
     assert_eq!(barcodes.len(), 2);
-    assert!(barcodes
-        .iter()
-        .all(|barcode| barcode.len() == 17 && barcode.bytes().all(|byte| byte.is_ascii_digit())));
+    assert!(barcodes.iter().all(|barcode| barcode.len() == 17 && barcode.bytes().all(|byte| byte.is_ascii_digit())));
 
-    assert!(simulator
-        .tc_ticket_ids(SWAN_LAKE_EVENT_ID, "sold")
-        .await
-        .contains(&VACANT_SEAT.to_owned()));
-    assert_eq!(
-        simulator.tc_get(&order_id).await.json(),
-        done,
-        "GET shows the same barcodes"
-    );
+    assert!(simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "sold").await.contains(&VACANT_SEAT.to_owned()));
+    assert_eq!(simulator.tc_get(&order_id).await.json(), done, "GET shows the same barcodes");
     for (change, error) in [
-        (
-            json!({"status": "done"}),
-            "Not allow to update order in status done".to_owned(),
-        ),
-        (
-            json!({"tickets": []}),
-            "Not allow to update order in status done".to_owned(),
-        ),
-        (
-            json!({"status": "cancelled"}),
-            format!("Order {order_id} is not cancellable"),
-        ),
+        (json!({"status": "done"}), "Not allow to update order in status done".to_owned()),
+        (json!({"tickets": []}), "Not allow to update order in status done".to_owned()),
+        (json!({"status": "cancelled"}), format!("Order {order_id} is not cancellable")),
     ] {
         let refused = simulator.tc_patch(&order_id, change.clone()).await;
-        assert_eq!(
-            (refused.status, refused.json()),
-            (StatusCode::BAD_REQUEST, json!({"errors": [error]})),
-            "{change}"
-        );
+        assert_eq!((refused.status, refused.json()), (StatusCode::BAD_REQUEST, json!({"errors": [error]})), "{change}");
     }
     simulator.advance_clock(3600).await;
-    assert_eq!(
-        simulator.tc_get(&order_id).await.json(),
-        done,
-        "a paid order never expires"
-    );
+    assert_eq!(simulator.tc_get(&order_id).await.json(), done, "a paid order never expires");
 }
 
 #[tokio::test]
@@ -622,92 +371,43 @@ async fn cancelling_puts_the_tickets_back_on_sale() {
     let simulator = Simulator::new();
     let seats = vacant_seats(&simulator, 2).await;
     let vacant_before = simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await;
-    let general_before = simulator
-        .tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID)
-        .await;
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": seats}))
-        .await
-        .json();
+    let general_before = simulator.tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID).await;
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": seats})).await.json();
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
-    simulator
-        .tc_patch(
-            &order_id,
-            json!({"random": {SWAN_LAKE_GENERAL_ADMISSION_SET_ID: 2}}),
-        )
-        .await;
+    simulator.tc_patch(&order_id, json!({"random": {SWAN_LAKE_GENERAL_ADMISSION_SET_ID: 2}})).await;
 
-    let cancelled = simulator
-        .tc_patch(&order_id, json!({"status": "cancelled"}))
-        .await;
+    let cancelled = simulator.tc_patch(&order_id, json!({"status": "cancelled"})).await;
     assert_eq!(cancelled.status, StatusCode::OK);
     let cancelled = cancelled.json();
     assert_eq!(cancelled["data"]["status"], "cancelled");
-    assert!(cancelled["data"]["tickets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|ticket| ticket["barcode"].is_null()));
-    assert_eq!(
-        simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await,
-        vacant_before
-    );
-    assert_eq!(
-        simulator
-            .tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID)
-            .await,
-        general_before
-    );
-    let refused = simulator
-        .tc_patch(&order_id, json!({"tickets": seats}))
-        .await;
-    assert_eq!(
-        refused.json(),
-        json!({"errors": ["Not allow to update order in status cancelled"]})
-    );
+    assert!(cancelled["data"]["tickets"].as_array().unwrap().iter().all(|ticket| ticket["barcode"].is_null()));
+    assert_eq!(simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await, vacant_before);
+    assert_eq!(simulator.tc_amount_vacant(SWAN_LAKE_EVENT_ID, SWAN_LAKE_GENERAL_ADMISSION_SET_ID).await, general_before);
+    let refused = simulator.tc_patch(&order_id, json!({"tickets": seats})).await;
+    assert_eq!(refused.json(), json!({"errors": ["Not allow to update order in status cancelled"]}));
 }
 
 #[tokio::test]
 async fn orders_expire_by_the_simulated_clock() {
     let simulator = Simulator::new();
     let vacant_before = simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await;
-    let created = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [VACANT_SEAT]}))
-        .await
-        .json();
+    let created = simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [VACANT_SEAT]})).await.json();
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
 
     simulator.advance_clock(15 * 60 - 10).await;
-    assert_eq!(
-        simulator.tc_get(&order_id).await.json()["data"]["status"],
-        "executed"
-    );
-    assert!(!simulator
-        .tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant")
-        .await
-        .contains(&VACANT_SEAT.to_owned()));
+    assert_eq!(simulator.tc_get(&order_id).await.json()["data"]["status"], "executed");
+    assert!(!simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await.contains(&VACANT_SEAT.to_owned()));
     simulator.advance_clock(11).await;
     let expired = simulator.tc_get(&order_id).await.json();
     assert_eq!(expired["data"]["status"], "expired");
     assert_eq!(expired["data"]["tickets"][0]["status"], "vacant");
-    assert_eq!(
-        simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await,
-        vacant_before
-    );
-    let refused = simulator
-        .tc_patch(&order_id, json!({"status": "done"}))
-        .await;
+    assert_eq!(simulator.tc_ticket_ids(SWAN_LAKE_EVENT_ID, "vacant").await, vacant_before);
+    let refused = simulator.tc_patch(&order_id, json!({"status": "done"})).await;
     assert_eq!(
         (refused.status, refused.json()),
-        (
-            StatusCode::BAD_REQUEST,
-            json!({"errors": ["Not allow to update order in status expired"]})
-        )
+        (StatusCode::BAD_REQUEST, json!({"errors": ["Not allow to update order in status expired"]}))
     );
-    assert_eq!(
-        simulator.state().await["ticketscloud_orders"][0]["status"],
-        "expired"
-    );
+    assert_eq!(simulator.state().await["ticketscloud_orders"][0]["status"], "expired");
 }
 
 #[tokio::test]
@@ -717,10 +417,7 @@ async fn the_buyer_and_our_hold_id_are_stored_and_returned() {
         .tc_create(json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [VACANT_SEAT], "vendor_data": {"order_id": "hold_01JD5"}}))
         .await
         .json();
-    assert_eq!(
-        created["data"]["vendor_data"],
-        json!({"order_id": "hold_01JD5"})
-    );
+    assert_eq!(created["data"]["vendor_data"], json!({"order_id": "hold_01JD5"}));
     let order_id = created["data"]["id"].as_str().unwrap().to_owned();
     let customer = json!({"email": "hello@world.ru", "lang": "ru", "name": "Ivan Ivanov", "phone": "+79991234576"});
     let patched = simulator
@@ -736,20 +433,11 @@ async fn the_buyer_and_our_hold_id_are_stored_and_returned() {
         json!({"order_id": "hold_01JD5", "raw": {"enable_call_to_customer": true, "call_counter": 3}}),
         "a later PATCH of raw keeps order_id"
     );
-    assert_eq!(
-        ticket_ids_of(&patched),
-        [VACANT_SEAT],
-        "tickets untouched when not sent"
-    );
+    assert_eq!(ticket_ids_of(&patched), [VACANT_SEAT], "tickets untouched when not sent");
     assert_eq!(simulator.tc_get(&order_id).await.json(), patched);
-    assert_eq!(
-        simulator.state().await["ticketscloud_orders"][0]["vendor_order_id"],
-        "hold_01JD5"
-    );
+    assert_eq!(simulator.state().await["ticketscloud_orders"][0]["vendor_order_id"], "hold_01JD5");
 
-    let refused = simulator
-        .tc_patch(&order_id, json!({"settings": {"customer": {"lang": "de"}}}))
-        .await;
+    let refused = simulator.tc_patch(&order_id, json!({"settings": {"customer": {"lang": "de"}}})).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(simulator.tc_get(&order_id).await.json(), patched);
 }
@@ -757,37 +445,19 @@ async fn the_buyer_and_our_hold_id_are_stored_and_returned() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn overlapping_patches_to_one_order_get_409_and_other_orders_do_not() {
     let simulator = Simulator::new();
-    simulator
-        .admin(
-            Method::POST,
-            "latency",
-            Some(json!({"ticketscloud.order_patch": 400})),
-        )
-        .await;
+    simulator.admin(Method::POST, "latency", Some(json!({"ticketscloud.order_patch": 400}))).await;
     let seats = vacant_seats(&simulator, 7).await;
-    let busy_order = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID}))
-        .await
-        .json()["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other_order = simulator
-        .tc_create(json!({"event": SWAN_LAKE_EVENT_ID}))
-        .await
-        .json()["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let busy_order =
+        simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID})).await.json()["data"]["id"].as_str().unwrap().to_owned();
+    let other_order =
+        simulator.tc_create(json!({"event": SWAN_LAKE_EVENT_ID})).await.json()["data"]["id"].as_str().unwrap().to_owned();
 
     let mut tasks = Vec::new();
     for (index, seat) in seats.iter().take(5).enumerate() {
         let router = simulator.router.clone();
         let uri = format!("{TC_ORDERS}/{busy_order}");
         let body = json!({"tickets": [seat]});
-        tasks.push(tokio::spawn(async move {
-            (index, patch_with(router, &uri, body).await)
-        }));
+        tasks.push(tokio::spawn(async move { (index, patch_with(router, &uri, body).await) }));
     }
     let other = {
         let router = simulator.router.clone();
@@ -810,26 +480,12 @@ async fn overlapping_patches_to_one_order_get_409_and_other_orders_do_not() {
     }
     assert_eq!((applied.len(), conflicts), (1, 4), "exactly one PATCH wins");
     let (other_status, _) = other.await.unwrap();
-    assert_eq!(
-        other_status,
-        StatusCode::OK,
-        "another order is never blocked"
-    );
+    assert_eq!(other_status, StatusCode::OK, "another order is never blocked");
 
     let order = simulator.tc_get(&busy_order).await.json();
-    assert_eq!(
-        ticket_ids_of(&order),
-        [seats[applied[0]].clone()],
-        "only the winner's change happened"
-    );
-    let after = simulator
-        .tc_patch(&busy_order, json!({"tickets": [seats[6]]}))
-        .await;
-    assert_eq!(
-        after.status,
-        StatusCode::OK,
-        "free again once the PATCH is done"
-    );
+    assert_eq!(ticket_ids_of(&order), [seats[applied[0]].clone()], "only the winner's change happened");
+    let after = simulator.tc_patch(&busy_order, json!({"tickets": [seats[6]]})).await;
+    assert_eq!(after.status, StatusCode::OK, "free again once the PATCH is done");
 }
 
 async fn patch_with(router: Router, uri: &str, body: Value) -> (StatusCode, Value) {

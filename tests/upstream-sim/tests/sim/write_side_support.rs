@@ -18,30 +18,17 @@ impl Simulator {
         content_type: &str,
         body: &str,
     ) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, content_type);
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, content_type);
         if let Some(authorization) = authorization {
             request = request.header(header::AUTHORIZATION, authorization);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-            .await
-            .unwrap();
+        let response = self.router.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
         Reply::read(response).await
     }
 
     /// `POST tickets/{action}/{show_path}` with a form body; the answer must be
     /// HTTP 200 (QTickets never uses another status for API errors).
-    pub async fn qtickets_tickets(
-        &self,
-        action: &str,
-        show_path: &str,
-        parameters: &[(&str, &str)],
-    ) -> Value {
+    pub async fn qtickets_tickets(&self, action: &str, show_path: &str, parameters: &[(&str, &str)]) -> Value {
         let reply = self
             .call_with_raw_body(
                 Method::POST,
@@ -56,19 +43,9 @@ impl Simulator {
     }
 
     /// Reserves a seat until `seconds` from the simulated now.
-    pub async fn qtickets_reserve(
-        &self,
-        show_path: &str,
-        seat_id: &str,
-        external_id: Option<&str>,
-        seconds: i64,
-    ) -> Value {
+    pub async fn qtickets_reserve(&self, show_path: &str, seat_id: &str, external_id: Option<&str>, seconds: i64) -> Value {
         let reserved_to = self.reserved_to_in(seconds).await;
-        let mut parameters = vec![
-            ("seat_id", seat_id),
-            ("paid", "0"),
-            ("reserved_to", &reserved_to),
-        ];
+        let mut parameters = vec![("seat_id", seat_id), ("paid", "0"), ("reserved_to", &reserved_to)];
         if let Some(external_id) = external_id {
             parameters.push(("external_id", external_id));
         }
@@ -85,8 +62,7 @@ impl Simulator {
     }
 
     pub async fn tc(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        self.call(method, path, Some(&ticketscloud_auth()), body)
-            .await
+        self.call(method, path, Some(&ticketscloud_auth()), body).await
     }
 
     pub async fn tc_create(&self, body: Value) -> Reply {
@@ -94,17 +70,11 @@ impl Simulator {
     }
 
     pub async fn tc_patch(&self, order_id: &str, body: Value) -> Reply {
-        self.tc(
-            Method::PATCH,
-            &format!("{TC_ORDERS}/{order_id}"),
-            Some(body),
-        )
-        .await
+        self.tc(Method::PATCH, &format!("{TC_ORDERS}/{order_id}"), Some(body)).await
     }
 
     pub async fn tc_get(&self, order_id: &str) -> Reply {
-        self.tc(Method::GET, &format!("{TC_ORDERS}/{order_id}"), None)
-            .await
+        self.tc(Method::GET, &format!("{TC_ORDERS}/{order_id}"), None).await
     }
 
     /// Ticket ids of the event's `/tickets` listing with this status.
@@ -122,21 +92,8 @@ impl Simulator {
     /// `amount_vacant` of one set in `simple/events`.
     pub async fn tc_amount_vacant(&self, event_id: &str, set_id: &str) -> u64 {
         let events = self.ticketscloud(TC_EVENTS).await.json();
-        let event = events
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|event| event["id"] == event_id)
-            .unwrap()
-            .clone();
-        event["sets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|set| set["id"] == set_id)
-            .unwrap()["amount_vacant"]
-            .as_u64()
-            .unwrap()
+        let event = events.as_array().unwrap().iter().find(|event| event["id"] == event_id).unwrap().clone();
+        event["sets"].as_array().unwrap().iter().find(|set| set["id"] == set_id).unwrap()["amount_vacant"].as_u64().unwrap()
     }
 
     pub async fn sim_now(&self) -> UnixTimestamp {
@@ -145,13 +102,7 @@ impl Simulator {
     }
 
     pub async fn advance_clock(&self, seconds: i64) -> Value {
-        let reply = self
-            .admin(
-                Method::POST,
-                "clock",
-                Some(json!({"advance_seconds": seconds})),
-            )
-            .await;
+        let reply = self.admin(Method::POST, "clock", Some(json!({"advance_seconds": seconds}))).await;
         assert_eq!(reply.status, StatusCode::OK);
         reply.json()
     }
@@ -181,25 +132,17 @@ pub fn form_encode(parameters: &[(&str, &str)]) -> String {
     fn encode(text: &str) -> String {
         text.bytes()
             .map(|byte| match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (byte as char).to_string()
-                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
                 _ => format!("%{byte:02X}"),
             })
             .collect()
     }
-    parameters
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    parameters.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect::<Vec<_>>().join("&")
 }
 
 /// A TicketsCloud order datetime (`2019-07-25 14:41:11`, UTC) as an instant.
 pub fn order_datetime(text: &Value) -> UnixTimestamp {
-    let text = text
-        .as_str()
-        .unwrap_or_else(|| panic!("not a string: {text}"));
+    let text = text.as_str().unwrap_or_else(|| panic!("not a string: {text}"));
     assert_eq!(text.len(), 19, "{text}");
     assert_eq!(&text[10..11], " ", "{text}");
     parse_iso8601_with_offset(&format!("{}Z", text.replace(' ', "T"))).unwrap()
