@@ -37,13 +37,21 @@ pub async fn fetch_events(config: Arc<WidgetConfig>) -> Result<Arc<EventList>, A
     get_json(&config.events_url(), &config.partner_key).await.map(Arc::new)
 }
 
-/// `GET /v1/events/{event_id}/shows/{show_id}/layout`
-pub async fn fetch_layout(config: Arc<WidgetConfig>, event_id: String, show_id: String) -> Result<Arc<Layout>, ApiError> {
-    get_json(&config.layout_url(&event_id, &show_id), &config.partner_key).await.map(Arc::new)
+/// `GET /v1/events/{event_id}/shows/{show_id}/layout`; `fresh` bypasses the
+/// browser cache (the live feed named a layout version this copy is not).
+pub async fn fetch_layout(
+    config: Arc<WidgetConfig>,
+    event_id: String,
+    show_id: String,
+    fresh: bool,
+) -> Result<Arc<Layout>, ApiError> {
+    let body = send("GET", &config.layout_url(&event_id, &show_id), &config.partner_key, None, fresh).await?;
+    parse_success(&body).map(Arc::new)
 }
 
 /// `GET /v1/events/{event_id}/shows/{show_id}/availability`; `fresh`
-/// bypasses the browser cache (after a hold operation).
+/// bypasses the browser cache (after a hold operation, and every poll while
+/// the live feed is down).
 pub async fn fetch_availability(
     config: Arc<WidgetConfig>,
     event_id: String,

@@ -7,6 +7,7 @@
 //! through percent-encoding before they become path segments.
 
 use serde::Deserialize;
+use ticket_contract::LIVE_PATH_SEGMENT;
 
 /// How the widget is embedded; the stylesheet sizes the seat map differently
 /// inside an auto-height iframe (where `vh` would feed back into the height).
@@ -115,6 +116,20 @@ impl WidgetConfig {
         self.show_url(event_id, show_id, "availability")
     }
 
+    /// `ws(s)://…/v1/events/{event_id}/shows/{show_id}/live?partner=…` — the
+    /// show's live feed, a WebSocket: browsers cannot set headers on one, so
+    /// the public key goes in the query. `None` when the proxy's address is
+    /// not an http(s) URL (then the hall is polled instead).
+    pub fn live_url(&self, event_id: &str, show_id: &str) -> Option<String> {
+        let http = self.show_url(event_id, show_id, LIVE_PATH_SEGMENT);
+        let socket = if let Some(rest) = http.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else {
+            format!("ws://{}", http.strip_prefix("http://")?)
+        };
+        Some(format!("{socket}?partner={}", encode_path_segment(&self.partner_key)))
+    }
+
     fn show_url(&self, event_id: &str, show_id: &str, document: &str) -> String {
         format!("{}/v1/events/{}/shows/{}/{document}", self.api_base, encode_path_segment(event_id), encode_path_segment(show_id))
     }
@@ -197,6 +212,24 @@ mod tests {
         ];
         for (actual, expected) in cases {
             assert_eq!(actual, expected);
+        }
+
+        let live = |api_base: &str, partner_key: &str| WidgetConfig {
+            api_base: api_base.into(),
+            partner_key: partner_key.into(),
+            ..config.clone()
+        };
+        let live_cases: &[(WidgetConfig, Option<&str>)] = &[
+            (config.clone(), Some("ws://127.0.0.1:8787/v1/events/qt:1001/shows/2001/live?partner=pk")),
+            (
+                live("https://tickets.example/proxy", "pk_demo 0&x"),
+                Some("wss://tickets.example/proxy/v1/events/qt:1001/shows/2001/live?partner=pk_demo%200%26x"),
+            ),
+            (live("/relative", "pk"), None),
+            (live("ftp://x", "pk"), None),
+        ];
+        for (config, expected) in live_cases {
+            assert_eq!(config.live_url("qt:1001", "2001").as_deref(), *expected, "{}", config.api_base);
         }
     }
 }

@@ -12,7 +12,7 @@ use ticket_contract::{availability_bits, Availability, Layout};
 
 use crate::api_error::ApiError;
 use crate::number::fixed;
-use crate::selection::Selection;
+use crate::selection::{LostPick, Selection};
 
 /// Number of colours in the zone palette (`--z0` … `--z9` in `widget.css`).
 pub const ZONE_PALETTE_SIZE: usize = 10;
@@ -28,6 +28,9 @@ pub enum SeatState {
     Available,
     Unavailable,
     Selected,
+    /// The buyer had picked it and someone else took it before they
+    /// reserved (`Selection::lost`): drawn apart from other taken seats.
+    Lost,
 }
 
 impl SeatState {
@@ -37,7 +40,13 @@ impl SeatState {
             SeatState::Available => "available",
             SeatState::Unavailable => "unavailable",
             SeatState::Selected => "selected",
+            SeatState::Lost => "lost",
         }
+    }
+
+    /// Whether the seat cannot be picked (`aria-disabled`).
+    pub fn is_disabled(self) -> bool {
+        matches!(self, SeatState::Unavailable | SeatState::Lost)
     }
 }
 
@@ -86,23 +95,54 @@ impl HallAvailability {
     }
 }
 
+/// Seats a `seat_unavailable` answer named: shown taken at once, until a
+/// document newer than the one on screen at that moment arrives (it knows
+/// about them, whatever it says: the rival hold may have ended since).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportedTaken {
+    seats: Vec<usize>,
+    /// The revision on screen when the answer came.
+    shown_revision: u64,
+}
+
+impl ReportedTaken {
+    /// The proxy said `seats` are taken while `shown_revision` was on screen.
+    pub fn report(&mut self, seats: Vec<usize>, shown_revision: u64) {
+        if shown_revision > self.shown_revision {
+            self.seats.clear();
+        }
+        self.seats.extend(seats);
+        self.shown_revision = self.shown_revision.max(shown_revision);
+    }
+
+    /// Marks the reported seats taken in a document of `revision`, unless it
+    /// is newer than the report. Revision 0 (unknown) never outdates it.
+    pub fn apply(&self, availability: &mut HallAvailability, revision: u64) {
+        if revision <= self.shown_revision || revision == 0 {
+            availability.mark_taken(&self.seats);
+        }
+    }
+}
+
 /// Layout indices of the seats with these ids (e.g. the `unavailable` ids of
 /// a `seat_unavailable` answer); ids not in the layout are skipped.
 pub fn seat_indices(layout: &Layout, seat_ids: &[String]) -> Vec<usize> {
     layout.seats.iter().enumerate().filter(|(_, seat)| seat_ids.contains(&seat.id)).map(|(index, _)| index).collect()
 }
 
-/// The state of every seat, in layout order. `taken` are seats the proxy
-/// reported taken after `availability` was fetched.
-pub fn seat_states(availability: &HallAvailability, selection: &Selection, taken: &[usize]) -> Vec<SeatState> {
+/// The state of every seat, in layout order. A lost pick is marked while it
+/// is taken; once it comes free it is simply available again.
+pub fn seat_states(availability: &HallAvailability, selection: &Selection) -> Vec<SeatState> {
     let mut states: Vec<SeatState> = availability
         .seats
         .iter()
         .map(|&available| if available { SeatState::Available } else { SeatState::Unavailable })
         .collect();
-    for &index in taken {
-        if let Some(state) = states.get_mut(index) {
-            *state = SeatState::Unavailable;
+    for lost in selection.lost() {
+        if let LostPick::Seat(index) = *lost {
+            if let Some(state) = states.get_mut(index).filter(|state| **state == SeatState::Unavailable) {
+                *state = SeatState::Lost;
+            }
         }
     }
     for &index in selection.seats() {
@@ -169,7 +209,7 @@ pub fn seats_markup(layout: &Layout, radius: f64, states: &[SeatState]) -> Strin
             fixed(radius, 2),
             escape_attribute(&seat.id),
             state.as_str(),
-            if state == SeatState::Unavailable { " aria-disabled=\"true\"" } else { "" },
+            if state.is_disabled() { " aria-disabled=\"true\"" } else { "" },
         ));
     }
     markup
@@ -271,14 +311,45 @@ mod tests {
         selection.toggle_seat(2, true);
         selection.toggle_seat(7, true); // out of range: ignored
         assert_eq!(
-            seat_states(&availability, &selection, &[]),
+            seat_states(&availability, &selection),
             vec![SeatState::Available, SeatState::Unavailable, SeatState::Selected, SeatState::Available]
         );
-        // Reported taken since the document: unavailable at once.
+        // Seat 3 picked, then taken by someone else: marked as lost; seat 2
+        // lost too but free again: just available.
+        selection.toggle_seat(3, true);
+        let taken_from_buyer = HallAvailability { seats: vec![true, false, true, false], admissions_left: vec![] };
+        selection.take_conflicts(&[true, false, false, false], &[]);
         assert_eq!(
-            seat_states(&availability, &selection, &[0, 9]),
-            vec![SeatState::Unavailable, SeatState::Unavailable, SeatState::Selected, SeatState::Available]
+            seat_states(&taken_from_buyer, &selection),
+            vec![SeatState::Available, SeatState::Unavailable, SeatState::Available, SeatState::Lost]
         );
+    }
+
+    #[test]
+    fn shows_reported_seats_taken_until_a_newer_document() {
+        let mut reported = ReportedTaken::default();
+        reported.report(vec![0], 100);
+        reported.report(vec![3, 9], 100);
+        let all_free = HallAvailability { seats: vec![true; 4], admissions_left: vec![] };
+        let cases: &[(u64, &[bool])] = &[
+            // The document on screen then, or an older one: not yet aware.
+            (100, &[false, true, true, false]),
+            (90, &[false, true, true, false]),
+            // A server that does not know revisions: keep them taken.
+            (0, &[false, true, true, false]),
+            // Newer: it knows, and the seats are free again.
+            (101, &[true, true, true, true]),
+        ];
+        for &(revision, expected) in cases {
+            let mut shown = all_free.clone();
+            reported.apply(&mut shown, revision);
+            assert_eq!(shown.seats, expected, "revision {revision}");
+        }
+        // A later report replaces what a newer document already settled.
+        reported.report(vec![1], 150);
+        let mut shown = all_free.clone();
+        reported.apply(&mut shown, 150);
+        assert_eq!(shown.seats, vec![true, false, true, true]);
     }
 
     #[test]
@@ -309,6 +380,8 @@ mod tests {
     fn builds_escaped_seat_markup() {
         let hall = layout(vec![seat("s-1", 0, 10.0, 20.25), seat("x\"><script>&'", 1, 30.0, 40.0)]);
         let markup = seats_markup(&hall, 4.2, &[SeatState::Selected, SeatState::Unavailable]);
+        let lost = seats_markup(&layout(vec![seat("s-2", 0, 1.0, 2.0)]), 4.2, &[SeatState::Lost]);
+        assert!(lost.ends_with(r#"data-state="lost" aria-disabled="true"/>"#), "{lost}");
         assert_eq!(
             markup,
             concat!(

@@ -121,6 +121,8 @@ pub struct Texts {
     pub close: &'static str,
     pub retry: &'static str,
     pub nothing_on_sale: &'static str,
+    pub lost_hint: &'static str,
+    pub availability_stale: &'static str,
 }
 
 pub const RU: Texts = Texts {
@@ -193,6 +195,9 @@ pub const RU: Texts = Texts {
     close: "Закрыть",
     retry: "Повторить",
     nothing_on_sale: "На эту дату билетов в продаже нет.",
+    lost_hint:
+        "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
+    availability_stale: "Сведения о свободных местах могут быть устаревшими.",
 };
 
 pub const EN: Texts = Texts {
@@ -265,6 +270,8 @@ pub const EN: Texts = Texts {
     close: "Close",
     retry: "Try again",
     nothing_on_sale: "No tickets are on sale for this date.",
+    lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
+    availability_stale: "Seat availability may be out of date.",
 };
 
 /// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.
@@ -363,6 +370,32 @@ pub fn seats_taken_message(lang: Lang, seats: u64, admissions: bool) -> String {
         }
         (Lang::En, _) => format!(
             "Someone else took {seats} of your seats a moment ago. The rest of your choice is kept: check your order and reserve again."
+        ),
+    }
+}
+
+/// A seat the buyer had picked that someone else took before they reserved
+/// it: shown on its line in the order and announced (polite live region).
+pub fn lost_seat_message(lang: Lang, zone: &str, row: &str, place: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{zone}, ряд {row}, место {place}: это место только что занял другой покупатель."),
+        Lang::En => format!("{zone}, row {row}, seat {place}: someone else has just taken this seat."),
+    }
+}
+
+/// Fewer general-admission places are left than the buyer had picked: the
+/// quantity is now `left` (0: none left).
+pub fn lost_admission_message(lang: Lang, zone: &str, wanted: u32, left: u32) -> String {
+    match (lang, left) {
+        (Lang::Ru, 0) => format!("{zone}: билеты только что закончились, в заказе их больше нет."),
+        (Lang::En, 0) => format!("{zone}: sold out a moment ago, so these tickets are no longer in your order."),
+        (Lang::Ru, _) => format!(
+            "{zone}: осталось меньше, чем вы выбрали, — в заказе теперь {} вместо {wanted}.",
+            ticket_count(lang, u64::from(left))
+        ),
+        (Lang::En, _) => format!(
+            "{zone}: fewer are left than you chose, so your order now has {} instead of {wanted}.",
+            ticket_count(lang, u64::from(left))
         ),
     }
 }
@@ -603,6 +636,36 @@ mod tests {
         for &(lang, seats, admissions, start) in cases {
             let message = seats_taken_message(lang, seats, admissions);
             assert!(message.starts_with(start), "{lang:?} {seats}: {message}");
+        }
+    }
+
+    #[test]
+    fn names_the_pick_someone_else_took() {
+        let cases: &[(String, &str)] = &[
+            (
+                lost_seat_message(Lang::Ru, "Партер", "5", "12"),
+                "Партер, ряд 5, место 12: это место только что занял другой покупатель.",
+            ),
+            (lost_seat_message(Lang::En, "Stalls", "5", "12"), "Stalls, row 5, seat 12: someone else has just taken this seat."),
+            (
+                lost_admission_message(Lang::Ru, "Танцпол", 4, 2),
+                "Танцпол: осталось меньше, чем вы выбрали, — в заказе теперь 2 билета вместо 4.",
+            ),
+            (
+                lost_admission_message(Lang::En, "Standing", 4, 1),
+                "Standing: fewer are left than you chose, so your order now has 1 ticket instead of 4.",
+            ),
+            (
+                lost_admission_message(Lang::Ru, "Танцпол", 3, 0),
+                "Танцпол: билеты только что закончились, в заказе их больше нет.",
+            ),
+            (
+                lost_admission_message(Lang::En, "Standing", 3, 0),
+                "Standing: sold out a moment ago, so these tickets are no longer in your order.",
+            ),
+        ];
+        for (actual, expected) in cases {
+            assert_eq!(actual, expected);
         }
     }
 

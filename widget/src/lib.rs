@@ -3,7 +3,9 @@
 //! Two halves, kept apart on purpose:
 //! - **Pure modules** (compiled and tested natively): [`i18n`] strings,
 //!   [`money`] and [`datetime`] formatting, [`viewport`] zoom/pan geometry,
-//!   [`selection`] rules and totals, [`hall`] seat states and markup,
+//!   [`selection`] rules and totals (and picks someone else took),
+//!   [`hall`] seat states and markup, [`live`] (the live feed's frames,
+//!   revision order, reconnect/ping/poll schedule as a state machine),
 //!   [`config`] parsing and URL building, [`api_error`] classification,
 //!   [`navigation`] between screens, [`number`] formatting for SVG,
 //!   [`checkout`] (the hold's screens, transitions and reload resume),
@@ -11,7 +13,9 @@
 //!   [`countdown`], [`buyer_details`] checks, [`payment`] hand-off data,
 //!   [`barcode`] (Code 128 as SVG) and [`checkout_markup`] (the checkout's
 //!   read-only screens as escaped HTML).
-//! - **Browser glue** (wasm32 only): [`api`] talks to the proxy, [`browser`]
+//! - **Browser glue** (wasm32 only): [`api`] talks to the proxy,
+//!   [`live_feed`] keeps a hall's availability live (WebSocket, fallback
+//!   polls), [`browser`]
 //!   wraps `sessionStorage`, `sendBeacon`, timers and the partner's payment
 //!   callback, `components/` holds one Leptos component per file, and
 //!   [`mount`] exports `mount_widget` to the loader (`static/widget.js`) and
@@ -31,6 +35,7 @@ pub mod datetime;
 pub mod hall;
 pub mod hold_wire;
 pub mod i18n;
+pub mod live;
 pub mod money;
 pub mod navigation;
 pub mod number;
@@ -46,5 +51,7 @@ pub mod browser;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod hold_session;
+#[cfg(target_arch = "wasm32")]
+pub mod live_feed;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;

@@ -3,8 +3,9 @@
 //! Seats are kept in the order they were picked (the summary lists them that
 //! way); general-admission quantities are kept per admission. The rules the
 //! buyer notices live here: a taken seat cannot be picked, a quantity cannot
-//! exceed what is left, and when fresh availability arrives, picks that are no
-//! longer possible are dropped (and counted, so the UI can say so).
+//! exceed what is left, and when fresh availability (the live feed) says
+//! someone else took a pick, it leaves the selection and is remembered as
+//! *lost* until the buyer has seen it (see [`Selection::take_conflicts`]).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,28 @@ use ticket_contract::{CreateHold, Currency, Layout, Money};
 pub struct Selection {
     seats: Vec<usize>,
     admissions: BTreeMap<usize, u32>,
+    /// Picks someone else took while the buyer was choosing, oldest first.
+    lost: Vec<LostPick>,
+}
+
+/// A pick that someone else took before the buyer pressed "reserve".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostPick {
+    /// The seat (index into `Layout::seats`); no longer picked.
+    Seat(usize),
+    /// Of admission `index` the buyer wanted `wanted` places, but only `left`
+    /// are left; the quantity is now `left`.
+    Admission { index: usize, wanted: u32, left: u32 },
+}
+
+impl LostPick {
+    fn is_same_pick(&self, other: &LostPick) -> bool {
+        match (self, other) {
+            (LostPick::Seat(seat), LostPick::Seat(other)) => seat == other,
+            (LostPick::Admission { index, .. }, LostPick::Admission { index: other, .. }) => index == other,
+            _ => false,
+        }
+    }
 }
 
 impl Selection {
@@ -25,6 +48,8 @@ impl Selection {
             self.seats.remove(position);
             true
         } else if available {
+            // Picked again after it came free: the buyer has seen it.
+            self.dismiss_lost(LostPick::Seat(seat_index));
             self.seats.push(seat_index);
             true
         } else {
@@ -43,7 +68,10 @@ impl Selection {
 
     /// Sets how many tickets of admission `admission_index` the buyer wants,
     /// bounded by `quantity_left`. Returns the quantity actually set.
+    /// A lost-places note for this admission is settled by the buyer's own
+    /// choice of quantity.
     pub fn set_admission_quantity(&mut self, admission_index: usize, quantity: u32, quantity_left: u32) -> u32 {
+        self.dismiss_lost(LostPick::Admission { index: admission_index, wanted: 0, left: 0 });
         let quantity = quantity.min(quantity_left);
         if quantity == 0 {
             self.admissions.remove(&admission_index);
@@ -84,16 +112,62 @@ impl Selection {
         Money { minor: seats + admissions, currency: Currency::Rub }
     }
 
-    /// Drops picks that fresh availability no longer allows: taken seats, and
-    /// quantities above what is left. Returns how many tickets were dropped.
-    pub fn drop_unavailable(&mut self, seats_available: &[bool], admissions_left: &[u32]) -> u64 {
-        let before = self.ticket_count();
-        self.seats.retain(|&index| seats_available.get(index).copied().unwrap_or(false));
-        self.admissions.retain(|&index, quantity| {
-            *quantity = (*quantity).min(admissions_left.get(index).copied().unwrap_or(0));
-            *quantity > 0
+    /// Fresh availability arrived while the buyer is choosing: a picked seat
+    /// it shows taken leaves the selection, a quantity above what is left is
+    /// cut to it, and each is remembered as lost so the buyer is told which
+    /// (by zone, row and place). Returns the picks lost just now.
+    ///
+    /// The caller must not do this while the buyer's own reservation is on
+    /// its way: the proxy may already count their seats as taken.
+    pub fn take_conflicts(&mut self, seats_available: &[bool], admissions_left: &[u32]) -> Vec<LostPick> {
+        let mut newly_lost = Vec::new();
+        self.seats.retain(|&index| {
+            let available = seats_available.get(index).copied().unwrap_or(false);
+            if !available {
+                newly_lost.push(LostPick::Seat(index));
+            }
+            available
         });
-        before - self.ticket_count()
+        for (&index, quantity) in self.admissions.iter_mut() {
+            let left = admissions_left.get(index).copied().unwrap_or(0);
+            if *quantity > left {
+                let wanted = self
+                    .lost
+                    .iter()
+                    .find_map(|lost| match *lost {
+                        LostPick::Admission { index: lost_index, wanted, .. } if lost_index == index => Some(wanted),
+                        _ => None,
+                    })
+                    .unwrap_or(*quantity);
+                newly_lost.push(LostPick::Admission { index, wanted, left });
+                *quantity = left;
+            }
+        }
+        self.admissions.retain(|_, quantity| *quantity > 0);
+        for lost in &newly_lost {
+            self.lost.retain(|kept| !kept.is_same_pick(lost));
+            self.lost.push(*lost);
+        }
+        newly_lost
+    }
+
+    /// Picks someone else took, until the buyer dismisses them.
+    pub fn lost(&self) -> &[LostPick] {
+        &self.lost
+    }
+
+    /// The buyer has seen that `lost` is gone (the × on its line).
+    pub fn dismiss_lost(&mut self, lost: LostPick) {
+        self.lost.retain(|kept| !kept.is_same_pick(&lost));
+    }
+
+    /// Whether "reserve" may go out: something is picked, and nothing the
+    /// buyer picked was taken without them having seen it. Silently
+    /// reserving the rest would be wrong for a buyer who chose seats as a set
+    /// (a family sitting together): they decide whether the rest still makes
+    /// sense, or pick another block.
+    pub fn may_reserve(&self) -> bool {
+        !self.is_empty() && self.lost.is_empty()
     }
 
     /// The `POST /v1/holds` body for everything picked, seats in pick order.
@@ -227,16 +301,68 @@ mod tests {
     }
 
     #[test]
-    fn drops_picks_that_fresh_availability_forbids() {
+    fn takes_out_and_remembers_picks_someone_else_took() {
         let mut selection = Selection::default();
         selection.toggle_seat(0, true);
         selection.toggle_seat(1, true);
+        selection.toggle_seat(2, true);
         selection.set_admission_quantity(0, 4, 10);
         selection.set_admission_quantity(1, 2, 10);
-        let dropped = selection.drop_unavailable(&[true, false, true], &[3]);
-        assert_eq!(dropped, 1 + 1 + 2);
+        assert!(selection.may_reserve());
+
+        // Nothing changed for the picks: nothing lost.
+        assert_eq!(selection.take_conflicts(&[true, true, true], &[10, 10]), vec![]);
+        /// Seats available, admissions left → lost just now, seats kept,
+        /// quantities kept, every lost pick so far.
+        type Case<'a> = (&'a [bool], &'a [u32], &'a [LostPick], &'a [usize], &'a [(usize, u32)], &'a [LostPick]);
+        let cases: &[Case] = &[
+            (
+                &[true, false, true],
+                &[3, 10],
+                &[LostPick::Seat(1), LostPick::Admission { index: 0, wanted: 4, left: 3 }],
+                &[0, 2],
+                &[(0, 3), (1, 2)],
+                &[LostPick::Seat(1), LostPick::Admission { index: 0, wanted: 4, left: 3 }],
+            ),
+            // Seat 1 came free again: it stays unselected (the buyer decides),
+            // and the note stays until they have seen it. Fewer places still:
+            // the note keeps what the buyer wanted at first.
+            (
+                &[true, true, true],
+                &[1, 0],
+                &[LostPick::Admission { index: 0, wanted: 4, left: 1 }, LostPick::Admission { index: 1, wanted: 2, left: 0 }],
+                &[0, 2],
+                &[(0, 1)],
+                &[
+                    LostPick::Seat(1),
+                    LostPick::Admission { index: 0, wanted: 4, left: 1 },
+                    LostPick::Admission { index: 1, wanted: 2, left: 0 },
+                ],
+            ),
+        ];
+        for (index, &(seats, left, newly, kept_seats, kept_admissions, lost)) in cases.iter().enumerate() {
+            assert_eq!(selection.take_conflicts(seats, left), newly, "case {index}");
+            assert_eq!(selection.seats(), kept_seats, "case {index}");
+            assert_eq!(selection.admissions().collect::<Vec<_>>(), kept_admissions, "case {index}");
+            assert_eq!(selection.lost(), lost, "case {index}");
+            assert!(!selection.may_reserve(), "case {index}: not before the buyer has seen it");
+        }
+        // Seats beyond the document count as taken.
+        assert_eq!(selection.take_conflicts(&[false], &[5, 5]), vec![LostPick::Seat(0), LostPick::Seat(2)]);
+        assert_eq!(selection.seats(), &[] as &[usize]);
+
+        // The buyer dismisses the notes one by one, or acts on them.
+        selection.dismiss_lost(LostPick::Seat(1));
+        selection.dismiss_lost(LostPick::Admission { index: 1, wanted: 0, left: 0 });
+        selection.set_admission_quantity(0, 1, 5);
+        selection.toggle_seat(0, true); // free again and picked again
+        assert_eq!(selection.lost(), &[LostPick::Seat(2)]);
+        assert!(!selection.may_reserve());
+        selection.dismiss_lost(LostPick::Seat(2));
+        assert!(selection.may_reserve());
         assert_eq!(selection.seats(), &[0]);
-        assert_eq!(selection.admissions().collect::<Vec<_>>(), vec![(0, 3)]);
+        assert_eq!(selection.admissions().collect::<Vec<_>>(), vec![(0, 1)]);
+        assert!(!Selection::default().may_reserve(), "nothing picked");
     }
 
     #[test]

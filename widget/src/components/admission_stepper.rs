@@ -1,5 +1,7 @@
 //! A general-admission entry (dance floor, standing, unnumbered seats): its
-//! price, how many are left, and a − / + stepper bounded by what is left.
+//! price, how many are left (live), and a − / + stepper bounded by what is
+//! left. When someone else took places the buyer had picked, the entry is
+//! marked until the buyer has seen it (the summary says what happened).
 
 use std::sync::Arc;
 
@@ -10,14 +12,15 @@ use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::quantity_left as quantity_left_text;
 use crate::money::format_money;
-use crate::selection::Selection;
+use crate::selection::{LostPick, Selection};
 
 #[component]
 pub fn AdmissionStepper(
     layout: Arc<Layout>,
     /// Index into `Layout::admissions`.
     admission_index: usize,
-    quantity_left: u32,
+    /// Places left now; follows the live feed.
+    quantity_left: Memo<u32>,
     selection: RwSignal<Selection>,
 ) -> impl IntoView {
     let lang = use_widget().lang;
@@ -28,18 +31,32 @@ pub fn AdmissionStepper(
     let change = move |delta: i64| {
         selection.update(|selection| {
             let wanted = (selection.admission_quantity(admission_index) as i64 + delta).max(0) as u32;
-            selection.set_admission_quantity(admission_index, wanted, quantity_left);
+            selection.set_admission_quantity(admission_index, wanted, quantity_left.get_untracked());
         })
     };
     let none_picked = move || quantity.get() == 0;
-    let all_picked = move || quantity.get() >= quantity_left;
-    let left_text = if quantity_left == 0 { texts.sold_out.to_owned() } else { quantity_left_text(lang, quantity_left) };
+    let all_picked = move || quantity.get() >= quantity_left.get();
+    let sold_out = move || quantity_left.get() == 0;
+    let left_text = move || {
+        let left = quantity_left.get();
+        if left == 0 {
+            texts.sold_out.to_owned()
+        } else {
+            quantity_left_text(lang, left)
+        }
+    };
+    let lost = move || {
+        selection.with(|selection| {
+            selection.lost().iter().any(|lost| matches!(*lost, LostPick::Admission { index, .. } if index == admission_index))
+        })
+    };
     view! {
         <li
             class="tw-admission"
-            class:tw-sold-out=quantity_left == 0
+            class:tw-sold-out=sold_out
             data-testid="admission-stepper"
             data-admission-id=admission.id.clone()
+            data-lost=move || lost().then_some("true")
         >
             <span class=format!("tw-swatch {}", zone_class(admission.zone as usize)) aria-hidden="true"></span>
             <span class="tw-admission-info">

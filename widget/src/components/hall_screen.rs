@@ -1,6 +1,12 @@
 //! One show's hall: fetches the layout and the availability side by side,
-//! checks that they belong together, and hands both to `HallView`; and
-//! reserves what the buyer picked.
+//! checks that they belong together, and hands the layout to `HallView`;
+//! keeps the hall's availability live; and reserves what the buyer picked.
+//!
+//! The availability on screen is one signal ([`LiveHall::document`]): the
+//! first HTTP read, then every document of the live feed (`live_feed.rs`) or
+//! its fallback polls, newest revision first (an older one that lost a race
+//! is dropped). The view below updates in place from it; only a layout
+//! change (a document naming another layout version) reads the hall again.
 //!
 //! The buyer's picks live here, above the loading boundary, so a retry after a
 //! network error keeps them (minus any seat that meanwhile became taken). A
@@ -8,11 +14,13 @@
 //! un-picks only the seats the proxy names, marks them taken, refreshes
 //! availability (bypassing the browser cache) and says how many were lost.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use ticket_contract::Layout;
+use send_wrapper::SendWrapper;
+use ticket_contract::{Availability, Layout};
 
 use super::error_panel::ErrorPanel;
 use super::hall_view::{HallView, Reservation, ReserveOutcome};
@@ -20,46 +28,124 @@ use super::skeleton::{Skeleton, SkeletonKind};
 use super::use_widget;
 use crate::api;
 use crate::api_error::ApiError;
-use crate::hall::{seat_indices, HallAvailability};
+use crate::hall::{seat_indices, HallAvailability, ReportedTaken};
 use crate::hold_session::use_hold_session;
+use crate::live::{judge_document, DocumentVerdict, FeedStatus};
+use crate::live_feed::{FeedSinks, LiveFeed};
 use crate::selection::Selection;
+
+/// The hall's live availability, provided to the views below.
+#[derive(Clone, Copy)]
+pub struct LiveHall {
+    /// The newest availability document (`None` until the first arrives).
+    pub document: RwSignal<Option<Arc<Availability>>>,
+    /// The feed's state, for the hall's `data-live` attribute.
+    pub status: RwSignal<FeedStatus>,
+}
 
 #[component]
 pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
     let config = use_widget().config;
     let session = use_hold_session();
+    // Set when the hall must be read past the browser cache (a retry, or
+    // the feed naming a layout this copy is not).
+    let hall_must_be_fresh = StoredValue::new(false);
     let layout = {
         let (config, event_id, show_id) = (config.clone(), event_id.clone(), show_id.clone());
-        LocalResource::new(move || api::fetch_layout(config.clone(), event_id.clone(), show_id.clone()))
+        LocalResource::new(move || {
+            api::fetch_layout(config.clone(), event_id.clone(), show_id.clone(), hall_must_be_fresh.get_value())
+        })
     };
-    let availability = LocalResource::new(move || {
-        // Any hold operation bumps the generation: refetch, past the cache.
-        let fresh = session.availability_must_be_fresh();
-        api::fetch_availability(config.clone(), event_id.clone(), show_id.clone(), fresh)
-    });
+    let availability = {
+        let (config, event_id, show_id) = (config.clone(), event_id.clone(), show_id.clone());
+        LocalResource::new(move || {
+            // Past the browser cache once a hold was made or ended here.
+            // Untracked: later refreshes go through the live feed and
+            // update the hall in place instead of drawing it again.
+            let fresh = untrack(|| session.availability_must_be_fresh()) || hall_must_be_fresh.get_value();
+            api::fetch_availability(config.clone(), event_id.clone(), show_id.clone(), fresh)
+        })
+    };
+    let live = LiveHall { document: RwSignal::new(None), status: RwSignal::new(FeedStatus::Idle) };
+    provide_context(live);
     let selection = RwSignal::new(Selection::default());
-    let reservation =
-        Reservation { reserving: RwSignal::new(false), outcome: RwSignal::new(None), taken_seats: RwSignal::new(Vec::new()) };
+    let reservation = Reservation {
+        reserving: RwSignal::new(false),
+        outcome: RwSignal::new(None),
+        taken_seats: RwSignal::new(ReportedTaken::default()),
+    };
     provide_context(reservation);
-    let retry = Callback::new(move |()| {
+    let reread_hall = move || {
+        hall_must_be_fresh.set_value(true);
         layout.refetch();
         availability.refetch();
-    });
+    };
+    let retry = Callback::new(move |()| reread_hall());
+
+    // Every document, whichever way it came: shown if it is the newest.
+    let layout_reread_for = StoredValue::new(None::<String>);
+    let offer = move |document: Arc<Availability>| {
+        let drawn_layout = layout.try_get_untracked().flatten().and_then(Result::ok);
+        let layout_version = drawn_layout.as_ref().map_or(document.layout_version.as_str(), |layout| layout.version.as_str());
+        let Some(shown_revision) = live.document.try_with_untracked(|shown| shown.as_ref().map(|shown| shown.revision)) else {
+            return;
+        };
+        match judge_document(&document, shown_revision, layout_version) {
+            DocumentVerdict::Show => {
+                let _ = live.document.try_set(Some(document));
+            }
+            DocumentVerdict::Outdated => {}
+            // Re-planned: read layout and availability again, once per version.
+            DocumentVerdict::OtherLayout => {
+                if layout_reread_for.try_get_value().flatten().as_ref() != Some(&document.layout_version) {
+                    layout_reread_for.set_value(Some(document.layout_version.clone()));
+                    reread_hall();
+                }
+            }
+        }
+    };
+
+    // The feed runs while this hall is on screen.
+    let feed = LiveFeed::start(
+        config,
+        event_id,
+        show_id,
+        FeedSinks {
+            on_document: Rc::new(offer),
+            on_status: Rc::new(move |status| {
+                let _ = live.status.try_set(status);
+            }),
+        },
+    );
+    {
+        // A hold was made or ended here: fresh availability now.
+        let feed = feed.clone();
+        Effect::new(move |ran_before: Option<()>| {
+            session.availability_must_be_fresh();
+            if ran_before.is_some() {
+                feed.refresh();
+            }
+        });
+    }
+    let feed = SendWrapper::new(feed);
+    on_cleanup(move || feed.stop());
 
     view! {
         <Transition fallback=|| view! { <Skeleton kind=SkeletonKind::Hall /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors on_retry=retry /> }>
                 {move || Suspend::new(async move {
                     let layout = layout.await?;
-                    let availability = availability.await?;
-                    let mut hall_availability = HallAvailability::from_documents(&layout, &availability)?;
-                    hall_availability.mark_taken(&reservation.taken_seats.get_untracked());
-                    selection.update(|selection| {
-                        selection.drop_unavailable(&hall_availability.seats, &hall_availability.admissions_left);
-                    });
-                    Ok::<_, ApiError>(view! {
-                        <HallView layout availability=Arc::new(hall_availability) selection />
-                    })
+                    let first = availability.await?;
+                    offer(first.clone());
+                    // The newest document, if it fits this layout; otherwise the
+                    // first read (whose mismatch is the error to show).
+                    let shown = live
+                        .document
+                        .get_untracked()
+                        .filter(|shown| shown.layout_version == layout.version)
+                        .unwrap_or(first);
+                    let initial = HallAvailability::from_documents(&layout, &shown)?;
+                    Ok::<_, ApiError>(view! { <HallView layout initial=Arc::new(initial) selection /> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -71,9 +157,11 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
 pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
     let reservation = expect_context::<Reservation>();
     let session = use_hold_session();
+    let live = expect_context::<LiveHall>();
     let mut picked = selection.get_untracked();
     let request = picked.hold_request(&layout);
-    if reservation.reserving.get_untracked() || (request.seats.is_empty() && request.admission.is_empty()) {
+    // Not while a pick someone else took is still on the buyer's screen.
+    if reservation.reserving.get_untracked() || !picked.may_reserve() {
         return;
     }
     reservation.reserving.set(true);
@@ -87,7 +175,10 @@ pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
             Err(error) if error.code() == "seat_unavailable" => {
                 let taken = picked.remove_taken(&layout, error.unavailable());
                 let newly_taken = seat_indices(&layout, error.unavailable());
-                let _ = reservation.taken_seats.try_update(|taken_seats| taken_seats.extend(newly_taken));
+                let shown_revision = live.document.try_with_untracked(|shown| shown.as_ref().map_or(0, |shown| shown.revision));
+                let _ = reservation
+                    .taken_seats
+                    .try_update(|taken_seats| taken_seats.report(newly_taken, shown_revision.unwrap_or(0)));
                 let _ = selection.try_set(picked);
                 let _ = reservation.outcome.try_set(Some(ReserveOutcome::SeatsTaken(taken)));
                 session.refresh_availability();

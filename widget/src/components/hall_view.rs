@@ -1,6 +1,12 @@
 //! The hall once its data is in: seat map and legend for seated zones,
 //! steppers for general admission, and the order summary beside them (below
 //! them on narrow screens).
+//!
+//! The availability is a memo of the hall's live document: every part below
+//! follows it in place (circles, "N left", the tooltip). When it takes a pick
+//! from the buyer, the pick is moved to the selection's lost list — but not
+//! while the buyer's own reservation is on its way, since the proxy may
+//! already count their seats as taken (they must not flicker to "lost").
 
 use std::sync::Arc;
 
@@ -10,11 +16,12 @@ use ticket_contract::Layout;
 use crate::selection::TakenPicks;
 
 use super::admission_stepper::AdmissionStepper;
+use super::hall_screen::LiveHall;
 use super::seat_map::SeatMap;
 use super::selection_summary::SelectionSummary;
 use super::use_widget;
 use super::zone_legend::ZoneLegend;
-use crate::hall::HallAvailability;
+use crate::hall::{HallAvailability, ReportedTaken};
 use crate::selection::Selection;
 
 /// The state of reserving in one hall, provided by `HallScreen` to the
@@ -24,9 +31,9 @@ pub struct Reservation {
     pub reserving: RwSignal<bool>,
     /// What the last attempt ended in, if it failed.
     pub outcome: RwSignal<Option<ReserveOutcome>>,
-    /// Seats (layout indices) the proxy said are taken, shown as such at once
-    /// and until the next availability document agrees.
-    pub taken_seats: RwSignal<Vec<usize>>,
+    /// Seats the proxy said are taken, shown as such at once and until a
+    /// newer availability document knows about them.
+    pub taken_seats: RwSignal<ReportedTaken>,
 }
 
 /// Why the last reservation did not happen.
@@ -39,15 +46,39 @@ pub enum ReserveOutcome {
 }
 
 #[component]
-pub fn HallView(layout: Arc<Layout>, availability: Arc<HallAvailability>, selection: RwSignal<Selection>) -> impl IntoView {
+pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: RwSignal<Selection>) -> impl IntoView {
     let texts = use_widget().lang.texts();
+    let live = expect_context::<LiveHall>();
+    let reservation = expect_context::<Reservation>();
+    let availability = {
+        let layout = layout.clone();
+        Memo::new(move |previous: Option<&Arc<HallAvailability>>| {
+            let decoded = live.document.with(|document| {
+                let document = document.as_ref()?;
+                let mut decoded = HallAvailability::from_documents(&layout, document).ok()?;
+                reservation.taken_seats.with(|taken| taken.apply(&mut decoded, document.revision));
+                Some(Arc::new(decoded))
+            });
+            // A document the layout cannot read (the hall is being read again) changes nothing.
+            decoded.or_else(|| previous.cloned()).unwrap_or_else(|| initial.clone())
+        })
+    };
+    Effect::new(move |_| {
+        let (Some(hall), Some(false)) = (availability.try_get(), reservation.reserving.try_get()) else { return };
+        let Some(mut picked) = selection.try_get_untracked() else { return };
+        if !picked.take_conflicts(&hall.seats, &hall.admissions_left).is_empty() {
+            selection.set(picked);
+        }
+    });
+    let stale = move || live.document.with(|document| document.as_ref().is_some_and(|document| document.stale));
+
     let has_seats = !layout.seats.is_empty();
     let has_admissions = !layout.admissions.is_empty();
     let seated = has_seats.then(|| {
         view! {
             <section class="tw-seating">
                 <h3 class="tw-subheading">{texts.choose_seats}</h3>
-                <SeatMap layout=layout.clone() availability=availability.clone() selection />
+                <SeatMap layout=layout.clone() availability selection />
                 <ZoneLegend layout=layout.clone() />
             </section>
         }
@@ -55,14 +86,8 @@ pub fn HallView(layout: Arc<Layout>, availability: Arc<HallAvailability>, select
     let admissions = has_admissions.then(|| {
         let steppers = (0..layout.admissions.len())
             .map(|admission_index| {
-                view! {
-                    <AdmissionStepper
-                        layout=layout.clone()
-                        admission_index
-                        quantity_left=availability.admission_left(admission_index)
-                        selection
-                    />
-                }
+                let quantity_left = Memo::new(move |_| availability.with(|hall| hall.admission_left(admission_index)));
+                view! { <AdmissionStepper layout=layout.clone() admission_index quantity_left selection /> }
             })
             .collect_view();
         view! {
@@ -74,8 +99,15 @@ pub fn HallView(layout: Arc<Layout>, availability: Arc<HallAvailability>, select
     });
     let nothing = (!has_seats && !has_admissions).then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     view! {
-        <div class="tw-hall">
-            <div class="tw-hall-main">{seated} {admissions} {nothing}</div>
+        <div class="tw-hall" data-testid="hall" data-live=move || live.status.get().as_str()>
+            <div class="tw-hall-main">
+                <p class="tw-stale" data-testid="availability-stale" hidden=move || !stale()>
+                    {texts.availability_stale}
+                </p>
+                {seated}
+                {admissions}
+                {nothing}
+            </div>
             <aside class="tw-hall-side">
                 <SelectionSummary layout=layout.clone() selection />
             </aside>

@@ -2,7 +2,8 @@
 //!
 //! Screens: [`widget_app::WidgetApp`] (root, navigation, events resource,
 //! the hold session) → [`event_list::EventList`] → [`show_picker::ShowPicker`]
-//! → [`hall_screen::HallScreen`] (layout + availability resources, reserve) →
+//! → [`hall_screen::HallScreen`] (layout + availability resources, the live
+//! feed, reserve) →
 //! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
 //! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
 //! [`selection_summary::SelectionSummary`]. Loading and failure look the same

@@ -5,9 +5,11 @@
 //! (`hall::seats_markup`) instead of 10,000 reactive views, a single set of
 //! listeners on the `<svg>` finds the seat under the pointer through its
 //! `data-index` (event delegation), and an effect rewrites `data-state` only on
-//! circles whose state changed. Colours come from classes, states from
-//! `data-state`; taken seats are also smaller and hollow, and carry
-//! `aria-disabled`, so they differ by more than colour.
+//! circles whose state changed — whether the buyer clicked or the live feed
+//! says a seat was taken or freed. Colours come from classes, states from
+//! `data-state`; taken seats are also smaller and hollow, a pick someone else
+//! took has a dashed ring, and both carry `aria-disabled`, so they differ by
+//! more than colour.
 
 use std::sync::Arc;
 
@@ -18,7 +20,6 @@ use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 
-use super::hall_view::Reservation;
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
@@ -32,7 +33,12 @@ const BUTTON_ZOOM_FACTOR: f64 = 1.6;
 const KEY_PAN_PX: f64 = 60.0;
 
 #[component]
-pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selection: RwSignal<Selection>) -> impl IntoView {
+pub fn SeatMap(
+    layout: Arc<Layout>,
+    /// What can be bought now; follows the live feed.
+    availability: Memo<Arc<HallAvailability>>,
+    selection: RwSignal<Selection>,
+) -> impl IntoView {
     let texts = use_widget().lang.texts();
     let radius = seat_radius(&layout);
     let viewport = Viewport::new(layout.width as f64, layout.height as f64, radius);
@@ -43,33 +49,29 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
     let seat_layer: NodeRef<svg::G> = NodeRef::new();
     let map_box: NodeRef<html::Div> = NodeRef::new();
 
-    let taken = expect_context::<Reservation>().taken_seats;
-    let initial_states = seat_states(&availability, &selection.get_untracked(), &taken.get_untracked());
+    let initial_states = seat_states(&availability.get_untracked(), &selection.get_untracked());
     let markup = seats_markup(&layout, radius, &initial_states);
     let shown_states = StoredValue::new(initial_states);
 
     // Keep every circle's data-state in step with availability and picks,
     // touching only the circles that changed.
-    {
-        let availability = availability.clone();
-        Effect::new(move |_| {
-            // `try_`: this may run once more just as a hold replaces the hall.
-            let (Some(picked), Some(taken)) = (selection.try_get(), taken.try_get()) else { return };
-            let wanted_states = seat_states(&availability, &picked, &taken);
-            let Some(layer) = seat_layer.get() else { return };
-            let circles = layer.children();
-            shown_states.update_value(|shown_states| {
-                for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
-                    if *shown != wanted {
-                        if let Some(circle) = circles.item(index as u32) {
-                            apply_seat_state(&circle, wanted);
-                        }
-                        *shown = wanted;
+    Effect::new(move |_| {
+        // `try_`: this may run once more just as a hold replaces the hall.
+        let (Some(availability), Some(picked)) = (availability.try_get(), selection.try_get()) else { return };
+        let wanted_states = seat_states(&availability, &picked);
+        let Some(layer) = seat_layer.get() else { return };
+        let circles = layer.children();
+        shown_states.update_value(|shown_states| {
+            for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
+                if *shown != wanted {
+                    if let Some(circle) = circles.item(index as u32) {
+                        apply_seat_state(&circle, wanted);
                     }
+                    *shown = wanted;
                 }
-            });
+            }
         });
-    }
+    });
 
     let svg_rect = move || svg_element.get_untracked().map(|svg| screen_rect(&svg));
     let show_tooltip_for = move |target: Option<EventTarget>| {
@@ -132,7 +134,6 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
             tooltip.set(None);
         }
     };
-    let click_availability = availability.clone();
     let on_click = move |event: MouseEvent| {
         if gesture.with_value(GestureTracker::should_ignore_click) {
             return;
@@ -141,7 +142,7 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
             event.target().and_then(|target| target.dyn_into::<Element>().ok()).and_then(|element| seat_index_of(&element));
         match seat_index {
             Some(seat_index) => {
-                let available = click_availability.is_seat_available(seat_index) && !taken.get_untracked().contains(&seat_index);
+                let available = availability.with_untracked(|availability| availability.is_seat_available(seat_index));
                 selection.update(|picked| {
                     picked.toggle_seat(seat_index, available);
                 });
@@ -223,7 +224,7 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
                 <g class="tw-labels" aria-hidden="true">{labels}</g>
                 <g class="tw-seats" node_ref=seat_layer inner_html=markup></g>
             </svg>
-            <SeatTooltip layout=layout.clone() availability=availability.clone() anchor=tooltip.into() />
+            <SeatTooltip layout=layout.clone() availability anchor=tooltip.into() />
         </div>
         <div class="tw-map-toolbar">
             <p class="tw-hint">{texts.map_hint}</p>
@@ -268,7 +269,7 @@ pub fn SeatMap(layout: Arc<Layout>, availability: Arc<HallAvailability>, selecti
 
 fn apply_seat_state(circle: &Element, state: SeatState) {
     let _ = circle.set_attribute("data-state", state.as_str());
-    if state == SeatState::Unavailable {
+    if state.is_disabled() {
         let _ = circle.set_attribute("aria-disabled", "true");
     } else {
         let _ = circle.remove_attribute("aria-disabled");

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use ticket_contract::Layout;
 
-use super::hall_view::Reservation;
 use super::use_widget;
 use crate::hall::{zone_class, HallAvailability};
 use crate::i18n::seat_label;
@@ -34,12 +33,11 @@ const HALF_WIDTH_PX: f64 = 95.0;
 #[component]
 pub fn SeatTooltip(
     layout: Arc<Layout>,
-    availability: Arc<HallAvailability>,
+    availability: Memo<Arc<HallAvailability>>,
     anchor: Signal<Option<TooltipAnchor>>,
 ) -> impl IntoView {
     let lang = use_widget().lang;
     let texts = lang.texts();
-    let taken = expect_context::<Reservation>().taken_seats;
     move || {
         let anchor = anchor.get()?;
         let seat = layout.seats.get(anchor.seat_index)?;
@@ -51,8 +49,8 @@ pub fn SeatTooltip(
         let below = anchor.top < 84.0;
         let y = if below { anchor.bottom } else { anchor.top };
         let style = format!("left:{}px;top:{}px", fixed(x, 0), fixed(y, 0));
-        let taken = taken.try_get_untracked().is_some_and(|taken| taken.contains(&anchor.seat_index));
-        let price_or_state = if availability.is_seat_available(anchor.seat_index) && !taken {
+        let available = availability.try_with(|availability| availability.is_seat_available(anchor.seat_index));
+        let price_or_state = if available.unwrap_or(false) {
             view! { <span class="tw-tooltip-price">{format_money(seat.price)}</span> }.into_any()
         } else {
             view! { <span class="tw-tooltip-taken">{texts.seat_not_available}</span> }.into_any()

@@ -1,6 +1,11 @@
 //! The order so far: picked seats (each removable), admission quantities, the
 //! ticket count, a running total and the reserve button — with what happened
 //! to the last attempt to reserve (seats taken by someone else, or an error).
+//!
+//! Picks someone else took while the buyer was choosing (the live feed) are
+//! listed apart, each as a sentence naming zone, row and place in a polite
+//! live region, with a warning sign and a × to dismiss it. Reserving waits
+//! until the buyer has dismissed them (see `Selection::may_reserve`).
 
 use std::sync::Arc;
 
@@ -11,9 +16,9 @@ use super::hall_screen::reserve;
 use super::hall_view::{Reservation, ReserveOutcome};
 use super::use_widget;
 use crate::hall::zone_class;
-use crate::i18n::{error_message, seat_label, seats_taken_message, ticket_count};
+use crate::i18n::{error_message, lost_admission_message, lost_seat_message, seat_label, seats_taken_message, ticket_count};
 use crate::money::format_money;
-use crate::selection::Selection;
+use crate::selection::{LostPick, Selection};
 
 #[component]
 pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> impl IntoView {
@@ -27,6 +32,7 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
 
     let lines = {
         let layout = layout.clone();
+        let zone_name = zone_name.clone();
         move || {
             selection.with(|picked| {
                 let seats = picked.seats().iter().filter_map(|&seat_index| {
@@ -70,6 +76,41 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
             })
         }
     };
+    let lost_lines = {
+        let layout = layout.clone();
+        move || {
+            selection.with(|picked| {
+                picked
+                    .lost()
+                    .iter()
+                    .filter_map(|&lost| {
+                        let (text, seat_id, admission_id) = match lost {
+                            LostPick::Seat(index) => {
+                                let seat = layout.seats.get(index)?;
+                                (lost_seat_message(lang, &zone_name(seat.zone), &seat.row, &seat.place), Some(seat.id.clone()), None)
+                            }
+                            LostPick::Admission { index, wanted, left } => {
+                                let admission = layout.admissions.get(index)?;
+                                (lost_admission_message(lang, &zone_name(admission.zone), wanted, left), None, Some(admission.id.clone()))
+                            }
+                        };
+                        let dismiss = move |_| selection.update(|picked| picked.dismiss_lost(lost));
+                        Some(view! {
+                            <li class="tw-lost-line" data-testid="selection-lost" data-seat-id=seat_id data-admission-id=admission_id>
+                                <span class="tw-lost-sign" aria-hidden="true">"!"</span>
+                                <span class="tw-lost-text">{text}</span>
+                                <button type="button" class="tw-line-remove" aria-label=texts.remove title=texts.remove on:click=dismiss>
+                                    "×"
+                                </button>
+                            </li>
+                        })
+                    })
+                    .collect_view()
+            })
+        }
+    };
+    let has_lost = move || selection.try_with(|picked| !picked.lost().is_empty()).unwrap_or(false);
+    let may_reserve = move || selection.try_with(Selection::may_reserve).unwrap_or(false);
     let total_layout = layout.clone();
     let total = move || selection.with(|picked| format_money(picked.total(&total_layout)));
     let count = move || selection.try_with(|picked| picked.ticket_count()).unwrap_or(0);
@@ -91,9 +132,12 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
     view! {
         <section class="tw-summary" data-testid="selection-summary" aria-live="polite">
             <h3 class="tw-subheading">{texts.order_title}</h3>
-            <Show when=move || !is_empty() fallback=move || view! { <p class="tw-summary-empty">{empty_text}</p> }>
+            <Show when=move || !is_empty() || has_lost() fallback=move || view! { <p class="tw-summary-empty">{empty_text}</p> }>
                 <ul class="tw-lines">{lines.clone()}</ul>
             </Show>
+            <div role="status" aria-live="polite">
+                <ul class="tw-lost-lines" data-testid="selection-lost-list">{lost_lines}</ul>
+            </div>
             <div class="tw-total">
                 <span class="tw-total-label">
                     {texts.total}
@@ -106,12 +150,12 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
                 type="button"
                 class="tw-button tw-button-primary tw-reserve"
                 data-testid="reserve-button"
-                disabled=move || is_empty() || reservation.reserving.try_get().unwrap_or(true)
+                disabled=move || !may_reserve() || reservation.reserving.try_get().unwrap_or(true)
                 on:click=reserve
             >
                 {move || if reservation.reserving.try_get().unwrap_or(false) { texts.reserving } else { texts.reserve }}
             </button>
-            <p class="tw-hint">{texts.reserve_hint}</p>
+            <p class="tw-hint" data-testid="reserve-hint">{move || if has_lost() { texts.lost_hint } else { texts.reserve_hint }}</p>
         </section>
     }
 }
