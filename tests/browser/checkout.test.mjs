@@ -81,7 +81,16 @@ test('TicketsCloud: a seat and an admission → pay → barcodes', async () => {
 
 test('a seat taken a moment earlier: marked, the other choice kept, the buyer told', async () => {
   const page = await browser.newPage();
+  // Taken too late for the page to hear of it before "reserve": no live
+  // feed, no availability reads (live.test.mjs covers what they do).
+  await page.addInitScript(() => {
+    const BrowserWebSocket = window.WebSocket;
+    window.WebSocket = class extends BrowserWebSocket {
+      constructor(_url, protocols) { super('ws://127.0.0.1:9/unreachable', protocols); }
+    };
+  });
   await openHall(page, 'qt:1001', '2001');
+  await page.route('**/availability', (route) => route.abort());
   const [taken, kept] = await pickAvailableSeats(page, [30, 31]);
   const rival = await proxyFetch(`${PROXY_URL}/v1/holds`, {
     method: 'POST',
