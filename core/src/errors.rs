@@ -27,6 +27,9 @@ pub enum ProxyError {
     RouteNotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A plain request on a WebSocket route (a show's live feed).
+    #[error("upgrade required")]
+    UpgradeRequired,
     /// The upstream answered with an error status, or could not be reached.
     #[error("upstream unavailable")]
     UpstreamUnavailable,
@@ -138,6 +141,7 @@ impl ProxyError {
             ProxyError::RateLimited { .. } => 429,
             ProxyError::NotFound { .. } | ProxyError::RouteNotFound | ProxyError::HoldNotFound => 404,
             ProxyError::MethodNotAllowed => 405,
+            ProxyError::UpgradeRequired => 426,
             ProxyError::SeatUnavailable { .. } | ProxyError::HoldNotActive { .. } => 409,
             ProxyError::HoldExpired => 410,
             ProxyError::UpstreamConflict => 503,
@@ -166,6 +170,7 @@ impl ProxyError {
             ProxyError::NotFound { what: MissingThing::Show } => "show_not_found",
             ProxyError::RouteNotFound => "not_found",
             ProxyError::MethodNotAllowed => "method_not_allowed",
+            ProxyError::UpgradeRequired => "upgrade_required",
             ProxyError::UpstreamUnavailable => "upstream_unavailable",
             ProxyError::UpstreamBadResponse { .. } => "upstream_bad_response",
             ProxyError::UpstreamTimeout => "upstream_timeout",
@@ -207,6 +212,7 @@ impl ProxyError {
             ProxyError::NotFound { what: MissingThing::Show } => "No such date for this event.".to_string(),
             ProxyError::RouteNotFound => "No such API route.".to_string(),
             ProxyError::MethodNotAllowed => "This HTTP method is not allowed on this route.".to_string(),
+            ProxyError::UpgradeRequired => "This route is a WebSocket: open it with `Upgrade: websocket`.".to_string(),
             ProxyError::UpstreamUnavailable => {
                 "The ticketing system is not answering right now; try again in a moment.".to_string()
             }
@@ -281,6 +287,28 @@ impl ProxyError {
     }
 }
 
+impl ProxyError {
+    /// The error behind a public `code`, for the errors another part of the
+    /// proxy (a Durable Object that reads upstream) answers with and the
+    /// Worker passes on. Details that are not in the public body (an upstream
+    /// refusal's own code, a bad response's description) are not recovered.
+    pub fn from_code(code: &str) -> Option<ProxyError> {
+        Some(match code {
+            "event_not_found" => ProxyError::NotFound { what: MissingThing::Event },
+            "show_not_found" => ProxyError::NotFound { what: MissingThing::Show },
+            "upstream_unavailable" => ProxyError::UpstreamUnavailable,
+            "upstream_bad_response" => ProxyError::UpstreamBadResponse { what: "relayed".into() },
+            "upstream_timeout" => ProxyError::UpstreamTimeout,
+            "upstream_misconfigured" => ProxyError::UpstreamRejectedKey,
+            "upstream_refused" => ProxyError::UpstreamRefused { code: "relayed".into() },
+            "upstream_busy" => ProxyError::UpstreamConflict,
+            "proxy_misconfigured" => ProxyError::Misconfigured,
+            "internal" => ProxyError::Internal,
+            _ => return None,
+        })
+    }
+}
+
 /// The contract's spelling of a hold state (`held`, `confirmed`, …).
 fn hold_state_name(state: HoldState) -> &'static str {
     match state {
@@ -335,6 +363,7 @@ mod tests {
             (ProxyError::NotFound { what: MissingThing::Show }, 404, "show_not_found", None),
             (ProxyError::RouteNotFound, 404, "not_found", None),
             (ProxyError::MethodNotAllowed, 405, "method_not_allowed", None),
+            (ProxyError::UpgradeRequired, 426, "upgrade_required", None),
             (UpstreamError::NotFound { what: MissingThing::Event }.into(), 404, "event_not_found", None),
             (UpstreamError::NotFound { what: MissingThing::Show }.into(), 404, "show_not_found", None),
             (UpstreamError::Unavailable { status: 503 }.into(), 502, "upstream_unavailable", None),
@@ -393,6 +422,22 @@ mod tests {
             assert!(message.contains(name), "{message}");
         }
         assert_eq!(ProxyError::UpstreamConflict.retry_after_seconds(), Some(1));
+        for error in [
+            ProxyError::NotFound { what: MissingThing::Event },
+            ProxyError::NotFound { what: MissingThing::Show },
+            ProxyError::UpstreamUnavailable,
+            ProxyError::UpstreamBadResponse { what: "x".into() },
+            ProxyError::UpstreamTimeout,
+            ProxyError::UpstreamRejectedKey,
+            ProxyError::UpstreamRefused { code: "X".into() },
+            ProxyError::UpstreamConflict,
+            ProxyError::Misconfigured,
+            ProxyError::Internal,
+        ] {
+            let relayed = ProxyError::from_code(error.code()).unwrap();
+            assert_eq!((relayed.status(), relayed.code()), (error.status(), error.code()), "{error:?}");
+        }
+        assert_eq!(ProxyError::from_code("seat_unavailable"), None);
     }
 
     #[test]

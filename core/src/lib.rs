@@ -7,6 +7,9 @@
 //!   [`ticketscloud`] implement it (request building + tolerant parsing).
 //! - [`generated_plan`]: seat maps for halls without coordinates.
 //! - [`cache_policy`]: freshness arithmetic and ETags (time is an argument).
+//! - [`single_flight`]: when the one owner of a document reads it upstream
+//!   again and what everyone else gets meanwhile; [`show_hall`]: one show's
+//!   hall as its owner keeps it (reads, the proxy's own holds, live revisions).
 //! - [`holds`]: the hold state machine (create, change, release, expire,
 //!   confirm) as data-in/data-out operations per provider; validation of hold
 //!   bodies and buyers; partner secret-key hashes.
@@ -31,6 +34,8 @@ pub mod provider;
 pub mod qtickets;
 pub mod rate_limit;
 pub mod retry;
+pub mod show_hall;
+pub mod single_flight;
 pub mod ticketscloud;
 pub mod upstream;
 pub mod venue_time;

@@ -9,7 +9,10 @@
 pub mod config;
 pub mod hold_messages;
 pub mod routes;
+pub mod show_messages;
 
+#[cfg(target_arch = "wasm32")]
+mod catalogue_object;
 #[cfg(target_arch = "wasm32")]
 mod edge_cache;
 #[cfg(target_arch = "wasm32")]

@@ -18,6 +18,9 @@ pub enum Route {
     Layout { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/availability`
     Availability { event: EventRef, show_id: String },
+    /// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=…`: the show's
+    /// live feed, a WebSocket (which cannot carry the key in a header).
+    Live { event: EventRef, show_id: String },
     /// `GET /healthz`: liveness for operators and scripts; no upstream call.
     Health,
     /// `GET /v1/openapi.json`: the API's OpenAPI document; no key needed.
@@ -43,6 +46,7 @@ impl Route {
             Route::Events => "events",
             Route::Layout { .. } => "layout",
             Route::Availability { .. } => "availability",
+            Route::Live { .. } => "live",
             Route::Health => "health",
             Route::OpenApi => "openapi",
             Route::CreateHold => "hold.create",
@@ -61,6 +65,7 @@ impl Route {
             Route::Events
             | Route::Layout { .. }
             | Route::Availability { .. }
+            | Route::Live { .. }
             | Route::GetHold { .. }
             | Route::ReleaseHold { .. } => Some(Bucket::Reads),
             Route::CreateHold | Route::ChangeHold { .. } => Some(Bucket::Holds),
@@ -69,11 +74,11 @@ impl Route {
         }
     }
 
-    /// The query parameters the route accepts: only the beacon release's
-    /// public key (`navigator.sendBeacon` cannot send headers).
+    /// The query parameters the route accepts: only the public key, where
+    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket).
     pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
         match self {
-            Route::ReleaseHold { beacon: true, .. } => &["partner"],
+            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => &["partner"],
             _ => &[],
         }
     }
@@ -158,6 +163,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
             match *document {
                 "layout" => Route::Layout { event, show_id },
                 "availability" => Route::Availability { event, show_id },
+                ticket_contract::LIVE_PATH_SEGMENT => Route::Live { event, show_id },
                 _ => return Err(ProxyError::RouteNotFound),
             }
         }
@@ -179,6 +185,7 @@ mod tests {
             Ok(Route::Availability { event, show_id }) => {
                 format!("availability {} {show_id}", event.public_id())
             }
+            Ok(Route::Live { event, show_id }) => format!("live {} {show_id}", event.public_id()),
             Ok(other) => format!("{other:?}"),
             Err(error) => format!("{} {}", error.status(), error.code()),
         }
@@ -193,6 +200,9 @@ mod tests {
             (Options, "/v1/events", "Preflight"),
             (Get, "/v1/events/qt:1001/shows/2001/layout", "layout qt:1001 2001"),
             (Head, "/v1/events/qt:1001/shows/2001/availability", "availability qt:1001 2001"),
+            (Get, "/v1/events/qt:1001/shows/2001/live", "live qt:1001 2001"),
+            (Post, "/v1/events/qt:1001/shows/2001/live", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:1001/shows/20%2F01/live", "400 invalid_id"),
             (
                 Get,
                 "/v1/events/tc:5f1a0c0e2b3c4d5e6f708192/shows/5f1a0c0e2b3c4d5e6f708192/layout",

@@ -1,21 +1,470 @@
-//! `ShowObject`: the one home of one show's hall (see `../ARCHITECTURE.md`).
+//! `ShowObject`: the one home of one show's hall, worldwide.
 //!
-//! For now only the hook the hold objects call when the places they keep off
-//! sale change; the object itself (single-flight upstream reads, the live
-//! feed) is being built.
+//! Every read of a hall that misses the edge cache comes here, so a crowd
+//! costs the upstream one read: the object keeps the current hall in memory
+//! (`ticket_core::show_hall`), reads it upstream at most once at a time, and
+//! everyone who asks meanwhile waits for that one read or gets the copy it
+//! has (stale-while-revalidate, stale-if-error, a short negative cache; the
+//! rules are `ticket_core::single_flight`).
+//!
+//! It is also where a show's live feed lives. Viewers hold WebSockets on it
+//! (the Hibernation API: an idle feed costs no duration); every change is sent
+//! to all of them at once:
+//! - a hold made, changed, released, expired or sold through this proxy
+//!   (its hold object calls [`hold_changed`]) is applied without any read;
+//! - while anyone watches, an alarm reads the upstream every
+//!   [`POLL_INTERVAL_MS`] (one read per interval whatever the crowd) and
+//!   sends what changed there (sales elsewhere, the provider's own expiries);
+//!   nobody watching, no polling.
+//!
+//! The layout stays in the Cache API of each data centre (it is large and
+//! changes rarely); this object is only asked when that cache misses.
 
-use ticket_contract::HoldItem;
-use worker::Env;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use crate::edge_cache;
+use futures_util::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use serde::{Deserialize, Serialize};
+use ticket_contract::{HoldItem, LiveMessage, LIVE_PING, LIVE_PONG};
+use ticket_core::cache_policy::DocumentKind;
+use ticket_core::errors::ProxyError;
+use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
+use ticket_core::provider::{Adapters, Hall};
+use ticket_core::show_hall::ShowHall;
+use ticket_core::single_flight::ReadPlan;
+use worker::{
+    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result, ScheduledTime, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
+};
+
+use crate::config::ProxyConfig;
+use crate::edge_cache::{self, CachedDocument};
+use crate::handlers::read_config;
+use crate::http::{error_response, json_response};
+use crate::object_call::post_json;
+use crate::show_messages::{
+    show_object_name, ShowMessage, LIVE_CLIENT_HEADER, LIVE_EVENT_HEADER, LIVE_SHOW_HEADER, READ_AT_HEADER, SHOW_LIVE_URL,
+    SHOW_OBJECT_URL,
+};
+use crate::upstream_fetch::{perform, UpstreamLog};
+
+/// The Durable Object binding in `wrangler.toml`.
+const SHOWS_BINDING: &str = "SHOWS";
+
+/// While anyone watches, the upstream is read this often.
+pub const POLL_INTERVAL_MS: u64 = 5_000;
+
+/// Live feeds one client (public key + address) may hold on one show: a
+/// buyer with a few tabs, not a script opening thousands.
+pub const MOST_FEEDS_PER_CLIENT: usize = 4;
+
+/// The tag every live feed carries (feeds are also tagged by client).
+const FEED_TAG: &str = "feed";
+
+/// Storage key of the show this object serves (for alarms after eviction).
+const SHOW_KEY: &str = "show";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ShowIdentity {
+    event_id: String,
+    show_id: String,
+}
+
+type ReadUnderWay = Shared<LocalBoxFuture<'static, ()>>;
+
+/// What the object keeps in memory; shared with the read under way.
+#[derive(Default)]
+struct Owner {
+    hall: RefCell<ShowHall>,
+    reading: RefCell<Option<ReadUnderWay>>,
+    show: RefCell<Option<(EventRef, String)>>,
+}
+
+#[durable_object]
+pub struct ShowObject {
+    state: State,
+    env: Env,
+    owner: Rc<Owner>,
+}
+
+impl DurableObject for ShowObject {
+    fn new(state: State, env: Env) -> Self {
+        // `ping` is answered by the runtime itself: a live feed's keep-alive
+        // never wakes the object.
+        if let Ok(pair) = WebSocketRequestResponsePair::new(LIVE_PING, LIVE_PONG) {
+            state.set_websocket_auto_response(&pair);
+        }
+        ShowObject { state, env, owner: Rc::new(Owner::default()) }
+    }
+
+    async fn fetch(&self, mut request: Request) -> Result<Response> {
+        if request.path() == "/live" {
+            return Ok(self.open_feed(&request).await.unwrap_or_else(|error| error_response(&error)));
+        }
+        let message: ShowMessage = match request.json().await {
+            Ok(message) => message,
+            Err(_) => return Ok(error_response(&ProxyError::Internal)),
+        };
+        Ok(self.answer(message).await.unwrap_or_else(|error| error_response(&error)))
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        if self.state.get_websockets_with_tag(FEED_TAG).is_empty() {
+            return Response::empty(); // nobody watches: no more polling
+        }
+        if self.remembered_show().await.is_some() {
+            if self.owner.hall.borrow().poll_due(now_ms(), POLL_INTERVAL_MS) {
+                self.read_upstream().await;
+            }
+            self.schedule_poll().await;
+        }
+        Response::empty()
+    }
+
+    async fn websocket_message(&self, _socket: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
+        Ok(()) // a client has nothing to say but `ping`, which the runtime answers
+    }
+
+    async fn websocket_close(&self, socket: WebSocket, _code: usize, _reason: String, _was_clean: bool) -> Result<()> {
+        let _ = socket.close(Some(1000), Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, socket: WebSocket, _error: worker::Error) -> Result<()> {
+        let _ = socket.close(Some(1011), Some("error"));
+        Ok(())
+    }
+}
+
+impl ShowObject {
+    async fn answer(&self, message: ShowMessage) -> std::result::Result<Response, ProxyError> {
+        match message {
+            ShowMessage::Layout { event_id, show_id } => {
+                self.know_show(&event_id, &show_id)?;
+                self.ensure_copy(DocumentKind::Layout).await?;
+                let hall = self.owner.hall.borrow();
+                let (body, etag) = hall.layout_document().ok_or(ProxyError::Internal)?;
+                Ok(document_response(body.to_owned(), Some(etag), &hall))
+            }
+            ShowMessage::Availability { event_id, show_id } => {
+                self.know_show(&event_id, &show_id)?;
+                self.ensure_copy(DocumentKind::Availability).await?;
+                let hall = self.owner.hall.borrow();
+                let body = hall.availability_document().ok_or(ProxyError::Internal)?;
+                Ok(document_response(body.to_owned(), None, &hall))
+            }
+            ShowMessage::PriceFrom { event_id, show_id } => {
+                self.know_show(&event_id, &show_id)?;
+                self.ensure_copy(DocumentKind::Availability).await?;
+                let price_from = self.owner.hall.borrow().lowest_price_on_sale();
+                let body = serde_json::json!({ "price_from": price_from }).to_string();
+                Ok(json_response(200, body, &[]))
+            }
+            ShowMessage::HoldChanged { before, after, .. } => {
+                let changed = self.owner.hall.borrow_mut().apply_hold_change(&before, &after, now_ms());
+                if changed {
+                    broadcast(&self.state, &self.owner.hall.borrow());
+                }
+                Ok(json_response(200, format!(r#"{{"changed":{changed}}}"#), &[]))
+            }
+        }
+    }
+
+    /// Accepts a live feed (already checked by the Worker: partner key,
+    /// origin, budget, allowlist) unless this client holds too many.
+    async fn open_feed(&self, request: &Request) -> std::result::Result<Response, ProxyError> {
+        let header = |name: &str| request.headers().get(name).ok().flatten().unwrap_or_default();
+        let (event_id, show_id, client) = (header(LIVE_EVENT_HEADER), header(LIVE_SHOW_HEADER), header(LIVE_CLIENT_HEADER));
+        self.know_show(&event_id, &show_id)?;
+        if client.is_empty() {
+            return Err(ProxyError::Internal);
+        }
+        if self.state.get_websockets_with_tag(&client).len() >= MOST_FEEDS_PER_CLIENT {
+            return Err(ProxyError::RateLimited { retry_after_seconds: 30 });
+        }
+        // The first viewer of a cold show waits for its first read here, so
+        // the feed opens with the hall (or the upstream's error, as HTTP).
+        self.ensure_copy(DocumentKind::Availability).await?;
+        let pair = WebSocketPair::new().map_err(|_| ProxyError::Internal)?;
+        self.state.accept_websocket_with_tags(&pair.server, &[FEED_TAG, client.as_str()]);
+        if let Some(text) = live_message(&self.owner.hall.borrow()) {
+            let _ = pair.server.send_with_str(&text);
+        }
+        let identity = ShowIdentity { event_id, show_id };
+        let _ = self.state.storage().put(SHOW_KEY, &identity).await;
+        self.schedule_poll().await;
+        Response::from_websocket(pair.client).map_err(|_| ProxyError::Internal)
+    }
+
+    /// Makes sure there is a copy good enough for `kind` (reading upstream,
+    /// or waiting for the read under way, as the rules say).
+    async fn ensure_copy(&self, kind: DocumentKind) -> std::result::Result<(), ProxyError> {
+        for _ in 0..3 {
+            let plan = self.owner.hall.borrow().plan(kind, now_ms());
+            match plan {
+                ReadPlan::Serve => return Ok(()),
+                ReadPlan::ServeAndRead => {
+                    let read = self.start_read();
+                    self.state.wait_until(read);
+                    return Ok(());
+                }
+                ReadPlan::Read | ReadPlan::Wait => self.read_upstream().await,
+                ReadPlan::Refuse(error) => return Err(error),
+            }
+        }
+        Err(ProxyError::UpstreamUnavailable)
+    }
+
+    /// Reads the hall upstream, or waits for the read under way.
+    async fn read_upstream(&self) {
+        self.start_read().await;
+    }
+
+    /// The read under way, or a new one. Never two at once.
+    fn start_read(&self) -> ReadUnderWay {
+        if let Some(read) = self.owner.reading.borrow().clone() {
+            return read;
+        }
+        let owner = self.owner.clone();
+        let env = self.env.clone();
+        let state = same_state(&self.state);
+        let read = async move {
+            let show = owner.show.borrow().clone();
+            if let Some((event, show_id)) = show {
+                if owner.hall.borrow_mut().start_read(now_ms()) {
+                    let log = UpstreamLog::default();
+                    let outcome = match read_config(&env) {
+                        Ok(config) => read_hall(&config, &event, &show_id, &log).await,
+                        Err(error) => Err(error),
+                    };
+                    let error = outcome.as_ref().err().map(ProxyError::code);
+                    let changed = match outcome {
+                        Ok(hall) => owner.hall.borrow_mut().read_succeeded(hall, now_ms()),
+                        Err(error) => owner.hall.borrow_mut().read_failed(error, now_ms()),
+                    };
+                    if changed {
+                        broadcast(&state, &owner.hall.borrow());
+                    }
+                    worker::console_log!(
+                        "{}",
+                        serde_json::json!({
+                            "event": "hall_read",
+                            "show": show_object_name(&event.public_id(), &show_id),
+                            "error": error,
+                            "changed": changed,
+                            "viewers": state.get_websockets_with_tag(FEED_TAG).len(),
+                            "upstream": log.calls(),
+                        })
+                    );
+                }
+            }
+            owner.reading.borrow_mut().take();
+        }
+        .boxed_local()
+        .shared();
+        *self.owner.reading.borrow_mut() = Some(read.clone());
+        read
+    }
+
+    /// Keeps the show this object serves (ids checked again: a message is
+    /// input like any other).
+    fn know_show(&self, event_id: &str, show_id: &str) -> std::result::Result<(), ProxyError> {
+        if self.owner.show.borrow().is_some() {
+            return Ok(());
+        }
+        let event = parse_event_id(event_id).map_err(|_| ProxyError::Internal)?;
+        let show_id = parse_show_id(&event, show_id).map_err(|_| ProxyError::Internal)?;
+        *self.owner.show.borrow_mut() = Some((event, show_id));
+        Ok(())
+    }
+
+    /// The show, from memory or (after an eviction) from storage.
+    async fn remembered_show(&self) -> Option<()> {
+        if self.owner.show.borrow().is_some() {
+            return Some(());
+        }
+        let identity: ShowIdentity = self.state.storage().get(SHOW_KEY).await.ok().flatten()?;
+        self.know_show(&identity.event_id, &identity.show_id).ok()
+    }
+
+    /// Keeps one poll alarm set while anyone watches.
+    async fn schedule_poll(&self) {
+        let storage = self.state.storage();
+        if matches!(storage.get_alarm().await, Ok(Some(at)) if at > now_ms() as i64) {
+            return;
+        }
+        let at = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64((now_ms() + POLL_INTERVAL_MS) as f64));
+        if storage.set_alarm(ScheduledTime::new(at)).await.is_err() {
+            worker::console_error!("{}", serde_json::json!({"event": "show_poll_alarm_failed"}));
+        }
+    }
+}
+
+/// A document for the Worker: the body, its ETag, when its data was read
+/// upstream, and whether it is the last good copy of a failing upstream.
+fn document_response(body: String, etag: Option<&str>, hall: &ShowHall) -> Response {
+    let read_at = (hall.read_at_ms().unwrap_or_else(now_ms) / 1_000).to_string();
+    let mut headers = vec![(READ_AT_HEADER, read_at.as_str()), ("Cache-Control", "no-store")];
+    if let Some(etag) = etag {
+        headers.push(("ETag", etag));
+    }
+    let stale = hall.availability().is_some_and(|availability| availability.stale);
+    if stale {
+        headers.push(("X-Stale", "1"));
+    }
+    json_response(200, body, &headers)
+}
+
+/// The availability as a live message, when there is a copy.
+fn live_message(hall: &ShowHall) -> Option<String> {
+    serde_json::to_string(&LiveMessage::Availability(hall.availability()?)).ok()
+}
+
+/// Sends the current availability to every live feed of the show.
+fn broadcast(state: &State, hall: &ShowHall) {
+    let Some(text) = live_message(hall) else { return };
+    for socket in state.get_websockets_with_tag(FEED_TAG) {
+        let _ = socket.send_with_str(&text);
+    }
+}
+
+/// One upstream read of the hall (both providers: requests in parallel).
+async fn read_hall(
+    config: &ProxyConfig,
+    event: &EventRef,
+    show_id: &str,
+    log: &UpstreamLog,
+) -> std::result::Result<Hall, ProxyError> {
+    let adapters = Adapters::new(config.qtickets.clone(), config.ticketscloud.clone());
+    let adapter = adapters.for_provider(event.provider);
+    let requests = adapter.seating_requests(event, show_id);
+    let responses = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms, log)))
+        .await
+        .into_iter()
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(adapter.parse_seating(event, show_id, &responses)?)
+}
+
+/// A second handle on the object's state, for the read under way (which
+/// outlives the request that started it).
+fn same_state(state: &State) -> State {
+    use worker::wasm_bindgen::JsCast;
+    let raw: &worker::wasm_bindgen::JsValue = state.as_raw().as_ref();
+    State::from(raw.clone().unchecked_into::<worker::worker_sys::DurableObjectState>())
+}
+
+fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+// ---- The Worker's side: asking a show's object ----
+
+/// A hall document (layout or availability) from the show's owner.
+pub async fn document(
+    env: &Env,
+    kind: DocumentKind,
+    event: &EventRef,
+    show_id: &str,
+) -> std::result::Result<CachedDocument, ProxyError> {
+    let (event_id, show_id) = (event.public_id(), show_id.to_owned());
+    let message = match kind {
+        DocumentKind::Layout => ShowMessage::Layout { event_id: event_id.clone(), show_id: show_id.clone() },
+        _ => ShowMessage::Availability { event_id: event_id.clone(), show_id: show_id.clone() },
+    };
+    let mut answer = ask(env, &event_id, &show_id, &message).await?;
+    let status = answer.status_code();
+    let header = |name: &str| answer.headers().get(name).ok().flatten();
+    let read_at = header(READ_AT_HEADER).and_then(|text| text.parse::<i64>().ok());
+    let stale = header("X-Stale").is_some();
+    let etag = header("ETag");
+    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
+    if status != 200 {
+        return Err(error_of(status, &body));
+    }
+    let etag = etag.unwrap_or_else(|| ticket_core::cache_policy::etag_for(body.as_bytes()));
+    let stored_at = read_at.unwrap_or_else(crate::handlers::unix_now);
+    // The last good copy of a failing upstream is never kept as if fresh.
+    Ok(CachedDocument { body, etag, stored_at, complete: !stale })
+}
+
+/// The cheapest place on sale in the show (for the catalogue), if known.
+pub async fn price_from(
+    env: &Env,
+    event: &EventRef,
+    show_id: &str,
+) -> std::result::Result<Option<ticket_contract::Money>, ProxyError> {
+    let (event_id, show_id) = (event.public_id(), show_id.to_owned());
+    let message = ShowMessage::PriceFrom { event_id: event_id.clone(), show_id: show_id.clone() };
+    let mut answer = ask(env, &event_id, &show_id, &message).await?;
+    let status = answer.status_code();
+    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
+    if status != 200 {
+        return Err(error_of(status, &body));
+    }
+    #[derive(Deserialize)]
+    struct PriceFrom {
+        price_from: Option<ticket_contract::Money>,
+    }
+    serde_json::from_str::<PriceFrom>(&body).map(|answer| answer.price_from).map_err(|_| ProxyError::Internal)
+}
 
 /// A hold of `event_id`/`show_id` kept `before` off sale and keeps `after`
-/// now (each [`ticket_core::holds::HoldRecord::places_held`]): every viewer of
-/// the show is to see the difference at once.
-pub async fn hold_changed(_env: &Env, event_id: &str, show_id: &str, before: &[HoldItem], after: &[HoldItem]) {
+/// now (each `HoldRecord::places_held`): every viewer of the show sees the
+/// difference at once, and this data centre's cached availability is dropped.
+pub async fn hold_changed(env: &Env, event_id: &str, show_id: &str, before: &[HoldItem], after: &[HoldItem]) {
     if before == after {
         return;
     }
-    // The places changed hands: this data centre's cached availability is stale now.
     edge_cache::forget_availability(event_id, show_id).await;
+    let message = ShowMessage::HoldChanged {
+        event_id: event_id.to_owned(),
+        show_id: show_id.to_owned(),
+        before: before.to_vec(),
+        after: after.to_vec(),
+    };
+    if let Err(error) = ask(env, event_id, show_id, &message).await {
+        // Viewers then learn of it at the next poll; the hold itself is fine.
+        worker::console_warn!("{}", serde_json::json!({"event": "show_notify_failed", "error": error.code()}));
+    }
+}
+
+/// Forwards a checked live-feed upgrade to the show's object, which answers
+/// `101` with the feed (or an error).
+pub async fn open_live_feed(
+    env: &Env,
+    event: &EventRef,
+    show_id: &str,
+    client: &str,
+) -> std::result::Result<Response, ProxyError> {
+    let event_id = event.public_id();
+    let stub = stub(env, &event_id, show_id)?;
+    let headers = Headers::new();
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| ProxyError::Internal);
+    set("Upgrade", "websocket")?;
+    set(LIVE_EVENT_HEADER, &event_id)?;
+    set(LIVE_SHOW_HEADER, show_id)?;
+    set(LIVE_CLIENT_HEADER, client)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let request = Request::new_with_init(SHOW_LIVE_URL, &init).map_err(|_| ProxyError::Internal)?;
+    stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)
+}
+
+fn stub(env: &Env, event_id: &str, show_id: &str) -> std::result::Result<worker::Stub, ProxyError> {
+    let namespace = env.durable_object(SHOWS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
+    let id = namespace.id_from_name(&show_object_name(event_id, show_id)).map_err(|_| ProxyError::Internal)?;
+    id.get_stub().map_err(|_| ProxyError::Internal)
+}
+
+async fn ask(env: &Env, event_id: &str, show_id: &str, message: &ShowMessage) -> std::result::Result<Response, ProxyError> {
+    env.durable_object(SHOWS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
+    post_json(env, SHOWS_BINDING, &show_object_name(event_id, show_id), SHOW_OBJECT_URL, message)
+        .await
+        .map_err(|_| ProxyError::Internal)
+}
+
+/// The error an owner answered with (its body is our own error JSON).
+pub fn error_of(status: u16, body: &str) -> ProxyError {
+    let code = serde_json::from_str::<ticket_contract::ErrorBody>(body).map(|body| body.error.code).unwrap_or_default();
+    ProxyError::from_code(&code).unwrap_or(if status >= 500 { ProxyError::UpstreamUnavailable } else { ProxyError::Internal })
 }

@@ -28,7 +28,7 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         return Err(ProxyError::EventNotAllowed);
     }
     let show_id = parse_show_id(&event, &request.show)?;
-    let (layout, availability) = current_hall(&scope.config, scope.now, &event, &show_id, &scope.upstream_log).await?;
+    let (layout, availability) = current_hall(env, &event, &show_id).await?;
     let items = validation::items_for(
         &layout,
         availability.as_ref(),
@@ -55,7 +55,7 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
         let seats = request.seats.unwrap_or(current_seats);
         let admission = request.admission.unwrap_or(current_admission);
         let event = parse_event_id(&current.event_id)?;
-        let (layout, _) = current_hall(&scope.config, scope.now, &event, &current.show_id, &scope.upstream_log).await?;
+        let (layout, _) = current_hall(env, &event, &current.show_id).await?;
         // No availability check here: the buyer's own held seats show as taken.
         Some(validation::items_for(&layout, None, &seats, &admission, scope.partner.max_seats_per_hold)?)
     } else {

@@ -6,10 +6,10 @@
 mod assets;
 mod catalogue;
 mod documents;
+
+pub use documents::new_document;
 mod holds;
 mod seating;
-
-use std::rc::Rc;
 
 use ticket_contract::PARTNER_KEY_HEADER;
 use ticket_core::errors::ProxyError;
@@ -29,7 +29,6 @@ const OPENAPI_DOCUMENT: &str = include_str!("../../../contract/openapi.json");
 
 /// What a handler needs from the request it serves.
 pub struct RequestScope<'a> {
-    pub config: Rc<ProxyConfig>,
     pub context: &'a Context,
     /// Unix seconds, read once per request; the core never reads the clock.
     pub now: i64,
@@ -153,11 +152,12 @@ async fn api(
             None => Err(ProxyError::OriginNotAllowed),
         };
     }
-    let config = Rc::new(read_config(env)?);
+    // Settings are checked before any work, though the objects that call
+    // upstream read them themselves.
+    read_config(env)?;
     let if_none_match = request.headers().get("If-None-Match").ok().flatten();
     let upstream_log = trace.upstream.clone();
     let scope_of = |partner| RequestScope {
-        config: config.clone(),
         context,
         now: unix_now(),
         if_none_match: if_none_match.clone(),
@@ -187,9 +187,10 @@ async fn api(
     spend(env, trace, &route, &format!("pk|{}|{}", partner.public_key, client), partner).await?;
     let scope = scope_of(partner);
     match route {
-        Route::Events => catalogue::events(&scope).await,
-        Route::Layout { event, show_id } => seating::layout(&scope, event, show_id).await,
-        Route::Availability { event, show_id } => seating::availability(&scope, event, show_id).await,
+        Route::Events => catalogue::events(&scope, env).await,
+        Route::Layout { event, show_id } => seating::layout(&scope, env, event, show_id).await,
+        Route::Availability { event, show_id } => seating::availability(&scope, env, event, show_id).await,
+        Route::Live { event, show_id } => seating::live(&scope, env, request, event, show_id, &client).await,
         Route::CreateHold => {
             let body = read_body(request).await?;
             holds::create(&scope, env, &body).await
@@ -205,7 +206,8 @@ async fn api(
 }
 
 /// The partner whose public key the request carries: `X-Partner-Key`, or
-/// `?partner=` on the beacon release (`navigator.sendBeacon` cannot set headers).
+/// `?partner=` on the beacon release and the live feed (neither
+/// `navigator.sendBeacon` nor a WebSocket can set headers).
 fn partner_of_public_key<'d>(
     request: &Request,
     route: &Route,
@@ -213,7 +215,7 @@ fn partner_of_public_key<'d>(
     directory: &'d PartnerDirectory,
 ) -> Result<&'d Partner, ProxyError> {
     let key = match route {
-        Route::ReleaseHold { beacon: true, .. } => {
+        Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => {
             query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())
         }
         _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),

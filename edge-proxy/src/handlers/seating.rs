@@ -1,133 +1,109 @@
-//! `GET /v1/events/{event}/shows/{show}/layout` and `…/availability`.
+//! `GET /v1/events/{event}/shows/{show}/layout`, `…/availability` and
+//! `…/live` (the show's live feed, a WebSocket).
 //!
-//! One upstream read produces both documents: the large, rarely changing
-//! layout and the small availability bitset. They are cached under separate
-//! keys with separate lifetimes, so a stale availability refresh costs one
-//! upstream call and the browser re-downloads only a few kilobytes.
+//! Each data centre keeps both documents in its edge cache; a miss (or a
+//! stale copy) asks the show's one owner, its `ShowObject`, which reads the
+//! upstream at most once at a time for everyone. The layout (large, rarely
+//! changing) and the availability (a few kilobytes, changing every second)
+//! are cached under separate keys with separate lifetimes.
 
-use futures_util::future::join_all;
 use ticket_contract::{Availability, Layout};
 use ticket_core::cache_policy::DocumentKind;
 use ticket_core::errors::ProxyError;
+use ticket_core::fingerprint::fnv1a_64_hex;
 use ticket_core::ids::EventRef;
-use ticket_core::provider::{Adapters, Hall};
+use worker::{Env, Request};
 
-use super::documents::{new_document, serve};
+use super::documents::serve;
 use super::{Handled, RequestScope};
-use crate::config::ProxyConfig;
-use crate::edge_cache::{self, CachedDocument};
-use crate::upstream_fetch::{perform, UpstreamLog};
+use crate::edge_cache;
+use crate::show_object;
 
-pub fn adapters(config: &ProxyConfig) -> Adapters {
-    Adapters::new(config.qtickets.clone(), config.ticketscloud.clone())
+pub async fn layout(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
+    serve_hall_document(scope, env, event, show_id, DocumentKind::Layout).await
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Wanted {
-    Layout,
-    Availability,
+pub async fn availability(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
+    serve_hall_document(scope, env, event, show_id, DocumentKind::Availability).await
 }
 
-pub async fn layout(scope: &RequestScope<'_>, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
-    serve_hall_document(scope, event, show_id, Wanted::Layout).await
-}
-
-pub async fn availability(scope: &RequestScope<'_>, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
-    serve_hall_document(scope, event, show_id, Wanted::Availability).await
-}
-
-fn keys(event: &EventRef, show_id: &str) -> (String, String) {
-    edge_cache::hall_document_keys(&event.public_id(), show_id)
+fn key_of(kind: DocumentKind, event: &EventRef, show_id: &str) -> String {
+    let (layout_key, availability_key) = edge_cache::hall_document_keys(&event.public_id(), show_id);
+    if kind == DocumentKind::Layout {
+        layout_key
+    } else {
+        availability_key
+    }
 }
 
 async fn serve_hall_document(
     scope: &RequestScope<'_>,
+    env: &Env,
     event: EventRef,
     show_id: String,
-    wanted: Wanted,
+    kind: DocumentKind,
 ) -> Result<Handled, ProxyError> {
     if !scope.partner.allows_event(&event) {
         return Err(ProxyError::EventNotAllowed);
     }
-    let (layout_key, availability_key) = keys(&event, &show_id);
-    let (kind, key) = match wanted {
-        Wanted::Layout => (DocumentKind::Layout, layout_key),
-        Wanted::Availability => (DocumentKind::Availability, availability_key),
+    let key = key_of(kind, &event, &show_id);
+    let env = env.clone();
+    serve(scope, kind, &key.clone(), move || async move { from_owner(&env, kind, &event, &show_id, &key).await }).await
+}
+
+/// Asks the show's owner for a document and keeps it in this data centre.
+async fn from_owner(
+    env: &Env,
+    kind: DocumentKind,
+    event: &EventRef,
+    show_id: &str,
+    key: &str,
+) -> Result<edge_cache::CachedDocument, ProxyError> {
+    let document = show_object::document(env, kind, event, show_id).await?;
+    edge_cache::write(key, kind, &document).await;
+    Ok(document)
+}
+
+/// The hall's layout and current availability for validating a hold: the
+/// layout from the edge cache when there, the availability from the show's
+/// owner (it knows every hold made through the proxy a moment ago).
+pub async fn current_hall(env: &Env, event: &EventRef, show_id: &str) -> Result<(Layout, Option<Availability>), ProxyError> {
+    let layout_key = key_of(DocumentKind::Layout, event, show_id);
+    let cached = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str::<Layout>(&document.body).ok());
+    let layout = match cached {
+        Some(layout) => layout,
+        None => {
+            let document = from_owner(env, DocumentKind::Layout, event, show_id, &layout_key).await?;
+            serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?
+        }
     };
-    let config = scope.config.clone();
-    let now = scope.now;
-    let log = scope.upstream_log.clone();
-    serve(scope, kind, &key, move || async move {
-        let documents = refresh_hall(&config, now, &event, &show_id, Store::Both, &log).await?;
-        Ok(match wanted {
-            Wanted::Layout => documents.layout,
-            Wanted::Availability => documents.availability,
-        })
-    })
-    .await
-}
-
-/// A hall as read upstream, and the two documents stored for it.
-pub struct HallDocuments {
-    pub hall: Hall,
-    pub layout: CachedDocument,
-    pub availability: CachedDocument,
-}
-
-/// Which of a freshly read hall's documents go into the edge cache.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Store {
-    Both,
-    /// For reads made on the side (catalogue prices): the layout is worth
-    /// keeping for an hour; availability would be stale in seconds anyway.
-    LayoutOnly,
-}
-
-/// Reads the hall upstream and stores its documents in the edge cache.
-pub async fn refresh_hall(
-    config: &ProxyConfig,
-    now: i64,
-    event: &EventRef,
-    show_id: &str,
-    store: Store,
-    log: &UpstreamLog,
-) -> Result<HallDocuments, ProxyError> {
-    let adapters = adapters(config);
-    let adapter = adapters.for_provider(event.provider);
-    let requests = adapter.seating_requests(event, show_id);
-    let responses = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms, log)))
+    let availability = show_object::document(env, DocumentKind::Availability, event, show_id)
         .await
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
-    let hall = adapter.parse_seating(event, show_id, &responses)?;
-    let layout_body = serde_json::to_string(&hall.layout).map_err(|_| ProxyError::Internal)?;
-    let availability_body = serde_json::to_string(&hall.availability).map_err(|_| ProxyError::Internal)?;
-    let layout = new_document(layout_body, now);
-    let availability = new_document(availability_body, now);
-    let (layout_key, availability_key) = keys(event, show_id);
-    edge_cache::write(&layout_key, DocumentKind::Layout, &layout).await;
-    if store == Store::Both {
-        edge_cache::write(&availability_key, DocumentKind::Availability, &availability).await;
-    }
-    Ok(HallDocuments { hall, layout, availability })
+        .ok()
+        .and_then(|document| serde_json::from_str::<Availability>(&document.body).ok());
+    Ok((layout, availability))
 }
 
-/// The hall's layout (and availability, when this data centre has a copy) for
-/// validating a hold: from the edge cache when there, otherwise read upstream.
-pub async fn current_hall(
-    config: &ProxyConfig,
-    now: i64,
-    event: &EventRef,
-    show_id: &str,
-    log: &UpstreamLog,
-) -> Result<(Layout, Option<Availability>), ProxyError> {
-    let (layout_key, availability_key) = keys(event, show_id);
-    if let Some(layout) = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str(&document.body).ok()) {
-        let availability = edge_cache::read(&availability_key)
-            .await
-            .and_then(|document| serde_json::from_str::<Availability>(&document.body).ok());
-        return Ok((layout, availability));
+/// `GET …/live`: the show's live feed. The Worker has checked the partner
+/// key (`?partner=`), the page's origin and the budget; here the allowlist
+/// and that it is a WebSocket upgrade, then the show's object takes it.
+pub async fn live(
+    scope: &RequestScope<'_>,
+    env: &Env,
+    request: &Request,
+    event: EventRef,
+    show_id: String,
+    client: &str,
+) -> Result<Handled, ProxyError> {
+    if !scope.partner.allows_event(&event) {
+        return Err(ProxyError::EventNotAllowed);
     }
-    let documents = refresh_hall(config, now, event, show_id, Store::Both, log).await?;
-    Ok((documents.hall.layout, Some(documents.hall.availability)))
+    let upgrade = request.headers().get("Upgrade").ok().flatten().unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(ProxyError::UpgradeRequired);
+    }
+    // Feeds are counted per client without naming it: a hash of key and address.
+    let client_tag = format!("c{}", fnv1a_64_hex(format!("{}|{client}", scope.partner.public_key).as_bytes()));
+    let response = show_object::open_live_feed(env, &event, &show_id, &client_tag).await?;
+    Ok(Handled { response, cache_status: None })
 }
