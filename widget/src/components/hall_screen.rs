@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use send_wrapper::SendWrapper;
 use ticket_contract::{Availability, Layout};
 
 use super::error_panel::ErrorPanel;
@@ -105,30 +104,32 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
         }
     };
 
-    // The feed runs while this hall is on screen.
-    let feed = LiveFeed::start(
-        config,
-        event_id,
-        show_id,
-        FeedSinks {
-            on_document: Rc::new(offer),
-            on_status: Rc::new(move |status| {
-                let _ = live.status.try_set(status);
-            }),
-        },
-    );
-    {
-        // A hold was made or ended here: fresh availability now.
-        let feed = feed.clone();
-        Effect::new(move |ran_before: Option<()>| {
-            session.availability_must_be_fresh();
-            if ran_before.is_some() {
-                feed.refresh();
-            }
-        });
-    }
-    let feed = SendWrapper::new(feed);
-    on_cleanup(move || feed.stop());
+    // The feed opens once the hall's first reads are in (not in the middle
+    // of them), and runs while the hall is on screen.
+    let feed = StoredValue::new_local(None::<LiveFeed>);
+    Effect::new(move |_| {
+        let loaded = layout.with(|layout| matches!(layout, Some(Ok(_))))
+            && availability.with(|availability| matches!(availability, Some(Ok(_))));
+        if loaded && feed.with_value(Option::is_none) {
+            let sinks = FeedSinks {
+                on_document: Rc::new(offer),
+                on_status: Rc::new(move |status| {
+                    let _ = live.status.try_set(status);
+                }),
+            };
+            feed.set_value(Some(LiveFeed::start(config.clone(), event_id.clone(), show_id.clone(), sinks)));
+        }
+    });
+    // A hold was made or ended here: fresh availability now.
+    Effect::new(move |ran_before: Option<()>| {
+        session.availability_must_be_fresh();
+        if ran_before.is_some() {
+            feed.with_value(|feed| feed.as_ref().map(LiveFeed::refresh));
+        }
+    });
+    on_cleanup(move || {
+        let _ = feed.try_with_value(|feed| feed.as_ref().map(LiveFeed::stop));
+    });
 
     view! {
         <Transition fallback=|| view! { <Skeleton kind=SkeletonKind::Hall /> }>
