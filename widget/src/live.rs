@@ -161,27 +161,6 @@ pub enum PollOutcome {
     },
 }
 
-/// What the widget can say about the feed (the hall's `data-live`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedStatus {
-    /// Changes arrive as they happen.
-    Live,
-    /// Not connected: reading the document every few seconds meanwhile.
-    Polling,
-    /// Hidden page or stopped: nothing is read.
-    Idle,
-}
-
-impl FeedStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeedStatus::Live => "live",
-            FeedStatus::Polling => "polling",
-            FeedStatus::Idle => "idle",
-        }
-    }
-}
-
 /// One hall's live feed: the connection, the ping, the fallback polls and
 /// the page's visibility, as a state machine driven by the glue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,12 +342,11 @@ impl FeedMachine {
         [link_due, hide_due, poll_due].into_iter().flatten().min()
     }
 
-    pub fn status(&self) -> FeedStatus {
-        match self.link {
-            Link::Open { .. } => FeedStatus::Live,
-            Link::Connecting { .. } | Link::Waiting { .. } => FeedStatus::Polling,
-            Link::Off | Link::Paused => FeedStatus::Idle,
-        }
+    /// Whether changes arrive as they happen (the hall's `data-live`);
+    /// otherwise the document is polled, or nothing is read while the page
+    /// is hidden.
+    pub fn is_live(&self) -> bool {
+        matches!(self.link, Link::Open { .. })
     }
 
     fn has_socket(&self) -> bool {
@@ -510,9 +488,9 @@ mod tests {
     fn pings_an_open_socket_and_drops_one_that_stays_silent() {
         let mut feed = FeedMachine::default();
         assert_eq!(feed.start(T0), CONNECT);
-        assert_eq!(feed.status(), FeedStatus::Polling);
+        assert!(!feed.is_live());
         feed.opened(T0 + 200);
-        assert_eq!(feed.status(), FeedStatus::Live);
+        assert!(feed.is_live());
         assert_eq!(feed.next_wake_at(), Some(T0 + 200 + PING_EVERY_MS), "no poll while live");
         assert_eq!(feed.tick(T0 + 10_000, 0.5), NOTHING);
         assert_eq!(feed.tick(T0 + 25_200, 0.5), PING);
@@ -523,7 +501,7 @@ mod tests {
         assert_eq!(feed.next_wake_at(), Some(T0 + 60_200), "the answer is due within 10 s");
         // Nothing came back: the socket is dead, whatever the browser thinks.
         assert_eq!(feed.tick(T0 + 60_200, 0.5), DISCONNECT);
-        assert_eq!(feed.status(), FeedStatus::Polling);
+        assert!(!feed.is_live());
         // It lived a minute: the backoff starts from its first step again.
         assert_eq!(feed.next_wake_at(), Some(T0 + 60_200 + 375));
         assert_eq!(feed.tick(T0 + 60_575, 0.5), CONNECT);
@@ -565,7 +543,7 @@ mod tests {
         // Back: polling stops; a short-lived connection does not reset the backoff…
         feed.tick(now + 30_000, 0.0);
         feed.opened(now + 30_000);
-        assert_eq!(feed.status(), FeedStatus::Live);
+        assert!(feed.is_live());
         assert_eq!(feed.tick(now + 34_999, 0.0), NOTHING, "no poll while live");
         let failures = feed.failures;
         feed.closed(now + 35_000, 0.0);
@@ -590,7 +568,7 @@ mod tests {
         assert_eq!(feed.tick(T0 + 5_000, 0.0), POLL);
         feed.polled(T0 + 5_100, PollOutcome::Answered);
         assert_eq!(feed.tick(T0 + CONNECT_TIMEOUT_MS, 0.0), DISCONNECT);
-        assert_eq!(feed.status(), FeedStatus::Polling);
+        assert!(!feed.is_live());
         // The socket's own close event, arriving after we closed it, changes nothing.
         let before = feed.clone();
         feed.closed(T0 + CONNECT_TIMEOUT_MS + 5, 0.0);
@@ -635,19 +613,19 @@ mod tests {
         feed.hidden(T0 + 1_000);
         // A short look away changes nothing.
         assert_eq!(feed.shown(T0 + 20_000), NOTHING);
-        assert_eq!(feed.status(), FeedStatus::Live);
+        assert!(feed.is_live());
         feed.received();
         feed.hidden(T0 + 21_000);
         assert_eq!(feed.tick(T0 + 30_000, 0.0), PING, "still pinging while hidden");
         feed.received();
         assert_eq!(feed.next_wake_at(), Some(T0 + 55_000));
         assert_eq!(feed.tick(T0 + 21_000 + HIDDEN_CLOSE_AFTER_MS, 0.0), DISCONNECT);
-        assert_eq!(feed.status(), FeedStatus::Idle);
+        assert!(!feed.is_live());
         assert_eq!(feed.next_wake_at(), None, "no timer, no polls while paused");
         assert_eq!(feed.shown(T0 + 500_000), CONNECT);
-        assert_eq!(feed.status(), FeedStatus::Polling);
+        assert!(!feed.is_live());
         feed.opened(T0 + 500_100);
-        assert_eq!(feed.status(), FeedStatus::Live);
+        assert!(feed.is_live());
 
         // Hidden while the feed is down: polling stops too.
         let mut feed = FeedMachine::default();
@@ -665,10 +643,10 @@ mod tests {
         feed.start(T0);
         feed.opened(T0 + 1);
         assert_eq!(feed.stop(), DISCONNECT);
-        assert_eq!(feed.status(), FeedStatus::Idle);
+        assert!(!feed.is_live());
         assert_eq!(feed.next_wake_at(), None);
         assert_eq!(feed.tick(T0 + 600_000, 0.0), NOTHING);
         feed.opened(T0 + 600_001);
-        assert_eq!(feed.status(), FeedStatus::Idle, "a late open of the old socket is ignored");
+        assert!(!feed.is_live(), "a late open of the old socket is ignored");
     }
 }

@@ -29,7 +29,7 @@ use web_sys::WebSocket;
 use crate::api;
 use crate::browser;
 use crate::config::WidgetConfig;
-use crate::live::{decode_frame, FeedActions, FeedMachine, FeedStatus, LiveFrame, PollOutcome};
+use crate::live::{decode_frame, FeedActions, FeedMachine, LiveFrame, PollOutcome};
 
 /// Where the feed's news goes (the hall screen's signals, through `try_`
 /// accessors: the hall may be gone by the time a poll answers).
@@ -37,7 +37,8 @@ pub struct FeedSinks {
     /// A document from the feed or a poll, in arrival order; the receiver
     /// judges its revision and layout version.
     pub on_document: Rc<dyn Fn(Arc<Availability>)>,
-    pub on_status: Rc<dyn Fn(FeedStatus)>,
+    /// Whether the feed is live (connected) now.
+    pub on_live: Rc<dyn Fn(bool)>,
 }
 
 type Handler = Closure<dyn FnMut(JsValue)>;
@@ -72,7 +73,7 @@ struct Feed {
     timer: Option<TimeoutHandle>,
     on_visibility_change: Option<Handler>,
     sinks: FeedSinks,
-    status: FeedStatus,
+    live: bool,
     stopped: bool,
 }
 
@@ -123,7 +124,7 @@ impl LiveFeed {
             timer: None,
             on_visibility_change: None,
             sinks,
-            status: FeedStatus::Idle,
+            live: false,
             stopped: false,
         }));
         let on_visibility_change = handler(&Rc::downgrade(&feed), |feed, _| {
@@ -266,7 +267,7 @@ fn poll(feed: &Rc<RefCell<Feed>>) {
     });
 }
 
-/// One timer for the machine's next deadline; the status to the hall.
+/// One timer for the machine's next deadline; whether it is live, to the hall.
 fn settle(feed_cell: &Rc<RefCell<Feed>>) {
     let mut feed = feed_cell.borrow_mut();
     if let Some(timer) = feed.timer.take() {
@@ -283,12 +284,12 @@ fn settle(feed_cell: &Rc<RefCell<Feed>>) {
         };
         feed.timer = set_timeout_with_handle(fire, Duration::from_millis(delay)).ok();
     }
-    let status = feed.machine.status();
-    if status != feed.status {
-        feed.status = status;
-        let sink = feed.sinks.on_status.clone();
+    let live = feed.machine.is_live();
+    if live != feed.live {
+        feed.live = live;
+        let sink = feed.sinks.on_live.clone();
         drop(feed);
-        sink(status);
+        sink(live);
     }
 }
 

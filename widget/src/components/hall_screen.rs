@@ -14,11 +14,14 @@
 //! un-picks only the seats the proxy names, marks them taken, refreshes
 //! availability (bypassing the browser cache) and says how many were lost.
 
+use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
 use ticket_contract::{Availability, Layout};
 
 use super::error_panel::ErrorPanel;
@@ -29,7 +32,7 @@ use crate::api;
 use crate::api_error::ApiError;
 use crate::hall::{seat_indices, HallAvailability, ReportedTaken};
 use crate::hold_session::use_hold_session;
-use crate::live::{judge_document, DocumentVerdict, FeedStatus};
+use crate::live::{judge_document, DocumentVerdict};
 use crate::live_feed::{FeedSinks, LiveFeed};
 use crate::selection::Selection;
 
@@ -38,34 +41,45 @@ use crate::selection::Selection;
 pub struct LiveHall {
     /// The newest availability document (`None` until the first arrives).
     pub document: RwSignal<Option<Arc<Availability>>>,
-    /// The feed's state, for the hall's `data-live` attribute.
-    pub status: RwSignal<FeedStatus>,
+    /// Whether the feed is live (the hall's `data-live`); otherwise the
+    /// document is polled (or, while the page is hidden, not read at all).
+    pub connected: RwSignal<bool>,
+}
+
+/// The hall screen's bookkeeping that needs no signal (plain values keep
+/// the wasm smaller than one reactive type each).
+#[derive(Default)]
+struct HallReads {
+    /// Read the hall past the browser cache (a retry, or the feed naming a
+    /// layout this copy is not).
+    must_be_fresh: AtomicBool,
+    /// The layout version a re-read was started for: one per version.
+    reread_for: Mutex<Option<String>>,
 }
 
 #[component]
 pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
     let config = use_widget().config;
     let session = use_hold_session();
-    // Set when the hall must be read past the browser cache (a retry, or
-    // the feed naming a layout this copy is not).
-    let hall_must_be_fresh = StoredValue::new(false);
+    let reads = Arc::new(HallReads::default());
     let layout = {
-        let (config, event_id, show_id) = (config.clone(), event_id.clone(), show_id.clone());
+        let (config, event_id, show_id, reads) = (config.clone(), event_id.clone(), show_id.clone(), reads.clone());
         LocalResource::new(move || {
-            api::fetch_layout(config.clone(), event_id.clone(), show_id.clone(), hall_must_be_fresh.get_value())
+            let fresh = reads.must_be_fresh.load(Ordering::Relaxed);
+            api::fetch_layout(config.clone(), event_id.clone(), show_id.clone(), fresh)
         })
     };
     let availability = {
-        let (config, event_id, show_id) = (config.clone(), event_id.clone(), show_id.clone());
+        let (config, event_id, show_id, reads) = (config.clone(), event_id.clone(), show_id.clone(), reads.clone());
         LocalResource::new(move || {
             // Past the browser cache once a hold was made or ended here.
             // Untracked: later refreshes go through the live feed and
             // update the hall in place instead of drawing it again.
-            let fresh = untrack(|| session.availability_must_be_fresh()) || hall_must_be_fresh.get_value();
+            let fresh = untrack(|| session.availability_must_be_fresh()) || reads.must_be_fresh.load(Ordering::Relaxed);
             api::fetch_availability(config.clone(), event_id.clone(), show_id.clone(), fresh)
         })
     };
-    let live = LiveHall { document: RwSignal::new(None), status: RwSignal::new(FeedStatus::Idle) };
+    let live = LiveHall { document: RwSignal::new(None), connected: RwSignal::new(false) };
     provide_context(live);
     let selection = RwSignal::new(Selection::default());
     let reservation = Reservation {
@@ -74,15 +88,20 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
         taken_seats: RwSignal::new(ReportedTaken::default()),
     };
     provide_context(reservation);
-    let reread_hall = move || {
-        hall_must_be_fresh.set_value(true);
-        layout.refetch();
-        availability.refetch();
+    let reread_hall = {
+        let reads = reads.clone();
+        move || {
+            reads.must_be_fresh.store(true, Ordering::Relaxed);
+            layout.refetch();
+            availability.refetch();
+        }
     };
-    let retry = Callback::new(move |()| reread_hall());
+    let retry = {
+        let reread_hall = reread_hall.clone();
+        Callback::new(move |()| reread_hall())
+    };
 
     // Every document, whichever way it came: shown if it is the newest.
-    let layout_reread_for = StoredValue::new(None::<String>);
     let offer = move |document: Arc<Availability>| {
         let drawn_layout = layout.try_get_untracked().flatten().and_then(Result::ok);
         let layout_version = drawn_layout.as_ref().map_or(document.layout_version.as_str(), |layout| layout.version.as_str());
@@ -96,8 +115,12 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
             DocumentVerdict::Outdated => {}
             // Re-planned: read layout and availability again, once per version.
             DocumentVerdict::OtherLayout => {
-                if layout_reread_for.try_get_value().flatten().as_ref() != Some(&document.layout_version) {
-                    layout_reread_for.set_value(Some(document.layout_version.clone()));
+                let first_time = reads.reread_for.lock().is_ok_and(|mut reread_for| {
+                    let first_time = reread_for.as_ref() != Some(&document.layout_version);
+                    *reread_for = Some(document.layout_version.clone());
+                    first_time
+                });
+                if first_time {
                     reread_hall();
                 }
             }
@@ -106,35 +129,48 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
 
     // The feed opens once the hall's first reads are in (not in the middle
     // of them), and runs while the hall is on screen.
-    let feed = StoredValue::new_local(None::<LiveFeed>);
-    Effect::new(move |_| {
-        let loaded = layout.with(|layout| matches!(layout, Some(Ok(_))))
-            && availability.with(|availability| matches!(availability, Some(Ok(_))));
-        if loaded && feed.with_value(Option::is_none) {
-            let sinks = FeedSinks {
-                on_document: Rc::new(offer),
-                on_status: Rc::new(move |status| {
-                    let _ = live.status.try_set(status);
-                }),
-            };
-            feed.set_value(Some(LiveFeed::start(config.clone(), event_id.clone(), show_id.clone(), sinks)));
-        }
-    });
-    // A hold was made or ended here: fresh availability now.
-    Effect::new(move |ran_before: Option<()>| {
-        session.availability_must_be_fresh();
-        if ran_before.is_some() {
-            feed.with_value(|feed| feed.as_ref().map(LiveFeed::refresh));
-        }
-    });
+    let feed = Rc::new(RefCell::new(None::<LiveFeed>));
+    {
+        let (feed, offer) = (feed.clone(), offer.clone());
+        Effect::new(move |_| {
+            let loaded = layout.with(|layout| matches!(layout, Some(Ok(_))))
+                && availability.with(|availability| matches!(availability, Some(Ok(_))));
+            if loaded && feed.borrow().is_none() {
+                let sinks = FeedSinks {
+                    on_document: Rc::new(offer.clone()),
+                    on_live: Rc::new(move |connected| {
+                        let _ = live.connected.try_set(connected);
+                    }),
+                };
+                *feed.borrow_mut() = Some(LiveFeed::start(config.clone(), event_id.clone(), show_id.clone(), sinks));
+            }
+        });
+    }
+    {
+        // A hold was made or ended here: fresh availability now.
+        let feed = feed.clone();
+        Effect::new(move |ran_before: Option<()>| {
+            session.availability_must_be_fresh();
+            if ran_before.is_some() {
+                if let Some(feed) = feed.borrow().as_ref() {
+                    feed.refresh();
+                }
+            }
+        });
+    }
+    let feed = SendWrapper::new(feed);
     on_cleanup(move || {
-        let _ = feed.try_with_value(|feed| feed.as_ref().map(LiveFeed::stop));
+        if let Some(feed) = feed.borrow_mut().take() {
+            feed.stop();
+        }
     });
 
     view! {
         <Transition fallback=|| view! { <Skeleton kind=SkeletonKind::Hall /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors on_retry=retry /> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let offer = offer.clone();
+                    Suspend::new(async move {
                     let layout = layout.await?;
                     let first = availability.await?;
                     offer(first.clone());
@@ -147,7 +183,8 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
                         .unwrap_or(first);
                     let initial = HallAvailability::from_documents(&layout, &shown)?;
                     Ok::<_, ApiError>(view! { <HallView layout initial=Arc::new(initial) selection /> })
-                })}
+                    })
+                }}
             </ErrorBoundary>
         </Transition>
     }
