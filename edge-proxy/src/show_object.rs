@@ -58,6 +58,9 @@ pub const POLL_INTERVAL_MS: u64 = 5_000;
 /// buyer with a few tabs, not a script opening thousands.
 pub const MOST_FEEDS_PER_CLIENT: usize = 4;
 
+/// When a client over [`MOST_FEEDS_PER_CLIENT`] may try again.
+const FEED_RETRY_AFTER_SECONDS: u32 = 30;
+
 /// The tag every live feed carries (feeds are also tagged by client).
 const FEED_TAG: &str = "feed";
 
@@ -180,7 +183,7 @@ impl ShowObject {
             return Err(ProxyError::Internal);
         }
         if self.state.get_websockets_with_tag(&client).len() >= MOST_FEEDS_PER_CLIENT {
-            return Err(ProxyError::RateLimited { retry_after_seconds: 30 });
+            return Err(ProxyError::RateLimited { retry_after_seconds: FEED_RETRY_AFTER_SECONDS });
         }
         // The first viewer of a cold show waits for its first read here, so
         // the feed opens with the hall (or the upstream's error, as HTTP).
@@ -447,7 +450,19 @@ pub async fn open_live_feed(
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let request = Request::new_with_init(SHOW_LIVE_URL, &init).map_err(|_| ProxyError::Internal)?;
-    stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)
+    let mut answer = stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)?;
+    // Answers from another object have immutable headers: made anew, so the
+    // Worker can add its own (X-Request-Id, CORS, rate limits).
+    if answer.status_code() == 101 {
+        let socket = answer.websocket().ok_or(ProxyError::Internal)?;
+        return Response::from_websocket(socket).map_err(|_| ProxyError::Internal);
+    }
+    let status = answer.status_code();
+    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
+    if status == 429 {
+        return Err(ProxyError::RateLimited { retry_after_seconds: FEED_RETRY_AFTER_SECONDS });
+    }
+    Err(error_of(status, &body))
 }
 
 fn stub(env: &Env, event_id: &str, show_id: &str) -> std::result::Result<worker::Stub, ProxyError> {
