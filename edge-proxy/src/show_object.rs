@@ -365,8 +365,10 @@ async fn last_good(state: &State) -> Option<(Hall, u64)> {
     let storage = state.storage();
     let layout: ticket_contract::Layout = storage.get(LAST_LAYOUT_KEY).await.ok().flatten()?;
     let stored: StoredAvailability = storage.get(LAST_AVAILABILITY_KEY).await.ok().flatten()?;
-    (stored.availability.layout_version == layout.version)
-        .then(|| (Hall { layout, availability: stored.availability, upstream_version: None }, stored.read_at_ms))
+    if stored.availability.layout_version != layout.version {
+        return None;
+    }
+    Some((Hall { layout, availability: stored.availability, upstream_version: None }, stored.read_at_ms))
 }
 
 /// A document for the Worker: the body, its ETag, when its data was read
