@@ -49,10 +49,12 @@ cargo test -p integration-tests --test partners 2>&1
 cargo test -p integration-tests --test malformed 2>&1
 cargo test -p integration-tests --test openapi 2>&1
 cargo test -p integration-tests --test holds 2>&1
+cargo test -p integration-tests --test on_sale 2>&1
 echo "== a proxy restart in the middle of a hold"
 cargo test -p integration-tests --test restart before_the_restart 2>&1
 restart_proxy
 cargo test -p integration-tests --test restart after_the_restart 2>&1
+cargo test -p integration-tests --test restart the_last_good_copy 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"

@@ -119,6 +119,25 @@ impl ShowHall {
         newly_stale
     }
 
+    /// Whether the owner has a copy (in memory).
+    pub fn has_copy(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// After a failed read with no copy in memory (the owner was evicted):
+    /// brings back the last good copy, read at `read_at_ms` and kept in
+    /// storage, served as stale. Returns whether it was usable.
+    pub fn restore_last_good(&mut self, hall: Hall, read_at_ms: u64, error: ProxyError, now_ms: u64) -> bool {
+        if self.current.is_some() {
+            return false;
+        }
+        let Some(restored) = CurrentHall::from_hall(hall, None) else { return false };
+        self.current = Some(restored);
+        self.reads.restored(read_at_ms, now_ms, error);
+        self.publish(now_ms);
+        true
+    }
+
     /// A hold kept `before` off sale and keeps `after` now. Returns whether
     /// the availability viewers see changed.
     pub fn apply_hold_change(&mut self, before: &[HoldItem], after: &[HoldItem], now_ms: u64) -> bool {
@@ -396,6 +415,23 @@ mod tests {
         assert!(empty.start_read(0));
         assert!(!empty.read_failed(ProxyError::UpstreamUnavailable, 10));
         assert_eq!(empty.availability(), None);
+    }
+
+    #[test]
+    fn the_last_good_copy_comes_back_from_storage_flagged_stale() {
+        let mut show = ShowHall::default();
+        assert!(show.start_read(50_000));
+        assert!(!show.read_failed(ProxyError::UpstreamTimeout, 53_000), "nothing to publish yet");
+        assert!(show.restore_last_good(hall([true, false, true], 2), 10_000, ProxyError::UpstreamTimeout, 53_000));
+        let availability = show.availability().unwrap();
+        assert!(availability.stale);
+        assert_eq!(flags(&show), (vec![true, false, true], 2));
+        assert_eq!(show.read_at_ms(), Some(10_000));
+        assert_eq!(show.plan(DocumentKind::Availability, 54_000), ReadPlan::Serve, "served during the pause");
+        assert_eq!(show.plan(DocumentKind::Availability, 56_000), ReadPlan::ServeAndRead);
+        // Never over a copy in memory.
+        assert!(!show.restore_last_good(hall([false, false, false], 0), 1, ProxyError::UpstreamTimeout, 57_000));
+        assert_eq!(flags(&show).0, vec![true, false, true]);
     }
 
     #[test]

@@ -144,6 +144,13 @@ impl ReadTracker {
         self.last_failure = Some((now_ms, error));
     }
 
+    /// A copy read at `read_at_ms` was brought back (from storage, after the
+    /// owner lost its memory) because the read under way failed with `error`.
+    pub fn restored(&mut self, read_at_ms: u64, now_ms: u64, error: ProxyError) {
+        self.last_success_ms = Some(read_at_ms);
+        self.failed(now_ms, error);
+    }
+
     /// Whether the last read failed (a copy served now is the last good one).
     pub fn is_failing(&self) -> bool {
         self.last_failure.is_some()

@@ -26,14 +26,41 @@ pub fn cache_key(path: &str) -> String {
     format!("https://edge-cache.invalid{path}")
 }
 
-pub async fn read(key: &str) -> Option<CachedDocument> {
+/// What a cached document says about itself, before its body is read.
+#[derive(Debug, Clone)]
+pub struct CachedMeta {
+    pub etag: String,
+    pub stored_at: i64,
+    pub complete: bool,
+}
+
+/// A cached document whose body has not been read: a hit can be passed on
+/// as it is (a 1 MB layout never goes through the Worker's memory).
+pub struct CachedEntry {
+    pub meta: CachedMeta,
+    pub response: Response,
+}
+
+impl CachedEntry {
+    /// Reads the body (for a document that is changed on its way out).
+    pub async fn into_document(mut self) -> Option<CachedDocument> {
+        let body = self.response.text().await.ok()?;
+        let CachedMeta { etag, stored_at, complete } = self.meta;
+        Some(CachedDocument { body, etag, stored_at, complete })
+    }
+}
+
+pub async fn lookup(key: &str) -> Option<CachedEntry> {
     let cache = Cache::default();
-    let mut response = cache.get(key, true).await.ok().flatten()?;
+    let response = cache.get(key, true).await.ok().flatten()?;
     let stored_at = response.headers().get("X-Stored-At").ok().flatten()?.parse().ok()?;
     let etag = response.headers().get("ETag").ok().flatten()?;
     let complete = response.headers().get("X-Incomplete").ok().flatten().is_none();
-    let body = response.text().await.ok()?;
-    Some(CachedDocument { body, etag, stored_at, complete })
+    Some(CachedEntry { meta: CachedMeta { etag, stored_at, complete }, response })
+}
+
+pub async fn read(key: &str) -> Option<CachedDocument> {
+    lookup(key).await?.into_document().await
 }
 
 pub async fn write(key: &str, kind: DocumentKind, document: &CachedDocument) {

@@ -58,11 +58,28 @@ pub const POLL_INTERVAL_MS: u64 = 5_000;
 /// buyer with a few tabs, not a script opening thousands.
 pub const MOST_FEEDS_PER_CLIENT: usize = 4;
 
+/// When a client over [`MOST_FEEDS_PER_CLIENT`] may try again.
+const FEED_RETRY_AFTER_SECONDS: u32 = 30;
+
 /// The tag every live feed carries (feeds are also tagged by client).
 const FEED_TAG: &str = "feed";
 
 /// Storage key of the show this object serves (for alarms after eviction).
 const SHOW_KEY: &str = "show";
+/// Storage keys of the last good copy (for stale-if-error after an eviction).
+const LAST_LAYOUT_KEY: &str = "last_layout";
+const LAST_AVAILABILITY_KEY: &str = "last_availability";
+/// A layout larger than this (as JSON) is not kept in storage (a stored
+/// value may be at most 2 MiB); such a hall has no last good copy after an
+/// eviction.
+const LARGEST_STORED_LAYOUT: usize = 1_900_000;
+
+/// The last good availability and when it was read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredAvailability {
+    availability: ticket_contract::Availability,
+    read_at_ms: u64,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ShowIdentity {
@@ -78,6 +95,8 @@ struct Owner {
     hall: RefCell<ShowHall>,
     reading: RefCell<Option<ReadUnderWay>>,
     show: RefCell<Option<(EventRef, String)>>,
+    /// The layout version last written to storage.
+    stored_layout_version: RefCell<Option<String>>,
 }
 
 #[durable_object]
@@ -180,7 +199,7 @@ impl ShowObject {
             return Err(ProxyError::Internal);
         }
         if self.state.get_websockets_with_tag(&client).len() >= MOST_FEEDS_PER_CLIENT {
-            return Err(ProxyError::RateLimited { retry_after_seconds: 30 });
+            return Err(ProxyError::RateLimited { retry_after_seconds: FEED_RETRY_AFTER_SECONDS });
         }
         // The first viewer of a cold show waits for its first read here, so
         // the feed opens with the hall (or the upstream's error, as HTTP).
@@ -239,8 +258,24 @@ impl ShowObject {
                     };
                     let error = outcome.as_ref().err().map(ProxyError::code);
                     let changed = match outcome {
-                        Ok(hall) => owner.hall.borrow_mut().read_succeeded(hall, now_ms()),
-                        Err(error) => owner.hall.borrow_mut().read_failed(error, now_ms()),
+                        Ok(hall) => {
+                            let changed = owner.hall.borrow_mut().read_succeeded(hall, now_ms());
+                            if changed {
+                                keep_last_good(&state, &owner).await;
+                            }
+                            changed
+                        }
+                        Err(error) => {
+                            let had_copy = owner.hall.borrow().has_copy();
+                            let mut changed = owner.hall.borrow_mut().read_failed(error.clone(), now_ms());
+                            let gone = matches!(error, ProxyError::NotFound { .. });
+                            if !had_copy && !gone {
+                                if let Some((hall, read_at_ms)) = last_good(&state).await {
+                                    changed = owner.hall.borrow_mut().restore_last_good(hall, read_at_ms, error, now_ms());
+                                }
+                            }
+                            changed
+                        }
                     };
                     if changed {
                         broadcast(&state, &owner.hall.borrow());
@@ -298,6 +333,42 @@ impl ShowObject {
             worker::console_error!("{}", serde_json::json!({"event": "show_poll_alarm_failed"}));
         }
     }
+}
+
+/// Keeps the current hall in storage as the last good copy: the
+/// availability after every read that changed it, the layout when its
+/// version changed.
+async fn keep_last_good(state: &State, owner: &Owner) {
+    let storage = state.storage();
+    let (layout, availability, read_at_ms) = {
+        let hall = owner.hall.borrow();
+        let (Some(layout), Some(availability), Some(read_at_ms)) = (hall.layout(), hall.availability(), hall.read_at_ms()) else {
+            return;
+        };
+        let layout_is_new = owner.stored_layout_version.borrow().as_deref() != Some(layout.version.as_str());
+        let small_enough = hall.layout_document().is_some_and(|(body, _)| body.len() <= LARGEST_STORED_LAYOUT);
+        ((layout_is_new && small_enough).then(|| layout.clone()), availability, read_at_ms)
+    };
+    if let Some(layout) = layout {
+        if storage.put(LAST_LAYOUT_KEY, &layout).await.is_ok() {
+            *owner.stored_layout_version.borrow_mut() = Some(layout.version.clone());
+        }
+    }
+    let stored = StoredAvailability { availability, read_at_ms };
+    if storage.put(LAST_AVAILABILITY_KEY, &stored).await.is_err() {
+        worker::console_warn!("{}", serde_json::json!({"event": "show_keep_last_good_failed"}));
+    }
+}
+
+/// The last good copy kept in storage, if its layout and availability agree.
+async fn last_good(state: &State) -> Option<(Hall, u64)> {
+    let storage = state.storage();
+    let layout: ticket_contract::Layout = storage.get(LAST_LAYOUT_KEY).await.ok().flatten()?;
+    let stored: StoredAvailability = storage.get(LAST_AVAILABILITY_KEY).await.ok().flatten()?;
+    if stored.availability.layout_version != layout.version {
+        return None;
+    }
+    Some((Hall { layout, availability: stored.availability, upstream_version: None }, stored.read_at_ms))
 }
 
 /// A document for the Worker: the body, its ETag, when its data was read
@@ -447,7 +518,19 @@ pub async fn open_live_feed(
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let request = Request::new_with_init(SHOW_LIVE_URL, &init).map_err(|_| ProxyError::Internal)?;
-    stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)
+    let mut answer = stub.fetch_with_request(request).await.map_err(|_| ProxyError::Internal)?;
+    // Answers from another object have immutable headers: made anew, so the
+    // Worker can add its own (X-Request-Id, CORS, rate limits).
+    if answer.status_code() == 101 {
+        let socket = answer.websocket().ok_or(ProxyError::Internal)?;
+        return Response::from_websocket(socket).map_err(|_| ProxyError::Internal);
+    }
+    let status = answer.status_code();
+    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
+    if status == 429 {
+        return Err(ProxyError::RateLimited { retry_after_seconds: FEED_RETRY_AFTER_SECONDS });
+    }
+    Err(error_of(status, &body))
 }
 
 fn stub(env: &Env, event_id: &str, show_id: &str) -> std::result::Result<worker::Stub, ProxyError> {

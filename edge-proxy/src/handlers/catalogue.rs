@@ -31,14 +31,12 @@ pub async fn events(scope: &RequestScope<'_>, env: &Env) -> Result<Handled, Prox
         edge_cache::write(&refresh_key, DocumentKind::Catalogue, &document).await;
         Ok(document)
     };
-    serve_shaped(scope, DocumentKind::Catalogue, &key, read_owner, |document| {
-        if partner.sells_everything() {
-            return Ok(document);
-        }
+    // One shared list per data centre; each partner sees its part.
+    let shape = (!partner.sells_everything()).then_some(|document: CachedDocument| {
         let mut list: EventList = serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?;
         list.events.retain(|event| partner.allows_event_id(event.provider, &event.id));
         let body = serde_json::to_string(&list).map_err(|_| ProxyError::Internal)?;
         Ok(CachedDocument { etag: etag_for(body.as_bytes()), body, ..document })
-    })
-    .await
+    });
+    serve_shaped(scope, DocumentKind::Catalogue, &key, read_owner, shape).await
 }

@@ -7,8 +7,10 @@ use std::future::Future;
 use ticket_core::cache_policy::{etag_for, if_none_match_matches, judge, DocumentKind, Freshness};
 use ticket_core::errors::ProxyError;
 
+use worker::Headers;
+
 use super::{Handled, RequestScope};
-use crate::edge_cache::{self, CachedDocument};
+use crate::edge_cache::{self, CachedDocument, CachedEntry};
 use crate::http::{json_response, not_modified};
 
 /// Wraps a freshly produced body as a document stored `now`.
@@ -19,7 +21,8 @@ pub fn new_document(body: String, now: i64) -> CachedDocument {
 
 /// Serves the document under `key`: from the edge cache while fresh; from the
 /// cache while stale, refreshing in the background; otherwise by awaiting
-/// `refresh`, which fetches upstream, stores what it produced and returns it.
+/// `refresh`, which asks the document's owner, stores what it produced and
+/// returns it.
 pub async fn serve<Refresh, Fut>(
     scope: &RequestScope<'_>,
     kind: DocumentKind,
@@ -30,32 +33,37 @@ where
     Refresh: FnOnce() -> Fut,
     Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
 {
-    serve_shaped(scope, kind, key, refresh, Ok).await
+    serve_shaped(scope, kind, key, refresh, None::<fn(CachedDocument) -> Result<CachedDocument, ProxyError>>).await
 }
 
-/// [`serve`], with `shape` applied to the document on its way out (e.g. the
-/// catalogue cut down to what one partner may sell; the ETag follows).
+/// [`serve`], with `shape` (if any) applied to the document on its way out
+/// (e.g. the catalogue cut down to what one partner may sell; the ETag
+/// follows). Without one, a cached document is passed on without reading it.
 pub async fn serve_shaped<Refresh, Fut, Shape>(
     scope: &RequestScope<'_>,
     kind: DocumentKind,
     key: &str,
     refresh: Refresh,
-    shape: Shape,
+    shape: Option<Shape>,
 ) -> Result<Handled, ProxyError>
 where
     Refresh: FnOnce() -> Fut,
     Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
     Shape: FnOnce(CachedDocument) -> Result<CachedDocument, ProxyError>,
 {
-    if let Some(document) = edge_cache::read(key).await {
-        let freshness = match judge(document.stored_at, scope.now, kind) {
+    if let Some(entry) = edge_cache::lookup(key).await {
+        let freshness = match judge(entry.meta.stored_at, scope.now, kind) {
             // An incomplete document is a stopgap: once not fresh, fetch again.
-            Freshness::StaleRevalidate if !document.complete => Freshness::Expired,
+            Freshness::StaleRevalidate if !entry.meta.complete => Freshness::Expired,
             freshness => freshness,
         };
-        match freshness {
-            Freshness::Fresh => return Ok(respond(scope, kind, shape(document)?, "HIT")),
-            Freshness::StaleRevalidate => {
+        let cache_status = match freshness {
+            Freshness::Fresh => Some("HIT"),
+            Freshness::StaleRevalidate => Some("STALE"),
+            Freshness::Expired => None,
+        };
+        if let Some(cache_status) = cache_status {
+            if freshness == Freshness::StaleRevalidate {
                 let refreshing = refresh();
                 scope.context.wait_until(async move {
                     if let Err(error) = refreshing.await {
@@ -65,13 +73,22 @@ where
                         );
                     }
                 });
-                return Ok(respond(scope, kind, shape(document)?, "STALE"));
             }
-            Freshness::Expired => {}
+            return match shape {
+                None => Ok(respond_cached(scope, kind, entry, cache_status)),
+                Some(shape) => {
+                    let document = entry.into_document().await.ok_or(ProxyError::Internal)?;
+                    Ok(respond(scope, kind, shape(document)?, cache_status))
+                }
+            };
         }
     }
     let document = refresh().await?;
-    Ok(respond(scope, kind, shape(document)?, "MISS"))
+    let document = match shape {
+        Some(shape) => shape(document)?,
+        None => document,
+    };
+    Ok(respond(scope, kind, document, "MISS"))
 }
 
 fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocument, cache_status: &'static str) -> Handled {
@@ -83,6 +100,24 @@ fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocumen
             document.body,
             &[("ETag", &document.etag), ("Cache-Control", cache_control), ("X-Cache", cache_status)],
         ),
+    };
+    Handled { response, cache_status: Some(cache_status) }
+}
+
+/// A cached document passed on as it is, with the headers of a served one.
+fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEntry, cache_status: &'static str) -> Handled {
+    let cache_control = kind.browser_cache_control();
+    let etag = entry.meta.etag.clone();
+    let response = match &scope.if_none_match {
+        Some(header) if if_none_match_matches(header, &etag) => not_modified(&etag, cache_control),
+        _ => {
+            let headers = Headers::new();
+            let _ = headers.set("Content-Type", "application/json; charset=utf-8");
+            let _ = headers.set("ETag", &etag);
+            let _ = headers.set("Cache-Control", cache_control);
+            let _ = headers.set("X-Cache", cache_status);
+            entry.response.with_headers(headers).with_status(200)
+        }
     };
     Handled { response, cache_status: Some(cache_status) }
 }

@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use serde_json::Value;
 
+pub mod live;
 pub mod openapi;
 
 pub const DEMO_PARTNER_KEY: &str = "pk_demo_0000000000000000";
@@ -171,7 +172,7 @@ fn response_log() -> &'static Mutex<File> {
 }
 
 /// Appends one reply to the response log in one write (threads share the file).
-fn record_reply(label: &str, status_line: &str, headers: &[(String, String)], body: &str) {
+pub(crate) fn record_reply(label: &str, status_line: &str, headers: &[(String, String)], body: &str) {
     let mut entry = String::with_capacity(body.len() + 512);
     entry.push_str("=== ");
     entry.push_str(label);

@@ -208,6 +208,7 @@ mod tests {
         ("not_found", 404),
         ("hold_not_found", 404),
         ("method_not_allowed", 405),
+        ("upgrade_required", 426),
         ("seat_unavailable", 409),
         ("hold_not_active", 409),
         ("hold_expired", 410),
@@ -227,6 +228,7 @@ mod tests {
         ("get", "/v1/events", 200),
         ("get", "/v1/events/{event_id}/shows/{show_id}/layout", 200),
         ("get", "/v1/events/{event_id}/shows/{show_id}/availability", 200),
+        ("get", "/v1/events/{event_id}/shows/{show_id}/live", 101),
         ("post", "/v1/holds", 201),
         ("get", "/v1/holds/{hold_id}", 200),
         ("patch", "/v1/holds/{hold_id}", 200),
@@ -541,6 +543,11 @@ mod tests {
             ("Layout", value_of!(layout(Geometry::Generated))),
             ("Layout", value_of!(Layout { labels: Vec::new(), ..layout(Geometry::Upstream) })),
             ("Availability", value_of!(availability())),
+            (
+                "Availability",
+                value_of!(ticket_contract::Availability { revision: 1_796_423_298_697, stale: true, ..availability() }),
+            ),
+            ("LiveMessage", value_of!(ticket_contract::LiveMessage::Availability(availability()))),
             ("Hold", value_of!(hold(HoldState::Held))),
             ("Hold", value_of!(hold(HoldState::Confirmed))),
             ("Hold", value_of!(hold(HoldState::Released))),
@@ -602,6 +609,14 @@ mod tests {
         let held = || value_of!(hold(HoldState::Held));
         let cases: Vec<(&str, &str, Value)> = vec![
             ("Hold", "unknown state", edit(held(), &|hold| hold["state"] = json!("paid"))),
+            (
+                "LiveMessage",
+                "another kind of message",
+                edit(value_of!(ticket_contract::LiveMessage::Availability(availability())), &|message| {
+                    message["type"] = json!("layout")
+                }),
+            ),
+            ("LiveMessage", "a bare availability", value_of!(availability())),
             (
                 "Hold",
                 "no tickets field",

@@ -41,3 +41,19 @@ fn after_the_restart() {
     let paid: Hold = serde_json::from_str(&confirmed.body).unwrap();
     assert_eq!(paid.tickets.len(), 1);
 }
+
+/// Run after `after_the_restart` (scripts/test.sh): the show's owner lost its
+/// memory in the restart, and the upstream now fails; the last good copy it
+/// kept in storage is served, flagged stale, instead of an error.
+#[test]
+fn the_last_good_copy_outlives_a_restart() {
+    let path = "/v1/events/qt:1001/shows/2002/availability";
+    inject_fault("qtickets.seats", "unavailable", None);
+    let reply = proxy_get(path);
+    clear_faults();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let availability: Availability = serde_json::from_str(&reply.body).unwrap();
+    assert!(availability.stale, "flagged as the last good copy");
+    let layout: Layout = serde_json::from_str(&proxy_get("/v1/events/qt:1001/shows/2002/layout").body).unwrap();
+    assert_eq!(availability.layout_version, layout.version);
+}
