@@ -120,16 +120,21 @@ fn the_add_request_is_a_form_with_exactly_the_documented_fields() {
 }
 
 #[test]
-fn a_refused_seat_rolls_back_the_seats_added_before_it() {
+fn a_refused_seat_rolls_back_the_seats_added_alongside_it() {
     let items = vec![seat("1-1;1", 500_000), seat("1-1;3", 500_000), seat("1-1;4", 500_000)];
+    // The three adds go out at once; the one after the refusal still lands
+    // and is removed again too.
     let run = run(
         begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
         vec![
             add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B3", &external("1-1;3", 0), qt_error("SEAT_NOT_AVAILABLE")),
+            add("1-1%3B4", &external("1-1;4", 0), qt_ticket("27064", "x", None)),
             remove_by_id("27061", qt_removed()),
+            remove_by_id("27064", qt_removed()),
         ],
     );
+    assert_eq!(run.most_in_flight, 3);
     assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec!["1-1;3".into()] });
     assert_eq!(run.error().to_body().error.unavailable, ["1-1;3"]);
     assert_eq!(run.finished.record, None, "nothing left upstream, nothing to keep");
@@ -180,14 +185,14 @@ fn an_uncertain_add_is_sent_again_with_the_same_external_id() {
         begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
         vec![
             add("1-1%3B1", &external("1-1;1", 0), Err(ProxyError::UpstreamTimeout)),
-            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             // The simulator's malformed_json fault: written, answer cut.
             add("1-1%3B2", &external("1-1;2", 0), qt_truncated()),
+            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B2", &external("1-1;2", 0), qt_ticket("27062", "x", None)),
         ],
     );
-    assert_eq!(run.requests[0].body, run.requests[1].body, "the very same add");
-    assert_eq!(run.requests[2].body, run.requests[3].body);
+    assert_eq!(run.requests[0].body, run.requests[2].body, "the very same add");
+    assert_eq!(run.requests[1].body, run.requests[3].body);
     assert_eq!(describe_tickets(run.record()), ["1-1;1 27061 #0 -", "1-1;2 27062 #0 -"]);
 }
 
@@ -336,23 +341,35 @@ fn an_interrupted_confirm_is_completed_by_the_next_one_even_after_expiry() {
         vec![
             pay("27061", qt_ticket("27061", "x", Some("2000000270616"))),
             pay("27062", Err(ProxyError::UpstreamTimeout)),
+            pay("27063", qt_ticket("27063", "x", Some("2000000270630"))),
+            pay("27064", qt_ticket("27064", "x", Some("2000000270647"))),
             pay("27062", Err(ProxyError::UpstreamTimeout)),
         ],
     );
+    assert_eq!(interrupted.most_in_flight, 4, "every pay at once");
     assert_eq!(interrupted.error(), &ProxyError::UpstreamTimeout);
     assert_eq!(interrupted.record().state, HoldState::Held);
     assert!(interrupted.record().tickets.is_empty());
-
-    let completed = run(
-        begin(Some(interrupted.record().clone()), HoldCommand::Confirm, NOW + 700),
-        vec![
-            pay("27062", qt_ticket("27062", "x", Some("2000000270623"))),
-            pay("27063", qt_ticket("27063", "x", Some("2000000270630"))),
-            pay("27064", qt_ticket("27064", "x", Some("2000000270647"))),
-        ],
+    assert_eq!(
+        interrupted.record().alarm_at(),
+        Some(NOW + 500 + ticket_core::holds::journal::RESUME_MARGIN_SECONDS),
+        "the alarm comes back soon to complete it"
     );
-    assert_eq!(completed.hold().state, HoldState::Confirmed);
-    assert_eq!(completed.hold().tickets.len(), 4);
+
+    // The partner's next confirm (or the alarm, after expiry) pays the rest.
+    for (command, at) in [(HoldCommand::Confirm, NOW + 700), (HoldCommand::Resume, NOW + 700), (HoldCommand::Expire, NOW + 700)] {
+        let completed = run(
+            begin(Some(interrupted.record().clone()), command.clone(), at),
+            vec![pay("27062", qt_ticket("27062", "x", Some("2000000270623")))],
+        );
+        assert_eq!(completed.hold().state, HoldState::Confirmed, "{command:?}");
+        assert_eq!(completed.hold().tickets.len(), 4);
+        assert_eq!(completed.record().journal, None);
+        assert_eq!(completed.record().alarm_at(), None);
+    }
+    // Meanwhile the buyer cannot give the places back.
+    let refused = ticket_core::holds::begin(Some(interrupted.record().clone()), HoldCommand::Release, NOW + 501, &settings());
+    assert_eq!(refused.err(), Some(ProxyError::UpstreamTimeout));
 }
 
 #[test]
@@ -362,9 +379,11 @@ fn confirm_finding_the_tickets_gone_upstream_expires_the_hold() {
         begin(Some(held), HoldCommand::Confirm, NOW + 100),
         vec![
             pay("27061", qt_error("TICKET_NOT_FOUND")),
-            remove_by_id("27062", qt_error("TICKET_NOT_FOUND")),
+            pay("27062", qt_error("TICKET_NOT_FOUND")),
+            pay("27063", qt_error("VALIDATION_ERROR")),
+            pay("27064", qt_error("TICKET_NOT_FOUND")),
+            // Nothing was paid: what is left is given back.
             remove_by_id("27063", qt_removed()),
-            remove_by_id("27064", qt_removed()),
         ],
     );
     assert_eq!(run.error(), &ProxyError::HoldExpired);
@@ -397,9 +416,9 @@ fn a_release_that_fails_part_way_keeps_holding_what_is_left() {
         vec![
             remove_by_id("27061", qt_removed()),
             remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
-            remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
             remove_by_id("27063", qt_removed()),
             remove_by_id("27064", qt_removed()),
+            remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
         ],
     );
     assert_eq!(partial.error(), &ProxyError::UpstreamUnavailable);

@@ -30,7 +30,7 @@ where
     Refresh: FnOnce() -> Fut,
     Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
 {
-    serve_shaped(scope, kind, key, refresh, |document| Ok(document)).await
+    serve_shaped(scope, kind, key, refresh, Ok).await
 }
 
 /// [`serve`], with `shape` applied to the document on its way out (e.g. the
