@@ -316,6 +316,15 @@ impl CommandContext {
         CommandJournal { in_flight, ..self.journal.clone() }
     }
 
+    /// The journal of a command that failed while a write it sent may still
+    /// land upstream (an add cut off by our timeout, a create whose answer
+    /// was lost and whose order was not found yet): the alarm undoes the
+    /// command again once any request it sent has surely been answered.
+    pub fn undo_later(&self, now: i64) -> CommandJournal {
+        let resume_at = self.journal.resume_at.max(now.saturating_add(journal::RESUME_MARGIN_SECONDS));
+        CommandJournal { resume_at, in_flight: Vec::new(), ..self.journal.clone() }
+    }
+
     /// The journal to keep when the command could not finish its duty
     /// (a confirm not all paid, an undo not all removed): the alarm comes
     /// back soon, then less often, and gives up after a while.

@@ -324,6 +324,10 @@ pub(super) struct QticketsOperation {
     unremoved: Vec<QticketsTicketRef>,
     /// External ids of tickets known to be gone upstream.
     gone: HashSet<String>,
+    /// Adds whose answer never came, removed by `external_id` and found
+    /// missing: the add may still land (a request the upstream goes on with
+    /// after we stopped waiting), so they are removed once more later.
+    recheck: Vec<QticketsTicketRef>,
     reserved_to: i64,
     phase: Option<Phase>,
     queue: VecDeque<Attempt>,
@@ -444,6 +448,7 @@ impl QticketsOperation {
             leftovers,
             unremoved: Vec::new(),
             gone: HashSet::new(),
+            recheck: Vec::new(),
             phase: None,
             queue: VecDeque::new(),
             later: VecDeque::new(),
@@ -662,6 +667,14 @@ impl QticketsOperation {
 
     fn on_remove(&mut self, ticket: QticketsTicketRef, removal: Removal, retried: bool, answer: TicketAnswer) {
         let error = match answer {
+            TicketAnswer::TicketNotFound
+                if removal == Removal::Rollback
+                    && ticket.ticket_id.is_none()
+                    && !matches!(self.command, QticketsCommand::Undo { .. }) =>
+            {
+                self.recheck.push(ticket);
+                return;
+            }
             TicketAnswer::Success { .. } | TicketAnswer::TicketNotFound => {
                 self.gone.insert(ticket.external_id);
                 return;
@@ -769,14 +782,20 @@ impl QticketsOperation {
                 finished_ok(record, now)
             }
             (QticketsCommand::Create, Some(error)) => {
-                if self.leftovers.is_empty() {
+                if self.leftovers.is_empty() && self.recheck.is_empty() {
                     return Finished { record: None, result: Err(error) };
                 }
-                // Some tickets could not be removed: keep a record that is
-                // already due, so the alarm comes back at once to remove them.
+                // Some tickets could not be removed (or may still appear):
+                // keep a record that is already due, so the alarm comes back
+                // to remove them — at once, or after a late add would land.
                 record.items = Vec::new();
                 record.expires_at = now;
-                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
+                if !self.recheck.is_empty() {
+                    record.journal = Some(self.context.undo_later(now));
+                }
+                let mut leftovers = self.leftovers;
+                leftovers.extend(self.recheck);
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers };
                 Finished { record: Some(record), result: Err(error) }
             }
             (QticketsCommand::Change { items, buyer }, failure) if failure.is_none() || self.committed => {
@@ -791,8 +810,12 @@ impl QticketsOperation {
                 finished_ok(record, now)
             }
             (QticketsCommand::Change { .. }, failure) => {
+                if !self.recheck.is_empty() {
+                    record.journal = Some(self.context.undo_later(now));
+                }
                 if let UpstreamHoldRefs::Qtickets { leftovers, .. } = &mut record.upstream {
                     *leftovers = self.leftovers;
+                    leftovers.extend(self.recheck);
                 }
                 Finished { record: Some(record), result: Err(failure.unwrap_or(ProxyError::Internal)) }
             }
@@ -892,6 +915,7 @@ impl QticketsOperation {
             .chain(&self.leftovers)
             .chain(&self.tickets)
             .chain(&self.unremoved)
+            .chain(&self.recheck)
             .chain(self.in_flight.values().filter_map(|attempt| attempt.action.ticket()))
             .chain(queued.filter_map(|attempt| attempt.action.ticket()))
             .chain(later.filter_map(Action::ticket));

@@ -530,6 +530,8 @@ pub(super) struct TicketscloudOperation {
     /// A change sent `random` or `tickets`: until it ends the order may hold
     /// other tickets than the record says.
     order_touched: bool,
+    /// A lost create's order was not found: the alarm looks once more.
+    look_again_later: bool,
 }
 
 impl TicketscloudOperation {
@@ -671,6 +673,7 @@ impl TicketscloudOperation {
             order_may_exist: false,
             lost_create: None,
             order_touched: false,
+            look_again_later: false,
         }
     }
 
@@ -894,10 +897,13 @@ impl TicketscloudOperation {
                 self.set_step(Some(Step::FindOrder { page: page + 1, purpose }))
             }
             None => {
-                // No such order: the create never happened.
+                // No such order: the create did not happen — or has not yet
+                // (the upstream may go on with a request we stopped waiting
+                // for), so a live create leaves the alarm to look once more.
                 self.order_may_exist = false;
                 match purpose {
                     FindPurpose::Adopt => {
+                        self.look_again_later = true;
                         let error = self.lost_create.take().unwrap_or(ProxyError::UpstreamUnavailable);
                         self.stop(error)
                     }
@@ -1249,6 +1255,12 @@ impl TicketscloudOperation {
                 finished_ok(record, now)
             }
             (TicketscloudCommand::Create, Some(error)) => {
+                if self.order.is_none() && self.look_again_later {
+                    record.items = Vec::new();
+                    record.state = HoldState::Released;
+                    record.journal = Some(self.context.undo_later(now));
+                    return Finished { record: Some(record), result: Err(error) };
+                }
                 if self.order.is_none() && self.order_may_exist {
                     // The create's answer was lost and the order could not be
                     // looked for: the alarm looks again (and cancels it).

@@ -566,7 +566,7 @@ fn a_create_whose_answer_was_lost_finds_its_order_by_the_hold_id_and_adopts_it()
 }
 
 #[test]
-fn a_lost_create_that_made_no_order_fails_with_nothing_to_keep() {
+fn a_lost_create_whose_order_is_not_found_fails_and_the_alarm_looks_once_more() {
     let s1 = tc_seat(1);
     let ours = tc_order("executed", &[(&s1, TC_SEATED_SET, None)]);
     let run = run(
@@ -578,7 +578,25 @@ fn a_lost_create_that_made_no_order_fails_with_nothing_to_keep() {
         ],
     );
     assert_eq!(run.error(), &ProxyError::UpstreamTimeout);
-    assert_eq!(run.finished.record, None);
+    // Not there yet, but a create we stopped waiting for may still land: the
+    // alarm looks once more after the command's requests surely finished.
+    let record = run.record().clone();
+    assert_eq!((record.state, record.items.len()), (HoldState::Released, 0));
+    assert_eq!(record.alarm_at(), Some(CommandBudget::default().resume_at(NOW)));
+    let late = run_again(
+        record.clone(),
+        vec![
+            exchange(GET, FIND_URL, &[], tc_order_list(std::slice::from_ref(&ours), 1)),
+            exchange(PATCH, TC_ORDER_URL, &[r#""status":"cancelled""#], tc_order("cancelled", &[])),
+        ],
+    );
+    assert_eq!((late.record().state, late.record().alarm_at()), (HoldState::Released, None));
+    let never = run_again(record, vec![exchange(GET, FIND_URL, &[], tc_order_list(&[], 0))]);
+    assert_eq!(never.record().alarm_at(), None, "looked once more, nothing there: done");
+}
+
+fn run_again(record: HoldRecord, script: Vec<Exchange>) -> Run {
+    run(holds::begin(Some(record), HoldCommand::Resume, NOW + 40, &settings()).unwrap(), script)
 }
 
 #[test]
