@@ -29,8 +29,9 @@
 //! [`CommandBudget::forward_ms`] after the command began; undo steps
 //! (removals, cancels, restores) may start for [`CommandBudget::undo_ms`]
 //! more. A command past its budget stops, undoes what it did, and answers
-//! `upstream_timeout`; a confirm past its budget answers the same and keeps its
-//! journal, so the alarm completes it shortly after.
+//! `upstream_timeout`; a confirm or release past its budget (or meeting an
+//! upstream that is down) answers the same and keeps its journal, so the
+//! alarm completes it shortly after.
 
 use serde::{Deserialize, Serialize};
 

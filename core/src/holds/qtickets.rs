@@ -826,7 +826,11 @@ impl QticketsOperation {
             }
             (QticketsCommand::Release, Some(error)) => {
                 // Still held with what could not be given back; the alarm
-                // tries again at expiry.
+                // tries again soon if the upstream was only slow or down,
+                // else at expiry.
+                if is_transient(&error) {
+                    record.journal = self.context.unfinished(now);
+                }
                 let remaining = self.unremoved;
                 record.items = items_covered_by(&record.items, &remaining);
                 record.upstream = UpstreamHoldRefs::Qtickets { tickets: remaining, leftovers: self.leftovers };

@@ -1304,7 +1304,12 @@ impl TicketscloudOperation {
                 finished_ok(record, now)
             }
             (TicketscloudCommand::Release, failure) => {
-                Finished { record: Some(record), result: Err(failure.unwrap_or(ProxyError::Internal)) }
+                let error = failure.unwrap_or(ProxyError::Internal);
+                if is_transient(&error) {
+                    // The buyer let go: the alarm cancels the order soon.
+                    record.journal = self.context.unfinished(now);
+                }
+                Finished { record: Some(record), result: Err(error) }
             }
             (TicketscloudCommand::Expire, failure) => {
                 record.state = HoldState::Expired;

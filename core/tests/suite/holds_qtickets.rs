@@ -4,6 +4,7 @@
 //! places they keep, releases, and payment with barcodes.
 
 use ticket_contract::{HoldItem, HoldState};
+use ticket_core::holds::journal::RESUME_MARGIN_SECONDS;
 use ticket_core::holds::qtickets::external_id_for;
 use ticket_core::holds::{HoldCommand, HoldRecord, UpstreamHoldRefs};
 use ticket_core::{HttpMethod, ProxyError, UpstreamResponse};
@@ -438,7 +439,25 @@ fn a_release_that_fails_part_way_keeps_holding_what_is_left() {
     let record = partial.record();
     assert_eq!(record.state, HoldState::Held);
     assert_eq!(record.items, vec![seat("1-1;2", 500_000)]);
-    assert_eq!(record.alarm_at(), Some(NOW + HOLD_SECONDS), "the alarm will try again");
+    assert_eq!(record.alarm_at(), Some(NOW + 30 + RESUME_MARGIN_SECONDS), "the alarm tries again soon");
+    let finished = super::holds_script::run(
+        begin(Some(record.clone()), HoldCommand::Resume, NOW + 40),
+        vec![remove_by_id("27062", qt_removed())],
+    );
+    assert_eq!(finished.hold().state, HoldState::Released);
+    assert_eq!(finished.record().alarm_at(), None);
+
+    // Refused for good (not slow, not down): kept until the expiry's alarm.
+    let refused = super::holds_script::run(
+        begin(Some(held_qtickets()), HoldCommand::Release, NOW + 30),
+        vec![
+            remove_by_id("27061", qt_removed()),
+            remove_by_id("27062", qt_error("VALIDATION_ERROR")),
+            remove_by_id("27063", qt_removed()),
+            remove_by_id("27064", qt_removed()),
+        ],
+    );
+    assert_eq!(refused.record().alarm_at(), Some(NOW + HOLD_SECONDS));
 }
 
 #[test]
