@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: prints figures, asserts nothing. The widget's transfer size
 # (brotli) and cold time to first seat render in headless Chromium for the
-# 2,000- and 10,000-seat halls, next to a static SVG page of the same seats.
+# 2,000- and 10,000-seat halls, next to a static SVG page of the same seats;
+# the proxy's per-request overhead; holds against a slow upstream.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,5 +28,7 @@ echo "== time to first seat render (cold browser profile each run; median of 5)"
 "$root/node_modules/.bin/node" tests/bench/first-render.mjs
 echo "== proxy: cost of the partner check (KV) and rate limit (Durable Object) per request"
 "$root/node_modules/.bin/node" tests/bench/proxy-overhead.mjs
+echo "== holds against a slow upstream: time to answer, and reservations no hold owns"
+"$root/node_modules/.bin/node" tests/bench/slow-hold.mjs
 echo "== live seats: a seat another buyer reserves, seen taken by a viewer's widget (Chromium, live feed)"
 "$root/node_modules/.bin/node" tests/bench/live-delay.mjs

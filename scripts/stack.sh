@@ -48,6 +48,9 @@ start_proxy() {
   if [ -n "${PROXY_HOLD_SECONDS:-}" ]; then
     extra_vars+=(--var "HOLD_SECONDS:$PROXY_HOLD_SECONDS")
   fi
+  if [ -n "${PROXY_HOLD_COMMAND_BUDGET_MS:-}" ]; then
+    extra_vars+=(--var "HOLD_COMMAND_BUDGET_MS:$PROXY_HOLD_COMMAND_BUDGET_MS")
+  fi
   if [ -n "${UPSTREAM_ENV_FILE:-}" ]; then
     env_args=(--env-file "$UPSTREAM_ENV_FILE")
   elif [ ! -f "$STACK_ROOT/edge-proxy/.dev.vars" ]; then
@@ -89,6 +92,17 @@ restart_proxy() {
   local waited=0
   while (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
   kill -KILL -- "-$PROXY_PID" 2>/dev/null || true
+  start_proxy
+}
+
+# kill -9 of the proxy (wrangler and workerd, the whole process group) with no
+# warning, as a crashed machine or an evicted isolate looks to a hold in the
+# middle of a command; then it starts again on the same state. Alarms set
+# before are kept and fire after the start (overdue ones at once).
+crash_proxy() {
+  kill -KILL -- "-$PROXY_PID" 2>/dev/null || true
+  local waited=0
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
   start_proxy
 }
 

@@ -23,6 +23,9 @@ bash scripts/build.sh
 export PROXY_UPSTREAM_TIMEOUT_MS=3000
 # Holds last 25 s, so the expiry tests wait for a real alarm in seconds.
 export PROXY_HOLD_SECONDS=25
+# A hold command starts upstream steps for 6 s (then undoes and answers
+# upstream_timeout), so the slow-upstream tests wait seconds, not 20.
+export PROXY_HOLD_COMMAND_BUDGET_MS=6000
 # The test partners (demo, limited, revoked, narrow) in the local PARTNERS KV.
 export PARTNERS_FILE="$root/tests/integration/partners.test.json"
 # Secret canaries: the upstream keys of this run are unique random strings,
@@ -50,11 +53,25 @@ cargo test -p integration-tests --test malformed 2>&1
 cargo test -p integration-tests --test openapi 2>&1
 cargo test -p integration-tests --test holds 2>&1
 cargo test -p integration-tests --test on_sale 2>&1
+cargo test -p integration-tests --test slow_holds 2>&1
 echo "== a proxy restart in the middle of a hold"
 cargo test -p integration-tests --test restart before_the_restart 2>&1
 restart_proxy
 cargo test -p integration-tests --test restart after_the_restart 2>&1
 cargo test -p integration-tests --test restart the_last_good_copy 2>&1
+echo "== kill -9 of the proxy in the middle of a confirm and of a create"
+cargo test -p integration-tests --test crash --no-run 2>&1
+crash_handover="$STACK_LOG_DIR/crash-handover.json"
+rm -f "$crash_handover"
+cargo test -p integration-tests --test crash before_the_crash -- --nocapture 2>&1 &
+crash_test=$!
+waited=0
+while [ ! -f "$crash_handover" ] && kill -0 "$crash_test" 2>/dev/null && [ $waited -lt 1200 ]; do
+  sleep 0.1; waited=$((waited + 1))
+done
+crash_proxy
+wait "$crash_test"
+cargo test -p integration-tests --test crash after_the_crash 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"

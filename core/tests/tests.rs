@@ -6,6 +6,7 @@ mod suite {
     pub mod support;
 
     pub mod glue_loop;
+    pub mod holds_journal;
     pub mod holds_lifecycle;
     pub mod holds_qtickets;
     pub mod holds_script;

@@ -14,6 +14,8 @@ pub mod names {
     pub const TICKETSCLOUD_API_KEY: &str = "TICKETSCLOUD_API_KEY";
     pub const UPSTREAM_TIMEOUT_MS: &str = "UPSTREAM_TIMEOUT_MS";
     pub const HOLD_SECONDS: &str = "HOLD_SECONDS";
+    pub const HOLD_COMMAND_BUDGET_MS: &str = "HOLD_COMMAND_BUDGET_MS";
+    pub const HOLD_STEP_TIMEOUT_MS: &str = "HOLD_STEP_TIMEOUT_MS";
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,16 @@ pub struct ProxyConfig {
     pub upstream_timeout_ms: u32,
     /// How long a hold lasts before it expires, in seconds.
     pub hold_seconds: i64,
+    /// How long one hold command may go on starting upstream steps (adds,
+    /// pays, order changes), in milliseconds; past it the command undoes what
+    /// it did and answers `upstream_timeout`. Well under the 30 s after which
+    /// workerd would reset an object that blocked its input.
+    pub hold_command_budget_ms: u32,
+    /// Upper bound on one upstream step of a hold command, in milliseconds.
+    /// Longer than `upstream_timeout_ms` for reads: a write cut off is an
+    /// uncertain write that costs a retry or an undo. Undoing may also go on
+    /// for this long after the command's budget.
+    pub hold_step_timeout_ms: u32,
 }
 
 /// A setting that is missing or malformed. Names the setting, never its value.
@@ -37,6 +49,8 @@ pub enum ConfigError {
 
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 8_000;
 pub const DEFAULT_HOLD_SECONDS: i64 = 15 * 60;
+pub const DEFAULT_HOLD_COMMAND_BUDGET_MS: u32 = 20_000;
+pub const DEFAULT_HOLD_STEP_TIMEOUT_MS: u32 = 10_000;
 
 impl ProxyConfig {
     /// Reads every setting through `get` (vars and secrets alike).
@@ -52,15 +66,17 @@ impl ProxyConfig {
                 Err(ConfigError::Malformed(name))
             }
         };
-        let upstream_timeout_ms = match get(names::UPSTREAM_TIMEOUT_MS) {
-            None => DEFAULT_UPSTREAM_TIMEOUT_MS,
-            Some(text) => text
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|millis| (100..=60_000).contains(millis))
-                .ok_or(ConfigError::Malformed(names::UPSTREAM_TIMEOUT_MS))?,
+        let millis = |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| -> Result<u32, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(text) => {
+                    text.trim().parse::<u32>().ok().filter(|millis| range.contains(millis)).ok_or(ConfigError::Malformed(name))
+                }
+            }
         };
+        let upstream_timeout_ms = millis(names::UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, 100..=60_000)?;
+        let hold_command_budget_ms = millis(names::HOLD_COMMAND_BUDGET_MS, DEFAULT_HOLD_COMMAND_BUDGET_MS, 1_000..=25_000)?;
+        let hold_step_timeout_ms = millis(names::HOLD_STEP_TIMEOUT_MS, DEFAULT_HOLD_STEP_TIMEOUT_MS, 100..=30_000)?;
         let number = |name: &'static str, default: i64, range: std::ops::RangeInclusive<i64>| -> Result<i64, ConfigError> {
             match get(name) {
                 None => Ok(default),
@@ -81,6 +97,8 @@ impl ProxyConfig {
             },
             upstream_timeout_ms,
             hold_seconds,
+            hold_command_budget_ms,
+            hold_step_timeout_ms,
         })
     }
 }
@@ -108,6 +126,7 @@ mod tests {
         assert_eq!(config.qtickets.base_url, "http://127.0.0.1:8790/qtickets");
         assert_eq!(config.upstream_timeout_ms, DEFAULT_UPSTREAM_TIMEOUT_MS);
         assert_eq!(config.hold_seconds, 900);
+        assert_eq!((config.hold_command_budget_ms, config.hold_step_timeout_ms), (20_000, 10_000));
         let debug = format!("{config:?}");
         assert!(!debug.contains("canary-qt-key-123") && !debug.contains("canary-tc-key-456"), "{debug}");
     }
@@ -121,6 +140,8 @@ mod tests {
             ("UPSTREAM_TIMEOUT_MS", Some("forever"), ConfigError::Malformed("UPSTREAM_TIMEOUT_MS")),
             ("HOLD_SECONDS", Some("5"), ConfigError::Malformed("HOLD_SECONDS")),
             ("HOLD_SECONDS", Some("a day"), ConfigError::Malformed("HOLD_SECONDS")),
+            ("HOLD_COMMAND_BUDGET_MS", Some("30000"), ConfigError::Malformed("HOLD_COMMAND_BUDGET_MS")),
+            ("HOLD_STEP_TIMEOUT_MS", Some("0"), ConfigError::Malformed("HOLD_STEP_TIMEOUT_MS")),
         ];
         for (name, value, expected) in cases {
             let mut pairs: Vec<(&str, &str)> = COMPLETE.iter().copied().filter(|(setting, _)| setting != name).collect();

@@ -6,11 +6,32 @@
 //! its storage so a Worker restart loses nothing, and keeps an alarm at the
 //! hold's expiry that gives the places back if the buyer walks away. The
 //! decisions are `ticket_core::holds`; this file only performs them.
+//!
+//! Commands take turns through the object's own flag ([`HoldObject::busy`]),
+//! never through `blockConcurrencyWhile`: workerd resets an object whose
+//! blocked callback runs past 30 s, which a slow upstream can cause, and the
+//! reset would drop the command half-way. While a command waits for the
+//! upstream, the object stays open; the next command (or the alarm) waits
+//! for its turn by polling on its own timer (one request cannot resume
+//! another's work in workerd).
+//!
+//! Each command persists its operation's checkpoint before a batch of
+//! requests goes out (the intents) and after each answer (the result), and
+//! the first checkpoint moves the alarm to the journal's `resume_at`. If the
+//! object is reset, killed or redeployed in the middle, the alarm finds the
+//! journal and resumes the command (`HoldCommand::Resume`): an interrupted
+//! create or change is undone, a confirm completed, a release redone. Any
+//! command also resumes a leftover journal before it starts.
 
-use ticket_contract::{Hold, HoldState};
+use std::cell::Cell;
+use std::time::Duration;
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use ticket_contract::{Hold, HoldItem, HoldState};
 use ticket_core::errors::ProxyError;
-use ticket_core::holds::{self, HoldCommand, HoldRecord, HoldSettings};
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State, Storage};
+use ticket_core::holds::{self, CommandBudget, HoldCommand, HoldRecord, HoldSettings, StepId, StepRequest};
+use ticket_core::upstream::UpstreamResponse;
+use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, ScheduledTime, State, Storage};
 
 use crate::config::ProxyConfig;
 use crate::handlers::{read_config, unix_now};
@@ -26,15 +47,25 @@ pub const UPSTREAM_CALLS_HEADER: &str = "X-Upstream-Calls";
 const RECORD_KEY: &str = "record";
 const PARTNER_KEY: &str = "partner";
 
+/// How long a command waits for the one before it to finish (a command
+/// runs at most its budget, one step's timeout and the undo budget).
+const LONGEST_COMMAND_WAIT_MS: u64 = 60_000;
+/// The alarm may run for minutes; it waits longer for its turn.
+const LONGEST_ALARM_WAIT_MS: u64 = 180_000;
+/// How often a waiting command looks whether its turn has come.
+const TURN_POLL_MS: u64 = 20;
+
 #[durable_object]
 pub struct HoldObject {
     state: State,
     env: Env,
+    /// A command (or the alarm) is running: the others wait their turn.
+    busy: Cell<bool>,
 }
 
 impl DurableObject for HoldObject {
     fn new(state: State, env: Env) -> Self {
-        HoldObject { state, env }
+        HoldObject { state, env, busy: Cell::new(false) }
     }
 
     async fn fetch(&self, mut request: Request) -> Result<Response> {
@@ -42,18 +73,8 @@ impl DurableObject for HoldObject {
             Ok(message) => message,
             Err(_) => return Ok(error_response(&ProxyError::Internal)),
         };
-        let storage = self.state.storage();
-        let config = read_config(&self.env);
         let log = UpstreamLog::default();
-        let command_log = log.clone();
-        let env = self.env.clone();
-        // Nothing else reaches this object until the command is done, even
-        // while it waits for the upstream: one hold, one change at a time.
-        let outcome = self
-            .state
-            .block_concurrency_while(async move { Ok(handle_message(&env, storage, config, message, &command_log).await) })
-            .await?;
-        let mut response = match outcome {
+        let mut response = match self.handle_message(message, &log).await {
             Ok((status, hold)) => {
                 json_response(status, serde_json::to_string(&hold).unwrap_or_default(), &[("Cache-Control", "no-store")])
             }
@@ -65,21 +86,15 @@ impl DurableObject for HoldObject {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        let storage = self.state.storage();
-        let config = read_config(&self.env);
         let log = UpstreamLog::default();
-        let expiry_log = log.clone();
-        let env = self.env.clone();
-        let outcome = self
-            .state
-            .block_concurrency_while(async move { Ok(expire_if_due(&env, storage, config, &expiry_log).await) })
-            .await?;
+        let outcome = self.on_alarm(&log).await;
         // One line per alarm that did something (or failed to).
         if !log.calls().is_empty() || outcome.is_err() {
             worker::console_log!(
                 "{}",
                 serde_json::json!({
                     "event": "hold_alarm",
+                    "resumed": outcome.as_ref().ok().copied().flatten(),
                     "error": outcome.as_ref().err().map(ProxyError::code),
                     "upstream": log.calls(),
                 })
@@ -89,20 +104,250 @@ impl DurableObject for HoldObject {
     }
 }
 
-/// Schedules the alarm at the absolute unix time `at` (worker's `i64` form
-/// would be an offset, not a timestamp).
-async fn set_alarm_at(storage: &Storage, at: i64) {
-    let date = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
-    if storage.set_alarm(ScheduledTime::new(date)).await.is_err() {
-        worker::console_error!("{}", serde_json::json!({"event": "hold_alarm_failed"}));
+/// This object's turn to run a command; the next one's when dropped (also
+/// when the request is cancelled half-way: the journal covers the rest).
+struct Turn<'a>(&'a Cell<bool>);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+impl HoldObject {
+    async fn take_turn(&self, longest_wait_ms: u64) -> std::result::Result<Turn<'_>, ProxyError> {
+        let give_up_at = now_ms().saturating_add(longest_wait_ms);
+        loop {
+            if !self.busy.get() {
+                self.busy.set(true);
+                return Ok(Turn(&self.busy));
+            }
+            if now_ms() >= give_up_at {
+                // The command before is stuck on a slow upstream.
+                return Err(ProxyError::UpstreamTimeout);
+            }
+            Delay::from(Duration::from_millis(TURN_POLL_MS)).await;
+        }
+    }
+
+    async fn handle_message(&self, message: HoldMessage, log: &UpstreamLog) -> std::result::Result<(u16, Hold), ProxyError> {
+        let config = read_config(&self.env)?;
+        let storage = self.state.storage();
+        if let HoldMessage::Get { partner } = &message {
+            let (record, stored_partner) = load(&storage).await;
+            let record = owned_record(record, stored_partner.as_deref(), partner)?;
+            if record.leaving_since.is_none() {
+                return Ok((200, holds::view(&record, unix_now())));
+            }
+            // A page that went away has come back (a reload reads its hold):
+            // written down in turn, so no command's checkpoint is overwritten.
+            let _turn = self.take_turn(LONGEST_COMMAND_WAIT_MS).await?;
+            let (record, stored_partner) = load(&storage).await;
+            let mut record = owned_record(record, stored_partner.as_deref(), partner)?;
+            if record.mark_present() {
+                let mut keeper = RecordKeeper::new(&self.env, &storage, Some(&record), None);
+                keeper.persist(&record).await?;
+            }
+            return Ok((200, holds::view(&record, unix_now())));
+        }
+        let _turn = self.take_turn(LONGEST_COMMAND_WAIT_MS).await?;
+        let (record, stored_partner) = load(&storage).await;
+        let (partner, command) = match message {
+            HoldMessage::Create { partner, hold_id, event_id, show_id, items } => {
+                if record.is_some() {
+                    return Err(ProxyError::Internal); // hold ids are random; a collision is a bug
+                }
+                (partner, HoldCommand::Create { hold_id, event_id, show_id, items })
+            }
+            // Answered above, without taking a turn.
+            HoldMessage::Get { .. } => return Err(ProxyError::Internal),
+            HoldMessage::Change { partner, items, buyer } => (partner, HoldCommand::Change { items, buyer }),
+            HoldMessage::Release { partner } => (partner, HoldCommand::Release),
+            HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
+            HoldMessage::Confirm { partner } => (partner, HoldCommand::Confirm),
+        };
+        let is_create = matches!(command, HoldCommand::Create { .. });
+        let mut record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
+        let alarm = record.as_ref().and_then(HoldRecord::alarm_at);
+        let mut keeper = RecordKeeper::new(&self.env, &storage, record.as_ref(), alarm);
+        if record.as_ref().is_some_and(|record| record.journal.is_some()) {
+            // A command of this hold was cut off (a reset, a crash, a deploy):
+            // finish or undo it before anything new.
+            record = self.run(&config, &mut keeper, record, HoldCommand::Resume, log).await?.0;
+        }
+        let (_, result) = self.run(&config, &mut keeper, record, command, log).await?;
+        let hold = result?;
+        if is_create {
+            let _ = storage.put(PARTNER_KEY, &partner).await;
+        }
+        Ok((if is_create { 201 } else { 200 }, hold))
+    }
+
+    /// The alarm: resume a command that was cut off, else expire the hold (or
+    /// release it after a leave's grace) if it is due. Returns the command
+    /// it resumed, for the log line.
+    async fn on_alarm(&self, log: &UpstreamLog) -> std::result::Result<Option<&'static str>, ProxyError> {
+        let config = read_config(&self.env)?;
+        let _turn = self.take_turn(LONGEST_ALARM_WAIT_MS).await?;
+        let storage = self.state.storage();
+        let now = unix_now();
+        let (record, _) = load(&storage).await;
+        let Some(record) = record else { return Ok(None) };
+        // The alarm that woke us is spent.
+        let mut keeper = RecordKeeper::new(&self.env, &storage, Some(&record), None);
+        if let Some(journal) = &record.journal {
+            let resumed = journaled_name(journal.command);
+            let (_, result) = self.run(&config, &mut keeper, Some(record), HoldCommand::Resume, log).await?;
+            return result.map(|_| Some(resumed));
+        }
+        let view = holds::view(&record, now);
+        if view.state != HoldState::Held && view.state != HoldState::Expired {
+            return Ok(None);
+        }
+        match record.alarm_at() {
+            Some(at) if at > now => {
+                // Woken early (clock skew): sleep again until the real expiry.
+                keeper.set_alarm(Some(at)).await;
+                Ok(None)
+            }
+            Some(_) => {
+                let (_, result) = self.run(&config, &mut keeper, Some(record), HoldCommand::Expire, log).await?;
+                result.map(|_| None)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Carries out one command: performs the upstream requests the core asks
+    /// for (several at once where it allows), persists each checkpoint — the
+    /// intents before a batch leaves, the result after each answer — and then
+    /// the record the command finishes with, keeping the alarm where each
+    /// wants it. Returns that record and the command's outcome.
+    async fn run(
+        &self,
+        config: &ProxyConfig,
+        keeper: &mut RecordKeeper<'_>,
+        record: Option<HoldRecord>,
+        command: HoldCommand,
+        log: &UpstreamLog,
+    ) -> std::result::Result<(Option<HoldRecord>, std::result::Result<Hold, ProxyError>), ProxyError> {
+        let settings = settings_of(config);
+        let mut operation = holds::begin(record, command, unix_now(), &settings)?;
+        let mut in_flight = FuturesUnordered::new();
+        let mut checkpointed = false;
+        loop {
+            let batch = operation.next_requests(now_ms() as i64);
+            if !batch.is_empty() {
+                if let Some(checkpoint) = operation.checkpoint() {
+                    keeper.persist(&checkpoint).await?;
+                    checkpointed = true;
+                }
+                for step in batch {
+                    in_flight.push(perform_step(step, config.hold_step_timeout_ms, log));
+                }
+            }
+            let Some((id, response)) = in_flight.next().await else { break };
+            operation.on_response(id, response);
+            if let Some(checkpoint) = operation.checkpoint() {
+                keeper.persist(&checkpoint).await?;
+            }
+        }
+        let finished = operation.finish();
+        match &finished.record {
+            Some(record) => keeper.persist(record).await?,
+            // A create that left nothing upstream: nothing to keep.
+            None if checkpointed => keeper.forget().await,
+            None => {}
+        }
+        Ok((finished.record, finished.result))
+    }
+}
+
+async fn perform_step(
+    step: StepRequest,
+    timeout_ms: u32,
+    log: &UpstreamLog,
+) -> (StepId, std::result::Result<UpstreamResponse, ProxyError>) {
+    let response = perform(&step.request, timeout_ms, log).await;
+    (step.id, response)
+}
+
+fn journaled_name(command: holds::JournaledCommand) -> &'static str {
+    match command {
+        holds::JournaledCommand::Create => "create",
+        holds::JournaledCommand::Change => "change",
+        holds::JournaledCommand::Release => "release",
+        holds::JournaledCommand::Expire => "expire",
+        holds::JournaledCommand::Confirm => "confirm",
+    }
+}
+
+/// Writes a hold's records and keeps two things in step with each write: the
+/// alarm (where the record wants it) and the show's viewers, told through
+/// [`show_object::hold_changed`] whenever the places the hold keeps off sale
+/// change — whether by a command, a checkpoint (a change committed) or a
+/// recovery.
+struct RecordKeeper<'a> {
+    env: &'a Env,
+    storage: &'a Storage,
+    /// The places of the last record written (or loaded).
+    places: Vec<HoldItem>,
+    /// The alarm as last set (or as the loaded record implies).
+    alarm_at: Option<i64>,
+}
+
+impl<'a> RecordKeeper<'a> {
+    fn new(env: &'a Env, storage: &'a Storage, record: Option<&HoldRecord>, alarm_at: Option<i64>) -> RecordKeeper<'a> {
+        let places = record.map(|record| record.places_held().to_vec()).unwrap_or_default();
+        RecordKeeper { env, storage, places, alarm_at }
+    }
+
+    async fn persist(&mut self, record: &HoldRecord) -> std::result::Result<(), ProxyError> {
+        if self.storage.put(RECORD_KEY, record).await.is_err() {
+            worker::console_error!("{}", serde_json::json!({"event": "hold_persist_failed"}));
+            return Err(ProxyError::Internal);
+        }
+        if record.alarm_at() != self.alarm_at {
+            self.set_alarm(record.alarm_at()).await;
+        }
+        let places = record.places_held();
+        if places != self.places.as_slice() {
+            show_object::hold_changed(self.env, &record.event_id, &record.show_id, &self.places, places).await;
+            self.places = places.to_vec();
+        }
+        Ok(())
+    }
+
+    /// The record of a create that left nothing upstream is dropped.
+    async fn forget(&mut self) {
+        let _ = self.storage.delete(RECORD_KEY).await;
+        self.set_alarm(None).await;
+    }
+
+    /// Schedules the alarm at the absolute unix time `at` (worker's `i64`
+    /// form would be an offset, not a timestamp), or deletes it.
+    async fn set_alarm(&mut self, at: Option<i64>) {
+        let outcome = match at {
+            Some(at) => {
+                let date = worker::js_sys::Date::new(&worker::wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+                self.storage.set_alarm(ScheduledTime::new(date)).await
+            }
+            None => self.storage.delete_alarm().await,
+        };
+        match outcome {
+            Ok(()) => self.alarm_at = at,
+            Err(_) => worker::console_error!("{}", serde_json::json!({"event": "hold_alarm_failed"})),
+        }
     }
 }
 
 fn settings_of(config: &ProxyConfig) -> HoldSettings {
+    let step_timeout_ms = i64::from(config.hold_step_timeout_ms);
     HoldSettings {
         qtickets: config.qtickets.clone(),
         ticketscloud: config.ticketscloud.clone(),
         hold_seconds: config.hold_seconds,
+        budget: CommandBudget { forward_ms: i64::from(config.hold_command_budget_ms), undo_ms: step_timeout_ms, step_timeout_ms },
     }
 }
 
@@ -110,45 +355,6 @@ async fn load(storage: &Storage) -> (Option<HoldRecord>, Option<String>) {
     let record = storage.get::<HoldRecord>(RECORD_KEY).await.ok().flatten();
     let partner = storage.get::<String>(PARTNER_KEY).await.ok().flatten();
     (record, partner)
-}
-
-async fn handle_message(
-    env: &Env,
-    storage: Storage,
-    config: std::result::Result<ProxyConfig, ProxyError>,
-    message: HoldMessage,
-    log: &UpstreamLog,
-) -> std::result::Result<(u16, Hold), ProxyError> {
-    let config = config?;
-    let now = unix_now();
-    let (record, stored_partner) = load(&storage).await;
-    let (partner, command) = match message {
-        HoldMessage::Create { partner, hold_id, event_id, show_id, items } => {
-            if record.is_some() {
-                return Err(ProxyError::Internal); // hold ids are random; a collision is a bug
-            }
-            (partner, HoldCommand::Create { hold_id, event_id, show_id, items })
-        }
-        HoldMessage::Get { partner } => {
-            let mut record = owned_record(record, stored_partner.as_deref(), &partner)?;
-            // A page that went away has come back (a reload reads its hold).
-            if record.mark_present() {
-                store(&storage, &record).await?;
-            }
-            return Ok((200, holds::view(&record, now)));
-        }
-        HoldMessage::Change { partner, items, buyer } => (partner, HoldCommand::Change { items, buyer }),
-        HoldMessage::Release { partner } => (partner, HoldCommand::Release),
-        HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
-        HoldMessage::Confirm { partner } => (partner, HoldCommand::Confirm),
-    };
-    let is_create = matches!(command, HoldCommand::Create { .. });
-    let record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
-    let hold = run(env, &storage, &config, record, command, now, log).await?;
-    if is_create {
-        let _ = storage.put(PARTNER_KEY, &partner).await;
-    }
-    Ok((if is_create { 201 } else { 200 }, hold))
 }
 
 /// The stored record, if it belongs to `partner`; any other partner is told
@@ -164,68 +370,6 @@ fn owned_record(
     }
 }
 
-/// Carries out one command: performs the upstream requests the core asks
-/// for, persists the record it leaves and keeps the alarm at its expiry.
-async fn run(
-    env: &Env,
-    storage: &Storage,
-    config: &ProxyConfig,
-    record: Option<HoldRecord>,
-    command: HoldCommand,
-    now: i64,
-    log: &UpstreamLog,
-) -> std::result::Result<Hold, ProxyError> {
-    let settings = settings_of(config);
-    let places_before = record.as_ref().map(|record| record.places_held().to_vec()).unwrap_or_default();
-    let mut operation = holds::begin(record, command, now, &settings)?;
-    while let Some(request) = operation.next_request() {
-        let response = perform(&request, config.upstream_timeout_ms, log).await;
-        operation.on_response(response);
-    }
-    let finished = operation.finish();
-    if let Some(record) = &finished.record {
-        store(storage, record).await?;
-        show_object::hold_changed(env, &record.event_id, &record.show_id, &places_before, record.places_held()).await;
-    }
-    finished.result
-}
-
-/// Persists `record` and keeps the alarm where the record wants it.
-async fn store(storage: &Storage, record: &HoldRecord) -> std::result::Result<(), ProxyError> {
-    if storage.put(RECORD_KEY, record).await.is_err() {
-        worker::console_error!("{}", serde_json::json!({"event": "hold_persist_failed"}));
-        return Err(ProxyError::Internal);
-    }
-    match record.alarm_at() {
-        Some(at) => set_alarm_at(storage, at).await,
-        None => {
-            let _ = storage.delete_alarm().await;
-        }
-    }
-    Ok(())
-}
-
-async fn expire_if_due(
-    env: &Env,
-    storage: Storage,
-    config: std::result::Result<ProxyConfig, ProxyError>,
-    log: &UpstreamLog,
-) -> std::result::Result<(), ProxyError> {
-    let config = config?;
-    let now = unix_now();
-    let (record, _) = load(&storage).await;
-    let Some(record) = record else { return Ok(()) };
-    let view = holds::view(&record, now);
-    if view.state != HoldState::Held && view.state != HoldState::Expired {
-        return Ok(());
-    }
-    match record.alarm_at() {
-        Some(at) if at > now => {
-            // Woken early (clock skew): sleep again until the real expiry.
-            set_alarm_at(&storage, at).await;
-            Ok(())
-        }
-        Some(_) => run(env, &storage, &config, Some(record), HoldCommand::Expire, now, log).await.map(|_| ()),
-        None => Ok(()),
-    }
+fn now_ms() -> u64 {
+    Date::now().as_millis()
 }

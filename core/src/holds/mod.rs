@@ -1,32 +1,43 @@
 //! Holds: the life of one buyer's reservation, decided without IO.
 //!
 //! The Worker's Durable Object (one per hold) is glue around this module. For
-//! every command it loads the [`HoldRecord`], asks [`begin`] for an
-//! [`HoldOperation`], performs the upstream requests the operation asks for,
-//! one at a time, feeding each response back, and stores the record the
-//! operation finishes with:
+//! every command it loads the [`HoldRecord`], asks [`begin`] for a
+//! [`HoldOperation`], performs the upstream requests the operation asks for —
+//! several at once where the provider allows it (QTickets: up to
+//! [`qtickets::PARALLEL_TICKET_REQUESTS`] ticket requests; TicketsCloud: one
+//! order, one request at a time) — feeding each response back by its step id,
+//! and stores the record the operation finishes with:
 //!
 //! ```text
 //! let mut operation = holds::begin(record, command, now, &settings)?;
-//! while let Some(request) = operation.next_request() {
-//!     let response = perform(&request).await;          // Result<UpstreamResponse, ProxyError>
-//!     operation.on_response(response);
+//! loop {
+//!     let batch = operation.next_requests(now_ms());      // [] while waiting, or when done
+//!     if !batch.is_empty() { store(operation.checkpoint()) } // intents, before anything leaves
+//!     send(batch);
+//!     let Some((id, response)) = next_answer().await else { break };
+//!     operation.on_response(id, response);
+//!     store(operation.checkpoint());                       // the result
 //! }
-//! let finished = operation.finish();                    // Result<Finished, ProxyError>
+//! let finished = operation.finish();                       // Result<Finished, ProxyError>
 //! store(finished.record); set_alarm(finished.record.alarm_at());
 //! ```
 //!
-//! Time is always an argument (`now`, unix seconds). Every failure path leaves
-//! upstream as it was before the command (QTickets has no all-or-nothing, so a
-//! partial add is rolled back with `tickets/remove` inside the operation).
+//! Time is always an argument (`now`, unix seconds; `now_ms` for the time
+//! budget). Every failure path leaves upstream as it was before the command
+//! (QTickets has no all-or-nothing, so a partial add is rolled back with
+//! `tickets/remove` inside the operation), and every checkpoint is a record
+//! from which [`HoldCommand::Resume`] finishes or undoes the command if the
+//! object is reset in the middle (see [`journal`]).
 
 pub mod buyer;
+pub mod journal;
 pub mod partner_keys;
 pub mod qtickets;
 pub mod record;
 pub mod ticketscloud;
 pub mod validation;
 
+pub use journal::{CommandBudget, CommandJournal, JournaledCommand, StepId};
 pub use record::{HoldRecord, UpstreamHoldRefs, LEAVE_GRACE_SECONDS};
 
 use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider};
@@ -42,6 +53,8 @@ pub struct HoldSettings {
     pub ticketscloud: UpstreamConfig,
     /// How long a hold lasts, in seconds (the upstream may cut it shorter).
     pub hold_seconds: i64,
+    /// How long one command may keep the upstream busy.
+    pub budget: CommandBudget,
 }
 
 /// What the buyer or the partner asks of a hold.
@@ -61,6 +74,9 @@ pub enum HoldCommand {
     Expire,
     /// The partner's server says the buyer paid. Idempotent.
     Confirm,
+    /// Finish or undo the command the record's journal says was under way
+    /// when the object stopped (the alarm, or the next command, sends it).
+    Resume,
 }
 
 /// What a finished operation leaves behind.
@@ -74,14 +90,31 @@ pub struct Finished {
     pub result: Result<Hold, ProxyError>,
 }
 
+/// One upstream request an operation wants sent, named by its step id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRequest {
+    pub id: StepId,
+    pub request: UpstreamRequest,
+}
+
 /// One command being carried out against one provider: a small state machine
 /// that asks for upstream requests and digests their responses.
 pub trait HoldOperation {
-    /// The next upstream request to perform, or `None` when done.
-    fn next_request(&mut self) -> Option<UpstreamRequest>;
-    /// The outcome of performing the request last returned by `next_request`.
-    fn on_response(&mut self, response: Result<UpstreamResponse, ProxyError>);
-    /// The outcome, once `next_request` returned `None`.
+    /// The requests that may be sent now, at `now_ms` (unix milliseconds):
+    /// as many as the provider's parallel bound allows next to those still
+    /// in flight. Empty while every allowed request is in flight, and when
+    /// the operation is done (nothing in flight and nothing more to send) —
+    /// also when its time budget ran out.
+    fn next_requests(&mut self, now_ms: i64) -> Vec<StepRequest>;
+    /// The outcome of performing the request with step `id`.
+    fn on_response(&mut self, id: StepId, response: Result<UpstreamResponse, ProxyError>);
+    /// The record to persist now, so that the hold's alarm can finish or undo
+    /// the command from it if nothing more happens: it carries the command's
+    /// [`CommandJournal`] (intents of the requests in flight) and every result
+    /// so far. `None` for an operation that asks nothing upstream.
+    fn checkpoint(&self) -> Option<HoldRecord>;
+    /// The outcome, once `next_requests` returned nothing with nothing in
+    /// flight (or earlier: whatever is unfinished is treated as not done).
     fn finish(self: Box<Self>) -> Finished;
 }
 
@@ -100,10 +133,16 @@ pub trait HoldOperation {
 /// | Leave | `hold_not_found` | mark leaving (no upstream call) | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`, or the end of a leave's grace) | no-op | no-op | no-op |
 /// | Confirm | `hold_not_found` | pay | `hold_expired` | no-op (re-reads missing barcodes) | `hold_not_active` |
+/// | Resume | `hold_not_found` | finish or undo the journal's command (no-op without one) | same | same | same |
 ///
 /// A held hold past its expiry whose payment already began (some tickets
-/// paid) may still be confirmed, to finish that payment. Any command but
-/// Leave and Expire means someone is still there: a pending leave is dropped.
+/// paid, or a confirm journaled) may still be confirmed, to finish that
+/// payment. While a confirm is still being completed (its journal outlived
+/// a resume because the upstream is down), only Confirm and Resume go on; the
+/// rest answer `upstream_timeout`, and Expire resumes the confirm instead.
+/// The glue resumes any journal before it runs another command. Any command
+/// but Leave and Expire means someone is still there: a pending leave is
+/// dropped.
 pub fn begin(
     record: Option<HoldRecord>,
     command: HoldCommand,
@@ -122,10 +161,18 @@ pub fn begin(
         };
     };
     let mut record = record;
+    if matches!(command, HoldCommand::Resume) || (command == HoldCommand::Expire && record.journal.is_some()) {
+        return resume(record, now, settings);
+    }
+    let confirming = record.journal.as_ref().is_some_and(|journal| journal.command == JournaledCommand::Confirm);
+    if confirming && command != HoldCommand::Confirm {
+        return Err(ProxyError::UpstreamTimeout);
+    }
     if !matches!(command, HoldCommand::Leave | HoldCommand::Expire) {
         record.mark_present();
     }
     let expired = record.visible_state(now) == HoldState::Expired;
+    let context = |command: JournaledCommand| CommandContext::new(command, now, &settings.budget);
     match command {
         HoldCommand::Create { event_id, show_id, items, .. } => {
             // A create delivered twice (the Worker retried): the same hold.
@@ -147,23 +194,24 @@ pub fn begin(
             if items.is_none() && buyer.is_none() {
                 return Ok(no_requests(record, now));
             }
+            let context = context(JournaledCommand::Change);
             Ok(match provider_requests(&record, settings)? {
                 ProviderRequests::Qtickets(requests) => {
-                    Box::new(qtickets::QticketsOperation::change(requests, record, items, buyer, now))
+                    Box::new(qtickets::QticketsOperation::change(requests, record, items, buyer, context))
                 }
                 ProviderRequests::Ticketscloud(requests) => Box::new(ticketscloud::TicketscloudOperation::change(
                     requests,
                     record,
                     items,
                     buyer,
-                    now,
+                    context,
                     settings.hold_seconds,
                 )),
             })
         }
         HoldCommand::Release => {
             refuse_unless_active(&record, expired)?;
-            release(record, now, settings, false)
+            release(record, settings, context(JournaledCommand::Release), false)
         }
         HoldCommand::Leave => {
             refuse_unless_active(&record, expired)?;
@@ -175,27 +223,118 @@ pub fn begin(
                 return Ok(no_requests(record, now));
             }
             if record.is_past_expiry(now) {
-                return release(record, now, settings, true);
+                return release(record, settings, context(JournaledCommand::Expire), true);
             }
             if record.is_leave_due(now) {
                 // The page went away and nobody came back: a release.
                 record.leaving_since = None;
-                return release(record, now, settings, false);
+                return release(record, settings, context(JournaledCommand::Release), false);
             }
             Ok(no_requests(record, now))
         }
         HoldCommand::Confirm => match record.state {
             HoldState::Confirmed if confirmed_tickets_complete(&record) => Ok(no_requests(record, now)),
-            HoldState::Held if expired && !payment_began(&record) => Err(ProxyError::HoldExpired),
+            HoldState::Held if expired && !payment_began(&record) && !confirming => Err(ProxyError::HoldExpired),
             HoldState::Expired => Err(ProxyError::HoldExpired),
             HoldState::Released => Err(ProxyError::HoldNotActive { state: HoldState::Released }),
-            HoldState::Held | HoldState::Confirmed => Ok(match provider_requests(&record, settings)? {
-                ProviderRequests::Qtickets(requests) => Box::new(qtickets::QticketsOperation::confirm(requests, record, now)),
-                ProviderRequests::Ticketscloud(requests) => {
-                    Box::new(ticketscloud::TicketscloudOperation::confirm(requests, record, now))
-                }
-            }),
+            HoldState::Held | HoldState::Confirmed => {
+                // A retried confirm carries the journal's resume count on.
+                let context = match &record.journal {
+                    Some(journal) => CommandContext::resuming(journal, now, &settings.budget),
+                    None => context(JournaledCommand::Confirm),
+                };
+                confirm(record, settings, context)
+            }
         },
+        HoldCommand::Resume => resume(record, now, settings),
+    }
+}
+
+/// Finishes or undoes the command the record's journal says was under way
+/// (see [`journal`]); without a journal, nothing to do.
+fn resume(record: HoldRecord, now: i64, settings: &HoldSettings) -> Result<Box<dyn HoldOperation>, ProxyError> {
+    let Some(journal) = record.journal.clone() else {
+        return Ok(no_requests(record, now));
+    };
+    let context = CommandContext::resuming(&journal, now, &settings.budget);
+    match journal.command {
+        JournaledCommand::Create | JournaledCommand::Change => {
+            let of_create = journal.command == JournaledCommand::Create;
+            Ok(match provider_requests(&record, settings)? {
+                ProviderRequests::Qtickets(requests) => {
+                    Box::new(qtickets::QticketsOperation::undo(requests, record, context, of_create))
+                }
+                ProviderRequests::Ticketscloud(requests) => {
+                    Box::new(ticketscloud::TicketscloudOperation::undo(requests, record, context, of_create))
+                }
+            })
+        }
+        JournaledCommand::Release => release(record, settings, context, false),
+        JournaledCommand::Expire => release(record, settings, context, true),
+        JournaledCommand::Confirm => confirm(record, settings, context),
+    }
+}
+
+fn confirm(record: HoldRecord, settings: &HoldSettings, context: CommandContext) -> Result<Box<dyn HoldOperation>, ProxyError> {
+    Ok(match provider_requests(&record, settings)? {
+        ProviderRequests::Qtickets(requests) => Box::new(qtickets::QticketsOperation::confirm(requests, record, context)),
+        ProviderRequests::Ticketscloud(requests) => {
+            Box::new(ticketscloud::TicketscloudOperation::confirm(requests, record, context))
+        }
+    })
+}
+
+/// What every operation knows of the command it carries out.
+#[derive(Debug, Clone)]
+pub(crate) struct CommandContext {
+    /// Unix seconds when the command (this run of it) began.
+    pub now: i64,
+    pub deadlines: journal::Deadlines,
+    /// The journal this command's checkpoints carry; for a resume, the
+    /// journal it resumes (same command, attempts counted on).
+    pub journal: CommandJournal,
+    pub resumed: bool,
+}
+
+impl CommandContext {
+    pub fn new(command: JournaledCommand, now: i64, budget: &CommandBudget) -> CommandContext {
+        CommandContext {
+            now,
+            deadlines: journal::Deadlines::new(now, budget),
+            journal: CommandJournal::new(command, now, budget),
+            resumed: false,
+        }
+    }
+
+    pub fn resuming(journal: &CommandJournal, now: i64, budget: &CommandBudget) -> CommandContext {
+        let journal = CommandJournal { resume_at: budget.resume_at(now), in_flight: Vec::new(), ..journal.clone() };
+        CommandContext { now, deadlines: journal::Deadlines::new(now, budget), journal, resumed: true }
+    }
+
+    /// The journal a checkpoint carries, with the intents of the requests in flight.
+    pub fn journal_with(&self, in_flight: Vec<journal::StepIntent>) -> CommandJournal {
+        CommandJournal { in_flight, ..self.journal.clone() }
+    }
+
+    /// The journal of a command that failed while a write it sent may still
+    /// land upstream (an add cut off by our timeout, a create whose answer
+    /// was lost and whose order was not found yet): the alarm undoes the
+    /// command again once any request it sent has surely been answered.
+    pub fn undo_later(&self, now: i64) -> CommandJournal {
+        let resume_at = self.journal.resume_at.max(now.saturating_add(journal::RESUME_MARGIN_SECONDS));
+        CommandJournal { resume_at, in_flight: Vec::new(), ..self.journal.clone() }
+    }
+
+    /// The journal to keep when the command could not finish its duty
+    /// (a confirm not all paid, an undo not all removed): the alarm comes
+    /// back soon, then less often, and gives up after a while.
+    pub fn unfinished(&self, now: i64) -> Option<CommandJournal> {
+        if self.resumed {
+            self.journal.retry_later(now)
+        } else {
+            let resume_at = now.saturating_add(journal::RESUME_MARGIN_SECONDS);
+            Some(CommandJournal { resume_at, in_flight: Vec::new(), ..self.journal.clone() })
+        }
     }
 }
 
@@ -246,15 +385,17 @@ fn begin_create(
         },
         tickets: Vec::new(),
         leaving_since: None,
+        journal: None,
     };
+    let context = CommandContext::new(JournaledCommand::Create, now, &settings.budget);
     Ok(match event.provider {
         Provider::Qtickets => {
             let requests = qtickets::QticketsTicketRequests::new(settings.qtickets.clone(), event.upstream_id, show_id);
-            Box::new(qtickets::QticketsOperation::create(requests, draft, now))
+            Box::new(qtickets::QticketsOperation::create(requests, draft, context))
         }
         Provider::Ticketscloud => {
             let requests = ticketscloud::TicketscloudOrderRequests::new(settings.ticketscloud.clone(), event.upstream_id);
-            Box::new(ticketscloud::TicketscloudOperation::create(requests, draft, now, settings.hold_seconds))
+            Box::new(ticketscloud::TicketscloudOperation::create(requests, draft, context, settings.hold_seconds))
         }
     })
 }
@@ -288,18 +429,27 @@ fn refuse_unless_active(record: &HoldRecord, expired: bool) -> Result<(), ProxyE
     }
 }
 
-fn release(record: HoldRecord, now: i64, settings: &HoldSettings, expiring: bool) -> Result<Box<dyn HoldOperation>, ProxyError> {
+fn release(
+    record: HoldRecord,
+    settings: &HoldSettings,
+    context: CommandContext,
+    expiring: bool,
+) -> Result<Box<dyn HoldOperation>, ProxyError> {
+    let now = context.now;
     Ok(match provider_requests(&record, settings)? {
-        ProviderRequests::Qtickets(requests) => Box::new(qtickets::QticketsOperation::release(requests, record, now, expiring)),
+        ProviderRequests::Qtickets(requests) => {
+            Box::new(qtickets::QticketsOperation::release(requests, record, context, expiring))
+        }
         ProviderRequests::Ticketscloud(requests) => {
             let has_order = matches!(&record.upstream, UpstreamHoldRefs::Ticketscloud { order_id, .. } if !order_id.is_empty());
             if !has_order {
                 // Nothing was ever reserved upstream.
                 let mut record = record;
                 record.state = if expiring { HoldState::Expired } else { HoldState::Released };
+                record.journal = None;
                 return Ok(no_requests(record, now));
             }
-            Box::new(ticketscloud::TicketscloudOperation::release(requests, record, now, expiring))
+            Box::new(ticketscloud::TicketscloudOperation::release(requests, record, context, expiring))
         }
     })
 }
@@ -350,11 +500,15 @@ fn no_requests(record: HoldRecord, now: i64) -> Box<dyn HoldOperation> {
 }
 
 impl HoldOperation for NoRequests {
-    fn next_request(&mut self) -> Option<UpstreamRequest> {
-        None
+    fn next_requests(&mut self, _now_ms: i64) -> Vec<StepRequest> {
+        Vec::new()
     }
 
-    fn on_response(&mut self, _response: Result<UpstreamResponse, ProxyError>) {}
+    fn on_response(&mut self, _id: StepId, _response: Result<UpstreamResponse, ProxyError>) {}
+
+    fn checkpoint(&self) -> Option<HoldRecord> {
+        None
+    }
 
     fn finish(self: Box<Self>) -> Finished {
         self.finished

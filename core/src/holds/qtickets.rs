@@ -1,14 +1,17 @@
-//! QTickets holds: one upstream ticket per place, added, paid and removed one
-//! request at a time (`qtickets-partners-api.md` l.382–476).
+//! QTickets holds: one upstream ticket per place, added, paid and removed
+//! with up to [`PARALLEL_TICKET_REQUESTS`] requests in flight at once
+//! (`qtickets-partners-api.md` l.382–476).
 //!
 //! QTickets has no orders and no all-or-nothing, so this module provides it:
 //! - **Create / Change** add a ticket per new place (`tickets/add` with
 //!   `seat_id`, `paid=0`, `reserved_to`, `external_id`). The first seat the
 //!   upstream refuses (`SEAT_NOT_AVAILABLE`, `SEAT_NOT_FOUND`) stops the
-//!   adding; every ticket added by this command is removed again and the
-//!   answer names the refused seat. Places dropped by a change are removed
-//!   only after all new ones were added, so a failed change leaves the hold
-//!   exactly as it was.
+//!   adding; every ticket added by this command — also those whose adds were
+//!   still in flight and succeed afterwards — is removed again, and the answer
+//!   names every refused seat. A change runs in phases: old leftovers are
+//!   removed first, then the new places are added, and only once all of them
+//!   are held (the change is *committed*) are dropped places removed, so a
+//!   failed change leaves the hold exactly as it was.
 //! - **Retries are safe**: `external_id` is derived from the hold id, the item
 //!   and a place number, so re-sending an add whose answer was lost (timeout,
 //!   5xx, truncated body) returns the same ticket instead of a second one. An
@@ -17,7 +20,11 @@
 //!   already gone.
 //! - **Confirm** pays each ticket (`tickets/add` with `id`, `paid=1`) and
 //!   keeps its barcode; paying twice is harmless, so a confirm interrupted
-//!   half-way is completed by the next one.
+//!   half-way is completed by the next one (or by the alarm, from the journal).
+//! - **Checkpoints** (see [`super::journal`]): the record a checkpoint shows
+//!   lists, as leftovers, every ticket this command added or may have added
+//!   (an add in flight, by its `external_id`) that is not yet the hold's, so
+//!   undoing an interrupted command is removing the leftovers.
 //! - `reserved_to` is our expiry plus [`RESERVATION_GRACE_SECONDS`], written
 //!   in UTC as `YYYY-MM-DDTHH:MM:SS+00:00` and sent as `%2B00%3A00` (a raw `+`
 //!   in a form body is a space to PHP). Our alarm releases the tickets at our
@@ -28,14 +35,15 @@
 //! Requests are `POST` form bodies (the API treats GET and POST alike; a body
 //! keeps seat ids and external ids out of URLs and access logs).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use ticket_contract::{Buyer, HoldItem, HoldState};
 
+use super::journal::{is_transient, StepClass, StepId, StepIntent};
 use super::record::{issued_ticket, item_id, item_places, HoldRecord, QticketsTicketRef, UpstreamHoldRefs};
-use super::{view, Finished, HoldOperation};
+use super::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::errors::ProxyError;
 use crate::ids::is_acceptable_item_id;
 use crate::qtickets::wire::{QticketsTicketAnswer, QticketsTicketResultField};
@@ -202,14 +210,26 @@ pub(super) fn is_acceptable_barcode(barcode: &str) -> bool {
     !barcode.is_empty() && barcode.len() <= LONGEST_BARCODE && barcode.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
+/// How many QTickets ticket requests one command keeps in flight at once
+/// (the Worker allows six upstream calls per isolate at once).
+pub const PARALLEL_TICKET_REQUESTS: usize = 5;
+
 /// What the operation is doing.
 #[derive(Debug, Clone, PartialEq)]
 enum QticketsCommand {
     Create,
-    Change { items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
+    Change {
+        items: Option<Vec<HoldItem>>,
+        buyer: Option<Buyer>,
+    },
     Release,
     Expire,
     Confirm,
+    /// An interrupted create or change is undone: every leftover (the
+    /// tickets it added or may have added) is removed.
+    Undo {
+        of_create: bool,
+    },
 }
 
 /// Why a ticket is being removed.
@@ -227,8 +247,65 @@ enum Removal {
 enum Action {
     Add(QticketsTicketRef),
     Remove(QticketsTicketRef, Removal),
-    /// Index into the record's tickets.
-    Pay(usize),
+    /// Pays the hold ticket with this `external_id`.
+    Pay(String),
+}
+
+impl Action {
+    fn class(&self) -> StepClass {
+        match self {
+            Action::Add(_) | Action::Pay(_) => StepClass::Forward,
+            Action::Remove(..) => StepClass::Cleanup,
+        }
+    }
+
+    fn intent(&self, step: StepId) -> StepIntent {
+        let (action, reference) = match self {
+            Action::Add(ticket) => ("add", &ticket.external_id),
+            Action::Remove(ticket, _) => ("remove", &ticket.external_id),
+            Action::Pay(external_id) => ("pay", external_id),
+        };
+        StepIntent { step, action: action.to_string(), reference: Some(reference.clone()) }
+    }
+
+    /// The ticket this step is about, for the list of what may exist upstream.
+    fn ticket(&self) -> Option<&QticketsTicketRef> {
+        match self {
+            Action::Add(ticket) | Action::Remove(ticket, _) => Some(ticket),
+            Action::Pay(_) => None,
+        }
+    }
+}
+
+/// A group of steps that run in parallel; the next group starts when every
+/// step of this one is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Old leftovers go first: one may hold a seat the buyer wants back.
+    ClearLeftovers,
+    Add,
+    /// A change's dropped places, once every new place is held: the change
+    /// is committed from here on.
+    RemoveDropped,
+    Release,
+    Pay,
+    /// A confirm found the reservation gone before anything was paid.
+    GiveBack,
+    Undo,
+}
+
+/// One step, queued or in flight.
+#[derive(Debug, Clone, PartialEq)]
+struct Attempt {
+    action: Action,
+    /// Sent once already (an uncertain answer): it may have taken effect.
+    retried: bool,
+}
+
+impl Attempt {
+    fn first(action: Action) -> Attempt {
+        Attempt { action, retried: false }
+    }
 }
 
 /// One command on one QTickets hold.
@@ -238,27 +315,53 @@ pub(super) struct QticketsOperation {
     /// The hold as it was when the command began (for Create: a draft with
     /// the requested items and no tickets).
     record: HoldRecord,
+    context: CommandContext,
     /// The hold's tickets as the command goes on (kept + added; barcodes).
     tickets: Vec<QticketsTicketRef>,
     /// Old leftovers not (yet) removed, plus tickets that failed to go.
     leftovers: Vec<QticketsTicketRef>,
     /// Hold tickets a release or expiry could not remove.
     unremoved: Vec<QticketsTicketRef>,
+    /// External ids of tickets known to be gone upstream.
+    gone: HashSet<String>,
+    /// Adds whose answer never came, removed by `external_id` and found
+    /// missing: the add may still land (a request the upstream goes on with
+    /// after we stopped waiting), so they are removed once more later.
+    recheck: Vec<QticketsTicketRef>,
     reserved_to: i64,
-    now: i64,
-    queue: VecDeque<Action>,
-    in_flight: Option<Action>,
-    retried: bool,
+    phase: Option<Phase>,
+    queue: VecDeque<Attempt>,
+    later: VecDeque<(Phase, Vec<Action>)>,
+    in_flight: BTreeMap<StepId, Attempt>,
+    next_step: StepId,
+    /// The latest `now_ms` seen.
+    clock_ms: i64,
     failure: Option<ProxyError>,
-    /// A confirm found the tickets gone: the hold is expired.
+    /// An add failed: whatever this command added is removed again,
+    /// including adds still in flight that succeed.
+    rolling_back: bool,
+    /// A change whose new places are all held: it stands, whatever follows.
+    committed: bool,
+    /// The budget is spent: nothing more starts.
+    out_of_time: bool,
+    /// A confirm met a ticket that is gone upstream.
+    ticket_gone_on_confirm: bool,
+    /// A confirm found the tickets gone before any was paid: the hold is expired.
     expired_on_confirm: bool,
 }
 
 impl QticketsOperation {
-    pub(super) fn create(requests: QticketsTicketRequests, draft: HoldRecord, now: i64) -> QticketsOperation {
-        let mut operation = QticketsOperation::new(requests, QticketsCommand::Create, draft, now);
+    pub(super) fn create(requests: QticketsTicketRequests, draft: HoldRecord, context: CommandContext) -> QticketsOperation {
+        let mut operation = QticketsOperation::new(requests, QticketsCommand::Create, draft, context);
         let items = operation.record.items.clone();
-        operation.plan_adds(&items);
+        let mut adds: Vec<QticketsTicketRef> = Vec::new();
+        for item in &items {
+            for _ in 0..item_places(item) {
+                let ticket = operation.new_ticket_for(item_id(item), adds.iter());
+                adds.push(ticket);
+            }
+        }
+        operation.later.push_back((Phase::Add, adds.into_iter().map(Action::Add).collect()));
         operation
     }
 
@@ -267,34 +370,69 @@ impl QticketsOperation {
         record: HoldRecord,
         items: Option<Vec<HoldItem>>,
         buyer: Option<Buyer>,
-        now: i64,
+        context: CommandContext,
     ) -> QticketsOperation {
-        let mut operation =
-            QticketsOperation::new(requests, QticketsCommand::Change { items: items.clone(), buyer }, record, now);
+        let command = QticketsCommand::Change { items: items.clone(), buyer };
+        let mut operation = QticketsOperation::new(requests, command, record, context);
         if let Some(items) = items {
             operation.plan_change(&items);
         }
         operation
     }
 
-    pub(super) fn release(requests: QticketsTicketRequests, record: HoldRecord, now: i64, expiring: bool) -> QticketsOperation {
+    pub(super) fn release(
+        requests: QticketsTicketRequests,
+        record: HoldRecord,
+        context: CommandContext,
+        expiring: bool,
+    ) -> QticketsOperation {
         let command = if expiring { QticketsCommand::Expire } else { QticketsCommand::Release };
-        let mut operation = QticketsOperation::new(requests, command, record, now);
+        let mut operation = QticketsOperation::new(requests, command, record, context);
         let hold_tickets = std::mem::take(&mut operation.tickets);
         let leftovers = std::mem::take(&mut operation.leftovers);
-        operation.queue.extend(hold_tickets.into_iter().map(|ticket| Action::Remove(ticket, Removal::HoldTicket)));
-        operation.queue.extend(leftovers.into_iter().map(|ticket| Action::Remove(ticket, Removal::Leftover)));
+        let removals = hold_tickets
+            .into_iter()
+            .map(|ticket| Action::Remove(ticket, Removal::HoldTicket))
+            .chain(leftovers.into_iter().map(|ticket| Action::Remove(ticket, Removal::Leftover)))
+            .collect();
+        operation.later.push_back((Phase::Release, removals));
         operation
     }
 
-    pub(super) fn confirm(requests: QticketsTicketRequests, record: HoldRecord, now: i64) -> QticketsOperation {
-        let mut operation = QticketsOperation::new(requests, QticketsCommand::Confirm, record, now);
-        let unpaid = (0..operation.tickets.len()).filter(|&index| operation.tickets[index].barcode.is_none());
-        operation.queue = unpaid.map(Action::Pay).collect();
+    pub(super) fn confirm(requests: QticketsTicketRequests, record: HoldRecord, context: CommandContext) -> QticketsOperation {
+        let mut operation = QticketsOperation::new(requests, QticketsCommand::Confirm, record, context);
+        let unpaid = operation
+            .tickets
+            .iter()
+            .filter(|ticket| ticket.barcode.is_none())
+            .map(|ticket| Action::Pay(ticket.external_id.clone()));
+        let pays = unpaid.collect();
+        operation.later.push_back((Phase::Pay, pays));
         operation
     }
 
-    fn new(requests: QticketsTicketRequests, command: QticketsCommand, record: HoldRecord, now: i64) -> QticketsOperation {
+    /// Undoes an interrupted create or change from its checkpoint: the
+    /// record's leftovers are everything it added or may have added.
+    pub(super) fn undo(
+        requests: QticketsTicketRequests,
+        record: HoldRecord,
+        context: CommandContext,
+        of_create: bool,
+    ) -> QticketsOperation {
+        let mut operation = QticketsOperation::new(requests, QticketsCommand::Undo { of_create }, record, context);
+        let leftovers = std::mem::take(&mut operation.leftovers);
+        operation
+            .later
+            .push_back((Phase::Undo, leftovers.into_iter().map(|ticket| Action::Remove(ticket, Removal::Leftover)).collect()));
+        operation
+    }
+
+    fn new(
+        requests: QticketsTicketRequests,
+        command: QticketsCommand,
+        record: HoldRecord,
+        context: CommandContext,
+    ) -> QticketsOperation {
         let (tickets, leftovers) = match &record.upstream {
             UpstreamHoldRefs::Qtickets { tickets, leftovers } => (tickets.clone(), leftovers.clone()),
             UpstreamHoldRefs::Ticketscloud { .. } => (Vec::new(), Vec::new()),
@@ -304,25 +442,24 @@ impl QticketsOperation {
             command,
             reserved_to: record.expires_at.saturating_add(RESERVATION_GRACE_SECONDS),
             record,
+            clock_ms: context.now.saturating_mul(1000),
+            context,
             tickets,
             leftovers,
             unremoved: Vec::new(),
-            now,
+            gone: HashSet::new(),
+            recheck: Vec::new(),
+            phase: None,
             queue: VecDeque::new(),
-            in_flight: None,
-            retried: false,
+            later: VecDeque::new(),
+            in_flight: BTreeMap::new(),
+            next_step: 1,
             failure: None,
+            rolling_back: false,
+            committed: false,
+            out_of_time: false,
+            ticket_gone_on_confirm: false,
             expired_on_confirm: false,
-        }
-    }
-
-    /// Queues one add per place of `items`.
-    fn plan_adds(&mut self, items: &[HoldItem]) {
-        for item in items {
-            for _ in 0..item_places(item) {
-                let ticket = self.new_ticket_for(item_id(item), &[]);
-                self.queue.push_back(Action::Add(ticket));
-            }
         }
     }
 
@@ -330,41 +467,49 @@ impl QticketsOperation {
     /// back), then adds for new places, then removals of dropped places.
     fn plan_change(&mut self, new_items: &[HoldItem]) {
         let leftovers = std::mem::take(&mut self.leftovers);
-        self.queue.extend(leftovers.iter().cloned().map(|ticket| Action::Remove(ticket, Removal::Leftover)));
         let mut kept_external_ids = HashSet::new();
-        let mut adds = Vec::new();
+        let mut wanted_adds = Vec::new();
         for item in new_items {
             let wanted = item_places(item) as usize;
             let held: Vec<&QticketsTicketRef> = self.tickets.iter().filter(|ticket| ticket.item_id == item_id(item)).collect();
             kept_external_ids.extend(held.iter().take(wanted).map(|ticket| ticket.external_id.clone()));
-            adds.extend(std::iter::repeat_n(item_id(item).to_string(), wanted.saturating_sub(held.len())));
+            wanted_adds.extend(std::iter::repeat_n(item_id(item).to_string(), wanted.saturating_sub(held.len())));
         }
         // Kept and dropped tickets stay in the hold's order.
         let (kept, dropped): (Vec<QticketsTicketRef>, Vec<QticketsTicketRef>) =
             std::mem::take(&mut self.tickets).into_iter().partition(|ticket| kept_external_ids.contains(&ticket.external_id));
         self.tickets = kept;
-        for item_id in adds {
-            let ticket = self.new_ticket_for(&item_id, &dropped);
-            self.queue.push_back(Action::Add(ticket));
+        let mut adds: Vec<QticketsTicketRef> = Vec::new();
+        for item_id in wanted_adds {
+            let ticket = self.new_ticket_for(&item_id, leftovers.iter().chain(&dropped).chain(&adds));
+            adds.push(ticket);
         }
-        self.queue.extend(dropped.into_iter().map(|ticket| Action::Remove(ticket, Removal::HoldTicket)));
+        let phases = [
+            (
+                Phase::ClearLeftovers,
+                leftovers.into_iter().map(|ticket| Action::Remove(ticket, Removal::Leftover)).collect::<Vec<_>>(),
+            ),
+            (Phase::Add, adds.into_iter().map(Action::Add).collect()),
+            (Phase::RemoveDropped, dropped.into_iter().map(|ticket| Action::Remove(ticket, Removal::HoldTicket)).collect()),
+        ];
+        for (phase, actions) in phases {
+            // An empty add phase still marks where the change commits.
+            if !actions.is_empty() || phase == Phase::RemoveDropped {
+                self.later.push_back((phase, actions));
+            }
+        }
     }
 
     /// A ticket for `item_id` with the lowest place number whose external id
-    /// is not used by any ticket of this hold (held, left over, planned, or
-    /// in `also_used`).
-    fn new_ticket_for(&self, item_id: &str, also_used: &[QticketsTicketRef]) -> QticketsTicketRef {
-        let planned = self.queue.iter().filter_map(|action| match action {
-            Action::Add(ticket) | Action::Remove(ticket, _) => Some(ticket),
-            Action::Pay(_) => None,
-        });
+    /// is not used by any ticket of this hold (held, left over, or in
+    /// `also_used`).
+    fn new_ticket_for<'a>(&self, item_id: &str, also_used: impl Iterator<Item = &'a QticketsTicketRef>) -> QticketsTicketRef {
         let used: HashSet<&str> = self
             .tickets
             .iter()
             .chain(&self.leftovers)
-            .chain(also_used)
-            .chain(planned)
             .map(|ticket| ticket.external_id.as_str())
+            .chain(also_used.map(|ticket| ticket.external_id.as_str()))
             .collect();
         let external_id = (0u32..)
             .map(|place_number| external_id_for(&self.record.hold_id, item_id, place_number))
@@ -377,34 +522,107 @@ impl QticketsOperation {
         Some(match action {
             Action::Add(ticket) => self.requests.add(&ticket.item_id, &ticket.external_id, self.reserved_to),
             Action::Remove(ticket, _) => self.requests.remove(ticket),
-            Action::Pay(index) => self.requests.pay(self.tickets.get(*index)?),
+            Action::Pay(external_id) => self.requests.pay(self.tickets.iter().find(|ticket| &ticket.external_id == external_id)?),
         })
     }
 
-    /// Re-sends the request in flight once; returns false when that was
-    /// already done.
-    fn retry_once(&mut self, action: Action) -> bool {
-        if self.retried {
+    /// Queues the step once more (first in line); false when it was sent
+    /// twice already.
+    fn retry(&mut self, action: Action, retried: bool) -> bool {
+        if retried {
             return false;
         }
-        self.retried = true;
-        self.in_flight = Some(action);
+        self.queue.push_front(Attempt { action, retried: true });
         true
     }
 
-    /// An add failed: stop adding and remove what this command added (and
-    /// the uncertain ticket, by its external id).
-    fn fail_adding(&mut self, error: ProxyError, uncertain: Option<QticketsTicketRef>) {
-        self.failure = Some(error);
-        // Old leftovers queued for removal stay leftovers; dropped places stay held.
-        for action in self.queue.drain(..) {
-            if let Action::Remove(ticket, Removal::Leftover) = action {
-                self.leftovers.push(ticket);
+    /// Keeps the first failure; refused seats found by parallel adds are all named.
+    fn record_failure(&mut self, error: ProxyError) {
+        match (&mut self.failure, error) {
+            (None, error) => self.failure = Some(error),
+            (Some(ProxyError::SeatUnavailable { ids }), ProxyError::SeatUnavailable { ids: more }) => {
+                for id in more {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            (Some(_), _) => {}
+        }
+    }
+
+    /// The next group of steps, when the current one is fully answered.
+    fn start_next_phase(&mut self) -> bool {
+        self.end_phase();
+        let Some((phase, actions)) = self.later.pop_front() else {
+            return false;
+        };
+        if phase == Phase::RemoveDropped {
+            self.committed = true;
+        }
+        self.phase = Some(phase);
+        self.queue.extend(actions.into_iter().map(Attempt::first));
+        true
+    }
+
+    fn end_phase(&mut self) {
+        let ended = self.phase.take();
+        let nothing_paid = self.tickets.iter().all(|ticket| ticket.barcode.is_none());
+        if ended == Some(Phase::Pay) && self.ticket_gone_on_confirm && nothing_paid {
+            // The reservation ran out upstream before anything was paid: give
+            // back whatever is left and call the hold expired.
+            self.expired_on_confirm = true;
+            let gone = &self.gone;
+            let others: Vec<Action> = std::mem::take(&mut self.tickets)
+                .into_iter()
+                .filter(|ticket| !gone.contains(&ticket.external_id))
+                .map(|ticket| Action::Remove(ticket, Removal::Leftover))
+                .collect();
+            self.later.push_front((Phase::GiveBack, others));
+        }
+    }
+
+    /// The budget for `class` is spent at the head of the queue.
+    fn run_out_of(&mut self, class: StepClass) {
+        match (class, &self.command) {
+            (StepClass::Forward, QticketsCommand::Create | QticketsCommand::Change { .. }) => {
+                self.fail_adding(ProxyError::UpstreamTimeout, None)
+            }
+            (StepClass::Forward, QticketsCommand::Confirm) => self.stop_paying(ProxyError::UpstreamTimeout),
+            _ => {
+                self.out_of_time = true;
+                self.record_failure(ProxyError::UpstreamTimeout);
             }
         }
-        let added: Vec<QticketsTicketRef> = self.added_by_this_command();
-        self.tickets.retain(|ticket| !added.contains(ticket));
-        self.queue.extend(added.into_iter().chain(uncertain).map(|ticket| Action::Remove(ticket, Removal::Rollback)));
+    }
+
+    /// An add failed (or the time for adding ran out): stop adding and
+    /// remove what this command added (and the uncertain ticket, by its
+    /// external id). Adds still in flight are removed when they answer.
+    fn fail_adding(&mut self, error: ProxyError, uncertain: Option<QticketsTicketRef>) {
+        self.record_failure(error);
+        if !self.rolling_back {
+            self.rolling_back = true;
+            let mut rollback = Vec::new();
+            for attempt in self.queue.drain(..) {
+                match attempt.action {
+                    // Sent once, answer lost: it may exist.
+                    Action::Add(ticket) if attempt.retried => rollback.push(ticket),
+                    Action::Remove(ticket, Removal::Rollback) => rollback.push(ticket),
+                    Action::Remove(ticket, Removal::Leftover) => self.leftovers.push(ticket),
+                    // Never sent; or a dropped place, which stays held.
+                    Action::Add(_) | Action::Remove(_, Removal::HoldTicket) | Action::Pay(_) => {}
+                }
+            }
+            self.later.clear();
+            let added = self.added_by_this_command();
+            self.tickets.retain(|ticket| !added.contains(ticket));
+            rollback.extend(added);
+            self.queue.extend(rollback.into_iter().map(|ticket| Attempt::first(Action::Remove(ticket, Removal::Rollback))));
+        }
+        if let Some(ticket) = uncertain {
+            self.queue.push_back(Attempt::first(Action::Remove(ticket, Removal::Rollback)));
+        }
     }
 
     fn added_by_this_command(&self) -> Vec<QticketsTicketRef> {
@@ -415,11 +633,15 @@ impl QticketsOperation {
         self.tickets.iter().filter(|ticket| !before.contains(ticket.external_id.as_str())).cloned().collect()
     }
 
-    fn on_add(&mut self, mut ticket: QticketsTicketRef, answer: TicketAnswer) {
+    fn on_add(&mut self, mut ticket: QticketsTicketRef, retried: bool, answer: TicketAnswer) {
         match answer {
             TicketAnswer::Success { ticket_id: Some(ticket_id), .. } => {
                 ticket.ticket_id = Some(ticket_id);
-                self.tickets.push(ticket);
+                if self.rolling_back {
+                    self.queue.push_back(Attempt::first(Action::Remove(ticket, Removal::Rollback)));
+                } else {
+                    self.tickets.push(ticket);
+                }
             }
             TicketAnswer::SeatRefused => {
                 let ids = vec![ticket.item_id.clone()];
@@ -431,23 +653,34 @@ impl QticketsOperation {
             }
             TicketAnswer::Success { ticket_id: None, .. } => {
                 let error = ProxyError::UpstreamBadResponse { what: "QTickets add answer without a ticket id".into() };
-                if !self.retry_once(Action::Add(ticket.clone())) {
+                if self.rolling_back || !self.retry(Action::Add(ticket.clone()), retried) {
                     self.fail_adding(error, Some(ticket));
                 }
             }
             TicketAnswer::Uncertain(error) => {
-                if !self.retry_once(Action::Add(ticket.clone())) {
+                if self.rolling_back || !self.retry(Action::Add(ticket.clone()), retried) {
                     self.fail_adding(error, Some(ticket));
                 }
             }
         }
     }
 
-    fn on_remove(&mut self, ticket: QticketsTicketRef, removal: Removal, answer: TicketAnswer) {
+    fn on_remove(&mut self, ticket: QticketsTicketRef, removal: Removal, retried: bool, answer: TicketAnswer) {
         let error = match answer {
-            TicketAnswer::Success { .. } | TicketAnswer::TicketNotFound => return,
+            TicketAnswer::TicketNotFound
+                if removal == Removal::Rollback
+                    && ticket.ticket_id.is_none()
+                    && !matches!(self.command, QticketsCommand::Undo { .. }) =>
+            {
+                self.recheck.push(ticket);
+                return;
+            }
+            TicketAnswer::Success { .. } | TicketAnswer::TicketNotFound => {
+                self.gone.insert(ticket.external_id);
+                return;
+            }
             TicketAnswer::Uncertain(error) => {
-                if self.retry_once(Action::Remove(ticket.clone(), removal)) {
+                if self.retry(Action::Remove(ticket.clone(), removal), retried) {
                     return;
                 }
                 error
@@ -457,78 +690,74 @@ impl QticketsOperation {
         };
         if removal == Removal::HoldTicket && matches!(self.command, QticketsCommand::Release | QticketsCommand::Expire) {
             self.unremoved.push(ticket);
-            if self.failure.is_none() {
-                self.failure = Some(error);
-            }
+            self.record_failure(error);
         } else {
             self.leftovers.push(ticket);
         }
     }
 
-    fn on_pay(&mut self, index: usize, answer: TicketAnswer) {
+    fn on_pay(&mut self, external_id: String, retried: bool, answer: TicketAnswer) {
+        let Some(index) = self.tickets.iter().position(|ticket| ticket.external_id == external_id) else { return };
         match answer {
-            TicketAnswer::Success { barcode: Some(barcode), .. } => {
-                if let Some(ticket) = self.tickets.get_mut(index) {
-                    ticket.barcode = Some(barcode);
-                }
-            }
+            TicketAnswer::Success { barcode: Some(barcode), .. } => self.tickets[index].barcode = Some(barcode),
             TicketAnswer::Success { barcode: None, .. } => {
-                if !self.retry_once(Action::Pay(index)) {
+                if !self.retry(Action::Pay(external_id), retried) {
                     self.stop_paying(ProxyError::UpstreamBadResponse { what: "QTickets paid ticket without barcode".into() });
                 }
             }
             TicketAnswer::Uncertain(error) => {
-                if !self.retry_once(Action::Pay(index)) {
+                if !self.retry(Action::Pay(external_id), retried) {
                     self.stop_paying(error);
                 }
             }
             TicketAnswer::TicketNotFound => {
+                self.gone.insert(external_id);
+                self.ticket_gone_on_confirm = true;
                 self.stop_paying(ProxyError::HoldExpired);
-                // Nothing paid yet: the reservation ran out upstream. Give
-                // back whatever is left and call the hold expired.
-                if self.tickets.iter().all(|ticket| ticket.barcode.is_none()) {
-                    self.expired_on_confirm = true;
-                    let others = std::mem::take(&mut self.tickets)
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(other, _)| *other != index)
-                        .map(|(_, ticket)| Action::Remove(ticket, Removal::Leftover));
-                    self.queue.extend(others);
-                }
             }
             TicketAnswer::SeatRefused => self.stop_paying(ProxyError::UpstreamRefused { code: "SEAT_NOT_AVAILABLE".into() }),
             TicketAnswer::Refused(error) => self.stop_paying(error),
         }
     }
 
+    /// No further pays start; a ticket found gone outranks other failures.
     fn stop_paying(&mut self, error: ProxyError) {
-        self.failure = Some(error);
-        self.queue.clear();
+        if error == ProxyError::HoldExpired {
+            self.failure = Some(error);
+        } else {
+            self.record_failure(error);
+        }
+        self.queue.retain(|attempt| !matches!(attempt.action, Action::Pay(_)));
     }
 
-    /// Whatever was not done when `finish` came early is treated as not done:
-    /// an add in flight is uncertain (left over by its external id).
+    /// Whatever was not done when `finish` came (the glue gave up, or the
+    /// budget ran out) is treated as not done: an add in flight is uncertain
+    /// (left over by its external id), a removal not made leaves its ticket.
     fn abandon_unfinished(&mut self) {
-        let unfinished: Vec<Action> = self.in_flight.take().into_iter().chain(self.queue.drain(..)).collect();
+        let sent = std::mem::take(&mut self.in_flight).into_values().map(|attempt| (attempt.action, true));
+        let queued = self.queue.drain(..).map(|attempt| (attempt.action, attempt.retried)).collect::<Vec<_>>();
+        let later = self.later.drain(..).flat_map(|(_, actions)| actions).map(|action| (action, false)).collect::<Vec<_>>();
+        let unfinished: Vec<(Action, bool)> = sent.chain(queued).chain(later).collect();
         if unfinished.is_empty() {
             return;
         }
-        if self.failure.is_none() {
-            self.failure = Some(ProxyError::Internal);
-        }
-        for action in unfinished {
+        let releasing = matches!(self.command, QticketsCommand::Release | QticketsCommand::Expire);
+        for (action, may_exist) in unfinished {
             match action {
-                Action::Add(ticket) => self.leftovers.push(ticket),
-                Action::Remove(ticket, Removal::HoldTicket)
-                    if matches!(self.command, QticketsCommand::Release | QticketsCommand::Expire) =>
-                {
-                    self.unremoved.push(ticket)
-                }
-                Action::Remove(ticket, _) => self.leftovers.push(ticket),
-                Action::Pay(_) => {}
+                Action::Add(ticket) if may_exist => self.leftovers.push(ticket),
+                Action::Add(_) | Action::Pay(_) => {}
+                Action::Remove(ticket, Removal::HoldTicket) if releasing => self.unremoved.push(ticket),
+                // A committed change's dropped place is no longer the hold's;
+                // before the commit it stays held.
+                Action::Remove(ticket, Removal::HoldTicket) if self.committed => self.leftovers.push(ticket),
+                Action::Remove(_, Removal::HoldTicket) => {}
+                Action::Remove(ticket, Removal::Rollback | Removal::Leftover) => self.leftovers.push(ticket),
             }
         }
-        if matches!(self.command, QticketsCommand::Create | QticketsCommand::Change { .. }) {
+        if !self.committed {
+            self.record_failure(if self.out_of_time { ProxyError::UpstreamTimeout } else { ProxyError::Internal });
+        }
+        if matches!(self.command, QticketsCommand::Create | QticketsCommand::Change { .. }) && !self.committed {
             // The command as a whole failed: whatever it added is a leftover.
             let added = self.added_by_this_command();
             self.tickets.retain(|ticket| !added.contains(ticket));
@@ -536,10 +765,15 @@ impl QticketsOperation {
         }
     }
 
+    fn now(&self) -> i64 {
+        self.context.now.max(self.clock_ms.div_euclid(1000))
+    }
+
     fn finish_record(mut self) -> Finished {
         self.abandon_unfinished();
-        let now = self.now;
+        let now = self.now();
         let mut record = self.record.clone();
+        record.journal = None;
         let failure = self.failure.take();
         match (&self.command, failure) {
             (QticketsCommand::Create, None) => {
@@ -548,17 +782,23 @@ impl QticketsOperation {
                 finished_ok(record, now)
             }
             (QticketsCommand::Create, Some(error)) => {
-                if self.leftovers.is_empty() {
+                if self.leftovers.is_empty() && self.recheck.is_empty() {
                     return Finished { record: None, result: Err(error) };
                 }
-                // Some tickets could not be removed: keep a record that is
-                // already due, so the alarm comes back at once to remove them.
+                // Some tickets could not be removed (or may still appear):
+                // keep a record that is already due, so the alarm comes back
+                // to remove them — at once, or after a late add would land.
                 record.items = Vec::new();
                 record.expires_at = now;
-                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
+                if !self.recheck.is_empty() {
+                    record.journal = Some(self.context.undo_later(now));
+                }
+                let mut leftovers = self.leftovers;
+                leftovers.extend(self.recheck);
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers };
                 Finished { record: Some(record), result: Err(error) }
             }
-            (QticketsCommand::Change { items, buyer }, None) => {
+            (QticketsCommand::Change { items, buyer }, failure) if failure.is_none() || self.committed => {
                 if let Some(items) = items {
                     record.items = items.clone();
                 }
@@ -569,11 +809,15 @@ impl QticketsOperation {
                     UpstreamHoldRefs::Qtickets { tickets: ordered(&record.items, self.tickets), leftovers: self.leftovers };
                 finished_ok(record, now)
             }
-            (QticketsCommand::Change { .. }, Some(error)) => {
+            (QticketsCommand::Change { .. }, failure) => {
+                if !self.recheck.is_empty() {
+                    record.journal = Some(self.context.undo_later(now));
+                }
                 if let UpstreamHoldRefs::Qtickets { leftovers, .. } = &mut record.upstream {
                     *leftovers = self.leftovers;
+                    leftovers.extend(self.recheck);
                 }
-                Finished { record: Some(record), result: Err(error) }
+                Finished { record: Some(record), result: Err(failure.unwrap_or(ProxyError::Internal)) }
             }
             (QticketsCommand::Release, None) => {
                 record.state = HoldState::Released;
@@ -582,7 +826,11 @@ impl QticketsOperation {
             }
             (QticketsCommand::Release, Some(error)) => {
                 // Still held with what could not be given back; the alarm
-                // tries again at expiry.
+                // tries again soon if the upstream was only slow or down,
+                // else at expiry.
+                if is_transient(&error) {
+                    record.journal = self.context.unfinished(now);
+                }
                 let remaining = self.unremoved;
                 record.items = items_covered_by(&record.items, &remaining);
                 record.upstream = UpstreamHoldRefs::Qtickets { tickets: remaining, leftovers: self.leftovers };
@@ -612,39 +860,146 @@ impl QticketsOperation {
                     record.state = HoldState::Expired;
                     record.upstream = UpstreamHoldRefs::Qtickets { tickets: Vec::new(), leftovers: self.leftovers };
                 } else {
-                    // Keep what was paid; the next confirm pays the rest.
+                    // Keep what was paid; the alarm (or the next confirm)
+                    // pays the rest unless the upstream said no for good.
+                    if is_transient(&error) {
+                        record.journal = self.context.unfinished(now);
+                    }
                     record.upstream = UpstreamHoldRefs::Qtickets { tickets: self.tickets, leftovers: self.leftovers };
                 }
                 Finished { record: Some(record), result: Err(error) }
             }
+            (QticketsCommand::Undo { of_create }, failure) => {
+                if *of_create {
+                    record.state = HoldState::Released;
+                    record.items = Vec::new();
+                }
+                let unfinished = !self.leftovers.is_empty();
+                record.upstream = UpstreamHoldRefs::Qtickets { tickets: self.tickets, leftovers: self.leftovers };
+                if unfinished {
+                    record.journal = self.context.unfinished(now);
+                }
+                match failure {
+                    None if !unfinished => finished_ok(record, now),
+                    other => Finished { record: Some(record), result: Err(other.unwrap_or(ProxyError::UpstreamUnavailable)) },
+                }
+            }
         }
+    }
+
+    /// The hold's tickets as a checkpoint shows them: what the hold owns
+    /// for sure at this point of the command.
+    fn checkpoint_hold_tickets(&self) -> Vec<QticketsTicketRef> {
+        let original = match &self.record.upstream {
+            UpstreamHoldRefs::Qtickets { tickets, .. } => tickets.clone(),
+            UpstreamHoldRefs::Ticketscloud { .. } => Vec::new(),
+        };
+        let tickets = match &self.command {
+            QticketsCommand::Create | QticketsCommand::Undo { of_create: true } => Vec::new(),
+            QticketsCommand::Change { items, .. } if self.committed => {
+                ordered(items.as_deref().unwrap_or(&self.record.items), self.tickets.clone())
+            }
+            QticketsCommand::Confirm => self.tickets.clone(),
+            _ => original,
+        };
+        tickets.into_iter().filter(|ticket| !self.gone.contains(&ticket.external_id)).collect()
+    }
+
+    /// Every ticket that may exist upstream and is not the hold's: what an
+    /// undo removes.
+    fn checkpoint_leftovers(&self, hold_tickets: &[QticketsTicketRef]) -> Vec<QticketsTicketRef> {
+        let original_leftovers: &[QticketsTicketRef] = match &self.record.upstream {
+            UpstreamHoldRefs::Qtickets { leftovers, .. } => leftovers,
+            UpstreamHoldRefs::Ticketscloud { .. } => &[],
+        };
+        let queued = self.queue.iter().filter(|attempt| attempt.retried || !matches!(attempt.action, Action::Add(_)));
+        let later = self.later.iter().flat_map(|(_, actions)| actions).filter(|action| matches!(action, Action::Remove(..)));
+        let candidates = original_leftovers
+            .iter()
+            .chain(&self.leftovers)
+            .chain(&self.tickets)
+            .chain(&self.unremoved)
+            .chain(&self.recheck)
+            .chain(self.in_flight.values().filter_map(|attempt| attempt.action.ticket()))
+            .chain(queued.filter_map(|attempt| attempt.action.ticket()))
+            .chain(later.filter_map(Action::ticket));
+        let mut leftovers: Vec<QticketsTicketRef> = Vec::new();
+        for ticket in candidates {
+            let external_id = &ticket.external_id;
+            if self.gone.contains(external_id) || hold_tickets.iter().any(|held| &held.external_id == external_id) {
+                continue;
+            }
+            match leftovers.iter_mut().find(|known| &known.external_id == external_id) {
+                // The same ticket seen before its add was answered: keep the id.
+                Some(known) if known.ticket_id.is_none() => known.ticket_id = ticket.ticket_id.clone(),
+                Some(_) => {}
+                None => leftovers.push(ticket.clone()),
+            }
+        }
+        leftovers
     }
 }
 
 impl HoldOperation for QticketsOperation {
-    fn next_request(&mut self) -> Option<UpstreamRequest> {
-        loop {
-            if self.in_flight.is_none() {
-                self.in_flight = Some(self.queue.pop_front()?);
-                self.retried = false;
+    fn next_requests(&mut self, now_ms: i64) -> Vec<StepRequest> {
+        self.clock_ms = self.clock_ms.max(now_ms);
+        let mut batch = Vec::new();
+        while !self.out_of_time {
+            if self.queue.is_empty() {
+                if !self.in_flight.is_empty() || !self.start_next_phase() {
+                    break;
+                }
+                continue;
             }
-            let action = self.in_flight.clone()?;
-            match self.request_for(&action) {
-                Some(request) => return Some(request),
-                // A pay for a ticket that does not exist: skip it.
-                None => self.in_flight = None,
+            if self.in_flight.len() >= PARALLEL_TICKET_REQUESTS {
+                break;
             }
+            let class = self.queue.front().map_or(StepClass::Cleanup, |attempt| attempt.action.class());
+            if !self.context.deadlines.allows(class, now_ms) {
+                self.run_out_of(class);
+                continue;
+            }
+            let Some(attempt) = self.queue.pop_front() else { break };
+            // A pay for a ticket that does not exist is skipped.
+            let Some(request) = self.request_for(&attempt.action) else { continue };
+            let id = self.next_step;
+            self.next_step += 1;
+            self.in_flight.insert(id, attempt);
+            batch.push(StepRequest { id, request });
+        }
+        batch
+    }
+
+    fn on_response(&mut self, id: StepId, response: Result<UpstreamResponse, ProxyError>) {
+        let Some(attempt) = self.in_flight.remove(&id) else { return };
+        let answer = read_ticket_answer(response);
+        match attempt.action {
+            Action::Add(ticket) => self.on_add(ticket, attempt.retried, answer),
+            Action::Remove(ticket, removal) => self.on_remove(ticket, removal, attempt.retried, answer),
+            Action::Pay(external_id) => self.on_pay(external_id, attempt.retried, answer),
         }
     }
 
-    fn on_response(&mut self, response: Result<UpstreamResponse, ProxyError>) {
-        let Some(action) = self.in_flight.take() else { return };
-        let answer = read_ticket_answer(response);
-        match action {
-            Action::Add(ticket) => self.on_add(ticket, answer),
-            Action::Remove(ticket, removal) => self.on_remove(ticket, removal, answer),
-            Action::Pay(index) => self.on_pay(index, answer),
+    fn checkpoint(&self) -> Option<HoldRecord> {
+        let mut record = self.record.clone();
+        match &self.command {
+            QticketsCommand::Create | QticketsCommand::Undo { of_create: true } => record.items = Vec::new(),
+            QticketsCommand::Change { items, buyer } if self.committed => {
+                if let Some(items) = items {
+                    record.items = items.clone();
+                }
+                if let Some(buyer) = buyer {
+                    record.buyer = Some(buyer.clone());
+                }
+            }
+            _ => {}
         }
+        let tickets = self.checkpoint_hold_tickets();
+        let leftovers = self.checkpoint_leftovers(&tickets);
+        record.upstream = UpstreamHoldRefs::Qtickets { tickets, leftovers };
+        let intents = self.in_flight.iter().map(|(id, attempt)| attempt.action.intent(*id)).collect();
+        record.journal = Some(self.context.journal_with(intents));
+        Some(record)
     }
 
     fn finish(self: Box<Self>) -> Finished {

@@ -14,6 +14,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Provider};
 
+use super::journal::CommandJournal;
+
 /// One hold, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoldRecord {
@@ -41,6 +43,11 @@ pub struct HoldRecord {
     /// unless the buyer (a reload) or the partner acts on the hold first.
     #[serde(default)]
     pub leaving_since: Option<i64>,
+    /// The command under way upstream, if any (see [`super::journal`]): while
+    /// it is set, the alarm is at its `resume_at`, and a reset object's alarm
+    /// finishes or undoes the command from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<CommandJournal>,
 }
 
 /// How long a hold whose page went away stays held: long enough for a phone
@@ -106,10 +113,13 @@ pub struct TicketscloudTicketRef {
 }
 
 impl HoldRecord {
-    /// When the Durable Object's alarm should fire: at expiry while held (or
-    /// at the end of the grace after the page went away, if sooner), never
-    /// otherwise.
+    /// When the Durable Object's alarm should fire: when a command under way
+    /// is to be resumed; else at expiry while held (or at the end of the grace
+    /// after the page went away, if sooner); never otherwise.
     pub fn alarm_at(&self) -> Option<i64> {
+        if let Some(journal) = &self.journal {
+            return Some(journal.resume_at);
+        }
         let left_until = self.leaving_since.map(|since| since.saturating_add(LEAVE_GRACE_SECONDS));
         (self.state == HoldState::Held).then(|| left_until.map_or(self.expires_at, |until| until.min(self.expires_at)))
     }

@@ -23,6 +23,13 @@
 //!   whose answer was lost) and an uncertain answer are resolved by reading
 //!   the order (`GET`). Tickets in a done order may still say `reserved`:
 //!   payment is read from the order's status, never from ticket statuses.
+//! - **A create whose answer was lost** (timeout, 5xx, a body cut short: the
+//!   order may exist, its id unknown) is looked for in the orders list
+//!   (`GET /v2/resources/orders?events=…&status=executed`, l.2640–2800),
+//!   by our hold id in `vendor_data.order_id`: while the command still has
+//!   time the order found is adopted (and checked like any create's
+//!   answer), otherwise it is cancelled. Not found means nothing was
+//!   created. A search that fails leaves a journal, so the alarm looks again.
 //! - **409 Conflict**: the same request is sent once more (the Durable Object
 //!   serialises our own changes, so a 409 means someone else touched the
 //!   order); a second 409 is [`ProxyError::UpstreamConflict`].
@@ -35,13 +42,16 @@ use chrono::{DateTime, NaiveDateTime};
 use serde_json::{json, Value};
 use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket};
 
+use super::journal::{is_transient, StepClass, StepId, StepIntent};
 use super::qtickets::is_acceptable_barcode;
 use super::record::{issued_ticket, item_id, item_places, HoldRecord, TicketscloudTicketRef, UpstreamHoldRefs};
-use super::{view, Finished, HoldOperation};
+use super::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::errors::ProxyError;
 use crate::ids::is_acceptable_item_id;
 use crate::ticketscloud::check_http_status;
-use crate::ticketscloud::wire::{TicketscloudErrorBody, TicketscloudOrderDocument};
+use crate::ticketscloud::wire::{
+    TicketscloudErrorBody, TicketscloudOrder, TicketscloudOrderDocument, TicketscloudOrderList, TopLevelList,
+};
 use crate::upstream::{HttpMethod, UpstreamConfig, UpstreamRequest, UpstreamResponse};
 
 pub const ORDERS_PATH: &str = "v2/resources/orders";
@@ -55,6 +65,10 @@ pub const DOCUMENTED_ORDER_LIFETIME_SECONDS: i64 = 600;
 pub const CUSTOMER_LANGUAGE: &str = "ru";
 /// `vendor_data.order_id` is at most 64 characters (l.2144).
 const LONGEST_VENDOR_ORDER_ID: usize = 64;
+/// Orders per page of the orders list (the document's maximum, l.2661).
+pub const ORDER_LIST_PAGE_SIZE: u32 = 200;
+/// Pages of the orders list read when looking for a lost order.
+pub const MOST_ORDER_LIST_PAGES: u32 = 5;
 
 /// Builds TicketsCloud order requests for one event.
 #[derive(Debug, Clone)]
@@ -72,7 +86,7 @@ impl TicketscloudOrderRequests {
     /// `POST /v2/resources/orders` with `tickets` when there is no general
     /// admission, else with `random` (seats follow in a `PATCH`).
     pub fn create(&self, selection: &OrderSelection, hold_id: &str) -> UpstreamRequest {
-        let vendor_order_id: String = hold_id.chars().take(LONGEST_VENDOR_ORDER_ID).collect();
+        let vendor_order_id = vendor_order_id(hold_id);
         let mut body = json!({
             "event": self.event_id,
             "all_or_nothing": true,
@@ -117,6 +131,12 @@ impl TicketscloudOrderRequests {
         self.send(HttpMethod::Get, format!("{ORDERS_PATH}/{order_id}"), None)
     }
 
+    /// One page of this event's unpaid orders (`executed`), newest last.
+    pub fn find(&self, page: u32) -> UpstreamRequest {
+        let query = format!("events={}&status=executed&page={page}&page_size={ORDER_LIST_PAGE_SIZE}", self.event_id);
+        self.send(HttpMethod::Get, format!("{ORDERS_PATH}?{query}"), None)
+    }
+
     fn patch(&self, order_id: &str, body: Value) -> UpstreamRequest {
         self.send(HttpMethod::Patch, format!("{ORDERS_PATH}/{order_id}"), Some(body))
     }
@@ -125,6 +145,12 @@ impl TicketscloudOrderRequests {
         let body = body.map(|body| ("application/json", body.to_string()));
         self.config.request(method, &path, crate::ticketscloud::AUTHORIZATION_SCHEME, body)
     }
+}
+
+/// What we write into `vendor_data.order_id`: the hold id (34 characters;
+/// cut to the documented 64 just in case).
+pub fn vendor_order_id(hold_id: &str) -> String {
+    hold_id.chars().take(LONGEST_VENDOR_ORDER_ID).collect()
 }
 
 /// What a hold's items ask of an order: seat ticket ids, and a count per
@@ -239,6 +265,8 @@ struct OrderReading {
     status: Option<String>,
     expired_after: Option<i64>,
     tickets: Vec<TicketscloudTicketRef>,
+    /// `vendor_data.order_id`: the hold that made the order.
+    vendor_order_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -285,7 +313,10 @@ fn read_order(body: &str) -> Option<OrderReading> {
     if !body.trim_start().starts_with('{') {
         return None;
     }
-    let order = serde_json::from_str::<TicketscloudOrderDocument>(body).ok()?.into_order();
+    Some(order_reading(serde_json::from_str::<TicketscloudOrderDocument>(body).ok()?.into_order()))
+}
+
+fn order_reading(order: TicketscloudOrder) -> OrderReading {
     let tickets = order
         .tickets
         .items
@@ -299,12 +330,57 @@ fn read_order(body: &str) -> Option<OrderReading> {
             })
         })
         .collect();
-    Some(OrderReading {
+    OrderReading {
         order_id: order.id.as_text().filter(|id| is_safe_order_id(id)),
         status: order.status.as_text().map(|status| status.to_ascii_lowercase()),
         expired_after: order.expired_after.as_text().and_then(|text| parse_order_datetime(&text)),
         tickets,
-    })
+        vendor_order_id: order.vendor_data.0.and_then(|vendor_data| vendor_data.order_id.as_text()),
+    }
+}
+
+/// One page of the orders list.
+#[derive(Debug, Clone, PartialEq)]
+struct OrderList {
+    orders: Vec<OrderReading>,
+    /// Another page may hold more.
+    has_more: bool,
+}
+
+/// `{"data": [orders], "pagination": {page, page_size, total}, "refs": …}`
+/// (l.2679–2800); a bare array is accepted too, and orders that cannot be
+/// read are skipped. Without a readable `pagination`, a full page means
+/// there may be more. `None` when the answer is no list at all.
+fn read_order_list(response: Result<UpstreamResponse, ProxyError>, page: u32) -> Result<OrderList, ProxyError> {
+    let response = response?;
+    if !response.is_success() {
+        return Err(check_http_status(&response).err().map_or(ProxyError::UpstreamUnavailable, Into::into));
+    }
+    let unreadable = || ProxyError::UpstreamBadResponse { what: "TicketsCloud orders list is not readable".into() };
+    let trimmed = response.body.trim_start();
+    let (orders, pagination) = if trimmed.starts_with('[') {
+        let list = serde_json::from_str::<TopLevelList<TicketscloudOrder>>(trimmed).map_err(|_| unreadable())?;
+        (list.items, None)
+    } else {
+        let list = serde_json::from_str::<TicketscloudOrderList>(trimmed).map_err(|_| unreadable())?;
+        if !list.data.was_a_collection {
+            return Err(unreadable());
+        }
+        (list.data.items, list.pagination.0)
+    };
+    let count = orders.len() as u64;
+    let has_more = match pagination.as_ref().and_then(|pagination| pagination.total.as_text()?.parse::<u64>().ok()) {
+        Some(total) => {
+            let page_size = pagination
+                .as_ref()
+                .and_then(|pagination| pagination.page_size.as_text()?.parse::<u64>().ok())
+                .filter(|&size| size > 0)
+                .unwrap_or(u64::from(ORDER_LIST_PAGE_SIZE));
+            u64::from(page).saturating_mul(page_size) < total
+        }
+        None => count >= u64::from(ORDER_LIST_PAGE_SIZE),
+    };
+    Ok(OrderList { orders: orders.into_iter().map(order_reading).collect(), has_more })
 }
 
 /// Order ids go into URL paths: ASCII letters and digits only (ObjectIds).
@@ -344,10 +420,18 @@ fn refusal_error(messages: &[String], error: ProxyError, asked: &[String], fallb
 #[derive(Debug, Clone, PartialEq)]
 enum TicketscloudCommand {
     Create,
-    Change { items: Option<Vec<HoldItem>>, buyer: Option<Buyer> },
+    Change {
+        items: Option<Vec<HoldItem>>,
+        buyer: Option<Buyer>,
+    },
     Release,
     Expire,
     Confirm,
+    /// An interrupted create (cancel the order, found by our hold id if its
+    /// id was never read) or change (put the old ticket list back).
+    Undo {
+        of_create: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,9 +452,19 @@ enum CancelPurpose {
     GiveBack,
 }
 
+/// Why the orders list is searched for our order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FindPurpose {
+    /// The create's answer was lost while the buyer still waits: take the order.
+    Adopt,
+    /// Nobody waits for it any more: cancel it.
+    Cancel,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
     CreateOrder,
+    FindOrder { page: u32, purpose: FindPurpose },
     Random(BTreeMap<String, u32>),
     Tickets(Vec<String>, TicketsPurpose),
     Customer(Buyer),
@@ -422,16 +516,32 @@ pub(super) struct TicketscloudOperation {
     failure: Option<ProxyError>,
     now: i64,
     hold_seconds: i64,
+    context: CommandContext,
+    /// The step sent and not answered yet.
+    in_flight: Option<StepId>,
+    next_step: StepId,
+    /// The latest `now_ms` seen.
+    clock_ms: i64,
+    /// The create's answer was lost: an order with our hold id may exist,
+    /// its id unknown. Cleared once the orders list said yes or no.
+    order_may_exist: bool,
+    /// Why the create's answer was lost (answered if no order is found).
+    lost_create: Option<ProxyError>,
+    /// A change sent `random` or `tickets`: until it ends the order may hold
+    /// other tickets than the record says.
+    order_touched: bool,
+    /// A lost create's order was not found: the alarm looks once more.
+    look_again_later: bool,
 }
 
 impl TicketscloudOperation {
     pub(super) fn create(
         requests: TicketscloudOrderRequests,
         draft: HoldRecord,
-        now: i64,
+        context: CommandContext,
         hold_seconds: i64,
     ) -> TicketscloudOperation {
-        let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Create, draft, now, hold_seconds);
+        let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Create, draft, context, hold_seconds);
         operation.desired = OrderSelection::of(&operation.record.items);
         operation.set_step(Some(Step::CreateOrder));
         operation
@@ -442,11 +552,11 @@ impl TicketscloudOperation {
         record: HoldRecord,
         items: Option<Vec<HoldItem>>,
         buyer: Option<Buyer>,
-        now: i64,
+        context: CommandContext,
         hold_seconds: i64,
     ) -> TicketscloudOperation {
         let command = TicketscloudCommand::Change { items: items.clone(), buyer };
-        let mut operation = TicketscloudOperation::new(requests, command, record, now, hold_seconds);
+        let mut operation = TicketscloudOperation::new(requests, command, record, context, hold_seconds);
         match items {
             Some(items) => {
                 operation.desired = OrderSelection::of(&items);
@@ -467,17 +577,44 @@ impl TicketscloudOperation {
     pub(super) fn release(
         requests: TicketscloudOrderRequests,
         record: HoldRecord,
-        now: i64,
+        context: CommandContext,
         expiring: bool,
     ) -> TicketscloudOperation {
         let command = if expiring { TicketscloudCommand::Expire } else { TicketscloudCommand::Release };
-        let mut operation = TicketscloudOperation::new(requests, command, record, now, 0);
+        let mut operation = TicketscloudOperation::new(requests, command, record, context, 0);
         operation.set_step(Some(Step::Cancel(CancelPurpose::GiveBack)));
         operation
     }
 
-    pub(super) fn confirm(requests: TicketscloudOrderRequests, record: HoldRecord, now: i64) -> TicketscloudOperation {
-        let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Confirm, record, now, 0);
+    /// Undoes an interrupted create or change from its checkpoint.
+    pub(super) fn undo(
+        requests: TicketscloudOrderRequests,
+        record: HoldRecord,
+        context: CommandContext,
+        of_create: bool,
+    ) -> TicketscloudOperation {
+        let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Undo { of_create }, record, context, 0);
+        let first = match (&operation.order, of_create) {
+            (Some(_), true) => Some(Step::Cancel(CancelPurpose::Rollback)),
+            (None, true) => {
+                operation.order_may_exist = true;
+                Some(Step::FindOrder { page: 1, purpose: FindPurpose::Cancel })
+            }
+            (Some(order), false) if order.contents_uncertain => {
+                Some(Step::Tickets(ticket_ids(&order.tickets), TicketsPurpose::Restore))
+            }
+            (_, false) => None,
+        };
+        operation.set_step(first);
+        operation
+    }
+
+    pub(super) fn confirm(
+        requests: TicketscloudOrderRequests,
+        record: HoldRecord,
+        context: CommandContext,
+    ) -> TicketscloudOperation {
+        let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Confirm, record, context, 0);
         let first = if operation.record.state == HoldState::Confirmed {
             // Paid already, but some barcodes were missing: read them again.
             Step::Read
@@ -495,7 +632,7 @@ impl TicketscloudOperation {
         requests: TicketscloudOrderRequests,
         command: TicketscloudCommand,
         record: HoldRecord,
-        now: i64,
+        context: CommandContext,
         hold_seconds: i64,
     ) -> TicketscloudOperation {
         let order = match &record.upstream {
@@ -527,8 +664,16 @@ impl TicketscloudOperation {
             outcome: Outcome::Pending,
             cleanup_failed: false,
             failure: None,
-            now,
+            now: context.now,
             hold_seconds,
+            clock_ms: context.now.saturating_mul(1000),
+            context,
+            in_flight: None,
+            next_step: 1,
+            order_may_exist: false,
+            lost_create: None,
+            order_touched: false,
+            look_again_later: false,
         }
     }
 
@@ -680,6 +825,8 @@ impl TicketscloudOperation {
             Step::Cancel(purpose) => self.on_cancel(purpose, answer),
             Step::Done => self.on_done(answer),
             Step::Read => self.on_read(answer),
+            // Answered as a list (see `on_response`).
+            Step::FindOrder { .. } => {}
         }
     }
 
@@ -707,10 +854,65 @@ impl TicketscloudOperation {
                 let error = self.place_refusal(&messages, error);
                 self.fail_building(error, false)
             }
+            OrderAnswer::Gone(error) => self.fail_building(error, false),
             // A lost answer to a create cannot be retried (a second order
-            // would be refused the same places) nor cancelled (no id): the
-            // upstream's own expiry frees whatever it reserved.
-            OrderAnswer::Gone(error) | OrderAnswer::Uncertain(error) => self.fail_building(error, false),
+            // would be refused the same places): look for the order.
+            OrderAnswer::Uncertain(error) => {
+                self.order_may_exist = true;
+                self.lost_create = Some(error);
+                self.set_step(Some(Step::FindOrder { page: 1, purpose: FindPurpose::Adopt }));
+            }
+        }
+    }
+
+    /// A page of the orders list, looking for the order our lost create made.
+    fn on_find(&mut self, page: u32, purpose: FindPurpose, list: Result<OrderList, ProxyError>) {
+        let list = match list {
+            Ok(list) => list,
+            Err(_) if self.retry_once() => return,
+            Err(error) => {
+                // Still unknown: the alarm looks again (the journal stays).
+                let error = self.lost_create.take().unwrap_or(error);
+                return self.stop(error);
+            }
+        };
+        let ours = vendor_order_id(&self.record.hold_id);
+        let found = list.orders.into_iter().find(|order| {
+            order.vendor_order_id.as_deref() == Some(ours.as_str())
+                && order.order_id.is_some()
+                && matches!(order.status.as_deref(), None | Some("executed" | "in_progress"))
+        });
+        match found {
+            Some(order) => {
+                self.order_may_exist = false;
+                match purpose {
+                    FindPurpose::Adopt => self.on_create(OrderAnswer::Order(order)),
+                    FindPurpose::Cancel => {
+                        self.take_reading(order);
+                        self.set_step(Some(Step::Cancel(CancelPurpose::Rollback)));
+                    }
+                }
+            }
+            None if list.has_more && page < MOST_ORDER_LIST_PAGES => {
+                self.set_step(Some(Step::FindOrder { page: page + 1, purpose }))
+            }
+            None => {
+                // No such order: the create did not happen — or has not yet
+                // (the upstream may go on with a request we stopped waiting
+                // for), so a live create leaves the alarm to look once more.
+                self.order_may_exist = false;
+                match purpose {
+                    FindPurpose::Adopt => {
+                        self.look_again_later = true;
+                        let error = self.lost_create.take().unwrap_or(ProxyError::UpstreamUnavailable);
+                        self.stop(error)
+                    }
+                    FindPurpose::Cancel => {
+                        self.outcome = Outcome::GivenBack;
+                        self.set_step(None)
+                    }
+                }
+            }
         }
     }
 
@@ -760,6 +962,9 @@ impl TicketscloudOperation {
             }
             (TicketsPurpose::Restore, OrderAnswer::Order(reading)) => {
                 self.take_reading(reading);
+                if let Some(order) = &mut self.order {
+                    order.contents_uncertain = false;
+                }
                 self.set_step(None);
             }
             (TicketsPurpose::Restore, _) => {
@@ -826,7 +1031,11 @@ impl TicketscloudOperation {
             OrderAnswer::Refused { error, .. } | OrderAnswer::Uncertain(error) => Err(error),
         };
         match (purpose, outcome) {
-            (CancelPurpose::Rollback, Ok(())) => {}
+            (CancelPurpose::Rollback, Ok(())) => {
+                if matches!(self.command, TicketscloudCommand::Undo { .. }) {
+                    self.outcome = Outcome::GivenBack;
+                }
+            }
             (CancelPurpose::Rollback, Err(_)) => self.cleanup_failed = true,
             (CancelPurpose::GiveBack, Ok(())) => self.outcome = Outcome::GivenBack,
             (CancelPurpose::GiveBack, Err(error)) => self.failure = Some(error),
@@ -905,18 +1114,120 @@ impl TicketscloudOperation {
         }
     }
 
+    /// Forward steps need the forward budget; undoing (cancel, restore,
+    /// looking for an order to cancel) may use the undo budget too. A
+    /// release or an undo only ever gives back.
+    fn step_class(&self, step: &Step) -> StepClass {
+        match (&self.command, step) {
+            (TicketscloudCommand::Release | TicketscloudCommand::Expire | TicketscloudCommand::Undo { .. }, _) => {
+                StepClass::Cleanup
+            }
+            (_, Step::Cancel(_) | Step::Tickets(_, TicketsPurpose::Restore)) => StepClass::Cleanup,
+            (_, Step::FindOrder { purpose: FindPurpose::Cancel, .. }) => StepClass::Cleanup,
+            _ => StepClass::Forward,
+        }
+    }
+
+    /// The budget for `class` ran out before `step` could start.
+    fn run_out_of(&mut self, class: StepClass, step: Step) {
+        match (class, &self.command, step) {
+            (StepClass::Forward, TicketscloudCommand::Create, Step::FindOrder { page, .. }) => {
+                // Too late to hand the order to the buyer: cancel it if it exists.
+                self.failure = Some(ProxyError::UpstreamTimeout);
+                self.lost_create = None;
+                self.set_step(Some(Step::FindOrder { page, purpose: FindPurpose::Cancel }))
+            }
+            (StepClass::Forward, TicketscloudCommand::Create | TicketscloudCommand::Change { .. }, Step::Customer(_)) => {
+                self.stop(ProxyError::UpstreamTimeout)
+            }
+            (StepClass::Forward, TicketscloudCommand::Create | TicketscloudCommand::Change { .. }, _) => {
+                let touched = self.order_touched;
+                self.fail_building(ProxyError::UpstreamTimeout, touched)
+            }
+            (StepClass::Forward, _, _) => self.stop(ProxyError::UpstreamTimeout),
+            (StepClass::Cleanup, _, step) => {
+                // Out of time for undoing too: leave it to the alarm.
+                match step {
+                    Step::Cancel(CancelPurpose::Rollback) => self.cleanup_failed = true,
+                    Step::Tickets(_, TicketsPurpose::Restore) => {
+                        if let Some(order) = &mut self.order {
+                            order.tickets = self.old_tickets.clone();
+                            order.contents_uncertain = true;
+                        }
+                    }
+                    _ => {}
+                }
+                if self.failure.is_none() {
+                    self.failure = Some(ProxyError::UpstreamTimeout);
+                }
+                self.set_step(None);
+            }
+        }
+    }
+
+    fn intent(&self, step: &Step, id: StepId) -> StepIntent {
+        let action = match step {
+            Step::CreateOrder => "create order",
+            Step::FindOrder { .. } => "find order",
+            Step::Random(_) => "patch order random",
+            Step::Tickets(..) => "patch order tickets",
+            Step::Customer(_) => "patch order customer",
+            Step::Cancel(_) => "patch order status cancelled",
+            Step::Done => "patch order status done",
+            Step::Read => "read order",
+        };
+        let reference = match step {
+            Step::CreateOrder | Step::FindOrder { .. } => Some(vendor_order_id(&self.record.hold_id)),
+            _ => self.order.as_ref().map(|order| order.order_id.clone()),
+        };
+        StepIntent { step: id, action: action.to_string(), reference }
+    }
+
+    fn request_for(&mut self, step: &Step) -> Option<UpstreamRequest> {
+        let order_id = self.order.as_ref().map(|order| order.order_id.as_str());
+        let request = match (step, order_id) {
+            (Step::CreateOrder, _) => self.requests.create(&self.desired, &self.record.hold_id),
+            (Step::FindOrder { page, .. }, _) => self.requests.find(*page),
+            (Step::Random(random), Some(order_id)) => self.requests.set_random(order_id, random),
+            (Step::Tickets(ids, _), Some(order_id)) => self.requests.set_tickets(order_id, ids),
+            (Step::Customer(buyer), Some(order_id)) => self.requests.set_customer(order_id, buyer),
+            (Step::Cancel(_), Some(order_id)) => self.requests.set_status(order_id, "cancelled"),
+            (Step::Done, Some(order_id)) => self.requests.set_status(order_id, "done"),
+            (Step::Read, Some(order_id)) => self.requests.read(order_id),
+            (_, None) => {
+                // No order to talk to: nothing can be done upstream.
+                self.failure.get_or_insert(ProxyError::Internal);
+                self.step = None;
+                return None;
+            }
+        };
+        Some(request)
+    }
+
+    fn now(&self) -> i64 {
+        self.now.max(self.clock_ms.div_euclid(1000))
+    }
+
     fn finish_record(mut self) -> Finished {
-        if self.step.take().is_some() && self.failure.is_none() {
+        if let Some(step) = self.step.take() {
             // `finish` before the last request was answered.
-            self.failure = Some(ProxyError::Internal);
-            self.cleanup_failed = true;
+            if self.failure.is_none() {
+                self.failure = Some(ProxyError::Internal);
+            }
+            if matches!(self.command, TicketscloudCommand::Create | TicketscloudCommand::Undo { of_create: true }) {
+                self.cleanup_failed = true;
+            }
+            if matches!(step, Step::FindOrder { .. }) || (self.in_flight.is_some() && step == Step::CreateOrder) {
+                self.order_may_exist = true;
+            }
             if let Some(order) = &mut self.order {
                 order.contents_uncertain = true;
             }
         }
-        let now = self.now;
+        let now = self.now();
         let failure = self.failure.take();
         let mut record = self.record.clone();
+        record.journal = None;
         if self.outcome == Outcome::ExpiredUpstream {
             record.state = HoldState::Expired;
             record.upstream = self.order_refs();
@@ -944,6 +1255,20 @@ impl TicketscloudOperation {
                 finished_ok(record, now)
             }
             (TicketscloudCommand::Create, Some(error)) => {
+                if self.order.is_none() && self.look_again_later {
+                    record.items = Vec::new();
+                    record.state = HoldState::Released;
+                    record.journal = Some(self.context.undo_later(now));
+                    return Finished { record: Some(record), result: Err(error) };
+                }
+                if self.order.is_none() && self.order_may_exist {
+                    // The create's answer was lost and the order could not be
+                    // looked for: the alarm looks again (and cancels it).
+                    record.items = Vec::new();
+                    record.state = HoldState::Released;
+                    record.journal = self.context.unfinished(now);
+                    return Finished { record: Some(record), result: Err(error) };
+                }
                 if self.order.is_none() || !self.cleanup_failed {
                     return Finished { record: None, result: Err(error) };
                 }
@@ -979,7 +1304,12 @@ impl TicketscloudOperation {
                 finished_ok(record, now)
             }
             (TicketscloudCommand::Release, failure) => {
-                Finished { record: Some(record), result: Err(failure.unwrap_or(ProxyError::Internal)) }
+                let error = failure.unwrap_or(ProxyError::Internal);
+                if is_transient(&error) {
+                    // The buyer let go: the alarm cancels the order soon.
+                    record.journal = self.context.unfinished(now);
+                }
+                Finished { record: Some(record), result: Err(error) }
             }
             (TicketscloudCommand::Expire, failure) => {
                 record.state = HoldState::Expired;
@@ -1000,37 +1330,96 @@ impl TicketscloudOperation {
                     let error = ProxyError::UpstreamBadResponse { what: "TicketsCloud done order without all barcodes".into() };
                     return Finished { record: Some(record), result: Err(error) };
                 }
-                Finished { record: Some(record), result: Err(failure.unwrap_or(ProxyError::Internal)) }
+                let error = failure.unwrap_or(ProxyError::Internal);
+                if is_transient(&error) {
+                    // Paid or not, the order is still there: the alarm
+                    // completes the confirm.
+                    record.journal = self.context.unfinished(now);
+                }
+                Finished { record: Some(record), result: Err(error) }
+            }
+            (TicketscloudCommand::Undo { of_create }, failure) => {
+                record.upstream = self.order_refs();
+                let done = if *of_create {
+                    record.state = HoldState::Released;
+                    record.items = Vec::new();
+                    self.outcome == Outcome::GivenBack || (self.order.is_none() && !self.order_may_exist)
+                } else {
+                    failure.is_none()
+                };
+                if *of_create && !done {
+                    record.journal = self.context.unfinished(now);
+                }
+                match failure {
+                    None if done => finished_ok(record, now),
+                    other => Finished { record: Some(record), result: Err(other.unwrap_or(ProxyError::UpstreamUnavailable)) },
+                }
             }
         }
     }
 }
 
 impl HoldOperation for TicketscloudOperation {
-    fn next_request(&mut self) -> Option<UpstreamRequest> {
-        let step = self.step.as_ref()?;
-        let order_id = self.order.as_ref().map(|order| order.order_id.as_str());
-        let request = match (step, order_id) {
-            (Step::CreateOrder, _) => self.requests.create(&self.desired, &self.record.hold_id),
-            (Step::Random(random), Some(order_id)) => self.requests.set_random(order_id, random),
-            (Step::Tickets(ids, _), Some(order_id)) => self.requests.set_tickets(order_id, ids),
-            (Step::Customer(buyer), Some(order_id)) => self.requests.set_customer(order_id, buyer),
-            (Step::Cancel(_), Some(order_id)) => self.requests.set_status(order_id, "cancelled"),
-            (Step::Done, Some(order_id)) => self.requests.set_status(order_id, "done"),
-            (Step::Read, Some(order_id)) => self.requests.read(order_id),
-            (_, None) => {
-                // No order to talk to: nothing can be done upstream.
-                self.failure.get_or_insert(ProxyError::Internal);
-                self.step = None;
-                return None;
+    fn next_requests(&mut self, now_ms: i64) -> Vec<StepRequest> {
+        self.clock_ms = self.clock_ms.max(now_ms);
+        // Each pass either sends the step, or changes or ends it (bounded).
+        for _ in 0..8 {
+            if self.in_flight.is_some() {
+                return Vec::new();
             }
-        };
-        Some(request)
+            let Some(step) = self.step.clone() else { return Vec::new() };
+            let class = self.step_class(&step);
+            if !self.context.deadlines.allows(class, now_ms) {
+                self.run_out_of(class, step);
+                continue;
+            }
+            let Some(request) = self.request_for(&step) else { continue };
+            if matches!(step, Step::Random(_) | Step::Tickets(_, TicketsPurpose::Build)) {
+                self.order_touched = true;
+            }
+            let id = self.next_step;
+            self.next_step += 1;
+            self.in_flight = Some(id);
+            return vec![StepRequest { id, request }];
+        }
+        Vec::new()
     }
 
-    fn on_response(&mut self, response: Result<UpstreamResponse, ProxyError>) {
+    fn on_response(&mut self, id: StepId, response: Result<UpstreamResponse, ProxyError>) {
+        if self.in_flight != Some(id) {
+            return;
+        }
+        self.in_flight = None;
         let Some(step) = self.step.clone() else { return };
-        self.on_answer(step, read_order_answer(response));
+        match step {
+            Step::FindOrder { page, purpose } => {
+                let list = read_order_list(response, page);
+                self.on_find(page, purpose, list)
+            }
+            step => self.on_answer(step, read_order_answer(response)),
+        }
+    }
+
+    fn checkpoint(&self) -> Option<HoldRecord> {
+        let mut record = self.record.clone();
+        match &self.command {
+            TicketscloudCommand::Create | TicketscloudCommand::Undo { of_create: true } => {
+                record.items = Vec::new();
+                record.upstream = self.order_refs();
+            }
+            TicketscloudCommand::Change { .. } if self.order_touched => {
+                if let UpstreamHoldRefs::Ticketscloud { contents_uncertain, .. } = &mut record.upstream {
+                    *contents_uncertain = true;
+                }
+            }
+            _ => {}
+        }
+        let intents = match (&self.step, self.in_flight) {
+            (Some(step), Some(id)) => vec![self.intent(step, id)],
+            _ => Vec::new(),
+        };
+        record.journal = Some(self.context.journal_with(intents));
+        Some(record)
     }
 
     fn finish(self: Box<Self>) -> Finished {

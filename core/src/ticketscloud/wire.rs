@@ -293,9 +293,13 @@ impl TicketscloudOrderDocument {
     pub fn into_order(self) -> TicketscloudOrder {
         match self.data.0 {
             Some(order) => order,
-            None => {
-                TicketscloudOrder { id: self.id, status: self.status, expired_after: self.expired_after, tickets: self.tickets }
-            }
+            None => TicketscloudOrder {
+                id: self.id,
+                status: self.status,
+                expired_after: self.expired_after,
+                tickets: self.tickets,
+                vendor_data: Loose(None),
+            },
         }
     }
 }
@@ -310,6 +314,32 @@ pub struct TicketscloudOrder {
     /// `"2019-07-25 14:56:11"` (UTC in the simulator; other spellings tolerated).
     pub expired_after: Scalar,
     pub tickets: LooseList<TicketscloudOrderTicket>,
+    /// What the distributor wrote into the order (l.2140–2159); we write our
+    /// hold id into `order_id`.
+    pub vendor_data: Loose<TicketscloudVendorData>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudVendorData {
+    pub order_id: Scalar,
+}
+
+/// `GET /v2/resources/orders` (l.2640–2800): `{"data": [orders],
+/// "pagination": {"page", "page_size", "total"}, "refs": {…}}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudOrderList {
+    pub data: LooseList<TicketscloudOrder>,
+    pub pagination: Loose<TicketscloudPagination>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudPagination {
+    pub page: Scalar,
+    pub page_size: Scalar,
+    pub total: Scalar,
 }
 
 #[derive(Debug, Default, Deserialize)]

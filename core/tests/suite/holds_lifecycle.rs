@@ -140,7 +140,7 @@ fn every_transition_of_both_providers() {
             match (outcome, expected) {
                 (Err(error), Refused(expected)) => assert_eq!(error, expected, "{provider:?}: {name}"),
                 (Ok(mut operation), NoRequests(state)) => {
-                    assert!(operation.next_request().is_none(), "{provider:?}: {name} must not call upstream");
+                    assert!(operation.next_requests(0).is_empty(), "{provider:?}: {name} must not call upstream");
                     let finished = operation.finish();
                     assert_eq!(finished.record.map(|record| record.state), Some(state), "{provider:?}: {name}");
                     assert!(finished.result.is_ok(), "{provider:?}: {name}");
@@ -317,11 +317,30 @@ fn broken_upstream_answers_never_panic_or_loop() {
             let (record, command, now) = start();
             let mut operation = holds::begin(record, command, now, &settings()).unwrap();
             let mut asked = 0;
-            while operation.next_request().is_some() {
+            let mut outstanding = std::collections::VecDeque::new();
+            let mut checkpoints = Vec::new();
+            loop {
+                outstanding.extend(operation.next_requests(0));
+                let Some(step) = outstanding.pop_front() else { break };
                 asked += 1;
                 assert!(asked <= 40, "{name}: answer #{index} loops");
                 let reply = if asked % 2 == 0 { answers[(index + asked) % answers.len()].clone() } else { answer.clone() };
-                operation.on_response(reply);
+                operation.on_response(step.id, reply);
+                checkpoints.extend(operation.checkpoint());
+            }
+            // A crash at any point resumes without panicking or looping either.
+            for checkpoint in checkpoints.into_iter().step_by(3) {
+                let mut resumed = holds::begin(Some(checkpoint), HoldCommand::Resume, now + 60, &settings()).unwrap();
+                let mut resumed_asked = 0;
+                let mut outstanding = std::collections::VecDeque::new();
+                loop {
+                    outstanding.extend(resumed.next_requests(0));
+                    let Some(step) = outstanding.pop_front() else { break };
+                    resumed_asked += 1;
+                    assert!(resumed_asked <= 40, "{name}: answer #{index} loops when resumed");
+                    resumed.on_response(step.id, answer.clone());
+                }
+                let _ = resumed.finish();
             }
             let finished = operation.finish();
             if let Some(record) = &finished.record {
@@ -341,9 +360,9 @@ fn broken_upstream_answers_never_panic_or_loop() {
 fn finishing_early_never_loses_what_was_reserved() {
     // The glue gives up half-way (e.g. the Worker is shutting down).
     let mut operation = begin(None, create(QT_EVENT, QT_SHOW, vec![seat("1-1;1", 1), seat("1-1;2", 1)]), NOW);
-    assert!(operation.next_request().is_some());
-    operation.on_response(qt_ticket("27061", "x", None));
-    assert!(operation.next_request().is_some());
+    let batch = operation.next_requests(0);
+    assert_eq!(batch.len(), 2, "both adds at once");
+    operation.on_response(batch[0].id, qt_ticket("27061", "x", None));
     let finished = operation.finish();
     assert_eq!(finished.result, Err(ProxyError::Internal));
     let record = finished.record.expect("what was reserved is remembered");
@@ -354,7 +373,7 @@ fn finishing_early_never_loses_what_was_reserved() {
 
 /// Finishes an operation that must make no upstream request.
 fn without_requests(mut operation: Box<dyn holds::HoldOperation>) -> HoldRecord {
-    assert!(operation.next_request().is_none(), "no upstream request");
+    assert!(operation.next_requests(0).is_empty(), "no upstream request");
     let finished = operation.finish();
     finished.result.expect("succeeds");
     finished.record.expect("a record")
@@ -385,7 +404,7 @@ fn a_page_that_went_away_gives_the_places_back_after_the_grace_unless_someone_co
 
         // Nobody came back: the alarm releases upstream (a release, not an expiry).
         let mut due = begin(Some(leaving.clone()), HoldCommand::Expire, NOW + 5 + LEAVE_GRACE_SECONDS);
-        assert!(due.next_request().is_some(), "{:?}: the places go back upstream", held.provider);
+        assert!(!due.next_requests(0).is_empty(), "{:?}: the places go back upstream", held.provider);
 
         // Only a held hold can be left.
         let expired = with_state(held.clone(), HoldState::Expired, held.expires_at);

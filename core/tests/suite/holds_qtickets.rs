@@ -4,6 +4,7 @@
 //! places they keep, releases, and payment with barcodes.
 
 use ticket_contract::{HoldItem, HoldState};
+use ticket_core::holds::journal::RESUME_MARGIN_SECONDS;
 use ticket_core::holds::qtickets::external_id_for;
 use ticket_core::holds::{HoldCommand, HoldRecord, UpstreamHoldRefs};
 use ticket_core::{HttpMethod, ProxyError, UpstreamResponse};
@@ -120,16 +121,21 @@ fn the_add_request_is_a_form_with_exactly_the_documented_fields() {
 }
 
 #[test]
-fn a_refused_seat_rolls_back_the_seats_added_before_it() {
+fn a_refused_seat_rolls_back_the_seats_added_alongside_it() {
     let items = vec![seat("1-1;1", 500_000), seat("1-1;3", 500_000), seat("1-1;4", 500_000)];
+    // The three adds go out at once; the one after the refusal still lands
+    // and is removed again too.
     let run = run(
         begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
         vec![
             add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B3", &external("1-1;3", 0), qt_error("SEAT_NOT_AVAILABLE")),
+            add("1-1%3B4", &external("1-1;4", 0), qt_ticket("27064", "x", None)),
             remove_by_id("27061", qt_removed()),
+            remove_by_id("27064", qt_removed()),
         ],
     );
+    assert_eq!(run.most_in_flight, 3);
     assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec!["1-1;3".into()] });
     assert_eq!(run.error().to_body().error.unavailable, ["1-1;3"]);
     assert_eq!(run.finished.record, None, "nothing left upstream, nothing to keep");
@@ -180,14 +186,14 @@ fn an_uncertain_add_is_sent_again_with_the_same_external_id() {
         begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
         vec![
             add("1-1%3B1", &external("1-1;1", 0), Err(ProxyError::UpstreamTimeout)),
-            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             // The simulator's malformed_json fault: written, answer cut.
             add("1-1%3B2", &external("1-1;2", 0), qt_truncated()),
+            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B2", &external("1-1;2", 0), qt_ticket("27062", "x", None)),
         ],
     );
-    assert_eq!(run.requests[0].body, run.requests[1].body, "the very same add");
-    assert_eq!(run.requests[2].body, run.requests[3].body);
+    assert_eq!(run.requests[0].body, run.requests[2].body, "the very same add");
+    assert_eq!(run.requests[1].body, run.requests[3].body);
     assert_eq!(describe_tickets(run.record()), ["1-1;1 27061 #0 -", "1-1;2 27062 #0 -"]);
 }
 
@@ -210,7 +216,20 @@ fn an_add_uncertain_twice_fails_and_is_removed_by_its_external_id() {
         ],
     );
     assert_eq!(run.error(), &ProxyError::UpstreamUnavailable);
-    assert_eq!(run.finished.record, None);
+    // Not found *yet*: an add the upstream goes on with after we stopped
+    // waiting could still land. The record keeps it, and the alarm removes it
+    // once more after any request of this command has surely finished.
+    let record = run.record().clone();
+    assert!(record.items.is_empty());
+    assert_eq!(leftovers(&record), ["1-1;2 -"]);
+    assert_eq!(record.alarm_at(), Some(ticket_core::holds::CommandBudget::default().resume_at(NOW)));
+    let rechecked = super::holds_script::run(
+        begin(Some(record), HoldCommand::Resume, NOW + 40),
+        vec![exchange(POST, QT_REMOVE_URL, &[&format!("external_id={uncertain}")], qt_removed())],
+    );
+    assert_eq!(rechecked.record().state, HoldState::Released);
+    assert!(leftovers(rechecked.record()).is_empty());
+    assert_eq!(rechecked.record().alarm_at(), None);
 }
 
 #[test]
@@ -336,23 +355,35 @@ fn an_interrupted_confirm_is_completed_by_the_next_one_even_after_expiry() {
         vec![
             pay("27061", qt_ticket("27061", "x", Some("2000000270616"))),
             pay("27062", Err(ProxyError::UpstreamTimeout)),
+            pay("27063", qt_ticket("27063", "x", Some("2000000270630"))),
+            pay("27064", qt_ticket("27064", "x", Some("2000000270647"))),
             pay("27062", Err(ProxyError::UpstreamTimeout)),
         ],
     );
+    assert_eq!(interrupted.most_in_flight, 4, "every pay at once");
     assert_eq!(interrupted.error(), &ProxyError::UpstreamTimeout);
     assert_eq!(interrupted.record().state, HoldState::Held);
     assert!(interrupted.record().tickets.is_empty());
-
-    let completed = run(
-        begin(Some(interrupted.record().clone()), HoldCommand::Confirm, NOW + 700),
-        vec![
-            pay("27062", qt_ticket("27062", "x", Some("2000000270623"))),
-            pay("27063", qt_ticket("27063", "x", Some("2000000270630"))),
-            pay("27064", qt_ticket("27064", "x", Some("2000000270647"))),
-        ],
+    assert_eq!(
+        interrupted.record().alarm_at(),
+        Some(NOW + 500 + ticket_core::holds::journal::RESUME_MARGIN_SECONDS),
+        "the alarm comes back soon to complete it"
     );
-    assert_eq!(completed.hold().state, HoldState::Confirmed);
-    assert_eq!(completed.hold().tickets.len(), 4);
+
+    // The partner's next confirm (or the alarm, after expiry) pays the rest.
+    for (command, at) in [(HoldCommand::Confirm, NOW + 700), (HoldCommand::Resume, NOW + 700), (HoldCommand::Expire, NOW + 700)] {
+        let completed = run(
+            begin(Some(interrupted.record().clone()), command.clone(), at),
+            vec![pay("27062", qt_ticket("27062", "x", Some("2000000270623")))],
+        );
+        assert_eq!(completed.hold().state, HoldState::Confirmed, "{command:?}");
+        assert_eq!(completed.hold().tickets.len(), 4);
+        assert_eq!(completed.record().journal, None);
+        assert_eq!(completed.record().alarm_at(), None);
+    }
+    // Meanwhile the buyer cannot give the places back.
+    let refused = ticket_core::holds::begin(Some(interrupted.record().clone()), HoldCommand::Release, NOW + 501, &settings());
+    assert_eq!(refused.err(), Some(ProxyError::UpstreamTimeout));
 }
 
 #[test]
@@ -362,9 +393,11 @@ fn confirm_finding_the_tickets_gone_upstream_expires_the_hold() {
         begin(Some(held), HoldCommand::Confirm, NOW + 100),
         vec![
             pay("27061", qt_error("TICKET_NOT_FOUND")),
-            remove_by_id("27062", qt_error("TICKET_NOT_FOUND")),
+            pay("27062", qt_error("TICKET_NOT_FOUND")),
+            pay("27063", qt_error("VALIDATION_ERROR")),
+            pay("27064", qt_error("TICKET_NOT_FOUND")),
+            // Nothing was paid: what is left is given back.
             remove_by_id("27063", qt_removed()),
-            remove_by_id("27064", qt_removed()),
         ],
     );
     assert_eq!(run.error(), &ProxyError::HoldExpired);
@@ -397,16 +430,34 @@ fn a_release_that_fails_part_way_keeps_holding_what_is_left() {
         vec![
             remove_by_id("27061", qt_removed()),
             remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
-            remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
             remove_by_id("27063", qt_removed()),
             remove_by_id("27064", qt_removed()),
+            remove_by_id("27062", Ok(UpstreamResponse::json(503, "{}"))),
         ],
     );
     assert_eq!(partial.error(), &ProxyError::UpstreamUnavailable);
     let record = partial.record();
     assert_eq!(record.state, HoldState::Held);
     assert_eq!(record.items, vec![seat("1-1;2", 500_000)]);
-    assert_eq!(record.alarm_at(), Some(NOW + HOLD_SECONDS), "the alarm will try again");
+    assert_eq!(record.alarm_at(), Some(NOW + 30 + RESUME_MARGIN_SECONDS), "the alarm tries again soon");
+    let finished = super::holds_script::run(
+        begin(Some(record.clone()), HoldCommand::Resume, NOW + 40),
+        vec![remove_by_id("27062", qt_removed())],
+    );
+    assert_eq!(finished.hold().state, HoldState::Released);
+    assert_eq!(finished.record().alarm_at(), None);
+
+    // Refused for good (not slow, not down): kept until the expiry's alarm.
+    let refused = super::holds_script::run(
+        begin(Some(held_qtickets()), HoldCommand::Release, NOW + 30),
+        vec![
+            remove_by_id("27061", qt_removed()),
+            remove_by_id("27062", qt_error("VALIDATION_ERROR")),
+            remove_by_id("27063", qt_removed()),
+            remove_by_id("27064", qt_removed()),
+        ],
+    );
+    assert_eq!(refused.record().alarm_at(), Some(NOW + HOLD_SECONDS));
 }
 
 #[test]

@@ -1,17 +1,19 @@
 //! A scripted fake upstream for hold operations: each test lists the
 //! exchanges it expects — method, the end of the URL, fragments the body must
 //! (or must not) contain — with the canned answer to give. [`run`] drives an
-//! operation exactly as the Durable Object does and fails on any request the
+//! operation as the Durable Object does (every request allowed at once is
+//! sent; answers come back in a chosen order) and fails on any request the
 //! script did not foresee, on any foreseen request that never came, and on
-//! any request that carries the key outside `Authorization`.
+//! any request that carries the key outside `Authorization`. It keeps every
+//! checkpoint, so tests can "crash" after any step and resume from it.
 //!
 //! Answers use the shapes the upstream simulator sends (see
 //! `fixtures/holds/sim_*.json`, captured from it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Money};
-use ticket_core::holds::{self, Finished, HoldCommand, HoldOperation, HoldRecord, HoldSettings};
+use ticket_core::holds::{self, CommandBudget, Finished, HoldCommand, HoldOperation, HoldRecord, HoldSettings, StepId};
 use ticket_core::{HttpMethod, ProxyError, UpstreamConfig, UpstreamRequest, UpstreamResponse};
 
 use super::support::TEST_KEY;
@@ -42,6 +44,7 @@ pub fn settings() -> HoldSettings {
         qtickets: UpstreamConfig { base_url: "http://sim/qtickets".into(), api_key: TEST_KEY.into() },
         ticketscloud: UpstreamConfig { base_url: "http://sim/ticketscloud/".into(), api_key: TEST_KEY.into() },
         hold_seconds: HOLD_SECONDS,
+        budget: CommandBudget::default(),
     }
 }
 
@@ -116,6 +119,12 @@ pub fn exchange(method: HttpMethod, url_end: &str, body_has: &[&str], answer: Re
 pub struct Run {
     pub requests: Vec<UpstreamRequest>,
     pub finished: Finished,
+    /// The most requests that were in flight at once.
+    pub most_in_flight: usize,
+    /// Every checkpoint the operation gave, in order: one before each batch
+    /// of requests went out and one after each answer (what the Durable
+    /// Object persists; a crash leaves the last one).
+    pub checkpoints: Vec<HoldRecord>,
 }
 
 impl Run {
@@ -142,11 +151,51 @@ impl Run {
     }
 }
 
-/// Drives `operation` through `script`, in order.
-pub fn run(mut operation: Box<dyn HoldOperation>, script: Vec<Exchange>) -> Run {
+/// In which order the fake upstream answers the requests in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// The oldest request first (a steady upstream).
+    OldestFirst,
+    /// The newest request first (the first ones are slow).
+    NewestFirst,
+}
+
+/// Drives `operation` through `script` as the Durable Object does: every
+/// request the operation allows is sent at once, and they are answered the
+/// oldest first; each answered request must be the next exchange of the
+/// script. The clock stays at the start of the command (within budget).
+pub fn run(operation: Box<dyn HoldOperation>, script: Vec<Exchange>) -> Run {
+    drive(operation, script, Answering::OldestFirst, |_| 0)
+}
+
+/// [`run`] with a chosen answering order and a clock (`clock(n)` is the
+/// time in unix milliseconds once `n` answers are in).
+pub fn drive(
+    mut operation: Box<dyn HoldOperation>,
+    script: Vec<Exchange>,
+    answering: Answering,
+    clock: impl Fn(usize) -> i64,
+) -> Run {
     let mut script = script.into_iter();
     let mut requests = Vec::new();
-    while let Some(request) = operation.next_request() {
+    let mut checkpoints = Vec::new();
+    let mut outstanding: VecDeque<(StepId, UpstreamRequest)> = VecDeque::new();
+    let mut most_in_flight = 0;
+    loop {
+        let batch = operation.next_requests(clock(requests.len()));
+        if !batch.is_empty() {
+            checkpoints.push(operation.checkpoint().expect("an operation that sends requests gives checkpoints"));
+        }
+        for step in batch {
+            assert!(!outstanding.iter().any(|(id, _)| *id == step.id), "step id {} reused", step.id);
+            outstanding.push_back((step.id, step.request));
+        }
+        most_in_flight = most_in_flight.max(outstanding.len());
+        let next = match answering {
+            Answering::OldestFirst => outstanding.pop_front(),
+            Answering::NewestFirst => outstanding.pop_back(),
+        };
+        let Some((id, request)) = next else { break };
         assert!(requests.len() < 100, "runaway operation: {requests:#?}");
         let body = request.body.clone().unwrap_or_default();
         let printed = format!("{} {} {}", request.method.as_str(), request.url, body);
@@ -175,11 +224,12 @@ pub fn run(mut operation: Box<dyn HoldOperation>, script: Vec<Exchange>) -> Run 
             );
         }
         requests.push(request);
-        operation.on_response(expected.answer);
+        operation.on_response(id, expected.answer);
+        checkpoints.push(operation.checkpoint().expect("a checkpoint after each answer"));
     }
     let left: Vec<String> = script.map(|unused| format!("{} …{}", unused.method.as_str(), unused.url_end)).collect();
     assert!(left.is_empty(), "expected requests never made: {left:?}");
-    Run { requests, finished: operation.finish() }
+    Run { requests, finished: operation.finish(), most_in_flight, checkpoints }
 }
 
 /// `a=1&b=%3B` → {a: 1, b: ;}

@@ -416,7 +416,7 @@ fn release_and_expiry_cancel_the_order_and_accept_an_order_already_gone() {
 }
 
 #[test]
-fn a_release_the_upstream_refuses_keeps_the_hold_for_the_alarm() {
+fn a_release_the_upstream_could_not_take_is_finished_by_the_alarm() {
     let held = held_mixed();
     let run = run(
         begin(Some(held.clone()), HoldCommand::Release, NOW + 10),
@@ -426,7 +426,18 @@ fn a_release_the_upstream_refuses_keeps_the_hold_for_the_alarm() {
         ],
     );
     assert_eq!(run.error(), &ProxyError::UpstreamUnavailable);
-    assert_eq!(run.record(), &held);
+    let kept = run.record();
+    assert_eq!((&kept.items, &kept.upstream, kept.state), (&held.items, &held.upstream, held.state));
+    assert_eq!(
+        kept.alarm_at(),
+        Some(NOW + 10 + ticket_core::holds::journal::RESUME_MARGIN_SECONDS),
+        "cancelled soon by the alarm"
+    );
+    let cancelled = super::holds_script::run(
+        begin(Some(kept.clone()), HoldCommand::Resume, NOW + 20),
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#""status":"cancelled""#], tc_order("cancelled", &[]))],
+    );
+    assert_eq!(cancelled.hold().state, HoldState::Released);
 }
 
 fn paid_tickets() -> Vec<(String, &'static str, Option<&'static str>)> {

@@ -302,6 +302,13 @@ fn the_narrow_partner_sees_and_sells_only_its_event_and_at_most_its_seats() {
 
     // Warm the allowed hall, so the seat-count refusal below is decided on a cached layout.
     let seats = vacant_seats(&narrow, "qt:1001", "2001", NARROW_MAX_SEATS + 1);
+    // A copy served stale is refreshed in the background: wait until the
+    // refresh is in (a fresh hit), so it cannot reach the upstream below.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while call("GET", "/v1/events/qt:1001/shows/2001/availability", &narrow, None).header("X-Cache") != Some("HIT") {
+        assert!(std::time::Instant::now() < deadline, "the hall's availability never became a fresh cache hit");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 
     clear_upstream_requests();
     let other_event = json!({"event": "qt:1002", "show": "2003", "seats": ["1-1;1"], "admission": {}}).to_string();

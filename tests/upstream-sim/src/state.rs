@@ -52,10 +52,11 @@ pub enum UpstreamRoute {
     TicketscloudOrdersCreate,
     TicketscloudOrdersPatch,
     TicketscloudOrdersGet,
+    TicketscloudOrdersList,
 }
 
 impl UpstreamRoute {
-    pub const ALL: [UpstreamRoute; 9] = [
+    pub const ALL: [UpstreamRoute; 10] = [
         UpstreamRoute::QticketsEventsLists,
         UpstreamRoute::QticketsSeats,
         UpstreamRoute::QticketsTicketsAdd,
@@ -65,6 +66,7 @@ impl UpstreamRoute {
         UpstreamRoute::TicketscloudOrdersCreate,
         UpstreamRoute::TicketscloudOrdersPatch,
         UpstreamRoute::TicketscloudOrdersGet,
+        UpstreamRoute::TicketscloudOrdersList,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +80,7 @@ impl UpstreamRoute {
             UpstreamRoute::TicketscloudOrdersCreate => "ticketscloud.orders_create",
             UpstreamRoute::TicketscloudOrdersPatch => "ticketscloud.orders_patch",
             UpstreamRoute::TicketscloudOrdersGet => "ticketscloud.orders_get",
+            UpstreamRoute::TicketscloudOrdersList => "ticketscloud.orders_list",
         }
     }
 
@@ -95,7 +98,8 @@ impl UpstreamRoute {
             | UpstreamRoute::TicketscloudTickets
             | UpstreamRoute::TicketscloudOrdersCreate
             | UpstreamRoute::TicketscloudOrdersPatch
-            | UpstreamRoute::TicketscloudOrdersGet => Provider::Ticketscloud,
+            | UpstreamRoute::TicketscloudOrdersGet
+            | UpstreamRoute::TicketscloudOrdersList => Provider::Ticketscloud,
         }
     }
 }

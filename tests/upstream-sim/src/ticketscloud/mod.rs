@@ -3,7 +3,8 @@
 //! (a plain JSON array, paged by `page` / `page_size`) and
 //! `GET /v1/resources/events/{id}/tickets` (seated tickets, filtered by
 //! comma-separated `status` and `sector` lists), and the v2 orders
-//! `POST /v2/resources/orders`, `GET` and `PATCH /v2/resources/orders/{id}`.
+//! `POST` and `GET /v2/resources/orders` (create; the filtered list),
+//! `GET` and `PATCH /v2/resources/orders/{id}`.
 //! Errors are HTTP 400 with `{"errors": [...]}`, the document's error format.
 //!
 //! `inventory` holds the state and `wire` the v1 JSON shapes; orders are
@@ -13,6 +14,7 @@
 
 pub mod inventory;
 pub mod order_handlers;
+pub mod order_list;
 pub mod order_request;
 pub mod order_reservation;
 pub mod order_wire;
@@ -43,7 +45,14 @@ pub fn router(shared: SharedSimState) -> Router {
             "/v1/resources/events/{event_id}/tickets",
             guarded(&shared, UpstreamRoute::TicketscloudTickets, get(event_tickets)),
         )
-        .route("/v2/resources/orders", guarded(&shared, UpstreamRoute::TicketscloudOrdersCreate, post(order_handlers::create)))
+        .route(
+            "/v2/resources/orders",
+            guarded(&shared, UpstreamRoute::TicketscloudOrdersList, get(order_list::list)).merge(guarded(
+                &shared,
+                UpstreamRoute::TicketscloudOrdersCreate,
+                post(order_handlers::create),
+            )),
+        )
         .route(
             "/v2/resources/orders/{order_id}",
             guarded(&shared, UpstreamRoute::TicketscloudOrdersGet, get(order_handlers::get)).merge(guarded(
@@ -70,7 +79,7 @@ pub fn unauthorized_response() -> Response {
 
 /// All values of a query parameter, whether repeated (`a=1&a=2`) or
 /// comma-separated (`a=1,2`, the document's form), without empty items.
-fn list_parameter<'a>(query: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+pub(crate) fn list_parameter<'a>(query: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     query
         .iter()
         .filter(|(key, _)| key == name)
@@ -80,7 +89,7 @@ fn list_parameter<'a>(query: &'a [(String, String)], name: &str) -> Vec<&'a str>
         .collect()
 }
 
-fn single_parameter<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn single_parameter<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
     query.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 

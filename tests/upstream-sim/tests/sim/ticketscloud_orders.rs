@@ -501,3 +501,49 @@ async fn patch_with(router: Router, uri: &str, body: Value) -> (StatusCode, Valu
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&body).unwrap())
 }
+
+#[tokio::test]
+async fn the_orders_list_finds_an_order_by_our_hold_id_with_the_documented_filters_and_paging() {
+    let simulator = Simulator::new();
+    let seats = vacant_seats(&simulator, 3).await;
+    let mut ids = Vec::new();
+    for (index, seat) in seats.iter().enumerate() {
+        let body = json!({"event": SWAN_LAKE_EVENT_ID, "tickets": [seat], "vendor_data": {"order_id": format!("h_{index}")}});
+        ids.push(simulator.tc_create(body).await.json()["data"]["id"].as_str().unwrap().to_owned());
+    }
+    simulator.tc_patch(&ids[0], json!({"status": "cancelled"})).await;
+    let list = |query: String| {
+        let simulator = &simulator;
+        async move {
+            let reply = simulator.ticketscloud(&format!("{TC_ORDERS}{query}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", String::from_utf8_lossy(&reply.body));
+            reply.json()
+        }
+    };
+
+    let executed = list(format!("?events={SWAN_LAKE_EVENT_ID}&status=executed")).await;
+    assert_fields(&executed, &["data", "pagination", "refs"]);
+    assert_eq!(executed["pagination"], json!({"page": 1, "page_size": 50, "total": 2}));
+    let vendor_ids: Vec<&str> =
+        executed["data"].as_array().unwrap().iter().map(|order| order["vendor_data"]["order_id"].as_str().unwrap()).collect();
+    assert_eq!(vendor_ids, ["h_1", "h_2"], "oldest first, the cancelled one left out");
+    // Each order as GET /v2/resources/orders/{id} writes it.
+    assert_eq!(executed["data"][0], simulator.tc_get(&ids[1]).await.json()["data"]);
+    assert!(executed["refs"]["events"][SWAN_LAKE_EVENT_ID].is_object());
+
+    let second_page = list("?status=executed,cancelled&page=2&page_size=2".to_owned()).await;
+    assert_eq!(second_page["pagination"], json!({"page": 2, "page_size": 2, "total": 3}));
+    assert_eq!(second_page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list("?events=5f1a0c0e2b3c4d5e6f708193".to_owned()).await["data"], json!([]));
+    assert_eq!(list("?only_with_customer=true".to_owned()).await["pagination"]["total"], 0);
+    let now = simulator.sim_now().await;
+    let before = upstream_sim::calendar::UnixTimestamp(now.0 - 3600).to_rfc3339_utc().trim_end_matches('Z').to_owned();
+    assert_eq!(list(format!("?created_at={before},")).await["pagination"]["total"], 3);
+    assert_eq!(list(format!("?created_at=,{before}")).await["pagination"]["total"], 0);
+
+    for bad in ["?page_size=201", "?status=paid", "?page=0", "?created_at=soon,"] {
+        let reply = simulator.ticketscloud(&format!("{TC_ORDERS}{bad}")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(reply.json()["errors"][0].is_string());
+    }
+}
