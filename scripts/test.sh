@@ -53,6 +53,8 @@ echo "== a proxy restart in the middle of a hold"
 cargo test -p integration-tests --test restart before_the_restart 2>&1
 restart_proxy
 cargo test -p integration-tests --test restart after_the_restart 2>&1
+echo "== a crowd: 100 clients at once, each viewer from its own address; the proxy keeps answering"
+cargo test -p integration-tests --test crowd 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"
