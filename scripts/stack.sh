@@ -8,7 +8,8 @@
 # optionally UPSTREAM_ENV_FILE (upstream keys for the proxy),
 # SIM_QTICKETS_KEY / SIM_TICKETSCLOUD_KEY (keys the simulator accepts) and
 # PARTNERS_FILE (the partner directory loaded into the local PARTNERS KV
-# namespace; default edge-proxy/partners.dev.json).
+# namespace; default edge-proxy/partners.dev.json), PROXY_DEVTOOLS=1 (keep
+# wrangler's devtools relay, at the cost of falling over under load).
 
 STACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK_PIDS=()
@@ -63,6 +64,15 @@ start_proxy() {
     --persist-to "$STACK_LOG_DIR/wrangler-state" >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
   (
     cd "$STACK_ROOT/edge-proxy"
+    # No devtools relay unless asked for (PROXY_DEVTOOLS=1). wrangler's relay
+    # (its InspectorProxyWorker) sends every devtools event of the Worker —
+    # each console line, and each chunk of each subrequest's body — to the
+    # wrangler process as a separate HTTP request, unbounded. Under a crowd the
+    # proxy's workerd then opens thousands of sockets to wrangler, they pile up
+    # in CLOSE-WAIT until `Too many open files`, and it stops answering. wrangler
+    # skips the relay when VSCODE_INSPECTOR_OPTIONS is set (a VS Code debugger
+    # brings its own); see ARCHITECTURE.md, "The local stack under load".
+    if [ "${PROXY_DEVTOOLS:-0}" != 1 ]; then export VSCODE_INSPECTOR_OPTIONS="${VSCODE_INSPECTOR_OPTIONS:-off}"; fi
     PROXY_ALREADY_BUILT=1 WRANGLER_SEND_METRICS=false CI=true CLOUDFLARE_CF_FETCH_ENABLED=false \
       exec setsid "$STACK_ROOT/node_modules/.bin/wrangler" dev --local \
       --ip 127.0.0.1 --port "$PROXY_PORT" --show-interactive-dev-session=false \

@@ -72,6 +72,8 @@ done
 crash_proxy
 wait "$crash_test"
 cargo test -p integration-tests --test crash after_the_crash 2>&1
+echo "== a crowd: 100 clients at once, each viewer from its own address; the proxy keeps answering"
+cargo test -p integration-tests --test crowd 2>&1
 
 echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"

@@ -192,6 +192,39 @@ pub(crate) fn record_reply(label: &str, status_line: &str, headers: &[(String, S
     log.write_all(entry.as_bytes()).expect("recording a reply in test-output/responses");
 }
 
+/// One GET on the proxy by a member of a crowd, over `agent` (that member's
+/// kept-alive connection, as a browser's): the HTTP status once the whole body
+/// has arrived, or why no complete answer came. A crowd repeats the same few
+/// documents thousands of times, so the reply is recorded for the canary scan
+/// only when `record` is set.
+pub fn crowd_get(agent: &ureq::Agent, path: &str, headers: &[(&str, &str)], record: bool) -> Result<u16, String> {
+    let mut request = agent.get(&format!("{}{path}", proxy_url()));
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    let response = match request.call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => return Err(format!("GET {path}: {error}")),
+    };
+    let status = response.status();
+    let status_line = format!("{} {} {}", response.http_version(), status, response.status_text());
+    let headers: Vec<(String, String)> = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|name| response.header(&name).map(|value| (name.clone(), value.to_owned())))
+        .collect();
+    let mut bytes = Vec::new();
+    response
+        .into_reader()
+        .take(LARGEST_REPLY_BODY)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("GET {path}: body: {error}"))?;
+    if record {
+        record_reply(&format!("GET {path}"), &status_line, &headers, &String::from_utf8_lossy(&bytes));
+    }
+    Ok(status)
+}
+
 /// GET on the proxy the way the widget does it: partner key and origin set.
 pub fn proxy_get(path: &str) -> Reply {
     proxy_get_with(path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)])

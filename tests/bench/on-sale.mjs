@@ -1,0 +1,33 @@
+// `make bench`, part "on sale at scale": every figure of issue 8's targets,
+// one section per measurement. Runs on a freshly started stack (scripts/bench.sh)
+// before anything else has read the big halls, so the first crowd meets a cold
+// edge cache. Prints figures next to their targets; asserts nothing.
+//
+// Adding a measurement: write `tests/bench/<name>.mjs` exporting an async
+// function that prints its figures with `figure()` from ./lib/report.mjs (the
+// helpers in ./lib/ give the stack's URLs, the simulator's request log and
+// faults, viewer addresses and a crowd), then replace its `pending` entry below
+// with `{ title, measure }`.
+
+import { heading, pending } from './lib/report.mjs';
+import { measureCrowds } from './crowd.mjs';
+
+const SECTIONS = [
+  {
+    title: 'crowd: 1,000 viewers of one show, 100 at a time, each from its own address (layout + availability)',
+    measure: measureCrowds,
+  },
+  {
+    title: 'slow upstream: a 10-seat QTickets hold while every upstream call takes 3.5 s',
+    pending: () => pending('hold answered after', '<= 15 s, nothing reserved upstream without a hold', '(hold journaling, in progress)'),
+  },
+  {
+    title: 'live seats: a seat reserved in one browser shows as taken in another',
+    pending: () => pending('delay until the second browser shows it (p95)', '<= 1 s', '(live availability feed, in progress)'),
+  },
+];
+
+for (const section of SECTIONS) {
+  heading(section.title);
+  await (section.measure ?? section.pending)();
+}
