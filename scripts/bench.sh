@@ -33,7 +33,3 @@ echo "== time to first seat render (cold browser profile each run; median of 5)"
 "$root/node_modules/.bin/node" tests/bench/first-render.mjs
 echo "== proxy: cost of the partner check (KV) and rate limit (Durable Object) per request"
 "$root/node_modules/.bin/node" tests/bench/proxy-overhead.mjs
-echo "== holds against a slow upstream: time to answer, and reservations no hold owns"
-"$root/node_modules/.bin/node" tests/bench/slow-hold.mjs
-echo "== live seats: a seat another buyer reserves, seen taken by a viewer's widget (Chromium, live feed)"
-"$root/node_modules/.bin/node" tests/bench/live-delay.mjs

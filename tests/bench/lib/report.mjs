@@ -28,11 +28,6 @@ export function figure(label, value, { target, meets, note } = {}) {
   console.log(line);
 }
 
-/** A figure that another piece of work will measure; printed so every target of the issue shows. */
-export function pending(label, target, why) {
-  figure(label, 'not measured yet', { target, note: why });
-}
-
 export const count = (n) => n.toLocaleString('en-US');
 export const milliseconds = (ms) => `${count(Math.round(ms))} ms`;
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
