@@ -190,6 +190,25 @@ pub struct Availability {
     pub stale: bool,
 }
 
+impl Availability {
+    /// This document read against `layout`: one flag per layout seat (in
+    /// layout order) and the places left per layout admission (0 where the
+    /// document names none). `None` when it is for another layout version or
+    /// its bits are unreadable.
+    pub fn for_layout(&self, layout: &Layout) -> Option<(Vec<bool>, Vec<u32>)> {
+        if self.layout_version != layout.version {
+            return None;
+        }
+        let seats = availability_bits::decode(&self.seats_available, layout.seats.len())?;
+        let admissions_left = layout
+            .admissions
+            .iter()
+            .map(|admission| self.admissions.iter().find(|entry| entry.id == admission.id).map_or(0, |entry| entry.quantity_left))
+            .collect();
+        Some((seats, admissions_left))
+    }
+}
+
 /// The path segment of a show's live feed:
 /// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=pk_…`, a WebSocket
 /// (browsers cannot set headers on one, so the public key is a query

@@ -238,14 +238,7 @@ impl CurrentHall {
     /// layout changed.
     fn from_hall(hall: Hall, previous: Option<&CurrentHall>) -> Option<CurrentHall> {
         let Hall { layout, availability, .. } = hall;
-        let seats_available = availability_bits::decode(&availability.seats_available, layout.seats.len())?;
-        let admissions_left = layout
-            .admissions
-            .iter()
-            .map(|admission| {
-                availability.admissions.iter().find(|entry| entry.id == admission.id).map_or(0, |entry| entry.quantity_left)
-            })
-            .collect();
+        let (seats_available, admissions_left) = availability.for_layout(&layout)?;
         let (layout_body, layout_etag) = match previous {
             Some(previous) if previous.layout == layout => (previous.layout_body.clone(), previous.layout_etag.clone()),
             _ => {

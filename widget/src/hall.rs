@@ -8,7 +8,7 @@
 //! [`seat_states`]). Building that markup is pure string work, tested here,
 //! including the escaping of upstream ids.
 
-use ticket_contract::{availability_bits, Availability, Layout};
+use ticket_contract::{Availability, Layout};
 
 use crate::api_error::ApiError;
 use crate::number::fixed;
@@ -65,14 +65,7 @@ impl HallAvailability {
         if availability.layout_version != layout.version {
             return Err(ApiError::LayoutChanged);
         }
-        let seats = availability_bits::decode(&availability.seats_available, layout.seats.len()).ok_or(ApiError::BadResponse)?;
-        let admissions_left = layout
-            .admissions
-            .iter()
-            .map(|admission| {
-                availability.admissions.iter().find(|entry| entry.id == admission.id).map_or(0, |entry| entry.quantity_left)
-            })
-            .collect();
+        let (seats, admissions_left) = availability.for_layout(layout).ok_or(ApiError::BadResponse)?;
         Ok(HallAvailability { seats, admissions_left })
     }
 

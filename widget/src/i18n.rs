@@ -426,6 +426,25 @@ pub fn buyer_field_label(lang: Lang, field: BuyerField) -> &'static str {
     }
 }
 
+/// Codes that mean the partner's setup refuses this page (key, origin,
+/// allowlist): the buyer can only tell the site owner.
+fn is_sales_not_set_up(code: &str) -> bool {
+    matches!(
+        code,
+        "unknown_partner"
+            | "invalid_partner_key"
+            | "partner_key_invalid"
+            | "missing_partner_key"
+            | "partner_key_missing"
+            | "partner_key_unknown"
+            | "partner_key_revoked"
+            | "unauthorized"
+            | "forbidden"
+            | "origin_not_allowed"
+            | "event_not_allowed"
+    )
+}
+
 /// What the buyer reads for an error, by the proxy's stable code. Codes the
 /// widget itself produces: `network`, `bad_response`, `layout_changed`.
 pub fn error_message(lang: Lang, code: &str) -> &'static str {
@@ -461,34 +480,10 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "rate_limited") => "Too many requests. Please wait a moment and try again.",
         (Ru, "layout_changed") => "Схема зала только что обновилась. Загрузите её заново.",
         (En, "layout_changed") => "The seating plan has just changed. Please reload it.",
-        (
-            Ru,
-            "unknown_partner"
-            | "invalid_partner_key"
-            | "partner_key_invalid"
-            | "missing_partner_key"
-            | "partner_key_missing"
-            | "partner_key_unknown"
-            | "partner_key_revoked"
-            | "unauthorized"
-            | "forbidden"
-            | "origin_not_allowed"
-            | "event_not_allowed",
-        ) => "Продажа билетов на этом сайте не настроена. Сообщите, пожалуйста, владельцу сайта.",
-        (
-            En,
-            "unknown_partner"
-            | "invalid_partner_key"
-            | "partner_key_invalid"
-            | "missing_partner_key"
-            | "partner_key_missing"
-            | "partner_key_unknown"
-            | "partner_key_revoked"
-            | "unauthorized"
-            | "forbidden"
-            | "origin_not_allowed"
-            | "event_not_allowed",
-        ) => "Ticket sales aren't set up on this site. Please let the site owner know.",
+        (Ru, code) if is_sales_not_set_up(code) => {
+            "Продажа билетов на этом сайте не настроена. Сообщите, пожалуйста, владельцу сайта."
+        }
+        (En, code) if is_sales_not_set_up(code) => "Ticket sales aren't set up on this site. Please let the site owner know.",
         (Ru, "invalid_id") => "Неверная ссылка на событие.",
         (En, "invalid_id") => "This event link is not valid.",
         (Ru, "seat_unavailable") => "Некоторые из этих мест только что заняли. Выберите другие.",

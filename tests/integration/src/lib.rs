@@ -329,3 +329,21 @@ pub fn server_call(method: &str, path: &str, authorization: Option<&str>) -> Rep
 pub fn sim_state() -> Value {
     sim_get("/_sim/state")
 }
+
+/// The seats on sale in a hall right now as the proxy reports them (what a
+/// buyer's widget sees), in layout order.
+pub fn seats_on_sale(event: &str, show: &str) -> Vec<String> {
+    let layout_reply = proxy_get(&format!("/v1/events/{event}/shows/{show}/layout"));
+    let layout: ticket_contract::Layout =
+        serde_json::from_str(&layout_reply.body).unwrap_or_else(|_| panic!("a layout: {}", layout_reply.body));
+    let availability_reply = proxy_get(&format!("/v1/events/{event}/shows/{show}/availability"));
+    let availability: ticket_contract::Availability =
+        serde_json::from_str(&availability_reply.body).unwrap_or_else(|_| panic!("an availability: {}", availability_reply.body));
+    let (flags, _) = availability.for_layout(&layout).expect("the availability of this layout");
+    layout.seats.iter().zip(flags).filter(|(_, on_sale)| *on_sale).map(|(seat, _)| seat.id.clone()).collect()
+}
+
+/// The first `count` seats on sale right now, after skipping `skip`.
+pub fn vacant_seats(event: &str, show: &str, count: usize, skip: usize) -> Vec<String> {
+    seats_on_sale(event, show).into_iter().skip(skip).take(count).collect()
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use integration_tests::*;
 use serde_json::{json, Value};
-use ticket_contract::{availability_bits, Availability, Hold, HoldState, Layout};
+use ticket_contract::{Hold, HoldState};
 
 /// The confirm's hold: seven seats of the hockey arena.
 const CONFIRM_EVENT: &str = "qt:1002";
@@ -26,22 +26,6 @@ const SLOW_WRITES_MS: u64 = 5_000;
 fn handover_file() -> std::path::PathBuf {
     let folder = std::env::var("STACK_LOG_DIR").expect("STACK_LOG_DIR is set by scripts/test.sh");
     std::path::Path::new(&folder).join("crash-handover.json")
-}
-
-fn vacant_seats(event: &str, show: &str, count: usize, skip: usize) -> Vec<String> {
-    let layout: Layout = serde_json::from_str(&proxy_get(&format!("/v1/events/{event}/shows/{show}/layout")).body).unwrap();
-    let availability: Availability =
-        serde_json::from_str(&proxy_get(&format!("/v1/events/{event}/shows/{show}/availability")).body).unwrap();
-    let flags = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
-    layout
-        .seats
-        .iter()
-        .zip(flags)
-        .filter(|(_, on_sale)| *on_sale)
-        .skip(skip)
-        .take(count)
-        .map(|(seat, _)| seat.id.clone())
-        .collect()
 }
 
 fn text(value: &Value) -> String {

@@ -20,21 +20,6 @@ fn availability(event: &str, show: &str) -> Availability {
     serde_json::from_str(&proxy_get(&format!("/v1/events/{event}/shows/{show}/availability")).body).unwrap()
 }
 
-/// The first `count` seats on sale right now, as the proxy reports them.
-fn vacant_seats(event: &str, show: &str, count: usize, skip: usize) -> Vec<String> {
-    let layout = layout(event, show);
-    let flags = availability_bits::decode(&availability(event, show).seats_available, layout.seats.len()).unwrap();
-    layout
-        .seats
-        .iter()
-        .zip(flags)
-        .filter(|(_, on_sale)| *on_sale)
-        .skip(skip)
-        .take(count)
-        .map(|(seat, _)| seat.id.clone())
-        .collect()
-}
-
 fn seat_is_on_sale(event: &str, show: &str, seat_id: &str) -> bool {
     let layout = layout(event, show);
     let index = layout.seats.iter().position(|seat| seat.id == seat_id).unwrap();

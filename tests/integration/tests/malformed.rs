@@ -63,7 +63,7 @@ impl Case {
     }
 
     /// Sent by the partner's server with the demo secret key.
-    fn as_server(self) -> Case {
+    fn sent_by_the_server(self) -> Case {
         self.with_authorization(format!("Bearer {DEMO_SECRET_KEY}"))
     }
 
@@ -191,7 +191,7 @@ fn table(seats: &[String]) -> Vec<Case> {
         request("DELETE", "/v1/holds/..%2F..%2Fv1%2Fevents", None).is("invalid_id", "hold_id"),
         send("POST", format!("/v1/holds/{UNKNOWN_HOLD_ID}%2F..%2Fconfirm/release?partner={DEMO_PARTNER_KEY}"), "")
             .is("invalid_id", "hold_id"),
-        send("POST", format!("/v1/holds/h_{hex31}/confirm"), "").as_server().is("invalid_id", "hold_id"),
+        send("POST", format!("/v1/holds/h_{hex31}/confirm"), "").sent_by_the_server().is("invalid_id", "hold_id"),
         // ---- query parameters: none anywhere, `partner` only on the beacon release
         get("/v1/events?page=2").is("invalid_parameter", "page"),
         get(format!("/v1/events?partner={DEMO_PARTNER_KEY}")).is("invalid_parameter", "partner"),
@@ -204,7 +204,9 @@ fn table(seats: &[String]) -> Vec<Case> {
         request("DELETE", format!("/v1/holds/{UNKNOWN_HOLD_ID}?partner={DEMO_PARTNER_KEY}"), None)
             .is("invalid_parameter", "partner"),
         send("POST", format!("{release}?partner={DEMO_PARTNER_KEY}&extra=1"), "").is("invalid_parameter", "extra"),
-        send("POST", format!("/v1/holds/{UNKNOWN_HOLD_ID}/confirm?force=1"), "").as_server().is("invalid_parameter", "force"),
+        send("POST", format!("/v1/holds/{UNKNOWN_HOLD_ID}/confirm?force=1"), "")
+            .sent_by_the_server()
+            .is("invalid_parameter", "force"),
         // Names that are not short and plain are reported as `query`, never echoed.
         get("/v1/events?a%20b=1").is("invalid_parameter", "query"),
         get(format!("/v1/events?{forty_one}=1")).is("invalid_parameter", "query"),

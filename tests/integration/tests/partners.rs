@@ -169,7 +169,9 @@ fn confirm_takes_only_a_secret_key_and_refuses_any_public_one() {
     let demo_secret = format!("Bearer {DEMO_SECRET_KEY}");
     let public_as_bearer = format!("Bearer {DEMO_PARTNER_KEY}");
     let other_public_as_bearer = format!("Bearer {LIMITED_PARTNER_KEY}");
-    let cases: [(&[(&str, &str)], u16, &str); 7] = [
+    // (headers sent, status, error code)
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: [Case; 7] = [
         (&[], 401, "secret_key_required"),
         (&[("Authorization", &public_as_bearer)], 403, "public_key_not_allowed"),
         (&[("Authorization", &other_public_as_bearer)], 403, "public_key_not_allowed"),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use integration_tests::*;
 use serde_json::{json, Value};
-use ticket_contract::{availability_bits, Availability, Hold, HoldState, Layout};
+use ticket_contract::{Hold, HoldState};
 
 /// The 10,120-seat hockey arena: room for every test here.
 const EVENT: &str = "qt:1002";
@@ -24,23 +24,6 @@ const COMMAND_BUDGET: Duration = Duration::from_secs(6);
 
 const TC_SEATED: &str = "tc:5f1a0c0e2b3c4d5e6f708192";
 const TC_SEATED_SHOW: &str = "5f1a0c0e2b3c4d5e6f708192";
-
-/// The first `count` seats on sale right now, after skipping `skip`.
-fn vacant_seats(event: &str, show: &str, count: usize, skip: usize) -> Vec<String> {
-    let layout: Layout = serde_json::from_str(&proxy_get(&format!("/v1/events/{event}/shows/{show}/layout")).body).unwrap();
-    let availability: Availability =
-        serde_json::from_str(&proxy_get(&format!("/v1/events/{event}/shows/{show}/availability")).body).unwrap();
-    let flags = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
-    layout
-        .seats
-        .iter()
-        .zip(flags)
-        .filter(|(_, on_sale)| *on_sale)
-        .skip(skip)
-        .take(count)
-        .map(|(seat, _)| seat.id.clone())
-        .collect()
-}
 
 fn hold_of(reply: &Reply) -> Hold {
     serde_json::from_str(&reply.body).unwrap_or_else(|error| panic!("not a hold ({error}): {}", reply.body))
