@@ -1,6 +1,9 @@
 //! Fixed-window request budgets, as arithmetic. The Worker keeps one window
-//! per budget in a Durable Object (one object per client: public key + IP, or
-//! secret key) and asks [`take`] whether one more request fits.
+//! per client and budget in a Durable Object and asks [`take`] whether one
+//! more request fits. A client is a public key + IP (or a secret key); the
+//! clients of one key are spread over [`LIMITER_SHARDS`] objects
+//! ([`shard_of`]), each keeping the windows of many clients, so a crowd of new
+//! buyers does not create (and load) one object per buyer.
 //!
 //! A window starts with the first request after the previous one ended and
 //! lasts `window_seconds`; `limit` requests fit in it. The answer carries what
@@ -21,6 +24,8 @@ pub struct Window {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ask {
+    /// Whose budget: `pk|<public key>|<client>` or `sk|<hash prefix>`.
+    pub client: String,
     /// `reads`, `holds` or `server`.
     pub bucket: String,
     pub limit: u32,
@@ -57,6 +62,21 @@ pub fn client_of(ip: Option<&str>) -> String {
         },
         None => "unknown".to_owned(),
     }
+}
+
+/// Objects the clients of one key are spread over.
+pub const LIMITER_SHARDS: u32 = 32;
+
+/// Which of a key's limiter objects counts `client` (stable, spread evenly).
+pub fn shard_of(client: &str) -> u32 {
+    let hash = u64::from_str_radix(&crate::fingerprint::fnv1a_64_hex(client.as_bytes()), 16).unwrap_or(0);
+    (hash % u64::from(LIMITER_SHARDS)) as u32
+}
+
+/// Whether a window has ended at `now_ms` (its client's next request starts a
+/// new one), so an object can forget it.
+pub fn has_ended(window: &Window, now_ms: i64, window_seconds: u32) -> bool {
+    now_ms >= window.started_ms + i64::from(window_seconds.max(1)) * 1000
 }
 
 /// Counts one request against `window` at `now_ms`.
@@ -100,6 +120,18 @@ mod tests {
         let (next, decision) = take(Some(next), 1_010_000, 3, 10);
         assert_eq!((decision.allowed, decision.remaining, decision.reset_seconds), (true, 2, 10));
         assert_eq!(next, Window { started_ms: 1_010_000, count: 1 });
+    }
+
+    #[test]
+    fn clients_spread_over_a_few_objects_and_windows_end() {
+        let shards: std::collections::BTreeSet<u32> =
+            (0..1000).map(|n| shard_of(&format!("pk|k|10.0.{}.{}", n / 250, n % 250))).collect();
+        assert_eq!(shards.len(), LIMITER_SHARDS as usize, "a thousand clients use every shard");
+        assert!(shards.iter().all(|&shard| shard < LIMITER_SHARDS));
+        assert_eq!(shard_of("pk|k|10.0.0.1"), shard_of("pk|k|10.0.0.1"), "stable");
+        let window = Window { started_ms: 1_000, count: 3 };
+        assert!(!has_ended(&window, 10_999, 10));
+        assert!(has_ended(&window, 11_000, 10));
     }
 
     #[test]
