@@ -30,7 +30,7 @@ use ticket_core::single_flight::{ReadPlan, ReadPolicy, ReadTracker};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 use crate::config::ProxyConfig;
-use crate::edge_cache::CachedDocument;
+use crate::edge_cache::{CachedDocument, CachedEntry};
 use crate::handlers::{new_document, read_config};
 use crate::http::{error_response, json_response};
 use crate::object_call::post_json;
@@ -252,25 +252,11 @@ async fn fill_missing_prices(env: &Env, events: &mut [EventSummary]) {
 
 // ---- The Worker's side ----
 
-/// The merged event list from its owner.
-pub async fn catalogue(env: &Env) -> std::result::Result<CachedDocument, ProxyError> {
+/// The merged event list from its owner, its body unread.
+pub async fn catalogue(env: &Env) -> std::result::Result<CachedEntry, ProxyError> {
     env.durable_object(CATALOGUE_BINDING).map_err(|_| ProxyError::Misconfigured)?;
-    let mut answer = post_json(env, CATALOGUE_BINDING, CATALOGUE_OBJECT_NAME, CATALOGUE_OBJECT_URL, &serde_json::json!({}))
+    let answer = post_json(env, CATALOGUE_BINDING, CATALOGUE_OBJECT_NAME, CATALOGUE_OBJECT_URL, &serde_json::json!({}))
         .await
         .map_err(|_| ProxyError::Internal)?;
-    let status = answer.status_code();
-    let header = |name: &str| answer.headers().get(name).ok().flatten();
-    let stored_at = header(READ_AT_HEADER).and_then(|text| text.parse::<i64>().ok());
-    let etag = header("ETag");
-    let complete = header("X-Incomplete").is_none();
-    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
-    if status != 200 {
-        return Err(show_object::error_of(status, &body));
-    }
-    let mut document = new_document(body, stored_at.unwrap_or_else(crate::handlers::unix_now));
-    if let Some(etag) = etag {
-        document.etag = etag;
-    }
-    document.complete = complete;
-    Ok(document)
+    show_object::owned_entry(answer).await
 }

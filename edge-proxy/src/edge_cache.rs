@@ -5,6 +5,9 @@
 //! is decided by `ticket_core::cache_policy`, not by the Cache API's own expiry
 //! (which we only set long enough to cover the stale-while-revalidate window).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use ticket_core::cache_policy::DocumentKind;
 use worker::{Cache, Headers, Response};
 
@@ -34,8 +37,9 @@ pub struct CachedMeta {
     pub complete: bool,
 }
 
-/// A cached document whose body has not been read: a hit can be passed on
-/// as it is (a 1 MB layout never goes through the Worker's memory).
+/// A document whose body has not been read (from the edge cache, or from
+/// its owner): it can be passed on as it is, so a 1 MB layout never goes
+/// through the Worker's memory.
 pub struct CachedEntry {
     pub meta: CachedMeta,
     pub response: Response,
@@ -63,17 +67,55 @@ pub async fn read(key: &str) -> Option<CachedDocument> {
     lookup(key).await?.into_document().await
 }
 
-pub async fn write(key: &str, kind: DocumentKind, document: &CachedDocument) {
+thread_local! {
+    /// What this isolate wrote lately: key → (ETag, stored at, when written).
+    static RECENT_WRITES: RefCell<HashMap<String, (String, i64, u64)>> = RefCell::new(HashMap::new());
+}
+
+/// A crowd that misses the cache at once brings the same document back many
+/// times; it is written once (a 10,000-seat layout is a megabyte).
+const SAME_WRITE_WITHIN_MS: u64 = 2_000;
+
+/// Whether this isolate wrote the same copy of `key` a moment ago; if not,
+/// notes that it is writing it now.
+fn written_lately(key: &str, meta: &CachedMeta) -> bool {
+    let now_ms = worker::Date::now().as_millis();
+    RECENT_WRITES.with(|writes| {
+        let mut writes = writes.borrow_mut();
+        if let Some((etag, stored_at, at_ms)) = writes.get(key) {
+            if *etag == meta.etag && *stored_at == meta.stored_at && now_ms.saturating_sub(*at_ms) < SAME_WRITE_WITHIN_MS {
+                return true;
+            }
+        }
+        if writes.len() > 1_000 {
+            writes.clear();
+        }
+        writes.insert(key.to_owned(), (meta.etag.clone(), meta.stored_at, now_ms));
+        false
+    })
+}
+
+/// Keeps `entry` in this data centre's cache (its body is teed: the entry
+/// can still be served).
+pub async fn write_entry(key: &str, kind: DocumentKind, entry: &mut CachedEntry) {
+    if written_lately(key, &entry.meta) {
+        return;
+    }
+    let Ok(copy) = entry.response.cloned() else { return };
+    put(key, kind, &entry.meta, copy).await;
+}
+
+async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     let headers = Headers::new();
     let _ = headers.set("Content-Type", "application/json; charset=utf-8");
-    let _ = headers.set("ETag", &document.etag);
-    let _ = headers.set("X-Stored-At", &document.stored_at.to_string());
-    if !document.complete {
+    let _ = headers.set("ETag", &meta.etag);
+    let _ = headers.set("X-Stored-At", &meta.stored_at.to_string());
+    if !meta.complete {
         let _ = headers.set("X-Incomplete", "1");
     }
     let keep_for = kind.fresh_for() + kind.stale_while_revalidate();
     let _ = headers.set("Cache-Control", &format!("public, max-age={keep_for}"));
-    let response = Response::builder().with_status(200).with_headers(headers).fixed(document.body.clone().into_bytes());
+    let response = body.with_headers(headers).with_status(200);
     if let Err(error) = Cache::default().put(key, response).await {
         worker::console_warn!("{}", serde_json::json!({"event": "cache_put_failed", "key": key, "error": error.to_string()}));
     }
@@ -84,6 +126,7 @@ pub async fn write(key: &str, kind: DocumentKind, document: &CachedDocument) {
 /// their own seats as free.
 pub async fn forget_availability(event_id: &str, show_id: &str) {
     let (_, availability_key) = hall_document_keys(event_id, show_id);
+    RECENT_WRITES.with(|writes| writes.borrow_mut().remove(&availability_key));
     let _ = Cache::default().delete(availability_key.as_str(), true).await;
 }
 

@@ -38,7 +38,7 @@ use worker::{
 };
 
 use crate::config::ProxyConfig;
-use crate::edge_cache::{self, CachedDocument};
+use crate::edge_cache::{self, CachedEntry, CachedMeta};
 use crate::handlers::read_config;
 use crate::http::{error_response, json_response};
 use crate::object_call::post_json;
@@ -170,7 +170,8 @@ impl ShowObject {
                 self.ensure_copy(DocumentKind::Availability).await?;
                 let hall = self.owner.hall.borrow();
                 let body = hall.availability_document().ok_or(ProxyError::Internal)?;
-                Ok(document_response(body.to_owned(), None, &hall))
+                let etag = ticket_core::cache_policy::etag_for(body.as_bytes());
+                Ok(document_response(body.to_owned(), Some(&etag), &hall))
             }
             ShowMessage::PriceFrom { event_id, show_id } => {
                 self.know_show(&event_id, &show_id)?;
@@ -430,32 +431,41 @@ fn now_ms() -> u64 {
 
 // ---- The Worker's side: asking a show's object ----
 
-/// A hall document (layout or availability) from the show's owner.
+/// A hall document (layout or availability) from the show's owner, its body
+/// unread.
 pub async fn document(
     env: &Env,
     kind: DocumentKind,
     event: &EventRef,
     show_id: &str,
-) -> std::result::Result<CachedDocument, ProxyError> {
+) -> std::result::Result<CachedEntry, ProxyError> {
     let (event_id, show_id) = (event.public_id(), show_id.to_owned());
     let message = match kind {
         DocumentKind::Layout => ShowMessage::Layout { event_id: event_id.clone(), show_id: show_id.clone() },
         _ => ShowMessage::Availability { event_id: event_id.clone(), show_id: show_id.clone() },
     };
-    let mut answer = ask(env, &event_id, &show_id, &message).await?;
+    let answer = ask(env, &event_id, &show_id, &message).await?;
+    owned_entry(answer).await
+}
+
+/// An owner's answer as a document for the edge (its body unread), or its
+/// error. The ETag and `X-Read-At` headers carry what the edge cache needs;
+/// the last good copy of a failing upstream (`X-Stale`) and a list missing a
+/// provider (`X-Incomplete`) are marked incomplete, never kept as if fresh.
+pub async fn owned_entry(mut answer: Response) -> std::result::Result<CachedEntry, ProxyError> {
     let status = answer.status_code();
-    let header = |name: &str| answer.headers().get(name).ok().flatten();
-    let read_at = header(READ_AT_HEADER).and_then(|text| text.parse::<i64>().ok());
-    let stale = header("X-Stale").is_some();
-    let etag = header("ETag");
-    let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
     if status != 200 {
+        let body = answer.text().await.map_err(|_| ProxyError::Internal)?;
         return Err(error_of(status, &body));
     }
-    let etag = etag.unwrap_or_else(|| ticket_core::cache_policy::etag_for(body.as_bytes()));
-    let stored_at = read_at.unwrap_or_else(crate::handlers::unix_now);
-    // The last good copy of a failing upstream is never kept as if fresh.
-    Ok(CachedDocument { body, etag, stored_at, complete: !stale })
+    let header = |name: &str| answer.headers().get(name).ok().flatten();
+    let stored_at = header(READ_AT_HEADER).and_then(|text| text.parse::<i64>().ok()).unwrap_or_else(crate::handlers::unix_now);
+    let etag = header("ETag").ok_or(ProxyError::Internal)?;
+    let complete = header("X-Stale").is_none() && header("X-Incomplete").is_none();
+    // An answer from another object has immutable headers: the body goes on
+    // in a response of our own.
+    let response = answer.with_headers(Headers::new());
+    Ok(CachedEntry { meta: CachedMeta { etag, stored_at, complete }, response })
 }
 
 /// The cheapest place on sale in the show (for the catalogue), if known.

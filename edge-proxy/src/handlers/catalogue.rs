@@ -21,15 +21,15 @@ pub async fn events(scope: &RequestScope<'_>, env: &Env) -> Result<Handled, Prox
     let env = env.clone();
     let partner = scope.partner;
     let read_owner = move || async move {
-        let mut document = catalogue_object::catalogue(&env).await?;
-        if !document.complete {
+        let mut entry = catalogue_object::catalogue(&env).await?;
+        if !entry.meta.complete {
             // Backdated so it stops being fresh within seconds here too; being
             // incomplete, it is then never served stale.
             let fresh_for = DocumentKind::Catalogue.fresh_for();
-            document.stored_at -= (fresh_for - (DEGRADED_FRESH_FOR_MS / 1_000) as i64).max(0);
+            entry.meta.stored_at -= (fresh_for - (DEGRADED_FRESH_FOR_MS / 1_000) as i64).max(0);
         }
-        edge_cache::write(&refresh_key, DocumentKind::Catalogue, &document).await;
-        Ok(document)
+        edge_cache::write_entry(&refresh_key, DocumentKind::Catalogue, &mut entry).await;
+        Ok(entry)
     };
     // One shared list per data centre; each partner sees its part.
     let shape = (!partner.sells_everything()).then_some(|document: CachedDocument| {

@@ -21,8 +21,8 @@ pub fn new_document(body: String, now: i64) -> CachedDocument {
 
 /// Serves the document under `key`: from the edge cache while fresh; from the
 /// cache while stale, refreshing in the background; otherwise by awaiting
-/// `refresh`, which asks the document's owner, stores what it produced and
-/// returns it.
+/// `refresh`, which asks the document's owner, stores what it answered and
+/// returns it (its body unread).
 pub async fn serve<Refresh, Fut>(
     scope: &RequestScope<'_>,
     kind: DocumentKind,
@@ -31,7 +31,7 @@ pub async fn serve<Refresh, Fut>(
 ) -> Result<Handled, ProxyError>
 where
     Refresh: FnOnce() -> Fut,
-    Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
+    Fut: Future<Output = Result<CachedEntry, ProxyError>> + 'static,
 {
     serve_shaped(scope, kind, key, refresh, None::<fn(CachedDocument) -> Result<CachedDocument, ProxyError>>).await
 }
@@ -48,7 +48,7 @@ pub async fn serve_shaped<Refresh, Fut, Shape>(
 ) -> Result<Handled, ProxyError>
 where
     Refresh: FnOnce() -> Fut,
-    Fut: Future<Output = Result<CachedDocument, ProxyError>> + 'static,
+    Fut: Future<Output = Result<CachedEntry, ProxyError>> + 'static,
     Shape: FnOnce(CachedDocument) -> Result<CachedDocument, ProxyError>,
 {
     if let Some(entry) = edge_cache::lookup(key).await {
@@ -83,12 +83,14 @@ where
             };
         }
     }
-    let document = refresh().await?;
-    let document = match shape {
-        Some(shape) => shape(document)?,
-        None => document,
-    };
-    Ok(respond(scope, kind, document, "MISS"))
+    let entry = refresh().await?;
+    match shape {
+        Some(shape) => {
+            let document = entry.into_document().await.ok_or(ProxyError::Internal)?;
+            Ok(respond(scope, kind, shape(document)?, "MISS"))
+        }
+        None => Ok(respond_cached(scope, kind, entry, "MISS")),
+    }
 }
 
 fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocument, cache_status: &'static str) -> Handled {
@@ -104,7 +106,8 @@ fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocumen
     Handled { response, cache_status: Some(cache_status) }
 }
 
-/// A cached document passed on as it is, with the headers of a served one.
+/// A document passed on as it is (its body never read), with the headers of
+/// a served one.
 fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEntry, cache_status: &'static str) -> Handled {
     let cache_control = kind.browser_cache_control();
     let etag = entry.meta.etag.clone();

@@ -16,7 +16,7 @@ use worker::{Env, Request};
 
 use super::documents::serve;
 use super::{Handled, RequestScope};
-use crate::edge_cache;
+use crate::edge_cache::{self, CachedEntry};
 use crate::show_object;
 
 pub async fn layout(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
@@ -58,10 +58,10 @@ async fn from_owner(
     event: &EventRef,
     show_id: &str,
     key: &str,
-) -> Result<edge_cache::CachedDocument, ProxyError> {
-    let document = show_object::document(env, kind, event, show_id).await?;
-    edge_cache::write(key, kind, &document).await;
-    Ok(document)
+) -> Result<CachedEntry, ProxyError> {
+    let mut entry = show_object::document(env, kind, event, show_id).await?;
+    edge_cache::write_entry(key, kind, &mut entry).await;
+    Ok(entry)
 }
 
 /// The hall's layout and current availability for validating a hold: the
@@ -73,14 +73,15 @@ pub async fn current_hall(env: &Env, event: &EventRef, show_id: &str) -> Result<
     let layout = match cached {
         Some(layout) => layout,
         None => {
-            let document = from_owner(env, DocumentKind::Layout, event, show_id, &layout_key).await?;
+            let entry = from_owner(env, DocumentKind::Layout, event, show_id, &layout_key).await?;
+            let document = entry.into_document().await.ok_or(ProxyError::Internal)?;
             serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?
         }
     };
-    let availability = show_object::document(env, DocumentKind::Availability, event, show_id)
-        .await
-        .ok()
-        .and_then(|document| serde_json::from_str::<Availability>(&document.body).ok());
+    let availability = match show_object::document(env, DocumentKind::Availability, event, show_id).await {
+        Ok(entry) => entry.into_document().await.and_then(|document| serde_json::from_str::<Availability>(&document.body).ok()),
+        Err(_) => None,
+    };
     Ok((layout, availability))
 }
 
