@@ -4,7 +4,7 @@
 //! every command it loads the [`HoldRecord`], asks [`begin`] for a
 //! [`HoldOperation`], performs the upstream requests the operation asks for —
 //! several at once where the provider allows it (QTickets: up to
-//! [`qtickets::PARALLEL_TICKET_REQUESTS`] ticket requests; TicketsCloud: one
+//! [`crate::qtickets::holds::PARALLEL_TICKET_REQUESTS`] ticket requests; TicketsCloud: one
 //! order, one request at a time) — feeding each response back by its step id,
 //! and stores the record the operation finishes with:
 //!
@@ -32,9 +32,7 @@
 pub mod buyer;
 pub mod journal;
 pub mod partner_keys;
-pub mod qtickets;
 pub mod record;
-pub mod ticketscloud;
 pub mod validation;
 
 pub use journal::{CommandBudget, CommandJournal, JournaledCommand, StepId};
@@ -44,6 +42,8 @@ use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider};
 
 use crate::errors::ProxyError;
 use crate::ids::{parse_event_id, parse_show_id};
+use crate::qtickets::holds as qtickets;
+use crate::ticketscloud::holds as ticketscloud;
 use crate::upstream::{UpstreamConfig, UpstreamRequest, UpstreamResponse};
 
 /// Settings a hold operation needs, from the Worker's configuration.

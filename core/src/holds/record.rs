@@ -10,6 +10,8 @@
 //! Fields added later must be `#[serde(default)]` so records written by an
 //! older Worker still load.
 
+pub use crate::qtickets::holds::QticketsTicketRef;
+pub use crate::ticketscloud::holds::TicketscloudTicketRef;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Provider};
@@ -81,35 +83,6 @@ pub enum UpstreamHoldRefs {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         contents_uncertain: bool,
     },
-}
-
-/// One QTickets ticket of a hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QticketsTicketRef {
-    /// The hold item it belongs to: the seat id, or the admission seat id.
-    pub item_id: String,
-    /// Our idempotency key for `tickets/add` (see `holds::qtickets`).
-    pub external_id: String,
-    /// QTickets' ticket id; `None` when an add's answer was lost and only the
-    /// `external_id` is known.
-    #[serde(default)]
-    pub ticket_id: Option<String>,
-    /// Set once the ticket is paid.
-    #[serde(default)]
-    pub barcode: Option<String>,
-}
-
-/// One ticket of a TicketsCloud order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketscloudTicketRef {
-    /// The ticket id; for a seat it is also the layout's seat id.
-    pub ticket_id: String,
-    /// The ticket's set (price category); for general admission it is the
-    /// layout's admission id.
-    #[serde(default)]
-    pub set_id: Option<String>,
-    #[serde(default)]
-    pub barcode: Option<String>,
 }
 
 impl HoldRecord {

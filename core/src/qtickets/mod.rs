@@ -8,6 +8,7 @@
 //! - There is no paging: the whole catalogue is page 1.
 
 pub mod catalogue;
+pub mod holds;
 pub mod seating;
 pub mod wire;
 

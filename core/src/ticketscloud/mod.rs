@@ -10,6 +10,7 @@
 //!   generated plan.
 
 pub mod catalogue;
+pub mod holds;
 pub mod seating;
 pub mod wire;
 

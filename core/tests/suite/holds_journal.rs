@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use ticket_contract::{HoldItem, HoldState};
 use ticket_core::holds::journal::{JournaledCommand, MOST_RESUME_ATTEMPTS, RESUME_MARGIN_SECONDS, RESUME_RETRY_SECONDS};
-use ticket_core::holds::qtickets::{external_id_for, PARALLEL_TICKET_REQUESTS};
 use ticket_core::holds::{self, CommandBudget, HoldCommand, HoldRecord, HoldSettings, UpstreamHoldRefs};
+use ticket_core::qtickets::holds::{external_id_for, PARALLEL_TICKET_REQUESTS};
 use ticket_core::{HttpMethod, ProxyError, UpstreamRequest, UpstreamResponse};
 
 use super::holds_script::*;

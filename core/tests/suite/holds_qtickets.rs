@@ -5,8 +5,8 @@
 
 use ticket_contract::{HoldItem, HoldState};
 use ticket_core::holds::journal::RESUME_MARGIN_SECONDS;
-use ticket_core::holds::qtickets::external_id_for;
 use ticket_core::holds::{HoldCommand, HoldRecord, UpstreamHoldRefs};
+use ticket_core::qtickets::holds::external_id_for;
 use ticket_core::{HttpMethod, ProxyError, UpstreamResponse};
 
 use super::holds_script::*;

@@ -21,7 +21,7 @@
 //! - **Confirm** pays each ticket (`tickets/add` with `id`, `paid=1`) and
 //!   keeps its barcode; paying twice is harmless, so a confirm interrupted
 //!   half-way is completed by the next one (or by the alarm, from the journal).
-//! - **Checkpoints** (see [`super::journal`]): the record a checkpoint shows
+//! - **Checkpoints** (see [`crate::holds::journal`]): the record a checkpoint shows
 //!   lists, as leftovers, every ticket this command added or may have added
 //!   (an add in flight, by its `external_id`) that is not yet the hold's, so
 //!   undoing an interrupted command is removing the leftovers.
@@ -38,17 +38,34 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ticket_contract::{Buyer, HoldItem, HoldState};
 
-use super::journal::{is_transient, StepClass, StepId, StepIntent};
-use super::record::{issued_ticket, item_id, item_places, HoldRecord, QticketsTicketRef, UpstreamHoldRefs};
-use super::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::errors::ProxyError;
+use crate::holds::journal::{is_transient, StepClass, StepId, StepIntent};
+use crate::holds::record::{issued_ticket, item_id, item_places, HoldRecord, UpstreamHoldRefs};
+use crate::holds::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::ids::is_acceptable_item_id;
 use crate::qtickets::wire::{QticketsTicketAnswer, QticketsTicketResultField};
 use crate::qtickets::{check_http_status, error_for_code, read_object};
 use crate::upstream::{HttpMethod, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse};
+
+/// One QTickets ticket of a hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QticketsTicketRef {
+    /// The hold item it belongs to: the seat id, or the admission seat id.
+    pub item_id: String,
+    /// Our idempotency key for `tickets/add` (see `crate::qtickets::holds`).
+    pub external_id: String,
+    /// QTickets' ticket id; `None` when an add's answer was lost and only the
+    /// `external_id` is known.
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+    /// Set once the ticket is paid.
+    #[serde(default)]
+    pub barcode: Option<String>,
+}
 
 pub const TICKETS_ADD_PATH: &str = "api/partners/v1/tickets/add";
 pub const TICKETS_REMOVE_PATH: &str = "api/partners/v1/tickets/remove";
@@ -206,7 +223,7 @@ fn read_ticket_answer(response: Result<UpstreamResponse, ProxyError>) -> TicketA
 }
 
 /// Printable ASCII without spaces, at most [`LONGEST_BARCODE`] characters.
-pub(super) fn is_acceptable_barcode(barcode: &str) -> bool {
+pub(crate) fn is_acceptable_barcode(barcode: &str) -> bool {
     !barcode.is_empty() && barcode.len() <= LONGEST_BARCODE && barcode.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
@@ -309,7 +326,7 @@ impl Attempt {
 }
 
 /// One command on one QTickets hold.
-pub(super) struct QticketsOperation {
+pub(crate) struct QticketsOperation {
     requests: QticketsTicketRequests,
     command: QticketsCommand,
     /// The hold as it was when the command began (for Create: a draft with
@@ -351,7 +368,7 @@ pub(super) struct QticketsOperation {
 }
 
 impl QticketsOperation {
-    pub(super) fn create(requests: QticketsTicketRequests, draft: HoldRecord, context: CommandContext) -> QticketsOperation {
+    pub(crate) fn create(requests: QticketsTicketRequests, draft: HoldRecord, context: CommandContext) -> QticketsOperation {
         let mut operation = QticketsOperation::new(requests, QticketsCommand::Create, draft, context);
         let items = operation.record.items.clone();
         let mut adds: Vec<QticketsTicketRef> = Vec::new();
@@ -365,7 +382,7 @@ impl QticketsOperation {
         operation
     }
 
-    pub(super) fn change(
+    pub(crate) fn change(
         requests: QticketsTicketRequests,
         record: HoldRecord,
         items: Option<Vec<HoldItem>>,
@@ -380,7 +397,7 @@ impl QticketsOperation {
         operation
     }
 
-    pub(super) fn release(
+    pub(crate) fn release(
         requests: QticketsTicketRequests,
         record: HoldRecord,
         context: CommandContext,
@@ -399,7 +416,7 @@ impl QticketsOperation {
         operation
     }
 
-    pub(super) fn confirm(requests: QticketsTicketRequests, record: HoldRecord, context: CommandContext) -> QticketsOperation {
+    pub(crate) fn confirm(requests: QticketsTicketRequests, record: HoldRecord, context: CommandContext) -> QticketsOperation {
         let mut operation = QticketsOperation::new(requests, QticketsCommand::Confirm, record, context);
         let unpaid = operation
             .tickets
@@ -413,7 +430,7 @@ impl QticketsOperation {
 
     /// Undoes an interrupted create or change from its checkpoint: the
     /// record's leftovers are everything it added or may have added.
-    pub(super) fn undo(
+    pub(crate) fn undo(
         requests: QticketsTicketRequests,
         record: HoldRecord,
         context: CommandContext,

@@ -39,20 +39,34 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket};
 
-use super::journal::{is_transient, StepClass, StepId, StepIntent};
-use super::qtickets::is_acceptable_barcode;
-use super::record::{issued_ticket, item_id, item_places, HoldRecord, TicketscloudTicketRef, UpstreamHoldRefs};
-use super::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::errors::ProxyError;
+use crate::holds::journal::{is_transient, StepClass, StepId, StepIntent};
+use crate::holds::record::{issued_ticket, item_id, item_places, HoldRecord, UpstreamHoldRefs};
+use crate::holds::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::ids::is_acceptable_item_id;
+use crate::qtickets::holds::is_acceptable_barcode;
 use crate::ticketscloud::check_http_status;
 use crate::ticketscloud::wire::{
     TicketscloudErrorBody, TicketscloudOrder, TicketscloudOrderDocument, TicketscloudOrderList, TopLevelList,
 };
 use crate::upstream::{HttpMethod, UpstreamConfig, UpstreamRequest, UpstreamResponse};
+
+/// One ticket of a TicketsCloud order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketscloudTicketRef {
+    /// The ticket id; for a seat it is also the layout's seat id.
+    pub ticket_id: String,
+    /// The ticket's set (price category); for general admission it is the
+    /// layout's admission id.
+    #[serde(default)]
+    pub set_id: Option<String>,
+    #[serde(default)]
+    pub barcode: Option<String>,
+}
 
 pub const ORDERS_PATH: &str = "v2/resources/orders";
 /// Our hold ends this long before the order's own `expired_after`, so a
@@ -495,7 +509,7 @@ struct OrderState {
 }
 
 /// One command on one TicketsCloud hold.
-pub(super) struct TicketscloudOperation {
+pub(crate) struct TicketscloudOperation {
     requests: TicketscloudOrderRequests,
     command: TicketscloudCommand,
     /// The hold as it was when the command began (Create: a draft).
@@ -535,7 +549,7 @@ pub(super) struct TicketscloudOperation {
 }
 
 impl TicketscloudOperation {
-    pub(super) fn create(
+    pub(crate) fn create(
         requests: TicketscloudOrderRequests,
         draft: HoldRecord,
         context: CommandContext,
@@ -547,7 +561,7 @@ impl TicketscloudOperation {
         operation
     }
 
-    pub(super) fn change(
+    pub(crate) fn change(
         requests: TicketscloudOrderRequests,
         record: HoldRecord,
         items: Option<Vec<HoldItem>>,
@@ -574,7 +588,7 @@ impl TicketscloudOperation {
         operation
     }
 
-    pub(super) fn release(
+    pub(crate) fn release(
         requests: TicketscloudOrderRequests,
         record: HoldRecord,
         context: CommandContext,
@@ -587,7 +601,7 @@ impl TicketscloudOperation {
     }
 
     /// Undoes an interrupted create or change from its checkpoint.
-    pub(super) fn undo(
+    pub(crate) fn undo(
         requests: TicketscloudOrderRequests,
         record: HoldRecord,
         context: CommandContext,
@@ -609,7 +623,7 @@ impl TicketscloudOperation {
         operation
     }
 
-    pub(super) fn confirm(
+    pub(crate) fn confirm(
         requests: TicketscloudOrderRequests,
         record: HoldRecord,
         context: CommandContext,
