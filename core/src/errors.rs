@@ -61,6 +61,11 @@ pub enum ProxyError {
     /// ids from the layout, safe to send back.
     #[error("{} place(s) unavailable", ids.len())]
     SeatUnavailable { ids: Vec<String> },
+    /// Some of the places asked for are priced 0 upstream (free) and this
+    /// partner's record does not say `free_seats_allowed`: they are not sold
+    /// through the proxy. `ids` are seat or admission ids from the layout.
+    #[error("{} place(s) not for sale", ids.len())]
+    SeatNotForSale { ids: Vec<String> },
     /// A hold id in a URL that is not one the proxy could have minted
     /// (`h_` + 32 lowercase hex digits). Same public code as other bad ids.
     #[error("invalid hold_id")]
@@ -142,7 +147,7 @@ impl ProxyError {
             ProxyError::NotFound { .. } | ProxyError::RouteNotFound | ProxyError::HoldNotFound => 404,
             ProxyError::MethodNotAllowed => 405,
             ProxyError::UpgradeRequired => 426,
-            ProxyError::SeatUnavailable { .. } | ProxyError::HoldNotActive { .. } => 409,
+            ProxyError::SeatUnavailable { .. } | ProxyError::SeatNotForSale { .. } | ProxyError::HoldNotActive { .. } => 409,
             ProxyError::HoldExpired => 410,
             ProxyError::UpstreamConflict => 503,
             ProxyError::UpstreamUnavailable
@@ -181,6 +186,7 @@ impl ProxyError {
             ProxyError::Misconfigured => "proxy_misconfigured",
             ProxyError::InvalidBody { .. } => "invalid_body",
             ProxyError::SeatUnavailable { .. } => "seat_unavailable",
+            ProxyError::SeatNotForSale { .. } => "seat_not_for_sale",
             ProxyError::HoldNotFound => "hold_not_found",
             ProxyError::HoldNotActive { .. } => "hold_not_active",
             ProxyError::HoldExpired => "hold_expired",
@@ -231,6 +237,10 @@ impl ProxyError {
             ProxyError::SeatUnavailable { .. } => {
                 "Some of the chosen places are no longer available; nothing was reserved.".to_string()
             }
+            ProxyError::SeatNotForSale { .. } => {
+                "Some of the chosen places have no price (free) and are not sold through this partner; nothing was reserved."
+                    .to_string()
+            }
             ProxyError::InvalidHoldId => "The hold id is not valid.".to_string(),
             ProxyError::HoldNotFound => "No such hold.".to_string(),
             ProxyError::HoldNotActive { state } => {
@@ -268,7 +278,7 @@ impl ProxyError {
                 message: self.public_message(),
                 field: self.field().map(str::to_string),
                 unavailable: match self {
-                    ProxyError::SeatUnavailable { ids } => ids.clone(),
+                    ProxyError::SeatUnavailable { ids } | ProxyError::SeatNotForSale { ids } => ids.clone(),
                     _ => Vec::new(),
                 },
             },
@@ -377,6 +387,7 @@ mod tests {
             (ProxyError::Internal, 500, "internal", None),
             (ProxyError::InvalidBody { field: "buyer.phone" }, 400, "invalid_body", Some("buyer.phone")),
             (ProxyError::SeatUnavailable { ids: vec!["1-1;3".into()] }, 409, "seat_unavailable", None),
+            (ProxyError::SeatNotForSale { ids: vec!["7-1;3".into()] }, 409, "seat_not_for_sale", None),
             (ProxyError::InvalidHoldId, 400, "invalid_id", Some("hold_id")),
             (ProxyError::HoldNotFound, 404, "hold_not_found", None),
             (ProxyError::HoldNotActive { state: HoldState::Confirmed }, 409, "hold_not_active", None),
@@ -408,6 +419,8 @@ mod tests {
     fn seat_unavailable_lists_the_places_and_not_active_names_the_state() {
         let body = ProxyError::SeatUnavailable { ids: vec!["1-1;3".into(), "tancevalnyj-parter-1;1".into()] }.to_body();
         assert_eq!(body.error.unavailable, ["1-1;3", "tancevalnyj-parter-1;1"]);
+        let free = ProxyError::SeatNotForSale { ids: vec!["7-1;3".into()] }.to_body();
+        assert_eq!(free.error.unavailable, ["7-1;3"], "free places are named the same way");
         let json = serde_json::to_value(&body).unwrap();
         assert_eq!(json["error"]["unavailable"][1], "tancevalnyj-parter-1;1");
         assert!(ProxyError::HoldExpired.to_body().error.unavailable.is_empty());

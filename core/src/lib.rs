@@ -14,6 +14,8 @@
 //!   confirm) as data-in/data-out operations per provider; validation of hold
 //!   bodies and buyers; partner secret-key hashes.
 //! - [`errors`]: [`ProxyError`] — HTTP status and public code, in one place.
+//! - [`free_places`]: places priced 0, off sale unless the partner allows
+//!   them (and where that is decided).
 //!
 //! Invariants: no IO, no clock, no `worker` types; compiles for native and
 //! `wasm32-unknown-unknown`; no parser panics on any input; upstream keys only
@@ -23,6 +25,7 @@
 pub mod cache_policy;
 pub mod errors;
 pub mod fingerprint;
+pub mod free_places;
 pub mod generated_plan;
 pub mod hall_builder;
 pub mod holds;

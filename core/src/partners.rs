@@ -86,6 +86,13 @@ pub struct Partner {
     pub limits: Limits,
     #[serde(default)]
     pub revoked: bool,
+    /// Whether the partner gives away places the upstream prices at 0.
+    /// Absent = false: such places are shown as not on sale and a hold on
+    /// them is refused (`seat_not_for_sale`); with `true` they are on sale to
+    /// this partner's buyers and shown as free. (A place with no price at
+    /// all is never on sale: see `crate::free_places`.)
+    #[serde(default)]
+    pub free_seats_allowed: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -352,12 +359,15 @@ mod tests {
         assert_eq!(demo.id, "demo");
         assert_eq!(demo.limits.of(Bucket::Holds), 60);
         assert!(demo.sells_everything());
+        assert!(!demo.free_seats_allowed, "free places are off sale unless a record says otherwise");
         let narrow = directory.by_public_key("pk_test_narrow_000000000").unwrap();
         assert!(narrow.allows_event(&parse_event_id("qt:1001").unwrap()));
         assert!(!narrow.allows_event(&parse_event_id("qt:1002").unwrap()));
         assert!(!narrow.allows_event(&parse_event_id("tc:5f1a0c0e2b3c4d5e6f708192").unwrap()));
         assert!(narrow.allows_event_id(Provider::Qtickets, "qt:1001"));
         assert!(!narrow.allows_event_id(Provider::Qtickets, "qt:1002"));
+        let generous = PartnerDirectory::parse(&document(r#","free_seats_allowed":true"#)).unwrap();
+        assert!(generous.by_public_key("pk_test_narrow_000000000").unwrap().free_seats_allowed);
         assert_eq!(directory.by_public_key("pk_nobody_00000000"), Err(ProxyError::PartnerKeyUnknown));
         assert_eq!(directory.by_public_key(""), Err(ProxyError::PartnerKeyUnknown));
     }
@@ -446,6 +456,8 @@ mod tests {
             (r#","id":"Demo Partner""#, "id must be"),
             (&*format!(r#","secret_key_hashes":["{DEMO_HASH}"]"#), "another partner's"),
             (r#","limits":{"window_seconds":0,"reads":1,"holds":1,"server":1}"#, "window_seconds"),
+            (r#","free_seats_allowed":"yes""#, "invalid type"),
+            (r#","free_seats":true"#, "unknown field"),
         ];
         for (extra, expected) in cases {
             // `extra` adds or replaces fields of the narrow partner.

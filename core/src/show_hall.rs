@@ -13,6 +13,10 @@
 //!   the read already saw the change; the next read settles it.)
 //! - The availability document carries a `revision` that moves only when
 //!   something a viewer can see changed, and `stale` while the upstream fails.
+//! - Places priced 0 are kept as the upstream has them, but published off
+//!   sale: a hall with such places has a second availability document, with
+//!   them on sale, for partners that allow free places
+//!   ([`crate::free_places`] says why the owner decides it).
 //!
 //! Pure: time is an argument (unix milliseconds).
 
@@ -22,6 +26,7 @@ use ticket_contract::{availability_bits, AdmissionAvailability, Availability, Ho
 
 use crate::cache_policy::{etag_for, DocumentKind};
 use crate::errors::ProxyError;
+use crate::free_places::FreePlaces;
 use crate::provider::Hall;
 use crate::single_flight::{ReadPlan, ReadPolicy, ReadTracker};
 
@@ -46,8 +51,11 @@ struct CurrentHall {
     layout_etag: String,
     seat_index: HashMap<String, usize>,
     admission_index: HashMap<String, usize>,
+    /// As the upstream has them (free places included).
     seats_available: Vec<bool>,
     admissions_left: Vec<u32>,
+    /// The layout's places priced 0.
+    free: FreePlaces,
 }
 
 /// What one show's owner knows of its hall.
@@ -57,8 +65,11 @@ pub struct ShowHall {
     reads: ReadTracker,
     recent_seat_changes: Vec<SeatChange>,
     revision: u64,
-    /// The availability document as last published (JSON).
+    /// The availability document as last published (JSON): free places off sale.
     availability_body: Option<String>,
+    /// The same with free places on sale, for partners that allow them; only
+    /// for a hall that has free places.
+    availability_with_free_body: Option<String>,
 }
 
 impl ShowHall {
@@ -188,24 +199,41 @@ impl ShowHall {
         self.current.as_ref().map(|current| &current.layout)
     }
 
-    /// The availability document as last published (JSON), when there is a copy.
-    pub fn availability_document(&self) -> Option<&str> {
-        self.availability_body.as_deref()
+    /// The availability document as last published (JSON) for a partner
+    /// that does (`free_seats_allowed`) or does not allow free places, when
+    /// there is a copy. The same document for both when the hall has none.
+    pub fn availability_document(&self, free_seats_allowed: bool) -> Option<&str> {
+        match &self.availability_with_free_body {
+            Some(body) if free_seats_allowed => Some(body),
+            _ => self.availability_body.as_deref(),
+        }
     }
 
-    /// The availability viewers see now.
-    pub fn availability(&self) -> Option<Availability> {
+    /// Whether the hall has places priced 0 (two availability documents).
+    pub fn has_free_places(&self) -> bool {
+        self.current.as_ref().is_some_and(|current| current.free.any())
+    }
+
+    /// The availability viewers see now: with free places on sale only for
+    /// a partner that allows them. `availability(true)` is the upstream's
+    /// whole truth (what is kept as the last good copy).
+    pub fn availability(&self, free_seats_allowed: bool) -> Option<Availability> {
         let current = self.current.as_ref()?;
+        let mut seats_available = current.seats_available.clone();
+        let mut admissions_left = current.admissions_left.clone();
+        if !free_seats_allowed {
+            current.free.take_off_sale(&mut seats_available, &mut admissions_left);
+        }
         Some(Availability {
             event_id: current.layout.event_id.clone(),
             show_id: current.layout.show_id.clone(),
             layout_version: current.layout.version.clone(),
-            seats_available: availability_bits::encode(&current.seats_available),
+            seats_available: availability_bits::encode(&seats_available),
             admissions: current
                 .layout
                 .admissions
                 .iter()
-                .zip(&current.admissions_left)
+                .zip(&admissions_left)
                 .map(|(admission, &quantity_left)| AdmissionAvailability { id: admission.id.clone(), quantity_left })
                 .collect(),
             revision: self.revision,
@@ -229,7 +257,10 @@ impl ShowHall {
 
     fn publish(&mut self, now_ms: u64) {
         self.revision = now_ms.max(self.revision + 1);
-        self.availability_body = self.availability().and_then(|availability| serde_json::to_string(&availability).ok());
+        let body =
+            |availability: Option<Availability>| availability.and_then(|availability| serde_json::to_string(&availability).ok());
+        self.availability_body = body(self.availability(false));
+        self.availability_with_free_body = if self.has_free_places() { body(self.availability(true)) } else { None };
     }
 }
 
@@ -250,7 +281,17 @@ impl CurrentHall {
         let seat_index = layout.seats.iter().enumerate().map(|(index, seat)| (seat.id.clone(), index)).collect();
         let admission_index =
             layout.admissions.iter().enumerate().map(|(index, admission)| (admission.id.clone(), index)).collect();
-        Some(CurrentHall { layout, layout_body, layout_etag, seat_index, admission_index, seats_available, admissions_left })
+        let free = FreePlaces::of(&layout);
+        Some(CurrentHall {
+            layout,
+            layout_body,
+            layout_etag,
+            seat_index,
+            admission_index,
+            seats_available,
+            admissions_left,
+            free,
+        })
     }
 
     /// Returns whether the seat's state changed.
@@ -339,7 +380,7 @@ mod tests {
     }
 
     fn flags(show: &ShowHall) -> (Vec<bool>, u32) {
-        let availability = show.availability().unwrap();
+        let availability = show.availability(false).unwrap();
         (availability_bits::decode(&availability.seats_available, 3).unwrap(), availability.admissions[0].quantity_left)
     }
 
@@ -353,13 +394,13 @@ mod tests {
         let mut show = ShowHall::default();
         assert_eq!(show.plan(DocumentKind::Availability, 0), ReadPlan::Read);
         assert!(read(&mut show, 0, 100, hall([true, true, false], 5)));
-        let first = show.availability().unwrap();
+        let first = show.availability(false).unwrap();
         assert_eq!(first.revision, 100);
-        assert_eq!(show.availability_document(), Some(serde_json::to_string(&first).unwrap().as_str()));
+        assert_eq!(show.availability_document(false), Some(serde_json::to_string(&first).unwrap().as_str()));
         assert!(!read(&mut show, 6_000, 6_100, hall([true, true, false], 5)), "nothing changed");
-        assert_eq!(show.availability().unwrap().revision, 100, "the revision moves only on change");
+        assert_eq!(show.availability(false).unwrap().revision, 100, "the revision moves only on change");
         assert!(read(&mut show, 12_000, 12_100, hall([false, true, false], 5)), "sold upstream");
-        assert_eq!(show.availability().unwrap().revision, 12_100);
+        assert_eq!(show.availability(false).unwrap().revision, 12_100);
         assert_eq!(flags(&show), (vec![false, true, false], 5));
     }
 
@@ -369,7 +410,7 @@ mod tests {
         read(&mut show, 0, 100, hall([true, true, true], 5));
         assert!(show.apply_hold_change(&[], &[seat("b"), admission(2)], 1_000));
         assert_eq!(flags(&show), (vec![true, false, true], 3));
-        let revision = show.availability().unwrap().revision;
+        let revision = show.availability(false).unwrap().revision;
         assert_eq!(revision, 1_000);
         // A poll that started before the hold returns the hall without it.
         assert!(show.start_read(900));
@@ -378,7 +419,7 @@ mod tests {
         // The hold is released: the seat is back at once, and a later read agrees.
         assert!(show.apply_hold_change(&[seat("b"), admission(2)], &[], 2_000));
         assert_eq!(flags(&show), (vec![true, true, true], 5));
-        assert!(show.availability().unwrap().revision > revision);
+        assert!(show.availability(false).unwrap().revision > revision);
         assert!(!read(&mut show, 3_000, 3_100, hall([true, true, true], 5)));
         // A change of hold (seat b → c) is one publication.
         assert!(show.apply_hold_change(&[seat("b")], &[seat("c")], 4_000));
@@ -395,19 +436,19 @@ mod tests {
         read(&mut show, 0, 100, hall([true, false, true], 5));
         assert!(show.start_read(40_000));
         assert!(show.read_failed(ProxyError::UpstreamTimeout, 48_000), "viewers hear that it went stale");
-        let stale = show.availability().unwrap();
+        let stale = show.availability(false).unwrap();
         assert!(stale.stale);
         assert_eq!(show.plan(DocumentKind::Availability, 49_000), ReadPlan::Serve, "served, not re-read at once");
         assert_eq!(show.plan(DocumentKind::Availability, 51_000), ReadPlan::ServeAndRead);
         assert!(show.start_read(51_000));
         assert!(!show.read_failed(ProxyError::UpstreamTimeout, 52_000), "still stale: nothing new to say");
         assert!(read(&mut show, 60_000, 60_100, hall([true, false, true], 5)), "fresh again: said once");
-        assert!(!show.availability().unwrap().stale);
+        assert!(!show.availability(false).unwrap().stale);
         // Without any copy a failure is no publication.
         let mut empty = ShowHall::default();
         assert!(empty.start_read(0));
         assert!(!empty.read_failed(ProxyError::UpstreamUnavailable, 10));
-        assert_eq!(empty.availability(), None);
+        assert_eq!(empty.availability(false), None);
     }
 
     #[test]
@@ -416,7 +457,7 @@ mod tests {
         assert!(show.start_read(50_000));
         assert!(!show.read_failed(ProxyError::UpstreamTimeout, 53_000), "nothing to publish yet");
         assert!(show.restore_last_good(hall([true, false, true], 2), 10_000, ProxyError::UpstreamTimeout, 53_000));
-        let availability = show.availability().unwrap();
+        let availability = show.availability(false).unwrap();
         assert!(availability.stale);
         assert_eq!(flags(&show), (vec![true, false, true], 2));
         assert_eq!(show.read_at_ms(), Some(10_000));
@@ -436,6 +477,44 @@ mod tests {
         assert!(show.poll_due(5_000, 5_000));
         assert!(show.start_read(5_000));
         assert!(!show.poll_due(9_000, 1_000), "one read at a time");
+    }
+
+    /// The test hall with seat `c` and the admission priced 0 (free).
+    fn hall_with_free_places(seats: [bool; 3], ga_left: u32) -> Hall {
+        let mut hall = hall(seats, ga_left);
+        hall.layout.seats[2].price = Money::rub_minor(0);
+        hall.layout.admissions[0].price = Money::rub_minor(0);
+        hall
+    }
+
+    fn decoded(document: &str) -> (Vec<bool>, u32) {
+        let availability: Availability = serde_json::from_str(document).unwrap();
+        (availability_bits::decode(&availability.seats_available, 3).unwrap(), availability.admissions[0].quantity_left)
+    }
+
+    #[test]
+    fn free_places_are_published_on_sale_only_in_the_second_document() {
+        let mut show = ShowHall::default();
+        read(&mut show, 0, 100, hall([true, true, true], 5));
+        assert!(!show.has_free_places());
+        assert_eq!(show.availability_document(true), show.availability_document(false), "one document without free places");
+
+        let mut show = ShowHall::default();
+        read(&mut show, 0, 100, hall_with_free_places([true, false, true], 5));
+        assert!(show.has_free_places());
+        assert_eq!(decoded(show.availability_document(false).unwrap()), (vec![true, false, false], 0), "free places off sale");
+        assert_eq!(decoded(show.availability_document(true).unwrap()), (vec![true, false, true], 5), "the upstream's truth");
+        // A partner that allows free places holds one: both documents follow.
+        assert!(show.apply_hold_change(&[], &[seat("c"), admission(2)], 1_000));
+        assert_eq!(decoded(show.availability_document(true).unwrap()), (vec![true, false, false], 3));
+        assert_eq!(decoded(show.availability_document(false).unwrap()), (vec![true, false, false], 0));
+        let revision =
+            |free: bool| serde_json::from_str::<Availability>(show.availability_document(free).unwrap()).unwrap().revision;
+        assert_eq!((revision(false), revision(true)), (1_000, 1_000), "one revision for both");
+        // Free places are never the catalogue's "from".
+        assert_eq!(show.lowest_price_on_sale(), Some(Money::rub_minor(100_000)));
+        // What is kept as the last good copy is the whole truth.
+        assert_eq!(show.availability(true).unwrap().admissions[0].quantity_left, 3);
     }
 
     #[test]

@@ -121,17 +121,26 @@ async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     }
 }
 
-/// Drops this data centre's cached availability of a show, after a hold
-/// changed who has which places: the buyer who just reserved must never see
-/// their own seats as free.
+/// Drops this data centre's cached availability of a show (both documents:
+/// with and without free places), after a hold changed who has which places:
+/// the buyer who just reserved must never see their own seats as free.
 pub async fn forget_availability(event_id: &str, show_id: &str) {
-    let (_, availability_key) = hall_document_keys(event_id, show_id);
-    RECENT_WRITES.with(|writes| writes.borrow_mut().remove(&availability_key));
-    let _ = Cache::default().delete(availability_key.as_str(), true).await;
+    for free_seats in [false, true] {
+        let key = availability_key(event_id, show_id, free_seats);
+        RECENT_WRITES.with(|writes| writes.borrow_mut().remove(&key));
+        let _ = Cache::default().delete(key.as_str(), true).await;
+    }
 }
 
-/// The cache keys of a show's layout and availability documents.
+/// The cache keys of a show's layout and (usual) availability documents.
 pub fn hall_document_keys(event_id: &str, show_id: &str) -> (String, String) {
     let base = format!("/v1/events/{event_id}/shows/{show_id}");
-    (cache_key(&format!("{base}/layout")), cache_key(&format!("{base}/availability")))
+    (cache_key(&format!("{base}/layout")), availability_key(event_id, show_id, false))
+}
+
+/// The cache key of a show's availability: the usual document, or (for
+/// partners that allow them) the one with free places on sale.
+pub fn availability_key(event_id: &str, show_id: &str, free_seats: bool) -> String {
+    let path = format!("/v1/events/{event_id}/shows/{show_id}/availability");
+    cache_key(&if free_seats { format!("{path}?free_seats=1") } else { path })
 }

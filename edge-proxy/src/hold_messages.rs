@@ -37,6 +37,10 @@ pub enum HoldMessage {
     },
     Confirm {
         partner: String,
+        /// The partner's record allows places priced 0; without it a hold
+        /// with such places is not confirmed (`seat_not_for_sale`).
+        #[serde(default)]
+        free_seats_allowed: bool,
     },
 }
 

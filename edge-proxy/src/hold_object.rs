@@ -29,6 +29,7 @@ use std::time::Duration;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use ticket_contract::{Hold, HoldItem, HoldState};
 use ticket_core::errors::ProxyError;
+use ticket_core::free_places;
 use ticket_core::holds::{self, CommandBudget, HoldCommand, HoldRecord, HoldSettings, StepId, StepRequest};
 use ticket_core::upstream::UpstreamResponse;
 use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, ScheduledTime, State, Storage};
@@ -152,6 +153,8 @@ impl HoldObject {
         }
         let _turn = self.take_turn(LONGEST_COMMAND_WAIT_MS).await?;
         let (record, stored_partner) = load(&storage).await;
+        // A partner whose record does not allow places priced 0 confirms none.
+        let refuses_free_places = matches!(message, HoldMessage::Confirm { free_seats_allowed: false, .. });
         let (partner, command) = match message {
             HoldMessage::Create { partner, hold_id, event_id, show_id, items } => {
                 if record.is_some() {
@@ -164,10 +167,13 @@ impl HoldObject {
             HoldMessage::Change { partner, items, buyer } => (partner, HoldCommand::Change { items, buyer }),
             HoldMessage::Release { partner } => (partner, HoldCommand::Release),
             HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
-            HoldMessage::Confirm { partner } => (partner, HoldCommand::Confirm),
+            HoldMessage::Confirm { partner, .. } => (partner, HoldCommand::Confirm),
         };
         let is_create = matches!(command, HoldCommand::Create { .. });
         let mut record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
+        if let Some(held) = record.as_ref().filter(|record| refuses_free_places && record.state == HoldState::Held) {
+            free_places::refuse_free_items(&held.items, false)?;
+        }
         let alarm = record.as_ref().and_then(HoldRecord::alarm_at);
         let mut keeper = RecordKeeper::new(&self.env, &storage, record.as_ref(), alarm);
         if record.as_ref().is_some_and(|record| record.journal.is_some()) {

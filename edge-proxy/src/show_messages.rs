@@ -14,8 +14,15 @@ use ticket_contract::HoldItem;
 pub enum ShowMessage {
     /// The hall's layout document.
     Layout { event_id: String, show_id: String },
-    /// The hall's availability document as viewers see it now.
-    Availability { event_id: String, show_id: String },
+    /// The hall's availability document as viewers see it now: with places
+    /// priced 0 on sale only when `free_seats` (the partner's record allows
+    /// them; `ticket_core::free_places`).
+    Availability {
+        event_id: String,
+        show_id: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        free_seats: bool,
+    },
     /// The cheapest place on sale (the catalogue's "from N ₽"): `{"price_from": Money|null}`.
     PriceFrom { event_id: String, show_id: String },
     /// A hold kept `before` off sale and keeps `after` now
@@ -38,6 +45,9 @@ pub const SHOW_LIVE_URL: &str = "https://show-object.invalid/live";
 pub const LIVE_EVENT_HEADER: &str = "X-Show-Event";
 pub const LIVE_SHOW_HEADER: &str = "X-Show-Id";
 pub const LIVE_CLIENT_HEADER: &str = "X-Live-Client";
+/// Present (`1`) on the upgrade of a partner that allows free places: its
+/// feed gets the availability with them on sale.
+pub const LIVE_FREE_SEATS_HEADER: &str = "X-Live-Free-Seats";
 
 /// Response header of a document from an owner: when its data was read
 /// upstream (unix seconds), for the edge cache's freshness.
@@ -53,10 +63,14 @@ mod tests {
 
     #[test]
     fn messages_round_trip_with_a_kind_tag() {
-        let message = ShowMessage::Availability { event_id: "qt:1001".into(), show_id: "2001".into() };
+        let message = ShowMessage::Availability { event_id: "qt:1001".into(), show_id: "2001".into(), free_seats: false };
         let text = serde_json::to_string(&message).unwrap();
         assert_eq!(text, r#"{"kind":"availability","event_id":"qt:1001","show_id":"2001"}"#);
         assert_eq!(serde_json::from_str::<ShowMessage>(&text).unwrap(), message);
+        let free = ShowMessage::Availability { event_id: "qt:1001".into(), show_id: "2001".into(), free_seats: true };
+        let text = serde_json::to_string(&free).unwrap();
+        assert_eq!(text, r#"{"kind":"availability","event_id":"qt:1001","show_id":"2001","free_seats":true}"#);
+        assert_eq!(serde_json::from_str::<ShowMessage>(&text).unwrap(), free);
         assert_eq!(show_object_name("qt:1001", "2001"), "qt:1001/2001");
     }
 }

@@ -19,6 +19,11 @@
 //!
 //! The layout stays in the Cache API of each data centre (it is large and
 //! changes rarely); this object is only asked when that cache misses.
+//!
+//! A hall with places priced 0 has two availability documents (free places
+//! off sale, or on sale for partners that allow them; `ticket_core::free_places`
+//! says why here): each request names the one it wants, and each feed is
+//! tagged with the one it is sent.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,8 +48,8 @@ use crate::handlers::read_config;
 use crate::http::{error_response, json_response};
 use crate::object_call::post_json;
 use crate::show_messages::{
-    show_object_name, ShowMessage, LIVE_CLIENT_HEADER, LIVE_EVENT_HEADER, LIVE_SHOW_HEADER, READ_AT_HEADER, SHOW_LIVE_URL,
-    SHOW_OBJECT_URL,
+    show_object_name, ShowMessage, LIVE_CLIENT_HEADER, LIVE_EVENT_HEADER, LIVE_FREE_SEATS_HEADER, LIVE_SHOW_HEADER,
+    READ_AT_HEADER, SHOW_LIVE_URL, SHOW_OBJECT_URL,
 };
 use crate::upstream_fetch::{perform, UpstreamLog};
 
@@ -63,6 +68,11 @@ const FEED_RETRY_AFTER_SECONDS: u32 = 30;
 
 /// The tag every live feed carries (feeds are also tagged by client).
 const FEED_TAG: &str = "feed";
+/// Which availability a feed is sent: the usual one (free places off sale),
+/// or the one with free places on sale, for a partner that allows them
+/// (`ticket_core::free_places`). Every feed has one of the two.
+const USUAL_FEED_TAG: &str = "feed_usual";
+const FREE_SEATS_FEED_TAG: &str = "feed_free_seats";
 
 /// Storage key of the show this object serves (for alarms after eviction).
 const SHOW_KEY: &str = "show";
@@ -165,11 +175,11 @@ impl ShowObject {
                 let (body, etag) = hall.layout_document().ok_or(ProxyError::Internal)?;
                 Ok(document_response(body.to_owned(), Some(etag), &hall))
             }
-            ShowMessage::Availability { event_id, show_id } => {
+            ShowMessage::Availability { event_id, show_id, free_seats } => {
                 self.know_show(&event_id, &show_id)?;
                 self.ensure_copy(DocumentKind::Availability).await?;
                 let hall = self.owner.hall.borrow();
-                let body = hall.availability_document().ok_or(ProxyError::Internal)?;
+                let body = hall.availability_document(free_seats).ok_or(ProxyError::Internal)?;
                 let etag = ticket_core::cache_policy::etag_for(body.as_bytes());
                 Ok(document_response(body.to_owned(), Some(&etag), &hall))
             }
@@ -195,6 +205,7 @@ impl ShowObject {
     async fn open_feed(&self, request: &Request) -> std::result::Result<Response, ProxyError> {
         let header = |name: &str| request.headers().get(name).ok().flatten().unwrap_or_default();
         let (event_id, show_id, client) = (header(LIVE_EVENT_HEADER), header(LIVE_SHOW_HEADER), header(LIVE_CLIENT_HEADER));
+        let free_seats = header(LIVE_FREE_SEATS_HEADER) == "1";
         self.know_show(&event_id, &show_id)?;
         if client.is_empty() {
             return Err(ProxyError::Internal);
@@ -206,8 +217,9 @@ impl ShowObject {
         // the feed opens with the hall (or the upstream's error, as HTTP).
         self.ensure_copy(DocumentKind::Availability).await?;
         let pair = WebSocketPair::new().map_err(|_| ProxyError::Internal)?;
-        self.state.accept_websocket_with_tags(&pair.server, &[FEED_TAG, client.as_str()]);
-        if let Some(text) = live_message(&self.owner.hall.borrow()) {
+        let kind_tag = if free_seats { FREE_SEATS_FEED_TAG } else { USUAL_FEED_TAG };
+        self.state.accept_websocket_with_tags(&pair.server, &[FEED_TAG, kind_tag, client.as_str()]);
+        if let Some(text) = live_message(&self.owner.hall.borrow(), free_seats) {
             let _ = pair.server.send_with_str(&text);
         }
         let identity = ShowIdentity { event_id, show_id };
@@ -337,13 +349,14 @@ impl ShowObject {
 }
 
 /// Keeps the current hall in storage as the last good copy: the
-/// availability after every read that changed it, the layout when its
-/// version changed.
+/// availability (the upstream's whole truth, free places included) after
+/// every read that changed it, the layout when its version changed.
 async fn keep_last_good(state: &State, owner: &Owner) {
     let storage = state.storage();
     let (layout, availability, read_at_ms) = {
         let hall = owner.hall.borrow();
-        let (Some(layout), Some(availability), Some(read_at_ms)) = (hall.layout(), hall.availability(), hall.read_at_ms()) else {
+        let (Some(layout), Some(availability), Some(read_at_ms)) = (hall.layout(), hall.availability(true), hall.read_at_ms())
+        else {
             return;
         };
         let layout_is_new = owner.stored_layout_version.borrow().as_deref() != Some(layout.version.as_str());
@@ -380,23 +393,31 @@ fn document_response(body: String, etag: Option<&str>, hall: &ShowHall) -> Respo
     if let Some(etag) = etag {
         headers.push(("ETag", etag));
     }
-    let stale = hall.availability().is_some_and(|availability| availability.stale);
+    let stale = hall.availability(false).is_some_and(|availability| availability.stale);
     if stale {
         headers.push(("X-Stale", "1"));
     }
     json_response(200, body, &headers)
 }
 
-/// The availability as a live message, when there is a copy.
-fn live_message(hall: &ShowHall) -> Option<String> {
-    serde_json::to_string(&LiveMessage::Availability(hall.availability()?)).ok()
+/// The availability as a live message (with free places on sale or not),
+/// when there is a copy.
+fn live_message(hall: &ShowHall, free_seats: bool) -> Option<String> {
+    serde_json::to_string(&LiveMessage::Availability(hall.availability(free_seats)?)).ok()
 }
 
-/// Sends the current availability to every live feed of the show.
+/// Sends the current availability to every live feed of the show: each
+/// feed the document for its kind of partner (one text per kind, made once).
 fn broadcast(state: &State, hall: &ShowHall) {
-    let Some(text) = live_message(hall) else { return };
-    for socket in state.get_websockets_with_tag(FEED_TAG) {
-        let _ = socket.send_with_str(&text);
+    for (tag, free_seats) in [(USUAL_FEED_TAG, false), (FREE_SEATS_FEED_TAG, true)] {
+        let sockets = state.get_websockets_with_tag(tag);
+        if sockets.is_empty() {
+            continue;
+        }
+        let Some(text) = live_message(hall, free_seats) else { return };
+        for socket in sockets {
+            let _ = socket.send_with_str(&text);
+        }
     }
 }
 
@@ -432,17 +453,19 @@ fn now_ms() -> u64 {
 // ---- The Worker's side: asking a show's object ----
 
 /// A hall document (layout or availability) from the show's owner, its body
-/// unread.
+/// unread. `free_seats`: the availability for a partner that allows places
+/// priced 0 (the layout is the same for everyone).
 pub async fn document(
     env: &Env,
     kind: DocumentKind,
     event: &EventRef,
     show_id: &str,
+    free_seats: bool,
 ) -> std::result::Result<CachedEntry, ProxyError> {
     let (event_id, show_id) = (event.public_id(), show_id.to_owned());
     let message = match kind {
         DocumentKind::Layout => ShowMessage::Layout { event_id: event_id.clone(), show_id: show_id.clone() },
-        _ => ShowMessage::Availability { event_id: event_id.clone(), show_id: show_id.clone() },
+        _ => ShowMessage::Availability { event_id: event_id.clone(), show_id: show_id.clone(), free_seats },
     };
     let answer = ask(env, &event_id, &show_id, &message).await?;
     owned_entry(answer).await
@@ -510,12 +533,14 @@ pub async fn hold_changed(env: &Env, event_id: &str, show_id: &str, before: &[Ho
 }
 
 /// Forwards a checked live-feed upgrade to the show's object, which answers
-/// `101` with the feed (or an error).
+/// `101` with the feed (or an error). `free_seats`: the partner allows
+/// places priced 0, and its feed shows them on sale.
 pub async fn open_live_feed(
     env: &Env,
     event: &EventRef,
     show_id: &str,
     client: &str,
+    free_seats: bool,
 ) -> std::result::Result<Response, ProxyError> {
     let event_id = event.public_id();
     let stub = stub(env, &event_id, show_id)?;
@@ -525,6 +550,9 @@ pub async fn open_live_feed(
     set(LIVE_EVENT_HEADER, &event_id)?;
     set(LIVE_SHOW_HEADER, show_id)?;
     set(LIVE_CLIENT_HEADER, client)?;
+    if free_seats {
+        set(LIVE_FREE_SEATS_HEADER, "1")?;
+    }
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let request = Request::new_with_init(SHOW_LIVE_URL, &init).map_err(|_| ProxyError::Internal)?;

@@ -24,7 +24,7 @@ const rows = [
   ["/healthz (no KV, no limiter)", "/healthz", {}],
   ["/v1/openapi.json (no KV, no limiter)", "/v1/openapi.json", {}],
   ["/v1/events, edge-cache HIT", "/v1/events", key],
-  ["layout 2,172 seats, edge-cache HIT", "/v1/events/qt:1001/shows/2001/layout", key],
+  ["layout 2,184 seats, edge-cache HIT", "/v1/events/qt:1001/shows/2001/layout", key],
 ];
 const results = [];
 for (const [name, path, headers] of rows) {

@@ -85,3 +85,43 @@ test('a widget opened on a date reads its hall once, started by the loader befor
   assert.ok(wasmAt !== null && layoutRead.at <= wasmAt, 'the layout was asked for before the wasm had arrived');
   await page.close();
 });
+
+test('places priced 0: not on sale for the demo partner; "бесплатно" for a partner that gives them away', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  // The Кремлёвский дворец's «Supervip» zone (zone 7) is priced 0 upstream.
+  const supervip = '[data-testid=seat][data-seat-id^="7-"]';
+  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(supervip).count(), 12, 'the free seats are drawn');
+  assert.equal(await page.locator(`${supervip}[data-state=available]`).count(), 0, 'and not on sale to the demo partner');
+
+  // The same page with the key of a partner whose record allows free places
+  // (the examples carry the demo key): swapped as the parser inserts the
+  // element, before the loader reads it.
+  const page2 = await browser.newPage();
+  page2.on('pageerror', (error) => errors.push(error.message));
+  await page2.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const widget = document.querySelector('ticket-widget');
+      if (widget) {
+        widget.setAttribute('partner', 'pk_test_free_00000000000');
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page2.goto(`${PAGES_URL}/one-date.html`);
+  const free = page2.locator(`${supervip}[data-state=available]`);
+  await free.first().waitFor({ timeout: 30_000 });
+  const legendPrice = page2.locator('[data-testid=zone-legend] [data-zone-id="7"] .tw-legend-price');
+  assert.equal((await legendPrice.innerText()).trim(), 'бесплатно');
+  await free.first().click({ force: true });
+  await page2.locator(`${supervip}[data-state=selected]`).first().waitFor();
+  const line = page2.locator('[data-testid=selection-seat]').first();
+  assert.equal((await line.locator('.tw-price').innerText()).trim(), 'бесплатно');
+  assert.equal((await page2.locator('[data-testid=selection-total]').innerText()).trim(), 'бесплатно');
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+  await page2.close();
+});

@@ -16,7 +16,7 @@ use crate::buyer_details::{BuyerDraft, BuyerField, BUYER_FIELDS};
 use crate::checkout::HoldNotice;
 use crate::hall::escape_attribute as escape;
 use crate::i18n::{buyer_field_label, error_message, pay_amount, seat_label, ticket_count, Lang};
-use crate::money::format_money;
+use crate::money::{format_money, format_price};
 
 /// What a `data-action` button asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
             HoldItem::Admission { admission_id, zone_name, quantity, unit_price } => {
                 count += *quantity as u64;
                 let subtotal = Money { minor: unit_price.minor * *quantity as i64, ..*unit_price };
-                (admission_id, zone_name, format!("{} × {quantity}", format_money(*unit_price)), subtotal)
+                (admission_id, zone_name, format!("{} × {quantity}", format_price(lang, *unit_price)), subtotal)
             }
         };
         lines.push_str(&format!(
@@ -97,7 +97,7 @@ pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
             escape(id),
             escape(zone),
             escape(&detail),
-            format_money(price)
+            format_price(lang, price)
         ));
     }
     format!(
@@ -108,7 +108,7 @@ pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
         texts.cart_title,
         texts.total,
         ticket_count(lang, count),
-        format_money(hold.total),
+        format_price(lang, hold.total),
         match cancel {
             CancelButton::Hidden => String::new(),
             _ => button(
@@ -354,6 +354,25 @@ mod tests {
         let paying = cart_markup(Lang::En, &hold(), CancelButton::Hidden);
         assert!(!paying.contains("cancel"), "no cancel while a payment runs: {paying}");
         assert!(paying.contains("data-testid=\"hold-total\">4 501 ₽<"), "the cart itself stays");
+    }
+
+    #[test]
+    fn a_free_place_reads_as_free_not_as_zero_roubles() {
+        let mut free = hold();
+        free.items = vec![HoldItem::Seat {
+            seat_id: "7-1;3".into(),
+            zone_name: "Supervip".into(),
+            row: "1".into(),
+            place: "3".into(),
+            price: Money::rub_minor(0),
+        }];
+        free.total = Money::rub_minor(0);
+        let russian = cart_markup(Lang::Ru, &free, CancelButton::Ready);
+        assert!(russian.contains("<span class=\"tw-price\">бесплатно</span>"), "{russian}");
+        assert!(russian.contains("data-testid=\"hold-total\">бесплатно<"), "{russian}");
+        assert!(!russian.contains("0 ₽"), "{russian}");
+        let english = cart_markup(Lang::En, &free, CancelButton::Ready);
+        assert!(english.contains("data-testid=\"hold-total\">free<"), "{english}");
     }
 
     #[test]

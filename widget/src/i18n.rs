@@ -123,6 +123,9 @@ pub struct Texts {
     pub nothing_on_sale: &'static str,
     pub lost_hint: &'static str,
     pub availability_stale: &'static str,
+    /// The price of a place priced 0 (on sale only where the partner gives
+    /// such places away).
+    pub free: &'static str,
 }
 
 pub const RU: Texts = Texts {
@@ -198,6 +201,7 @@ pub const RU: Texts = Texts {
     lost_hint:
         "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
+    free: "бесплатно",
 };
 
 pub const EN: Texts = Texts {
@@ -272,6 +276,7 @@ pub const EN: Texts = Texts {
     nothing_on_sale: "No tickets are on sale for this date.",
     lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     availability_stale: "Seat availability may be out of date.",
+    free: "free",
 };
 
 /// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.
@@ -488,6 +493,8 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "invalid_id") => "This event link is not valid.",
         (Ru, "seat_unavailable") => "Некоторые из этих мест только что заняли. Выберите другие.",
         (En, "seat_unavailable") => "Some of these seats have just been taken. Please choose others.",
+        (Ru, "seat_not_for_sale") => "Некоторые из этих мест здесь не продаются. Выберите другие.",
+        (En, "seat_not_for_sale") => "Some of these seats are not sold here. Please choose others.",
         (Ru, "hold_expired") => "Время брони истекло, места снова в продаже.",
         (En, "hold_expired") => "Your reservation has expired and the seats are back on sale.",
         (Ru, "hold_not_active") => "Эта бронь уже не действует.",
@@ -596,6 +603,7 @@ mod tests {
             "event_not_allowed",
             "rate_limited",
             "upstream_refused",
+            "seat_not_for_sale",
         ];
         for lang in [Lang::Ru, Lang::En] {
             let generic = error_message(lang, "something_new");

@@ -1,12 +1,41 @@
-//! Prices as a Russian buyer reads them: "1 500 ₽", "1 500,50 ₽".
+//! Prices as a Russian buyer reads them: "1 500 ₽", "1 500,50 ₽" — and a
+//! place priced 0 as "бесплатно" / "free".
 //!
 //! Money travels as integer kopecks (see `ticket_contract::Money`); this module
 //! is the only place that turns it into text, so every screen agrees on spacing
 //! and on when kopecks are shown (only when there are any). Groups are separated
 //! by a plain space; the stylesheet keeps prices on one line (`white-space:
 //! nowrap`), which keeps the text easy to match in tests and screen readers.
+//!
+//! A price of a place is written with [`format_price`]: the proxy puts places
+//! priced 0 on sale only for partners that give them away, and the buyer must
+//! read that they are free, not "0 ₽" (which looks like a missing price).
 
 use ticket_contract::{Currency, Money};
+
+use crate::i18n::Lang;
+
+/// A place's price (or a total) for the buyer: `1 500 ₽`, or the word for
+/// free when it is 0.
+pub fn format_price(lang: Lang, money: Money) -> String {
+    if money.minor == 0 {
+        lang.texts().free.to_owned()
+    } else {
+        format_money(money)
+    }
+}
+
+/// [`format_price_range`] with the word for free at a 0 end: `бесплатно`,
+/// `бесплатно – 1 500 ₽`.
+pub fn format_price_range_for(lang: Lang, lowest: Money, highest: Money) -> String {
+    if lowest.minor == 0 && highest.minor != 0 {
+        return format!("{} – {}", lang.texts().free, format_money(highest));
+    }
+    if lowest == highest {
+        return format_price(lang, lowest);
+    }
+    format_price_range(lowest, highest)
+}
 
 /// Formats an amount of money for display, e.g. `150000` kopecks → `1 500 ₽`.
 pub fn format_money(money: Money) -> String {
@@ -72,6 +101,19 @@ mod tests {
         for &(minor, expected) in cases {
             assert_eq!(format_money(Money::rub_minor(minor)), expected, "{minor}");
         }
+    }
+
+    #[test]
+    fn a_free_place_reads_as_free_in_both_languages() {
+        let cases: &[(Lang, i64, &str)] =
+            &[(Lang::Ru, 0, "бесплатно"), (Lang::En, 0, "free"), (Lang::Ru, 150_000, "1 500 ₽"), (Lang::En, 99, "0,99 ₽")];
+        for &(lang, minor, expected) in cases {
+            assert_eq!(format_price(lang, Money::rub_minor(minor)), expected, "{lang:?} {minor}");
+        }
+        let range = |lang, low, high| format_price_range_for(lang, Money::rub_minor(low), Money::rub_minor(high));
+        assert_eq!(range(Lang::Ru, 0, 0), "бесплатно");
+        assert_eq!(range(Lang::En, 0, 150_000), "free – 1 500 ₽");
+        assert_eq!(range(Lang::Ru, 150_000, 300_000), "1 500 – 3 000 ₽");
     }
 
     #[test]

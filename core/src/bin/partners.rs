@@ -27,12 +27,13 @@ fn main() -> ExitCode {
         Ok(directory) => {
             for partner in directory.partners() {
                 println!(
-                    "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}",
+                    "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}{}",
                     partner.id,
                     partner.secret_key_hashes.len(),
                     partner.allowed_origins.join(" "),
                     partner.max_seats_per_hold,
                     if partner.sells_everything() { "" } else { ", allowlist" },
+                    if partner.free_seats_allowed { ", free places on sale" } else { "" },
                     if partner.revoked { ", REVOKED" } else { "" },
                 );
             }

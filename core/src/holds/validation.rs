@@ -7,10 +7,12 @@
 //!   buyer normalised ([`super::buyer`]).
 //! - [`items_for`] checks a selection against the show's layout (and, when
 //!   known, its availability) and turns it into priced [`HoldItem`]s: every id
-//!   exists, nothing twice, 1 to `max_places` places. The upstream remains the
-//!   judge of availability; the availability check here is only a cheap early
-//!   "taken", so a buyer with a stale map gets the answer without an upstream
-//!   round trip.
+//!   exists, nothing twice, 1 to `max_places` places, no place priced 0 unless
+//!   the partner allows free places ([`crate::free_places`]). The upstream
+//!   remains the judge of availability; the availability check here is only a
+//!   cheap early "taken", so a buyer with a stale map gets the answer without
+//!   an upstream round trip. A change is checked against the availability as
+//!   its own hold sees it ([`availability_seen_by_hold`]).
 //!
 //! Errors name a field from our own vocabulary (`seats`, `admission`,
 //! `buyer.phone`, `body` for the body as a whole or an unknown field) and
@@ -24,6 +26,7 @@ use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, Create
 use super::buyer::normalise_buyer;
 use super::record::item_id;
 use crate::errors::{FieldLocation, ProxyError};
+use crate::free_places::refuse_free_items;
 use crate::ids::{is_acceptable_item_id, parse_event_id, parse_show_id};
 
 /// Largest hold request body accepted, in bytes.
@@ -93,6 +96,8 @@ pub fn desired_selection(current: &[HoldItem], change: &ChangeHold) -> (Vec<Stri
 /// - an unknown or malformed seat id, or a seat twice → 400 field `seats`;
 /// - an unknown admission id or a quantity of 0 → 400 field `admission`;
 /// - no places, or more than `max_places` → 400 field `seats`;
+/// - places priced 0 when the partner does not allow free places
+///   (`free_seats_allowed`) → 409 `seat_not_for_sale` naming them all;
 /// - seats the availability document (of this layout version) marks taken,
 ///   or admissions with fewer places left than asked → 409
 ///   `seat_unavailable` naming them all.
@@ -102,6 +107,7 @@ pub fn items_for(
     seats: &[String],
     admission: &BTreeMap<String, u32>,
     max_places: u32,
+    free_seats_allowed: bool,
 ) -> Result<Vec<HoldItem>, ProxyError> {
     let bad_seats = ProxyError::InvalidBody { field: "seats" };
     let bad_admission = ProxyError::InvalidBody { field: "admission" };
@@ -127,23 +133,6 @@ pub fn items_for(
         return Err(bad_seats);
     }
 
-    let mut unavailable = Vec::new();
-    if let Some(availability) = availability.filter(|document| document.layout_version == layout.version) {
-        if let Some(flags) = availability_bits::decode(&availability.seats_available, layout.seats.len()) {
-            unavailable.extend(seat_indexes.iter().filter(|&&index| !flags[index]).map(|&index| layout.seats[index].id.clone()));
-        }
-        for &(index, quantity) in &admission_indexes {
-            let id = &layout.admissions[index].id;
-            let left = availability.admissions.iter().find(|entry| &entry.id == id).map(|entry| entry.quantity_left);
-            if left.is_some_and(|left| left < quantity) {
-                unavailable.push(id.clone());
-            }
-        }
-    }
-    if !unavailable.is_empty() {
-        return Err(ProxyError::SeatUnavailable { ids: unavailable });
-    }
-
     let zone_name = |zone: u16| layout.zones.get(usize::from(zone)).map(|zone| zone.name.clone()).unwrap_or_default();
     let seat_items = seat_indexes.iter().map(|&index| {
         let seat = &layout.seats[index];
@@ -164,7 +153,57 @@ pub fn items_for(
             unit_price: entry.price,
         }
     });
-    Ok(seat_items.chain(admission_items).collect())
+    let items: Vec<HoldItem> = seat_items.chain(admission_items).collect();
+    // Before availability: a free place is "not for sale" whether or not it is taken.
+    refuse_free_items(&items, free_seats_allowed)?;
+
+    let mut unavailable = Vec::new();
+    if let Some(availability) = availability.filter(|document| document.layout_version == layout.version) {
+        if let Some(flags) = availability_bits::decode(&availability.seats_available, layout.seats.len()) {
+            unavailable.extend(seat_indexes.iter().filter(|&&index| !flags[index]).map(|&index| layout.seats[index].id.clone()));
+        }
+        for &(index, quantity) in &admission_indexes {
+            let id = &layout.admissions[index].id;
+            let left = availability.admissions.iter().find(|entry| &entry.id == id).map(|entry| entry.quantity_left);
+            if left.is_some_and(|left| left < quantity) {
+                unavailable.push(id.clone());
+            }
+        }
+    }
+    if !unavailable.is_empty() {
+        return Err(ProxyError::SeatUnavailable { ids: unavailable });
+    }
+    Ok(items)
+}
+
+/// The availability as the hold that has `held` sees it: its own seats
+/// available again and its own admission places added back to what is left,
+/// so a change can be checked like a create (new places taken a moment ago
+/// are refused early, the places it keeps never are). An availability of
+/// another layout version is returned as it is (`items_for` ignores it).
+pub fn availability_seen_by_hold(availability: &Availability, layout: &Layout, held: &[HoldItem]) -> Availability {
+    let mut seen = availability.clone();
+    if availability.layout_version != layout.version {
+        return seen;
+    }
+    if let Some(mut flags) = availability_bits::decode(&availability.seats_available, layout.seats.len()) {
+        for item in held {
+            if let HoldItem::Seat { seat_id, .. } = item {
+                if let Some(index) = layout.seats.iter().position(|seat| &seat.id == seat_id) {
+                    flags[index] = true;
+                }
+            }
+        }
+        seen.seats_available = availability_bits::encode(&flags);
+    }
+    for item in held {
+        if let HoldItem::Admission { admission_id, quantity, .. } = item {
+            if let Some(entry) = seen.admissions.iter_mut().find(|entry| &entry.id == admission_id) {
+                entry.quantity_left = entry.quantity_left.saturating_add(*quantity);
+            }
+        }
+    }
+    seen
 }
 
 fn read_body_object(body: &str) -> Result<Map<String, Value>, ProxyError> {
@@ -378,7 +417,7 @@ mod tests {
         for (name, seats, admission, availability, expected) in cases {
             let seats: Vec<String> = seats.iter().map(|seat| seat.to_string()).collect();
             let admission: BTreeMap<String, u32> = admission.iter().map(|(id, quantity)| (id.to_string(), *quantity)).collect();
-            let actual = items_for(&layout(), availability.as_ref(), &seats, &admission, 6).map(|items| describe(&items));
+            let actual = items_for(&layout(), availability.as_ref(), &seats, &admission, 6, false).map(|items| describe(&items));
             let expected = expected.map(|lines| lines.iter().map(|line| line.to_string()).collect::<Vec<_>>());
             assert_eq!(actual, expected, "{name}");
         }
@@ -496,6 +535,7 @@ mod tests {
             &["1-1;1".to_string()],
             &[("tancevalnyj-parter-1;1".to_string(), 2)].into_iter().collect(),
             10,
+            false,
         )
         .unwrap();
         let only_seats = ChangeHold { seats: Some(vec!["1-1;2".into(), "1-1;3".into()]), ..ChangeHold::default() };
@@ -506,5 +546,71 @@ mod tests {
         let (seats, admission) = desired_selection(&current, &only_admission);
         assert_eq!(seats, ["1-1;1"]);
         assert!(admission.is_empty());
+    }
+
+    /// The test layout with a "Supervip" zone whose seat `7-1;3` and a free
+    /// admission are priced 0 (the QTickets example's zones).
+    fn layout_with_free_places() -> Layout {
+        let mut layout = layout();
+        let free = Money::rub_minor(0);
+        layout.zones.push(Zone { id: "7".into(), name: "Supervip".into(), price_min: free, price_max: free });
+        layout.seats.push(Seat { id: "7-1;3".into(), zone: 3, row: "1".into(), place: "3".into(), x: 0.0, y: 0.0, price: free });
+        layout.admissions.push(Admission { id: "free-ga".into(), zone: 3, price: free });
+        layout
+    }
+
+    #[test]
+    fn free_places_are_refused_unless_the_partner_allows_them() {
+        let layout = layout_with_free_places();
+        let seats = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        let none = BTreeMap::new();
+        let free_ga: BTreeMap<String, u32> = [("free-ga".to_string(), 2)].into_iter().collect();
+        let not_for_sale = |ids: &[&str]| Err(ProxyError::SeatNotForSale { ids: seats(ids) });
+        assert_eq!(
+            items_for(&layout, None, &seats(&["1-1;1", "7-1;3"]), &free_ga, 6, false),
+            not_for_sale(&["7-1;3", "free-ga"])
+        );
+        // Named as not for sale even when taken: that is the clearer answer.
+        let mut flags = vec![true; 5];
+        flags[4] = false;
+        let mut taken = availability("v1", &flags, 150);
+        taken.admissions.push(AdmissionAvailability { id: "free-ga".into(), quantity_left: 0 });
+        assert_eq!(items_for(&layout, Some(&taken), &seats(&["7-1;3"]), &none, 6, false), not_for_sale(&["7-1;3"]));
+        // A partner that allows them gets them at 0 ₽ (and the usual "taken").
+        let allowed = items_for(&layout, None, &seats(&["7-1;3"]), &free_ga, 6, true).map(|items| describe(&items));
+        assert_eq!(allowed, Ok(vec!["seat 7-1;3 Supervip r1 p3 0.00".to_string(), "admission free-ga Supervip ×2 @0.00".into()]));
+        assert_eq!(
+            items_for(&layout, Some(&taken), &seats(&["7-1;3"]), &none, 6, true),
+            Err(ProxyError::SeatUnavailable { ids: seats(&["7-1;3"]) })
+        );
+    }
+
+    #[test]
+    fn a_change_is_checked_against_the_availability_its_own_hold_sees() {
+        let layout = layout();
+        let held = items_for(
+            &layout,
+            None,
+            &["1-1;1".to_string()],
+            &[("tancevalnyj-parter-1;1".to_string(), 2)].into_iter().collect(),
+            10,
+            false,
+        )
+        .unwrap();
+        // The hall as everyone sees it: the hold's own seat and places taken,
+        // 1-1;2 taken by someone else a moment ago.
+        let everyone = availability("v1", &[false, false, true, true], 1);
+        let seen = availability_seen_by_hold(&everyone, &layout, &held);
+        assert_eq!(availability_bits::decode(&seen.seats_available, 4).unwrap(), [true, false, true, true]);
+        assert_eq!(seen.admissions[0].quantity_left, 3);
+        let admission: BTreeMap<String, u32> = [("tancevalnyj-parter-1;1".to_string(), 3)].into_iter().collect();
+        let keep_and_add = items_for(&layout, Some(&seen), &["1-1;1".into(), "1-1;3".into()], &admission, 10, false);
+        assert!(keep_and_add.is_ok(), "{keep_and_add:?}");
+        assert_eq!(
+            items_for(&layout, Some(&seen), &["1-1;1".into(), "1-1;2".into()], &BTreeMap::new(), 10, false),
+            Err(ProxyError::SeatUnavailable { ids: vec!["1-1;2".into()] })
+        );
+        let other_version = availability("v0", &[false; 4], 0);
+        assert_eq!(availability_seen_by_hold(&other_version, &layout, &held), other_version);
     }
 }

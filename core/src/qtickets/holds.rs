@@ -12,10 +12,21 @@
 //!   removed first, then the new places are added, and only once all of them
 //!   are held (the change is *committed*) are dropped places removed, so a
 //!   failed change leaves the hold exactly as it was.
-//! - **Retries are safe**: `external_id` is derived from the hold id, the item
-//!   and a place number, so re-sending an add whose answer was lost (timeout,
-//!   5xx, truncated body) returns the same ticket instead of a second one. An
-//!   add that stays uncertain after one retry is removed by `external_id`.
+//! - **Lost answers are looked up, not guessed.** `external_id` is derived
+//!   from the hold id, the item and a place number. The document only says
+//!   it is unique (l.389): a repeated add with the same `external_id` may
+//!   return the same ticket, or be refused (a duplicate / validation error,
+//!   or `SEAT_NOT_AVAILABLE` for what is in fact our own seat). So an add
+//!   whose answer was lost (timeout, 5xx, truncated body) is not sent again
+//!   blindly: the ticket is first looked up by its `external_id` with the
+//!   documented update form (`tickets/add` with `external_id`, `paid=0`,
+//!   `reserved_to` and no `seat_id`, l.438–443), which names an existing
+//!   ticket and never makes one. Found: it is the hold's. `TICKET_NOT_FOUND`:
+//!   the add is sent again with the same `external_id`; if that is refused
+//!   in any way, it is looked up once more (our first add may have landed
+//!   in between) before the refusal counts. So there is never a second
+//!   ticket for one place, and the buyer's own seat is never reported
+//!   taken. An add that stays uncertain is removed by `external_id`.
 //! - **Release / Expire** remove every ticket; `TICKET_NOT_FOUND` means it is
 //!   already gone.
 //! - **Confirm** pays each ticket (`tickets/add` with `id`, `paid=1`) and
@@ -97,6 +108,15 @@ impl QticketsTicketRequests {
             TICKETS_ADD_PATH,
             &[("seat_id", seat_id), ("paid", "0"), ("reserved_to", &reserved_to), ("external_id", external_id)],
         )
+    }
+
+    /// Looks a ticket up by our `external_id`: the document's update form
+    /// (l.438–443) with the reservation's own `reserved_to`, which answers
+    /// the ticket if it exists (extending nothing: the deadline is the same)
+    /// and `TICKET_NOT_FOUND` if not. It never reserves a seat.
+    pub fn find(&self, external_id: &str, reserved_to_unix: i64) -> UpstreamRequest {
+        let reserved_to = reserved_to_text(reserved_to_unix);
+        self.post(TICKETS_ADD_PATH, &[("external_id", external_id), ("paid", "0"), ("reserved_to", &reserved_to)])
     }
 
     /// Marks a ticket paid (its barcode appears in the answer).
@@ -263,6 +283,13 @@ enum Removal {
 #[derive(Debug, Clone, PartialEq)]
 enum Action {
     Add(QticketsTicketRef),
+    /// Looks up, by its `external_id`, a ticket whose add may have landed
+    /// (see [`QticketsTicketRequests::find`]). `refusal`: how the add sent
+    /// again was refused, if it was — the answer if the ticket is not there.
+    Find {
+        ticket: QticketsTicketRef,
+        refusal: Option<ProxyError>,
+    },
     Remove(QticketsTicketRef, Removal),
     /// Pays the hold ticket with this `external_id`.
     Pay(String),
@@ -271,7 +298,7 @@ enum Action {
 impl Action {
     fn class(&self) -> StepClass {
         match self {
-            Action::Add(_) | Action::Pay(_) => StepClass::Forward,
+            Action::Add(_) | Action::Find { .. } | Action::Pay(_) => StepClass::Forward,
             Action::Remove(..) => StepClass::Cleanup,
         }
     }
@@ -279,6 +306,7 @@ impl Action {
     fn intent(&self, step: StepId) -> StepIntent {
         let (action, reference) = match self {
             Action::Add(ticket) => ("add", &ticket.external_id),
+            Action::Find { ticket, .. } => ("find", &ticket.external_id),
             Action::Remove(ticket, _) => ("remove", &ticket.external_id),
             Action::Pay(external_id) => ("pay", external_id),
         };
@@ -288,7 +316,7 @@ impl Action {
     /// The ticket this step is about, for the list of what may exist upstream.
     fn ticket(&self) -> Option<&QticketsTicketRef> {
         match self {
-            Action::Add(ticket) | Action::Remove(ticket, _) => Some(ticket),
+            Action::Add(ticket) | Action::Find { ticket, .. } | Action::Remove(ticket, _) => Some(ticket),
             Action::Pay(_) => None,
         }
     }
@@ -316,6 +344,7 @@ enum Phase {
 struct Attempt {
     action: Action,
     /// Sent once already (an uncertain answer): it may have taken effect.
+    /// For an add: sent again after a lookup found no ticket.
     retried: bool,
 }
 
@@ -538,6 +567,7 @@ impl QticketsOperation {
     fn request_for(&self, action: &Action) -> Option<UpstreamRequest> {
         Some(match action {
             Action::Add(ticket) => self.requests.add(&ticket.item_id, &ticket.external_id, self.reserved_to),
+            Action::Find { ticket, .. } => self.requests.find(&ticket.external_id, self.reserved_to),
             Action::Remove(ticket, _) => self.requests.remove(ticket),
             Action::Pay(external_id) => self.requests.pay(self.tickets.iter().find(|ticket| &ticket.external_id == external_id)?),
         })
@@ -625,6 +655,7 @@ impl QticketsOperation {
                 match attempt.action {
                     // Sent once, answer lost: it may exist.
                     Action::Add(ticket) if attempt.retried => rollback.push(ticket),
+                    Action::Find { ticket, .. } => rollback.push(ticket),
                     Action::Remove(ticket, Removal::Rollback) => rollback.push(ticket),
                     Action::Remove(ticket, Removal::Leftover) => self.leftovers.push(ticket),
                     // Never sent; or a dropped place, which stays held.
@@ -650,34 +681,90 @@ impl QticketsOperation {
         self.tickets.iter().filter(|ticket| !before.contains(ticket.external_id.as_str())).cloned().collect()
     }
 
+    /// `retried`: this add was sent again after a lookup found no ticket,
+    /// so our first add may have landed since — a refusal may be about our
+    /// own ticket (a repeated `external_id`, or our own seat) and is checked
+    /// by one more lookup before it counts.
     fn on_add(&mut self, mut ticket: QticketsTicketRef, retried: bool, answer: TicketAnswer) {
+        let refusal = match answer {
+            TicketAnswer::Success { ticket_id: Some(ticket_id), .. } => {
+                ticket.ticket_id = Some(ticket_id);
+                self.found(ticket);
+                return;
+            }
+            TicketAnswer::SeatRefused => ProxyError::SeatUnavailable { ids: vec![ticket.item_id.clone()] },
+            TicketAnswer::Refused(error) => error,
+            TicketAnswer::TicketNotFound => ProxyError::UpstreamRefused { code: "TICKET_NOT_FOUND".into() },
+            TicketAnswer::Success { ticket_id: None, .. } => {
+                let error = ProxyError::UpstreamBadResponse { what: "QTickets add answer without a ticket id".into() };
+                self.lost_add_answer(ticket, retried, error);
+                return;
+            }
+            TicketAnswer::Uncertain(error) => {
+                self.lost_add_answer(ticket, retried, error);
+                return;
+            }
+        };
+        if !retried {
+            self.fail_adding(refusal, None);
+        } else if self.rolling_back {
+            self.fail_adding(refusal, Some(ticket));
+        } else {
+            self.queue.push_front(Attempt::first(Action::Find { ticket, refusal: Some(refusal) }));
+        }
+    }
+
+    /// An add's answer was lost (it may have landed): look the ticket up
+    /// before anything else; while rolling back, or when it was sent twice
+    /// already, remove it by its `external_id` instead.
+    fn lost_add_answer(&mut self, ticket: QticketsTicketRef, retried: bool, error: ProxyError) {
+        if self.rolling_back || retried {
+            self.fail_adding(error, Some(ticket));
+        } else {
+            self.queue.push_front(Attempt::first(Action::Find { ticket, refusal: None }));
+        }
+    }
+
+    /// A ticket of this command exists upstream: the hold's, or removed
+    /// again if the command is rolling back.
+    fn found(&mut self, ticket: QticketsTicketRef) {
+        if self.rolling_back {
+            self.queue.push_back(Attempt::first(Action::Remove(ticket, Removal::Rollback)));
+        } else {
+            self.tickets.push(ticket);
+        }
+    }
+
+    /// The answer to a lookup by `external_id` (see [`Action::Find`]).
+    fn on_find(&mut self, mut ticket: QticketsTicketRef, refusal: Option<ProxyError>, retried: bool, answer: TicketAnswer) {
         match answer {
             TicketAnswer::Success { ticket_id: Some(ticket_id), .. } => {
                 ticket.ticket_id = Some(ticket_id);
-                if self.rolling_back {
-                    self.queue.push_back(Attempt::first(Action::Remove(ticket, Removal::Rollback)));
-                } else {
-                    self.tickets.push(ticket);
+                self.found(ticket);
+            }
+            TicketAnswer::TicketNotFound => match refusal {
+                // The lost add did not land (yet): send it again, unless the
+                // command is being undone anyway.
+                None if !self.rolling_back => self.queue.push_front(Attempt { action: Action::Add(ticket), retried: true }),
+                None => self.fail_adding(ProxyError::UpstreamUnavailable, Some(ticket)),
+                // The add sent again was refused for real. Our first add may
+                // still land late: it is removed by its external id as well.
+                Some(refusal) => self.fail_adding(refusal, Some(ticket)),
+            },
+            TicketAnswer::Success { ticket_id: None, .. } | TicketAnswer::Uncertain(_) => {
+                let action = Action::Find { ticket: ticket.clone(), refusal: refusal.clone() };
+                if !self.retry(action, retried) {
+                    let error = match answer {
+                        TicketAnswer::Uncertain(error) => error,
+                        _ => ProxyError::UpstreamBadResponse { what: "QTickets ticket lookup without a ticket id".into() },
+                    };
+                    self.fail_adding(refusal.unwrap_or(error), Some(ticket));
                 }
             }
+            TicketAnswer::Refused(error) => self.fail_adding(refusal.unwrap_or(error), Some(ticket)),
             TicketAnswer::SeatRefused => {
-                let ids = vec![ticket.item_id.clone()];
-                self.fail_adding(ProxyError::SeatUnavailable { ids }, None);
-            }
-            TicketAnswer::Refused(error) => self.fail_adding(error, None),
-            TicketAnswer::TicketNotFound => {
-                self.fail_adding(ProxyError::UpstreamRefused { code: "TICKET_NOT_FOUND".into() }, None)
-            }
-            TicketAnswer::Success { ticket_id: None, .. } => {
-                let error = ProxyError::UpstreamBadResponse { what: "QTickets add answer without a ticket id".into() };
-                if self.rolling_back || !self.retry(Action::Add(ticket.clone()), retried) {
-                    self.fail_adding(error, Some(ticket));
-                }
-            }
-            TicketAnswer::Uncertain(error) => {
-                if self.rolling_back || !self.retry(Action::Add(ticket.clone()), retried) {
-                    self.fail_adding(error, Some(ticket));
-                }
+                let error = ProxyError::UpstreamRefused { code: "SEAT_NOT_AVAILABLE".into() };
+                self.fail_adding(refusal.unwrap_or(error), Some(ticket));
             }
         }
     }
@@ -762,6 +849,7 @@ impl QticketsOperation {
         for (action, may_exist) in unfinished {
             match action {
                 Action::Add(ticket) if may_exist => self.leftovers.push(ticket),
+                Action::Find { ticket, .. } => self.leftovers.push(ticket),
                 Action::Add(_) | Action::Pay(_) => {}
                 Action::Remove(ticket, Removal::HoldTicket) if releasing => self.unremoved.push(ticket),
                 // A committed change's dropped place is no longer the hold's;
@@ -992,6 +1080,7 @@ impl HoldOperation for QticketsOperation {
         let answer = read_ticket_answer(response);
         match attempt.action {
             Action::Add(ticket) => self.on_add(ticket, attempt.retried, answer),
+            Action::Find { ticket, refusal } => self.on_find(ticket, refusal, attempt.retried, answer),
             Action::Remove(ticket, removal) => self.on_remove(ticket, removal, attempt.retried, answer),
             Action::Pay(external_id) => self.on_pay(external_id, attempt.retried, answer),
         }

@@ -9,6 +9,10 @@
 //! - no `available`: not available;
 //! - no `price`: listed at 0 and never available (we cannot sell it unpriced),
 //!   for seats and admissions alike;
+//! - `price: 0` (the document's own example has whole zones so): listed at 0
+//!   and as available as the upstream says — a *free* place, which the
+//!   show's owner publishes off sale except to partners that allow free
+//!   places (`crate::free_places`);
 //! - no `row` / `place`: empty text;
 //! - a seated seat without `coords`: still listed, at a generated position
 //!   (see `place_seats`); admissions need no position;

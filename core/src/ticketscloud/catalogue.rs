@@ -3,7 +3,8 @@
 //! Each upstream event is one [`EventSummary`] with a single show whose id is
 //! the event id. Its start is `DTSTART` of the `lifetime` VEVENT (UTC),
 //! converted to the venue city's zone. `price_from` is the lowest set price
-//! among sets with tickets left (all sets if none has any). Events whose
+//! among sets with tickets left (all sets if none has any); a set priced 0
+//! (free places, `crate::free_places`) is never the "from" price. Events whose
 //! `status` is not `public`, or that lack an id, title or start, are skipped.
 
 use chrono::{DateTime, Utc};
@@ -98,7 +99,7 @@ fn price_from(event: &TicketscloudEvent) -> Option<Money> {
         .items
         .iter()
         .filter_map(|set| {
-            let price = set.price.as_minor_units().filter(|price| *price >= 0)?;
+            let price = set.price.as_minor_units().filter(|price| *price > 0)?;
             let has_tickets_left = set.amount_vacant.as_count().is_none_or(|left| left > 0);
             Some((price, has_tickets_left))
         })

@@ -12,7 +12,11 @@
 //!   is captioned with the words their names share ("Партер VIP" + "Партер"
 //!   → "Партер"), else "Сектор N" (N = its block number);
 //! - each set without seats (`with_seats: false`) is one admission with
-//!   `amount_vacant` left.
+//!   `amount_vacant` left;
+//! - a set without a readable price is left out (its places are not for
+//!   sale); a set priced 0 gives free places, which the show's owner
+//!   publishes off sale except to partners that allow them
+//!   (`crate::free_places`).
 //!
 //! Limitation: the sets come from catalogue page 1 at 500 events per page; an
 //! event beyond the account's first 500 is reported as not found.

@@ -1,6 +1,7 @@
 //! QTickets holds against a scripted upstream: one `tickets/add` per place
-//! with a deterministic `external_id`, rollback of partial adds, retries of
-//! uncertain adds with the same `external_id`, changes that never touch the
+//! with a deterministic `external_id`, rollback of partial adds, lost add
+//! answers looked up by `external_id` (under both answers to a repeated
+//! `external_id`: the same ticket, or a refusal), changes that never touch the
 //! places they keep, releases, and payment with barcodes.
 
 use ticket_contract::{HoldItem, HoldState};
@@ -179,8 +180,25 @@ fn a_rollback_that_fails_leaves_a_record_the_alarm_cleans_up_at_once() {
     assert_eq!(cleaned.record().alarm_at(), None);
 }
 
+/// The documented lookup of a ticket by our `external_id`: the update form
+/// of `tickets/add` (no `seat_id`), with the reservation's own deadline.
+fn find(external_id: &str, answer: Result<UpstreamResponse, ProxyError>) -> Exchange {
+    let external = format!("external_id={external_id}");
+    exchange(POST, QT_ADD_URL, &[&external, "paid=0", RESERVED_TO], answer).lacking("seat_id")
+}
+
+fn adds_of(run: &super::holds_script::Run, external_id: &str) -> usize {
+    run.requests
+        .iter()
+        .filter(|request| {
+            let body = request.body.as_deref().unwrap_or("");
+            body.contains("seat_id=") && body.contains(&format!("external_id={external_id}"))
+        })
+        .count()
+}
+
 #[test]
-fn an_uncertain_add_is_sent_again_with_the_same_external_id() {
+fn a_lost_add_answer_is_looked_up_by_its_external_id_not_sent_again() {
     let items = vec![seat("1-1;1", 500_000), seat("1-1;2", 500_000)];
     let run = run(
         begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
@@ -188,13 +206,79 @@ fn an_uncertain_add_is_sent_again_with_the_same_external_id() {
             add("1-1%3B1", &external("1-1;1", 0), Err(ProxyError::UpstreamTimeout)),
             // The simulator's malformed_json fault: written, answer cut.
             add("1-1%3B2", &external("1-1;2", 0), qt_truncated()),
-            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
-            add("1-1%3B2", &external("1-1;2", 0), qt_ticket("27062", "x", None)),
+            find(&external("1-1;1", 0), qt_ticket("27061", "x", None)),
+            find(&external("1-1;2", 0), qt_ticket("27062", "x", None)),
         ],
     );
-    assert_eq!(run.requests[0].body, run.requests[2].body, "the very same add");
-    assert_eq!(run.requests[1].body, run.requests[3].body);
     assert_eq!(describe_tickets(run.record()), ["1-1;1 27061 #0 -", "1-1;2 27062 #0 -"]);
+    assert_eq!(run.hold().state, HoldState::Held);
+    assert_eq!(adds_of(&run, &external("1-1;1", 0)), 1, "never a second add for one place");
+    let fields: Vec<String> = run.form(2).into_keys().collect();
+    assert_eq!(fields, ["external_id", "paid", "reserved_to"], "the documented update form, which never reserves");
+    // While a lookup is out, a crash leaves a record that names the ticket
+    // as a leftover (the undo removes it by its external id).
+    let looking = run
+        .checkpoints
+        .iter()
+        .find(|record| {
+            record.journal.as_ref().is_some_and(|journal| journal.in_flight.iter().any(|intent| intent.action == "find"))
+        })
+        .expect("a checkpoint with a lookup in flight");
+    assert!(leftovers(looking).contains(&"1-1;1 -".to_string()), "{:?}", leftovers(looking));
+}
+
+/// Both answers the document allows to a repeated `external_id` (the same
+/// ticket, or a refusal: a duplicate / validation error, or the seat — our
+/// own — not available) end the same way: one ticket, the hold's.
+#[test]
+fn an_add_that_lands_after_its_lookup_is_the_holds_whatever_a_repeated_external_id_answers() {
+    let uncertain = external("1-1;1", 0);
+    let repeated_answers = [
+        ("the same ticket", qt_ticket("27061", "x", None), false),
+        ("a duplicate external_id", qt_error("VALIDATION_ERROR"), true),
+        ("our own seat, not available", qt_error("SEAT_NOT_AVAILABLE"), true),
+    ];
+    for (behaviour, answer, looked_up_again) in repeated_answers {
+        let mut script = vec![
+            add("1-1%3B1", &uncertain, Err(ProxyError::UpstreamTimeout)),
+            // Not there yet: the first add is still on its way upstream.
+            find(&uncertain, qt_error("TICKET_NOT_FOUND")),
+            // Sent again; meanwhile the first add landed.
+            add("1-1%3B1", &uncertain, answer),
+        ];
+        if looked_up_again {
+            script.push(find(&uncertain, qt_ticket("27061", "x", None)));
+        }
+        let run = run(begin(None, create(QT_EVENT, QT_SHOW, vec![seat("1-1;1", 500_000)]), NOW), script);
+        assert_eq!(run.hold().state, HoldState::Held, "{behaviour}");
+        assert_eq!(describe_tickets(run.record()), ["1-1;1 27061 #0 -"], "{behaviour}");
+        assert!(leftovers(run.record()).is_empty(), "{behaviour}");
+        assert_eq!(run.record().alarm_at(), Some(NOW + HOLD_SECONDS), "{behaviour}");
+    }
+}
+
+#[test]
+fn a_refused_add_sent_again_is_the_seat_taken_only_if_no_ticket_of_ours_is_there() {
+    let items = vec![seat("1-1;1", 500_000), seat("1-1;2", 500_000)];
+    let uncertain = external("1-1;2", 0);
+    let run = run(
+        begin(None, create(QT_EVENT, QT_SHOW, items), NOW),
+        vec![
+            add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
+            add("1-1%3B2", &uncertain, qt_truncated()),
+            find(&uncertain, qt_error("TICKET_NOT_FOUND")),
+            add("1-1%3B2", &uncertain, qt_error("SEAT_NOT_AVAILABLE")),
+            // Not ours: someone else took it.
+            find(&uncertain, qt_error("TICKET_NOT_FOUND")),
+            remove_by_id("27061", qt_removed()),
+            exchange(POST, QT_REMOVE_URL, &[&format!("external_id={uncertain}")], qt_error("TICKET_NOT_FOUND")),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::SeatUnavailable { ids: vec!["1-1;2".into()] });
+    // The first add was never answered: it could still land, so the record
+    // keeps it and the alarm removes it once more later.
+    assert_eq!(leftovers(run.record()), ["1-1;2 -"]);
+    assert_eq!(run.record().alarm_at(), Some(ticket_core::holds::CommandBudget::default().resume_at(NOW)));
 }
 
 #[test]
@@ -206,6 +290,7 @@ fn an_add_uncertain_twice_fails_and_is_removed_by_its_external_id() {
         vec![
             add("1-1%3B1", &external("1-1;1", 0), qt_ticket("27061", "x", None)),
             add("1-1%3B2", &uncertain, Err(ProxyError::UpstreamTimeout)),
+            find(&uncertain, qt_error("TICKET_NOT_FOUND")),
             add(
                 "1-1%3B2",
                 &uncertain,
@@ -230,6 +315,22 @@ fn an_add_uncertain_twice_fails_and_is_removed_by_its_external_id() {
     assert_eq!(rechecked.record().state, HoldState::Released);
     assert!(leftovers(rechecked.record()).is_empty());
     assert_eq!(rechecked.record().alarm_at(), None);
+}
+
+#[test]
+fn a_lookup_that_cannot_be_answered_removes_the_ticket_by_its_external_id() {
+    let uncertain = external("1-1;1", 0);
+    let run = run(
+        begin(None, create(QT_EVENT, QT_SHOW, vec![seat("1-1;1", 500_000)]), NOW),
+        vec![
+            add("1-1%3B1", &uncertain, qt_truncated()),
+            find(&uncertain, Err(ProxyError::UpstreamTimeout)),
+            find(&uncertain, Err(ProxyError::UpstreamTimeout)),
+            exchange(POST, QT_REMOVE_URL, &[&format!("external_id={uncertain}")], qt_removed()),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::UpstreamTimeout);
+    assert_eq!(run.finished.record, None, "removed: nothing left upstream, nothing to keep");
 }
 
 #[test]

@@ -130,3 +130,54 @@ fn events_that_cannot_be_shown_are_not_found() {
         assert_eq!(result.as_ref().err(), Some(expected), "{event_id}/{show_id}");
     }
 }
+
+/// A set priced `"0.00"` gives free places: drawn and as available as the
+/// listing says, at price 0 — and the show's owner publishes them on sale
+/// only in the document for partners that allow free places. A set without
+/// a price stays out (its places are never on sale).
+#[test]
+fn a_set_priced_zero_gives_free_places_that_only_the_free_document_puts_on_sale() {
+    let mut events: serde_json::Value =
+        serde_json::from_str(&super::support::fixture("ticketscloud/events_seated_and_odd.json")).unwrap();
+    let nutcracker = events.as_array_mut().unwrap().iter_mut().find(|event| event["id"] == NUTCRACKER).unwrap();
+    for set in nutcracker["sets"].as_array_mut().unwrap() {
+        // Партер (seated, two vacant seats) and Танцпол (general admission).
+        if set["id"] == "5b0d1580445143000114e92d" || set["id"] == "5b0d1580445143000114e933" {
+            set["price"] = serde_json::json!("0.00");
+        }
+    }
+    let events_response = ticket_core::UpstreamResponse::json(200, events.to_string());
+    let hall = adapters()
+        .ticketscloud
+        .parse_seating(
+            &event(&format!("tc:{NUTCRACKER}")),
+            NUTCRACKER,
+            &[events_response.clone(), ok("ticketscloud/tickets_seated.json")],
+        )
+        .unwrap();
+    assert_hall_is_consistent(&hall);
+    let zones = describe_zones(&hall.layout);
+    assert!(zones.contains(&"5b0d1580445143000114e92d \"Партер\" 0.00..0.00".to_string()), "{zones:?}");
+    assert!(!zones.iter().any(|zone| zone.contains("No price")), "{zones:?}");
+    assert_eq!(
+        &describe_seats(&hall)[..2],
+        ["5b0d157f445143000114e4ef z1 r1 p1 @36,60 0.00 free", "5b0d157f445143000114e4f0 z1 r1 p2 @60,60 0.00 free"]
+    );
+    assert_eq!(describe_admissions(&hall), ["5b0d1580445143000114e933 z0 0.00 left=120"]);
+
+    let mut show = ticket_core::show_hall::ShowHall::default();
+    assert!(show.start_read(0));
+    show.read_succeeded(hall.clone(), 1);
+    let usual = show.availability(false).unwrap();
+    let (seats, admissions) = usual.for_layout(&hall.layout).unwrap();
+    assert_eq!(&seats[..5], [false, false, false, false, false], "Партер (free) is off sale; the rest as the listing says");
+    assert_eq!(admissions, [0], "so is the free general admission");
+    let with_free = show.availability(true).unwrap();
+    assert_eq!(with_free.seats_available, hall.availability.seats_available, "the upstream's truth for partners that allow them");
+    assert_eq!(with_free.admissions[0].quantity_left, 120);
+
+    // The catalogue's "from" is never a free set's 0.
+    let page = adapters().ticketscloud.parse_catalogue_page(1, &events_response).unwrap();
+    let from = page.events.iter().find(|summary| summary.id == format!("tc:{NUTCRACKER}")).unwrap().price_from;
+    assert_eq!(from.map(|price| price.minor), Some(35_000));
+}

@@ -4,6 +4,7 @@
 
 use std::future::Future;
 
+use ticket_contract::PARTNER_KEY_HEADER;
 use ticket_core::cache_policy::{etag_for, if_none_match_matches, judge, DocumentKind, Freshness};
 use ticket_core::errors::ProxyError;
 
@@ -93,9 +94,24 @@ where
     }
 }
 
+/// The catalogue (cut to what a partner may sell) and the availability
+/// (places priced 0 on sale only for partners that allow them) depend on
+/// the partner's key, not only on the URL: browsers and shared caches must
+/// keep one copy per key. The layout is the same for everyone.
+fn varies_by_partner(kind: DocumentKind) -> bool {
+    matches!(kind, DocumentKind::Catalogue | DocumentKind::Availability)
+}
+
+/// Adds `Vary: X-Partner-Key` to a document that depends on the partner.
+fn mark_partner_variance(kind: DocumentKind, response: &mut worker::Response) {
+    if varies_by_partner(kind) {
+        let _ = response.headers_mut().append("Vary", PARTNER_KEY_HEADER);
+    }
+}
+
 fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocument, cache_status: &'static str) -> Handled {
     let cache_control = kind.browser_cache_control();
-    let response = match &scope.if_none_match {
+    let mut response = match &scope.if_none_match {
         Some(header) if if_none_match_matches(header, &document.etag) => not_modified(&document.etag, cache_control),
         _ => json_response(
             200,
@@ -103,6 +119,7 @@ fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocumen
             &[("ETag", &document.etag), ("Cache-Control", cache_control), ("X-Cache", cache_status)],
         ),
     };
+    mark_partner_variance(kind, &mut response);
     Handled { response, cache_status: Some(cache_status) }
 }
 
@@ -111,7 +128,7 @@ fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocumen
 fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEntry, cache_status: &'static str) -> Handled {
     let cache_control = kind.browser_cache_control();
     let etag = entry.meta.etag.clone();
-    let response = match &scope.if_none_match {
+    let mut response = match &scope.if_none_match {
         Some(header) if if_none_match_matches(header, &etag) => not_modified(&etag, cache_control),
         _ => {
             let headers = Headers::new();
@@ -122,5 +139,6 @@ fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEnt
             entry.response.with_headers(headers).with_status(200)
         }
     };
+    mark_partner_variance(kind, &mut response);
     Handled { response, cache_status: Some(cache_status) }
 }

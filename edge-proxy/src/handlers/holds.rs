@@ -28,13 +28,15 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         return Err(ProxyError::EventNotAllowed);
     }
     let show_id = parse_show_id(&event, &request.show)?;
-    let (layout, availability) = current_hall(env, &event, &show_id).await?;
+    let free_seats_allowed = scope.partner.free_seats_allowed;
+    let (layout, availability) = current_hall(env, &event, &show_id, free_seats_allowed).await?;
     let items = validation::items_for(
         &layout,
         availability.as_ref(),
         &request.seats,
         &request.admission,
         scope.partner.max_seats_per_hold,
+        free_seats_allowed,
     )?;
     let hold_id = format!("h_{}", random_hex_128()?);
     let message =
@@ -55,9 +57,18 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
         let seats = request.seats.unwrap_or(current_seats);
         let admission = request.admission.unwrap_or(current_admission);
         let event = parse_event_id(&current.event_id)?;
-        let (layout, _) = current_hall(env, &event, &current.show_id).await?;
-        // No availability check here: the buyer's own held seats show as taken.
-        Some(validation::items_for(&layout, None, &seats, &admission, scope.partner.max_seats_per_hold)?)
+        let free_seats_allowed = scope.partner.free_seats_allowed;
+        let (layout, availability) = current_hall(env, &event, &current.show_id, free_seats_allowed).await?;
+        // The hall as this hold sees it: its own places are not "taken".
+        let seen = availability.map(|availability| validation::availability_seen_by_hold(&availability, &layout, &current.items));
+        Some(validation::items_for(
+            &layout,
+            seen.as_ref(),
+            &seats,
+            &admission,
+            scope.partner.max_seats_per_hold,
+            free_seats_allowed,
+        )?)
     } else {
         None
     };
@@ -77,7 +88,8 @@ pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str, beacon:
 /// (`Authorization: Bearer sk_…`) before this runs (see `handlers::api`).
 /// A repeated confirm returns the same tickets.
 pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
-    send(scope, env, hold_id, &HoldMessage::Confirm { partner: partner_of(scope) }).await
+    let message = HoldMessage::Confirm { partner: partner_of(scope), free_seats_allowed: scope.partner.free_seats_allowed };
+    send(scope, env, hold_id, &message).await
 }
 
 /// Holds belong to a partner's public key: a hold object answers

@@ -5,7 +5,10 @@
 //! stale copy) asks the show's one owner, its `ShowObject`, which reads the
 //! upstream at most once at a time for everyone. The layout (large, rarely
 //! changing) and the availability (a few kilobytes, changing every second)
-//! are cached under separate keys with separate lifetimes.
+//! are cached under separate keys with separate lifetimes. The layout is the
+//! same for every partner; the availability a partner gets depends on its
+//! record's `free_seats_allowed` (places priced 0 on sale or not; see
+//! `ticket_core::free_places`), each kind under its own key.
 
 use ticket_contract::{Availability, Layout};
 use ticket_core::cache_policy::DocumentKind;
@@ -27,12 +30,11 @@ pub async fn availability(scope: &RequestScope<'_>, env: &Env, event: EventRef, 
     serve_hall_document(scope, env, event, show_id, DocumentKind::Availability).await
 }
 
-fn key_of(kind: DocumentKind, event: &EventRef, show_id: &str) -> String {
-    let (layout_key, availability_key) = edge_cache::hall_document_keys(&event.public_id(), show_id);
+fn key_of(kind: DocumentKind, event: &EventRef, show_id: &str, free_seats: bool) -> String {
     if kind == DocumentKind::Layout {
-        layout_key
+        edge_cache::hall_document_keys(&event.public_id(), show_id).0
     } else {
-        availability_key
+        edge_cache::availability_key(&event.public_id(), show_id, free_seats)
     }
 }
 
@@ -46,9 +48,11 @@ async fn serve_hall_document(
     if !scope.partner.allows_event(&event) {
         return Err(ProxyError::EventNotAllowed);
     }
-    let key = key_of(kind, &event, &show_id);
+    let free_seats = scope.partner.free_seats_allowed;
+    let key = key_of(kind, &event, &show_id, free_seats);
     let env = env.clone();
-    serve(scope, kind, &key.clone(), move || async move { from_owner(&env, kind, &event, &show_id, &key).await }).await
+    serve(scope, kind, &key.clone(), move || async move { from_owner(&env, kind, &event, &show_id, free_seats, &key).await })
+        .await
 }
 
 /// Asks the show's owner for a document and keeps it in this data centre.
@@ -57,28 +61,35 @@ async fn from_owner(
     kind: DocumentKind,
     event: &EventRef,
     show_id: &str,
+    free_seats: bool,
     key: &str,
 ) -> Result<CachedEntry, ProxyError> {
-    let mut entry = show_object::document(env, kind, event, show_id).await?;
+    let mut entry = show_object::document(env, kind, event, show_id, free_seats).await?;
     edge_cache::write_entry(key, kind, &mut entry).await;
     Ok(entry)
 }
 
 /// The hall's layout and current availability for validating a hold: the
 /// layout from the edge cache when there, the availability from the show's
-/// owner (it knows every hold made through the proxy a moment ago).
-pub async fn current_hall(env: &Env, event: &EventRef, show_id: &str) -> Result<(Layout, Option<Availability>), ProxyError> {
-    let layout_key = key_of(DocumentKind::Layout, event, show_id);
+/// owner (it knows every hold made through the proxy a moment ago), as the
+/// partner sees it (`free_seats`: with places priced 0 on sale).
+pub async fn current_hall(
+    env: &Env,
+    event: &EventRef,
+    show_id: &str,
+    free_seats: bool,
+) -> Result<(Layout, Option<Availability>), ProxyError> {
+    let layout_key = key_of(DocumentKind::Layout, event, show_id, false);
     let cached = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str::<Layout>(&document.body).ok());
     let layout = match cached {
         Some(layout) => layout,
         None => {
-            let entry = from_owner(env, DocumentKind::Layout, event, show_id, &layout_key).await?;
+            let entry = from_owner(env, DocumentKind::Layout, event, show_id, false, &layout_key).await?;
             let document = entry.into_document().await.ok_or(ProxyError::Internal)?;
             serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?
         }
     };
-    let availability = match show_object::document(env, DocumentKind::Availability, event, show_id).await {
+    let availability = match show_object::document(env, DocumentKind::Availability, event, show_id, free_seats).await {
         Ok(entry) => entry.into_document().await.and_then(|document| serde_json::from_str::<Availability>(&document.body).ok()),
         Err(_) => None,
     };
@@ -105,6 +116,6 @@ pub async fn live(
     }
     // Feeds are counted per client without naming it: a hash of key and address.
     let client_tag = format!("c{}", fnv1a_64_hex(format!("{}|{client}", scope.partner.public_key).as_bytes()));
-    let response = show_object::open_live_feed(env, &event, &show_id, &client_tag).await?;
+    let response = show_object::open_live_feed(env, &event, &show_id, &client_tag, scope.partner.free_seats_allowed).await?;
     Ok(Handled { response, cache_status: None })
 }

@@ -44,6 +44,10 @@ pub const NARROW_PARTNER_KEY: &str = "pk_test_narrow_000000000";
 pub const NARROW_SECRET_KEY: &str = "sk_test_narrow_00000000000_not_a_secret";
 pub const NARROW_ORIGIN: &str = "https://shop.example";
 pub const NARROW_MAX_SEATS: usize = 2;
+/// `free`: origin `PARTNER_ORIGIN`, `free_seats_allowed: true` — places the
+/// upstream prices at 0 are on sale to it (to nobody else).
+pub const FREE_PARTNER_KEY: &str = "pk_test_free_00000000000";
+pub const FREE_SECRET_KEY: &str = "sk_test_free_0000000000000_not_a_secret";
 /// The demo partner's `max_seats_per_hold` in the test directory.
 pub const DEMO_MAX_SEATS: usize = 10;
 

@@ -1,13 +1,14 @@
 //! Holds end to end: the widget's calls and the partner server's confirm,
 //! through the proxy under `wrangler dev` (Durable Objects, alarms) to the
-//! simulator's write APIs, for both providers.
+//! simulator's write APIs, for both providers; places priced 0, on sale only
+//! to a partner whose record gives them away.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use integration_tests::*;
 use serde_json::{json, Value};
-use ticket_contract::{availability_bits, Availability, Hold, HoldState, Layout};
+use ticket_contract::{availability_bits, Availability, Hold, HoldItem, HoldState, Layout};
 
 const TC_SEATED: &str = "tc:5f1a0c0e2b3c4d5e6f708192";
 const TC_SEATED_SHOW: &str = "5f1a0c0e2b3c4d5e6f708192";
@@ -281,4 +282,91 @@ fn bad_hold_requests_are_refused_before_any_upstream_call() {
         })
         .collect();
     assert!(writes.is_empty(), "no upstream write for bad input: {writes:?}");
+}
+
+/// The Кремлёвский дворец's «Supervip» zone: on sale upstream at price 0,
+/// like the QTickets document's own example.
+fn free_seat_ids(layout: &Layout) -> Vec<String> {
+    layout.seats.iter().filter(|seat| seat.price.minor == 0).map(|seat| seat.id.clone()).collect()
+}
+
+/// The availability `key` sees: which of `seat_ids` are on sale.
+fn on_sale_for(key: &str, ip: &str, event: &str, show: &str, seat_ids: &[String]) -> Vec<String> {
+    let headers = widget_headers(key, PARTNER_ORIGIN, ip);
+    let layout: Layout =
+        serde_json::from_str(&proxy_get_with(&format!("/v1/events/{event}/shows/{show}/layout"), &headers).body).unwrap();
+    let reply = proxy_get_with(&format!("/v1/events/{event}/shows/{show}/availability"), &headers);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let availability: Availability = serde_json::from_str(&reply.body).unwrap();
+    let (flags, _) = availability.for_layout(&layout).expect("the availability of this layout");
+    layout
+        .seats
+        .iter()
+        .zip(flags)
+        .filter(|(seat, on_sale)| *on_sale && seat_ids.contains(&seat.id))
+        .map(|(seat, _)| seat.id.clone())
+        .collect()
+}
+
+fn upstream_adds() -> Vec<Value> {
+    upstream_requests()
+        .into_iter()
+        .filter(|request| request["path"].as_str().unwrap_or_default().contains("tickets/add"))
+        .collect()
+}
+
+#[test]
+fn a_seat_priced_zero_is_not_for_sale_unless_the_partners_record_gives_such_seats_away() {
+    let _stack = exclusive_stack();
+    let (event, show) = ("qt:1001", "2001");
+    let free_seats = free_seat_ids(&layout(event, show));
+    assert_eq!(free_seats.len(), 12, "the layout (the same for everyone) has the Supervip zone at 0: {free_seats:?}");
+
+    // The demo partner's buyers see them not on sale, and cannot hold one.
+    let demo_ip = unique_client_ip();
+    assert_eq!(on_sale_for(DEMO_PARTNER_KEY, &demo_ip, event, show, &free_seats), Vec::<String>::new());
+    clear_upstream_requests();
+    let paid_seat = vacant_seats(event, show, 1, 80);
+    let mixed = vec![paid_seat[0].clone(), free_seats[0].clone()];
+    let refused = create(event, show, &mixed, json!({}));
+    assert_eq!((refused.status, refused.error_code().as_str()), (409, "seat_not_for_sale"), "{}", refused.body);
+    assert_eq!(refused.json()["error"]["unavailable"], json!([free_seats[0]]));
+    openapi::assert_documented("POST", "/v1/holds", &refused);
+    assert!(upstream_adds().is_empty(), "nothing reserved upstream: {:?}", upstream_adds());
+    // Nor add one to a hold it has.
+    let hold = hold_of(&create(event, show, &paid_seat, json!({})));
+    let change = json!({"seats": mixed});
+    let refused_change = widget_call("PATCH", &format!("/v1/holds/{}", hold.id), Some(&change.to_string()));
+    assert_eq!(
+        (refused_change.status, refused_change.error_code().as_str()),
+        (409, "seat_not_for_sale"),
+        "{}",
+        refused_change.body
+    );
+    let unchanged = hold_of(&widget_call("GET", &format!("/v1/holds/{}", hold.id), None));
+    assert_eq!(unchanged.items.len(), 1, "the hold is as it was: {:?}", unchanged.items);
+    widget_call("DELETE", &format!("/v1/holds/{}", hold.id), None);
+
+    // A partner whose record allows them sees them on sale, holds one at
+    // 0 ₽ and confirms it with its secret key.
+    let free_ip = unique_client_ip();
+    let offered = on_sale_for(FREE_PARTNER_KEY, &free_ip, event, show, &free_seats);
+    assert!(!offered.is_empty(), "the free partner sees free places on sale");
+    let chosen = offered[0].clone();
+    let body = json!({"event": event, "show": show, "seats": [chosen], "admission": {}});
+    let free_headers = widget_headers(FREE_PARTNER_KEY, PARTNER_ORIGIN, &free_ip);
+    let created = proxy_call("POST", "/v1/holds", &free_headers, Some(body.to_string().as_bytes()));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let free_hold = hold_of(&created);
+    assert_eq!(free_hold.total.minor, 0, "free, not a price: {:?}", free_hold);
+    assert!(matches!(&free_hold.items[..], [HoldItem::Seat { price, .. }] if price.minor == 0), "{:?}", free_hold.items);
+    assert!(!on_sale_for(FREE_PARTNER_KEY, &free_ip, event, show, &free_seats).contains(&chosen), "held: taken for everyone");
+    let confirmed =
+        server_call("POST", &format!("/v1/holds/{}/confirm", free_hold.id), Some(&format!("Bearer {FREE_SECRET_KEY}")));
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    let paid = hold_of(&confirmed);
+    assert_eq!(paid.state, HoldState::Confirmed);
+    assert_eq!(paid.tickets.len(), 1);
+    // Still never on sale to the demo partner.
+    assert!(on_sale_for(DEMO_PARTNER_KEY, &demo_ip, event, show, &free_seats).is_empty());
 }

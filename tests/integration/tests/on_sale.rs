@@ -13,7 +13,7 @@ use integration_tests::*;
 use serde_json::json;
 use ticket_contract::{availability_bits, Availability, Hold, Layout};
 
-/// The 2,172-seat QTickets hall.
+/// The 2,184-seat QTickets hall.
 const EVENT: &str = "qt:1001";
 const SHOW: &str = "2001";
 const SHOW_NUMBER: u64 = 2001;

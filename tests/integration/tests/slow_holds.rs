@@ -1,9 +1,11 @@
 //! Hold commands against a slow or forgetful upstream, through the proxy
 //! under `wrangler dev`: QTickets adds run in parallel, a command past its
 //! time budget answers `upstream_timeout` and leaves nothing reserved, a seat
-//! sold a moment earlier rolls back the adds made alongside it, and a
-//! TicketsCloud create whose answer was lost is found again (adopted, or
-//! cancelled by the alarm). "Nothing orphaned" is checked on the simulator's
+//! sold a moment earlier rolls back the adds made alongside it, a QTickets
+//! add whose answer was lost holds its seat once (under both of the
+//! simulator's answers to a repeated `external_id`), and a TicketsCloud
+//! create whose answer was lost is found again (adopted, or cancelled by the
+//! alarm). "Nothing orphaned" is checked on the simulator's
 //! own state: every live QTickets ticket of the show is owned by a hold.
 //!
 //! `scripts/test.sh` gives hold commands a 6 s budget
@@ -123,6 +125,45 @@ fn parallel_adds_with_one_seat_sold_a_moment_earlier_are_all_rolled_back() {
     assert!(upstream_calls("/tickets/add/") >= 2, "the adds went out together: {:?}", upstream_requests());
     assert!(upstream_calls("/tickets/remove/") >= 1, "and were rolled back: {:?}", upstream_requests());
     assert_eq!(live_tickets(SHOW), before, "no ticket left reserved");
+}
+
+/// Puts the simulator's default answer to a repeated QTickets `external_id`
+/// back, whatever a test did (also when it fails half-way).
+struct DefaultBehaviourAfterwards;
+
+impl Drop for DefaultBehaviourAfterwards {
+    fn drop(&mut self) {
+        sim_post("/_sim/behaviour", json!({"qtickets_repeated_external_id": "same_ticket"}));
+    }
+}
+
+#[test]
+fn a_qtickets_add_whose_answer_was_lost_holds_its_seat_once_whatever_a_repeated_external_id_answers() {
+    let _stack = exclusive_stack();
+    let _restore = DefaultBehaviourAfterwards;
+    for (round, behaviour) in ["same_ticket", "duplicate_error"].into_iter().enumerate() {
+        let switched = sim_post("/_sim/behaviour", json!({ "qtickets_repeated_external_id": behaviour }));
+        assert_eq!(switched.json()["qtickets_repeated_external_id"], behaviour, "{}", switched.body);
+        let seats = vacant_seats(EVENT, SHOW, 2, 600 + 10 * round);
+        let before = live_tickets(SHOW);
+        // An add is made upstream and its answer is cut in half on the way back.
+        sim_post("/_sim/faults", json!({"route": "qtickets.tickets_add", "kind": "malformed_json", "count": 1}));
+        let created = create(EVENT, SHOW, &seats);
+        clear_faults();
+        assert_eq!(created.status, 201, "{behaviour}: the buyer's own seat is never reported taken: {}", created.body);
+        let hold = hold_of(&created);
+        assert_eq!(hold.items.len(), 2, "{behaviour}");
+        let now: BTreeSet<(String, String)> = live_tickets(SHOW);
+        let added: Vec<String> = now.difference(&before).map(|(_, seat)| seat.clone()).collect();
+        let mut expected = seats.clone();
+        expected.sort();
+        let mut added_sorted = added.clone();
+        added_sorted.sort();
+        assert_eq!(added_sorted, expected, "{behaviour}: one ticket per seat, never a second: {added:?}");
+
+        assert_eq!(release(&hold.id).state, HoldState::Released, "{behaviour}");
+        assert_eq!(live_tickets(SHOW), before, "{behaviour}: the hold's tickets, and only they, are given back");
+    }
 }
 
 /// TicketsCloud orders in the simulator that are still `executed` (holding

@@ -336,6 +336,12 @@ async fn seats_have_the_documented_fields_and_prices_may_be_fractional() {
     );
     assert_eq!(admission_zone["seats"][0]["free_quantity"], 150);
     assert!(body["scheme"]["place_description"].is_string());
+    // The document's example: a whole zone on sale at price 0.
+    let supervip = zones.iter().find(|zone| zone["zone_id"] == 7).expect("the Supervip zone");
+    assert_eq!(supervip["name"], "Supervip");
+    let free_seats = supervip["seats"].as_array().unwrap();
+    assert_eq!(free_seats.len(), 12);
+    assert!(free_seats.iter().all(|seat| seat["available"] == true && seat["price"] == 0), "{supervip}");
 
     let hockey = simulator.qtickets("seats/1002").await.json();
     assert_eq!(hockey["scheme"]["place_description"], Value::Null, "quirk: null description");
@@ -349,7 +355,7 @@ async fn show_2002_answers_with_zones_and_seats_keyed_by_id_and_string_ids() {
     let body = simulator.qtickets("seats/1001/2002").await.json();
     assert_eq!((&body["event_id"], &body["show_id"]), (&json!("1001"), &json!("2002")));
     let zones = body["zones"].as_object().expect("zones keyed by zone id");
-    assert_eq!(zones.len(), 6);
+    assert_eq!(zones.len(), 7);
     for (zone_key, zone) in zones {
         assert_eq!(zone["zone_id"].as_str(), Some(zone_key.as_str()), "zone ids are strings in this form");
         let seats = zone["seats"].as_object().expect("seats keyed by id");

@@ -11,7 +11,7 @@ use ticket_contract::Layout;
 use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::quantity_left as quantity_left_text;
-use crate::money::format_money;
+use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
 
 #[component]
@@ -62,7 +62,7 @@ pub fn AdmissionStepper(
             <span class="tw-admission-info">
                 <span class="tw-admission-name">{zone_name.clone()}</span>
                 <span class="tw-admission-meta">
-                    <span class="tw-price">{format_money(admission.price)}</span>
+                    <span class="tw-price">{format_price(lang, admission.price)}</span>
                     " · "
                     <span class="tw-admission-left" data-testid="admission-left">{left_text}</span>
                 </span>

@@ -9,7 +9,7 @@ use ticket_contract::Layout;
 use super::use_widget;
 use crate::hall::{zone_class, HallAvailability};
 use crate::i18n::seat_label;
-use crate::money::format_money;
+use crate::money::format_price;
 use crate::number::fixed;
 
 /// Which seat the tooltip is about and where that seat is drawn, in pixels
@@ -51,7 +51,7 @@ pub fn SeatTooltip(
         let style = format!("left:{}px;top:{}px", fixed(x, 0), fixed(y, 0));
         let available = availability.try_with(|availability| availability.is_seat_available(anchor.seat_index));
         let price_or_state = if available.unwrap_or(false) {
-            view! { <span class="tw-tooltip-price">{format_money(seat.price)}</span> }.into_any()
+            view! { <span class="tw-tooltip-price">{format_price(lang, seat.price)}</span> }.into_any()
         } else {
             view! { <span class="tw-tooltip-taken">{texts.seat_not_available}</span> }.into_any()
         };

@@ -17,7 +17,7 @@ use super::hall_view::{Reservation, ReserveOutcome};
 use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::{error_message, lost_admission_message, lost_seat_message, seat_label, seats_taken_message, ticket_count};
-use crate::money::format_money;
+use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
 
 #[component]
@@ -49,7 +49,7 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
                                 <span class="tw-line-title">{zone_name(seat.zone)}</span>
                                 <span class="tw-line-detail">{seat_label(lang, &seat.row, &seat.place)}</span>
                             </span>
-                            <span class="tw-price">{format_money(seat.price)}</span>
+                            <span class="tw-price">{format_price(lang, seat.price)}</span>
                             <button type="button" class="tw-line-remove" aria-label=texts.remove title=texts.remove on:click=remove>
                                 "×"
                             </button>
@@ -65,9 +65,9 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
                             <span class=format!("tw-swatch {}", zone_class(admission.zone as usize)) aria-hidden="true"></span>
                             <span class="tw-line-text">
                                 <span class="tw-line-title">{zone_name(admission.zone)}</span>
-                                <span class="tw-line-detail">{format!("{} × {quantity}", format_money(admission.price))}</span>
+                                <span class="tw-line-detail">{format!("{} × {quantity}", format_price(lang, admission.price))}</span>
                             </span>
-                            <span class="tw-price">{format_money(subtotal)}</span>
+                            <span class="tw-price">{format_price(lang, subtotal)}</span>
                         </li>
                     }
                     .into_any())
@@ -112,7 +112,7 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
     let has_lost = move || selection.try_with(|picked| !picked.lost().is_empty()).unwrap_or(false);
     let may_reserve = move || selection.try_with(Selection::may_reserve).unwrap_or(false);
     let total_layout = layout.clone();
-    let total = move || selection.with(|picked| format_money(picked.total(&total_layout)));
+    let total = move || selection.with(|picked| format_price(lang, picked.total(&total_layout)));
     let count = move || selection.try_with(|picked| picked.ticket_count()).unwrap_or(0);
     let is_empty = move || count() == 0;
     let reservation = expect_context::<Reservation>();

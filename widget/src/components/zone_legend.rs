@@ -8,11 +8,12 @@ use ticket_contract::Layout;
 
 use super::use_widget;
 use crate::hall::{seated_zones, zone_class};
-use crate::money::format_price_range;
+use crate::money::format_price_range_for;
 
 #[component]
 pub fn ZoneLegend(layout: Arc<Layout>) -> impl IntoView {
-    let texts = use_widget().lang.texts();
+    let lang = use_widget().lang;
+    let texts = lang.texts();
     let zones = seated_zones(&layout)
         .into_iter()
         .filter_map(|zone_index| {
@@ -21,7 +22,7 @@ pub fn ZoneLegend(layout: Arc<Layout>) -> impl IntoView {
                 <li class="tw-legend-zone" data-zone-id=zone.id.clone()>
                     <span class=format!("tw-swatch {}", zone_class(zone_index)) aria-hidden="true"></span>
                     <span class="tw-legend-name">{zone.name.clone()}</span>
-                    <span class="tw-legend-price">{format_price_range(zone.price_min, zone.price_max)}</span>
+                    <span class="tw-legend-price">{format_price_range_for(lang, zone.price_min, zone.price_max)}</span>
                 </li>
             })
         })

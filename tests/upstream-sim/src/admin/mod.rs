@@ -8,6 +8,7 @@
 //! Errors here are `{"error": "..."}` with a 4xx status; this is our API, not
 //! an imitation of a provider's.
 
+mod behaviour_control;
 mod clock_control;
 mod processing_time_control;
 mod sell;
@@ -33,6 +34,7 @@ pub fn router(shared: SharedSimState) -> Router {
         .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/sell", post(sell::sell))
         .route("/clock", get(clock_control::read_clock).post(clock_control::advance_clock))
+        .route("/behaviour", get(behaviour_control::read_behaviour).post(behaviour_control::set_behaviour))
         .route(
             "/latency",
             get(processing_time_control::read_processing_times).post(processing_time_control::set_processing_times),
@@ -63,7 +65,7 @@ fn parse_json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
 }
 
 /// Seeded data back, faults, log and busy orders cleared, clock offset 0,
-/// default processing times.
+/// default processing times and behaviours.
 async fn reset(State(shared): State<SharedSimState>) -> Json<serde_json::Value> {
     lock(&shared).reset_to_seed();
     Json(json!({ "reset": true }))

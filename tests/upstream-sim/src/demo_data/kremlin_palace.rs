@@ -1,12 +1,15 @@
-//! The Кремлёвский дворец hall for «Щелкунчик» (QTickets event 1001): 2,172
-//! numbered seats in five zones at four prices, plus a general-admission
+//! The Кремлёвский дворец hall for «Щелкунчик» (QTickets event 1001): 2,184
+//! numbered seats in six zones at five prices, plus a general-admission
 //! «Танцевальный партер» in front of the stage. Pixel coordinates sketch a
 //! real auditorium (stage at the top, y grows towards the back):
 //!
 //! * stalls («Партер VIP» rows 1–10, «Партер» rows 11–24) on concentric arcs
 //!   fanning out from the stage, 28 + 2·row seats a row (30 to 76), 20 px apart;
 //! * two side balconies, 3 rows × 50 seats along the walls;
-//! * an amphitheatre, 10 straight rows × 60 seats behind the stalls.
+//! * an amphitheatre, 10 straight rows × 60 seats behind the stalls;
+//! * «Supervip» (zone 7), a box of 2 rows × 6 seats left of the stage, all
+//!   `available: true` at `price: 0`, as the document's own `events/seats`
+//!   example has its "Supervip right" zone (l.130–200).
 //!
 //! The canvas is about 1,800 × 1,350 px.
 
@@ -20,6 +23,8 @@ const FAN_CENTRE_Y: f64 = -600.0;
 const FIRST_ARC_RADIUS: f64 = 930.0;
 const ROW_PITCH: f64 = 30.0;
 const SEAT_PITCH: f64 = 20.0;
+/// The zone of seats priced 0 (`"7-<row>;<place>"`).
+pub const SUPERVIP_ZONE_ID: u64 = 7;
 
 pub fn hall() -> HallLayout {
     let mut hall = HallBuilder::new(SchemeDescription {
@@ -65,6 +70,16 @@ pub fn hall() -> HallLayout {
     // A slug id, like the admission zone in the live report.
     hall.begin_zone(WireId::Text("tancevalnyj-parter".to_owned()), "Танцевальный партер", Some("Стоячие места у сцены"));
     hall.admission_seat([CENTRE_X, 200.0], Kopecks::from_roubles(2000));
+
+    // Priced 0, like the document's example: free places, which the proxy
+    // sells only for partners that allow them.
+    hall.begin_zone(WireId::Number(SUPERVIP_ZONE_ID), "Supervip", Some("Ложа у сцены"));
+    for row in 1..=2u32 {
+        for place in 1..=6u32 {
+            let coords = [300.0 + f64::from(place - 1) * SEAT_PITCH, 230.0 + f64::from(row - 1) * SEAT_PITCH];
+            hall.numbered_seat(row, place, coords, Kopecks(0));
+        }
+    }
 
     hall.finish()
 }

@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use crate::prng::DeterministicRandom;
 use crate::qtickets::inventory::{
-    HallLayout, QticketsCity, QticketsEvent, QticketsInventory, QticketsShow, SeatInventory, SeatKind, SeatStatus, ShowWireQuirks,
+    HallLayout, QticketsCity, QticketsEvent, QticketsInventory, QticketsShow, RepeatedExternalId, SeatInventory, SeatKind,
+    SeatStatus, ShowWireQuirks,
 };
 use crate::ticketscloud::inventory::TicketscloudInventory;
 
@@ -84,16 +85,24 @@ pub fn seeded_qtickets_inventory() -> QticketsInventory {
         }],
         hall: fetisov_arena,
     };
-    QticketsInventory { events: vec![nutcracker, hockey], tickets: BTreeMap::new(), next_ticket_number: 27061 }
+    QticketsInventory {
+        events: vec![nutcracker, hockey],
+        tickets: BTreeMap::new(),
+        next_ticket_number: 27061,
+        repeated_external_id: RepeatedExternalId::default(),
+    }
 }
 
 /// Every numbered seat sold with probability [`SEEDED_SOLD_PERCENT`] from a
-/// PRNG seeded with the show id; admission seats start at `admission_free_quantity`.
+/// PRNG seeded with the show id, except free ones (price 0), which are all
+/// vacant; admission seats start at `admission_free_quantity`.
 fn seeded_seat_inventory(hall: &HallLayout, show_id: u64, admission_free_quantity: u32) -> Vec<SeatInventory> {
     let mut random = DeterministicRandom::with_seed(show_id);
     let mut inventory = vec![SeatInventory::Numbered(SeatStatus::Vacant); hall.seat_index_by_id.len()];
     for seat in hall.zones.iter().flat_map(|zone| &zone.seats) {
         inventory[seat.inventory_index] = match seat.kind {
+            // Free places (price 0) are all on sale, as in the document's example.
+            SeatKind::Numbered { .. } if seat.price.0 == 0 => SeatInventory::Numbered(SeatStatus::Vacant),
             SeatKind::Numbered { .. } if random.percent_chance(SEEDED_SOLD_PERCENT) => {
                 SeatInventory::Numbered(SeatStatus::Sold { ticket_id: None })
             }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::UnixTimestamp;
 use crate::money::Kopecks;
@@ -38,6 +38,24 @@ pub struct QticketsInventory {
     pub tickets: BTreeMap<String, QticketsTicket>,
     /// The id the next created ticket gets (QTickets ids are numeric strings).
     pub next_ticket_number: u64,
+    /// What `tickets/add` answers when its `external_id` already names a
+    /// live ticket of the show (`POST /_sim/behaviour`).
+    pub repeated_external_id: RepeatedExternalId,
+}
+
+/// The document says only that `external_id` is unique (l.389). A repeated
+/// `tickets/add` with an `external_id` that names a live ticket of the show
+/// is answered one of two ways, switched by `POST /_sim/behaviour`
+/// `{"qtickets_repeated_external_id": "same_ticket" | "duplicate_error"}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepeatedExternalId {
+    /// That ticket, unchanged; nothing is created (the seed's default).
+    #[default]
+    SameTicket,
+    /// `VALIDATION_ERROR` "The external id has already been taken."; nothing
+    /// is created (how a unique rule in the API's validation would answer).
+    DuplicateError,
 }
 
 #[derive(Debug)]

@@ -12,9 +12,14 @@ use crate::barcodes::qtickets_ean13_barcode;
 use crate::calendar::UnixTimestamp;
 
 use super::inventory::{
-    HallLayout, QticketsEvent, QticketsInventory, QticketsShow, QticketsTicket, ReservationDeadline, SeatInventory, SeatStatus,
-    ShowLookupError,
+    HallLayout, QticketsEvent, QticketsInventory, QticketsShow, QticketsTicket, RepeatedExternalId, ReservationDeadline,
+    SeatInventory, SeatStatus, ShowLookupError,
 };
+
+/// The `VALIDATION_ERROR` message of a repeated `external_id` under
+/// [`RepeatedExternalId::DuplicateError`] (worded like the other
+/// Laravel-style validation messages; the document gives none).
+pub const DUPLICATE_EXTERNAL_ID_MESSAGE: &str = "The external id has already been taken.";
 
 /// Why a ticket request failed; each maps to one documented error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,13 +88,13 @@ pub fn add_or_update_ticket(
     }
 }
 
-/// A new ticket for a vacant seat, or — when `external_id` already names a
-/// live ticket of this show — that ticket, unchanged. The document calls
+/// A new ticket for a vacant seat. When `external_id` already names a live
+/// ticket of this show, nothing is created: the document calls
 /// `external_id` the value "по которому в дальнейшем будет вестись работа по
-/// этому конкретному билету" (l.389): one external id, one ticket. So a
-/// retried add (the first answer lost on the way back) finds the ticket it
-/// made instead of reserving a second seat; the proxy relies on this to make
-/// retries safe. Once the ticket is removed or expired, the id is free again.
+/// этому конкретному билету" (l.389) — one external id, one ticket — but does
+/// not say what a repeated add answers, so the simulator answers either way
+/// ([`RepeatedExternalId`]): that ticket, unchanged, or `VALIDATION_ERROR`.
+/// Once the ticket is removed or expired, the id is free again.
 fn create_ticket(
     inventory: &mut QticketsInventory,
     show: ShowAddress,
@@ -97,10 +102,13 @@ fn create_ticket(
 ) -> Result<String, TicketError> {
     if let Some(external_id) = &request.external_id {
         if let Some(existing) = find_by_external_id(inventory, show, external_id) {
-            return Ok(existing.ticket_id.clone());
+            return match inventory.repeated_external_id {
+                RepeatedExternalId::SameTicket => Ok(existing.ticket_id.clone()),
+                RepeatedExternalId::DuplicateError => Err(TicketError::Validation(DUPLICATE_EXTERNAL_ID_MESSAGE.to_owned())),
+            };
         }
     }
-    let QticketsInventory { events, tickets, next_ticket_number } = inventory;
+    let QticketsInventory { events, tickets, next_ticket_number, .. } = inventory;
     let (hall, show_state) = locate_show(events, show)?;
     let inventory_index = *hall
         .seat_index_by_id
@@ -345,6 +353,34 @@ mod tests {
             remove_ticket(&mut inventory, other_show, &TicketReference::TicketId(ticket_id)),
             Err(TicketError::TicketNotFound { .. })
         ));
+    }
+
+    #[test]
+    fn a_repeated_external_id_is_the_same_ticket_or_refused_and_never_a_second_ticket() {
+        for behaviour in [RepeatedExternalId::SameTicket, RepeatedExternalId::DuplicateError] {
+            let mut inventory = seeded_qtickets_inventory();
+            inventory.repeated_external_id = behaviour;
+            let first = add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, Some("hold-1-0"), 100)).unwrap();
+            let again = add_or_update_ticket(&mut inventory, SHOW, &reserve(ADMISSION_SEAT, Some("hold-1-0"), 100));
+            match behaviour {
+                RepeatedExternalId::SameTicket => assert_eq!(again, Ok(first.clone())),
+                RepeatedExternalId::DuplicateError => {
+                    assert_eq!(again, Err(TicketError::Validation(DUPLICATE_EXTERNAL_ID_MESSAGE.to_owned())))
+                }
+            }
+            assert_eq!(inventory.tickets.len(), 1, "{behaviour:?}: one external id, one ticket");
+            assert_eq!(seat_status(&inventory, ADMISSION_SEAT), SeatInventory::Admission { free_quantity: 149 }, "{behaviour:?}");
+            // The lookup by external id (an update) finds it either way.
+            let lookup = TicketsAddRequest::Update(TicketUpdateRequest {
+                ticket: TicketReference::ExternalId("hold-1-0".into()),
+                paid: false,
+                reserved_to: deadline(100),
+            });
+            assert_eq!(add_or_update_ticket(&mut inventory, SHOW, &lookup), Ok(first.clone()), "{behaviour:?}");
+            // Removed, the id is free again.
+            remove_ticket(&mut inventory, SHOW, &TicketReference::ExternalId("hold-1-0".into())).unwrap();
+            assert!(add_or_update_ticket(&mut inventory, SHOW, &reserve("1-1;1", Some("hold-1-0"), 100)).is_ok());
+        }
     }
 
     #[test]

@@ -166,6 +166,44 @@ async fn the_same_external_id_returns_the_same_ticket() {
 }
 
 #[tokio::test]
+async fn the_behaviour_switch_makes_a_repeated_external_id_a_validation_error() {
+    let simulator = Simulator::new();
+    assert_eq!(
+        simulator.admin(Method::GET, "behaviour", None).await.json(),
+        json!({"qtickets_repeated_external_id": "same_ticket"})
+    );
+    let switched =
+        simulator.admin(Method::POST, "behaviour", Some(json!({"qtickets_repeated_external_id": "duplicate_error"}))).await;
+    assert_eq!(switched.json()["qtickets_repeated_external_id"], "duplicate_error");
+    for bad in [json!({"qtickets_repeated_external_id": "maybe"}), json!({"colour": "red"})] {
+        let reply = simulator.admin(Method::POST, "behaviour", Some(bad.clone())).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+
+    let first = simulator.qtickets_reserve(EVENING, "1-1;1", Some("hold-9:seat-1"), 600).await;
+    assert_eq!(first["status"], "success", "{first}");
+    let state_after_first = simulator.inventory_state().await;
+    let repeated = simulator.qtickets_reserve(EVENING, "1-1;1", Some("hold-9:seat-1"), 600).await;
+    assert_eq!(repeated["status"], "error", "{repeated}");
+    assert_eq!(repeated["code"], "VALIDATION_ERROR");
+    assert_eq!(repeated["message"], "The external id has already been taken.");
+    assert_eq!(simulator.inventory_state().await, state_after_first, "nothing created");
+    // The documented lookup by external id still finds the ticket.
+    let reserved_to = simulator.reserved_to_in(600).await;
+    let found = simulator
+        .qtickets_tickets(
+            "add",
+            EVENING,
+            &[("external_id", "hold-9:seat-1"), ("paid", "0"), ("reserved_to", reserved_to.as_str())],
+        )
+        .await;
+    assert_eq!(found["result"]["id"], first["result"]["id"]);
+
+    simulator.admin(Method::POST, "reset", None).await;
+    assert_eq!(simulator.admin(Method::GET, "behaviour", None).await.json()["qtickets_repeated_external_id"], "same_ticket");
+}
+
+#[tokio::test]
 async fn paying_gives_a_barcode_and_a_sold_ticket_stays_sold() {
     let simulator = Simulator::new();
     let sold_before = simulator.state().await["qtickets"][0]["seats_sold"].as_u64().unwrap();
