@@ -13,6 +13,10 @@
 //!   the read already saw the change; the next read settles it.)
 //! - The availability document carries a `revision` that moves only when
 //!   something a viewer can see changed, and `stale` while the upstream fails.
+//! - A hall whose prices have an end (a price rule in force,
+//!   [`Hall::prices_valid_until`]) is read again from then on, before either
+//!   document is served; a hold refused because the upstream's price differs
+//!   ends the copy's prices at once ([`ShowHall::prices_outdated`]).
 //!
 //! Pure: time is an argument (unix milliseconds).
 
@@ -48,6 +52,8 @@ struct CurrentHall {
     admission_index: HashMap<String, usize>,
     seats_available: Vec<bool>,
     admissions_left: Vec<u32>,
+    /// Unix seconds ([`Hall::prices_valid_until`]).
+    prices_valid_until: Option<i64>,
 }
 
 /// What one show's owner knows of its hall.
@@ -64,7 +70,26 @@ pub struct ShowHall {
 impl ShowHall {
     /// What a request for `kind` (layout or availability) gets at `now_ms`.
     pub fn plan(&self, kind: DocumentKind, now_ms: u64) -> ReadPlan {
-        self.reads.plan(self.current.is_some(), now_ms, &ReadPolicy::for_kind(kind))
+        let policy = ReadPolicy::for_kind(kind).ending_at(self.reads.last_success_ms(), self.prices_valid_until_ms());
+        self.reads.plan(self.current.is_some(), now_ms, &policy)
+    }
+
+    /// When the copy's prices stop being right (unix seconds), if they have an end.
+    pub fn prices_valid_until(&self) -> Option<i64> {
+        self.current.as_ref().and_then(|current| current.prices_valid_until)
+    }
+
+    fn prices_valid_until_ms(&self) -> Option<u64> {
+        self.prices_valid_until().map(|until| u64::try_from(until).unwrap_or(0).saturating_mul(1_000))
+    }
+
+    /// The upstream priced a hold differently from this copy: its prices end
+    /// now, so the next request reads the hall again.
+    pub fn prices_outdated(&mut self, now_ms: u64) {
+        if let Some(current) = &mut self.current {
+            let now = i64::try_from(now_ms / 1_000).unwrap_or(i64::MAX);
+            current.prices_valid_until = Some(current.prices_valid_until.map_or(now, |until| until.min(now)));
+        }
     }
 
     /// Whether a poll at `now_ms` should read the upstream: the copy is older
@@ -237,7 +262,7 @@ impl CurrentHall {
     /// The hall of a read; the layout's JSON is made again only when the
     /// layout changed.
     fn from_hall(hall: Hall, previous: Option<&CurrentHall>) -> Option<CurrentHall> {
-        let Hall { layout, availability, .. } = hall;
+        let Hall { layout, availability, prices_valid_until, .. } = hall;
         let (seats_available, admissions_left) = availability.for_layout(&layout)?;
         let (layout_body, layout_etag) = match previous {
             Some(previous) if previous.layout == layout => (previous.layout_body.clone(), previous.layout_etag.clone()),
@@ -250,7 +275,16 @@ impl CurrentHall {
         let seat_index = layout.seats.iter().enumerate().map(|(index, seat)| (seat.id.clone(), index)).collect();
         let admission_index =
             layout.admissions.iter().enumerate().map(|(index, admission)| (admission.id.clone(), index)).collect();
-        Some(CurrentHall { layout, layout_body, layout_etag, seat_index, admission_index, seats_available, admissions_left })
+        Some(CurrentHall {
+            layout,
+            layout_body,
+            layout_etag,
+            seat_index,
+            admission_index,
+            seats_available,
+            admissions_left,
+            prices_valid_until,
+        })
     }
 
     /// Returns whether the seat's state changed.
@@ -316,6 +350,7 @@ mod tests {
                 stale: false,
             },
             upstream_version: None,
+            prices_valid_until: None,
         }
     }
 
@@ -425,6 +460,29 @@ mod tests {
         // Never over a copy in memory.
         assert!(!show.restore_last_good(hall([false, false, false], 0), 1, ProxyError::UpstreamTimeout, 57_000));
         assert_eq!(flags(&show).0, vec![true, false, true]);
+    }
+
+    #[test]
+    fn prices_with_an_end_are_read_again_there_and_when_outdated() {
+        let mut show = ShowHall::default();
+        let mut priced = hall([true, true, true], 5);
+        priced.prices_valid_until = Some(100);
+        read(&mut show, 10_000, 10_100, priced);
+        assert_eq!(show.prices_valid_until(), Some(100));
+        assert_eq!(show.plan(DocumentKind::Layout, 99_999), ReadPlan::Serve, "a layout is kept until the rule's end");
+        assert_eq!(show.plan(DocumentKind::Layout, 100_000), ReadPlan::Read, "not a moment past it");
+        assert_eq!(show.plan(DocumentKind::Availability, 100_000), ReadPlan::Read);
+
+        // The upstream priced a hold differently: outdated now.
+        let mut show = ShowHall::default();
+        read(&mut show, 0, 100, hall([true, true, true], 5));
+        assert_eq!(show.plan(DocumentKind::Layout, 2_000), ReadPlan::Serve);
+        show.prices_outdated(2_000);
+        assert_eq!(show.prices_valid_until(), Some(2));
+        assert_eq!(show.plan(DocumentKind::Layout, 2_000), ReadPlan::Read);
+        assert!(show.start_read(2_000));
+        show.read_succeeded(hall([true, true, true], 5), 2_100);
+        assert_eq!(show.plan(DocumentKind::Layout, 3_000), ReadPlan::Serve, "a new read brings its own prices");
     }
 
     #[test]

@@ -369,7 +369,10 @@ async fn last_good(state: &State) -> Option<(Hall, u64)> {
     if stored.availability.layout_version != layout.version {
         return None;
     }
-    Some((Hall { layout, availability: stored.availability, upstream_version: None }, stored.read_at_ms))
+    Some((
+        Hall { layout, availability: stored.availability, upstream_version: None, prices_valid_until: None },
+        stored.read_at_ms,
+    ))
 }
 
 /// A document for the Worker: the body, its ETag, when its data was read
