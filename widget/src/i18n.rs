@@ -488,6 +488,8 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "invalid_id") => "This event link is not valid.",
         (Ru, "seat_unavailable") => "Некоторые из этих мест только что заняли. Выберите другие.",
         (En, "seat_unavailable") => "Some of these seats have just been taken. Please choose others.",
+        (Ru, "price_changed") => "Цены на эти места только что изменились. Проверьте новые цены и забронируйте снова.",
+        (En, "price_changed") => "The prices of these places have just changed. Please check the new prices and reserve again.",
         (Ru, "hold_expired") => "Время брони истекло, места снова в продаже.",
         (En, "hold_expired") => "Your reservation has expired and the seats are back on sale.",
         (Ru, "hold_not_active") => "Эта бронь уже не действует.",
@@ -596,6 +598,7 @@ mod tests {
             "event_not_allowed",
             "rate_limited",
             "upstream_refused",
+            "price_changed",
         ];
         for lang in [Lang::Ru, Lang::En] {
             let generic = error_message(lang, "something_new");
