@@ -44,6 +44,9 @@ mkdir -p "$root/target"
 export UPSTREAM_ENV_FILE="$root/target/canary-upstreams.env"
 printf 'QTICKETS_API_KEY=%s\nTICKETSCLOUD_API_KEY=%s\n' "$qtickets_canary" "$ticketscloud_canary" >"$UPSTREAM_ENV_FILE"
 export SIM_QTICKETS_KEY="$qtickets_canary" SIM_TICKETSCLOUD_KEY="$ticketscloud_canary"
+# TicketsCloud listing pages of one event, whatever page_size the proxy asks
+# for: every catalogue and hall read of the run pages to the listing's end.
+export SIM_TICKETSCLOUD_MAX_PAGE_SIZE=1
 # Every response the tests receive is recorded here for the scan.
 rm -rf "$root/test-output/responses"
 source scripts/stack.sh
@@ -53,6 +56,9 @@ echo "== integration tests (proxy under wrangler dev + simulator)"
 # faults.rs first: it needs an edge cache that has not seen its documents yet.
 cargo test -p integration-tests --test faults 2>&1
 cargo test -p integration-tests --test proxy 2>&1
+# Before any test that could move the simulated clock: price rules end at
+# moments the proxy reads on its own clock.
+cargo test -p integration-tests --test ticketscloud_reads -- --nocapture 2>&1
 cargo test -p integration-tests --test partners 2>&1
 cargo test -p integration-tests --test malformed 2>&1
 cargo test -p integration-tests --test openapi 2>&1

@@ -75,6 +75,34 @@ pub fn judge(stored_at: i64, now: i64, kind: DocumentKind) -> Freshness {
     }
 }
 
+/// [`judge`] for a copy whose content stops being right at `valid_until`
+/// (unix seconds; a layout's prices until a price rule ends): from then on
+/// it is expired, never served stale.
+pub fn judge_until(stored_at: i64, now: i64, kind: DocumentKind, valid_until: Option<i64>) -> Freshness {
+    match valid_until {
+        Some(until) if now >= until => Freshness::Expired,
+        _ => judge(stored_at, now, kind),
+    }
+}
+
+/// The browser's `Cache-Control` for a document good until `valid_until`
+/// (unix seconds) at `now`: the kind's lifetimes, but never past that end.
+pub fn browser_cache_control_until(kind: DocumentKind, now: i64, valid_until: Option<i64>) -> String {
+    match valid_until {
+        Some(until) if until.saturating_sub(now) < kind.fresh_for() + kind.stale_while_revalidate() => {
+            let left = until.saturating_sub(now).max(0);
+            let max_age = left.min(kind.fresh_for());
+            let stale = (left - max_age).min(kind.stale_while_revalidate());
+            if stale > 0 {
+                format!("public, max-age={max_age}, stale-while-revalidate={stale}")
+            } else {
+                format!("public, max-age={max_age}")
+            }
+        }
+        _ => kind.browser_cache_control().to_string(),
+    }
+}
+
 /// A strong ETag for a response body: `"` + 16 hex digits + `"`.
 pub fn etag_for(body: &[u8]) -> String {
     format!("\"{}\"", fnv1a_64_hex(body))
@@ -119,6 +147,30 @@ mod tests {
         }
         assert_eq!(judge(i64::MIN, i64::MAX, Layout), Expired, "no overflow");
         assert_eq!(judge(i64::MAX, i64::MIN, Layout), Fresh, "no overflow");
+    }
+
+    #[test]
+    fn a_document_with_an_end_expires_there() {
+        let stored_at = 1_800_000_000;
+        let until = Some(stored_at + 100);
+        let cases = [(0, Fresh), (99, Fresh), (100, Expired), (5_000, Expired)];
+        for (age, expected) in cases {
+            assert_eq!(judge_until(stored_at, stored_at + age, Layout, until), expected, "aged {age}s");
+        }
+        assert_eq!(judge_until(stored_at, stored_at + 3_700, Layout, None), StaleRevalidate);
+        assert_eq!(judge_until(stored_at, stored_at + 3_700, Layout, Some(stored_at + 1_000_000)), StaleRevalidate);
+
+        let now = stored_at;
+        let headers = [
+            (None, "public, max-age=3600, stale-while-revalidate=86400"),
+            (Some(now + 1_000_000), "public, max-age=3600, stale-while-revalidate=86400"),
+            (Some(now + 4), "public, max-age=4"),
+            (Some(now + 4_000), "public, max-age=3600, stale-while-revalidate=400"),
+            (Some(now - 5), "public, max-age=0"),
+        ];
+        for (until, expected) in headers {
+            assert_eq!(browser_cache_control_until(Layout, now, until), expected, "{until:?}");
+        }
     }
 
     #[test]

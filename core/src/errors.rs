@@ -103,6 +103,12 @@ pub enum ProxyError {
     /// TicketsCloud answered `409 Conflict` to a change of one order, twice.
     #[error("upstream order busy")]
     UpstreamConflict,
+    /// The upstream priced the places differently from the layout the buyer
+    /// chose from (a price rule ended, the organiser changed a price): the
+    /// hold was undone upstream and nothing is reserved; the layout is read
+    /// again.
+    #[error("price changed")]
+    PriceChanged,
     #[error("internal error")]
     Internal,
 }
@@ -147,7 +153,10 @@ impl ProxyError {
             ProxyError::NotFound { .. } | ProxyError::RouteNotFound | ProxyError::HoldNotFound => 404,
             ProxyError::MethodNotAllowed => 405,
             ProxyError::UpgradeRequired => 426,
-            ProxyError::SeatUnavailable { .. } | ProxyError::SeatNotForSale { .. } | ProxyError::HoldNotActive { .. } => 409,
+            ProxyError::SeatUnavailable { .. }
+            | ProxyError::SeatNotForSale { .. }
+            | ProxyError::HoldNotActive { .. }
+            | ProxyError::PriceChanged => 409,
             ProxyError::HoldExpired => 410,
             ProxyError::UpstreamConflict => 503,
             ProxyError::UpstreamUnavailable
@@ -193,6 +202,7 @@ impl ProxyError {
             ProxyError::SecretKeyRequired => "secret_key_required",
             ProxyError::PublicKeyNotAllowed => "public_key_not_allowed",
             ProxyError::UpstreamConflict => "upstream_busy",
+            ProxyError::PriceChanged => "price_changed",
             ProxyError::Internal => "internal",
         }
     }
@@ -266,6 +276,10 @@ impl ProxyError {
                 format!("The request body field `{name}` is not accepted on this route.")
             }
             ProxyError::UpstreamConflict => "The ticketing system is busy with this order; try again in a moment.".to_string(),
+            ProxyError::PriceChanged => {
+                "The prices of these places have changed; nothing was reserved. Read the layout again for the new prices."
+                    .to_string()
+            }
             ProxyError::Internal => "Something went wrong inside the proxy.".to_string(),
         }
     }
@@ -395,6 +409,7 @@ mod tests {
             (ProxyError::SecretKeyRequired, 401, "secret_key_required", None),
             (ProxyError::PublicKeyNotAllowed, 403, "public_key_not_allowed", None),
             (ProxyError::UpstreamConflict, 503, "upstream_busy", None),
+            (ProxyError::PriceChanged, 409, "price_changed", None),
             (ProxyError::PartnerKeyRevoked, 401, "partner_key_revoked", None),
             (ProxyError::OriginNotAllowed, 403, "origin_not_allowed", None),
             (ProxyError::EventNotAllowed, 403, "event_not_allowed", Some("event_id")),

@@ -192,7 +192,7 @@ impl HallDraft {
             revision: 0,
             stale: false,
         };
-        Ok(Hall { layout, availability, upstream_version })
+        Ok(Hall { layout, availability, upstream_version, prices_valid_until: None })
     }
 }
 

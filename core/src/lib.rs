@@ -46,7 +46,10 @@ pub mod venue_time;
 pub use cache_policy::{etag_for, if_none_match_matches, judge, DocumentKind, Freshness};
 pub use errors::ProxyError;
 pub use ids::{parse_event_id, parse_show_id, EventRef, IdField, InvalidId, InvalidIdReason};
-pub use provider::{merge_catalogues, Adapters, CataloguePage, Hall, ProviderAdapter, MAX_CATALOGUE_PAGES};
+pub use provider::{
+    merge_catalogues, Adapters, CataloguePage, Hall, HallRead, HallReadOutcome, HallStep, ProviderAdapter, SeatingMemo,
+    MAX_CATALOGUE_PAGES, MAX_HALL_READ_ROUNDS,
+};
 pub use qtickets::QticketsAdapter;
 pub use ticketscloud::TicketscloudAdapter;
 pub use upstream::{HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse};

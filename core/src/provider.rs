@@ -40,6 +40,10 @@ pub struct Hall {
     /// The upstream's own change marker, when it has one (QTickets
     /// `last_update_hash`); TicketsCloud has none.
     pub upstream_version: Option<String>,
+    /// When the prices in this layout stop being right (unix seconds): the
+    /// end of a price rule in force (TicketsCloud set `rules`). No copy of
+    /// the layout is served past it without reading the hall again.
+    pub prices_valid_until: Option<i64>,
 }
 
 impl Hall {
@@ -73,6 +77,72 @@ pub trait ProviderAdapter {
     fn seating_requests(&self, event: &EventRef, show_id: &str) -> Vec<UpstreamRequest>;
 
     fn parse_seating(&self, event: &EventRef, show_id: &str, responses: &[UpstreamResponse]) -> Result<Hall, UpstreamError>;
+
+    /// One read of a show's hall as its owner makes it, in rounds of
+    /// requests ([`HallRead`]). `memo` is what the previous read of this hall
+    /// left ([`HallReadOutcome::memo`]); `now` is unix seconds. By default one
+    /// round of [`ProviderAdapter::seating_requests`] and nothing kept.
+    fn hall_read<'a>(&'a self, event: &EventRef, show_id: &str, memo: Option<&SeatingMemo>, now: i64) -> Box<dyn HallRead + 'a> {
+        let _ = (memo, now);
+        Box::new(OneRoundHallRead { adapter: self, event: event.clone(), show_id: show_id.to_owned(), sent: false })
+    }
+}
+
+/// What a show's owner keeps between two reads of its hall, for a provider
+/// whose hall read needs more than the hall's own listing; opaque to the
+/// glue, which keeps it with the hall and passes it back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeatingMemo {
+    /// The event's sets from the events listing (names, prices and their
+    /// rules, admission counts) and where in the listing it was found.
+    Ticketscloud(crate::ticketscloud::seating::EventSets),
+}
+
+/// A hall read's next move.
+#[derive(Debug)]
+pub enum HallStep {
+    /// Send these requests (in parallel) and pass the answers back in order.
+    Send(Vec<UpstreamRequest>),
+    /// The read is over.
+    Done(Box<HallReadOutcome>),
+}
+
+/// What a hall read brings back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HallReadOutcome {
+    pub hall: Hall,
+    /// To keep for the next read of the same hall.
+    pub memo: Option<SeatingMemo>,
+}
+
+/// The most rounds a hall read takes (a bound for the glue's loop): a
+/// listing read page by page, the hall's own listing, once more.
+pub const MAX_HALL_READ_ROUNDS: u32 = 2 * MAX_CATALOGUE_PAGES + 4;
+
+/// A hall read as a state machine: the glue calls [`HallRead::step`] with
+/// no answers first, then with the answers to each `Send`, until `Done` or an
+/// error (an upstream failure of any request ends the read).
+pub trait HallRead {
+    fn step(&mut self, answers: Vec<UpstreamResponse>) -> Result<HallStep, UpstreamError>;
+}
+
+/// [`ProviderAdapter::hall_read`] for adapters that read a hall in one round.
+struct OneRoundHallRead<'a, Adapter: ProviderAdapter + ?Sized> {
+    adapter: &'a Adapter,
+    event: EventRef,
+    show_id: String,
+    sent: bool,
+}
+
+impl<Adapter: ProviderAdapter + ?Sized> HallRead for OneRoundHallRead<'_, Adapter> {
+    fn step(&mut self, answers: Vec<UpstreamResponse>) -> Result<HallStep, UpstreamError> {
+        if !self.sent {
+            self.sent = true;
+            return Ok(HallStep::Send(self.adapter.seating_requests(&self.event, &self.show_id)));
+        }
+        let hall = self.adapter.parse_seating(&self.event, &self.show_id, &answers)?;
+        Ok(HallStep::Done(Box::new(HallReadOutcome { hall, memo: None })))
+    }
 }
 
 /// Both adapters, configured; the glue picks one by an event's provider.

@@ -17,6 +17,10 @@
 //!   sale: a hall with such places has a second availability document, with
 //!   them on sale, for partners that allow free places
 //!   ([`crate::free_places`] says why the owner decides it).
+//! - A hall whose prices have an end (a price rule in force,
+//!   [`Hall::prices_valid_until`]) is read again from then on, before either
+//!   document is served; a hold refused because the upstream's price differs
+//!   ends the copy's prices at once ([`ShowHall::prices_outdated`]).
 //!
 //! Pure: time is an argument (unix milliseconds).
 
@@ -56,6 +60,8 @@ struct CurrentHall {
     admissions_left: Vec<u32>,
     /// The layout's places priced 0.
     free: FreePlaces,
+    /// Unix seconds ([`Hall::prices_valid_until`]).
+    prices_valid_until: Option<i64>,
 }
 
 /// What one show's owner knows of its hall.
@@ -75,7 +81,26 @@ pub struct ShowHall {
 impl ShowHall {
     /// What a request for `kind` (layout or availability) gets at `now_ms`.
     pub fn plan(&self, kind: DocumentKind, now_ms: u64) -> ReadPlan {
-        self.reads.plan(self.current.is_some(), now_ms, &ReadPolicy::for_kind(kind))
+        let policy = ReadPolicy::for_kind(kind).ending_at(self.reads.last_success_ms(), self.prices_valid_until_ms());
+        self.reads.plan(self.current.is_some(), now_ms, &policy)
+    }
+
+    /// When the copy's prices stop being right (unix seconds), if they have an end.
+    pub fn prices_valid_until(&self) -> Option<i64> {
+        self.current.as_ref().and_then(|current| current.prices_valid_until)
+    }
+
+    fn prices_valid_until_ms(&self) -> Option<u64> {
+        self.prices_valid_until().map(|until| u64::try_from(until).unwrap_or(0).saturating_mul(1_000))
+    }
+
+    /// The upstream priced a hold differently from this copy: its prices end
+    /// now, so the next request reads the hall again.
+    pub fn prices_outdated(&mut self, now_ms: u64) {
+        if let Some(current) = &mut self.current {
+            let now = i64::try_from(now_ms / 1_000).unwrap_or(i64::MAX);
+            current.prices_valid_until = Some(current.prices_valid_until.map_or(now, |until| until.min(now)));
+        }
     }
 
     /// Whether a poll at `now_ms` should read the upstream: the copy is older
@@ -268,7 +293,7 @@ impl CurrentHall {
     /// The hall of a read; the layout's JSON is made again only when the
     /// layout changed.
     fn from_hall(hall: Hall, previous: Option<&CurrentHall>) -> Option<CurrentHall> {
-        let Hall { layout, availability, .. } = hall;
+        let Hall { layout, availability, prices_valid_until, .. } = hall;
         let (seats_available, admissions_left) = availability.for_layout(&layout)?;
         let (layout_body, layout_etag) = match previous {
             Some(previous) if previous.layout == layout => (previous.layout_body.clone(), previous.layout_etag.clone()),
@@ -291,6 +316,7 @@ impl CurrentHall {
             seats_available,
             admissions_left,
             free,
+            prices_valid_until,
         })
     }
 
@@ -357,6 +383,7 @@ mod tests {
                 stale: false,
             },
             upstream_version: None,
+            prices_valid_until: None,
         }
     }
 
@@ -466,6 +493,29 @@ mod tests {
         // Never over a copy in memory.
         assert!(!show.restore_last_good(hall([false, false, false], 0), 1, ProxyError::UpstreamTimeout, 57_000));
         assert_eq!(flags(&show).0, vec![true, false, true]);
+    }
+
+    #[test]
+    fn prices_with_an_end_are_read_again_there_and_when_outdated() {
+        let mut show = ShowHall::default();
+        let mut priced = hall([true, true, true], 5);
+        priced.prices_valid_until = Some(100);
+        read(&mut show, 10_000, 10_100, priced);
+        assert_eq!(show.prices_valid_until(), Some(100));
+        assert_eq!(show.plan(DocumentKind::Layout, 99_999), ReadPlan::Serve, "a layout is kept until the rule's end");
+        assert_eq!(show.plan(DocumentKind::Layout, 100_000), ReadPlan::Read, "not a moment past it");
+        assert_eq!(show.plan(DocumentKind::Availability, 100_000), ReadPlan::Read);
+
+        // The upstream priced a hold differently: outdated now.
+        let mut show = ShowHall::default();
+        read(&mut show, 0, 100, hall([true, true, true], 5));
+        assert_eq!(show.plan(DocumentKind::Layout, 2_000), ReadPlan::Serve);
+        show.prices_outdated(2_000);
+        assert_eq!(show.prices_valid_until(), Some(2));
+        assert_eq!(show.plan(DocumentKind::Layout, 2_000), ReadPlan::Read);
+        assert!(show.start_read(2_000));
+        show.read_succeeded(hall([true, true, true], 5), 2_100);
+        assert_eq!(show.plan(DocumentKind::Layout, 3_000), ReadPlan::Serve, "a new read brings its own prices");
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //!   without a copy, that failure is the answer for the same short while;
 //! - when the upstream says the event or show does not exist, that answer is
 //!   kept for [`ReadPolicy::not_found_for_ms`] (a negative cache), so a crowd
-//!   on a dead link costs one read too.
+//!   on a dead link costs one read too;
+//! - a copy whose content has an end of its own (prices until a price rule's
+//!   end: [`ReadPolicy::ending_at`]) is not served past it without a read.
 //!
 //! Pure: time is an argument (unix milliseconds).
 
@@ -48,6 +50,20 @@ impl ReadPolicy {
             retry_after_failure_ms: RETRY_AFTER_FAILURE_MS,
             not_found_for_ms: NOT_FOUND_FOR_MS,
         }
+    }
+}
+
+impl ReadPolicy {
+    /// This policy for a copy read at `read_at_ms` whose content stops being
+    /// right at `until_ms` (a price rule's end): fresh no later than that,
+    /// and from then on never served while a read could replace it (only the
+    /// failure rules still serve it).
+    pub fn ending_at(self, read_at_ms: Option<u64>, until_ms: Option<u64>) -> ReadPolicy {
+        let (Some(read_at_ms), Some(until_ms)) = (read_at_ms, until_ms) else { return self };
+        let lifetime = until_ms.saturating_sub(read_at_ms);
+        let fresh_for_ms = self.fresh_for_ms.min(lifetime);
+        let stale_for_ms = self.stale_for_ms.min(lifetime - fresh_for_ms);
+        ReadPolicy { fresh_for_ms, stale_for_ms, ..self }
     }
 }
 
@@ -249,6 +265,27 @@ mod tests {
         assert_eq!(tracker.plan(false, 29_000, &POLICY), ReadPlan::Refuse(missing.clone()));
         assert_eq!(tracker.plan(true, 29_000, &POLICY), ReadPlan::Refuse(missing), "even over an old copy");
         assert_eq!(tracker.plan(false, 30_100, &POLICY), ReadPlan::Read);
+    }
+
+    #[test]
+    fn a_copy_with_an_end_is_not_served_past_it() {
+        let tracker = read_once_at(10_000);
+        let layout = ReadPolicy { fresh_for_ms: 3_600_000, stale_for_ms: 86_400_000, ..POLICY };
+        // Prices good until 12 s: fresh until then, then read (not served stale).
+        let ending = layout.ending_at(tracker.last_success_ms(), Some(12_000));
+        let cases = [(11_999, ReadPlan::Serve), (12_000, ReadPlan::Read), (500_000, ReadPlan::Read)];
+        for (now, expected) in cases {
+            assert_eq!(tracker.plan(true, now, &ending), expected, "at {now}");
+        }
+        // An end beyond the normal lifetime changes nothing; no end, nothing.
+        assert_eq!(layout.ending_at(Some(10_000), Some(10_000_000_000)), layout);
+        assert_eq!(layout.ending_at(Some(10_000), None), layout);
+        // An end already past at the read: read again at once.
+        assert_eq!(tracker.plan(true, 10_001, &layout.ending_at(Some(10_000), Some(9_000))), ReadPlan::Read);
+        // While a read is under way the copy is served meanwhile (never a second read).
+        let mut reading = tracker.clone();
+        assert!(reading.start(13_000));
+        assert_eq!(reading.plan(true, 13_001, &ending), ReadPlan::Serve);
     }
 
     #[test]

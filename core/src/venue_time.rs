@@ -62,10 +62,19 @@ pub fn parse_offset_time(text: &str) -> Option<DateTime<FixedOffset>> {
 /// `TZID=` parameter, floating local times (read in `floating_zone`) and
 /// all-day `VALUE=DATE:20190815` (midnight in `floating_zone`).
 pub fn parse_vevent_start(vevent: &str, floating_zone: Tz) -> Option<DateTime<Utc>> {
-    let line = vevent
-        .split(['\r', '\n'])
-        .map(str::trim)
-        .find(|line| line.get(..7).is_some_and(|name| name.eq_ignore_ascii_case("DTSTART")))?;
+    parse_vevent_time(vevent, "DTSTART", floating_zone)
+}
+
+/// Reads `DTEND` the same way (a TicketsCloud price rule's `cal` ends there).
+pub fn parse_vevent_end(vevent: &str, floating_zone: Tz) -> Option<DateTime<Utc>> {
+    parse_vevent_time(vevent, "DTEND", floating_zone)
+}
+
+fn parse_vevent_time(vevent: &str, property: &str, floating_zone: Tz) -> Option<DateTime<Utc>> {
+    let line = vevent.split(['\r', '\n']).map(str::trim).find(|line| {
+        line.get(..property.len()).is_some_and(|name| name.eq_ignore_ascii_case(property))
+            && line[property.len()..].starts_with([';', ':'])
+    })?;
     let (name_and_parameters, value) = line.split_once(':')?;
     let value = value.trim();
     let zone = name_and_parameters
@@ -148,6 +157,11 @@ mod tests {
             let parsed = parse_vevent_start(vevent, moscow).map(|instant| instant.to_rfc3339_opts(SecondsFormat::Secs, false));
             assert_eq!(parsed.as_deref(), expected, "{vevent:?}");
         }
+        let rule = "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE-TIME:20190722T210000Z\r\nDTEND;VALUE=DATE-TIME:20190828T215000Z\r\nEND:VEVENT\r\n";
+        let end = parse_vevent_end(rule, moscow).map(|instant| instant.to_rfc3339_opts(SecondsFormat::Secs, false));
+        assert_eq!(end.as_deref(), Some("2019-08-28T21:50:00+00:00"));
+        assert_eq!(parse_vevent_end("DTSTART:20190815T212000Z", moscow), None);
+        assert_eq!(parse_vevent_end("DTENDX:20190815T212000Z", moscow), None);
     }
 
     #[test]

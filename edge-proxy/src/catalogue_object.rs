@@ -6,8 +6,9 @@
 //! `ticket_core::single_flight`: stale-while-revalidate without a stampede,
 //! stale-if-error, a pause after a failure).
 //!
-//! Each provider's catalogue is read page by page and the two are read in
-//! parallel. If one provider fails, the list has the other's events and names
+//! Each provider's catalogue is read page by page, to the end its adapter
+//! sees (TicketsCloud: an empty page, whatever size the pages are), and the
+//! two are read in parallel. If one provider fails, the list has the other's events and names
 //! the missing provider (`unavailable_providers`); such a list counts as fresh
 //! for seconds only. If both fail, the read fails.
 //!
@@ -17,6 +18,7 @@
 //! the hall a buyer opens next is already there.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use futures_util::future::{join, FutureExt, LocalBoxFuture, Shared};
@@ -194,12 +196,19 @@ async fn read_provider(
     timeout_ms: u32,
     log: &UpstreamLog,
 ) -> std::result::Result<Vec<EventSummary>, ProxyError> {
-    let mut events = Vec::new();
+    let mut events: Vec<EventSummary> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for page in 1..=MAX_CATALOGUE_PAGES {
         let response = perform(&adapter.catalogue_request(page), timeout_ms, log).await?;
         let parsed = adapter.parse_catalogue_page(page, &response)?;
+        // A page of events all seen already: an upstream that ignores `page`.
+        let mut nothing_new = !parsed.events.is_empty();
+        for event in &parsed.events {
+            let shows: Vec<&str> = event.shows.iter().map(|show| show.id.as_str()).collect();
+            nothing_new &= !seen.insert(format!("{}|{}", event.id, shows.join(",")));
+        }
         events.extend(parsed.events);
-        if !parsed.has_more {
+        if !parsed.has_more || nothing_new {
             return Ok(events);
         }
     }

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use ticket_core::cache_policy::DocumentKind;
 use worker::{Cache, Headers, Response};
 
+use crate::show_messages::VALID_UNTIL_HEADER;
+
 /// One cached JSON document.
 #[derive(Debug, Clone)]
 pub struct CachedDocument {
@@ -35,6 +37,9 @@ pub struct CachedMeta {
     pub etag: String,
     pub stored_at: i64,
     pub complete: bool,
+    /// When its content stops being right (unix seconds; a layout's prices
+    /// until a price rule ends): expired from then on, whatever its age.
+    pub valid_until: Option<i64>,
 }
 
 /// A document whose body has not been read (from the edge cache, or from
@@ -49,7 +54,7 @@ impl CachedEntry {
     /// Reads the body (for a document that is changed on its way out).
     pub async fn into_document(mut self) -> Option<CachedDocument> {
         let body = self.response.text().await.ok()?;
-        let CachedMeta { etag, stored_at, complete } = self.meta;
+        let CachedMeta { etag, stored_at, complete, .. } = self.meta;
         Some(CachedDocument { body, etag, stored_at, complete })
     }
 }
@@ -60,11 +65,8 @@ pub async fn lookup(key: &str) -> Option<CachedEntry> {
     let stored_at = response.headers().get("X-Stored-At").ok().flatten()?.parse().ok()?;
     let etag = response.headers().get("ETag").ok().flatten()?;
     let complete = response.headers().get("X-Incomplete").ok().flatten().is_none();
-    Some(CachedEntry { meta: CachedMeta { etag, stored_at, complete }, response })
-}
-
-pub async fn read(key: &str) -> Option<CachedDocument> {
-    lookup(key).await?.into_document().await
+    let valid_until = response.headers().get(VALID_UNTIL_HEADER).ok().flatten().and_then(|text| text.parse().ok());
+    Some(CachedEntry { meta: CachedMeta { etag, stored_at, complete, valid_until }, response })
 }
 
 thread_local! {
@@ -113,6 +115,9 @@ async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     if !meta.complete {
         let _ = headers.set("X-Incomplete", "1");
     }
+    if let Some(valid_until) = meta.valid_until {
+        let _ = headers.set(VALID_UNTIL_HEADER, &valid_until.to_string());
+    }
     let keep_for = kind.fresh_for() + kind.stale_while_revalidate();
     let _ = headers.set("Cache-Control", &format!("public, max-age={keep_for}"));
     let response = body.with_headers(headers).with_status(200);
@@ -121,15 +126,26 @@ async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     }
 }
 
+/// Drops this data centre's cached layout and availability of a show, after
+/// the upstream priced a hold otherwise than the layout said.
+pub async fn forget_hall(event_id: &str, show_id: &str) {
+    let (layout_key, _) = hall_document_keys(event_id, show_id);
+    forget(&layout_key).await;
+    forget_availability(event_id, show_id).await;
+}
+
 /// Drops this data centre's cached availability of a show (both documents:
 /// with and without free places), after a hold changed who has which places:
 /// the buyer who just reserved must never see their own seats as free.
 pub async fn forget_availability(event_id: &str, show_id: &str) {
     for free_seats in [false, true] {
-        let key = availability_key(event_id, show_id, free_seats);
-        RECENT_WRITES.with(|writes| writes.borrow_mut().remove(&key));
-        let _ = Cache::default().delete(key.as_str(), true).await;
+        forget(&availability_key(event_id, show_id, free_seats)).await;
     }
+}
+
+async fn forget(key: &str) {
+    RECENT_WRITES.with(|writes| writes.borrow_mut().remove(key));
+    let _ = Cache::default().delete(key, true).await;
 }
 
 /// The cache keys of a show's layout and (usual) availability documents.

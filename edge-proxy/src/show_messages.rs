@@ -28,6 +28,10 @@ pub enum ShowMessage {
     /// A hold kept `before` off sale and keeps `after` now
     /// (`HoldRecord::places_held`): applied for every viewer at once.
     HoldChanged { event_id: String, show_id: String, before: Vec<HoldItem>, after: Vec<HoldItem> },
+    /// The upstream priced a hold otherwise than the layout (`price_changed`):
+    /// the hall is read again now (its event's sets too); answered with the
+    /// new layout document.
+    PricesChanged { event_id: String, show_id: String },
 }
 
 /// The name of a show's object: one per show worldwide.
@@ -52,6 +56,9 @@ pub const LIVE_FREE_SEATS_HEADER: &str = "X-Live-Free-Seats";
 /// Response header of a document from an owner: when its data was read
 /// upstream (unix seconds), for the edge cache's freshness.
 pub const READ_AT_HEADER: &str = "X-Read-At";
+/// Response header of a hall document whose prices end (unix seconds; a
+/// price rule's end): no copy is served past it.
+pub const VALID_UNTIL_HEADER: &str = "X-Valid-Until";
 
 /// The one catalogue object's name, and the URL its requests go to.
 pub const CATALOGUE_OBJECT_NAME: &str = "catalogue";

@@ -18,12 +18,18 @@
 //!   nobody watching, no polling.
 //!
 //! The layout stays in the Cache API of each data centre (it is large and
-//! changes rarely); this object is only asked when that cache misses.
+//! changes rarely, and never past the end of its prices: a TicketsCloud price
+//! rule's end travels with it as `X-Valid-Until`); this object is only asked
+//! when that cache misses.
 //!
 //! A hall with places priced 0 has two availability documents (free places
 //! off sale, or on sale for partners that allow them; `ticket_core::free_places`
 //! says why here): each request names the one it wants, and each feed is
 //! tagged with the one it is sent.
+//!
+//! What a provider's hall read leaves for the next one (TicketsCloud: the
+//! event's sets from the events listing, so a refresh reads only the
+//! tickets) is kept here with the hall (`SeatingMemo`), in memory.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,7 +40,7 @@ use ticket_contract::{HoldItem, LiveMessage, LIVE_PING, LIVE_PONG};
 use ticket_core::cache_policy::DocumentKind;
 use ticket_core::errors::ProxyError;
 use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
-use ticket_core::provider::{Adapters, Hall};
+use ticket_core::provider::{Adapters, Hall, HallReadOutcome, HallStep, SeatingMemo, MAX_HALL_READ_ROUNDS};
 use ticket_core::show_hall::ShowHall;
 use ticket_core::single_flight::ReadPlan;
 use worker::{
@@ -49,7 +55,7 @@ use crate::http::{error_response, json_response};
 use crate::object_call::post_json;
 use crate::show_messages::{
     show_object_name, ShowMessage, LIVE_CLIENT_HEADER, LIVE_EVENT_HEADER, LIVE_FREE_SEATS_HEADER, LIVE_SHOW_HEADER,
-    READ_AT_HEADER, SHOW_LIVE_URL, SHOW_OBJECT_URL,
+    READ_AT_HEADER, SHOW_LIVE_URL, SHOW_OBJECT_URL, VALID_UNTIL_HEADER,
 };
 use crate::upstream_fetch::{perform, UpstreamLog};
 
@@ -107,6 +113,8 @@ struct Owner {
     show: RefCell<Option<(EventRef, String)>>,
     /// The layout version last written to storage.
     stored_layout_version: RefCell<Option<String>>,
+    /// What the last hall read left for the next one.
+    seating_memo: RefCell<Option<SeatingMemo>>,
 }
 
 #[durable_object]
@@ -190,6 +198,21 @@ impl ShowObject {
                 let body = serde_json::json!({ "price_from": price_from }).to_string();
                 Ok(json_response(200, body, &[]))
             }
+            ShowMessage::PricesChanged { event_id, show_id } => {
+                self.know_show(&event_id, &show_id)?;
+                // A read under way may bring the old prices: it ends first.
+                let under_way = self.owner.reading.borrow().clone();
+                if let Some(read) = under_way {
+                    read.await;
+                }
+                // The kept sets named the old prices too: read everything again.
+                self.owner.seating_memo.borrow_mut().take();
+                self.owner.hall.borrow_mut().prices_outdated(now_ms());
+                self.ensure_copy(DocumentKind::Layout).await?;
+                let hall = self.owner.hall.borrow();
+                let (body, etag) = hall.layout_document().ok_or(ProxyError::Internal)?;
+                Ok(document_response(body.to_owned(), Some(etag), &hall))
+            }
             ShowMessage::HoldChanged { before, after, .. } => {
                 let changed = self.owner.hall.borrow_mut().apply_hold_change(&before, &after, now_ms());
                 if changed {
@@ -265,13 +288,15 @@ impl ShowObject {
             if let Some((event, show_id)) = show {
                 if owner.hall.borrow_mut().start_read(now_ms()) {
                     let log = UpstreamLog::default();
+                    let memo = owner.seating_memo.borrow().clone();
                     let outcome = match read_config(&env) {
-                        Ok(config) => read_hall(&config, &event, &show_id, &log).await,
+                        Ok(config) => read_hall(&config, &event, &show_id, memo.as_ref(), &log).await,
                         Err(error) => Err(error),
                     };
                     let error = outcome.as_ref().err().map(ProxyError::code);
                     let changed = match outcome {
-                        Ok(hall) => {
+                        Ok(HallReadOutcome { hall, memo }) => {
+                            *owner.seating_memo.borrow_mut() = memo;
                             let changed = owner.hall.borrow_mut().read_succeeded(hall, now_ms());
                             if changed {
                                 keep_last_good(&state, &owner).await;
@@ -382,7 +407,10 @@ async fn last_good(state: &State) -> Option<(Hall, u64)> {
     if stored.availability.layout_version != layout.version {
         return None;
     }
-    Some((Hall { layout, availability: stored.availability, upstream_version: None }, stored.read_at_ms))
+    Some((
+        Hall { layout, availability: stored.availability, upstream_version: None, prices_valid_until: None },
+        stored.read_at_ms,
+    ))
 }
 
 /// A document for the Worker: the body, its ETag, when its data was read
@@ -392,6 +420,10 @@ fn document_response(body: String, etag: Option<&str>, hall: &ShowHall) -> Respo
     let mut headers = vec![(READ_AT_HEADER, read_at.as_str()), ("Cache-Control", "no-store")];
     if let Some(etag) = etag {
         headers.push(("ETag", etag));
+    }
+    let valid_until = hall.prices_valid_until().map(|until| until.to_string());
+    if let Some(valid_until) = &valid_until {
+        headers.push((VALID_UNTIL_HEADER, valid_until.as_str()));
     }
     let stale = hall.availability(false).is_some_and(|availability| availability.stale);
     if stale {
@@ -421,21 +453,31 @@ fn broadcast(state: &State, hall: &ShowHall) {
     }
 }
 
-/// One upstream read of the hall (both providers: requests in parallel).
+/// One upstream read of the hall, in the adapter's rounds (each round's
+/// requests in parallel), with what the last read left (`memo`).
 async fn read_hall(
     config: &ProxyConfig,
     event: &EventRef,
     show_id: &str,
+    memo: Option<&SeatingMemo>,
     log: &UpstreamLog,
-) -> std::result::Result<Hall, ProxyError> {
+) -> std::result::Result<HallReadOutcome, ProxyError> {
     let adapters = Adapters::new(config.qtickets.clone(), config.ticketscloud.clone());
     let adapter = adapters.for_provider(event.provider);
-    let requests = adapter.seating_requests(event, show_id);
-    let responses = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms, log)))
-        .await
-        .into_iter()
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    Ok(adapter.parse_seating(event, show_id, &responses)?)
+    let mut read = adapter.hall_read(event, show_id, memo, (now_ms() / 1_000) as i64);
+    let mut answers = Vec::new();
+    for _ in 0..MAX_HALL_READ_ROUNDS {
+        match read.step(answers)? {
+            HallStep::Send(requests) => {
+                answers = join_all(requests.iter().map(|request| perform(request, config.upstream_timeout_ms, log)))
+                    .await
+                    .into_iter()
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+            }
+            HallStep::Done(outcome) => return Ok(*outcome),
+        }
+    }
+    Err(ProxyError::UpstreamBadResponse { what: "hall read did not end".into() })
 }
 
 /// A second handle on the object's state, for the read under way (which
@@ -485,10 +527,11 @@ pub async fn owned_entry(mut answer: Response) -> std::result::Result<CachedEntr
     let stored_at = header(READ_AT_HEADER).and_then(|text| text.parse::<i64>().ok()).unwrap_or_else(crate::handlers::unix_now);
     let etag = header("ETag").ok_or(ProxyError::Internal)?;
     let complete = header("X-Stale").is_none() && header("X-Incomplete").is_none();
+    let valid_until = header(VALID_UNTIL_HEADER).and_then(|text| text.parse::<i64>().ok());
     // An answer from another object has immutable headers: the body goes on
     // in a response of our own.
     let response = answer.with_headers(Headers::new());
-    Ok(CachedEntry { meta: CachedMeta { etag, stored_at, complete }, response })
+    Ok(CachedEntry { meta: CachedMeta { etag, stored_at, complete, valid_until }, response })
 }
 
 /// The cheapest place on sale in the show (for the catalogue), if known.
@@ -529,6 +572,30 @@ pub async fn hold_changed(env: &Env, event_id: &str, show_id: &str, before: &[Ho
     if let Err(error) = ask(env, event_id, show_id, &message).await {
         // Viewers then learn of it at the next poll; the hold itself is fine.
         worker::console_warn!("{}", serde_json::json!({"event": "show_notify_failed", "error": error.code()}));
+    }
+}
+
+/// The upstream priced a hold of this show otherwise than its layout said
+/// (`price_changed`): this data centre's copies are dropped, the show's
+/// owner reads the hall again, and the new layout goes into the edge cache,
+/// so the buyer's next read of the layout has the new prices.
+pub async fn prices_changed(env: &Env, event: &EventRef, show_id: &str) {
+    let event_id = event.public_id();
+    edge_cache::forget_hall(&event_id, show_id).await;
+    let message = ShowMessage::PricesChanged { event_id: event_id.clone(), show_id: show_id.to_owned() };
+    let outcome = match ask(env, &event_id, show_id, &message).await {
+        Ok(answer) => owned_entry(answer).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(mut entry) => {
+            let (layout_key, _) = edge_cache::hall_document_keys(&event_id, show_id);
+            edge_cache::write_entry(&layout_key, DocumentKind::Layout, &mut entry).await;
+        }
+        Err(error) => {
+            // The next read of the layout asks the owner, which reads again.
+            worker::console_warn!("{}", serde_json::json!({"event": "prices_changed_read_failed", "error": error.code()}));
+        }
     }
 }
 

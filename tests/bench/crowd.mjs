@@ -36,7 +36,8 @@ export const HALLS = [
     name: 'TicketsCloud, Лебединое озеро (largest seated TicketsCloud hall)',
     event: `tc:${TC_SWAN_LAKE}`,
     show: TC_SWAN_LAKE,
-    // One hall read = the event listing page (for the sets) + the event's ticket list.
+    // One hall read = the event's ticket list (its sets come from the listing, read on a cold hall and then
+    // every 30 s for admission counts, or at a price rule's end).
     hallReads: (log) => log.filter((entry) => entry.path === `/ticketscloud/v1/resources/events/${TC_SWAN_LAKE}/tickets`).length,
     describe: (log) => {
       const pages = log.filter((entry) => entry.path === '/ticketscloud/v1/services/simple/events').length;

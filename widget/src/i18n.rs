@@ -495,6 +495,8 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "seat_unavailable") => "Some of these seats have just been taken. Please choose others.",
         (Ru, "seat_not_for_sale") => "Некоторые из этих мест здесь не продаются. Выберите другие.",
         (En, "seat_not_for_sale") => "Some of these seats are not sold here. Please choose others.",
+        (Ru, "price_changed") => "Цены на эти места только что изменились. Проверьте новые цены и забронируйте снова.",
+        (En, "price_changed") => "The prices of these places have just changed. Please check the new prices and reserve again.",
         (Ru, "hold_expired") => "Время брони истекло, места снова в продаже.",
         (En, "hold_expired") => "Your reservation has expired and the seats are back on sale.",
         (Ru, "hold_not_active") => "Эта бронь уже не действует.",
@@ -604,6 +606,7 @@ mod tests {
             "rate_limited",
             "upstream_refused",
             "seat_not_for_sale",
+            "price_changed",
         ];
         for lang in [Lang::Ru, Lang::En] {
             let generic = error_message(lang, "something_new");

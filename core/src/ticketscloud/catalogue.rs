@@ -6,45 +6,47 @@
 //! among sets with tickets left (all sets if none has any); a set priced 0
 //! (free places, `crate::free_places`) is never the "from" price. Events whose
 //! `status` is not `public`, or that lack an id, title or start, are skipped.
+//! Pages are read until the listing's end ([`super::listing`]).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ticket_contract::{EventSummary, Money, Provider, ShowSummary, Venue};
 
-use super::wire::{TicketscloudEvent, TopLevelList};
-use super::{check_http_status, unreadable};
+use super::listing::read_listing;
+use super::wire::TicketscloudEvent;
 use crate::ids::{parse_event_id, public_event_id, EventRef};
 use crate::lenient::ObjectOrText;
 use crate::provider::{merge_catalogues, CataloguePage};
 use crate::upstream::{UpstreamError, UpstreamResponse};
 use crate::venue_time::{format_in_zone, known_zone, parse_iso_instant, parse_vevent_start, FALLBACK_ZONE};
 
-/// Parses one catalogue page; `has_more` when the page was full.
-pub fn parse_events_page(response: &UpstreamResponse, page_size: u32) -> Result<CataloguePage, UpstreamError> {
-    let listing = read_events(response)?;
-    let has_more = listing.raw_len >= page_size as usize && page_size > 0;
-    let events = listing.items.iter().filter_map(summary_of).collect();
+/// Parses page `page` of the listing (either form, see [`super::listing`]);
+/// `has_more` unless the page was empty (or a `pagination` total says the
+/// listing is read): the page size asked for is never assumed to be the one
+/// served.
+pub fn parse_events_page(response: &UpstreamResponse, page: u32) -> Result<CataloguePage, UpstreamError> {
+    let listing = read_listing(response)?;
+    let has_more = listing.has_more(page);
+    let events = listing.events.iter().filter_map(summary_of).collect();
     Ok(CataloguePage { events: merge_catalogues(vec![events]), has_more })
-}
-
-/// Checks the status and reads the event list (shared with seating).
-pub(crate) fn read_events(response: &UpstreamResponse) -> Result<TopLevelList<TicketscloudEvent>, UpstreamError> {
-    check_http_status(response)?;
-    let listing: TopLevelList<TicketscloudEvent> =
-        serde_json::from_str(&response.body).map_err(|_| unreadable("event listing is not JSON"))?;
-    if !listing.was_a_list {
-        return Err(unreadable("event listing is not a list of events"));
-    }
-    Ok(listing)
 }
 
 /// The event's validated reference, if it is public and its id is well-formed.
 pub(crate) fn public_event_ref(event: &TicketscloudEvent) -> Option<EventRef> {
-    let is_public = event.status.as_text().is_some_and(|status| status.eq_ignore_ascii_case("public"));
-    if !is_public {
+    if !is_public(event) {
         return None;
     }
+    listed_event_ref(event)
+}
+
+/// The event's validated reference whatever its status.
+pub(crate) fn listed_event_ref(event: &TicketscloudEvent) -> Option<EventRef> {
     parse_event_id(&public_event_id(Provider::Ticketscloud, &event.id.as_text()?)).ok()
+}
+
+/// `status: public`: tickets may be sold.
+pub(crate) fn is_public(event: &TicketscloudEvent) -> bool {
+    event.status.as_text().is_some_and(|status| status.eq_ignore_ascii_case("public"))
 }
 
 /// The venue's zone: city zone, venue zone, event zone, else Moscow.

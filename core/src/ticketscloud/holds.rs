@@ -35,6 +35,11 @@
 //!   order); a second 409 is [`ProxyError::UpstreamConflict`].
 //! - Our expiry is the earlier of `now + hold_seconds` and the order's
 //!   `expired_after` minus [`ORDER_EXPIRY_MARGIN_SECONDS`].
+//! - **Prices**: once the order holds the places of a create or change, what
+//!   it says the buyer pays (each ticket's `full`, else `values.full`) must
+//!   be what the items cost in the layout the buyer chose from; otherwise
+//!   (a price rule ended, a price was changed) the command is undone like a
+//!   refusal and answers `price_changed` ([`price_change`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -281,6 +286,33 @@ struct OrderReading {
     tickets: Vec<TicketscloudTicketRef>,
     /// `vendor_data.order_id`: the hold that made the order.
     vendor_order_id: Option<String>,
+    prices: OrderPrices,
+}
+
+/// What an order says its tickets cost the buyer (minor units).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct OrderPrices {
+    /// Each ticket's `full`, by ticket id.
+    full_by_ticket: BTreeMap<String, i64>,
+    /// `values.full`.
+    total: Option<i64>,
+    /// A discount is in (a promo code): the order's numbers are the price.
+    discounted: bool,
+}
+
+impl OrderPrices {
+    fn of(order: &TicketscloudOrder) -> OrderPrices {
+        let values = order.values.as_ref();
+        let mut discounted = values.and_then(|values| values.discount.as_minor_units()).is_some_and(|discount| discount != 0);
+        let mut full_by_ticket = BTreeMap::new();
+        for ticket in &order.tickets.items {
+            discounted |= ticket.discount.as_minor_units().is_some_and(|discount| discount != 0);
+            if let (Some(id), Some(full)) = (ticket.id.as_text(), ticket.full.as_minor_units()) {
+                full_by_ticket.insert(id, full);
+            }
+        }
+        OrderPrices { full_by_ticket, total: values.and_then(|values| values.full.as_minor_units()), discounted }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -344,7 +376,9 @@ fn order_reading(order: TicketscloudOrder) -> OrderReading {
             })
         })
         .collect();
+    let prices = OrderPrices::of(&order);
     OrderReading {
+        prices,
         order_id: order.id.as_text().filter(|id| is_safe_order_id(id)),
         status: order.status.as_text().map(|status| status.to_ascii_lowercase()),
         expired_after: order.expired_after.as_text().and_then(|text| parse_order_datetime(&text)),
@@ -546,6 +580,8 @@ pub(crate) struct TicketscloudOperation {
     order_touched: bool,
     /// A lost create's order was not found: the alarm looks once more.
     look_again_later: bool,
+    /// What the latest answer said the order's tickets cost.
+    order_prices: Option<OrderPrices>,
 }
 
 impl TicketscloudOperation {
@@ -688,6 +724,7 @@ impl TicketscloudOperation {
             lost_create: None,
             order_touched: false,
             look_again_later: false,
+            order_prices: None,
         }
     }
 
@@ -713,6 +750,7 @@ impl TicketscloudOperation {
     }
 
     fn take_reading(&mut self, reading: OrderReading) {
+        self.order_prices = Some(reading.prices.clone());
         match &mut self.order {
             Some(order) => {
                 order.tickets = reading.tickets;
@@ -826,8 +864,20 @@ impl TicketscloudOperation {
                 order.contents_uncertain = true;
             }
         }
+        let changed_price = self.order_prices.as_ref().and_then(|prices| price_change(self.desired_items(), &tickets, prices));
+        if let Some(error) = changed_price {
+            return self.fail_building(error, true);
+        }
         self.items_applied = true;
         self.after_items();
+    }
+
+    /// The items the order is being built for (a create's or a change's).
+    fn desired_items(&self) -> &[HoldItem] {
+        match &self.command {
+            TicketscloudCommand::Change { items: Some(items), .. } => items,
+            _ => &self.record.items,
+        }
     }
 
     fn on_answer(&mut self, step: Step, answer: OrderAnswer) {
@@ -940,8 +990,7 @@ impl TicketscloudOperation {
                     return self.fail_building(ProxyError::SeatUnavailable { ids: short }, true);
                 }
                 if self.desired.is_exactly(self.current_tickets()) {
-                    self.items_applied = true;
-                    return self.after_items();
+                    return self.check_built();
                 }
                 let ids = self.build_ticket_list();
                 self.set_step(Some(Step::Tickets(ids, TicketsPurpose::Build)));
@@ -1473,6 +1522,35 @@ fn tickets_by_item<'a>(
             (item, mine)
         })
         .collect()
+}
+
+/// Whether the order prices the hold's places differently from the layout
+/// the buyer chose from (its items): each matched ticket's `full` summed
+/// when the order gives them all, else `values.full` when the order holds
+/// exactly these places. `None` when the prices agree, when the order says
+/// nothing, or when a discount is in it (a promo code: its numbers are then
+/// the price, not ours).
+fn price_change(items: &[HoldItem], tickets: &[TicketscloudTicketRef], prices: &OrderPrices) -> Option<ProxyError> {
+    if prices.discounted {
+        return None;
+    }
+    let expected = items.iter().fold(0i64, |sum, item| {
+        sum.saturating_add(match item {
+            HoldItem::Seat { price, .. } => price.minor,
+            HoldItem::Admission { quantity, unit_price, .. } => unit_price.minor.saturating_mul(i64::from(*quantity)),
+        })
+    });
+    let matched: Vec<&TicketscloudTicketRef> = tickets_by_item(items, tickets).into_iter().flat_map(|(_, mine)| mine).collect();
+    let per_ticket: Option<i64> =
+        matched.iter().map(|ticket| prices.full_by_ticket.get(&ticket.ticket_id).copied()).sum::<Option<i64>>();
+    let charged = match per_ticket {
+        Some(sum) if !matched.is_empty() => Some(sum),
+        _ => prices.total.filter(|_| matched.len() == tickets.len()),
+    };
+    match charged {
+        Some(charged) if charged != expected => Some(ProxyError::PriceChanged),
+        _ => None,
+    }
 }
 
 /// Every place has a ticket with a barcode.

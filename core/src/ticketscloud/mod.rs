@@ -4,32 +4,33 @@
 //! - `Authorization: key KEY`.
 //! - Errors are HTTP statuses with `{"errors": ["Event … not found"]}` bodies.
 //! - An event has exactly one date; its show id is the event id.
-//! - The catalogue is paged (`page`, `page_size`); prices come with it (`sets`).
+//! - The catalogue is paged (`page`, `page_size`) until an empty page, and
+//!   comes embedded or normalised ([`listing`]); prices come with it (`sets`,
+//!   and their `rules` on a schedule).
 //! - The seat listing (`/v1/resources/events/:id/tickets`) has no coordinates
-//!   and no prices: [`seating`] joins it with the event's sets and draws a
-//!   generated plan.
+//!   and no prices: [`seating`] joins it with the event's sets (kept by the
+//!   show's owner between reads) and draws a generated plan.
 
 pub mod catalogue;
 pub mod holds;
+pub mod listing;
 pub mod seating;
 pub mod wire;
 
 use ticket_contract::Provider;
 
 use crate::ids::EventRef;
-use crate::provider::{CataloguePage, Hall, ProviderAdapter};
+use crate::provider::{CataloguePage, Hall, HallRead, ProviderAdapter, SeatingMemo};
 use crate::upstream::{
     sanitise_upstream_text, HttpMethod, MissingThing, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
 };
 use wire::TicketscloudErrorBody;
 
 pub const EVENTS_PATH: &str = "v1/services/simple/events";
-/// Events per catalogue page when listing the catalogue.
+/// Events per page asked for when reading the listing (the catalogue, or an
+/// event's sets). Only asked: the pages served may be smaller, and the
+/// listing is read until its end ([`listing::EventListing::has_more`]).
 pub const CATALOGUE_PAGE_SIZE: u32 = 100;
-/// Events per page when looking up one event's sets for its seat map. Only
-/// page 1 is read: an event beyond the first 500 of the account is reported
-/// as not found (the v1 API has no "one event by id" endpoint).
-pub const SEATING_LOOKUP_PAGE_SIZE: u32 = 500;
 
 /// Talks to one TicketsCloud distributor account.
 #[derive(Debug, Clone)]
@@ -49,8 +50,15 @@ impl TicketscloudAdapter {
         self.config.request(HttpMethod::Get, path_and_query, AUTHORIZATION_SCHEME, None)
     }
 
-    fn events_page_request(&self, page: u32, page_size: u32) -> UpstreamRequest {
-        self.get(&format!("{EVENTS_PATH}?page={}&page_size={page_size}", page.max(1)))
+    /// Page `page` of the events listing.
+    pub fn listing_page_request(&self, page: u32) -> UpstreamRequest {
+        self.get(&format!("{EVENTS_PATH}?page={}&page_size={CATALOGUE_PAGE_SIZE}", page.max(1)))
+    }
+
+    /// The event's seated tickets. No `status` filter: the upstream default
+    /// is every status except `pending`, which is what we want.
+    pub fn tickets_request(&self, event: &EventRef) -> UpstreamRequest {
+        self.get(&format!("v1/resources/events/{}/tickets", event.upstream_id))
     }
 }
 
@@ -60,26 +68,28 @@ impl ProviderAdapter for TicketscloudAdapter {
     }
 
     fn catalogue_request(&self, page: u32) -> UpstreamRequest {
-        self.events_page_request(page, CATALOGUE_PAGE_SIZE)
+        self.listing_page_request(page)
     }
 
-    fn parse_catalogue_page(&self, _page: u32, response: &UpstreamResponse) -> Result<CataloguePage, UpstreamError> {
-        catalogue::parse_events_page(response, CATALOGUE_PAGE_SIZE)
+    fn parse_catalogue_page(&self, page: u32, response: &UpstreamResponse) -> Result<CataloguePage, UpstreamError> {
+        catalogue::parse_events_page(response, page)
     }
 
-    /// `[events page 1 of 500 (for the sets), the event's tickets]`. The
-    /// tickets request has no `status` filter: the upstream default is every
-    /// status except `pending`, which is what we want.
+    /// One round, `[events page 1 (for the sets), the event's tickets]`: for
+    /// an event on the first page (tests, tools). A show's owner reads with
+    /// [`ProviderAdapter::hall_read`], which finds the event on any page and
+    /// keeps its sets between reads.
     fn seating_requests(&self, event: &EventRef, _show_id: &str) -> Vec<UpstreamRequest> {
-        vec![
-            self.events_page_request(1, SEATING_LOOKUP_PAGE_SIZE),
-            self.get(&format!("v1/resources/events/{}/tickets", event.upstream_id)),
-        ]
+        vec![self.listing_page_request(1), self.tickets_request(event)]
     }
 
     fn parse_seating(&self, event: &EventRef, show_id: &str, responses: &[UpstreamResponse]) -> Result<Hall, UpstreamError> {
         crate::provider::expect_response_count(responses, 2)?;
         seating::parse_hall(event, show_id, &responses[0], &responses[1])
+    }
+
+    fn hall_read<'a>(&'a self, event: &EventRef, show_id: &str, memo: Option<&SeatingMemo>, now: i64) -> Box<dyn HallRead + 'a> {
+        Box::new(seating::TicketscloudHallRead::new(self.clone(), event.clone(), show_id.to_owned(), memo, now))
     }
 }
 

@@ -69,6 +69,21 @@ pub struct TicketscloudSet {
     /// A sector id (text) in the documents; an object with a `name` is used
     /// for the caption when one shows up.
     pub sector: LooseObjectOrText<TicketscloudSector>,
+    /// Prices on a schedule (l.3132–3141): each rule has a validity period
+    /// (`cal`, a VEVENT) and `current` marks the one in force.
+    pub rules: LooseList<TicketscloudPriceRule>,
+}
+
+/// One of a set's price rules.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudPriceRule {
+    pub id: Scalar,
+    /// `BEGIN:VEVENT … DTSTART … DTEND … END:VEVENT`, UTC.
+    pub cal: Scalar,
+    pub current: Scalar,
+    /// The final price (`price_org` + `price_extra`), like the set's `price`.
+    pub price: Scalar,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -286,6 +301,7 @@ pub struct TicketscloudOrderDocument {
     pub status: Scalar,
     pub expired_after: Scalar,
     pub tickets: LooseList<TicketscloudOrderTicket>,
+    pub values: Loose<TicketscloudOrderValues>,
 }
 
 impl TicketscloudOrderDocument {
@@ -299,6 +315,7 @@ impl TicketscloudOrderDocument {
                 expired_after: self.expired_after,
                 tickets: self.tickets,
                 vendor_data: Loose(None),
+                values: self.values,
             },
         }
     }
@@ -317,6 +334,16 @@ pub struct TicketscloudOrder {
     /// What the distributor wrote into the order (l.2140–2159); we write our
     /// hold id into `order_id`.
     pub vendor_data: Loose<TicketscloudVendorData>,
+    /// The order's money (l.133–151): `full` is what the buyer pays.
+    pub values: Loose<TicketscloudOrderValues>,
+}
+
+/// `values` of an order: totals over its tickets.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TicketscloudOrderValues {
+    pub full: Scalar,
+    pub discount: Scalar,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,4 +378,8 @@ pub struct TicketscloudOrderTicket {
     /// `null` until the order is `done`.
     pub barcode: Scalar,
     pub seat: Loose<TicketscloudSeat>,
+    /// What this ticket costs the buyer (`nominal` + `extra`), and the
+    /// discount already taken off.
+    pub full: Scalar,
+    pub discount: Scalar,
 }

@@ -686,7 +686,7 @@ fn an_interrupted_ticketscloud_create_is_cancelled_whether_or_not_its_id_was_rea
     let ours = tc_order("executed", &[(&s1, TC_SEATED_SET, None)]);
     let (g1, g2) = (tc_seat(0x148), tc_seat(0x149));
     let mixed = run(
-        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000), admission(TC_ADMISSION_SET, 2, 1)]), NOW),
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000), admission(TC_ADMISSION_SET, 2, 156_000)]), NOW),
         vec![
             exchange(
                 POST,

@@ -306,8 +306,11 @@ pub fn tc_order(status: &str, tickets: &[OrderTicket<'_>]) -> Result<UpstreamRes
                 ""
             };
             let barcode = barcode.map_or("null".to_string(), |barcode| format!("{barcode:?}"));
+            // The simulator's prices: 5000 + 4 % for the seated set, 1500 + 4 % for admission.
+            let (price, extra, full) =
+                if *set_id == TC_SEATED_SET { ("5000.00", "200.00", "5200.00") } else { ("1500.00", "60.00", "1560.00") };
             format!(
-                r#"{{"barcode":{barcode},"discount":"0.00","extra":"200.00","full":"5200.00","id":"{ticket_id}","nominal":"5000.00","number":510001,"price":"5000.00"{seat},"serial":"SWL","set":"{set_id}","status":"reserved"}}"#
+                r#"{{"barcode":{barcode},"discount":"0.00","extra":"{extra}","full":"{full}","id":"{ticket_id}","nominal":"{price}","number":510001,"price":"{price}"{seat},"serial":"SWL","set":"{set_id}","status":"reserved"}}"#
             )
         })
         .collect();

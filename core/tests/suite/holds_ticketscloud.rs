@@ -618,3 +618,106 @@ fn an_order_found_paid_while_giving_it_back_confirms_the_hold() {
         assert_eq!(run.record().tickets.len(), 3, "{command:?}");
     }
 }
+
+/// `tc_order` with the prices of each ticket (`full`) and of the order
+/// (`values.full`, `values.discount`) changed to `full` per ticket and
+/// `discount` in all.
+fn priced_order(tickets: &[(&str, &str)], full: &str, discount: &str) -> Result<UpstreamResponse, ProxyError> {
+    let entries: Vec<(&str, &str, Option<&str>)> = tickets.iter().map(|(id, set)| (*id, *set, None)).collect();
+    let body = tc_order("executed", &entries).unwrap().body;
+    let mut order: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let count = tickets.len() as f64;
+    for ticket in order["data"]["tickets"].as_array_mut().unwrap() {
+        ticket["full"] = full.into();
+        ticket["discount"] = discount.into();
+    }
+    let full_minor: f64 = full.parse::<f64>().unwrap() * count;
+    order["data"]["values"] = serde_json::json!({"full": format!("{full_minor:.2}"), "discount": discount});
+    Ok(UpstreamResponse::json(200, order.to_string()))
+}
+
+#[test]
+fn an_order_priced_otherwise_than_the_layout_is_undone_and_says_price_changed() {
+    let (s1, s2) = (tc_seat(1), tc_seat(2));
+    let both = [(s1.as_str(), TC_SEATED_SET), (s2.as_str(), TC_SEATED_SET)];
+    let items = || vec![seat(&s1, 520_000), seat(&s2, 520_000)];
+    // (case, the order's price per ticket, its discount, whether the create stands)
+    let cases = [
+        ("the layout's price", "5200.00", "0.00", true),
+        ("a rule ended: dearer now", "6240.00", "0.00", false),
+        ("cheaper now", "4160.00", "0.00", false),
+        // A promo code's discount: the order's own numbers are the price.
+        ("a discount is in", "4680.00", "520.00", true),
+    ];
+    for (case, full, discount, stands) in cases {
+        let mut script = vec![exchange(POST, TC_ORDERS_URL, &[], priced_order(&both, full, discount))];
+        if !stands {
+            script.push(exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], tc_order("cancelled", &[])));
+        }
+        let run = run(begin(None, create(&tc_event(), TC_EVENT_HEX, items()), NOW), script);
+        if stands {
+            assert_eq!(run.record().state, HoldState::Held, "{case}");
+        } else {
+            assert_eq!(run.error(), &ProxyError::PriceChanged, "{case}");
+            assert_eq!(run.finished.record, None, "{case}: the order is cancelled, nothing stays reserved");
+        }
+    }
+    // Without per-ticket prices, the order's total speaks.
+    let total_only = {
+        let body = priced_order(&both, "6240.00", "0.00").unwrap().body;
+        let mut order: serde_json::Value = serde_json::from_str(&body).unwrap();
+        for ticket in order["data"]["tickets"].as_array_mut().unwrap() {
+            ticket.as_object_mut().unwrap().remove("full");
+        }
+        Ok(UpstreamResponse::json(200, order.to_string()))
+    };
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, items()), NOW),
+        vec![
+            exchange(POST, TC_ORDERS_URL, &[], total_only),
+            exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"cancelled"}"#], tc_order("cancelled", &[])),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::PriceChanged);
+}
+
+#[test]
+fn a_change_to_places_priced_otherwise_keeps_the_hold_as_it_was() {
+    let held = held_mixed();
+    let (s1, s2, g1, g2) = (tc_seat(1), tc_seat(2), ga(1), ga(2));
+    let new_items = vec![seat(&s1, 520_000), seat(&s2, 520_000), admission(TC_ADMISSION_SET, 2, 156_000)];
+    let mut dearer: serde_json::Value = serde_json::from_str(
+        &tc_order(
+            "executed",
+            &[
+                (&g1, TC_ADMISSION_SET, None),
+                (&g2, TC_ADMISSION_SET, None),
+                (&s1, TC_SEATED_SET, None),
+                (&s2, TC_SEATED_SET, None),
+            ],
+        )
+        .unwrap()
+        .body,
+    )
+    .unwrap();
+    dearer["data"]["tickets"][3]["full"] = "6240.00".into();
+    let run = run(
+        begin(Some(held.clone()), HoldCommand::Change { items: Some(new_items), buyer: None }, NOW + 60),
+        vec![
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[&format!(r#""tickets":["{g1}","{g2}","{s1}","{s2}"]"#)],
+                Ok(UpstreamResponse::json(200, dearer.to_string())),
+            ),
+            exchange(
+                PATCH,
+                TC_ORDER_URL,
+                &[&format!(r#""tickets":["{g1}","{g2}","{s1}"]"#)],
+                tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
+            ),
+        ],
+    );
+    assert_eq!(run.error(), &ProxyError::PriceChanged);
+    assert_eq!(run.record(), &held, "the old places, restored upstream");
+}

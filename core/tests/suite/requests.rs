@@ -47,7 +47,7 @@ fn requests_are_built_from_the_base_url_and_validated_ids() {
             &adapters.ticketscloud,
             adapters.ticketscloud.seating_requests(&ticketscloud_event, "5d31fbdd27649b0dff076117"),
             &[
-                "GET https://ticketscloud.com/v1/services/simple/events?page=1&page_size=500",
+                "GET https://ticketscloud.com/v1/services/simple/events?page=1&page_size=100",
                 "GET https://ticketscloud.com/v1/resources/events/5d31fbdd27649b0dff076117/tickets",
             ],
             format!("key {TEST_KEY}"),

@@ -1,6 +1,7 @@
 //! TicketsCloud `/v1/services/simple/events` fixtures → contract events: UTC
 //! `VEVENT` starts in the venue's zone, prices from sets, non-public and
-//! unusable events skipped, paging by a full page.
+//! unusable events skipped, paging until an empty page, embedded and
+//! normalised listings alike.
 
 use ticket_core::ticketscloud::catalogue::parse_events_page;
 use ticket_core::ProviderAdapter;
@@ -42,18 +43,41 @@ fn event_listings_become_events_with_one_show() {
             adapters.ticketscloud.parse_catalogue_page(1, &ok(fixture)).unwrap_or_else(|error| panic!("{fixture}: {error}"));
         let actual: Vec<String> = page.events.iter().map(describe_event).collect();
         assert_eq!(actual, expected, "{fixture}");
-        assert!(!page.has_more, "{fixture}: fewer events than a page");
+        assert!(page.has_more, "{fixture}: a page with events, however few, may not be the last");
     }
 }
 
 #[test]
-fn a_full_page_means_there_may_be_more() {
-    // The fixture holds 9 entries (some unusable); paging counts what was sent.
-    let response = ok("ticketscloud/events_seated_and_odd.json");
-    let cases = [(9, true), (8, true), (10, false), (100, false)];
-    for (page_size, has_more) in cases {
-        assert_eq!(parse_events_page(&response, page_size).unwrap().has_more, has_more, "page_size {page_size}");
+fn the_listing_ends_at_an_empty_page_whatever_the_page_size() {
+    // Whatever page size was asked for and whatever came: only an empty page
+    // (or a `pagination` total, where an answer has one) ends the listing.
+    let json = |body: &str| ticket_core::UpstreamResponse::json(200, body);
+    let cases: Vec<(ticket_core::UpstreamResponse, u32, bool)> = vec![
+        (ok("ticketscloud/events_seated_and_odd.json"), 1, true),
+        (ok("ticketscloud/events_doc_example.json"), 7, true),
+        (json("[]"), 1, false),
+        (json("[]"), 3, false),
+        (json(r#"{"events": [], "venues": {}}"#), 2, false),
+        (ok("ticketscloud/events_normalised.json"), 1, true),
+        (json(r#"{"events": [{"id": "x"}], "pagination": {"page": 2, "page_size": 1, "total": 2}}"#), 2, false),
+        (json(r#"{"events": [{"id": "x"}], "pagination": {"page": 1, "page_size": 1, "total": 2}}"#), 1, true),
+    ];
+    for (response, page, has_more) in cases {
+        assert_eq!(parse_events_page(&response, page).unwrap().has_more, has_more, "page {page}: {}", response.body);
     }
+}
+
+#[test]
+fn a_normalised_listing_reads_like_the_embedded_one() {
+    // The same events, once with venues, organisers and sets inside each
+    // event (the example's form), once as ids beside maps of each entity
+    // (the form the prose describes).
+    let adapters = adapters();
+    let embedded = adapters.ticketscloud.parse_catalogue_page(1, &ok("ticketscloud/events_seated_and_odd.json")).unwrap();
+    let normalised = adapters.ticketscloud.parse_catalogue_page(1, &ok("ticketscloud/events_normalised.json")).unwrap();
+    assert_eq!(embedded.events.len(), 4);
+    assert_eq!(normalised, embedded);
+    assert!(ok("ticketscloud/events_normalised.json").body.contains(r#""venue": "5540add49cb5385eeef17b4d""#));
 }
 
 #[test]

@@ -5,7 +5,9 @@
 use std::future::Future;
 
 use ticket_contract::PARTNER_KEY_HEADER;
-use ticket_core::cache_policy::{etag_for, if_none_match_matches, judge, DocumentKind, Freshness};
+use ticket_core::cache_policy::{
+    browser_cache_control_until, etag_for, if_none_match_matches, judge_until, DocumentKind, Freshness,
+};
 use ticket_core::errors::ProxyError;
 
 use worker::Headers;
@@ -53,7 +55,7 @@ where
     Shape: FnOnce(CachedDocument) -> Result<CachedDocument, ProxyError>,
 {
     if let Some(entry) = edge_cache::lookup(key).await {
-        let freshness = match judge(entry.meta.stored_at, scope.now, kind) {
+        let freshness = match judge_until(entry.meta.stored_at, scope.now, kind, entry.meta.valid_until) {
             // An incomplete document is a stopgap: once not fresh, fetch again.
             Freshness::StaleRevalidate if !entry.meta.complete => Freshness::Expired,
             freshness => freshness,
@@ -126,7 +128,9 @@ fn respond(scope: &RequestScope<'_>, kind: DocumentKind, document: CachedDocumen
 /// A document passed on as it is (its body never read), with the headers of
 /// a served one.
 fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEntry, cache_status: &'static str) -> Handled {
-    let cache_control = kind.browser_cache_control();
+    // A layout whose prices end soon is kept by browsers no longer than that.
+    let cache_control = browser_cache_control_until(kind, scope.now, entry.meta.valid_until);
+    let cache_control = cache_control.as_str();
     let etag = entry.meta.etag.clone();
     let mut response = match &scope.if_none_match {
         Some(header) if if_none_match_matches(header, &etag) => not_modified(&etag, cache_control),

@@ -1,13 +1,16 @@
 //! `/v1/holds…`: the Worker half of holds. It checks who is asking and what
 //! they send (ids, body, seats against the hall's layout), then hands the
 //! command to the hold's Durable Object, which owns everything upstream.
+//! When the upstream priced the places otherwise than the layout
+//! (`price_changed`), the show's layout is read again before the answer goes
+//! out, so the buyer's next look at the hall has the new prices.
 
 use std::collections::BTreeMap;
 
-use ticket_contract::{Hold, HoldItem};
+use ticket_contract::{ErrorBody, Hold, HoldItem};
 use ticket_core::errors::ProxyError;
 use ticket_core::holds::validation;
-use ticket_core::ids::{parse_event_id, parse_show_id};
+use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
 use worker::Env;
 
 use super::seating::current_hall;
@@ -16,6 +19,7 @@ use crate::hold_messages::{HoldMessage, HOLD_OBJECT_URL};
 use crate::hold_object::UPSTREAM_CALLS_HEADER;
 use crate::http::json_response;
 use crate::object_call::post_json;
+use crate::show_object;
 use crate::upstream_fetch::{UpstreamCall, UpstreamLog};
 
 /// The Durable Object binding in `wrangler.toml`.
@@ -39,9 +43,16 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         free_seats_allowed,
     )?;
     let hold_id = format!("h_{}", random_hex_128()?);
-    let message =
-        HoldMessage::Create { partner: partner_of(scope), hold_id: hold_id.clone(), event_id: event.public_id(), show_id, items };
-    send(scope, env, &hold_id, &message).await
+    let message = HoldMessage::Create {
+        partner: partner_of(scope),
+        hold_id: hold_id.clone(),
+        event_id: event.public_id(),
+        show_id: show_id.clone(),
+        items,
+    };
+    let answer = send_message(scope, env, &hold_id, &message).await?;
+    answer.after_price_change(env, &event, &show_id).await;
+    Ok(answer.into_handled())
 }
 
 pub async fn get(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
@@ -51,6 +62,7 @@ pub async fn get(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<H
 pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
     let request = validation::parse_change(body)?;
     let partner = partner_of(scope);
+    let mut hall = None;
     let items = if request.seats.is_some() || request.admission.is_some() {
         let current = current_hold(scope, env, hold_id).await?;
         let (current_seats, current_admission) = split_items(&current.items);
@@ -59,6 +71,7 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
         let event = parse_event_id(&current.event_id)?;
         let free_seats_allowed = scope.partner.free_seats_allowed;
         let (layout, availability) = current_hall(env, &event, &current.show_id, free_seats_allowed).await?;
+        hall = Some((event, current.show_id));
         // The hall as this hold sees it: its own places are not "taken".
         let seen = availability.map(|availability| validation::availability_seen_by_hold(&availability, &layout, &current.items));
         Some(validation::items_for(
@@ -72,7 +85,11 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
     } else {
         None
     };
-    send(scope, env, hold_id, &HoldMessage::Change { partner, items, buyer: request.buyer }).await
+    let answer = send_message(scope, env, hold_id, &HoldMessage::Change { partner, items, buyer: request.buyer }).await?;
+    if let Some((event, show_id)) = hall {
+        answer.after_price_change(env, &event, &show_id).await;
+    }
+    Ok(answer.into_handled())
 }
 
 /// `DELETE` gives the places back now; the `sendBeacon` twin (a page going
@@ -124,12 +141,41 @@ fn split_items(items: &[HoldItem]) -> (Vec<String>, BTreeMap<String, u32>) {
 
 /// Sends `message` to the hold's Durable Object and passes its answer on.
 async fn send(scope: &RequestScope<'_>, env: &Env, hold_id: &str, message: &HoldMessage) -> Result<Handled, ProxyError> {
+    Ok(send_message(scope, env, hold_id, message).await?.into_handled())
+}
+
+/// A hold object's answer, read.
+struct ObjectAnswer {
+    status: u16,
+    text: String,
+}
+
+impl ObjectAnswer {
+    fn into_handled(self) -> Handled {
+        Handled { response: json_response(self.status, self.text, &[("Cache-Control", "no-store")]), cache_status: None }
+    }
+
+    /// After a `price_changed` refusal, the show's layout is read again.
+    async fn after_price_change(&self, env: &Env, event: &EventRef, show_id: &str) {
+        let code = || serde_json::from_str::<ErrorBody>(&self.text).map(|body| body.error.code).unwrap_or_default();
+        if self.status == ProxyError::PriceChanged.status() && code() == ProxyError::PriceChanged.code() {
+            show_object::prices_changed(env, event, show_id).await;
+        }
+    }
+}
+
+async fn send_message(
+    scope: &RequestScope<'_>,
+    env: &Env,
+    hold_id: &str,
+    message: &HoldMessage,
+) -> Result<ObjectAnswer, ProxyError> {
     env.durable_object(HOLDS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
     let mut answer = post_json(env, HOLDS_BINDING, hold_id, HOLD_OBJECT_URL, message).await.map_err(|_| ProxyError::Internal)?;
     let status = answer.status_code();
     record_upstream_calls(&scope.upstream_log, answer.headers().get(UPSTREAM_CALLS_HEADER).ok().flatten());
     let text = answer.text().await.map_err(|_| ProxyError::Internal)?;
-    Ok(Handled { response: json_response(status, text, &[("Cache-Control", "no-store")]), cache_status: None })
+    Ok(ObjectAnswer { status, text })
 }
 
 /// The object's upstream calls, for this request's log line.

@@ -80,7 +80,13 @@ pub async fn current_hall(
     free_seats: bool,
 ) -> Result<(Layout, Option<Availability>), ProxyError> {
     let layout_key = key_of(DocumentKind::Layout, event, show_id, false);
-    let cached = edge_cache::read(&layout_key).await.and_then(|document| serde_json::from_str::<Layout>(&document.body).ok());
+    // Not a copy whose prices have ended: a hold is priced from it.
+    let now = crate::handlers::unix_now();
+    let cached = match edge_cache::lookup(&layout_key).await {
+        Some(entry) if entry.meta.valid_until.is_none_or(|until| now < until) => entry.into_document().await,
+        _ => None,
+    };
+    let cached = cached.and_then(|document| serde_json::from_str::<Layout>(&document.body).ok());
     let layout = match cached {
         Some(layout) => layout,
         None => {

@@ -222,6 +222,7 @@ mod tests {
         ("upstream_misconfigured", 502),
         ("upstream_busy", 503),
         ("upstream_timeout", 504),
+        ("price_changed", 409),
     ];
 
     /// Every operation the proxy has: (method, path template, success status).

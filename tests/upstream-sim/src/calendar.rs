@@ -207,6 +207,35 @@ pub fn parse_iso8601_with_offset(text: &str) -> Result<UnixTimestamp, String> {
     Ok(UnixTimestamp(local.0 - offset_seconds))
 }
 
+/// `20270415T160000Z` (iCalendar basic format, UTC) → a timestamp.
+pub fn parse_ical_basic_utc(basic: &str) -> Option<UnixTimestamp> {
+    let bytes = basic.as_bytes();
+    let well_formed = bytes.len() == 16
+        && bytes[8] == b'T'
+        && bytes[15] == b'Z'
+        && bytes[..8].iter().all(u8::is_ascii_digit)
+        && bytes[9..15].iter().all(u8::is_ascii_digit);
+    if !well_formed {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| basic[range].parse::<u32>().ok();
+    let civil = CivilDateTime {
+        year: i64::from(number(0..4)?),
+        month: number(4..6)?,
+        day: number(6..8)?,
+        hour: number(9..11)?,
+        minute: number(11..13)?,
+        second: number(13..15)?,
+    };
+    Some(civil.to_timestamp())
+}
+
+/// A timestamp in iCalendar basic format, UTC: `20270415T160000Z`.
+pub fn to_ical_basic_utc(timestamp: UnixTimestamp) -> String {
+    let civil = CivilDateTime::from_timestamp(timestamp);
+    format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second)
+}
+
 /// `20270415T160000Z` (iCalendar basic format, how the simulator stores
 /// TicketsCloud lifetimes) → `2027-04-15 16:00:00`, the order answer's form
 /// for `refs.events.*.lifetime` (l.301–304). Anything unexpected is passed through.
@@ -227,6 +256,17 @@ pub fn ical_basic_utc_to_ticketscloud_order_datetime(basic: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ical_basic_times_round_trip() {
+        let cases = [("20270331T205959Z", Some(1_806_526_799)), ("19700101T000000Z", Some(0)), ("2027-03-31", None), ("", None)];
+        for (text, expected) in cases {
+            assert_eq!(parse_ical_basic_utc(text).map(|timestamp| timestamp.0), expected, "{text}");
+            if let Some(seconds) = expected {
+                assert_eq!(to_ical_basic_utc(UnixTimestamp(seconds)), text);
+            }
+        }
+    }
 
     #[test]
     fn civil_dates_round_trip_across_eras_and_leap_days() {

@@ -53,7 +53,7 @@ pub fn app(state: SharedSimState) -> Router {
 pub async fn serve(config: SimConfig) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.listen_address).await?;
     let bound_address = listener.local_addr()?;
-    let state = SimState::seeded(config.upstream_keys()).into_shared();
+    let state = SimState::seeded_with_listing(config.upstream_keys(), config.ticketscloud_listing).into_shared();
 
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "upstream-sim listening on http://{bound_address}")?;
@@ -69,7 +69,7 @@ pub async fn serve(config: SimConfig) -> std::io::Result<()> {
 pub async fn spawn(config: SimConfig) -> std::io::Result<(SocketAddr, SharedSimState, JoinHandle<()>)> {
     let listener = TcpListener::bind(config.listen_address).await?;
     let bound_address = listener.local_addr()?;
-    let state = SimState::seeded(config.upstream_keys()).into_shared();
+    let state = SimState::seeded_with_listing(config.upstream_keys(), config.ticketscloud_listing).into_shared();
     let router = app(state.clone());
     let task = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {

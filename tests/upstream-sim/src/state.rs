@@ -20,6 +20,7 @@ use crate::qtickets::inventory::QticketsInventory;
 use crate::qtickets::tickets::release_expired_reservations;
 use crate::ticketscloud::inventory::TicketscloudInventory;
 use crate::ticketscloud::orders::expire_due_orders;
+use crate::ticketscloud::wire::ListingForm;
 
 pub type SharedSimState = Arc<Mutex<SimState>>;
 
@@ -117,6 +118,14 @@ pub struct LoggedUpstreamRequest {
     pub authorized: bool,
 }
 
+/// How the TicketsCloud events listing is served: its form, and at most
+/// how many events a page holds whatever `page_size` asks (`None`: as asked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ListingSettings {
+    pub form: ListingForm,
+    pub max_page_size: Option<usize>,
+}
+
 #[derive(Debug)]
 pub struct SimState {
     pub upstream_keys: UpstreamKeys,
@@ -129,12 +138,21 @@ pub struct SimState {
     /// TicketsCloud orders with a PATCH being processed right now; another
     /// PATCH for one of them gets `409 Conflict`.
     pub ticketscloud_orders_being_patched: BTreeSet<String>,
+    /// How the events listing is served now (`POST /_sim/ticketscloud/listing`).
+    pub ticketscloud_listing: ListingSettings,
+    /// What the command line set it to; `reset` goes back to it.
+    pub ticketscloud_listing_at_start: ListingSettings,
 }
 
 impl SimState {
     /// Fresh seeded demo data, no faults, empty log, the clock at real time
     /// and default processing times.
     pub fn seeded(upstream_keys: UpstreamKeys) -> SimState {
+        SimState::seeded_with_listing(upstream_keys, ListingSettings::default())
+    }
+
+    /// [`SimState::seeded`], the events listing served as `listing` says.
+    pub fn seeded_with_listing(upstream_keys: UpstreamKeys, listing: ListingSettings) -> SimState {
         SimState {
             upstream_keys,
             qtickets: demo_data::seeded_qtickets_inventory(),
@@ -144,13 +162,16 @@ impl SimState {
             clock: SimClock::default(),
             processing_times: ProcessingTimes::default(),
             ticketscloud_orders_being_patched: BTreeSet::new(),
+            ticketscloud_listing: listing,
+            ticketscloud_listing_at_start: listing,
         }
     }
 
     /// What `POST /_sim/reset` does: seeded data back, faults and log cleared,
-    /// clock offset and processing times back to their defaults, keys kept.
+    /// clock offset and processing times back to their defaults, keys and the
+    /// listing settings of the command line kept.
     pub fn reset_to_seed(&mut self) {
-        *self = SimState::seeded(self.upstream_keys.clone());
+        *self = SimState::seeded_with_listing(self.upstream_keys.clone(), self.ticketscloud_listing_at_start);
     }
 
     /// Releases every hold whose deadline the simulated clock has reached:

@@ -13,6 +13,9 @@
 //! reservation refused because someone else was faster (`seat_unavailable`)
 //! un-picks only the seats the proxy names, marks them taken, refreshes
 //! availability (bypassing the browser cache) and says how many were lost.
+//! One refused because the prices changed since the layout was read
+//! (`price_changed`) reads the hall again past the browser cache, keeps the
+//! picks and says so: the buyer sees the new prices before reserving again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -45,6 +48,10 @@ pub struct LiveHall {
     /// document is polled (or, while the page is hidden, not read at all).
     pub connected: RwSignal<bool>,
 }
+
+/// Reads the hall (layout and availability) again, past the browser cache.
+#[derive(Clone, Copy)]
+struct RereadHall(Callback<()>);
 
 /// The hall screen's bookkeeping that needs no signal (plain values keep
 /// the wasm smaller than one reactive type each).
@@ -100,6 +107,7 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
         let reread_hall = reread_hall.clone();
         Callback::new(move |()| reread_hall())
     };
+    provide_context(RereadHall(retry));
 
     // Every document, whichever way it came: shown if it is the newest.
     let offer = move |document: Arc<Availability>| {
@@ -196,6 +204,7 @@ pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
     let reservation = expect_context::<Reservation>();
     let session = use_hold_session();
     let live = expect_context::<LiveHall>();
+    let reread_hall = use_context::<RereadHall>();
     let mut picked = selection.get_untracked();
     let request = picked.hold_request(&layout);
     // Not while a pick someone else took is still on the buyer's screen.
@@ -220,6 +229,13 @@ pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
                 let _ = selection.try_set(picked);
                 let _ = reservation.outcome.try_set(Some(ReserveOutcome::SeatsTaken(taken)));
                 session.refresh_availability();
+            }
+            Err(error) if error.code() == "price_changed" => {
+                // The proxy has the new prices already: show them, keep the picks.
+                let _ = reservation.outcome.try_set(Some(ReserveOutcome::Failed(error.code().to_owned())));
+                if let Some(RereadHall(reread)) = reread_hall {
+                    reread.run(());
+                }
             }
             Err(error) => {
                 let _ = reservation.outcome.try_set(Some(ReserveOutcome::Failed(error.code().to_owned())));

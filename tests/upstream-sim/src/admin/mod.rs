@@ -1,9 +1,11 @@
 //! The test-only control surface under `/_sim/`: reset the seeded data, read a
 //! summary of the inventory (`state_summary`), read or clear the upstream
 //! request log, inject or clear faults, sell seats behind the proxy's back
-//! (`sell`), move the simulated clock (`clock_control`) and set processing
-//! times (`processing_time_control`). Admin requests are never logged and
-//! never faulted.
+//! (`sell`), move the simulated clock (`clock_control`), set processing
+//! times (`processing_time_control`), and set how the TicketsCloud listing is
+//! served, copy an event or change prices on a schedule
+//! (`ticketscloud_control`). Admin requests are never logged and never
+//! faulted.
 //!
 //! Errors here are `{"error": "..."}` with a 4xx status; this is our API, not
 //! an imitation of a provider's.
@@ -13,6 +15,7 @@ mod clock_control;
 mod processing_time_control;
 mod sell;
 mod state_summary;
+mod ticketscloud_control;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -39,6 +42,9 @@ pub fn router(shared: SharedSimState) -> Router {
             "/latency",
             get(processing_time_control::read_processing_times).post(processing_time_control::set_processing_times),
         )
+        .route("/ticketscloud/listing", get(ticketscloud_control::read_listing).post(ticketscloud_control::set_listing))
+        .route("/ticketscloud/events", post(ticketscloud_control::copy_event))
+        .route("/ticketscloud/price_change", post(ticketscloud_control::change_prices))
         .with_state(shared)
 }
 

@@ -216,25 +216,24 @@ fn build_sets_and_tickets(
     (sets, tickets)
 }
 
-/// The current early price, and a 20% dearer one from 1 April 2027, as the
-/// document's example shows two rules with `current` true and false. Rule ids
-/// are `64b7c1d2e3f4a5b6c7d8` + the set id's last three hex digits + `1`/`2`.
+/// The early price, and a 20% dearer one from 1 April 2027 (Moscow), as the
+/// document's example shows two rules; which is `current` follows the
+/// simulated clock. Rule ids are `64b7c1d2e3f4a5b6c7d8` + the set id's last
+/// three hex digits + `1`/`2`.
 fn price_rules(set_id: &str, price_org: Kopecks) -> Vec<PriceRule> {
     let later_price = Kopecks(price_org.0 * 120 / 100);
     vec![
         PriceRule {
             id: format!("64b7c1d2e3f4a5b6c7d8{}1", &set_id[21..]),
             start_utc: "20260901T000000Z".to_owned(),
-            end_utc: "20270331T205959Z".to_owned(),
-            current: true,
+            end_utc: "20270331T210000Z".to_owned(),
             price_org,
             price_extra: price_org.percent(SERVICE_FEE_PERCENT),
         },
         PriceRule {
             id: format!("64b7c1d2e3f4a5b6c7d8{}2", &set_id[21..]),
             start_utc: "20270331T210000Z".to_owned(),
-            end_utc: "20270531T205959Z".to_owned(),
-            current: false,
+            end_utc: "20270531T210000Z".to_owned(),
             price_org: later_price,
             price_extra: later_price.percent(SERVICE_FEE_PERCENT),
         },

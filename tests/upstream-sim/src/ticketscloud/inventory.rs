@@ -2,7 +2,9 @@
 //! categories (`sets`) and every ticket, seated or not, with its status,
 //! `reserved_till` and the order holding it. Set counters (`amount`,
 //! `amount_vacant`) are derived from the tickets, never stored, so selling or
-//! reserving a ticket cannot leave them stale. Orders (`/v2/resources/orders`)
+//! reserving a ticket cannot leave them stale. Likewise a set's price and
+//! which of its price rules is `current` are derived from the simulated
+//! clock ([`TicketSet::prices_at`]): rules change on schedule. Orders (`/v2/resources/orders`)
 //! live in `orders` (their logic in [`super::orders`]) and a ticket an order
 //! holds names it in `TicketscloudTicket::order_id`.
 
@@ -10,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::calendar::{parse_ical_basic_utc, UnixTimestamp};
 use crate::money::Kopecks;
 
 use super::orders::TicketscloudOrder;
@@ -22,7 +25,7 @@ pub struct TicketscloudInventory {
     pub next_order_number: u64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TicketscloudEvent {
     /// 24-hex ObjectId.
     pub id: String,
@@ -60,14 +63,37 @@ pub struct TicketSet {
     pub rules: Vec<PriceRule>,
 }
 
+/// A price on a schedule: in force from `start_utc` up to (not including)
+/// `end_utc`, both iCalendar basic UTC (`20270331T210000Z`). Whether it is
+/// `current` is the simulated clock's business, never stored.
 #[derive(Debug, Clone)]
 pub struct PriceRule {
     pub id: String,
     pub start_utc: String,
     pub end_utc: String,
-    pub current: bool,
     pub price_org: Kopecks,
     pub price_extra: Kopecks,
+}
+
+impl PriceRule {
+    /// Whether the rule is in force at `now`.
+    pub fn in_force_at(&self, now: UnixTimestamp) -> bool {
+        match (parse_ical_basic_utc(&self.start_utc), parse_ical_basic_utc(&self.end_utc)) {
+            (Some(start), Some(end)) => start <= now && now < end,
+            _ => false,
+        }
+    }
+}
+
+impl TicketSet {
+    /// The organiser's price and the service fee at `now`: the rule in force,
+    /// else the set's own.
+    pub fn prices_at(&self, now: UnixTimestamp) -> (Kopecks, Kopecks) {
+        self.rules
+            .iter()
+            .find(|rule| rule.in_force_at(now))
+            .map_or((self.price_org, self.price_extra), |rule| (rule.price_org, rule.price_extra))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 //! The TicketsCloud distributor API (`ticketscloud-distributor-api.txt`),
 //! mounted under `/ticketscloud`: the v1 listings `GET /v1/services/simple/events`
-//! (a plain JSON array, paged by `page` / `page_size`) and
+//! (a plain JSON array as in the example, or the normalised form the prose
+//! describes; paged by `page` / `page_size`, at most the configured
+//! `max_page_size` per page whatever is asked; prices by the rule in force
+//! at the simulated clock) and
 //! `GET /v1/resources/events/{id}/tickets` (seated tickets, filtered by
 //! comma-separated `status` and `sector` lists), and the v2 orders
 //! `POST` and `GET /v2/resources/orders` (create; the filtered list),
@@ -95,8 +98,15 @@ pub(crate) fn single_parameter<'a>(query: &'a [(String, String)], name: &str) ->
 
 /// Which slice of `total` events a `page` / `page_size` pair selects. Pages
 /// count from 1: `page=2&page_size=3` is items 4..=6 (indexes 3..6);
-/// `page_size` alone is the first page; neither means everything.
-pub fn page_window(total: usize, page: Option<&str>, page_size: Option<&str>) -> Result<Range<usize>, String> {
+/// `page_size` alone is the first page; neither means everything. A server
+/// cap (`max_page_size`) makes pages smaller than asked, numbered by the
+/// size served.
+pub fn page_window(
+    total: usize,
+    page: Option<&str>,
+    page_size: Option<&str>,
+    max_page_size: Option<usize>,
+) -> Result<Range<usize>, String> {
     fn positive(name: &str, text: &str) -> Result<usize, String> {
         match text.trim().parse::<usize>() {
             Ok(value) if value > 0 => Ok(value),
@@ -109,7 +119,7 @@ pub fn page_window(total: usize, page: Option<&str>, page_size: Option<&str>) ->
         return Ok(0..total);
     }
     let page = page.unwrap_or(1);
-    let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).min(max_page_size.unwrap_or(usize::MAX));
     let start = page.saturating_sub(1).saturating_mul(page_size).min(total);
     let end = start.saturating_add(page_size).min(total);
     Ok(start..end)
@@ -118,12 +128,13 @@ pub fn page_window(total: usize, page: Option<&str>, page_size: Option<&str>) ->
 async fn simple_events(State(shared): State<SharedSimState>, Query(query): Query<Vec<(String, String)>>) -> Response {
     let state = lock(&shared);
     let events = &state.ticketscloud.events;
-    let window = match page_window(events.len(), single_parameter(&query, "page"), single_parameter(&query, "page_size")) {
+    let listing = state.ticketscloud_listing;
+    let (page, page_size) = (single_parameter(&query, "page"), single_parameter(&query, "page_size"));
+    let window = match page_window(events.len(), page, page_size, listing.max_page_size) {
         Ok(window) => window,
         Err(message) => return bad_request(message),
     };
-    let page: Vec<serde_json::Value> = events[window].iter().map(wire::event).collect();
-    Json(page).into_response()
+    Json(wire::events_page(&events[window], state.clock.now(), listing.form)).into_response()
 }
 
 async fn event_tickets(
@@ -165,25 +176,33 @@ async fn event_tickets(
 mod tests {
     use super::*;
 
-    /// (events in total, page, page_size, expected window or error)
-    type PageCase = (usize, Option<&'static str>, Option<&'static str>, Result<Range<usize>, &'static str>);
+    /// (events in total, page, page_size, server cap, expected window or error)
+    type PageCase = (usize, Option<&'static str>, Option<&'static str>, Option<usize>, Result<Range<usize>, &'static str>);
 
     #[test]
     fn pages_count_from_one_as_documented() {
         let cases: &[PageCase] = &[
-            (10, None, None, Ok(0..10)),
-            (10, Some("2"), Some("3"), Ok(3..6)),
-            (10, None, Some("3"), Ok(0..3)),
-            (10, Some("4"), Some("3"), Ok(9..10)),
-            (10, Some("5"), Some("3"), Ok(10..10)),
-            (30, Some("2"), None, Ok(20..30)),
-            (10, Some("0"), Some("3"), Err("page must be a positive integer")),
-            (10, Some("1"), Some("x"), Err("page_size must be a positive integer")),
-            (10, Some("-1"), None, Err("page must be a positive integer")),
+            (10, None, None, None, Ok(0..10)),
+            (10, Some("2"), Some("3"), None, Ok(3..6)),
+            (10, None, Some("3"), None, Ok(0..3)),
+            (10, Some("4"), Some("3"), None, Ok(9..10)),
+            (10, Some("5"), Some("3"), None, Ok(10..10)),
+            (30, Some("2"), None, None, Ok(20..30)),
+            // A cap: pages of the size served, whatever was asked.
+            (10, Some("2"), Some("100"), Some(1), Ok(1..2)),
+            (10, Some("11"), Some("100"), Some(1), Ok(10..10)),
+            (10, Some("2"), Some("3"), Some(5), Ok(3..6)),
+            (10, Some("0"), Some("3"), None, Err("page must be a positive integer")),
+            (10, Some("1"), Some("x"), None, Err("page_size must be a positive integer")),
+            (10, Some("-1"), None, None, Err("page must be a positive integer")),
         ];
-        for (total, page, page_size, expected) in cases {
+        for (total, page, page_size, cap, expected) in cases {
             let expected = expected.clone().map_err(str::to_owned);
-            assert_eq!(page_window(*total, *page, *page_size), expected, "page {page:?} page_size {page_size:?}");
+            assert_eq!(
+                page_window(*total, *page, *page_size, *cap),
+                expected,
+                "page {page:?} page_size {page_size:?} cap {cap:?}"
+            );
         }
     }
 

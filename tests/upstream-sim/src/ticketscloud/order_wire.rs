@@ -3,7 +3,8 @@
 //! l.253–354, l.602–695, l.1059–1161, l.1293–1397):
 //!
 //! * money as strings with two decimals; a ticket's `price` and `nominal`
-//!   are the organiser's price, `extra` the service fee, `full` their sum;
+//!   are the organiser's price, `extra` the service fee, `full` their sum —
+//!   as the set's rule in force made them when the ticket joined the order;
 //! * datetimes as `2019-07-25 14:41:11`, no offset (UTC in the simulator);
 //! * a ticket's `seat` has `row` and `number` as strings (`"2"`, `"14"`,
 //!   l.1092–1096), unlike the v1 listing's integers;
@@ -58,7 +59,7 @@ fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
     object.insert("settings".into(), settings(order));
     object.insert("status".into(), json!(order.status));
     object.insert("tickets".into(), Value::Array(tickets.iter().map(|(ticket, set)| order_ticket(order, ticket, set)).collect()));
-    object.insert("values".into(), values(event, &tickets));
+    object.insert("values".into(), values(order, event, &tickets));
     object.insert("vendor".into(), event.partner["id"].clone());
     object.insert("vendor_data".into(), Value::Object(order.vendor_data.clone()));
     Value::Object(object)
@@ -90,15 +91,16 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
         OrderStatus::Cancelled | OrderStatus::Expired => "vacant",
     };
     let barcode = (order.status == OrderStatus::Done).then(|| ticketscloud_barcode(order.number, ticket.number));
+    let (price_org, price_extra) = ticket_price(order, ticket, set);
     let mut entry = json!({
         "barcode": barcode,
         "discount": Kopecks(0).to_money_string(),
-        "extra": set.price_extra.to_money_string(),
-        "full": (set.price_org + set.price_extra).to_money_string(),
+        "extra": price_extra.to_money_string(),
+        "full": (price_org + price_extra).to_money_string(),
         "id": ticket.id,
-        "nominal": set.price_org.to_money_string(),
+        "nominal": price_org.to_money_string(),
         "number": ticket.number,
-        "price": set.price_org.to_money_string(),
+        "price": price_org.to_money_string(),
         "serial": ticket.serial,
         "set": ticket.set_id,
         "status": status_in_order,
@@ -113,10 +115,16 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
     entry
 }
 
-fn values(event: &TicketscloudEvent, tickets: &[(&TicketscloudTicket, &TicketSet)]) -> Value {
-    let (price, extra) = tickets
-        .iter()
-        .fold((Kopecks(0), Kopecks(0)), |(price, extra), (_, set)| (price + set.price_org, extra + set.price_extra));
+/// What `ticket` costs in `order` (organiser's price, service fee).
+fn ticket_price(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &TicketSet) -> (Kopecks, Kopecks) {
+    order.ticket_prices.get(&ticket.id).copied().unwrap_or((set.price_org, set.price_extra))
+}
+
+fn values(order: &TicketscloudOrder, event: &TicketscloudEvent, tickets: &[(&TicketscloudTicket, &TicketSet)]) -> Value {
+    let (price, extra) = tickets.iter().fold((Kopecks(0), Kopecks(0)), |(price, extra), (ticket, set)| {
+        let (ticket_org, ticket_extra) = ticket_price(order, ticket, set);
+        (price + ticket_org, extra + ticket_extra)
+    });
     let sets_values: Map<String, Value> = event
         .sets
         .iter()

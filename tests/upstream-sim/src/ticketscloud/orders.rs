@@ -9,10 +9,13 @@
 //! Plain functions over [`TicketscloudInventory`] with time passed in; the
 //! HTTP glue (including the 409 on concurrent PATCHes) is in `order_handlers`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::calendar::UnixTimestamp;
+use crate::money::Kopecks;
 
 use super::inventory::{TicketStatus, TicketscloudInventory};
 use super::order_request::{OrderChangeRequest, OrderCreateRequest, OrderCustomer, RequestedOrderStatus};
@@ -38,6 +41,9 @@ pub struct TicketscloudOrder {
     /// The tickets the order holds (or held, once cancelled or expired), in
     /// the order they were added.
     pub ticket_ids: Vec<String>,
+    /// What each ticket costs in this order (organiser's price, service fee):
+    /// its set's price by the rule in force when the ticket was added.
+    pub ticket_prices: BTreeMap<String, (Kopecks, Kopecks)>,
     pub customer: Option<OrderCustomer>,
     pub send_tickets: bool,
     pub vendor_data: Map<String, Value>,
@@ -112,6 +118,7 @@ pub fn create_order(
             expired_after: now.plus_seconds(ORDER_LIFETIME_SECONDS),
             done_at: None,
             ticket_ids: Vec::new(),
+            ticket_prices: BTreeMap::new(),
             customer: None,
             send_tickets: false,
             vendor_data: Map::new(),
@@ -162,7 +169,7 @@ pub fn change_order(
     }
 
     // Everything is valid: write.
-    commit_reservation(inventory, order_id, planned_ticket_ids);
+    commit_reservation(inventory, order_id, planned_ticket_ids, now);
     let order = inventory.orders.get_mut(order_id).expect("checked above");
     if let Some(customer) = &change.customer {
         order.customer = Some(customer.clone());
@@ -214,8 +221,14 @@ pub fn expire_due_orders(inventory: &mut TicketscloudInventory, now: UnixTimesta
 }
 
 /// Releases the order's tickets that are not planned and reserves the planned
-/// ones it does not hold yet (each with `reserved_till` = `expired_after`).
-fn commit_reservation(inventory: &mut TicketscloudInventory, order_id: &str, planned_ticket_ids: Vec<String>) {
+/// ones it does not hold yet (each with `reserved_till` = `expired_after`,
+/// priced by its set's rule in force at `now`).
+fn commit_reservation(
+    inventory: &mut TicketscloudInventory,
+    order_id: &str,
+    planned_ticket_ids: Vec<String>,
+    now: UnixTimestamp,
+) {
     let TicketscloudInventory { events, orders, .. } = inventory;
     let order = orders.get_mut(order_id).expect("caller checked the order");
     let Some(event) = events.iter_mut().find(|event| event.id == order.event_id) else {
@@ -233,8 +246,12 @@ fn commit_reservation(inventory: &mut TicketscloudInventory, order_id: &str, pla
             ticket.status = TicketStatus::Reserved;
             ticket.order_id = Some(order_id.to_owned());
             ticket.reserved_till = Some(reserved_till.clone());
+            if let Some(set) = event.sets.iter().find(|set| set.id == ticket.set_id) {
+                order.ticket_prices.insert(ticket.id.clone(), set.prices_at(now));
+            }
         }
     }
+    order.ticket_prices.retain(|ticket_id, _| planned_ticket_ids.contains(ticket_id));
     order.ticket_ids = planned_ticket_ids;
 }
 
