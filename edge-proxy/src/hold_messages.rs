@@ -18,6 +18,9 @@ pub enum HoldMessage {
         event_id: String,
         show_id: String,
         items: Vec<HoldItem>,
+        /// The partner's `send_tickets` option (its record), for the new order.
+        #[serde(default)]
+        send_tickets: bool,
     },
     Get {
         partner: String,
@@ -37,6 +40,12 @@ pub enum HoldMessage {
     },
     Confirm {
         partner: String,
+    },
+    /// Refund these tickets (barcodes) of a confirmed hold, or all of them.
+    Refund {
+        partner: String,
+        #[serde(default)]
+        tickets: Option<Vec<String>>,
     },
 }
 

@@ -123,6 +123,15 @@ pub struct Texts {
     pub nothing_on_sale: &'static str,
     pub lost_hint: &'static str,
     pub availability_stale: &'static str,
+    pub tickets_issuing: &'static str,
+    pub tickets_issuing_hint: &'static str,
+    pub ticket_serial_number: &'static str,
+    pub ticket_price: &'static str,
+    pub organiser: &'static str,
+    pub inn: &'static str,
+    pub ogrn: &'static str,
+    pub ogrnip: &'static str,
+    pub print_tickets: &'static str,
 }
 
 pub const RU: Texts = Texts {
@@ -198,6 +207,15 @@ pub const RU: Texts = Texts {
     lost_hint:
         "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
+    tickets_issuing: "Оплата прошла — билеты выпускаются…",
+    tickets_issuing_hint: "Билетная система ещё выпускает ваши билеты. Они появятся здесь сами, обновлять страницу не нужно.",
+    ticket_serial_number: "Серия и номер",
+    ticket_price: "Цена",
+    organiser: "Организатор",
+    inn: "ИНН",
+    ogrn: "ОГРН",
+    ogrnip: "ОГРНИП",
+    print_tickets: "Распечатать билеты",
 };
 
 pub const EN: Texts = Texts {
@@ -272,6 +290,16 @@ pub const EN: Texts = Texts {
     nothing_on_sale: "No tickets are on sale for this date.",
     lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     availability_stale: "Seat availability may be out of date.",
+    tickets_issuing: "Payment received — your tickets are being issued…",
+    tickets_issuing_hint:
+        "The ticketing system is still issuing your tickets. They will appear here by themselves; there is no need to reload.",
+    ticket_serial_number: "Series and number",
+    ticket_price: "Price",
+    organiser: "Organiser",
+    inn: "INN",
+    ogrn: "OGRN",
+    ogrnip: "OGRNIP",
+    print_tickets: "Print tickets",
 };
 
 /// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.

@@ -37,8 +37,14 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         scope.partner.max_seats_per_hold,
     )?;
     let hold_id = format!("h_{}", random_hex_128()?);
-    let message =
-        HoldMessage::Create { partner: partner_of(scope), hold_id: hold_id.clone(), event_id: event.public_id(), show_id, items };
+    let message = HoldMessage::Create {
+        partner: partner_of(scope),
+        hold_id: hold_id.clone(),
+        event_id: event.public_id(),
+        show_id,
+        items,
+        send_tickets: scope.partner.send_tickets,
+    };
     send(scope, env, &hold_id, &message).await
 }
 
@@ -78,6 +84,14 @@ pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str, beacon:
 /// A repeated confirm returns the same tickets.
 pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
     send(scope, env, hold_id, &HoldMessage::Confirm { partner: partner_of(scope) }).await
+}
+
+/// Refund is server to server like confirm: some tickets (`{"tickets":
+/// [barcodes]}`) or, without a body, the whole order of a confirmed hold.
+/// Asking again for the same tickets answers the hold as it is.
+pub async fn refund(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
+    let request = validation::parse_refund(body)?;
+    send(scope, env, hold_id, &HoldMessage::Refund { partner: partner_of(scope), tickets: request.tickets }).await
 }
 
 /// Holds belong to a partner's public key: a hold object answers
