@@ -1,8 +1,9 @@
 //! The test-only control surface under `/_sim/`: reset the seeded data, read a
 //! summary of the inventory (`state_summary`), read or clear the upstream
 //! request log, inject or clear faults, sell seats behind the proxy's back
-//! (`sell`), move the simulated clock (`clock_control`) and set processing
-//! times (`processing_time_control`). Admin requests are never logged and
+//! (`sell`), move the simulated clock (`clock_control`), set processing
+//! times (`processing_time_control`) and TicketsCloud's barcode delay
+//! (`ticketscloud_behaviour`). Admin requests are never logged and
 //! never faulted.
 //!
 //! Errors here are `{"error": "..."}` with a 4xx status; this is our API, not
@@ -12,6 +13,7 @@ mod clock_control;
 mod processing_time_control;
 mod sell;
 mod state_summary;
+mod ticketscloud_behaviour;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -36,6 +38,10 @@ pub fn router(shared: SharedSimState) -> Router {
         .route(
             "/latency",
             get(processing_time_control::read_processing_times).post(processing_time_control::set_processing_times),
+        )
+        .route(
+            "/ticketscloud/barcodes",
+            get(ticketscloud_behaviour::read_barcode_delay).post(ticketscloud_behaviour::set_barcode_delay),
         )
         .with_state(shared)
 }
