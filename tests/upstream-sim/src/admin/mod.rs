@@ -43,6 +43,10 @@ pub fn router(shared: SharedSimState) -> Router {
             "/ticketscloud/barcodes",
             get(ticketscloud_behaviour::read_barcode_delay).post(ticketscloud_behaviour::set_barcode_delay),
         )
+        .route(
+            "/ticketscloud/refunds",
+            get(ticketscloud_behaviour::read_refund_timing).post(ticketscloud_behaviour::set_refund_timing),
+        )
         .with_state(shared)
 }
 

@@ -112,5 +112,6 @@ pub fn seeded_ticketscloud_inventory() -> TicketscloudInventory {
         barcode_delay_seconds: 0,
         refund_requests: BTreeMap::new(),
         next_refund_number: 1,
+        refund_timing: crate::ticketscloud::refunds::RefundTiming::default(),
     }
 }

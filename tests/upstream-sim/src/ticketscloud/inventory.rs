@@ -26,6 +26,9 @@ pub struct TicketscloudInventory {
     /// Refund requests by id (none in the seed; see [`super::refunds`]).
     pub refund_requests: BTreeMap<String, super::refunds::RefundRequest>,
     pub next_refund_number: u64,
+    /// How a refund nobody decides moves along the simulated clock
+    /// (`POST /_sim/ticketscloud/refunds`).
+    pub refund_timing: super::refunds::RefundTiming,
 }
 
 #[derive(Debug)]

@@ -9,8 +9,8 @@
 //!   in list of avaiable values ['user', 'org']` (sic), `tickets list length
 //!   is less than 1`, `Order <id> not found`, `wrong order (id: <id>) status:
 //!   <status>` (not `done`), `bad tickets` (not from the order), `Some tickets
-//!   already use in another refund request` (another refund that is not
-//!   rejected holds one), `Operation failed: event already start`. All
+//!   already use in another refund request` (another refund of the order
+//!   that is not rejected holds one), `Operation failed: event already start`. All
 //!   refusals are HTTP 400 `{"errors": [...]}`; nothing is written.
 //! - The answer is `{"data": refund, "refs": {"events", "orders"}}` with the
 //!   refund object's documented fields (`id`, `status`, `culprit`,
@@ -19,7 +19,8 @@
 //! - **Progress.** Nobody processes refunds in the simulator, so it does it
 //!   by the simulated clock: `new` for [`REFUND_NEW_SECONDS`], then
 //!   `in_progress`, then `approved` [`REFUND_APPROVED_SECONDS`] after it
-//!   was asked for; an approved refund's tickets go back on sale. A `PATCH`
+//!   was asked for (both settable: `POST /_sim/ticketscloud/refunds`); an
+//!   approved refund's tickets go back on sale. A `PATCH`
 //!   (`approved` | `rejected`) decides at once and stops the clock's say;
 //!   a final refund refuses it (`RefundRequest in wrong status <status> for
 //!   approve`, `Failed to reject refund request <id>`).
@@ -49,6 +50,21 @@ use crate::state::{lock, SharedSimState};
 pub const REFUND_NEW_SECONDS: i64 = 60;
 /// When a refund nobody decided is `approved`, after it was asked for.
 pub const REFUND_APPROVED_SECONDS: i64 = 120;
+
+/// How long a refund nobody decides is `new`, and when it is `approved`
+/// (simulated seconds after it was asked for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundTiming {
+    pub new_seconds: i64,
+    pub approved_seconds: i64,
+}
+
+impl Default for RefundTiming {
+    fn default() -> RefundTiming {
+        RefundTiming { new_seconds: REFUND_NEW_SECONDS, approved_seconds: REFUND_APPROVED_SECONDS }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -201,8 +217,11 @@ pub fn create_refund(
     if request.ticket_ids.iter().any(|ticket_id| !order.ticket_ids.contains(ticket_id)) {
         return refuse("bad tickets".to_owned());
     }
+    // A refunded ticket goes back on sale and may be sold again: only this
+    // order's refunds can hold it.
     let taken = inventory.refund_requests.values().any(|refund| {
-        refund.status != RefundStatus::Rejected
+        refund.order_id == request.order_id
+            && refund.status != RefundStatus::Rejected
             && refund.ticket_ids.iter().any(|ticket_id| request.ticket_ids.contains(ticket_id))
     });
     if taken {
@@ -253,17 +272,18 @@ fn ical_basic_to_iso(basic: &str) -> String {
 /// Moves every refund nobody decided along the simulated clock, and puts
 /// the tickets of the refunds it approves back on sale.
 pub fn advance_refunds(inventory: &mut TicketscloudInventory, now: UnixTimestamp) {
+    let timing = inventory.refund_timing;
     let mut approved = Vec::new();
     for refund in inventory.refund_requests.values_mut() {
         if refund.decided || refund.status.is_final() {
             continue;
         }
         let age = now.0 - refund.created_at.0;
-        if age >= REFUND_APPROVED_SECONDS {
+        if age >= timing.approved_seconds {
             refund.status = RefundStatus::Approved;
-            refund.finished_at = Some(refund.created_at.plus_seconds(REFUND_APPROVED_SECONDS));
+            refund.finished_at = Some(refund.created_at.plus_seconds(timing.approved_seconds));
             approved.push(refund.id.clone());
-        } else if age >= REFUND_NEW_SECONDS {
+        } else if age >= timing.new_seconds {
             refund.status = RefundStatus::InProgress;
         }
     }

@@ -191,4 +191,20 @@ async fn refund_requests_are_created_refused_listed_and_progress() {
     assert_eq!(rejected_now["data"][0]["id"], json!(second), "a decided refund stays decided");
     let retry = request(&simulator, json!({"order": order_id, "culprit": "org", "tickets": [tickets[1]]})).await;
     assert_eq!(retry.status, StatusCode::OK, "a rejected refund's tickets may be asked for again");
+
+    // Faster processing for tests: approved 3 s after it was asked for.
+    let timing =
+        simulator.admin(Method::POST, "ticketscloud/refunds", Some(json!({"new_seconds": 1, "approved_seconds": 3}))).await;
+    assert_eq!(timing.status, StatusCode::OK);
+    let bad = simulator.admin(Method::POST, "ticketscloud/refunds", Some(json!({"new_seconds": 5, "approved_seconds": 3}))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    simulator.advance_clock(3).await;
+    let approved_now = list(&simulator, "status=approved".into()).await.json();
+    assert_eq!(approved_now["pagination"]["total"], 2, "the retried refund too, after 3 s");
+
+    // A refunded ticket is on sale again; sold again, it can be refunded again.
+    let (resale, resold) = paid_order(&simulator).await;
+    assert!(resold.contains(&tickets[0]), "{resold:?}");
+    let refund_of_resale = request(&simulator, json!({"order": resale, "culprit": "org", "tickets": [tickets[0]]})).await;
+    assert_eq!(refund_of_resale.status, StatusCode::OK, "{}", String::from_utf8_lossy(&refund_of_resale.body));
 }
