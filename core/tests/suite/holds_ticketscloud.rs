@@ -91,6 +91,25 @@ fn seats_only_are_one_create_with_tickets() {
 }
 
 #[test]
+fn a_partner_who_lets_ticketscloud_send_the_tickets_says_so_in_the_new_order() {
+    let s1 = tc_seat(1);
+    let sending = HoldSettings { send_tickets: true, ..settings() };
+    let operation = holds::begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000)]), NOW, &sending).unwrap();
+    let run = run(operation, vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&s1, TC_SEATED_SET, None)]))]);
+    assert_eq!(run.json(0)["settings"], serde_json::json!({"send_tickets": true}));
+    let quiet = run_default_create(&s1);
+    assert!(quiet.get("settings").is_none(), "by default the partner sends them (the order's default): {quiet}");
+}
+
+fn run_default_create(seat_id: &str) -> serde_json::Value {
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(seat_id, 520_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(seat_id, TC_SEATED_SET, None)]))],
+    );
+    run.json(0)
+}
+
+#[test]
 fn the_orders_deadline_bounds_the_hold() {
     let long = HoldSettings { hold_seconds: 3600, ..settings() };
     let s1 = tc_seat(1);
