@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Money;
+use crate::{Money, Venue};
 
 /// `POST /v1/holds` — take these places for the buyer, all or nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +81,15 @@ pub struct Hold {
     /// Issued once the hold is confirmed; empty before.
     #[serde(default)]
     pub tickets: Vec<IssuedTicket>,
+    /// Paid, but the provider has not issued every ticket yet (TicketsCloud
+    /// can mark an order done before its barcodes exist): `tickets` fills in
+    /// as they arrive; the proxy keeps looking by itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tickets_pending: bool,
+    /// A refund the partner asked for (`POST /v1/holds/{id}/refund`), as it
+    /// progresses upstream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund: Option<Refund>,
 }
 
 /// One line of a hold: a seat, or a number of admission places.
@@ -92,7 +101,7 @@ pub enum HoldItem {
 }
 
 /// A ticket the buyer can enter with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedTicket {
     /// The seat id or admission id this ticket is for.
     pub item_id: String,
@@ -103,6 +112,83 @@ pub struct IssuedTicket {
     pub place: Option<String>,
     /// The value to encode in the barcode shown to the buyer.
     pub barcode: String,
+    /// The ticket's series and number as the provider printed them
+    /// (TicketsCloud `serial` and `number`), when it has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// What the buyer paid for this ticket (service fee included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Money>,
+    /// The event this ticket is for: title, start and venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<TicketEvent>,
+    /// Who organises the event, with the legal details a ticket must show
+    /// (name, INN, OGRN or OGRNIP, address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organiser: Option<Organiser>,
+}
+
+/// The event as a ticket names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub title: String,
+    /// RFC 3339 with the venue's offset, e.g. `2027-04-15T19:00:00+03:00`.
+    pub starts_at: String,
+    pub venue: Venue,
+}
+
+/// An event organiser's legal details.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organiser {
+    /// The legal entity's name (`ООО «…»`, `ИП …`).
+    pub name: String,
+    /// ИНН.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inn: Option<String>,
+    /// ОГРН (a company) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ogrn: Option<String>,
+    /// … or ОГРНИП (a sole trader, who has no legal address to show).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ogrnip: Option<String>,
+    /// The legal address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// `POST /v1/holds/{id}/refund` — the partner's server gives tickets of a
+/// confirmed hold back. Without `tickets` (or with no body) the whole order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundHold {
+    /// Barcodes of the tickets to refund (from `Hold::tickets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Vec<String>>,
+}
+
+/// A refund of some or all tickets of a confirmed hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub state: RefundState,
+    /// Barcodes of the tickets being refunded; empty while the hold's
+    /// tickets are still being issued (a whole-order refund).
+    pub tickets: Vec<String>,
+}
+
+/// Where a refund is upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundState {
+    /// Asked for; nobody has looked at it yet.
+    Requested,
+    /// Being processed by the provider.
+    InProgress,
+    /// Done: the money goes back and the tickets are void.
+    Approved,
+    /// Refused by the provider or the organiser; the tickets stay valid.
+    Rejected,
 }
 
 /// Header a partner's server sends its secret key in, on `confirm`:

@@ -22,7 +22,10 @@ use serde::{Deserialize, Serialize};
 pub mod availability_bits;
 pub mod holds;
 
-pub use holds::{Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket};
+pub use holds::{
+    Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket, Organiser, Refund, RefundHold, RefundState,
+    TicketEvent,
+};
 
 /// Which upstream ticketing system an event comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,7 +61,7 @@ pub struct EventSummary {
     pub price_from: Option<Money>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Venue {
     pub name: String,
     pub address: Option<String>,

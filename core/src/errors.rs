@@ -111,6 +111,13 @@ pub enum ProxyError {
     PriceChanged,
     #[error("internal error")]
     Internal,
+    /// A refund asked of a hold whose provider has no refunds in its API
+    /// (QTickets' Partners API).
+    #[error("refund not supported")]
+    RefundNotSupported,
+    /// A refund of other tickets than the one already under way for this hold.
+    #[error("refund already requested")]
+    RefundAlreadyRequested,
 }
 
 /// Where an unknown field was found.
@@ -157,6 +164,7 @@ impl ProxyError {
             | ProxyError::SeatNotForSale { .. }
             | ProxyError::HoldNotActive { .. }
             | ProxyError::PriceChanged => 409,
+            ProxyError::RefundNotSupported | ProxyError::RefundAlreadyRequested => 409,
             ProxyError::HoldExpired => 410,
             ProxyError::UpstreamConflict => 503,
             ProxyError::UpstreamUnavailable
@@ -204,6 +212,8 @@ impl ProxyError {
             ProxyError::UpstreamConflict => "upstream_busy",
             ProxyError::PriceChanged => "price_changed",
             ProxyError::Internal => "internal",
+            ProxyError::RefundNotSupported => "refund_not_supported",
+            ProxyError::RefundAlreadyRequested => "refund_already_requested",
         }
     }
 
@@ -281,6 +291,12 @@ impl ProxyError {
                     .to_string()
             }
             ProxyError::Internal => "Something went wrong inside the proxy.".to_string(),
+            ProxyError::RefundNotSupported => {
+                "This event's ticketing system takes no refunds through the proxy; nothing was changed.".to_string()
+            }
+            ProxyError::RefundAlreadyRequested => {
+                "A refund of other tickets of this hold is already under way; nothing was changed.".to_string()
+            }
         }
     }
 
@@ -414,6 +430,8 @@ mod tests {
             (ProxyError::OriginNotAllowed, 403, "origin_not_allowed", None),
             (ProxyError::EventNotAllowed, 403, "event_not_allowed", Some("event_id")),
             (ProxyError::RateLimited { retry_after_seconds: 7 }, 429, "rate_limited", None),
+            (ProxyError::RefundNotSupported, 409, "refund_not_supported", None),
+            (ProxyError::RefundAlreadyRequested, 409, "refund_already_requested", None),
             (ProxyError::unknown_field(FieldLocation::Query, "page"), 400, "invalid_parameter", Some("page")),
             (ProxyError::unknown_field(FieldLocation::Query, "a b"), 400, "invalid_parameter", Some("query")),
             (ProxyError::unknown_field(FieldLocation::Body, "price"), 400, "invalid_body", Some("price")),

@@ -93,6 +93,11 @@ pub struct Partner {
     /// all is never on sale: see `crate::free_places`.)
     #[serde(default)]
     pub free_seats_allowed: bool,
+    /// TicketsCloud e-mails the tickets of this partner's orders to the
+    /// buyer itself (the order's `settings.send_tickets`). Default: the
+    /// partner shows and sends them (the widget shows them either way).
+    #[serde(default)]
+    pub send_tickets: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,6 +375,9 @@ mod tests {
         assert!(generous.by_public_key("pk_test_narrow_000000000").unwrap().free_seats_allowed);
         assert_eq!(directory.by_public_key("pk_nobody_00000000"), Err(ProxyError::PartnerKeyUnknown));
         assert_eq!(directory.by_public_key(""), Err(ProxyError::PartnerKeyUnknown));
+        assert!(!demo.send_tickets && !narrow.send_tickets, "the partner sends the tickets unless its record says otherwise");
+        let sending = PartnerDirectory::parse(&document(r#","send_tickets":true"#)).unwrap();
+        assert!(sending.by_public_key("pk_test_narrow_000000000").unwrap().send_tickets);
     }
 
     #[test]
@@ -458,6 +466,8 @@ mod tests {
             (r#","limits":{"window_seconds":0,"reads":1,"holds":1,"server":1}"#, "window_seconds"),
             (r#","free_seats_allowed":"yes""#, "invalid type"),
             (r#","free_seats":true"#, "unknown field"),
+            (r#","send_tickets":"yes""#, "invalid type"),
+            (r#","send_ticket":true"#, "unknown field"),
         ];
         for (extra, expected) in cases {
             // `extra` adds or replaces fields of the narrow partner.

@@ -9,6 +9,7 @@ mod suite {
     pub mod holds_journal;
     pub mod holds_lifecycle;
     pub mod holds_qtickets;
+    pub mod holds_refunds;
     pub mod holds_script;
     pub mod holds_ticketscloud;
     pub mod never_panics;

@@ -18,6 +18,9 @@ pub enum HoldMessage {
         event_id: String,
         show_id: String,
         items: Vec<HoldItem>,
+        /// The partner's `send_tickets` option (its record), for the new order.
+        #[serde(default)]
+        send_tickets: bool,
     },
     Get {
         partner: String,
@@ -42,6 +45,12 @@ pub enum HoldMessage {
         #[serde(default)]
         free_seats_allowed: bool,
     },
+    /// Refund these tickets (barcodes) of a confirmed hold, or all of them.
+    Refund {
+        partner: String,
+        #[serde(default)]
+        tickets: Option<Vec<String>>,
+    },
 }
 
 /// The URL the Worker addresses its Durable Object requests to (the host is
@@ -58,5 +67,12 @@ mod tests {
         let text = serde_json::to_string(&message).unwrap();
         assert_eq!(text, r#"{"kind":"change","partner":"pk_demo","items":null,"buyer":null}"#);
         assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), message);
+        let refund = HoldMessage::Refund { partner: "pk_demo".into(), tickets: Some(vec!["4600000000017".into()]) };
+        let text = serde_json::to_string(&refund).unwrap();
+        assert_eq!(text, r#"{"kind":"refund","partner":"pk_demo","tickets":["4600000000017"]}"#);
+        assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), refund);
+        // A create from a Worker that predates `send_tickets` still reads.
+        let older = r#"{"kind":"create","partner":"pk_demo","hold_id":"h_1","event_id":"tc:x","show_id":"x","items":[]}"#;
+        assert!(matches!(serde_json::from_str::<HoldMessage>(older).unwrap(), HoldMessage::Create { send_tickets: false, .. }));
     }
 }

@@ -155,11 +155,13 @@ impl HoldObject {
         let (record, stored_partner) = load(&storage).await;
         // A partner whose record does not allow places priced 0 confirms none.
         let refuses_free_places = matches!(message, HoldMessage::Confirm { free_seats_allowed: false, .. });
+        let mut send_tickets = false;
         let (partner, command) = match message {
-            HoldMessage::Create { partner, hold_id, event_id, show_id, items } => {
+            HoldMessage::Create { partner, hold_id, event_id, show_id, items, send_tickets: send } => {
                 if record.is_some() {
                     return Err(ProxyError::Internal); // hold ids are random; a collision is a bug
                 }
+                send_tickets = send;
                 (partner, HoldCommand::Create { hold_id, event_id, show_id, items })
             }
             // Answered above, without taking a turn.
@@ -168,6 +170,7 @@ impl HoldObject {
             HoldMessage::Release { partner } => (partner, HoldCommand::Release),
             HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
             HoldMessage::Confirm { partner, .. } => (partner, HoldCommand::Confirm),
+            HoldMessage::Refund { partner, tickets } => (partner, HoldCommand::Refund { tickets }),
         };
         let is_create = matches!(command, HoldCommand::Create { .. });
         let mut record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
@@ -181,7 +184,8 @@ impl HoldObject {
             // finish or undo it before anything new.
             record = self.run(&config, &mut keeper, record, HoldCommand::Resume, log).await?.0;
         }
-        let (_, result) = self.run(&config, &mut keeper, record, command, log).await?;
+        let settings = HoldSettings { send_tickets, ..settings_of(&config) };
+        let (_, result) = self.run_with(&settings, &mut keeper, record, command, log).await?;
         let hold = result?;
         if is_create {
             let _ = storage.put(PARTNER_KEY, &partner).await;
@@ -207,6 +211,20 @@ impl HoldObject {
             return result.map(|_| Some(resumed));
         }
         let view = holds::view(&record, now);
+        if view.state == HoldState::Confirmed && record.follow_up.is_some() {
+            // A paid hold waits for something upstream (late barcodes, the
+            // organiser's details, a refund's progress): look again when due.
+            return match record.alarm_at() {
+                Some(at) if at > now => {
+                    keeper.set_alarm(Some(at)).await;
+                    Ok(None)
+                }
+                _ => {
+                    let (_, result) = self.run(&config, &mut keeper, Some(record), HoldCommand::FollowUp, log).await?;
+                    result.map(|_| Some("follow_up"))
+                }
+            };
+        }
         if view.state != HoldState::Held && view.state != HoldState::Expired {
             return Ok(None);
         }
@@ -237,8 +255,21 @@ impl HoldObject {
         command: HoldCommand,
         log: &UpstreamLog,
     ) -> std::result::Result<(Option<HoldRecord>, std::result::Result<Hold, ProxyError>), ProxyError> {
-        let settings = settings_of(config);
-        let mut operation = holds::begin(record, command, unix_now(), &settings)?;
+        self.run_with(&settings_of(config), keeper, record, command, log).await
+    }
+
+    /// [`Self::run`] with the settings given (a create carries the
+    /// partner's options in them).
+    async fn run_with(
+        &self,
+        settings: &HoldSettings,
+        keeper: &mut RecordKeeper<'_>,
+        record: Option<HoldRecord>,
+        command: HoldCommand,
+        log: &UpstreamLog,
+    ) -> std::result::Result<(Option<HoldRecord>, std::result::Result<Hold, ProxyError>), ProxyError> {
+        let step_timeout_ms = u32::try_from(settings.budget.step_timeout_ms).unwrap_or(u32::MAX);
+        let mut operation = holds::begin(record, command, unix_now(), settings)?;
         let mut in_flight = FuturesUnordered::new();
         let mut checkpointed = false;
         loop {
@@ -249,7 +280,7 @@ impl HoldObject {
                     checkpointed = true;
                 }
                 for step in batch {
-                    in_flight.push(perform_step(step, config.hold_step_timeout_ms, log));
+                    in_flight.push(perform_step(step, step_timeout_ms, log));
                 }
             }
             let Some((id, response)) = in_flight.next().await else { break };
@@ -285,6 +316,7 @@ fn journaled_name(command: holds::JournaledCommand) -> &'static str {
         holds::JournaledCommand::Release => "release",
         holds::JournaledCommand::Expire => "expire",
         holds::JournaledCommand::Confirm => "confirm",
+        holds::JournaledCommand::Refund => "refund",
     }
 }
 
@@ -354,6 +386,7 @@ fn settings_of(config: &ProxyConfig) -> HoldSettings {
         ticketscloud: config.ticketscloud.clone(),
         hold_seconds: config.hold_seconds,
         budget: CommandBudget { forward_ms: i64::from(config.hold_command_budget_ms), undo_ms: step_timeout_ms, step_timeout_ms },
+        send_tickets: false,
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Route {
     ReleaseHold { hold_id: String, beacon: bool },
     /// `POST /v1/holds/{id}/confirm`: server to server, secret key only.
     ConfirmHold { hold_id: String },
+    /// `POST /v1/holds/{id}/refund`: server to server, secret key only.
+    RefundHold { hold_id: String },
 }
 
 impl Route {
@@ -55,6 +57,7 @@ impl Route {
             Route::ReleaseHold { beacon: false, .. } => "hold.release",
             Route::ReleaseHold { beacon: true, .. } => "hold.release_beacon",
             Route::ConfirmHold { .. } => "hold.confirm",
+            Route::RefundHold { .. } => "hold.refund",
         }
     }
 
@@ -69,7 +72,7 @@ impl Route {
             | Route::GetHold { .. }
             | Route::ReleaseHold { .. } => Some(Bucket::Reads),
             Route::CreateHold | Route::ChangeHold { .. } => Some(Bucket::Holds),
-            Route::ConfirmHold { .. } => Some(Bucket::Server),
+            Route::ConfirmHold { .. } | Route::RefundHold { .. } => Some(Bucket::Server),
             Route::Preflight | Route::Health | Route::OpenApi => None,
         }
     }
@@ -142,6 +145,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
         (Delete, ["v1", "holds", id]) => return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: false }),
         (Post, ["v1", "holds", id, "release"]) => return Ok(Route::ReleaseHold { hold_id: hold_id(id)?, beacon: true }),
         (Post, ["v1", "holds", id, "confirm"]) => return Ok(Route::ConfirmHold { hold_id: hold_id(id)? }),
+        (Post, ["v1", "holds", id, "refund"]) => return Ok(Route::RefundHold { hold_id: hold_id(id)? }),
         (_, ["v1", "holds", ..]) => {
             // Right path shape, wrong method; or a malformed id.
             if let ["v1", "holds", id, ..] = segments.as_slice() {
@@ -149,7 +153,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
             }
             let known_path = match segments.as_slice() {
                 [_, _] | [_, _, _] => true,
-                [_, _, _, action] => *action == "release" || *action == "confirm",
+                [_, _, _, action] => matches!(*action, "release" | "confirm" | "refund"),
                 _ => false,
             };
             return Err(if known_path { ProxyError::MethodNotAllowed } else { ProxyError::RouteNotFound });
@@ -234,6 +238,13 @@ mod tests {
                 "/v1/holds/h_0123456789abcdef0123456789abcdef/confirm",
                 "ConfirmHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }",
             ),
+            (
+                Post,
+                "/v1/holds/h_0123456789abcdef0123456789abcdef/refund",
+                "RefundHold { hold_id: \"h_0123456789abcdef0123456789abcdef\" }",
+            ),
+            (Get, "/v1/holds/h_0123456789abcdef0123456789abcdef/refund", "405 method_not_allowed"),
+            (Post, "/v1/holds/h_123/refund", "400 invalid_id"),
             (Options, "/v1/holds/h_0123456789abcdef0123456789abcdef", "Preflight"),
             (Post, "/v1/holds/h_0123456789abcdef0123456789abcdef", "405 method_not_allowed"),
             (Get, "/v1/holds", "405 method_not_allowed"),
@@ -267,6 +278,7 @@ mod tests {
         assert_eq!(beacon.bucket(), Some(Bucket::Reads));
         assert_eq!(Route::CreateHold.bucket(), Some(Bucket::Holds));
         assert_eq!(Route::ConfirmHold { hold_id: String::new() }.bucket(), Some(Bucket::Server));
+        assert_eq!(Route::RefundHold { hold_id: String::new() }.bucket(), Some(Bucket::Server));
         assert_eq!(Route::OpenApi.bucket(), None);
         assert_eq!(outcome(RequestMethod::Get, "/v1/openapi.json"), "OpenApi");
         for (id, ok) in

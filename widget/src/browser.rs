@@ -67,6 +67,13 @@ pub async fn call_payment_handler(handler: &Function, detail_json: &str) -> Resu
     JsFuture::from(Promise::resolve(&returned)).await.map(|_| ())
 }
 
+/// Opens the browser's print dialog (the tickets' print stylesheet applies).
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// Brings the top of `element` into view when the page is scrolled below it
 /// (after a screen change the buyer should see where the new screen starts).
 pub fn reveal_top(element: &web_sys::Element) {

@@ -142,8 +142,9 @@ impl CheckoutStage {
     pub fn on_hold(&self, hold: Hold, now_ms: i64) -> Step {
         let inherited = self.active().map(|active| active.deadline_ms);
         match hold.state {
-            HoldState::Confirmed if !hold.tickets.is_empty() => Step::to(CheckoutStage::Tickets(hold)),
-            // Paid, barcodes not issued yet: keep polling.
+            HoldState::Confirmed if !hold.tickets.is_empty() && !hold.tickets_pending => Step::to(CheckoutStage::Tickets(hold)),
+            // Paid, tickets not (all) issued yet: "tickets are being issued",
+            // and keep polling until they are.
             HoldState::Confirmed => Step::to(CheckoutStage::AwaitingPayment(ActiveHold::new(hold, inherited, now_ms))),
             HoldState::Expired => Step::with(CheckoutStage::Choosing, HoldNotice::Expired),
             HoldState::Released => Step::with(CheckoutStage::Choosing, HoldNotice::Ended),
@@ -435,6 +436,8 @@ mod tests {
             expires_at: EXPIRES.into(),
             buyer: None,
             tickets: vec![],
+            tickets_pending: false,
+            refund: None,
         }
     }
 
@@ -446,6 +449,7 @@ mod tests {
             row: Some("1".into()),
             place: Some("5".into()),
             barcode: "4600000000017".into(),
+            ..IssuedTicket::default()
         }];
         hold
     }
@@ -479,6 +483,9 @@ mod tests {
     fn every_fresh_hold_lands_on_the_screen_its_state_demands() {
         let mut unissued = confirmed();
         unissued.tickets.clear();
+        unissued.tickets_pending = true;
+        let mut partly_issued = confirmed();
+        partly_issued.tickets_pending = true;
         let cases: Vec<(CheckoutStage, Hold, &str, Option<HoldNotice>)> = vec![
             (CheckoutStage::Choosing, hold(HoldState::Held), "details", None),
             (details(), hold(HoldState::Held), "details", None),
@@ -486,7 +493,9 @@ mod tests {
             (awaiting(), hold(HoldState::Held), "awaiting", None),
             (awaiting(), confirmed(), "tickets", None),
             (details(), confirmed(), "tickets", None),
-            (awaiting(), unissued, "awaiting", None),
+            (awaiting(), unissued.clone(), "awaiting", None),
+            (details(), unissued, "awaiting", None),
+            (awaiting(), partly_issued, "awaiting", None),
             (details(), hold(HoldState::Expired), "choosing", Some(HoldNotice::Expired)),
             (awaiting(), hold(HoldState::Expired), "choosing", Some(HoldNotice::Expired)),
             (payment(), hold(HoldState::Released), "choosing", Some(HoldNotice::Ended)),

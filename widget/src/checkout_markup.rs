@@ -9,11 +9,12 @@
 //! Being pure, every screen's content — test ids, prices, escaping, barcodes
 //! — is tested natively.
 
-use ticket_contract::{Hold, HoldItem, Money};
+use ticket_contract::{Hold, HoldItem, IssuedTicket, Money, Organiser};
 
 use crate::barcode::code128b_svg;
 use crate::buyer_details::{BuyerDraft, BuyerField, BUYER_FIELDS};
 use crate::checkout::HoldNotice;
+use crate::datetime::{format_show_full, parse_local_date_time};
 use crate::hall::escape_attribute as escape;
 use crate::i18n::{buyer_field_label, error_message, pay_amount, seat_label, ticket_count, Lang};
 use crate::money::{format_money, format_price};
@@ -27,6 +28,7 @@ pub enum CheckoutAction {
     BackToPayment,
     Done,
     Dismiss,
+    Print,
 }
 
 impl CheckoutAction {
@@ -38,6 +40,7 @@ impl CheckoutAction {
             "back-to-payment" => CheckoutAction::BackToPayment,
             "done" => CheckoutAction::Done,
             "dismiss" => CheckoutAction::Dismiss,
+            "print" => CheckoutAction::Print,
             _ => return None,
         })
     }
@@ -203,8 +206,18 @@ pub fn payment_markup(lang: Lang, hold: &Hold, not_completed: bool) -> String {
 
 /// While the partner's payment runs. Why polls keep failing (offline,
 /// rate-limited…) is the checkout's error notice (`checkout_error_markup`).
-pub fn waiting_markup(lang: Lang, time_is_up: bool) -> String {
+/// `issuing`: paid, the provider is still issuing the tickets (the hold's
+/// `tickets_pending`): nothing to go back to, only to wait.
+pub fn waiting_markup(lang: Lang, time_is_up: bool, issuing: bool) -> String {
     let texts = lang.texts();
+    if issuing {
+        return format!(
+            "<section class=\"tw-waiting\" data-testid=\"tickets-issuing\" aria-busy=\"true\">\
+             <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
+             <p class=\"tw-hint\">{}</p></section>",
+            texts.tickets_issuing, texts.tickets_issuing_hint
+        );
+    }
     format!(
         "<section class=\"tw-waiting\" data-testid=\"payment-waiting\" aria-busy=\"true\">\
          <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
@@ -215,34 +228,100 @@ pub fn waiting_markup(lang: Lang, time_is_up: bool) -> String {
     )
 }
 
-/// One card per ticket, each with its barcode, then "buy more".
+/// One card per ticket — what a printed ticket must carry: the event, its
+/// start (venue time) and venue, the category and place, series and number,
+/// price, the barcode and the organiser's legal details, each when the
+/// provider gave it — then "print" and "buy more". The print stylesheet
+/// (`widget.css`, `@media print`) leaves only the cards, one per page.
 pub fn tickets_markup(lang: Lang, hold: &Hold) -> String {
     let texts = lang.texts();
-    let mut cards = String::new();
-    for ticket in &hold.tickets {
-        let place = match (&ticket.row, &ticket.place) {
-            (Some(row), Some(place)) => seat_label(lang, row, place),
-            _ => texts.admission_ticket.to_owned(),
-        };
-        let value = escape(&ticket.barcode);
-        cards.push_str(&format!(
-            "<li class=\"tw-ticket\" data-testid=\"ticket-card\" data-item-id=\"{}\"><div class=\"tw-ticket-head\">\
-             <span class=\"tw-ticket-zone\">{}</span><span class=\"tw-ticket-place\">{}</span></div>\
-             <figure class=\"tw-barcode\">{}<figcaption class=\"tw-barcode-text\" data-testid=\"barcode-text\">{value}</figcaption>\
-             </figure></li>",
-            escape(&ticket.item_id),
-            escape(&ticket.zone_name),
-            escape(&place),
-            code128b_svg(&ticket.barcode).unwrap_or_default()
-        ));
-    }
+    let cards: String = hold.tickets.iter().map(|ticket| ticket_card(lang, ticket)).collect();
     format!(
         "<section class=\"tw-tickets\" data-testid=\"tickets\"><h3 class=\"tw-heading\">{}</h3><p class=\"tw-hint\">{}</p>\
-         <ul class=\"tw-ticket-grid\">{cards}</ul>{}</section>",
+         <ul class=\"tw-ticket-grid\">{cards}</ul><div class=\"tw-tickets-actions\">{}{}</div></section>",
         texts.tickets_title,
         texts.tickets_hint,
+        button("tw-button tw-button-secondary", "tickets-print", "print", false, texts.print_tickets),
         button("tw-button tw-button-secondary", "tickets-done", "done", false, texts.buy_more)
     )
+}
+
+fn ticket_card(lang: Lang, ticket: &IssuedTicket) -> String {
+    let texts = lang.texts();
+    let place = match (&ticket.row, &ticket.place) {
+        (Some(row), Some(place)) => seat_label(lang, row, place),
+        _ => texts.admission_ticket.to_owned(),
+    };
+    let event = ticket.event.as_ref().map_or_else(String::new, |event| {
+        let when =
+            parse_local_date_time(&event.starts_at).map_or_else(|| event.starts_at.clone(), |when| format_show_full(lang, &when));
+        let venue = match &event.venue.address {
+            Some(address) if !address.is_empty() => format!("{}, {address}", event.venue.name),
+            _ => event.venue.name.clone(),
+        };
+        format!(
+            "<span class=\"tw-ticket-event\" data-testid=\"ticket-event\">{}</span>\
+             <span class=\"tw-ticket-when\" data-testid=\"ticket-when\">{}</span>\
+             <span class=\"tw-ticket-venue\" data-testid=\"ticket-venue\">{}</span>",
+            escape(&event.title),
+            escape(&when),
+            escape(&venue)
+        )
+    });
+    let mut facts = String::new();
+    let serial_number = [ticket.serial.as_deref(), ticket.number.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    if !serial_number.is_empty() {
+        facts.push_str(&format!(
+            "<div><dt>{}</dt><dd data-testid=\"ticket-serial\">{}</dd></div>",
+            texts.ticket_serial_number,
+            escape(&serial_number)
+        ));
+    }
+    if let Some(price) = ticket.price {
+        facts.push_str(&format!(
+            "<div><dt>{}</dt><dd data-testid=\"ticket-price\">{}</dd></div>",
+            texts.ticket_price,
+            format_money(price)
+        ));
+    }
+    let facts = if facts.is_empty() { facts } else { format!("<dl class=\"tw-ticket-facts\">{facts}</dl>") };
+    let organiser = ticket.organiser.as_ref().map_or_else(String::new, |organiser| {
+        format!(
+            "<p class=\"tw-ticket-organiser\" data-testid=\"ticket-organiser\">{}: {}</p>",
+            texts.organiser,
+            escape(&organiser_line(lang, organiser))
+        )
+    });
+    format!(
+        "<li class=\"tw-ticket\" data-testid=\"ticket-card\" data-item-id=\"{}\"><div class=\"tw-ticket-head\">{event}\
+         <span class=\"tw-ticket-zone\">{}</span><span class=\"tw-ticket-place\">{}</span></div>{facts}\
+         <figure class=\"tw-barcode\">{}<figcaption class=\"tw-barcode-text\" data-testid=\"barcode-text\">{}</figcaption>\
+         </figure>{organiser}</li>",
+        escape(&ticket.item_id),
+        escape(&ticket.zone_name),
+        escape(&place),
+        code128b_svg(&ticket.barcode).unwrap_or_default(),
+        escape(&ticket.barcode)
+    )
+}
+
+/// `ООО «Премьера», ИНН 7701234567, ОГРН 1027700000001, г. Москва, …`; a
+/// sole trader's OGRNIP instead, without an address.
+fn organiser_line(lang: Lang, organiser: &Organiser) -> String {
+    let texts = lang.texts();
+    let mut parts = vec![organiser.name.clone()];
+    if let Some(inn) = &organiser.inn {
+        parts.push(format!("{} {inn}", texts.inn));
+    }
+    match (&organiser.ogrn, &organiser.ogrnip) {
+        (Some(ogrn), _) => parts.push(format!("{} {ogrn}", texts.ogrn)),
+        (None, Some(ogrnip)) => parts.push(format!("{} {ogrnip}", texts.ogrnip)),
+        (None, None) => {}
+    }
+    if organiser.ogrnip.is_none() || organiser.ogrn.is_some() {
+        parts.extend(organiser.address.clone());
+    }
+    parts.join(", ")
 }
 
 /// How a hold ended, above the map (`Expired`, `Ended`, `Failed`), with a
@@ -314,15 +393,17 @@ mod tests {
                     row: Some("3".into()),
                     place: Some("12".into()),
                     barcode: "4600000000017".into(),
+                    ..IssuedTicket::default()
                 },
                 IssuedTicket {
                     item_id: "ga".into(),
                     zone_name: "Танцпол".into(),
-                    row: None,
-                    place: None,
                     barcode: "QT-GA-0002".into(),
+                    ..IssuedTicket::default()
                 },
             ],
+            tickets_pending: false,
+            refund: None,
         }
     }
 
@@ -406,12 +487,63 @@ mod tests {
 
     #[test]
     fn says_what_the_wait_is_for() {
-        let waiting = waiting_markup(Lang::Ru, false);
+        let waiting = waiting_markup(Lang::Ru, false, false);
         assert!(waiting.contains("Ждём подтверждения оплаты"));
         assert!(waiting.contains("data-action=\"back-to-payment\""));
         assert!(!waiting.contains("data-action=\"cancel\""), "nothing on the waiting screen gives the places back");
-        let late = waiting_markup(Lang::En, true);
+        let late = waiting_markup(Lang::En, true, false);
         assert!(late.contains("Time is up"));
+        for (lang, expected) in [(Lang::Ru, "билеты выпускаются"), (Lang::En, "your tickets are being issued")] {
+            let issuing = waiting_markup(lang, true, true);
+            assert!(issuing.contains("data-testid=\"tickets-issuing\"") && issuing.contains(expected), "{issuing}");
+            assert!(!issuing.contains("data-action"), "paid: nothing to go back to");
+        }
+    }
+
+    #[test]
+    fn a_complete_ticket_card_carries_what_a_ticket_must_show() {
+        let mut complete = hold();
+        complete.tickets[0].serial = Some("SWL".into());
+        complete.tickets[0].number = Some("510005".into());
+        complete.tickets[0].price = Some(Money::rub_minor(520_000));
+        complete.tickets[0].event = Some(ticket_contract::TicketEvent {
+            title: "Лебединое <озеро>".into(),
+            starts_at: "2027-04-15T19:00:00+03:00".into(),
+            venue: ticket_contract::Venue {
+                name: "Мариинский театр".into(),
+                address: Some("Театральная площадь, 1".into()),
+                city: "Санкт-Петербург".into(),
+                timezone: "Europe/Moscow".into(),
+            },
+        });
+        complete.tickets[0].organiser = Some(Organiser {
+            name: "ООО «Премьера»".into(),
+            inn: Some("7701234567".into()),
+            ogrn: Some("1027700000001".into()),
+            ogrnip: None,
+            address: Some("г. Москва, ул. Примерная, д. 1".into()),
+        });
+        let markup = tickets_markup(Lang::Ru, &complete);
+        for expected in [
+            "data-testid=\"ticket-event\">Лебединое &lt;озеро&gt;<",
+            "data-testid=\"ticket-when\">чт, 15 апреля 2027, 19:00<",
+            "data-testid=\"ticket-venue\">Мариинский театр, Театральная площадь, 1<",
+            "data-testid=\"ticket-serial\">SWL 510005<",
+            "data-testid=\"ticket-price\">5 200 ₽<",
+            "data-testid=\"ticket-organiser\">Организатор: ООО «Премьера», ИНН 7701234567, ОГРН 1027700000001, г. Москва, ул. Примерная, д. 1<",
+            "data-testid=\"tickets-print\" data-action=\"print\">Распечатать билеты<",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        assert_eq!(count(&markup, "data-testid=\"ticket-serial\""), 1, "the second ticket has no series: none shown");
+        let sole_trader = Organiser {
+            name: "ИП Петров П. П.".into(),
+            inn: Some("770100000001".into()),
+            ogrn: None,
+            ogrnip: Some("304770000000001".into()),
+            address: Some("не печатается".into()),
+        };
+        assert_eq!(organiser_line(Lang::En, &sole_trader), "ИП Петров П. П., INN 770100000001, OGRNIP 304770000000001");
     }
 
     #[test]

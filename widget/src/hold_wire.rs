@@ -25,6 +25,8 @@ struct FlatHold {
     buyer: Option<Buyer>,
     #[serde(default)]
     tickets: Vec<IssuedTicket>,
+    #[serde(default)]
+    tickets_pending: bool,
 }
 
 /// Every field of every `HoldItem` variant; `kind` says which are meant.
@@ -83,6 +85,9 @@ pub fn parse_hold(body: &str) -> Result<Hold, ApiError> {
         expires_at: flat.expires_at,
         buyer: flat.buyer,
         tickets: flat.tickets,
+        tickets_pending: flat.tickets_pending,
+        // A refund is the partner's server's business, not the buyer's screen.
+        refund: None,
     })
 }
 
@@ -115,6 +120,8 @@ mod tests {
             expires_at: "2027-03-14T16:10:00Z".into(),
             buyer: None,
             tickets: vec![],
+            tickets_pending: false,
+            refund: None,
         }
     }
 
@@ -129,12 +136,19 @@ mod tests {
                 row: Some("1".into()),
                 place: Some("5".into()),
                 barcode: "4600000000017".into(),
+                serial: Some("SWL".into()),
+                number: Some("510005".into()),
+                price: Some(Money::rub_minor(520_000)),
+                organiser: Some(ticket_contract::Organiser { name: "ООО «Премьера»".into(), ..Default::default() }),
+                ..IssuedTicket::default()
             },
             IssuedTicket {
-                item_id: "ga".into(), zone_name: "Танцпол".into(), row: None, place: None, barcode: "GA-1".into()
+                item_id: "ga".into(), zone_name: "Танцпол".into(), barcode: "GA-1".into(), ..IssuedTicket::default()
             },
         ];
-        for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed] {
+        let mut issuing = hold(HoldState::Confirmed);
+        issuing.tickets_pending = true;
+        for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed, issuing] {
             let json = serde_json::to_string(&expected).unwrap();
             assert_eq!(parse_hold(&json), Ok(expected), "{json}");
         }

@@ -126,6 +126,15 @@ pub struct Texts {
     /// The price of a place priced 0 (on sale only where the partner gives
     /// such places away).
     pub free: &'static str,
+    pub tickets_issuing: &'static str,
+    pub tickets_issuing_hint: &'static str,
+    pub ticket_serial_number: &'static str,
+    pub ticket_price: &'static str,
+    pub organiser: &'static str,
+    pub inn: &'static str,
+    pub ogrn: &'static str,
+    pub ogrnip: &'static str,
+    pub print_tickets: &'static str,
 }
 
 pub const RU: Texts = Texts {
@@ -202,6 +211,15 @@ pub const RU: Texts = Texts {
         "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
     free: "бесплатно",
+    tickets_issuing: "Оплата прошла — билеты выпускаются…",
+    tickets_issuing_hint: "Билетная система ещё выпускает ваши билеты. Они появятся здесь сами, обновлять страницу не нужно.",
+    ticket_serial_number: "Серия и номер",
+    ticket_price: "Цена",
+    organiser: "Организатор",
+    inn: "ИНН",
+    ogrn: "ОГРН",
+    ogrnip: "ОГРНИП",
+    print_tickets: "Распечатать билеты",
 };
 
 pub const EN: Texts = Texts {
@@ -277,6 +295,16 @@ pub const EN: Texts = Texts {
     lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     availability_stale: "Seat availability may be out of date.",
     free: "free",
+    tickets_issuing: "Payment received — your tickets are being issued…",
+    tickets_issuing_hint:
+        "The ticketing system is still issuing your tickets. They will appear here by themselves; there is no need to reload.",
+    ticket_serial_number: "Series and number",
+    ticket_price: "Price",
+    organiser: "Organiser",
+    inn: "INN",
+    ogrn: "OGRN",
+    ogrnip: "OGRNIP",
+    print_tickets: "Print tickets",
 };
 
 /// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.

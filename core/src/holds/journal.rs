@@ -20,6 +20,7 @@
 //! | create, change | undoes it: every ticket it may have added (the checkpoint lists them, by `external_id` when the answer never came) is removed; a TicketsCloud order is cancelled (found by our hold id in `vendor_data` if its id was never read), a changed order gets its old ticket list back |
 //! | confirm | completes it: pays what is not paid yet (paying twice is harmless), reads barcodes; the hold ends `confirmed` with every ticket |
 //! | release, expiry | does it again (removing a ticket that is gone already is fine) |
+//! | refund | finds the refund request in the refund list, else sends it again |
 //!
 //! A QTickets change past the point where every new ticket was added is
 //! committed: its checkpoint already shows the new items, and the dropped
@@ -133,6 +134,9 @@ pub enum JournaledCommand {
     Release,
     Expire,
     Confirm,
+    /// A refund request sent upstream (found again by order and tickets if
+    /// its answer was lost).
+    Refund,
 }
 
 /// A command that began upstream and has not finished: persisted in the hold

@@ -36,14 +36,16 @@ pub mod record;
 pub mod validation;
 
 pub use journal::{CommandBudget, CommandJournal, JournaledCommand, StepId};
-pub use record::{HoldRecord, UpstreamHoldRefs, LEAVE_GRACE_SECONDS};
+pub use record::{FollowUp, HoldRecord, RefundRecord, UpstreamHoldRefs, LEAVE_GRACE_SECONDS};
 
-use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider};
+use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider, Refund};
 
 use crate::errors::ProxyError;
 use crate::ids::{parse_event_id, parse_show_id};
 use crate::qtickets::holds as qtickets;
 use crate::ticketscloud::holds as ticketscloud;
+use crate::ticketscloud::refunds as ticketscloud_refunds;
+use crate::ticketscloud::tickets as ticketscloud_tickets;
 use crate::upstream::{UpstreamConfig, UpstreamRequest, UpstreamResponse};
 
 /// Settings a hold operation needs, from the Worker's configuration.
@@ -55,6 +57,10 @@ pub struct HoldSettings {
     pub hold_seconds: i64,
     /// How long one command may keep the upstream busy.
     pub budget: CommandBudget,
+    /// The partner's `send_tickets` option, for a hold being created: the
+    /// provider e-mails the tickets to the buyer itself (TicketsCloud
+    /// `settings.send_tickets`). Later commands read the upstream order.
+    pub send_tickets: bool,
 }
 
 /// What the buyer or the partner asks of a hold.
@@ -77,6 +83,12 @@ pub enum HoldCommand {
     /// Finish or undo the command the record's journal says was under way
     /// when the object stopped (the alarm, or the next command, sends it).
     Resume,
+    /// The partner's server gives tickets of a confirmed hold back: the
+    /// tickets with these barcodes, or (`None`) the whole order.
+    Refund { tickets: Option<Vec<String>> },
+    /// The alarm looks upstream again for what a paid hold waits for (see
+    /// [`FollowUp`]).
+    FollowUp,
 }
 
 /// What a finished operation leaves behind.
@@ -134,7 +146,11 @@ pub trait HoldOperation {
 /// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`, or the end of a leave's grace) | no-op | no-op | no-op |
 /// | Confirm | `hold_not_found` | pay | `hold_expired` | no-op (re-reads missing barcodes) | `hold_not_active` |
 /// | Resume | `hold_not_found` | finish or undo the journal's command (no-op without one) | same | same | same |
+/// | Refund | `hold_not_found` | `hold_not_active` | `hold_expired` | ask a refund (same tickets again: no-op) | `hold_not_active` |
+/// | FollowUp | `hold_not_found` | no-op | no-op | look again when due (late barcodes, organiser, refund progress) | no-op |
 ///
+/// A refund of a QTickets hold is `refund_not_supported` whatever its state
+/// (its Partners API has no refund).
 /// A held hold past its expiry whose payment already began (some tickets
 /// paid, or a confirm journaled) may still be confirmed, to finish that
 /// payment. While a confirm is still being completed (its journal outlived
@@ -168,7 +184,7 @@ pub fn begin(
     if confirming && command != HoldCommand::Confirm {
         return Err(ProxyError::UpstreamTimeout);
     }
-    if !matches!(command, HoldCommand::Leave | HoldCommand::Expire) {
+    if !matches!(command, HoldCommand::Leave | HoldCommand::Expire | HoldCommand::FollowUp) {
         record.mark_present();
     }
     let expired = record.visible_state(now) == HoldState::Expired;
@@ -247,6 +263,45 @@ pub fn begin(
             }
         },
         HoldCommand::Resume => resume(record, now, settings),
+        HoldCommand::Refund { tickets } => begin_refund(record, tickets, expired, settings, context(JournaledCommand::Refund)),
+        HoldCommand::FollowUp => follow_up(record, now, settings),
+    }
+}
+
+/// A refund: only TicketsCloud has one, only for a confirmed hold.
+fn begin_refund(
+    record: HoldRecord,
+    tickets: Option<Vec<String>>,
+    expired: bool,
+    settings: &HoldSettings,
+    context: CommandContext,
+) -> Result<Box<dyn HoldOperation>, ProxyError> {
+    let requests = match provider_requests(&record, settings)? {
+        ProviderRequests::Qtickets(_) => return Err(ProxyError::RefundNotSupported),
+        ProviderRequests::Ticketscloud(requests) => requests,
+    };
+    match record.state {
+        HoldState::Confirmed => {}
+        HoldState::Held if expired => return Err(ProxyError::HoldExpired),
+        state => return Err(ProxyError::HoldNotActive { state }),
+    }
+    ticketscloud_refunds::refund(requests, record, tickets, context)
+}
+
+/// The alarm's look at what a paid hold waits for, once it is due.
+fn follow_up(mut record: HoldRecord, now: i64, settings: &HoldSettings) -> Result<Box<dyn HoldOperation>, ProxyError> {
+    let due = record.follow_up.is_some_and(|follow_up| follow_up.at <= now);
+    if record.state != HoldState::Confirmed || !due {
+        return Ok(no_requests(record, now));
+    }
+    let context = CommandContext::new(JournaledCommand::Confirm, now, &settings.budget);
+    match provider_requests(&record, settings)? {
+        ProviderRequests::Ticketscloud(requests) => Ok(ticketscloud_tickets::follow_up(requests, record, context)),
+        ProviderRequests::Qtickets(_) => {
+            // QTickets issues barcodes with the payment: nothing to wait for.
+            record.follow_up = None;
+            Ok(no_requests(record, now))
+        }
     }
 }
 
@@ -272,6 +327,14 @@ fn resume(record: HoldRecord, now: i64, settings: &HoldSettings) -> Result<Box<d
         JournaledCommand::Release => release(record, settings, context, false),
         JournaledCommand::Expire => release(record, settings, context, true),
         JournaledCommand::Confirm => confirm(record, settings, context),
+        JournaledCommand::Refund => match provider_requests(&record, settings)? {
+            ProviderRequests::Ticketscloud(requests) => Ok(ticketscloud_refunds::resume_refund(requests, record, context)),
+            ProviderRequests::Qtickets(_) => {
+                let mut record = record;
+                record.journal = None;
+                Ok(no_requests(record, now))
+            }
+        },
     }
 }
 
@@ -279,7 +342,7 @@ fn confirm(record: HoldRecord, settings: &HoldSettings, context: CommandContext)
     Ok(match provider_requests(&record, settings)? {
         ProviderRequests::Qtickets(requests) => Box::new(qtickets::QticketsOperation::confirm(requests, record, context)),
         ProviderRequests::Ticketscloud(requests) => {
-            Box::new(ticketscloud::TicketscloudOperation::confirm(requests, record, context))
+            ticketscloud_tickets::completing(requests, record, context, ticketscloud::TicketscloudOperation::confirm)
         }
     })
 }
@@ -351,6 +414,8 @@ pub fn view(record: &HoldRecord, now: i64) -> Hold {
         expires_at: record::rfc3339_utc(record.expires_at),
         buyer: record.buyer.clone(),
         tickets: record.tickets.clone(),
+        tickets_pending: record.state == HoldState::Confirmed && !confirmed_tickets_complete(record),
+        refund: record.refund.as_ref().map(|refund| Refund { state: refund.state, tickets: refund.tickets.clone() }),
     }
 }
 
@@ -386,6 +451,9 @@ fn begin_create(
         tickets: Vec::new(),
         leaving_since: None,
         journal: None,
+        follow_up: None,
+        refund: None,
+        organiser: None,
     };
     let context = CommandContext::new(JournaledCommand::Create, now, &settings.budget);
     Ok(match event.provider {
@@ -394,7 +462,8 @@ fn begin_create(
             Box::new(qtickets::QticketsOperation::create(requests, draft, context))
         }
         Provider::Ticketscloud => {
-            let requests = ticketscloud::TicketscloudOrderRequests::new(settings.ticketscloud.clone(), event.upstream_id);
+            let requests = ticketscloud::TicketscloudOrderRequests::new(settings.ticketscloud.clone(), event.upstream_id)
+                .sending_tickets(settings.send_tickets);
             Box::new(ticketscloud::TicketscloudOperation::create(requests, draft, context, settings.hold_seconds))
         }
     })
@@ -449,7 +518,9 @@ fn release(
                 record.journal = None;
                 return Ok(no_requests(record, now));
             }
-            Box::new(ticketscloud::TicketscloudOperation::release(requests, record, context, expiring))
+            ticketscloud_tickets::completing(requests, record, context, |requests, record, context| {
+                ticketscloud::TicketscloudOperation::release(requests, record, context, expiring)
+            })
         }
     })
 }
@@ -494,7 +565,7 @@ struct NoRequests {
     finished: Finished,
 }
 
-fn no_requests(record: HoldRecord, now: i64) -> Box<dyn HoldOperation> {
+pub(crate) fn no_requests(record: HoldRecord, now: i64) -> Box<dyn HoldOperation> {
     let hold = view(&record, now);
     Box::new(NoRequests { finished: Finished { record: Some(record), result: Ok(hold) } })
 }

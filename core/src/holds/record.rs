@@ -12,9 +12,10 @@
 
 pub use crate::qtickets::holds::QticketsTicketRef;
 pub use crate::ticketscloud::holds::TicketscloudTicketRef;
+pub use crate::ticketscloud::refunds::TicketscloudRefundRef;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Provider};
+use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Organiser, Provider, RefundState};
 
 use super::journal::CommandJournal;
 
@@ -50,6 +51,75 @@ pub struct HoldRecord {
     /// finishes or undoes the command from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal: Option<CommandJournal>,
+    /// When the alarm looks upstream again for what a paid hold still waits
+    /// for: barcodes the provider has not issued yet, the organiser's legal
+    /// details, a refund's progress (see [`FollowUp`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
+    /// The refund the partner asked for, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund: Option<RefundRecord>,
+    /// The event organiser's legal details for the tickets, once read
+    /// (TicketsCloud: the catalogue's `org.legal_detail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organiser: Option<Organiser>,
+}
+
+/// A paid hold still waits for something upstream; the alarm looks again
+/// at `at`, backing off from [`FOLLOW_UP_FIRST_SECONDS`] to
+/// [`FOLLOW_UP_LONGEST_SECONDS`], and gives up after [`MOST_FOLLOW_UPS`]
+/// looks (a partner's repeated confirm or refund still looks once more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// Unix seconds.
+    pub at: i64,
+    /// Looks already taken.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+pub const FOLLOW_UP_FIRST_SECONDS: i64 = 5;
+pub const FOLLOW_UP_LONGEST_SECONDS: i64 = 600;
+/// About a day of looking: 5 s, 10 s, 20 s … then every 10 minutes.
+pub const MOST_FOLLOW_UPS: u32 = 150;
+
+impl FollowUp {
+    /// The first look, soon after `now`.
+    pub fn first(now: i64) -> FollowUp {
+        FollowUp { at: now.saturating_add(FOLLOW_UP_FIRST_SECONDS), attempts: 0 }
+    }
+
+    /// The look after `previous` (none: the first), or `None` once there
+    /// were enough.
+    pub fn after(previous: Option<FollowUp>, now: i64) -> Option<FollowUp> {
+        let attempts = previous.map_or(0, |previous| previous.attempts.saturating_add(1));
+        if attempts >= MOST_FOLLOW_UPS {
+            return None;
+        }
+        let delay = FOLLOW_UP_FIRST_SECONDS.saturating_mul(1_i64 << attempts.min(16)).min(FOLLOW_UP_LONGEST_SECONDS);
+        Some(FollowUp { at: now.saturating_add(delay), attempts })
+    }
+}
+
+/// A refund as the hold keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRecord {
+    pub state: RefundState,
+    /// Barcodes of the refunded tickets (what the partner named), as far as
+    /// they are issued.
+    #[serde(default)]
+    pub tickets: Vec<String>,
+    /// Unix seconds when the partner asked.
+    pub requested_at: i64,
+    /// Where the refund lives upstream.
+    pub upstream: TicketscloudRefundRef,
+}
+
+impl RefundRecord {
+    /// Approved or rejected: nothing more will happen to it.
+    pub fn is_final(&self) -> bool {
+        matches!(self.state, RefundState::Approved | RefundState::Rejected)
+    }
 }
 
 /// How long a hold whose page went away stays held: long enough for a phone
@@ -88,13 +158,17 @@ pub enum UpstreamHoldRefs {
 impl HoldRecord {
     /// When the Durable Object's alarm should fire: when a command under way
     /// is to be resumed; else at expiry while held (or at the end of the grace
-    /// after the page went away, if sooner); never otherwise.
+    /// after the page went away, if sooner); else at the next follow-up of a
+    /// paid hold; never otherwise.
     pub fn alarm_at(&self) -> Option<i64> {
         if let Some(journal) = &self.journal {
             return Some(journal.resume_at);
         }
         let left_until = self.leaving_since.map(|since| since.saturating_add(LEAVE_GRACE_SECONDS));
-        (self.state == HoldState::Held).then(|| left_until.map_or(self.expires_at, |until| until.min(self.expires_at)))
+        if self.state == HoldState::Held {
+            return Some(left_until.map_or(self.expires_at, |until| until.min(self.expires_at)));
+        }
+        self.follow_up.map(|follow_up| follow_up.at)
     }
 
     /// Whether the page went away long enough ago that the places go back.
@@ -172,9 +246,10 @@ pub fn issued_ticket(item: &HoldItem, barcode: String) -> IssuedTicket {
             row: Some(row.clone()),
             place: Some(place.clone()),
             barcode,
+            ..IssuedTicket::default()
         },
         HoldItem::Admission { admission_id, zone_name, .. } => {
-            IssuedTicket { item_id: admission_id.clone(), zone_name: zone_name.clone(), row: None, place: None, barcode }
+            IssuedTicket { item_id: admission_id.clone(), zone_name: zone_name.clone(), barcode, ..IssuedTicket::default() }
         }
     }
 }

@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
-use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, CreateHold, HoldItem, Layout};
+use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, CreateHold, HoldItem, Layout, RefundHold};
 
 use super::buyer::normalise_buyer;
 use super::record::item_id;
@@ -69,6 +69,44 @@ pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
         }
     }
     Ok(change)
+}
+
+/// Reads a `POST /v1/holds/{id}/refund` body: none (or `{}`) refunds the
+/// whole order; `{"tickets": [barcodes]}` the tickets named, at least one,
+/// each a plain reference (which of them the hold issued is the hold's
+/// object to check).
+pub fn parse_refund(body: &str) -> Result<RefundHold, ProxyError> {
+    if body.trim().is_empty() {
+        return Ok(RefundHold::default());
+    }
+    let object = read_body_object(body)?;
+    let mut refund = RefundHold::default();
+    for (key, value) in &object {
+        match key.as_str() {
+            "tickets" => refund.tickets = read_ticket_references(value)?,
+            unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, unknown)),
+        }
+    }
+    Ok(refund)
+}
+
+/// `null` → `None`; a non-empty array of plain references → them.
+fn read_ticket_references(value: &Value) -> Result<Option<Vec<String>>, ProxyError> {
+    let refuse = ProxyError::InvalidBody { field: "tickets" };
+    match value {
+        Value::Null => Ok(None),
+        Value::Array(entries) if !entries.is_empty() && entries.len() <= 200 => entries
+            .iter()
+            .map(|entry| match entry.as_str() {
+                Some(reference) if crate::ticketscloud::refunds::is_acceptable_ticket_reference(reference) => {
+                    Ok(reference.to_string())
+                }
+                _ => Err(refuse.clone()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        _ => Err(refuse),
+    }
 }
 
 /// The whole selection a change asks for: a present `seats` or `admission`
@@ -270,6 +308,40 @@ fn read_buyer(value: &Value) -> Result<Buyer, ProxyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A refund body → its tickets, or the error's code and field.
+    type RefundCase<'a> = (&'a str, Result<Option<Vec<&'a str>>, (&'a str, Option<&'a str>)>);
+
+    #[test]
+    fn refund_bodies_are_read_strictly() {
+        let cases: &[RefundCase] = &[
+            ("", Ok(None)),
+            ("  ", Ok(None)),
+            ("{}", Ok(None)),
+            (r#"{"tickets":null}"#, Ok(None)),
+            (
+                r#"{"tickets":["67454655075047921","35348364979141729"]}"#,
+                Ok(Some(vec!["67454655075047921", "35348364979141729"])),
+            ),
+            (r#"{"tickets":[]}"#, Err(("invalid_body", Some("tickets")))),
+            (r#"{"tickets":"67454655075047921"}"#, Err(("invalid_body", Some("tickets")))),
+            (r#"{"tickets":[67454655075047921]}"#, Err(("invalid_body", Some("tickets")))),
+            (r#"{"tickets":["a b"]}"#, Err(("invalid_body", Some("tickets")))),
+            (r#"{"tickets":["x"],"culprit":"user"}"#, Err(("invalid_body", Some("culprit")))),
+            ("[]", Err(("invalid_body", Some("body")))),
+            ("not json", Err(("invalid_body", Some("body")))),
+        ];
+        for (body, expected) in cases {
+            let got = parse_refund(body)
+                .map(|refund| refund.tickets)
+                .map_err(|error| (error.code().to_string(), error.field().map(str::to_string)));
+            let expected = expected
+                .clone()
+                .map(|tickets| tickets.map(|tickets| tickets.iter().map(|ticket| ticket.to_string()).collect::<Vec<_>>()))
+                .map_err(|(code, field)| (code.to_string(), field.map(str::to_string)));
+            assert_eq!(got, expected, "{body:?}");
+        }
+    }
     use crate::ids::{IdField, InvalidIdReason};
     use crate::upstream::MissingThing;
     use ticket_contract::{Admission, AdmissionAvailability, Geometry, Money, Seat, Zone};

@@ -21,8 +21,14 @@
 //! - **Confirm**: `PATCH status: done`; barcodes come from the answer's
 //!   tickets. A refusal because the order is already done (an earlier confirm
 //!   whose answer was lost) and an uncertain answer are resolved by reading
-//!   the order (`GET`). Tickets in a done order may still say `reserved`:
-//!   payment is read from the order's status, never from ticket statuses.
+//!   the order through the orders list (`GET /v2/resources/orders` by event
+//!   and creation time: the document has no single-order read). Tickets in a
+//!   done order may still say `reserved`: payment is read from the order's
+//!   status, never from ticket statuses. A done order whose barcodes are
+//!   still `null` (l.606–632) is paid: the hold is `confirmed` with
+//!   `tickets_pending`, and the alarm reads the barcodes later
+//!   ([`super::tickets`]); nothing read afterwards turns a paid hold into an
+//!   expired one.
 //! - **A create whose answer was lost** (timeout, 5xx, a body cut short: the
 //!   order may exist, its id unknown) is looked for in the orders list
 //!   (`GET /v2/resources/orders?events=…&status=executed`, l.2640–2800),
@@ -50,7 +56,7 @@ use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket};
 
 use crate::errors::ProxyError;
 use crate::holds::journal::{is_transient, StepClass, StepId, StepIntent};
-use crate::holds::record::{issued_ticket, item_id, item_places, HoldRecord, UpstreamHoldRefs};
+use crate::holds::record::{issued_ticket, item_id, item_places, FollowUp, HoldRecord, UpstreamHoldRefs};
 use crate::holds::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::ids::is_acceptable_item_id;
 use crate::qtickets::holds::is_acceptable_barcode;
@@ -92,14 +98,23 @@ pub const MOST_ORDER_LIST_PAGES: u32 = 5;
 /// Builds TicketsCloud order requests for one event.
 #[derive(Debug, Clone)]
 pub struct TicketscloudOrderRequests {
-    config: UpstreamConfig,
+    pub(crate) config: UpstreamConfig,
     /// Validated 24-hex event id (from [`crate::ids`]).
-    event_id: String,
+    pub(crate) event_id: String,
+    /// A new order asks TicketsCloud to e-mail the tickets itself
+    /// (`settings.send_tickets`, the partner's option).
+    send_tickets: bool,
 }
 
 impl TicketscloudOrderRequests {
     pub fn new(config: UpstreamConfig, event_id: String) -> TicketscloudOrderRequests {
-        TicketscloudOrderRequests { config, event_id }
+        TicketscloudOrderRequests { config, event_id, send_tickets: false }
+    }
+
+    /// The partner's `send_tickets` option for the orders these requests create.
+    pub fn sending_tickets(mut self, send_tickets: bool) -> TicketscloudOrderRequests {
+        self.send_tickets = send_tickets;
+        self
     }
 
     /// `POST /v2/resources/orders` with `tickets` when there is no general
@@ -115,6 +130,9 @@ impl TicketscloudOrderRequests {
             body["tickets"] = json!(selection.seats);
         } else {
             body["random"] = json!(selection.admissions);
+        }
+        if self.send_tickets {
+            body["settings"] = json!({"send_tickets": true});
         }
         self.send(HttpMethod::Post, ORDERS_PATH.to_string(), Some(body))
     }
@@ -146,10 +164,6 @@ impl TicketscloudOrderRequests {
         self.patch(order_id, json!({"status": status}))
     }
 
-    pub fn read(&self, order_id: &str) -> UpstreamRequest {
-        self.send(HttpMethod::Get, format!("{ORDERS_PATH}/{order_id}"), None)
-    }
-
     /// One page of this event's unpaid orders (`executed`), newest last.
     pub fn find(&self, page: u32) -> UpstreamRequest {
         let query = format!("events={}&status=executed&page={page}&page_size={ORDER_LIST_PAGE_SIZE}", self.event_id);
@@ -160,7 +174,7 @@ impl TicketscloudOrderRequests {
         self.send(HttpMethod::Patch, format!("{ORDERS_PATH}/{order_id}"), Some(body))
     }
 
-    fn send(&self, method: HttpMethod, path: String, body: Option<Value>) -> UpstreamRequest {
+    pub(crate) fn send(&self, method: HttpMethod, path: String, body: Option<Value>) -> UpstreamRequest {
         let body = body.map(|body| ("application/json", body.to_string()));
         self.config.request(method, &path, crate::ticketscloud::AUTHORIZATION_SCHEME, body)
     }
@@ -507,6 +521,9 @@ enum FindPurpose {
     Adopt,
     /// Nobody waits for it any more: cancel it.
     Cancel,
+    /// Paid or not, and its barcodes: the order as the list shows it (the
+    /// document has no single-order read).
+    Read,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -518,7 +535,6 @@ enum Step {
     Customer(Buyer),
     Cancel(CancelPurpose),
     Done,
-    Read,
 }
 
 /// How the command ended, beyond success or failure.
@@ -667,7 +683,7 @@ impl TicketscloudOperation {
         let mut operation = TicketscloudOperation::new(requests, TicketscloudCommand::Confirm, record, context, 0);
         let first = if operation.record.state == HoldState::Confirmed {
             // Paid already, but some barcodes were missing: read them again.
-            Step::Read
+            Step::FindOrder { page: 1, purpose: FindPurpose::Read }
         } else if operation.order.as_ref().is_some_and(|order| order.contents_uncertain) {
             let ids = operation.order.as_ref().map(|order| ticket_ids(&order.tickets)).unwrap_or_default();
             Step::Tickets(ids, TicketsPurpose::Resync)
@@ -888,7 +904,6 @@ impl TicketscloudOperation {
             Step::Customer(buyer) => self.on_customer(buyer, answer),
             Step::Cancel(purpose) => self.on_cancel(purpose, answer),
             Step::Done => self.on_done(answer),
-            Step::Read => self.on_read(answer),
             // Answered as a list (see `on_response`).
             Step::FindOrder { .. } => {}
         }
@@ -941,12 +956,20 @@ impl TicketscloudOperation {
             }
         };
         let ours = vendor_order_id(&self.record.hold_id);
-        let found = list.orders.into_iter().find(|order| {
-            order.vendor_order_id.as_deref() == Some(ours.as_str())
-                && order.order_id.is_some()
-                && matches!(order.status.as_deref(), None | Some("executed" | "in_progress"))
+        let known_id = self.order.as_ref().map(|order| order.order_id.clone());
+        let found = list.orders.into_iter().find(|order| match purpose {
+            FindPurpose::Read => {
+                let same_id = known_id.is_some() && order.order_id == known_id;
+                same_id || (known_id.is_none() && order.vendor_order_id.as_deref() == Some(ours.as_str()))
+            }
+            FindPurpose::Adopt | FindPurpose::Cancel => {
+                order.vendor_order_id.as_deref() == Some(ours.as_str())
+                    && order.order_id.is_some()
+                    && matches!(order.status.as_deref(), None | Some("executed" | "in_progress"))
+            }
         });
         match found {
+            Some(order) if purpose == FindPurpose::Read => self.on_read(OrderAnswer::Order(order)),
             Some(order) => {
                 self.order_may_exist = false;
                 match purpose {
@@ -955,10 +978,16 @@ impl TicketscloudOperation {
                         self.take_reading(order);
                         self.set_step(Some(Step::Cancel(CancelPurpose::Rollback)));
                     }
+                    FindPurpose::Read => {}
                 }
             }
             None if list.has_more && page < MOST_ORDER_LIST_PAGES => {
                 self.set_step(Some(Step::FindOrder { page: page + 1, purpose }))
+            }
+            // Not in the list (yet): paid or not stays unknown, which is
+            // never "expired"; a confirm keeps its journal and comes back.
+            None if purpose == FindPurpose::Read => {
+                self.stop(ProxyError::UpstreamBadResponse { what: "TicketsCloud order not in the orders list".into() })
             }
             None => {
                 // No such order: the create did not happen — or has not yet
@@ -975,6 +1004,7 @@ impl TicketscloudOperation {
                         self.outcome = Outcome::GivenBack;
                         self.set_step(None)
                     }
+                    FindPurpose::Read => {}
                 }
             }
         }
@@ -1083,7 +1113,7 @@ impl TicketscloudOperation {
             if paid && purpose == CancelPurpose::GiveBack {
                 // Paid already (a confirm whose result was never stored): read
                 // the tickets instead of calling the hold released.
-                return self.set_step(Some(Step::Read));
+                return self.read_order();
             }
         }
         let outcome = match answer {
@@ -1111,21 +1141,23 @@ impl TicketscloudOperation {
             OrderAnswer::Order(reading) => {
                 let paid = reading.status.as_deref() == Some("done");
                 self.take_reading(reading);
-                if paid && tickets_complete(&self.record.items, self.current_tickets()) {
+                if paid {
+                    // Paid, with barcodes or not: a done order without them
+                    // stays confirmed while the alarm looks for them.
                     self.outcome = Outcome::Paid;
                     self.set_step(None);
                 } else {
-                    self.set_step(Some(Step::Read));
+                    self.read_order();
                 }
             }
             OrderAnswer::Conflict if self.retry_once() => {}
             OrderAnswer::Conflict => self.stop(ProxyError::UpstreamConflict),
-            OrderAnswer::Refused { messages, .. } if says_order_in_status(&messages, "done") => self.set_step(Some(Step::Read)),
+            OrderAnswer::Refused { messages, .. } if says_order_in_status(&messages, "done") => self.read_order(),
             OrderAnswer::Refused { messages, .. } if says_order_gone(&messages) => self.expired_upstream(),
             OrderAnswer::Refused { error, .. } => self.stop(error),
             OrderAnswer::Gone(_) => self.expired_upstream(),
             // Paid or not? Read the order instead of paying twice.
-            OrderAnswer::Uncertain(_) => self.set_step(Some(Step::Read)),
+            OrderAnswer::Uncertain(_) => self.read_order(),
         }
     }
 
@@ -1160,9 +1192,19 @@ impl TicketscloudOperation {
     }
 
     fn expired_upstream(&mut self) {
+        if self.outcome == Outcome::Paid || self.record.state == HoldState::Confirmed {
+            // A paid order never turns into an expired hold, whatever a
+            // later answer seems to say.
+            return self.stop(ProxyError::UpstreamBadResponse { what: "a paid TicketsCloud order reads as unpaid".into() });
+        }
         self.outcome = Outcome::ExpiredUpstream;
         self.failure = Some(ProxyError::HoldExpired);
         self.set_step(None);
+    }
+
+    /// Reads the order through the orders list (paid or not, and its barcodes).
+    fn read_order(&mut self) {
+        self.set_step(Some(Step::FindOrder { page: 1, purpose: FindPurpose::Read }));
     }
 
     fn order_refs(&self) -> UpstreamHoldRefs {
@@ -1237,7 +1279,6 @@ impl TicketscloudOperation {
             Step::Customer(_) => "patch order customer",
             Step::Cancel(_) => "patch order status cancelled",
             Step::Done => "patch order status done",
-            Step::Read => "read order",
         };
         let reference = match step {
             Step::CreateOrder | Step::FindOrder { .. } => Some(vendor_order_id(&self.record.hold_id)),
@@ -1250,13 +1291,15 @@ impl TicketscloudOperation {
         let order_id = self.order.as_ref().map(|order| order.order_id.as_str());
         let request = match (step, order_id) {
             (Step::CreateOrder, _) => self.requests.create(&self.desired, &self.record.hold_id),
+            (Step::FindOrder { page, purpose: FindPurpose::Read }, _) => {
+                self.requests.orders_around(*page, None, self.record.expires_at)
+            }
             (Step::FindOrder { page, .. }, _) => self.requests.find(*page),
             (Step::Random(random), Some(order_id)) => self.requests.set_random(order_id, random),
             (Step::Tickets(ids, _), Some(order_id)) => self.requests.set_tickets(order_id, ids),
             (Step::Customer(buyer), Some(order_id)) => self.requests.set_customer(order_id, buyer),
             (Step::Cancel(_), Some(order_id)) => self.requests.set_status(order_id, "cancelled"),
             (Step::Done, Some(order_id)) => self.requests.set_status(order_id, "done"),
-            (Step::Read, Some(order_id)) => self.requests.read(order_id),
             (_, None) => {
                 // No order to talk to: nothing can be done upstream.
                 self.failure.get_or_insert(ProxyError::Internal);
@@ -1302,6 +1345,7 @@ impl TicketscloudOperation {
             record.upstream = self.order_refs();
             let tickets = self.current_tickets().to_vec();
             record.tickets = issued_tickets(&record.items, &tickets);
+            await_missing_barcodes(&mut record, &tickets, now);
             let result = match self.command {
                 TicketscloudCommand::Release => Err(ProxyError::HoldNotActive { state: HoldState::Confirmed }),
                 _ => Ok(view(&record, now)),
@@ -1387,11 +1431,14 @@ impl TicketscloudOperation {
                     record.state = HoldState::Confirmed;
                     let tickets = self.current_tickets().to_vec();
                     record.tickets = issued_tickets(&record.items, &tickets);
-                    if tickets_complete(&record.items, &tickets) {
-                        return finished_ok(record, now);
-                    }
-                    let error = ProxyError::UpstreamBadResponse { what: "TicketsCloud done order without all barcodes".into() };
-                    return Finished { record: Some(record), result: Err(error) };
+                    await_missing_barcodes(&mut record, &tickets, now);
+                    return finished_ok(record, now);
+                }
+                if record.state == HoldState::Confirmed {
+                    // Paid before this confirm (it only looked for barcodes):
+                    // the hold stands as it is, and the alarm keeps looking.
+                    await_missing_barcodes(&mut record, self.current_tickets(), now);
+                    return finished_ok(record, now);
                 }
                 let error = failure.unwrap_or(ProxyError::Internal);
                 if is_transient(&error) {
@@ -1553,8 +1600,17 @@ fn price_change(items: &[HoldItem], tickets: &[TicketscloudTicketRef], prices: &
     }
 }
 
+/// A paid order without every barcode (TicketsCloud may issue them after
+/// `done`): the hold stays confirmed and the alarm looks for them; with
+/// all of them, nothing more to look for here.
+fn await_missing_barcodes(record: &mut HoldRecord, tickets: &[TicketscloudTicketRef], now: i64) {
+    if !tickets_complete(&record.items, tickets) {
+        record.follow_up = Some(record.follow_up.unwrap_or_else(|| FollowUp::first(now)));
+    }
+}
+
 /// Every place has a ticket with a barcode.
-fn tickets_complete(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> bool {
+pub(crate) fn tickets_complete(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> bool {
     tickets_by_item(items, tickets)
         .iter()
         .all(|(item, mine)| mine.len() == item_places(item) as usize && mine.iter().all(|ticket| ticket.barcode.is_some()))
@@ -1562,7 +1618,7 @@ fn tickets_complete(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> bo
 
 /// The buyer's tickets, in item order; tickets of the order that belong to no
 /// item (there should be none) are listed too: they were paid for.
-fn issued_tickets(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> Vec<IssuedTicket> {
+pub(crate) fn issued_tickets(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> Vec<IssuedTicket> {
     let by_item = tickets_by_item(items, tickets);
     let used: HashSet<&str> = by_item.iter().flat_map(|(_, mine)| mine.iter().map(|ticket| ticket.ticket_id.as_str())).collect();
     let mut issued: Vec<IssuedTicket> = by_item
@@ -1574,10 +1630,8 @@ fn issued_tickets(items: &[HoldItem], tickets: &[TicketscloudTicketRef]) -> Vec<
     issued.extend(tickets.iter().filter(|ticket| !used.contains(ticket.ticket_id.as_str())).filter_map(|ticket| {
         ticket.barcode.clone().map(|barcode| IssuedTicket {
             item_id: ticket.set_id.clone().unwrap_or_else(|| ticket.ticket_id.clone()),
-            zone_name: String::new(),
-            row: None,
-            place: None,
             barcode,
+            ..IssuedTicket::default()
         })
     }));
     issued

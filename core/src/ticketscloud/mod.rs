@@ -14,7 +14,9 @@
 pub mod catalogue;
 pub mod holds;
 pub mod listing;
+pub mod refunds;
 pub mod seating;
+pub mod tickets;
 pub mod wire;
 
 use ticket_contract::Provider;

@@ -766,18 +766,21 @@ fn an_interrupted_ticketscloud_confirm_is_completed() {
         (g2.as_str(), TC_ADMISSION_SET, Some("2")),
         (s1.as_str(), TC_SEATED_SET, Some("3")),
     ];
+    let expires_at = held.expires_at;
     let confirm = run(
         begin(Some(held), HoldCommand::Confirm, NOW + 10),
-        vec![exchange(PATCH, TC_ORDER_URL, &[r#""status":"done""#], tc_order("done", &paid))],
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#""status":"done""#], tc_order("done", &paid)), organiser_read()],
     );
     let interrupted = checkpoint_before(&confirm, 0);
     assert_eq!(interrupted.alarm_at(), Some(CommandBudget::default().resume_at(NOW + 10)));
-    // The done went through before the reset: the resumed confirm learns it.
+    // The done went through before the reset: the resumed confirm learns it
+    // from the orders list.
     let completed = run(
         holds::begin(Some(interrupted), HoldCommand::Resume, NOW + 50, &settings()).unwrap(),
         vec![
             exchange(PATCH, TC_ORDER_URL, &[r#""status":"done""#], tc_errors(400, &["Not allow to update order in status done"])),
-            exchange(GET, TC_ORDER_URL, &[], tc_order("done", &paid)),
+            exchange(GET, &tc_read_order_url(expires_at, None), &[], tc_orders_listed(&[tc_order_object("done", &paid)])),
+            organiser_read(),
         ],
     );
     assert_eq!(completed.hold().state, HoldState::Confirmed);

@@ -29,9 +29,8 @@ fn confirmed(record: &HoldRecord) -> HoldRecord {
         .map(|number| IssuedTicket {
             item_id: "x".into(),
             zone_name: "z".into(),
-            row: None,
-            place: None,
             barcode: format!("{number}"),
+            ..IssuedTicket::default()
         })
         .collect();
     record

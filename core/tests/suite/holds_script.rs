@@ -45,6 +45,7 @@ pub fn settings() -> HoldSettings {
         ticketscloud: UpstreamConfig { base_url: "http://sim/ticketscloud/".into(), api_key: TEST_KEY.into() },
         hold_seconds: HOLD_SECONDS,
         budget: CommandBudget::default(),
+        send_tickets: false,
     }
 }
 
@@ -297,6 +298,14 @@ pub fn qt_truncated() -> Result<UpstreamResponse, ProxyError> {
 pub type OrderTicket<'a> = (&'a str, &'a str, Option<&'a str>);
 
 pub fn tc_order(status: &str, tickets: &[OrderTicket<'_>]) -> Result<UpstreamResponse, ProxyError> {
+    Ok(UpstreamResponse::json(200, format!(r#"{{"data":{},"refs":{TC_REFS}}}"#, tc_order_object(status, tickets))))
+}
+
+/// The refs of a TicketsCloud order answer: the event and its venue.
+pub const TC_REFS: &str = r#"{"events":{"5f1a0c0e2b3c4d5e6f708192":{"age_rating":6,"id":"5f1a0c0e2b3c4d5e6f708192","lifetime":{"finish":"2027-04-15 19:00:00","start":"2027-04-15 16:00:00"},"org":"60a1b2c3d4e5f60718293a4b","status":"public","timezone":"Europe/Moscow","title":{"desc":"Балет","text":"Лебединое озеро"},"venue":"5540add49cb5385eeef17b51"}},"partners":{},"promocodes":{},"sets":{},"venues":{"5540add49cb5385eeef17b51":{"address":"Театральная площадь, 1","city":{"_id":498817,"name":{"default":"Saint Petersburg","en":"Saint Petersburg","ru":"Санкт-Петербург"},"timezone":"Europe/Moscow"},"country":{"_id":"RU"},"desc":"","id":"5540add49cb5385eeef17b51","name":"Мариинский театр"}}}"#;
+
+/// The order object of [`tc_order`].
+pub fn tc_order_object(status: &str, tickets: &[OrderTicket<'_>]) -> String {
     let tickets: Vec<String> = tickets
         .iter()
         .map(|(ticket_id, set_id, barcode)| {
@@ -314,13 +323,52 @@ pub fn tc_order(status: &str, tickets: &[OrderTicket<'_>]) -> Result<UpstreamRes
             )
         })
         .collect();
+    format!(
+        r#"{{"created_at":"2026-11-23 14:28:48","event":"{TC_EVENT_HEX}","expired_after":"{ORDER_EXPIRED_AFTER_TEXT}","id":"{TC_ORDER}","number":54878,"origin":"api","promocodes":[],"settings":{{"invitation":false,"send_tickets":false}},"status":"{status}","tickets":[{}],"values":{{}},"vendor_data":{{"order_id":"{HOLD_ID}"}}}}"#,
+        tickets.join(",")
+    )
+}
+
+/// The orders list (`GET /v2/resources/orders`) holding these orders.
+pub fn tc_orders_listed(orders: &[String]) -> Result<UpstreamResponse, ProxyError> {
     Ok(UpstreamResponse::json(
         200,
         format!(
-            r#"{{"data":{{"created_at":"2026-11-23 14:28:48","event":"{TC_EVENT_HEX}","expired_after":"{ORDER_EXPIRED_AFTER_TEXT}","id":"{TC_ORDER}","number":54878,"origin":"api","promocodes":[],"settings":{{"invitation":false,"send_tickets":false}},"status":"{status}","tickets":[{}],"values":{{}},"vendor_data":{{"order_id":"{HOLD_ID}"}}}},"refs":{{"events":{{}},"sets":{{}}}}}}"#,
-            tickets.join(",")
+            r#"{{"data":[{}],"pagination":{{"page":1,"page_size":200,"total":{}}},"refs":{TC_REFS}}}"#,
+            orders.join(","),
+            orders.len()
         ),
     ))
+}
+
+/// The end of the orders-list URL that reads a hold's order (any status),
+/// for a hold expiring at `expires_at`: orders created up to 15 h either side.
+pub fn tc_read_order_url(expires_at: i64, status: Option<&str>) -> String {
+    let at = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0).unwrap().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let status = status.map(|status| format!("&status={status}")).unwrap_or_default();
+    format!(
+        "/orders?events={TC_EVENT_HEX}&created_at={},{}{status}&page=1&page_size=200",
+        at(expires_at - 15 * 3600),
+        at(expires_at + 15 * 3600)
+    )
+}
+
+/// The catalogue page the organiser's legal details are read from.
+pub const TC_LISTING_URL: &str = "/ticketscloud/v1/services/simple/events?page=1&page_size=100";
+
+/// A catalogue page with the seated event and its organiser's legal details.
+pub fn tc_listing() -> Result<UpstreamResponse, ProxyError> {
+    Ok(UpstreamResponse::json(
+        200,
+        format!(
+            r#"[{{"id":"{TC_EVENT_HEX}","status":"public","org":{{"id":"60a1b2c3d4e5f60718293a4b","name":"Театральное агентство «Премьера»","legal_detail":{{"name":"ООО «Премьера»","inn":"7701234567","ogrn":"1027700000001","address":"г. Москва, ул. Примерная, д. 1"}}}}}}]"#
+        ),
+    ))
+}
+
+/// The read of the organiser's legal details after a TicketsCloud order is paid.
+pub fn organiser_read() -> Exchange {
+    exchange(HttpMethod::Get, TC_LISTING_URL, &[], tc_listing())
 }
 
 pub fn tc_errors(status: u16, messages: &[&str]) -> Result<UpstreamResponse, ProxyError> {

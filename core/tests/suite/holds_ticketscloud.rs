@@ -4,8 +4,8 @@
 //! `409` retried once, changes restored on failure, and confirmation that
 //! never pays twice.
 
-use ticket_contract::HoldState;
-use ticket_core::holds::{self, HoldCommand, HoldRecord, HoldSettings, UpstreamHoldRefs};
+use ticket_contract::{HoldState, Money};
+use ticket_core::holds::{self, FollowUp, HoldCommand, HoldRecord, HoldSettings, UpstreamHoldRefs};
 use ticket_core::{HttpMethod, ProxyError, UpstreamResponse};
 
 use super::holds_script::*;
@@ -88,6 +88,25 @@ fn seats_only_are_one_create_with_tickets() {
     assert_eq!(describe_order(record), ["000000000001 seated -", "000000000002 seated -"]);
     let UpstreamHoldRefs::Ticketscloud { order_id, order_expired_after, .. } = &record.upstream else { unreachable!() };
     assert_eq!((order_id.as_str(), *order_expired_after), (TC_ORDER, Some(ORDER_EXPIRED_AFTER)));
+}
+
+#[test]
+fn a_partner_who_lets_ticketscloud_send_the_tickets_says_so_in_the_new_order() {
+    let s1 = tc_seat(1);
+    let sending = HoldSettings { send_tickets: true, ..settings() };
+    let operation = holds::begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(&s1, 520_000)]), NOW, &sending).unwrap();
+    let run = run(operation, vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(&s1, TC_SEATED_SET, None)]))]);
+    assert_eq!(run.json(0)["settings"], serde_json::json!({"send_tickets": true}));
+    let quiet = run_default_create(&s1);
+    assert!(quiet.get("settings").is_none(), "by default the partner sends them (the order's default): {quiet}");
+}
+
+fn run_default_create(seat_id: &str) -> serde_json::Value {
+    let run = run(
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![seat(seat_id, 520_000)]), NOW),
+        vec![exchange(POST, TC_ORDERS_URL, &[], tc_order("executed", &[(seat_id, TC_SEATED_SET, None)]))],
+    );
+    run.json(0)
 }
 
 #[test]
@@ -372,6 +391,7 @@ fn a_restore_that_fails_makes_the_next_confirm_set_the_list_first() {
                 tc_order("executed", &[(&g1, TC_ADMISSION_SET, None), (&g2, TC_ADMISSION_SET, None), (&s1, TC_SEATED_SET, None)]),
             ),
             exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], tc_order("done", &paid)),
+            organiser_read(),
         ],
     );
     assert_eq!(confirmed.hold().tickets.len(), 3);
@@ -453,11 +473,22 @@ fn order_with(status: &str, tickets: &[(String, &'static str, Option<&'static st
     tc_order(status, &borrowed)
 }
 
+/// The orders list holding the hold's order in this state.
+fn listed_with(status: &str, tickets: &[(String, &'static str, Option<&'static str>)]) -> Result<UpstreamResponse, ProxyError> {
+    let borrowed: Vec<OrderTicket<'_>> = tickets.iter().map(|(id, set, barcode)| (id.as_str(), *set, *barcode)).collect();
+    tc_orders_listed(&[tc_order_object(status, &borrowed)])
+}
+
+/// Reading the mixed hold's order through the orders list (any status).
+fn read_url() -> String {
+    tc_read_order_url(held_mixed().expires_at, None)
+}
+
 #[test]
 fn confirm_marks_the_order_done_and_a_second_confirm_asks_nothing() {
     let confirmed = run(
         begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
-        vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets()))],
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets())), organiser_read()],
     );
     let hold = confirmed.hold().clone();
     assert_eq!(hold.state, HoldState::Confirmed);
@@ -482,28 +513,31 @@ fn confirm_never_pays_twice_when_an_answer_was_lost() {
     let done = || exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets()));
     let cases: Vec<(&str, Script)> = vec![
         (
-            "done already (our earlier confirm's answer was lost): read it",
+            "done already (our earlier confirm's answer was lost): read it from the orders list",
             vec![
                 exchange(PATCH, TC_ORDER_URL, &[], tc_errors(400, &["Not allow to update order in status done"])),
-                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+                exchange(GET, &read_url(), &[], listed_with("done", &paid_tickets())),
+                organiser_read(),
             ],
         ),
         (
             "timeout on done, the order says done",
             vec![
                 exchange(PATCH, TC_ORDER_URL, &[], Err(ProxyError::UpstreamTimeout)),
-                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+                exchange(GET, &read_url(), &[], listed_with("done", &paid_tickets())),
+                organiser_read(),
             ],
         ),
         (
             "timeout on done, the order is still executed: pay once more",
             vec![
                 exchange(PATCH, TC_ORDER_URL, &[], Err(ProxyError::UpstreamTimeout)),
-                exchange(GET, TC_ORDER_URL, &[], tc_order("executed", &[])),
+                exchange(GET, &read_url(), &[], listed_with("executed", &[])),
                 done(),
+                organiser_read(),
             ],
         ),
-        ("a conflict, then done", vec![exchange(PATCH, TC_ORDER_URL, &[], tc_conflict()), done()]),
+        ("a conflict, then done", vec![exchange(PATCH, TC_ORDER_URL, &[], tc_conflict()), done(), organiser_read()]),
     ];
     for (name, script) in cases {
         let run = run(begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100), script);
@@ -511,6 +545,9 @@ fn confirm_never_pays_twice_when_an_answer_was_lost() {
         assert_eq!(run.hold().tickets.len(), 3, "{name}");
         let done_requests = run.requests.iter().filter(|request| request.body.as_deref() == Some(r#"{"status":"done"}"#)).count();
         assert!(done_requests <= 2, "{name}");
+        let single_order_reads =
+            run.requests.iter().filter(|request| request.method == GET && request.url.ends_with(TC_ORDER_URL)).count();
+        assert_eq!(single_order_reads, 0, "{name}: no undocumented single-order GET");
     }
 }
 
@@ -541,23 +578,106 @@ fn a_confirm_the_upstream_refuses_stays_held() {
 }
 
 #[test]
-fn barcodes_missing_from_a_done_order_are_read_again_later() {
-    let unpaid_barcodes: Vec<(String, &str, Option<&str>)> =
-        paid_tickets().into_iter().map(|(id, set, _)| (id, set, None)).collect();
+fn a_done_order_without_barcodes_stays_confirmed_until_the_list_shows_them() {
+    let no_barcodes: Vec<(String, &str, Option<&str>)> = paid_tickets().into_iter().map(|(id, set, _)| (id, set, None)).collect();
+    let done_list_url = tc_read_order_url(held_mixed().expires_at, Some("done"));
     let first = run(
         begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &no_barcodes)), organiser_read()],
+    );
+    let hold = first.hold();
+    assert_eq!(hold.state, HoldState::Confirmed, "paid upstream: confirmed, never expired, never paid again");
+    assert!(hold.tickets_pending && hold.tickets.is_empty(), "{hold:?}");
+    assert_eq!(first.record().follow_up, Some(FollowUp { at: NOW + 105, attempts: 0 }));
+    assert_eq!(first.record().alarm_at(), Some(NOW + 105), "the alarm looks again in 5 s");
+
+    let early = run(begin(Some(first.record().clone()), HoldCommand::FollowUp, NOW + 104), vec![]);
+    assert_eq!(early.record(), first.record(), "not due yet: nothing asked");
+
+    // Still no barcodes, the order read oddly, the list down: confirmed and
+    // pending all the same, and the next look backs off.
+    let odd_answers: Vec<(&str, Vec<Exchange>)> = vec![
+        ("still null", vec![exchange(GET, &done_list_url, &[], listed_with("done", &no_barcodes))]),
+        ("listed as expired", vec![exchange(GET, &done_list_url, &[], listed_with("expired", &no_barcodes))]),
+        ("not in the list", vec![exchange(GET, &done_list_url, &[], tc_orders_listed(&[]))]),
+        (
+            "the list is down",
+            vec![
+                exchange(GET, &done_list_url, &[], tc_errors(503, &["Service unavailable"])),
+                exchange(GET, &done_list_url, &[], tc_errors(503, &["Service unavailable"])),
+            ],
+        ),
+    ];
+    for (name, script) in odd_answers {
+        let looked = run(begin(Some(first.record().clone()), HoldCommand::FollowUp, NOW + 105), script);
+        assert_eq!(looked.hold().state, HoldState::Confirmed, "{name}");
+        assert!(looked.hold().tickets_pending, "{name}");
+        assert_eq!(looked.record().follow_up, Some(FollowUp { at: NOW + 115, attempts: 1 }), "{name}");
+    }
+    // A repeated confirm reads the list once and answers the hold as it is.
+    let again = run(
+        begin(Some(first.record().clone()), HoldCommand::Confirm, NOW + 106),
+        vec![exchange(GET, &read_url(), &[], listed_with("done", &no_barcodes))],
+    );
+    assert!(again.hold().tickets_pending);
+    let odd_again = run(
+        begin(Some(first.record().clone()), HoldCommand::Confirm, NOW + 106),
+        vec![exchange(GET, &read_url(), &[], listed_with("cancelled", &no_barcodes))],
+    );
+    assert_eq!((odd_again.hold().state, odd_again.record().journal.is_none()), (HoldState::Confirmed, true));
+
+    let issued = run(
+        begin(Some(first.record().clone()), HoldCommand::FollowUp, NOW + 105),
+        vec![exchange(GET, &done_list_url, &[], listed_with("done", &paid_tickets()))],
+    );
+    let hold = issued.hold();
+    assert!(!hold.tickets_pending);
+    assert_eq!(hold.tickets.len(), 3);
+    assert_eq!(hold.tickets[0].barcode, "89995868505197513");
+    assert_eq!(issued.record().follow_up, None, "nothing more to wait for");
+    assert_eq!(issued.record().alarm_at(), None);
+    let single_order_reads = issued.requests.iter().filter(|request| request.url.ends_with(TC_ORDER_URL)).count();
+    assert_eq!(single_order_reads, 0);
+}
+
+#[test]
+fn issued_tickets_carry_what_the_document_requires() {
+    let confirmed = run(
+        begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets())), organiser_read()],
+    );
+    let ticket = &confirmed.hold().tickets[0];
+    assert!(ticket.row.is_some() && ticket.place.is_some(), "the seat's row and place");
+    assert_eq!((ticket.serial.as_deref(), ticket.number.as_deref()), (Some("SWL"), Some("510001")));
+    assert_eq!(ticket.price, Some(Money::rub_minor(520_000)), "`full`: price and fee");
+    let event = ticket.event.as_ref().expect("the event");
+    assert_eq!(event.title, "Лебединое озеро");
+    assert_eq!(event.starts_at, "2027-04-15T19:00:00+03:00", "the venue's time");
+    assert_eq!((event.venue.name.as_str(), event.venue.address.as_deref()), ("Мариинский театр", Some("Театральная площадь, 1")));
+    let organiser = ticket.organiser.as_ref().expect("the organiser");
+    assert_eq!(organiser.name, "ООО «Премьера»");
+    assert_eq!((organiser.inn.as_deref(), organiser.ogrn.as_deref()), (Some("7701234567"), Some("1027700000001")));
+    assert_eq!(organiser.address.as_deref(), Some("г. Москва, ул. Примерная, д. 1"));
+    assert!(confirmed.hold().tickets.iter().all(|ticket| ticket.organiser.is_some() && ticket.serial.is_some()));
+
+    // The catalogue cannot be read just now: the tickets are issued (entry
+    // needs the barcode), and the alarm reads the organiser later.
+    let without = run(
+        begin(Some(held_mixed()), HoldCommand::Confirm, NOW + 100),
         vec![
-            exchange(PATCH, TC_ORDER_URL, &[], order_with("done", &unpaid_barcodes)),
-            exchange(GET, TC_ORDER_URL, &[], order_with("done", &unpaid_barcodes)),
+            exchange(PATCH, TC_ORDER_URL, &[r#"{"status":"done"}"#], order_with("done", &paid_tickets())),
+            exchange(GET, TC_LISTING_URL, &[], tc_errors(503, &["down"])),
+            exchange(GET, TC_LISTING_URL, &[], tc_errors(503, &["down"])),
         ],
     );
-    assert!(matches!(first.error(), ProxyError::UpstreamBadResponse { .. }));
-    assert_eq!(first.record().state, HoldState::Confirmed, "paid upstream: never pay again");
-    let second = run(
-        begin(Some(first.record().clone()), HoldCommand::Confirm, NOW + 200),
-        vec![exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets()))],
-    );
-    assert_eq!(second.hold().tickets.len(), 3);
+    assert_eq!(without.hold().tickets.len(), 3);
+    assert!(!without.hold().tickets_pending);
+    assert_eq!(without.hold().tickets[0].organiser, None);
+    let follow_up = without.record().follow_up.expect("a look later");
+    let later = run(begin(Some(without.record().clone()), HoldCommand::FollowUp, follow_up.at), vec![organiser_read()]);
+    assert_eq!(later.hold().tickets[0].organiser.as_ref().map(|organiser| organiser.name.as_str()), Some("ООО «Премьера»"));
+    assert_eq!(later.hold().tickets[0].serial.as_deref(), Some("SWL"), "what the first reading gave is kept");
+    assert_eq!(later.record().follow_up, None);
 }
 
 #[test]
@@ -586,10 +706,14 @@ fn the_simulators_captured_orders_are_understood() {
     assert_eq!(mixed.record().expires_at, NOW + HOLD_SECONDS);
     let confirmed = run(
         begin(Some(mixed.record().clone()), HoldCommand::Confirm, NOW + 2),
-        vec![exchange(PATCH, TC_ORDER_URL, &[], answer("holds/sim_tc_order_mixed_done.json"))],
+        vec![exchange(PATCH, TC_ORDER_URL, &[], answer("holds/sim_tc_order_mixed_done.json")), organiser_read()],
     );
     let barcodes: Vec<&str> = confirmed.hold().tickets.iter().map(|ticket| ticket.barcode.as_str()).collect();
     assert_eq!(barcodes, ["89995868505197513", "16440165483322971", "25015473618208667"]);
+    let seat = &confirmed.hold().tickets[0];
+    assert_eq!((seat.serial.as_deref(), seat.number.as_deref()), (Some("SWL"), Some("510005")));
+    assert_eq!(seat.price, Some(Money::rub_minor(520_000)));
+    assert_eq!(seat.event.as_ref().map(|event| event.starts_at.as_str()), Some("2027-04-15T19:00:00+03:00"));
 }
 
 #[test]
@@ -610,7 +734,8 @@ fn an_order_found_paid_while_giving_it_back_confirms_the_hold() {
             begin(Some(held_mixed()), command.clone(), now),
             vec![
                 exchange(PATCH, TC_ORDER_URL, &[r#""cancelled""#], tc_errors(400, &[message])),
-                exchange(GET, TC_ORDER_URL, &[], order_with("done", &paid_tickets())),
+                exchange(GET, &read_url(), &[], listed_with("done", &paid_tickets())),
+                organiser_read(),
             ],
         );
         assert_eq!(run.finished.result.as_ref().map(|_| ()).map_err(Clone::clone), expected, "{command:?}");

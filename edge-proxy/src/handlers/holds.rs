@@ -49,6 +49,7 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         event_id: event.public_id(),
         show_id: show_id.clone(),
         items,
+        send_tickets: scope.partner.send_tickets,
     };
     let answer = send_message(scope, env, &hold_id, &message).await?;
     answer.after_price_change(env, &event, &show_id).await;
@@ -107,6 +108,14 @@ pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str, beacon:
 pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
     let message = HoldMessage::Confirm { partner: partner_of(scope), free_seats_allowed: scope.partner.free_seats_allowed };
     send(scope, env, hold_id, &message).await
+}
+
+/// Refund is server to server like confirm: some tickets (`{"tickets":
+/// [barcodes]}`) or, without a body, the whole order of a confirmed hold.
+/// Asking again for the same tickets answers the hold as it is.
+pub async fn refund(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
+    let request = validation::parse_refund(body)?;
+    send(scope, env, hold_id, &HoldMessage::Refund { partner: partner_of(scope), tickets: request.tickets }).await
 }
 
 /// Holds belong to a partner's public key: a hold object answers

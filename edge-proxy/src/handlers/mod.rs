@@ -164,7 +164,7 @@ async fn api(
         partner,
         upstream_log: upstream_log.clone(),
     };
-    if let Route::ConfirmHold { hold_id } = &route {
+    if let Route::ConfirmHold { hold_id } | Route::RefundHold { hold_id } = &route {
         // Server to server: a secret key, no origin needed, never a public key.
         let authorization = request.headers().get("Authorization").ok().flatten();
         let has_public_key = request.headers().has(PARTNER_KEY_HEADER).unwrap_or(false);
@@ -172,6 +172,10 @@ async fn api(
         trace.partner = Some(partner.id.clone());
         spend(env, trace, &route, &format!("sk|{}", &key_hash[..32]), partner).await?;
         let scope = scope_of(partner);
+        if matches!(route, Route::RefundHold { .. }) {
+            let body = read_body(request).await?;
+            return holds::refund(&scope, env, hold_id, &body).await;
+        }
         return holds::confirm(&scope, env, hold_id).await;
     }
     let partner = partner_of_public_key(request, &route, &query, &directory)?;
@@ -201,7 +205,9 @@ async fn api(
             holds::change(&scope, env, &hold_id, &body).await
         }
         Route::ReleaseHold { hold_id, beacon } => holds::release(&scope, env, &hold_id, beacon).await,
-        Route::Preflight | Route::Health | Route::OpenApi | Route::ConfirmHold { .. } => unreachable!("answered above"),
+        Route::Preflight | Route::Health | Route::OpenApi | Route::ConfirmHold { .. } | Route::RefundHold { .. } => {
+            unreachable!("answered above")
+        }
     }
 }
 

@@ -213,6 +213,8 @@ mod tests {
         ("seat_not_for_sale", 409),
         ("hold_not_active", 409),
         ("hold_expired", 410),
+        ("refund_not_supported", 409),
+        ("refund_already_requested", 409),
         ("rate_limited", 429),
         ("proxy_misconfigured", 500),
         ("internal", 500),
@@ -237,6 +239,7 @@ mod tests {
         ("delete", "/v1/holds/{hold_id}", 200),
         ("post", "/v1/holds/{hold_id}/release", 200),
         ("post", "/v1/holds/{hold_id}/confirm", 200),
+        ("post", "/v1/holds/{hold_id}/refund", 200),
         ("get", "/v1/openapi.json", 200),
         ("get", "/healthz", 200),
     ];
@@ -376,19 +379,52 @@ mod tests {
                         row: Some("4".into()),
                         place: Some("12".into()),
                         barcode: "4601234567890".into(),
+                        ..IssuedTicket::default()
                     },
                     IssuedTicket {
                         item_id: "tancevalnyj-parter-1;1".into(),
                         zone_name: "Танцпол".into(),
-                        row: None,
-                        place: None,
                         barcode: "4601234567891".into(),
+                        ..IssuedTicket::default()
                     },
                 ]
             } else {
                 Vec::new()
             },
+            tickets_pending: false,
+            refund: None,
         }
+    }
+
+    /// A confirmed TicketsCloud hold with a complete ticket and a refund.
+    fn refunded_hold() -> Hold {
+        let mut hold = hold(HoldState::Confirmed);
+        hold.tickets.truncate(1);
+        hold.tickets[0].serial = Some("SWL".into());
+        hold.tickets[0].number = Some("510005".into());
+        hold.tickets[0].price = Some(rub(520_000));
+        hold.tickets[0].event = Some(ticket_contract::TicketEvent {
+            title: "Лебединое озеро".into(),
+            starts_at: "2027-04-15T19:00:00+03:00".into(),
+            venue: Venue {
+                name: "Мариинский театр".into(),
+                address: Some("Театральная площадь, 1".into()),
+                city: "Санкт-Петербург".into(),
+                timezone: "Europe/Moscow".into(),
+            },
+        });
+        hold.tickets[0].organiser = Some(ticket_contract::Organiser {
+            name: "ООО «Премьера»".into(),
+            inn: Some("7701234567".into()),
+            ogrn: Some("1027700000001".into()),
+            ogrnip: None,
+            address: Some("г. Москва, ул. Примерная, д. 1".into()),
+        });
+        hold.refund = Some(ticket_contract::Refund {
+            state: ticket_contract::RefundState::InProgress,
+            tickets: vec!["4601234567890".into()],
+        });
+        hold
     }
 
     fn error(code: &str, field: Option<&str>, unavailable: &[&str]) -> ErrorBody {
@@ -554,6 +590,10 @@ mod tests {
             ("Hold", value_of!(hold(HoldState::Confirmed))),
             ("Hold", value_of!(hold(HoldState::Released))),
             ("Hold", value_of!(hold(HoldState::Expired))),
+            ("Hold", value_of!(refunded_hold())),
+            ("Hold", value_of!(Hold { tickets: Vec::new(), tickets_pending: true, ..hold(HoldState::Confirmed) })),
+            ("RefundHold", value_of!(ticket_contract::RefundHold::default())),
+            ("RefundHold", value_of!(ticket_contract::RefundHold { tickets: Some(vec!["4601234567890".into()]) })),
             ("ErrorBody", value_of!(error("invalid_id", Some("hold_id"), &[]))),
             ("ErrorBody", value_of!(error("invalid_body", Some("buyer.phone"), &[]))),
             ("ErrorBody", value_of!(error("seat_unavailable", None, &["1-4;12", "tancevalnyj-parter-1;1"]))),
@@ -593,6 +633,9 @@ mod tests {
             ("post", "/v1/holds/{hold_id}/confirm", 409, value_of!(error("seat_not_for_sale", None, &["7-1;3"]))),
             ("post", "/v1/holds/{hold_id}/confirm", 200, value_of!(hold(HoldState::Confirmed))),
             ("post", "/v1/holds/{hold_id}/confirm", 401, value_of!(error("secret_key_required", None, &[]))),
+            ("post", "/v1/holds/{hold_id}/refund", 200, value_of!(refunded_hold())),
+            ("post", "/v1/holds/{hold_id}/refund", 409, value_of!(error("refund_not_supported", None, &[]))),
+            ("post", "/v1/holds/{hold_id}/refund", 409, value_of!(error("refund_already_requested", None, &[]))),
             ("delete", "/v1/holds/{hold_id}", 410, value_of!(error("hold_expired", None, &[]))),
             ("get", "/healthz", 200, json!({"status": "ok"})),
             ("get", "/v1/openapi.json", 200, document().clone()),
@@ -735,6 +778,20 @@ mod tests {
             ),
             ("CreateHold", "a path in an event id", json!({"event": "qt:1001/../x", "show": "2001"})),
             ("ChangeHold", "a buyer without a phone", json!({"buyer": {"name": "Анна", "email": "anna@example.ru"}})),
+            ("RefundHold", "an empty ticket list", json!({"tickets": []})),
+            ("RefundHold", "an unknown field", json!({"culprit": "user"})),
+            (
+                "Hold",
+                "a refund in an unknown state",
+                edit(value_of!(refunded_hold()), &|hold| hold["refund"]["state"] = json!("paid")),
+            ),
+            (
+                "Hold",
+                "an organiser without a name",
+                edit(value_of!(refunded_hold()), &|hold| {
+                    hold["tickets"][0]["organiser"].as_object_mut().unwrap().remove("name");
+                }),
+            ),
         ];
         for (schema, why, value) in cases {
             assert!(!matches(schema, &value), "{schema} accepted {why}: {value}");
@@ -868,6 +925,7 @@ mod tests {
                 Some("/v1/holds/{hold_id}/release"),
             ),
             ("/v1/holds/h_0123456789abcdef0123456789abcdef/confirm", Some("/v1/holds/{hold_id}/confirm")),
+            ("/v1/holds/h_0123456789abcdef0123456789abcdef/refund", Some("/v1/holds/{hold_id}/refund")),
             ("/v1/openapi.json", Some("/v1/openapi.json")),
             ("/healthz", Some("/healthz")),
             ("/v1/events/qt:1001/shows/2001/tickets", None),

@@ -19,7 +19,8 @@ use crate::processing_times::ProcessingTimes;
 use crate::qtickets::inventory::QticketsInventory;
 use crate::qtickets::tickets::release_expired_reservations;
 use crate::ticketscloud::inventory::TicketscloudInventory;
-use crate::ticketscloud::orders::expire_due_orders;
+use crate::ticketscloud::orders::{expire_due_orders, issue_due_barcodes};
+use crate::ticketscloud::refunds::advance_refunds;
 use crate::ticketscloud::wire::ListingForm;
 
 pub type SharedSimState = Arc<Mutex<SimState>>;
@@ -54,10 +55,13 @@ pub enum UpstreamRoute {
     TicketscloudOrdersPatch,
     TicketscloudOrdersGet,
     TicketscloudOrdersList,
+    TicketscloudRefundsCreate,
+    TicketscloudRefundsList,
+    TicketscloudRefundsPatch,
 }
 
 impl UpstreamRoute {
-    pub const ALL: [UpstreamRoute; 10] = [
+    pub const ALL: [UpstreamRoute; 13] = [
         UpstreamRoute::QticketsEventsLists,
         UpstreamRoute::QticketsSeats,
         UpstreamRoute::QticketsTicketsAdd,
@@ -68,6 +72,9 @@ impl UpstreamRoute {
         UpstreamRoute::TicketscloudOrdersPatch,
         UpstreamRoute::TicketscloudOrdersGet,
         UpstreamRoute::TicketscloudOrdersList,
+        UpstreamRoute::TicketscloudRefundsCreate,
+        UpstreamRoute::TicketscloudRefundsList,
+        UpstreamRoute::TicketscloudRefundsPatch,
     ];
 
     pub fn name(self) -> &'static str {
@@ -82,6 +89,9 @@ impl UpstreamRoute {
             UpstreamRoute::TicketscloudOrdersPatch => "ticketscloud.orders_patch",
             UpstreamRoute::TicketscloudOrdersGet => "ticketscloud.orders_get",
             UpstreamRoute::TicketscloudOrdersList => "ticketscloud.orders_list",
+            UpstreamRoute::TicketscloudRefundsCreate => "ticketscloud.refunds_create",
+            UpstreamRoute::TicketscloudRefundsList => "ticketscloud.refunds_list",
+            UpstreamRoute::TicketscloudRefundsPatch => "ticketscloud.refunds_patch",
         }
     }
 
@@ -100,7 +110,10 @@ impl UpstreamRoute {
             | UpstreamRoute::TicketscloudOrdersCreate
             | UpstreamRoute::TicketscloudOrdersPatch
             | UpstreamRoute::TicketscloudOrdersGet
-            | UpstreamRoute::TicketscloudOrdersList => Provider::Ticketscloud,
+            | UpstreamRoute::TicketscloudOrdersList
+            | UpstreamRoute::TicketscloudRefundsCreate
+            | UpstreamRoute::TicketscloudRefundsList
+            | UpstreamRoute::TicketscloudRefundsPatch => Provider::Ticketscloud,
         }
     }
 }
@@ -181,6 +194,8 @@ impl SimState {
         let now = self.clock.now();
         release_expired_reservations(&mut self.qtickets, now);
         expire_due_orders(&mut self.ticketscloud, now);
+        issue_due_barcodes(&mut self.ticketscloud, now);
+        advance_refunds(&mut self.ticketscloud, now);
     }
 
     pub fn into_shared(self) -> SharedSimState {

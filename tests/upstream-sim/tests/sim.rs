@@ -9,6 +9,8 @@
 mod clock_latency_and_admin;
 #[path = "sim/qtickets_tickets.rs"]
 mod qtickets_tickets;
+#[path = "sim/ticketscloud_after_payment.rs"]
+mod ticketscloud_after_payment;
 #[path = "sim/ticketscloud_listing_and_prices.rs"]
 mod ticketscloud_listing_and_prices;
 #[path = "sim/ticketscloud_orders.rs"]

@@ -18,9 +18,11 @@ use super::buyer_form::BuyerForm;
 use super::hold_timer::HoldTimer;
 use super::payment_wait::PaymentWait;
 use super::use_widget;
+use crate::browser;
 use crate::checkout::{CheckoutStage, HoldNotice};
 use crate::checkout_markup::{cart_markup, checkout_error_markup, payment_markup, tickets_markup, CancelButton, CheckoutAction};
 use crate::hold_session::{use_hold_session, HoldSession};
+use ticket_contract::HoldState;
 
 /// Which step is on screen; the view is rebuilt only when this changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,8 @@ enum Step {
     Details,
     Payment,
     Awaiting,
+    /// Paid; the provider is still issuing the tickets: no countdown.
+    Issuing,
     Tickets,
 }
 
@@ -37,6 +41,7 @@ pub fn CheckoutScreen() -> impl IntoView {
     let session = use_hold_session();
     let step = Memo::new(move |_| match session.stage() {
         CheckoutStage::Payment(_) => Step::Payment,
+        CheckoutStage::AwaitingPayment(active) if active.hold.state == HoldState::Confirmed => Step::Issuing,
         CheckoutStage::AwaitingPayment(_) => Step::Awaiting,
         CheckoutStage::Tickets(_) => Step::Tickets,
         CheckoutStage::Details(_) | CheckoutStage::Choosing => Step::Details,
@@ -74,13 +79,13 @@ pub fn CheckoutScreen() -> impl IntoView {
         }
         let interactive = match current {
             Step::Details => view! { <BuyerForm /> }.into_any(),
-            Step::Awaiting => view! { <PaymentWait /> }.into_any(),
+            Step::Awaiting | Step::Issuing => view! { <PaymentWait /> }.into_any(),
             Step::Payment | Step::Tickets => ().into_any(),
         };
         view! {
             <div class="tw-checkout" data-testid="checkout" on:click=on_click>
                 <aside class="tw-checkout-side">
-                    <HoldTimer on_expired />
+                    {(current != Step::Issuing).then(|| view! { <HoldTimer on_expired /> })}
                     <div class="tw-checkout-cart" inner_html=side></div>
                 </aside>
                 <div class="tw-checkout-main">
@@ -121,5 +126,6 @@ fn run(session: HoldSession, action: CheckoutAction, cancelling: RwSignal<bool>)
         CheckoutAction::BackToPayment => session.back_to_payment(),
         CheckoutAction::Done => session.done(),
         CheckoutAction::Dismiss => session.dismiss_notice(),
+        CheckoutAction::Print => browser::print(),
     }
 }

@@ -1,7 +1,9 @@
 //! While the partner takes the payment: a calm "waiting" screen that polls
 //! the hold (every 2 s, backing off while the proxy is unreachable, and never
 //! sooner than a `429`'s `Retry-After`) until it is confirmed (→ tickets) or
-//! over (→ the map, with a message). Why polls keep failing is the
+//! over (→ the map, with a message). A hold confirmed while its provider is
+//! still issuing the tickets (`tickets_pending`) stays here, saying so,
+//! until they arrive. Why polls keep failing is the
 //! checkout's error notice, in the buyer's language.
 
 use leptos::prelude::*;
@@ -13,6 +15,7 @@ use crate::checkout::CheckoutStage;
 use crate::checkout_markup::waiting_markup;
 use crate::countdown::seconds_left;
 use crate::hold_session::use_hold_session;
+use ticket_contract::HoldState;
 
 #[component]
 pub fn PaymentWait() -> impl IntoView {
@@ -35,8 +38,11 @@ pub fn PaymentWait() -> impl IntoView {
     });
     // Re-read on every poll (each one refreshes the stage).
     let markup = move || {
-        let time_is_up = session.stage().active().is_some_and(|active| seconds_left(active.deadline_ms, browser::now_ms()) == 0);
-        waiting_markup(lang, time_is_up)
+        let stage = session.stage();
+        let time_is_up = stage.active().is_some_and(|active| seconds_left(active.deadline_ms, browser::now_ms()) == 0);
+        // Paid already: the provider is still issuing the tickets.
+        let issuing = stage.hold().is_some_and(|hold| hold.state == HoldState::Confirmed);
+        waiting_markup(lang, time_is_up, issuing)
     };
     view! { <div inner_html=markup></div> }
 }

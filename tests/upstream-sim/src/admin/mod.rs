@@ -4,8 +4,9 @@
 //! (`sell`), move the simulated clock (`clock_control`), set processing
 //! times (`processing_time_control`), and set how the TicketsCloud listing is
 //! served, copy an event or change prices on a schedule
-//! (`ticketscloud_control`). Admin requests are never logged and never
-//! faulted.
+//! (`ticketscloud_control`), and TicketsCloud's barcode delay and refund
+//! timing (`ticketscloud_behaviour`). Admin requests are never logged and
+//! never faulted.
 //!
 //! Errors here are `{"error": "..."}` with a 4xx status; this is our API, not
 //! an imitation of a provider's.
@@ -15,6 +16,7 @@ mod clock_control;
 mod processing_time_control;
 mod sell;
 mod state_summary;
+mod ticketscloud_behaviour;
 mod ticketscloud_control;
 
 use axum::body::Bytes;
@@ -45,6 +47,14 @@ pub fn router(shared: SharedSimState) -> Router {
         .route("/ticketscloud/listing", get(ticketscloud_control::read_listing).post(ticketscloud_control::set_listing))
         .route("/ticketscloud/events", post(ticketscloud_control::copy_event))
         .route("/ticketscloud/price_change", post(ticketscloud_control::change_prices))
+        .route(
+            "/ticketscloud/barcodes",
+            get(ticketscloud_behaviour::read_barcode_delay).post(ticketscloud_behaviour::set_barcode_delay),
+        )
+        .route(
+            "/ticketscloud/refunds",
+            get(ticketscloud_behaviour::read_refund_timing).post(ticketscloud_behaviour::set_refund_timing),
+        )
         .with_state(shared)
 }
 

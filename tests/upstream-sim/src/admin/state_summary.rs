@@ -104,6 +104,8 @@ pub async fn state_summary(State(shared): State<SharedSimState>) -> Json<serde_j
         "qtickets_tickets": qtickets_tickets(&state),
         "ticketscloud": ticketscloud,
         "ticketscloud_orders": ticketscloud_orders(&state),
+        "ticketscloud_refunds": ticketscloud_refunds(&state),
+        "ticketscloud_barcode_delay_seconds": state.ticketscloud.barcode_delay_seconds,
         "faults": state.faults.views(),
         "requests_logged": state.request_log.len(),
         "clock_offset_seconds": state.clock.offset_seconds(),
@@ -154,6 +156,33 @@ struct TicketscloudOrderSummary<'a> {
     expired_after: String,
     /// `vendor_data.order_id`: the proxy's own id for the hold.
     vendor_order_id: Option<&'a str>,
+    /// Done and its barcodes issued (see `/_sim/ticketscloud/barcodes`).
+    barcodes_issued: bool,
+}
+
+/// One TicketsCloud refund request.
+#[derive(Debug, Serialize)]
+struct TicketscloudRefundSummary<'a> {
+    id: &'a str,
+    order_id: &'a str,
+    culprit: &'a str,
+    status: &'static str,
+    tickets: &'a [String],
+}
+
+fn ticketscloud_refunds(state: &SimState) -> Vec<TicketscloudRefundSummary<'_>> {
+    state
+        .ticketscloud
+        .refund_requests
+        .values()
+        .map(|refund| TicketscloudRefundSummary {
+            id: &refund.id,
+            order_id: &refund.order_id,
+            culprit: &refund.culprit,
+            status: refund.status.as_str(),
+            tickets: &refund.ticket_ids,
+        })
+        .collect()
 }
 
 fn ticketscloud_orders(state: &SimState) -> Vec<TicketscloudOrderSummary<'_>> {
@@ -169,6 +198,7 @@ fn ticketscloud_orders(state: &SimState) -> Vec<TicketscloudOrderSummary<'_>> {
             tickets: &order.ticket_ids,
             expired_after: order.expired_after.to_rfc3339_utc(),
             vendor_order_id: order.vendor_data.get("order_id").and_then(|order_id| order_id.as_str()),
+            barcodes_issued: order.barcodes_issued,
         })
         .collect()
 }

@@ -118,5 +118,9 @@ pub fn seeded_ticketscloud_inventory() -> TicketscloudInventory {
         events: vec![ticketscloud_events::swan_lake(), ticketscloud_events::jazz_evening()],
         orders: BTreeMap::new(),
         next_order_number: 54877,
+        barcode_delay_seconds: 0,
+        refund_requests: BTreeMap::new(),
+        next_refund_number: 1,
+        refund_timing: crate::ticketscloud::refunds::RefundTiming::default(),
     }
 }

@@ -100,7 +100,16 @@ pub fn swan_lake() -> TicketscloudEvent {
             (498_817, "Санкт-Петербург", "Saint Petersburg", "Europe/Moscow"),
             [30.2961, 59.9256],
         ),
-        org: organiser("60a1b2c3d4e5f60718293a4b", "Театральное агентство «Премьера»"),
+        org: organiser(
+            "60a1b2c3d4e5f60718293a4b",
+            "Театральное агентство «Премьера»",
+            json!({
+                "name": "ООО «Премьера»",
+                "inn": "7701234567",
+                "ogrn": "1027700000001",
+                "address": "125009, г. Москва, ул. Примерная, д. 1, офис 5",
+            }),
+        ),
         partner: partner(),
         deal: deal(),
         sets,
@@ -136,7 +145,12 @@ pub fn jazz_evening() -> TicketscloudEvent {
             (1_496_747, "Новосибирск", "Novosibirsk", "Asia/Novosibirsk"),
             [82.9199, 55.0342],
         ),
-        org: organiser("60a1b2c3d4e5f60718293a4d", "Джаз-клуб «Сибирь»"),
+        org: organiser(
+            "60a1b2c3d4e5f60718293a4d",
+            "Джаз-клуб «Сибирь»",
+            // A sole trader: OGRNIP, and no legal address on the ticket.
+            json!({"name": "ИП Соколов Андрей Петрович", "inn": "540100000017", "ogrnip": "304540000000012"}),
+        ),
         partner: partner(),
         deal: deal(),
         sets,
@@ -263,8 +277,10 @@ fn venue(
     })
 }
 
-fn organiser(id: &str, name: &str) -> Value {
+/// The organiser block of the listing, with its `legal_detail` (l.3060–3070).
+fn organiser(id: &str, name: &str, legal_detail: Value) -> Value {
     json!({
+        "legal_detail": legal_detail,
         "contact": {
             "address": "г. Москва, ул. Примерная, д. 1",
             "email": "org@example.org",

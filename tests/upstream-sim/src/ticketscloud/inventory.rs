@@ -23,6 +23,15 @@ pub struct TicketscloudInventory {
     /// Orders by id (none in the seed).
     pub orders: BTreeMap<String, TicketscloudOrder>,
     pub next_order_number: u64,
+    /// How long after `done` an order's barcodes appear, in simulated
+    /// seconds (`POST /_sim/ticketscloud/barcodes`); 0 (the default): at once.
+    pub barcode_delay_seconds: i64,
+    /// Refund requests by id (none in the seed; see [`super::refunds`]).
+    pub refund_requests: BTreeMap<String, super::refunds::RefundRequest>,
+    pub next_refund_number: u64,
+    /// How a refund nobody decides moves along the simulated clock
+    /// (`POST /_sim/ticketscloud/refunds`).
+    pub refund_timing: super::refunds::RefundTiming,
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ pub mod order_request;
 pub mod order_reservation;
 pub mod order_wire;
 pub mod orders;
+pub mod refunds;
 pub mod wire;
 
 use std::ops::Range;
@@ -63,6 +64,18 @@ pub fn router(shared: SharedSimState) -> Router {
                 UpstreamRoute::TicketscloudOrdersPatch,
                 patch(order_handlers::patch),
             )),
+        )
+        .route(
+            "/v2/resources/refund_requests",
+            guarded(&shared, UpstreamRoute::TicketscloudRefundsList, get(refunds::list)).merge(guarded(
+                &shared,
+                UpstreamRoute::TicketscloudRefundsCreate,
+                post(refunds::create),
+            )),
+        )
+        .route(
+            "/v2/resources/refund_requests/{refund_id}",
+            guarded(&shared, UpstreamRoute::TicketscloudRefundsPatch, patch(refunds::patch)),
         )
         .with_state(shared)
 }

@@ -8,7 +8,9 @@
 //! * datetimes as `2019-07-25 14:41:11`, no offset (UTC in the simulator);
 //! * a ticket's `seat` has `row` and `number` as strings (`"2"`, `"14"`,
 //!   l.1092–1096), unlike the v1 listing's integers;
-//! * `barcode` is `null` until the order is `done` (l.358);
+//! * `barcode` is `null` until the order is `done` (l.358), and may stay
+//!   `null` for a while after (a done order without barcodes, l.606–632:
+//!   the simulator's barcode delay);
 //! * a ticket's `status` inside the order stays `"reserved"` even in a done
 //!   order — every done example shows that (l.797, l.1317, l.1335, l.1734) —
 //!   so payment must be read from the order's `status`, not the tickets'. In
@@ -90,7 +92,8 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
         OrderStatus::Executed | OrderStatus::InProgress | OrderStatus::Done => "reserved",
         OrderStatus::Cancelled | OrderStatus::Expired => "vacant",
     };
-    let barcode = (order.status == OrderStatus::Done).then(|| ticketscloud_barcode(order.number, ticket.number));
+    let barcode =
+        (order.status == OrderStatus::Done && order.barcodes_issued).then(|| ticketscloud_barcode(order.number, ticket.number));
     let (price_org, price_extra) = ticket_price(order, ticket, set);
     let mut entry = json!({
         "barcode": barcode,

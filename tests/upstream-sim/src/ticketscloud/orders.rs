@@ -47,6 +47,12 @@ pub struct TicketscloudOrder {
     pub customer: Option<OrderCustomer>,
     pub send_tickets: bool,
     pub vendor_data: Map<String, Value>,
+    /// Once `done`: whether its tickets carry their barcodes yet. The
+    /// document shows a done order whose tickets have `barcode: null`
+    /// (l.606–632); with a barcode delay (`POST /_sim/ticketscloud/barcodes`)
+    /// they appear only at `barcodes_due_at`.
+    pub barcodes_issued: bool,
+    pub barcodes_due_at: Option<UnixTimestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,6 +128,8 @@ pub fn create_order(
             customer: None,
             send_tickets: false,
             vendor_data: Map::new(),
+            barcodes_issued: false,
+            barcodes_due_at: None,
         },
     );
     match change_order(inventory, &order_id, &request.change, now) {
@@ -169,6 +177,7 @@ pub fn change_order(
     }
 
     // Everything is valid: write.
+    let barcode_delay_seconds = inventory.barcode_delay_seconds.max(0);
     commit_reservation(inventory, order_id, planned_ticket_ids, now);
     let order = inventory.orders.get_mut(order_id).expect("checked above");
     if let Some(customer) = &change.customer {
@@ -189,6 +198,8 @@ pub fn change_order(
         Some(RequestedOrderStatus::Done) => {
             order.status = OrderStatus::Done;
             order.done_at = Some(now);
+            order.barcodes_due_at = Some(now.plus_seconds(barcode_delay_seconds));
+            order.barcodes_issued = barcode_delay_seconds == 0;
             Some(TicketStatus::Sold)
         }
         Some(RequestedOrderStatus::Cancelled) => {
@@ -217,6 +228,17 @@ pub fn expire_due_orders(inventory: &mut TicketscloudInventory, now: UnixTimesta
             order.status = OrderStatus::Expired;
         }
         set_order_tickets(inventory, &order_id, TicketStatus::Vacant);
+    }
+}
+
+/// Gives done orders their barcodes once their delay has passed on the
+/// simulated clock (see [`TicketscloudInventory::barcode_delay_seconds`]).
+pub fn issue_due_barcodes(inventory: &mut TicketscloudInventory, now: UnixTimestamp) {
+    for order in inventory.orders.values_mut() {
+        let due = order.barcodes_due_at.is_some_and(|due| due <= now);
+        if order.status == OrderStatus::Done && !order.barcodes_issued && due {
+            order.barcodes_issued = true;
+        }
     }
 }
 
