@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: prints figures, asserts nothing. The widget's transfer size
-# (brotli); on-sale figures next to issue 8's targets (a crowd of 1,000 viewers
-# per big hall: upstream hall reads, latency, errors, the proxy's health);
+# (gzip and brotli, per file and per stage next to issue 9's targets) and its
+# wasm by crate (twiggy); on-sale figures next to issue 8's targets (a crowd
+# of 1,000 viewers per big hall: upstream hall reads, latency, errors, the proxy's health);
 # cold time to first seat render in headless Chromium for the 2,000- and
 # 10,000-seat halls, next to a static SVG page of the same seats; the cost of
 # the per-request partner check and rate limit; holds against a slow upstream;
@@ -12,15 +13,9 @@ cd "$root"
 bash scripts/setup.sh
 bash scripts/build.sh
 
-echo "== widget transfer size (what a buyer's browser downloads, brotli -q 11)"
-total=0
-for file in widget.js widget.css widget/ticket_widget.js widget/ticket_widget_bg.wasm; do
-  path="edge-proxy/assets/$file"
-  raw=$(wc -c <"$path"); compressed=$(brotli -c -q 11 "$path" | wc -c)
-  total=$((total + compressed))
-  printf '  %-32s %8d B raw  %8d B brotli\n' "$file" "$raw" "$compressed"
-done
-printf '  %-32s %8s        %8d B brotli  (target: <= 122880)\n' "total" "" "$total"
+# Widget bytes per file and per stage (gzip and brotli) next to issue 9's
+# targets, and the wasm by crate (twiggy).
+"$root/node_modules/.bin/node" tests/bench/size.mjs
 
 # The test partners: their demo partner also allows the bench pages' origin
 # (127.0.0.1:8089) and has limits a benchmark does not hit.

@@ -42,21 +42,28 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # npm's binaryen only: Debian's /usr/bin/wasm-opt (108) emits wasm Chromium rejects.
+# The module is optimised once with its names kept (`-g`), into the target
+# directory, where `make bench` sizes it by crate with twiggy; the shipped copy
+# is the same module with the "name" section cut out (code byte for byte equal).
+named="$target_dir/ticket_widget_bg.named.wasm"
 wasm_opt="$root/node_modules/.bin/wasm-opt"
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ticket_widget "$wasm"
 if [[ -x "$wasm_opt" ]]; then
-    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ticket_widget "$wasm"
     # Features rustc enables by default for wasm32-unknown-unknown; wasm-opt
     # must accept what the module already uses. Merging near-identical
     # functions (generic copies that differ in a constant) before -Oz, and
     # iterating to a fixed point, saves a few more kilobytes.
-    "$wasm_opt" --merge-similar-functions -Oz --converge --strip-producers --strip-target-features \
+    "$wasm_opt" -g --merge-similar-functions -Oz --converge --strip-producers --strip-target-features \
         --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        "$out/ticket_widget_bg.wasm" -o "$out/ticket_widget_bg.wasm"
+        "$out/ticket_widget_bg.wasm" -o "$named"
 else
-    echo "build-widget: note: $wasm_opt not found (npm binaryen); skipping wasm-opt, stripping names instead" >&2
-    wasm-bindgen --target web --no-typescript --remove-name-section --out-dir "$out" --out-name ticket_widget "$wasm"
+    echo "build-widget: note: $wasm_opt not found (npm binaryen); skipping wasm-opt" >&2
+    mv "$out/ticket_widget_bg.wasm" "$named"
 fi
+node="$root/node_modules/.bin/node"
+[[ -x "$node" ]] || node=node
+"$node" scripts/wasm-strip-names.mjs "$named" "$out/ticket_widget_bg.wasm"
 
 cp widget/static/* "$assets/"
 

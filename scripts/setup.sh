@@ -62,4 +62,11 @@ if ! command -v brotli >/dev/null; then
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq brotli >/dev/null 2>&1 || { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq brotli >/dev/null; }
 fi
+# 7. twiggy, pinned: `make bench` sizes the widget's wasm by crate with it.
+twiggy_version=0.8.0
+if [ "$(version_of twiggy)" != "$twiggy_version" ]; then
+  say "installing twiggy $twiggy_version (a minute or two, once)"
+  cargo install twiggy --version "$twiggy_version" --locked --force ||
+    cargo install twiggy --version "$twiggy_version" --force
+fi
 say "toolchain ready"

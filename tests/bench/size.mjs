@@ -1,0 +1,182 @@
+// `make bench`, size section: what a buyer's browser downloads for the widget
+// (raw, gzip -9, brotli -q 11, per file and per stage, next to issue 9's
+// targets), and where the wasm's bytes go (twiggy on the name-keeping copy of
+// the shipped module that scripts/build-widget.sh leaves in the target dir).
+// Prints figures, asserts nothing. Needs a built widget (scripts/build-widget.sh).
+//   node tests/bench/size.mjs [--top N]
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const assets = join(root, "edge-proxy", "assets");
+const named = join(root, "target", "widget-wasm", "ticket_widget_bg.named.wasm");
+const topArg = process.argv.indexOf("--top");
+const topN = topArg > 0 ? Number(process.argv[topArg + 1]) : 6;
+const KIB = 1024;
+
+// What the loader fetches, in the order it needs it. `stage` says when:
+// "first-seat" = before the first seat can appear, "pick" = needed to pick
+// seats, "checkout" = only once the buyer goes on to checkout. Files that do
+// not exist (yet) are skipped, so a later split only adds rows here.
+const files = [
+  { file: "widget.js", role: "loader", stage: "first-seat" },
+  { file: "widget.css", role: "styles", stage: "first-seat" },
+  { file: "widget/ticket_widget.js", role: "wasm-bindgen glue", stage: "first-seat" },
+  { file: "widget/ticket_widget_bg.wasm", role: "wasm", stage: "first-seat", wasm: true },
+  { file: "widget/checkout.js", role: "checkout glue", stage: "checkout" },
+  { file: "widget/checkout_bg.wasm", role: "checkout wasm", stage: "checkout", wasm: true },
+];
+// Served too, but not part of the one-tag widget: the iframe embedding's host helper.
+const others = [{ file: "embed-host.js", role: "iframe host pages only" }];
+
+function brotliSize(path) {
+  // The same compressor and level as a pre-compressing CDN set to maximum.
+  return execFileSync("brotli", ["-c", "-q", "11", path], { maxBuffer: 64 << 20 }).length;
+}
+
+function measure(entry) {
+  const path = join(assets, entry.file);
+  if (!existsSync(path)) return null;
+  const bytes = readFileSync(path);
+  return { ...entry, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliSize(path) };
+}
+
+const pad = (value, width) => String(value).padStart(width);
+const row = (label, m, note = "") =>
+  console.log(`  ${label.padEnd(34)} ${pad(m.raw, 8)} B raw ${pad(m.gzip, 8)} B gzip ${pad(m.brotli, 8)} B brotli${note}`);
+
+console.log("== widget transfer size (what a buyer's browser downloads; gzip -9, brotli -q 11)");
+const measured = files.map(measure).filter(Boolean);
+for (const m of measured) row(m.file, m, `  (${m.role})`);
+for (const m of others.map(measure).filter(Boolean)) row(m.file, m, `  (${m.role}; not counted)`);
+
+const sum = (list) =>
+  list.reduce((acc, m) => ({ raw: acc.raw + m.raw, gzip: acc.gzip + m.gzip, brotli: acc.brotli + m.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
+const targets = [
+  {
+    label: "fetched before the first seat",
+    pick: (m) => m.stage === "first-seat",
+    target: 40 * KIB,
+  },
+  {
+    label: "wasm needed to pick seats",
+    pick: (m) => m.wasm && m.stage !== "checkout",
+    target: 80 * KIB,
+  },
+  {
+    label: "whole widget including checkout",
+    pick: () => true,
+    target: 130 * KIB,
+  },
+];
+console.log("== widget bytes against issue 9's targets (brotli; gzip alongside)");
+for (const t of targets) {
+  const total = sum(measured.filter(t.pick));
+  const ratio = (total.brotli / t.target).toFixed(2);
+  row(t.label, total, `  target <= ${t.target} B brotli: ${ratio}x ${total.brotli <= t.target ? "(met)" : "(over)"}`);
+}
+
+// ---- where the wasm's bytes go ------------------------------------------
+if (!existsSync(named)) {
+  console.log(`== wasm by crate: skipped (${named} missing; run scripts/build-widget.sh)`);
+  process.exit(0);
+}
+let items;
+try {
+  items = JSON.parse(execFileSync("twiggy", ["top", "-f", "json", named], { maxBuffer: 256 << 20 }).toString());
+} catch (error) {
+  console.log(`== wasm by crate: skipped (twiggy failed: ${error.message.split("\n")[0]}; scripts/setup.sh installs it)`);
+  process.exit(0);
+}
+
+const STD = new Set(["core", "alloc", "std", "compiler_builtins", "dlmalloc", "panic_abort", "panic_unwind", "hashbrown"]);
+// The crate an item belongs to: the first path segment of its demangled name,
+// looking through `<`, `&`, `mut`, `dyn` and `impl` wrappers. A generic
+// function counts in the crate that defines it, not the one that instantiates
+// it (`ScopedFuture<Fut>::poll` is reactive_graph's even though the future it
+// polls is the widget's own): the table says where code is, not who asked.
+function crateOf(name) {
+  if (name.includes('"function names" subsection') || name.includes("subsection")) return null; // names; not shipped
+  if (name.startsWith("data segment") || name === "data[0]") return "(static data)";
+  if (/shim|^__wbg|^__wbindgen|^__externref|^closure\d+|externref/.test(name)) return "(wasm-bindgen shims)";
+  if (/^code\[\d+\]$/.test(name)) return "(unnamed functions)";
+  if (/^(type|import|export|elem|table|memory|global|func)\[|^(wasm magic|custom section|"?[a-z_]+"? section)/i.test(name))
+    return "(wasm sections)";
+  let rest = name.replace(/^(<|&|mut |dyn |impl |\(|_<)+/g, "");
+  // `<u8 as core::fmt::Debug>::fmt`, `<T as tachys::view::Render>::build`: the trait's crate.
+  const implFor = /^(?:[a-z]+[0-9]*|[A-Z]|\[[^\]]*\]|\([^)]*\)) as (?:&|mut |dyn )*([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+  if (implFor) rest = `${implFor[1]}::`;
+  else if (/^(char|str|bool|[iuf](8|16|32|64|128|size))>/.test(rest)) return "std (core/alloc/std)";
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(rest);
+  if (!match) {
+    if (/^(memcpy|memset|memmove|memcmp|__rust|__rdl|__rg|rust_|__multi|__udiv|__umod|__div|__mod|__ashl|__lshr|fmod)/.test(rest))
+      return "std (core/alloc/std)";
+    return "(other)";
+  }
+  const crate = match[1];
+  if (STD.has(crate) || crate === "__rustc") return "std (core/alloc/std)";
+  return crate;
+}
+
+const shipped = items.filter((item) => crateOf(item.name) !== null);
+const total = shipped.reduce((n, item) => n + item.shallow_size, 0);
+const wasmBrotli = measured.filter((m) => m.wasm).reduce((n, m) => n + m.brotli, 0);
+const byCrate = new Map();
+for (const item of shipped) {
+  const crate = crateOf(item.name);
+  const entry = byCrate.get(crate) || { bytes: 0, items: [] };
+  entry.bytes += item.shallow_size;
+  entry.items.push(item);
+  byCrate.set(crate, entry);
+}
+const crates = [...byCrate.entries()].sort((a, b) => b[1].bytes - a[1].bytes);
+console.log(
+  `== wasm by crate (twiggy top, shallow bytes of the shipped module without its name section: ${total} B; ` +
+    `brotli share estimated pro rata of ${wasmBrotli} B)`,
+);
+for (const [crate, entry] of crates) {
+  const share = entry.bytes / total;
+  console.log(
+    `  ${crate.padEnd(34)} ${pad(entry.bytes, 8)} B ${pad((share * 100).toFixed(1), 5)}%  ~${pad(Math.round(share * wasmBrotli), 6)} B brotli`,
+  );
+}
+
+const shorten = (name) => {
+  const short = name.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
+  return short.length > 110 ? short.slice(0, 107) + "..." : short;
+};
+console.log(`== biggest wasm items of the biggest crates (top ${topN} each)`);
+for (const [crate, entry] of crates.slice(0, 8)) {
+  console.log(`  ${crate}:`);
+  for (const item of entry.items.slice(0, topN)) console.log(`    ${pad(item.shallow_size, 7)} B  ${shorten(item.name)}`);
+}
+
+// The widget's own code by module: which features weigh what. Checkout
+// modules are what a second, later-fetched module would take out of the first
+// (their own code only; the library code they alone use would go too).
+const CHECKOUT = /^(checkout|checkout_markup|buyer_details|barcode|payment|hold_session|hold_wire|components::(checkout_screen|buyer_form|payment_wait|hold_timer|hold_notice))$/;
+const modules = new Map();
+for (const item of byCrate.get("ticket_widget")?.items || []) {
+  const segments = item.name.replace(/^(<|&|mut |dyn )+/, "").split("::");
+  let module = segments[1] || "(root)";
+  if (module === "components" && segments[2]) module = `components::${segments[2]}`;
+  module = module.replace(/[<{ ].*$/, "");
+  modules.set(module, (modules.get(module) || 0) + item.shallow_size);
+}
+console.log("== ticket_widget's own code by module (shallow bytes; checkout-only modules marked)");
+let checkoutOwn = 0;
+for (const [module, bytes] of [...modules.entries()].sort((a, b) => b[1] - a[1])) {
+  const checkout = CHECKOUT.test(module);
+  if (checkout) checkoutOwn += bytes;
+  console.log(`  ${module.padEnd(34)} ${pad(bytes, 8)} B${checkout ? "  checkout" : ""}`);
+}
+console.log(
+  `  ${"checkout modules, own code".padEnd(34)} ${pad(checkoutOwn, 8)} B  ~${Math.round((checkoutOwn / total) * wasmBrotli)} B brotli`,
+);
