@@ -12,12 +12,11 @@ cd "$root"
 
 assets="edge-proxy/assets"
 out="$assets/widget"
-# The widget builds in its own target directory because it uses its own
+# The widget builds in its own target directories because it uses its own
 # RUSTFLAGS (below): sharing target/ with the Worker's wasm32 build would make
-# each build invalidate the other's dependencies.
-target_dir="$root/target/widget-wasm"
-wasm="$target_dir/wasm32-unknown-unknown/release/ticket_widget.wasm"
-
+# each build invalidate the other's dependencies. The name-keeping copy of the
+# shipped module (for `make bench`) is always at $named.
+named="$root/target/widget-wasm/ticket_widget_bg.named.wasm"
 locked_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock 2>/dev/null || true)"
 if ! command -v wasm-bindgen >/dev/null 2>&1; then
     echo "build-widget: wasm-bindgen CLI not found; run scripts/setup.sh (cargo install wasm-bindgen-cli --version ${locked_version:-<see Cargo.lock>})" >&2
@@ -33,8 +32,40 @@ fi
 # and reactive closures: far fewer monomorphised copies of the view machinery
 # (about 11 KB brotli less for this widget), at the cost of one allocation and
 # one indirect call per reactive closure.
-RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$target_dir" \
-    cargo build -p ticket-widget --target wasm32-unknown-unknown --release
+rustflags="${RUSTFLAGS:-} --cfg erase_components"
+
+# The shipped wasm is built with a pinned nightly (scripts/widget-nightly;
+# scripts/setup.sh installs it with rust-src) that rebuilds std for it:
+#  - `-Zbuild-std=std,panic_abort`: std compiled with the flags below and
+#    optimised for size together with the widget;
+#  - `-Cpanic=immediate-abort`: a panic is a bare `unreachable` trap, so no
+#    panic messages, formatting or hook code is linked in;
+#  - `-Zlocation-detail=none`: no file/line/column strings for panics.
+# Native tests and clippy stay on stable; only this build uses the nightly.
+# WIDGET_TOOLCHAIN=stable forces the stable build (for comparing sizes).
+nightly="$(tr -d '[:space:]' <scripts/widget-nightly)"
+nightly_ready() {
+    rustup toolchain list 2>/dev/null | grep -q "^$nightly" &&
+        rustup component list --installed --toolchain "$nightly" 2>/dev/null | grep -q '^rust-src'
+}
+if [[ "${WIDGET_TOOLCHAIN:-nightly}" != stable ]] && nightly_ready; then
+    toolchain="$nightly"
+    target_dir="$root/target/widget-wasm-nightly"
+    RUSTFLAGS="$rustflags -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+        CARGO_TARGET_DIR="$target_dir" \
+        cargo "+$nightly" build -p ticket-widget --target wasm32-unknown-unknown --release \
+        -Zbuild-std=std,panic_abort
+else
+    toolchain="stable"
+    if [[ "${WIDGET_TOOLCHAIN:-nightly}" != stable ]]; then
+        echo "build-widget: WARNING: $nightly with rust-src is not installed (scripts/setup.sh installs it);" >&2
+        echo "build-widget: WARNING: building the widget with stable instead: a larger wasm, same behaviour" >&2
+    fi
+    target_dir="$root/target/widget-wasm"
+    RUSTFLAGS="$rustflags" CARGO_TARGET_DIR="$target_dir" \
+        cargo build -p ticket-widget --target wasm32-unknown-unknown --release
+fi
+wasm="$target_dir/wasm32-unknown-unknown/release/ticket_widget.wasm"
 
 # The glue and the .wasm are always regenerated together: a stale pair loads
 # but its event handlers silently do nothing.
@@ -45,15 +76,16 @@ mkdir -p "$out"
 # The module is optimised once with its names kept (`-g`), into the target
 # directory, where `make bench` sizes it by crate with twiggy; the shipped copy
 # is the same module with the "name" section cut out (code byte for byte equal).
-named="$target_dir/ticket_widget_bg.named.wasm"
+mkdir -p "$(dirname "$named")"
 wasm_opt="$root/node_modules/.bin/wasm-opt"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ticket_widget "$wasm"
 if [[ -x "$wasm_opt" ]]; then
-    # Features rustc enables by default for wasm32-unknown-unknown; wasm-opt
-    # must accept what the module already uses. Merging near-identical
-    # functions (generic copies that differ in a constant) before -Oz, and
-    # iterating to a fixed point, saves a few more kilobytes.
-    "$wasm_opt" -g --merge-similar-functions -Oz --converge --strip-producers --strip-target-features \
+    # -O1, iterated to a fixed point, and not -Oz: measured on this widget,
+    # -Oz/-O2 make the module smaller raw but larger compressed (about 11 KB
+    # more brotli: 211 vs 200 KB), and what a buyer downloads is the
+    # compressed size. The --enable flags: features rustc enables by default
+    # for wasm32-unknown-unknown; wasm-opt must accept what the module uses.
+    "$wasm_opt" -g -O1 --converge --strip-producers --strip-target-features \
         --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$out/ticket_widget_bg.wasm" -o "$named"
@@ -67,7 +99,7 @@ node="$root/node_modules/.bin/node"
 
 cp widget/static/* "$assets/"
 
-echo "build-widget: wrote $out and the loader files in $assets:"
+echo "build-widget: wrote $out (built with $toolchain) and the loader files in $assets:"
 for file in "$assets/widget.js" "$assets/widget.css" "$out/ticket_widget.js" "$out/ticket_widget_bg.wasm"; do
     if command -v brotli >/dev/null 2>&1; then
         printf '  %-45s %8d bytes  %7d brotli\n' "$file" "$(wc -c <"$file")" "$(brotli -c -q 11 "$file" | wc -c)"

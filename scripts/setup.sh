@@ -69,4 +69,15 @@ if [ "$(version_of twiggy)" != "$twiggy_version" ]; then
   cargo install twiggy --version "$twiggy_version" --locked --force ||
     cargo install twiggy --version "$twiggy_version" --force
 fi
+# 8. The pinned nightly (with rust-src) that builds the shipped widget wasm
+#    with build-std and immediate-abort panics (scripts/build-widget.sh). Only
+#    that build uses it; without it the widget builds with stable, larger.
+widget_nightly=$(tr -d '[:space:]' < scripts/widget-nightly)
+if ! rustup toolchain list 2>/dev/null | grep -q "^$widget_nightly" ||
+   ! rustup component list --installed --toolchain "$widget_nightly" 2>/dev/null | grep -q '^rust-src'; then
+  say "installing $widget_nightly with rust-src (the widget's size build; a minute, once)"
+  if ! rustup toolchain install "$widget_nightly" --profile minimal --component rust-src; then
+    say "WARNING: could not install $widget_nightly; the widget will build with stable (a larger wasm)"
+  fi
+fi
 say "toolchain ready"
