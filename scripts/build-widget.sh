@@ -40,7 +40,9 @@ rustflags="${RUSTFLAGS:-} --cfg erase_components"
 #    optimised for size together with the widget;
 #  - `-Cpanic=immediate-abort`: a panic is a bare `unreachable` trap, so no
 #    panic messages, formatting or hook code is linked in;
-#  - `-Zlocation-detail=none`: no file/line/column strings for panics.
+#  - `-Zlocation-detail=none`: no file/line/column strings for panics;
+#  - `-Zfmt-debug=none`: `{:?}` prints nothing, so no Debug code is linked in
+#    (the widget's console warnings use Display or log the JS value itself).
 # Native tests and clippy stay on stable; only this build uses the nightly.
 # WIDGET_TOOLCHAIN=stable forces the stable build (for comparing sizes).
 nightly="$(tr -d '[:space:]' <scripts/widget-nightly)"
@@ -51,7 +53,7 @@ nightly_ready() {
 if [[ "${WIDGET_TOOLCHAIN:-nightly}" != stable ]] && nightly_ready; then
     toolchain="$nightly"
     target_dir="$root/target/widget-wasm-nightly"
-    RUSTFLAGS="$rustflags -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    RUSTFLAGS="$rustflags -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
         CARGO_TARGET_DIR="$target_dir" \
         cargo "+$nightly" build -p ticket-widget --target wasm32-unknown-unknown --release \
         -Zbuild-std=std,panic_abort

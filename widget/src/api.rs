@@ -102,7 +102,7 @@ async fn get_json<T: DeserializeOwned>(url: &str, partner_key: &str) -> Result<T
 async fn send(method: &str, url: &str, partner_key: &str, body: Option<&str>, no_store: bool) -> Result<String, ApiError> {
     let result = request_text(method, url, partner_key, body, no_store).await;
     if let Err(error) = &result {
-        leptos::logging::warn!("ticket-widget: {method} {url} failed: {error:?}");
+        leptos::logging::warn!("ticket-widget: {method} {url} failed: {error}");
     }
     result
 }

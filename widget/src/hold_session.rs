@@ -332,7 +332,7 @@ impl HoldSession {
                     }
                 }
                 Err(reason) => {
-                    leptos::logging::warn!("ticket-widget: the payment callback failed: {reason:?}");
+                    web_sys::console::warn_2(&"ticket-widget: the payment callback failed:".into(), &reason);
                     if session.state.is_disposed() {
                         return;
                     }
