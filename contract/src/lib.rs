@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub mod availability_bits;
 pub mod holds;
 
-pub use holds::{Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket};
+pub use holds::{AppliedPromocode, Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket, ItemDiscount};
 
 /// Which upstream ticketing system an event comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,6 +117,11 @@ pub struct Layout {
     /// Section captions for generated plans (sector names placed above blocks).
     #[serde(default)]
     pub labels: Vec<Label>,
+    /// Whether a hold for this show takes a promo code
+    /// (`PATCH /v1/holds/{id}` with `promocode`): TicketsCloud events do;
+    /// QTickets' Partners API has no promo codes.
+    #[serde(default)]
+    pub accepts_promocodes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

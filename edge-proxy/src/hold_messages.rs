@@ -38,6 +38,11 @@ pub enum HoldMessage {
     Confirm {
         partner: String,
     },
+    /// Apply a promo code (`Some`) or remove the hold's (`None`).
+    Promocode {
+        partner: String,
+        code: Option<String>,
+    },
 }
 
 /// The URL the Worker addresses its Durable Object requests to (the host is
@@ -54,5 +59,10 @@ mod tests {
         let text = serde_json::to_string(&message).unwrap();
         assert_eq!(text, r#"{"kind":"change","partner":"pk_demo","items":null,"buyer":null}"#);
         assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), message);
+        for code in [Some("SALE10".to_string()), None] {
+            let message = HoldMessage::Promocode { partner: "pk_demo".into(), code };
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), message, "{text}");
+        }
     }
 }

@@ -165,6 +165,7 @@ impl HoldObject {
             HoldMessage::Release { partner } => (partner, HoldCommand::Release),
             HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
             HoldMessage::Confirm { partner } => (partner, HoldCommand::Confirm),
+            HoldMessage::Promocode { partner, code } => (partner, HoldCommand::Promocode { code }),
         };
         let is_create = matches!(command, HoldCommand::Create { .. });
         let mut record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
@@ -279,6 +280,7 @@ fn journaled_name(command: holds::JournaledCommand) -> &'static str {
         holds::JournaledCommand::Release => "release",
         holds::JournaledCommand::Expire => "expire",
         holds::JournaledCommand::Confirm => "confirm",
+        holds::JournaledCommand::Promocode => "promocode",
     }
 }
 

@@ -435,6 +435,7 @@ mod tests {
             expires_at: EXPIRES.into(),
             buyer: None,
             tickets: vec![],
+            promocode: None,
         }
     }
 

@@ -323,6 +323,7 @@ mod tests {
                     barcode: "QT-GA-0002".into(),
                 },
             ],
+            promocode: None,
         }
     }
 

@@ -8,7 +8,7 @@
 //! below read exactly what the contract's own `Serialize` writes.
 
 use serde::Deserialize;
-use ticket_contract::{Buyer, Hold, HoldItem, HoldState, IssuedTicket, Money};
+use ticket_contract::{AppliedPromocode, Buyer, Hold, HoldItem, HoldState, IssuedTicket, ItemDiscount, Money};
 
 use crate::api_error::ApiError;
 
@@ -25,6 +25,8 @@ struct FlatHold {
     buyer: Option<Buyer>,
     #[serde(default)]
     tickets: Vec<IssuedTicket>,
+    #[serde(default)]
+    promocode: Option<AppliedPromocode>,
 }
 
 /// Every field of every `HoldItem` variant; `kind` says which are meant.
@@ -83,6 +85,7 @@ pub fn parse_hold(body: &str) -> Result<Hold, ApiError> {
         expires_at: flat.expires_at,
         buyer: flat.buyer,
         tickets: flat.tickets,
+        promocode: flat.promocode,
     })
 }
 
@@ -115,6 +118,7 @@ mod tests {
             expires_at: "2027-03-14T16:10:00Z".into(),
             buyer: None,
             tickets: vec![],
+            promocode: None,
         }
     }
 
@@ -134,7 +138,15 @@ mod tests {
                 item_id: "ga".into(), zone_name: "Танцпол".into(), row: None, place: None, barcode: "GA-1".into()
             },
         ];
-        for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed] {
+        let mut discounted = hold(HoldState::Held);
+        discounted.total = Money::rub_minor(405_135);
+        discounted.promocode = Some(AppliedPromocode {
+            code: "SALE10".into(),
+            total_before_discount: Money::rub_minor(450_150),
+            discount: Money::rub_minor(45_015),
+            items: vec![ItemDiscount { item_id: "ga".into(), discount: Money::rub_minor(30_015) }],
+        });
+        for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed, discounted] {
             let json = serde_json::to_string(&expected).unwrap();
             assert_eq!(parse_hold(&json), Ok(expected), "{json}");
         }

@@ -126,6 +126,7 @@ mod tests {
             expires_at: "2027-03-14T16:10:00Z".into(),
             buyer: Some(Buyer { name: "Анна".into(), email: "a@example.ru".into(), phone: "+79161234567".into() }),
             tickets: vec![],
+            promocode: None,
         };
         let expected = serde_json::json!({
             "hold_id": "h_1",

@@ -20,6 +20,7 @@
 //! | create, change | undoes it: every ticket it may have added (the checkpoint lists them, by `external_id` when the answer never came) is removed; a TicketsCloud order is cancelled (found by our hold id in `vendor_data` if its id was never read), a changed order gets its old ticket list back |
 //! | confirm | completes it: pays what is not paid yet (paying twice is harmless), reads barcodes; the hold ends `confirmed` with every ticket |
 //! | release, expiry | does it again (removing a ticket that is gone already is fine) |
+//! | promo code | undoes it: the order gets the record's code (or none) back |
 //!
 //! A QTickets change past the point where every new ticket was added is
 //! committed: its checkpoint already shows the new items, and the dropped
@@ -133,6 +134,9 @@ pub enum JournaledCommand {
     Release,
     Expire,
     Confirm,
+    /// Applying or removing a promo code (undone from the record: the order
+    /// gets the record's code back).
+    Promocode,
 }
 
 /// A command that began upstream and has not finished: persisted in the hold

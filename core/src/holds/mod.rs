@@ -44,6 +44,7 @@ use crate::errors::ProxyError;
 use crate::ids::{parse_event_id, parse_show_id};
 use crate::qtickets::holds as qtickets;
 use crate::ticketscloud::holds as ticketscloud;
+use crate::ticketscloud::promocodes as ticketscloud_promocodes;
 use crate::upstream::{UpstreamConfig, UpstreamRequest, UpstreamResponse};
 
 /// Settings a hold operation needs, from the Worker's configuration.
@@ -77,6 +78,9 @@ pub enum HoldCommand {
     /// Finish or undo the command the record's journal says was under way
     /// when the object stopped (the alarm, or the next command, sends it).
     Resume,
+    /// Apply a promo code (`Some`, validated by
+    /// [`validation::parse_change`]) or remove the one applied (`None`).
+    Promocode { code: Option<String> },
 }
 
 /// What a finished operation leaves behind.
@@ -133,6 +137,7 @@ pub trait HoldOperation {
 /// | Leave | `hold_not_found` | mark leaving (no upstream call) | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`, or the end of a leave's grace) | no-op | no-op | no-op |
 /// | Confirm | `hold_not_found` | pay | `hold_expired` | no-op (re-reads missing barcodes) | `hold_not_active` |
+/// | Promocode | `hold_not_found` | apply / remove (QTickets: `promocode_not_supported`) | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Resume | `hold_not_found` | finish or undo the journal's command (no-op without one) | same | same | same |
 ///
 /// A held hold past its expiry whose payment already began (some tickets
@@ -247,6 +252,17 @@ pub fn begin(
             }
         },
         HoldCommand::Resume => resume(record, now, settings),
+        HoldCommand::Promocode { code } => {
+            refuse_unless_active(&record, expired)?;
+            let requests = promocode_requests(&record, settings)?;
+            let applied = record.promocode.as_ref().map(|promocode| promocode.code.as_str());
+            if applied.map(str::to_lowercase) == code.as_deref().map(str::to_lowercase) {
+                // Asked for what is there already (codes ignore case upstream).
+                return Ok(no_requests(record, now));
+            }
+            let context = context(JournaledCommand::Promocode);
+            Ok(Box::new(ticketscloud_promocodes::PromocodeOperation::change(requests, record, code, context)))
+        }
     }
 }
 
@@ -272,6 +288,15 @@ fn resume(record: HoldRecord, now: i64, settings: &HoldSettings) -> Result<Box<d
         JournaledCommand::Release => release(record, settings, context, false),
         JournaledCommand::Expire => release(record, settings, context, true),
         JournaledCommand::Confirm => confirm(record, settings, context),
+        JournaledCommand::Promocode => match promocode_requests(&record, settings) {
+            Ok(requests) => Ok(Box::new(ticketscloud_promocodes::PromocodeOperation::undo(requests, record, context))),
+            // QTickets never journals a promo code.
+            Err(_) => {
+                let mut record = record;
+                record.journal = None;
+                Ok(no_requests(record, now))
+            }
+        },
     }
 }
 
@@ -347,10 +372,11 @@ pub fn view(record: &HoldRecord, now: i64) -> Hold {
         show_id: record.show_id.clone(),
         state: record.visible_state(now),
         items: record.items.clone(),
-        total: record.total(),
+        total: record.total_due(),
         expires_at: record::rfc3339_utc(record.expires_at),
         buyer: record.buyer.clone(),
         tickets: record.tickets.clone(),
+        promocode: record.applied_promocode(),
     }
 }
 
@@ -386,6 +412,7 @@ fn begin_create(
         tickets: Vec::new(),
         leaving_since: None,
         journal: None,
+        promocode: None,
     };
     let context = CommandContext::new(JournaledCommand::Create, now, &settings.budget);
     Ok(match event.provider {
@@ -486,6 +513,22 @@ fn provider_requests(record: &HoldRecord, settings: &HoldSettings) -> Result<Pro
             ticketscloud::TicketscloudOrderRequests::new(settings.ticketscloud.clone(), event.upstream_id),
         )),
         _ => Err(ProxyError::Internal),
+    }
+}
+
+/// The promo-code request builder for a stored TicketsCloud record. QTickets'
+/// Partners API has no promo codes: `promocode_not_supported`.
+fn promocode_requests(
+    record: &HoldRecord,
+    settings: &HoldSettings,
+) -> Result<ticketscloud_promocodes::PromocodeRequests, ProxyError> {
+    let event = parse_event_id(&record.event_id).map_err(|_| ProxyError::Internal)?;
+    match (event.provider, &record.upstream) {
+        (Provider::Qtickets, _) => Err(ProxyError::PromocodeNotSupported),
+        (Provider::Ticketscloud, UpstreamHoldRefs::Ticketscloud { .. }) => {
+            Ok(ticketscloud_promocodes::PromocodeRequests::new(settings.ticketscloud.clone(), event.upstream_id))
+        }
+        (Provider::Ticketscloud, UpstreamHoldRefs::Qtickets { .. }) => Err(ProxyError::Internal),
     }
 }
 

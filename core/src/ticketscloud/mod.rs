@@ -8,9 +8,12 @@
 //! - The seat listing (`/v1/resources/events/:id/tickets`) has no coordinates
 //!   and no prices: [`seating`] joins it with the event's sets and draws a
 //!   generated plan.
+//! - Promo codes apply to an order ([`promocodes`]); layouts say so
+//!   (`accepts_promocodes`).
 
 pub mod catalogue;
 pub mod holds;
+pub mod promocodes;
 pub mod seating;
 pub mod wire;
 
