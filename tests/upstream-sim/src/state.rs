@@ -53,10 +53,11 @@ pub enum UpstreamRoute {
     TicketscloudOrdersPatch,
     TicketscloudOrdersGet,
     TicketscloudOrdersList,
+    TicketscloudPromocodesCheck,
 }
 
 impl UpstreamRoute {
-    pub const ALL: [UpstreamRoute; 10] = [
+    pub const ALL: [UpstreamRoute; 11] = [
         UpstreamRoute::QticketsEventsLists,
         UpstreamRoute::QticketsSeats,
         UpstreamRoute::QticketsTicketsAdd,
@@ -67,6 +68,7 @@ impl UpstreamRoute {
         UpstreamRoute::TicketscloudOrdersPatch,
         UpstreamRoute::TicketscloudOrdersGet,
         UpstreamRoute::TicketscloudOrdersList,
+        UpstreamRoute::TicketscloudPromocodesCheck,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +83,7 @@ impl UpstreamRoute {
             UpstreamRoute::TicketscloudOrdersPatch => "ticketscloud.orders_patch",
             UpstreamRoute::TicketscloudOrdersGet => "ticketscloud.orders_get",
             UpstreamRoute::TicketscloudOrdersList => "ticketscloud.orders_list",
+            UpstreamRoute::TicketscloudPromocodesCheck => "ticketscloud.promocodes_check",
         }
     }
 
@@ -99,7 +102,8 @@ impl UpstreamRoute {
             | UpstreamRoute::TicketscloudOrdersCreate
             | UpstreamRoute::TicketscloudOrdersPatch
             | UpstreamRoute::TicketscloudOrdersGet
-            | UpstreamRoute::TicketscloudOrdersList => Provider::Ticketscloud,
+            | UpstreamRoute::TicketscloudOrdersList
+            | UpstreamRoute::TicketscloudPromocodesCheck => Provider::Ticketscloud,
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::money::Kopecks;
 
 use super::orders::TicketscloudOrder;
+use super::promocodes::TicketscloudPromocode;
 
 #[derive(Debug)]
 pub struct TicketscloudInventory {
@@ -20,6 +21,8 @@ pub struct TicketscloudInventory {
     /// Orders by id (none in the seed).
     pub orders: BTreeMap<String, TicketscloudOrder>,
     pub next_order_number: u64,
+    /// Every event's promo codes (see [`super::promocodes`]).
+    pub promocodes: Vec<TicketscloudPromocode>,
 }
 
 #[derive(Debug)]

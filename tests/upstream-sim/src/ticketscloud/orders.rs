@@ -17,6 +17,7 @@ use crate::calendar::UnixTimestamp;
 use super::inventory::{TicketStatus, TicketscloudInventory};
 use super::order_request::{OrderChangeRequest, OrderCreateRequest, OrderCustomer, RequestedOrderStatus};
 use super::order_reservation::plan_reservation;
+use super::promocodes::{plan_promocodes, TicketscloudPromocode};
 
 /// How long a new order holds its tickets. Every example in the document
 /// puts `expired_after` 15 minutes after `created_at` (l.255–257, l.963–965,
@@ -41,6 +42,11 @@ pub struct TicketscloudOrder {
     pub customer: Option<OrderCustomer>,
     pub send_tickets: bool,
     pub vendor_data: Map<String, Value>,
+    /// The promo codes the order carries (`promocodes` lists their ids).
+    pub promocodes: Vec<TicketscloudPromocode>,
+    /// The promo-code errors of the last PATCH, `(code, msg)`: listed in
+    /// its `200` answer's `errors` (see [`super::promocodes`]).
+    pub promocode_notes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,6 +121,8 @@ pub fn create_order(
             customer: None,
             send_tickets: false,
             vendor_data: Map::new(),
+            promocodes: Vec::new(),
+            promocode_notes: Vec::new(),
         },
     );
     match change_order(inventory, &order_id, &request.change, now) {
@@ -160,6 +168,15 @@ pub fn change_order(
     if change.status == Some(RequestedOrderStatus::Done) && planned_ticket_ids.is_empty() {
         return Err(OrderError::rejected("there is no tickets in order"));
     }
+    let promocode_plan = match &change.promocodes {
+        Some(codes) => {
+            let orders: Vec<&TicketscloudOrder> = inventory.orders.values().collect();
+            let plan =
+                plan_promocodes(&inventory.promocodes, &orders, order_id, &order.event_id, codes, planned_ticket_ids.len(), now);
+            Some(plan.map_err(OrderError::Rejected)?)
+        }
+        None => None,
+    };
 
     // Everything is valid: write.
     commit_reservation(inventory, order_id, planned_ticket_ids);
@@ -169,6 +186,11 @@ pub fn change_order(
     }
     if let Some(send_tickets) = change.send_tickets {
         order.send_tickets = send_tickets;
+    }
+    order.promocode_notes.clear();
+    if let Some(plan) = promocode_plan {
+        order.promocodes = plan.promocodes;
+        order.promocode_notes = plan.notes;
     }
     if let Some(vendor_data) = &change.vendor_data {
         // Keys given replace keys held (`order_id`, `raw`); others are kept,
