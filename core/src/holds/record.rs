@@ -71,11 +71,11 @@ pub struct HoldPromocode {
 /// What the upstream charges with a promo code, in minor units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromocodePricing {
-    /// The total at list prices.
+    /// The total without the code (`total` + `discount`).
     pub total_before_discount: i64,
-    /// Off the total.
+    /// Off the total (the order's `values.discount`).
     pub discount: i64,
-    /// The total to pay.
+    /// The total to pay (the order's `values.full`).
     pub total: i64,
     /// Off each discounted item, by seat or admission id.
     #[serde(default)]

@@ -20,10 +20,11 @@
 //!   hold's previous code (or none), so a refusal leaves the hold *and* the
 //!   order unchanged; if that fails too, the journal stays and the alarm
 //!   sends it again.
-//! - **Prices** are never ours: the hold's discounted total, the discount
-//!   and each item's discount are the order's `values.price` /
-//!   `values.discount` / `values.nominal` ("price with discount") and its
-//!   tickets' `discount` ([`OrderPricing::pricing_for`]). A later change of
+//! - **Prices** are never ours: the hold's discounted total is the order's
+//!   `values.full` (what the buyer pays: the discounted `nominal` plus the
+//!   service fee `extra`, as the layout's set prices include it), the
+//!   discount `values.discount`, the total before it their sum, and each
+//!   item's discount its tickets' `discount` ([`OrderPricing::pricing_for`]). A later change of
 //!   the hold's places re-reads them from that change's answer
 //!   ([`reprice`], called by [`super::holds`]).
 //!
@@ -156,10 +157,9 @@ pub struct OrderPricing {
     /// answer has no such list.
     pub promocode_ids: Option<Vec<String>>,
     tickets: Vec<TicketPrice>,
-    /// `values.price`, `values.discount`, `values.nominal` (minor units).
-    price: Option<i64>,
+    /// `values.full` and `values.discount` (minor units).
+    full: Option<i64>,
     discount: Option<i64>,
-    nominal: Option<i64>,
     /// The answer's `errors`: texts, and the `code` and `msg` of objects.
     pub errors: Vec<String>,
 }
@@ -230,9 +230,8 @@ pub fn read_order_pricing(body: &str) -> Option<OrderPricing> {
     Some(OrderPricing {
         promocode_ids,
         tickets,
-        price: money(values.and_then(|values| values.get("price"))),
+        full: money(values.and_then(|values| values.get("full"))),
         discount: money(values.and_then(|values| values.get("discount"))),
-        nominal: money(values.and_then(|values| values.get("nominal"))),
         errors,
     })
 }
@@ -243,12 +242,14 @@ impl OrderPricing {
         self.promocode_ids.as_ref().map(|ids| !ids.is_empty())
     }
 
-    /// The hold's prices as this answer gives them: totals from `values`,
-    /// each item's discount from its tickets (a seat's ticket has the seat's
-    /// id; an admission's are the tickets of its set that are no seat of the
-    /// hold). `None` when the answer has no `values` totals.
+    /// The hold's prices as this answer gives them: the total to pay is
+    /// `values.full`, the discount `values.discount` (the total before it is
+    /// their sum), each item's discount from its tickets (a seat's ticket
+    /// has the seat's id; an admission's are the tickets of its set that are
+    /// no seat of the hold). `None` when the answer has no `values` totals.
     pub fn pricing_for(&self, items: &[HoldItem]) -> Option<PromocodePricing> {
-        let (total_before_discount, discount, total) = (self.price?, self.discount?, self.nominal?);
+        let (total, discount) = (self.full?, self.discount?);
+        let total_before_discount = total.saturating_add(discount);
         let seat_ids: HashSet<&str> = items.iter().filter(|item| matches!(item, HoldItem::Seat { .. })).map(item_id).collect();
         let item_discounts = items
             .iter()
@@ -734,7 +735,7 @@ fn read_answer(response: Result<UpstreamResponse, ProxyError>) -> Answer {
     }
     if response.is_success() {
         return match read_order_pricing(&response.body) {
-            Some(pricing) if pricing.promocode_ids.is_some() || pricing.nominal.is_some() => Answer::Order(pricing),
+            Some(pricing) if pricing.promocode_ids.is_some() || pricing.full.is_some() => Answer::Order(pricing),
             _ => Answer::Uncertain(ProxyError::UpstreamBadResponse { what: "TicketsCloud order is not readable".into() }),
         };
     }
@@ -787,7 +788,8 @@ mod tests {
 
     #[test]
     fn order_answers_give_the_upstreams_prices() {
-        // The document's example (l.2363–2440): 1000.00 less 100.00 = 900.00.
+        // The document's example (l.2363–2440): 1000.00 less 100.00 = 900.00,
+        // plus the service fee 46.12: 946.12 to pay.
         let body = r#"{"data":{"id":"5bacf64ea0eb2f000c45160a","status":"executed","promocodes":["5d664d392a4191909a568b40"],
             "tickets":[{"barcode":null,"discount":"100.00","extra":"46.12","full":"946.12","id":"5d664830b8a2cb5ce0576457",
             "nominal":"900.00","number":142278,"price":"1000.00","serial":"BKC","set":"5d6648306b23e8a5f90ef047","status":"reserved"}],
@@ -805,15 +807,15 @@ mod tests {
         assert_eq!(
             pricing.pricing_for(&items),
             Some(PromocodePricing {
-                total_before_discount: 100_000,
+                total_before_discount: 104_612,
                 discount: 10_000,
-                total: 90_000,
+                total: 94_612,
                 item_discounts: vec![("5d6648306b23e8a5f90ef047".into(), 10_000)],
             })
         );
 
         // A 200 whose code was not applied (l.2476–2498).
-        let refused = r#"{"data":{"promocodes":[],"values":{"price":"1000.00","discount":"0.00","nominal":"1000.00"}},
+        let refused = r#"{"data":{"promocodes":[],"values":{"price":"1000.00","discount":"0.00","nominal":"1000.00","full":"1046.12"}},
             "errors":[{"code":"promocode_not_found","msg":"Promocode not found"}]}"#;
         let pricing = read_order_pricing(refused).unwrap();
         assert_eq!(pricing.carries_a_code(), Some(false));

@@ -15,8 +15,11 @@ const POST: HttpMethod = HttpMethod::Post;
 const PATCH: HttpMethod = HttpMethod::Patch;
 const CHECK_URL: &str = "/ticketscloud/v2/services/promocodes/check";
 const SALE10_ID: &str = "6c0de0000000000000000001";
-/// The general-admission list price of the scripted orders: 1,500.00 ₽.
+/// The general-admission organiser's price of the scripted orders: 1,500.00 ₽,
+/// plus a 60.00 ₽ service fee: the layout's price, 1,560.00 ₽.
 const GA_PRICE: i64 = 150_000;
+const GA_FEE: i64 = 6_000;
+const GA_LIST_PRICE: i64 = GA_PRICE + GA_FEE;
 
 fn ga(serial: u32) -> String {
     tc_seat(0x148 + serial - 1)
@@ -39,8 +42,8 @@ fn priced_order(
             serde_json::json!({
                 "barcode": if status == "done" { serde_json::json!(format!("6787{serial:09}")) } else { serde_json::Value::Null },
                 "discount": money(discount_minor),
-                "extra": "60.00",
-                "full": money(GA_PRICE - discount_minor + 6_000),
+                "extra": money(GA_FEE),
+                "full": money(GA_PRICE - discount_minor + GA_FEE),
                 "id": ga(serial),
                 "nominal": money(GA_PRICE - discount_minor),
                 "number": 620000 + serial,
@@ -62,8 +65,8 @@ fn priced_order(
             "tickets": tickets,
             "values": {
                 "discount": money(discount_minor * count),
-                "extra": money(6_000 * count),
-                "full": money((GA_PRICE - discount_minor + 6_000) * count),
+                "extra": money(GA_FEE * count),
+                "full": money((GA_PRICE - discount_minor + GA_FEE) * count),
                 "nominal": money((GA_PRICE - discount_minor) * count),
                 "price": money(GA_PRICE * count),
             },
@@ -93,7 +96,7 @@ fn check_refused(reason: &str) -> Result<UpstreamResponse, ProxyError> {
 /// Two general-admission places at list price, held at NOW.
 fn held_two() -> HoldRecord {
     let run = run(
-        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![admission(TC_ADMISSION_SET, 2, GA_PRICE)]), NOW),
+        begin(None, create(&tc_event(), TC_EVENT_HEX, vec![admission(TC_ADMISSION_SET, 2, GA_LIST_PRICE)]), NOW),
         vec![exchange(POST, TC_ORDERS_URL, &[], priced_order("executed", 2, 0, &[], &[]))],
     );
     let record = run.record().clone();
@@ -157,8 +160,8 @@ fn a_code_is_checked_then_applied_and_the_upstreams_prices_are_the_holds() {
     assert_eq!(run.json(1), serde_json::json!({"promocodes": ["SALE10"]}));
     assert_eq!(run.requests[1].header("authorization"), Some(format!("key {}", super::support::TEST_KEY).as_str()));
     let hold = run.hold();
-    assert_eq!(hold.total, Money::rub_minor(270_000), "the order's values.nominal");
-    assert_eq!(money_of(run.record()), format!("total 270000 | SALE10 before 300000 off 30000 | {TC_ADMISSION_SET} -30000"));
+    assert_eq!(hold.total, Money::rub_minor(282_000), "the order's values.full");
+    assert_eq!(money_of(run.record()), format!("total 282000 | SALE10 before 312000 off 30000 | {TC_ADMISSION_SET} -30000"));
     assert_eq!(run.record().items, held.items, "items keep their list prices");
     assert_eq!(run.record().journal, None);
     let checkpoint = &run.checkpoints[0];
@@ -268,13 +271,13 @@ fn run_no_requests(operation: Box<dyn ticket_core::holds::HoldOperation>) -> Hol
 #[test]
 fn removing_the_code_brings_the_list_prices_back() {
     let held = held_two_with_sale10();
-    assert_eq!(money_of(&held), format!("total 270000 | SALE10 before 300000 off 30000 | {TC_ADMISSION_SET} -30000"));
+    assert_eq!(money_of(&held), format!("total 282000 | SALE10 before 312000 off 30000 | {TC_ADMISSION_SET} -30000"));
     let run = run(
         begin(Some(held), HoldCommand::Promocode { code: None }, NOW + 20),
         vec![exchange(PATCH, TC_ORDER_URL, &[r#"{"promocodes":[]}"#], priced_order("executed", 2, 0, &[], &[]))],
     );
     assert_eq!(run.hold().promocode, None);
-    assert_eq!(run.hold().total, Money::rub_minor(300_000));
+    assert_eq!(run.hold().total, Money::rub_minor(312_000));
     // Nothing to remove: nothing asked.
     let record = run_no_requests(begin(Some(run.record().clone()), HoldCommand::Promocode { code: None }, NOW + 25));
     assert_eq!(record.promocode, None);
@@ -323,12 +326,12 @@ fn an_uncertain_patch_is_undone_and_an_interrupted_one_is_undone_by_the_alarm() 
 #[test]
 fn a_change_of_places_and_a_confirm_take_their_prices_from_the_order() {
     let held = held_two_with_sale10();
-    let three = vec![admission(TC_ADMISSION_SET, 3, GA_PRICE)];
+    let three = vec![admission(TC_ADMISSION_SET, 3, GA_LIST_PRICE)];
     let changed = run(
         begin(Some(held), HoldCommand::Change { items: Some(three), buyer: None }, NOW + 30),
         vec![exchange(PATCH, TC_ORDER_URL, &[r#""random""#], priced_order("executed", 3, 15_000, &[SALE10_ID], &[]))],
     );
-    assert_eq!(money_of(changed.record()), format!("total 405000 | SALE10 before 450000 off 45000 | {TC_ADMISSION_SET} -45000"));
+    assert_eq!(money_of(changed.record()), format!("total 423000 | SALE10 before 468000 off 45000 | {TC_ADMISSION_SET} -45000"));
 
     let confirmed = run(
         begin(Some(changed.record().clone()), HoldCommand::Confirm, NOW + 40),
@@ -336,19 +339,19 @@ fn a_change_of_places_and_a_confirm_take_their_prices_from_the_order() {
     );
     let hold = confirmed.hold();
     assert_eq!(hold.state, HoldState::Confirmed);
-    assert_eq!(hold.total, Money::rub_minor(405_000), "what the paid order says");
+    assert_eq!(hold.total, Money::rub_minor(423_000), "what the paid order says");
     assert_eq!(hold.tickets.len(), 3);
 
     // An order that lost its code (the upstream dropped it) shows list prices.
     let dropped = run(
         begin(
             Some(changed.record().clone()),
-            HoldCommand::Change { items: Some(vec![admission(TC_ADMISSION_SET, 2, GA_PRICE)]), buyer: None },
+            HoldCommand::Change { items: Some(vec![admission(TC_ADMISSION_SET, 2, GA_LIST_PRICE)]), buyer: None },
             NOW + 30,
         ),
         vec![exchange(PATCH, TC_ORDER_URL, &[r#""tickets""#], priced_order("executed", 2, 0, &[], &[]))],
     );
-    assert_eq!(money_of(dropped.record()), "total 300000 | no code");
+    assert_eq!(money_of(dropped.record()), "total 312000 | no code");
 }
 
 #[test]
