@@ -157,7 +157,7 @@ struct TicketscloudOrderSummary<'a> {
     vendor_order_id: Option<&'a str>,
     /// The promo codes the order carries, as spelled when seeded.
     promocodes: Vec<&'a str>,
-    /// What its tickets cost with those codes (`values.nominal`), e.g. `"2160.00"`.
+    /// What its tickets cost with those codes (`values.full`), e.g. `"2256.00"`.
     total: String,
 }
 

@@ -247,14 +247,17 @@ pub fn order_set_promocode<'a>(order: &'a TicketscloudOrder, set: &TicketSet) ->
     order.promocodes.iter().find(|promocode| promocode.ticket_discount(set, tickets).0 > 0)
 }
 
-/// What the order's tickets cost with its code (`values.nominal`).
+/// What the buyer pays for the order's tickets with its code
+/// (`values.full`: prices less discounts, plus the service fee).
 pub fn order_total(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Kopecks {
     order
         .ticket_ids
         .iter()
         .filter_map(|ticket_id| event.find_ticket(ticket_id))
         .filter_map(|ticket| event.find_set(&ticket.set_id))
-        .fold(Kopecks(0), |sum, set| sum + Kopecks(set.price_org.0.saturating_sub(order_ticket_discount(order, set).0)))
+        .fold(Kopecks(0), |sum, set| {
+            sum + Kopecks(set.price_org.0.saturating_sub(order_ticket_discount(order, set).0)) + set.price_extra
+        })
 }
 
 /// The seeded code that works.

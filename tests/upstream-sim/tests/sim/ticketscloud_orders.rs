@@ -611,7 +611,7 @@ async fn promo_codes_are_checked_applied_priced_and_refused_as_documented() {
     simulator.tc_patch(&order_id, json!({"status": "done"})).await;
     let summary = simulator.state().await;
     let order = summary["ticketscloud_orders"].as_array().unwrap().iter().find(|order| order["id"] == order_id.as_str()).unwrap();
-    assert_eq!((order["promocodes"].clone(), order["total"].clone()), (json!(["SALE10"]), json!("3240.00")));
+    assert_eq!((order["promocodes"].clone(), order["total"].clone()), (json!(["SALE10"]), json!("3384.00")));
 
     // Removed: list prices again.
     let other = simulator
