@@ -450,7 +450,7 @@ impl HoldSession {
             Resume::Show(step) => {
                 let show_hall = !step.stage.is_choosing() || step.notice.is_some();
                 let came_back = stored.left && !step.stage.is_choosing();
-                self.apply(step);
+                self.apply(*step);
                 if came_back {
                     // The old page's beacon may reach the proxy after this
                     // page's lookup; a second look a moment later keeps the
