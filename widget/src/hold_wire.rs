@@ -8,7 +8,7 @@
 //! below read exactly what the contract's own `Serialize` writes.
 
 use serde::Deserialize;
-use ticket_contract::{AppliedPromocode, Buyer, Hold, HoldItem, HoldState, IssuedTicket, ItemDiscount, Money};
+use ticket_contract::{AppliedPromocode, Buyer, Hold, HoldItem, HoldState, IssuedTicket, Money};
 
 use crate::api_error::ApiError;
 
@@ -92,6 +92,7 @@ pub fn parse_hold(body: &str) -> Result<Hold, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ticket_contract::ItemDiscount;
 
     fn hold(state: HoldState) -> Hold {
         Hold {
