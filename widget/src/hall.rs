@@ -252,6 +252,7 @@ mod tests {
                 Admission { id: "gone".into(), zone: 2, price: Money::rub_minor(50_000) },
             ],
             labels: vec![],
+            accepts_promocodes: false,
         }
     }
 
