@@ -161,7 +161,7 @@ for (const [crate, entry] of crates.slice(0, 8)) {
 // The widget's own code by module: which features weigh what. Checkout
 // modules are what a second, later-fetched module would take out of the first
 // (their own code only; the library code they alone use would go too).
-const CHECKOUT = /^(checkout|checkout_markup|buyer_details|barcode|payment|hold_session|hold_wire|components::(checkout_screen|buyer_form|payment_wait|hold_timer|hold_notice))$/;
+const CHECKOUT = /^(checkout|checkout_markup|buyer_details|barcode|payment|hold_session|hold_wire|components::(checkout_screen|buyer_form|promocode_form|payment_wait|hold_timer|hold_notice))$/;
 const modules = new Map();
 for (const item of byCrate.get("ticket_widget")?.items || []) {
   const segments = item.name.replace(/^(<|&|mut |dyn )+/, "").split("::");
