@@ -74,8 +74,14 @@ test('a widget opened on a date reads its hall once, started by the loader befor
   page.on('response', (response) => {
     if (response.url().endsWith('.wasm')) wasmAt = Date.now();
   });
+  // A browser that cached these documents for another origin (the iframe
+  // test above, on the proxy's own origin) must not hand them to this page.
+  const consoleErrors = [];
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
   await page.goto(`${PAGES_URL}/one-date.html`);
-  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 }).catch((error) => {
+    throw new Error(`no seat on sale: ${error.message}; console errors: ${JSON.stringify(consoleErrors)}`);
+  });
   assert.ok(await page.locator('[data-testid=seat]').count() >= 2000, 'the whole hall is drawn');
   const count = (suffix) => reads.filter((read) => read.path.endsWith(suffix)).length;
   assert.equal(count('/shows/2001/layout'), 1, `layout read once: ${JSON.stringify(reads)}`);

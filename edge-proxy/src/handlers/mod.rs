@@ -86,6 +86,12 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
     };
     if let Some(origin) = &trace.cors_origin {
         add_cors_headers(&mut response, origin);
+    } else if is_api {
+        // What a browser may keep of an API answer depends on the page's
+        // origin even when this one had none (a same-origin page, the
+        // `/embed` iframe): without `Vary: Origin` its cached copy, which
+        // has no CORS headers, would be handed to a partner's page.
+        let _ = response.headers_mut().append("Vary", "Origin");
     }
     if let Some((_, decision)) = &trace.limit {
         add_rate_limit_headers(&mut response, decision);

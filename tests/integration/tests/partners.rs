@@ -253,6 +253,10 @@ fn allowed_origins_get_cors_for_themselves_and_requests_without_origin_pass() {
     // curl or a partner's server: no Origin header at all.
     let no_origin = call("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY)], None);
     assert_eq!(no_origin.status, 200, "{}", no_origin.body);
+    // A browser's copy of an answer made without an Origin (a same-origin
+    // page) must not serve another origin's page, which needs CORS headers.
+    let vary = no_origin.header("vary").unwrap_or_default().to_ascii_lowercase();
+    assert!(vary.split(',').any(|name| name.trim() == "origin"), "Vary names Origin: {vary:?}");
     // The /embed iframe is served by the proxy itself: its own origin is allowed.
     let own = proxy_url();
     let embed = call("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", own.trim_end_matches('/'))], None);
