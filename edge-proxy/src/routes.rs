@@ -18,6 +18,9 @@ pub enum Route {
     Layout { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/availability`
     Availability { event: EventRef, show_id: String },
+    /// `GET /v1/events/{event_id}/shows/{show_id}/paint`: the hall's seat map
+    /// already drawn (SVG, every seat available), the widget loader's first paint.
+    Paint { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=…`: the show's
     /// live feed, a WebSocket (which cannot carry the key in a header).
     Live { event: EventRef, show_id: String },
@@ -48,6 +51,7 @@ impl Route {
             Route::Events => "events",
             Route::Layout { .. } => "layout",
             Route::Availability { .. } => "availability",
+            Route::Paint { .. } => "paint",
             Route::Live { .. } => "live",
             Route::Health => "health",
             Route::OpenApi => "openapi",
@@ -68,6 +72,7 @@ impl Route {
             Route::Events
             | Route::Layout { .. }
             | Route::Availability { .. }
+            | Route::Paint { .. }
             | Route::Live { .. }
             | Route::GetHold { .. }
             | Route::ReleaseHold { .. } => Some(Bucket::Reads),
@@ -167,6 +172,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
             match *document {
                 "layout" => Route::Layout { event, show_id },
                 "availability" => Route::Availability { event, show_id },
+                "paint" => Route::Paint { event, show_id },
                 ticket_contract::LIVE_PATH_SEGMENT => Route::Live { event, show_id },
                 _ => return Err(ProxyError::RouteNotFound),
             }
@@ -190,6 +196,7 @@ mod tests {
                 format!("availability {} {show_id}", event.public_id())
             }
             Ok(Route::Live { event, show_id }) => format!("live {} {show_id}", event.public_id()),
+            Ok(Route::Paint { event, show_id }) => format!("paint {} {show_id}", event.public_id()),
             Ok(other) => format!("{other:?}"),
             Err(error) => format!("{} {}", error.status(), error.code()),
         }
@@ -206,6 +213,9 @@ mod tests {
             (Head, "/v1/events/qt:1001/shows/2001/availability", "availability qt:1001 2001"),
             (Get, "/v1/events/qt:1001/shows/2001/live", "live qt:1001 2001"),
             (Post, "/v1/events/qt:1001/shows/2001/live", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:1001/shows/2001/paint", "paint qt:1001 2001"),
+            (Post, "/v1/events/qt:1001/shows/2001/paint", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:1001/shows/20%2F01/paint", "400 invalid_id"),
             (Get, "/v1/events/qt:1001/shows/20%2F01/live", "400 invalid_id"),
             (
                 Get,

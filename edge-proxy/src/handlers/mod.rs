@@ -194,6 +194,7 @@ async fn api(
         Route::Events => catalogue::events(&scope, env).await,
         Route::Layout { event, show_id } => seating::layout(&scope, env, event, show_id).await,
         Route::Availability { event, show_id } => seating::availability(&scope, env, event, show_id).await,
+        Route::Paint { event, show_id } => seating::paint(&scope, env, event, show_id).await,
         Route::Live { event, show_id } => seating::live(&scope, env, request, event, show_id, &client).await,
         Route::CreateHold => {
             let body = read_body(request).await?;
