@@ -2,7 +2,9 @@
 //! changing the `viewBox` (mouse drag, wheel, pinch, keyboard, − / + buttons).
 //!
 //! Built for 10,000-seat halls: the circles are inserted once as markup
-//! (`hall::seats_markup`) instead of 10,000 reactive views, a single set of
+//! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
+//! edge painted the hall before the wasm arrived, those very circles are
+//! adopted (`paint_adoption`) — a single set of
 //! listeners on the `<svg>` finds the seat under the pointer through its
 //! `data-index` (event delegation), and an effect rewrites `data-state` only on
 //! circles whose state changed — whether the buyer clicked or the live feed
@@ -23,9 +25,10 @@ use web_sys::{Element, EventTarget, KeyboardEvent, MouseEvent, PointerEvent, Whe
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
-use crate::number::fixed;
+use crate::paint_adoption;
 use crate::selection::Selection;
 use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, Viewport};
+use ticket_paint::{labels_markup, map_style};
 
 /// Zoom step of the − / + buttons and keys.
 const BUTTON_ZOOM_FACTOR: f64 = 1.6;
@@ -46,20 +49,40 @@ pub fn SeatMap(
     let gesture = StoredValue::new(GestureTracker::default());
     let tooltip = RwSignal::new(None::<TooltipAnchor>);
     let svg_element: NodeRef<svg::Svg> = NodeRef::new();
-    let seat_layer: NodeRef<svg::G> = NodeRef::new();
     let map_box: NodeRef<html::Div> = NodeRef::new();
 
-    let initial_states = seat_states(&availability.get_untracked(), &selection.get_untracked());
-    let markup = seats_markup(&layout, radius, &initial_states);
-    let shown_states = StoredValue::new(initial_states);
+    // Set up once the <svg> is on the page: adopt the seat layer the edge
+    // painted (see `paint_adoption`), or build it from the same markup.
+    let shown_states = StoredValue::new(Vec::<SeatState>::new());
+    let seats_set_up = StoredValue::new(false);
 
     // Keep every circle's data-state in step with availability and picks,
     // touching only the circles that changed.
+    let layout_for_seats = layout.clone();
     Effect::new(move |_| {
         // `try_`: this may run once more just as a hold replaces the hall.
         let (Some(availability), Some(picked)) = (availability.try_get(), selection.try_get()) else { return };
         let wanted_states = seat_states(&availability, &picked);
-        let Some(layer) = seat_layer.get() else { return };
+        let Some(svg) = svg_element.get() else { return };
+        let svg: &Element = svg.unchecked_ref();
+        let Some(mut layer) = seat_layer_of(svg) else { return };
+        let mut adopted = false;
+        if !seats_set_up.get_value() {
+            seats_set_up.set_value(true);
+            match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
+                Some(painted) => {
+                    let _ = layer.replace_with_with_node_1(&painted);
+                    shown_states.set_value(paint_adoption::shown_states(&painted));
+                    layer = painted;
+                    adopted = true;
+                }
+                None => {
+                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
+                    shown_states.set_value(wanted_states.clone());
+                    paint_adoption::decline_if_waiting(svg);
+                }
+            }
+        }
         let circles = layer.children();
         shown_states.update_value(|shown_states| {
             for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
@@ -71,6 +94,9 @@ pub fn SeatMap(
                 }
             }
         });
+        if adopted {
+            paint_adoption::announce(svg, true);
+        }
     });
 
     let svg_rect = move || svg_element.get_untracked().map(|svg| screen_rect(&svg));
@@ -184,19 +210,8 @@ pub fn SeatMap(
         tooltip.set(None);
     };
 
-    let label_size = fixed(radius * 2.6, 1);
-    let labels = layout
-        .labels
-        .iter()
-        .map(|label| {
-            view! {
-                <text class="tw-label" x=fixed(label.x as f64, 1) y=fixed(label.y as f64, 1) font-size=label_size.clone() text-anchor="middle">
-                    {label.text.clone()}
-                </text>
-            }
-        })
-        .collect_view();
-    let aspect = format!("aspect-ratio:{}/{}", fixed(layout.width.max(1.0) as f64, 0), fixed(layout.height.max(1.0) as f64, 0));
+    let labels = labels_markup(&layout, radius);
+    let aspect = map_style(&layout);
     let zoom = move || viewport.zoom_of(view_box.get());
     let at_deepest_zoom = move || zoom() >= viewport.max_zoom() - 1e-9;
     let at_whole_hall = move || zoom() <= 1.0 + 1e-9;
@@ -221,8 +236,8 @@ pub fn SeatMap(
                 on:wheel=on_wheel
                 on:keydown=on_key_down
             >
-                <g class="tw-labels" aria-hidden="true">{labels}</g>
-                <g class="tw-seats" node_ref=seat_layer inner_html=markup></g>
+                <g class="tw-labels" aria-hidden="true" inner_html=labels></g>
+                <g class="tw-seats"></g>
             </svg>
             <SeatTooltip layout=layout.clone() availability anchor=tooltip.into() />
         </div>
@@ -274,6 +289,11 @@ fn apply_seat_state(circle: &Element, state: SeatState) {
     } else {
         let _ = circle.remove_attribute("aria-disabled");
     }
+}
+
+/// The seat layer: the `<g>` drawn here, or the painted one adopted in its place.
+fn seat_layer_of(svg: &Element) -> Option<Element> {
+    svg.query_selector(":scope > g.tw-seats").ok().flatten()
 }
 
 fn seat_index_of(element: &Element) -> Option<usize> {
