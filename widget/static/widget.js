@@ -216,10 +216,11 @@
         Promise.all([painting, self._styled]).then(function (parts) {
           var box = parts[0];
           // Only while nothing of the widget is on screen yet.
-          if (!box || generation !== self._generation || self._handle || !self._pending) return;
+          // Also after the wasm failed to load: the hall stays in sight, read-only.
+          if (!box || generation !== self._generation || self._handle) return;
           self._root.insertBefore(box, host);
           self._painted = box;
-          host.style.cssText = HIDE;
+          if (self._pending) host.style.cssText = HIDE;
         });
       }
       loadWidget().then(function (glue) {
@@ -232,7 +233,8 @@
       }).catch(function (error) {
         if (generation !== self._generation) return;
         self._pending = false;
-        self._unpaint();
+        // A painted hall stays (it is what the page is about); the error shows below it.
+        host.style.cssText = "";
         if (window.console) console.error("ticket-widget:", error);
         host.textContent = "";
         var box = document.createElement("div");

@@ -291,9 +291,10 @@ fn apply_seat_state(circle: &Element, state: SeatState) {
     }
 }
 
-/// The seat layer: the `<g>` drawn here, or the painted one adopted in its place.
+/// The seat layer (the map's last child): the `<g>` drawn here, or the
+/// painted one adopted in its place.
 fn seat_layer_of(svg: &Element) -> Option<Element> {
-    svg.query_selector(":scope > g.tw-seats").ok().flatten()
+    svg.last_element_child()
 }
 
 fn seat_index_of(element: &Element) -> Option<usize> {
