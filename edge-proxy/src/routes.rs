@@ -83,10 +83,11 @@ impl Route {
     }
 
     /// The query parameters the route accepts: only the public key, where
-    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket).
+    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket)
+    /// or should not (the painted hall: no header, no CORS preflight).
     pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
         match self {
-            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => &["partner"],
+            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } | Route::Paint { .. } => &["partner"],
             _ => &[],
         }
     }
@@ -280,6 +281,9 @@ mod tests {
         let beacon = Route::ReleaseHold { hold_id: "h_0123456789abcdef0123456789abcdef".into(), beacon: true };
         assert_eq!(beacon.check_query(["partner"]), Ok(()));
         assert_eq!(beacon.check_query(["partner", "x"]).unwrap_err().field(), Some("x"));
+        let paint = Route::Paint { event: parse_event_id("qt:1001").unwrap(), show_id: "2001".into() };
+        assert_eq!(paint.check_query(["partner"]), Ok(()));
+        assert_eq!(paint.bucket(), Some(Bucket::Reads));
         assert_eq!(Route::Events.check_query([]), Ok(()));
         let unknown = Route::Events.check_query(["partner"]).unwrap_err();
         assert_eq!((unknown.status(), unknown.code(), unknown.field()), (400, "invalid_parameter", Some("partner")));

@@ -65,8 +65,9 @@
     var early = window.__ticketWidgetPrefetch = window.__ticketWidgetPrefetch || new Map();
     var urls = [apiBase + "/v1/events"];
     if (config.event && config.show) {
+      // The availability first: the painted hall waits for it.
       var hall = hallUrl(config);
-      urls.push(hall + "layout", hall + "availability");
+      urls.unshift(hall + "availability", hall + "layout");
     }
     urls.forEach(function (url) {
       var key = config.partner_key + " " + url;
@@ -105,12 +106,13 @@
   }
   function paintedHall(config, ru) {
     if (!(config.event && config.show && config.partner_key && window.fetch && window.Map)) return null;
-    var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability");
-    if (!copy) return null;
-    var svg = fetch(hallUrl(config) + "paint", {
+    // The key in the query: no custom header, so no CORS preflight first.
+    var svg = fetch(hallUrl(config) + "paint?partner=" + encodeURIComponent(config.partner_key), {
       mode: "cors",
-      headers: { "X-Partner-Key": config.partner_key, "Accept": "image/svg+xml" }
+      headers: { "Accept": "image/svg+xml" }
     }).then(function (r) { return r.ok ? r.text() : null; });
+    prefetch(config);
+    var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
     return Promise.all([svg, copy]).then(function (parts) {
       var markup = parts[0], availability = parts[1];
       if (!markup || !availability || typeof availability.seats_available !== "string") return null;
@@ -207,8 +209,9 @@
         payment_url: self.getAttribute("payment-url") || null,
         mode: "element"
       };
-      prefetch(config);
+      // The painted hall's request first: it is what the buyer sees first.
       var painting = paintedHall(config, ru);
+      prefetch(config);
       if (painting) {
         var unpaint = function () { self._unpaint(); };
         host.addEventListener("tw-paint-adopted", unpaint);

@@ -214,7 +214,8 @@ async fn api(
 
 /// The partner whose public key the request carries: `X-Partner-Key`, or
 /// `?partner=` on the beacon release and the live feed (neither
-/// `navigator.sendBeacon` nor a WebSocket can set headers).
+/// `navigator.sendBeacon` nor a WebSocket can set headers), and on the
+/// painted hall as an alternative.
 fn partner_of_public_key<'d>(
     request: &Request,
     route: &Route,
@@ -225,6 +226,14 @@ fn partner_of_public_key<'d>(
         Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => {
             query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())
         }
+        // The painted hall: the header, or the query (a request without a
+        // custom header needs no CORS preflight).
+        Route::Paint { .. } => request
+            .headers()
+            .get(PARTNER_KEY_HEADER)
+            .ok()
+            .flatten()
+            .or_else(|| query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())),
         _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
     };
     match key {

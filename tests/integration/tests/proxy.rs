@@ -126,6 +126,11 @@ fn the_painted_hall_is_the_layout_drawn_as_the_widget_draws_it() {
     // The partner checks of the layout: a key, an allowed origin.
     let path = "/v1/events/qt:1001/shows/2001/paint";
     assert_eq!(proxy_get_with(path, &[]).status, 401);
+    // The key may come in the query instead (the loader's request needs no preflight then).
+    let by_query = proxy_get_with(&format!("{path}?partner={DEMO_PARTNER_KEY}"), &[("Origin", PARTNER_ORIGIN)]);
+    assert_eq!(by_query.status, 200, "{}", by_query.body);
+    assert_eq!(by_query.header("access-control-allow-origin"), Some(PARTNER_ORIGIN));
+    assert_eq!(proxy_get_with(&format!("{path}?partner=pk_nobody_000000"), &[]).status, 401);
     let foreign = proxy_get_with(path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", FOREIGN_ORIGIN)]);
     assert_eq!(foreign.status, 403, "{}", foreign.body);
 }
