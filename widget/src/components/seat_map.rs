@@ -1,6 +1,11 @@
 //! The interactive hall plan: one SVG `<circle>` per seat, zoomed and panned by
 //! changing the `viewBox` (mouse drag, wheel, pinch, keyboard, − / + buttons).
 //!
+//! On a phone a finger cannot hit a 3-px seat: while seats are under 24 CSS px
+//! a tap zooms to where it landed (`Viewport::tap`) and the next one selects;
+//! a "whole hall" button over the plan leads back out; the `<svg>` has
+//! `touch-action: none`, so panning never scrolls the page.
+//!
 //! Built for 10,000-seat halls: the circles are inserted once as markup
 //! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
 //! edge painted the hall before the wasm arrived, those very circles are
@@ -27,7 +32,7 @@ use super::use_widget;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
 use crate::paint_adoption;
 use crate::selection::Selection;
-use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, Viewport};
+use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
 use ticket_paint::{labels_markup, map_style};
 
 /// Zoom step of the − / + buttons and keys.
@@ -120,7 +125,11 @@ pub fn SeatMap(
     };
     let zoom_by = move |factor: f64| view_box.update(|view| *view = viewport.zoom_centre(*view, factor));
 
+    // What the last press was made with: a finger's or a pen's tap zooms
+    // while seats are too small to hit (`Viewport::tap`), a mouse's click selects.
+    let pressed_with_mouse = StoredValue::new(true);
     let on_pointer_down = move |event: PointerEvent| {
+        pressed_with_mouse.set_value(event.pointer_type() == "mouse");
         if event.pointer_type() == "mouse" && event.button() != 0 {
             return;
         }
@@ -163,6 +172,16 @@ pub fn SeatMap(
     let on_click = move |event: MouseEvent| {
         if gesture.with_value(GestureTracker::should_ignore_click) {
             return;
+        }
+        if !pressed_with_mouse.get_value() {
+            if let Some(rect) = svg_rect() {
+                let view = view_box.get_untracked();
+                if let TapAction::ZoomTo(closer) = viewport.tap(view, rect, client_point(&event), radius) {
+                    tooltip.set(None);
+                    view_box.set(closer);
+                    return;
+                }
+            }
         }
         let seat_index =
             event.target().and_then(|target| target.dyn_into::<Element>().ok()).and_then(|element| seat_index_of(&element));
@@ -240,6 +259,17 @@ pub fn SeatMap(
                 <g class="tw-seats"></g>
             </svg>
             <SeatTooltip layout=layout.clone() availability anchor=tooltip.into() />
+            // The way back out, in sight whenever the plan is zoomed (on a phone
+            // the toolbar below may be scrolled away).
+            <button
+                type="button"
+                class="tw-whole-hall"
+                data-testid="whole-hall"
+                hidden=at_whole_hall
+                on:click=move |_| view_box.set(viewport.fit())
+            >
+                {texts.zoom_reset}
+            </button>
         </div>
         <div class="tw-map-toolbar">
             <p class="tw-hint">{texts.map_hint}</p>
