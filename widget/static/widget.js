@@ -128,6 +128,15 @@
       var drawn = map.firstElementChild;
       if (!drawn || drawn.getAttribute("data-layout-version") !== availability.layout_version) return null;
       map.setAttribute("style", drawn.getAttribute("data-map-style") || "");
+      // A mouse click on a seat before the widget is there is not lost: the
+      // widget gets it once it has adopted that circle (a finger's tap is
+      // not replayed: on a phone the first tap zooms instead).
+      var mouse = false;
+      drawn.addEventListener("pointerdown", function (event) { mouse = event.pointerType === "mouse"; });
+      drawn.addEventListener("click", function (event) {
+        var seat = event.target;
+        box.pendingSeat = mouse && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat" ? seat : null;
+      });
       return box;
     }).catch(function () { return null; });
   }
@@ -184,8 +193,14 @@
     }
 
     // The widget takes over from the painted hall: it shows, the paint goes.
-    _unpaint() {
+    _unpaint(event) {
+      var seat = this._painted && this._painted.pendingSeat;
       if (this._painted) { this._painted.remove(); this._painted = null; }
+      if (seat && event && event.type === "tw-paint-adopted") {
+        setTimeout(function () {
+          if (seat.isConnected) seat.dispatchEvent(new MouseEvent("click", { bubbles: true, composed: true }));
+        }, 0);
+      }
       if (this._paintTimer) { clearTimeout(this._paintTimer); this._paintTimer = null; }
       if (this._host) this._host.style.cssText = "";
     }
@@ -213,7 +228,7 @@
       var painting = paintedHall(config, ru);
       prefetch(config);
       if (painting) {
-        var unpaint = function () { self._unpaint(); };
+        var unpaint = function (event) { self._unpaint(event); };
         host.addEventListener("tw-paint-adopted", unpaint);
         host.addEventListener("tw-paint-declined", unpaint);
         Promise.all([painting, self._styled]).then(function (parts) {
