@@ -38,6 +38,18 @@ pub struct ChangeHold {
     pub admission: Option<BTreeMap<String, u32>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<Buyer>,
+    /// A promo code to apply (`"SALE10"`), or `null` to remove the one
+    /// applied; absent leaves it as it is. Sent on its own (not with
+    /// `seats`, `admission` or `buyer`), and only for events whose layout
+    /// says `accepts_promocodes`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present_even_if_null")]
+    pub promocode: Option<Option<String>>,
+}
+
+/// A field that is present, even as `null`, is `Some(…)`: `{"promocode":
+/// null}` (remove) differs from no `promocode` at all (leave it).
+fn present_even_if_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 /// The buyer's contact details, validated by the proxy.
@@ -90,6 +102,35 @@ pub struct Hold {
     /// progresses upstream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund: Option<Refund>,
+    /// The promo code applied to the hold, with what it takes off. `total`
+    /// is then the discounted total; `items` keep their list prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promocode: Option<AppliedPromocode>,
+}
+
+/// A promo code on a hold and its discounts, as the ticketing system
+/// priced them (the proxy never computes a discount itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedPromocode {
+    /// The code as the buyer entered it.
+    pub code: String,
+    /// The total at list prices, before the code.
+    pub total_before_discount: Money,
+    /// What the code takes off the total (`total_before_discount - total`).
+    pub discount: Money,
+    /// What it takes off each item the ticketing system discounted (items
+    /// it does not apply to are left out).
+    #[serde(default)]
+    pub items: Vec<ItemDiscount>,
+}
+
+/// The discount on one line of a hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemDiscount {
+    /// The seat id or admission id of the item (as in `HoldItem`).
+    pub item_id: String,
+    /// Off the whole line (all places of an admission item together).
+    pub discount: Money,
 }
 
 /// One line of a hold: a seat, or a number of admission places.
@@ -197,3 +238,19 @@ pub const CONFIRM_AUTHORIZATION_SCHEME: &str = "Bearer";
 
 /// Optional header making a repeated confirm safe to retry.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_promocode_change_tells_null_from_absent() {
+        let cases: [(&str, Option<Option<&str>>); 3] =
+            [("{}", None), (r#"{"promocode":null}"#, Some(None)), (r#"{"promocode":"SALE10"}"#, Some(Some("SALE10")))];
+        for (body, expected) in cases {
+            let change: ChangeHold = serde_json::from_str(body).unwrap();
+            assert_eq!(change.promocode, expected.map(|code| code.map(str::to_string)), "{body}");
+            assert_eq!(serde_json::to_string(&change).unwrap(), body, "written back as read");
+        }
+    }
+}

@@ -23,8 +23,8 @@ pub mod availability_bits;
 pub mod holds;
 
 pub use holds::{
-    Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket, Organiser, Refund, RefundHold, RefundState,
-    TicketEvent,
+    AppliedPromocode, Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket, ItemDiscount, Organiser, Refund,
+    RefundHold, RefundState, TicketEvent,
 };
 
 /// Which upstream ticketing system an event comes from.
@@ -120,6 +120,11 @@ pub struct Layout {
     /// Section captions for generated plans (sector names placed above blocks).
     #[serde(default)]
     pub labels: Vec<Label>,
+    /// Whether a hold for this show takes a promo code
+    /// (`PATCH /v1/holds/{id}` with `promocode`): TicketsCloud events do;
+    /// QTickets' Partners API has no promo codes.
+    #[serde(default)]
+    pub accepts_promocodes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -118,6 +118,38 @@ pub enum ProxyError {
     /// A refund of other tickets than the one already under way for this hold.
     #[error("refund already requested")]
     RefundAlreadyRequested,
+    /// The ticketing system would not apply a promo code; the hold (and its
+    /// upstream order) is as it was before.
+    #[error("promo code refused: {}", reason.code())]
+    PromocodeRefused { reason: PromocodeRefusal },
+    /// A promo code for a hold whose provider has none (QTickets' Partners API).
+    #[error("promo codes not supported by this provider")]
+    PromocodeNotSupported,
+}
+
+/// Why a promo code was not applied, as the public codes name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromocodeRefusal {
+    /// No such code (for this event).
+    Invalid,
+    /// The code's validity period is over.
+    Expired,
+    /// The code was used as often as it may be.
+    Exhausted,
+    /// The code exists but gives nothing for these places (other sets, too
+    /// few tickets, the event runs a promotion, the tickets need another key).
+    NotApplicable,
+}
+
+impl PromocodeRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            PromocodeRefusal::Invalid => "promocode_invalid",
+            PromocodeRefusal::Expired => "promocode_expired",
+            PromocodeRefusal::Exhausted => "promocode_exhausted",
+            PromocodeRefusal::NotApplicable => "promocode_not_applicable",
+        }
+    }
 }
 
 /// Where an unknown field was found.
@@ -173,6 +205,8 @@ impl ProxyError {
             | ProxyError::UpstreamRefused { .. } => 502,
             ProxyError::UpstreamTimeout => 504,
             ProxyError::Misconfigured | ProxyError::Internal => 500,
+            ProxyError::PromocodeRefused { .. } => 422,
+            ProxyError::PromocodeNotSupported => 409,
         }
     }
 
@@ -214,6 +248,8 @@ impl ProxyError {
             ProxyError::Internal => "internal",
             ProxyError::RefundNotSupported => "refund_not_supported",
             ProxyError::RefundAlreadyRequested => "refund_already_requested",
+            ProxyError::PromocodeRefused { reason } => reason.code(),
+            ProxyError::PromocodeNotSupported => "promocode_not_supported",
         }
     }
 
@@ -225,6 +261,7 @@ impl ProxyError {
             ProxyError::InvalidHoldId => Some("hold_id"),
             ProxyError::EventNotAllowed => Some("event_id"),
             ProxyError::UnknownField { name, .. } => Some(name),
+            ProxyError::PromocodeRefused { .. } | ProxyError::PromocodeNotSupported => Some("promocode"),
             _ => None,
         }
     }
@@ -297,6 +334,14 @@ impl ProxyError {
             ProxyError::RefundAlreadyRequested => {
                 "A refund of other tickets of this hold is already under way; nothing was changed.".to_string()
             }
+            ProxyError::PromocodeRefused { reason } => match reason {
+                PromocodeRefusal::Invalid => "There is no such promo code for this event; the hold is unchanged.",
+                PromocodeRefusal::Expired => "This promo code has expired; the hold is unchanged.",
+                PromocodeRefusal::Exhausted => "This promo code has been used up; the hold is unchanged.",
+                PromocodeRefusal::NotApplicable => "This promo code does not apply to the places held; the hold is unchanged.",
+            }
+            .to_string(),
+            ProxyError::PromocodeNotSupported => "This event's ticketing system takes no promo codes.".to_string(),
         }
     }
 
@@ -437,6 +482,16 @@ mod tests {
             (ProxyError::unknown_field(FieldLocation::Body, "price"), 400, "invalid_body", Some("price")),
             (ProxyError::unknown_field(FieldLocation::Body, "<script>"), 400, "invalid_body", Some("body")),
             (ProxyError::unknown_field(FieldLocation::Body, &"x".repeat(41)), 400, "invalid_body", Some("body")),
+            (ProxyError::PromocodeRefused { reason: PromocodeRefusal::Invalid }, 422, "promocode_invalid", Some("promocode")),
+            (ProxyError::PromocodeRefused { reason: PromocodeRefusal::Expired }, 422, "promocode_expired", Some("promocode")),
+            (ProxyError::PromocodeRefused { reason: PromocodeRefusal::Exhausted }, 422, "promocode_exhausted", Some("promocode")),
+            (
+                ProxyError::PromocodeRefused { reason: PromocodeRefusal::NotApplicable },
+                422,
+                "promocode_not_applicable",
+                Some("promocode"),
+            ),
+            (ProxyError::PromocodeNotSupported, 409, "promocode_not_supported", Some("promocode")),
         ];
         for (error, status, code, field) in cases {
             assert_eq!(error.status(), status, "{error:?}");

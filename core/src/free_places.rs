@@ -122,6 +122,7 @@ mod tests {
             width: 1.0,
             height: 1.0,
             geometry: Geometry::Upstream,
+            accepts_promocodes: false,
             zones: vec![Zone {
                 id: "z".into(),
                 name: "Z".into(),

@@ -61,6 +61,7 @@ pub struct HallDraft {
     seat_ids: HashSet<String>,
     admissions: Vec<AdmissionDraft>,
     admission_ids: HashSet<String>,
+    accepts_promocodes: bool,
 }
 
 impl HallDraft {
@@ -75,7 +76,13 @@ impl HallDraft {
             seat_ids: HashSet::new(),
             admissions: Vec::new(),
             admission_ids: HashSet::new(),
+            accepts_promocodes: false,
         }
+    }
+
+    /// Holds for this hall take promo codes (the layout's `accepts_promocodes`).
+    pub fn accept_promocodes(&mut self) {
+        self.accepts_promocodes = true;
     }
 
     /// Declares a zone (first declaration wins) and returns its draft index.
@@ -181,6 +188,7 @@ impl HallDraft {
             seats,
             admissions,
             labels,
+            accepts_promocodes: self.accepts_promocodes,
         };
         layout.version = layout_version(&layout);
         let availability = Availability {

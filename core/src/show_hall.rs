@@ -367,6 +367,7 @@ mod tests {
                 .collect(),
             admissions: vec![Admission { id: "ga".into(), zone: 0, price: Money::rub_minor(50_000) }],
             labels: Vec::new(),
+            accepts_promocodes: false,
         }
     }
 

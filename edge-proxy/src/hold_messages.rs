@@ -51,6 +51,11 @@ pub enum HoldMessage {
         #[serde(default)]
         tickets: Option<Vec<String>>,
     },
+    /// Apply a promo code (`Some`) or remove the hold's (`None`).
+    Promocode {
+        partner: String,
+        code: Option<String>,
+    },
 }
 
 /// The URL the Worker addresses its Durable Object requests to (the host is
@@ -74,5 +79,10 @@ mod tests {
         // A create from a Worker that predates `send_tickets` still reads.
         let older = r#"{"kind":"create","partner":"pk_demo","hold_id":"h_1","event_id":"tc:x","show_id":"x","items":[]}"#;
         assert!(matches!(serde_json::from_str::<HoldMessage>(older).unwrap(), HoldMessage::Create { send_tickets: false, .. }));
+        for code in [Some("SALE10".to_string()), None] {
+            let message = HoldMessage::Promocode { partner: "pk_demo".into(), code };
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), message, "{text}");
+        }
     }
 }

@@ -171,6 +171,7 @@ impl HoldObject {
             HoldMessage::Leave { partner } => (partner, HoldCommand::Leave),
             HoldMessage::Confirm { partner, .. } => (partner, HoldCommand::Confirm),
             HoldMessage::Refund { partner, tickets } => (partner, HoldCommand::Refund { tickets }),
+            HoldMessage::Promocode { partner, code } => (partner, HoldCommand::Promocode { code }),
         };
         let is_create = matches!(command, HoldCommand::Create { .. });
         let mut record = if is_create { None } else { Some(owned_record(record, stored_partner.as_deref(), &partner)?) };
@@ -317,6 +318,7 @@ fn journaled_name(command: holds::JournaledCommand) -> &'static str {
         holds::JournaledCommand::Expire => "expire",
         holds::JournaledCommand::Confirm => "confirm",
         holds::JournaledCommand::Refund => "refund",
+        holds::JournaledCommand::Promocode => "promocode",
     }
 }
 

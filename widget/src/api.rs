@@ -49,6 +49,19 @@ pub async fn fetch_layout(
     parse_success(&body).map(Arc::new)
 }
 
+/// Whether holds for this show take a promo code: the layout's
+/// `accepts_promocodes`, read without building the layout's seats (the
+/// browser normally has the document cached from the hall).
+pub async fn fetch_accepts_promocodes(config: &WidgetConfig, event_id: &str, show_id: &str) -> Result<bool, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Capabilities {
+        #[serde(default)]
+        accepts_promocodes: bool,
+    }
+    let body = send("GET", &config.layout_url(event_id, show_id), &config.partner_key, None, false).await?;
+    parse_success::<Capabilities>(&body).map(|capabilities| capabilities.accepts_promocodes)
+}
+
 /// `GET /v1/events/{event_id}/shows/{show_id}/availability`; `fresh`
 /// bypasses the browser cache (after a hold operation, and every poll while
 /// the live feed is down).

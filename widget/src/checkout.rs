@@ -295,8 +295,9 @@ impl StoredHold {
 /// What to do with a stored hold when the widget mounts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resume {
-    /// Show this (a checkout screen, or the map with a notice).
-    Show(Step),
+    /// Show this (a checkout screen, or the map with a notice); boxed, as a
+    /// step holding a hold is much larger than a retake.
+    Show(Box<Step>),
     /// The page went away and the proxy let the hold go (its grace after the
     /// beacon ran out): take the same places again, keeping the old deadline.
     Retake { request: CreateHold, deadline_ms: i64 },
@@ -315,7 +316,7 @@ pub fn resume(stored: &StoredHold, hold: Hold, now_ms: i64) -> Resume {
             if time_left {
                 Resume::Retake { request: request_for_items(&hold), deadline_ms: stored.deadline_ms }
             } else {
-                Resume::Show(Step::with(CheckoutStage::Choosing, HoldNotice::Expired))
+                Resume::Show(Box::new(Step::with(CheckoutStage::Choosing, HoldNotice::Expired)))
             }
         }
         HoldState::Held => {
@@ -327,9 +328,9 @@ pub fn resume(stored: &StoredHold, hold: Hold, now_ms: i64) -> Resume {
             } else {
                 CheckoutStage::Details(active)
             };
-            Resume::Show(Step::to(stage))
+            Resume::Show(Box::new(Step::to(stage)))
         }
-        _ => Resume::Show(CheckoutStage::Choosing.on_hold(hold, now_ms)),
+        _ => Resume::Show(Box::new(CheckoutStage::Choosing.on_hold(hold, now_ms))),
     }
 }
 
@@ -438,6 +439,7 @@ mod tests {
             tickets: vec![],
             tickets_pending: false,
             refund: None,
+            promocode: None,
         }
     }
 

@@ -76,11 +76,22 @@ impl CancelButton {
     }
 }
 
-/// The held places and their total, then the cancel button.
+/// The held places and their total, then the cancel button. With a promo
+/// code, each discounted line says what comes off it, a line names the code
+/// and its discount, and the total is the proxy's (the ticketing system's)
+/// discounted one.
 pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
     let texts = lang.texts();
     let mut count = 0u64;
     let mut lines = String::new();
+    let line_discount = |id: &str| {
+        let promocode = hold.promocode.as_ref()?;
+        let item = promocode.items.iter().find(|item| item.item_id == id && item.discount.minor > 0)?;
+        Some(format!(
+            "<span class=\"tw-line-discount\" data-testid=\"hold-item-discount\">−{}</span>",
+            format_money(item.discount)
+        ))
+    };
     for item in &hold.items {
         let (id, zone, detail, price) = match item {
             HoldItem::Seat { seat_id, zone_name, row, place, price } => {
@@ -95,17 +106,27 @@ pub fn cart_markup(lang: Lang, hold: &Hold, cancel: CancelButton) -> String {
         };
         lines.push_str(&format!(
             "<li class=\"tw-line\" data-testid=\"hold-item\" data-item-id=\"{}\"><span class=\"tw-line-text\">\
-             <span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span></span>\
+             <span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span>{}</span>\
              <span class=\"tw-price\">{}</span></li>",
             escape(id),
             escape(zone),
             escape(&detail),
+            line_discount(id).unwrap_or_default(),
             format_price(lang, price)
         ));
     }
+    let discount = hold.promocode.as_ref().map_or(String::new(), |promocode| {
+        format!(
+            "<div class=\"tw-discount\" data-testid=\"hold-discount\"><span class=\"tw-discount-label\">{} \
+             <span class=\"tw-discount-code\">{}</span></span><span class=\"tw-discount-amount\">−{}</span></div>",
+            texts.promocode_discount,
+            escape(&promocode.code),
+            format_money(promocode.discount)
+        )
+    });
     format!(
         "<section class=\"tw-cart\" data-testid=\"hold-cart\"><h3 class=\"tw-subheading\">{}</h3>\
-         <ul class=\"tw-lines\">{lines}</ul><div class=\"tw-total\"><span class=\"tw-total-label\">{}\
+         <ul class=\"tw-lines\">{lines}</ul>{discount}<div class=\"tw-total\"><span class=\"tw-total-label\">{}\
          <span class=\"tw-total-count\">{}</span></span><span class=\"tw-total-amount\" data-testid=\"hold-total\">{}</span>\
          </div></section>{}",
         texts.cart_title,
@@ -404,6 +425,7 @@ mod tests {
             ],
             tickets_pending: false,
             refund: None,
+            promocode: None,
         }
     }
 
@@ -454,6 +476,35 @@ mod tests {
         assert!(!russian.contains("0 ₽"), "{russian}");
         let english = cart_markup(Lang::En, &free, CancelButton::Ready);
         assert!(english.contains("data-testid=\"hold-total\">free<"), "{english}");
+    }
+
+    #[test]
+    fn a_promo_code_shows_its_discounts_and_the_discounted_total() {
+        let mut discounted = hold();
+        discounted.total = Money::rub_minor(405_090);
+        discounted.promocode = Some(ticket_contract::AppliedPromocode {
+            code: "SALE<10>".into(),
+            total_before_discount: Money::rub_minor(450_100),
+            discount: Money::rub_minor(45_010),
+            items: vec![
+                ticket_contract::ItemDiscount { item_id: "s1".into(), discount: Money::rub_minor(25_000) },
+                ticket_contract::ItemDiscount { item_id: "ga".into(), discount: Money::rub_minor(20_010) },
+            ],
+        });
+        let markup = cart_markup(Lang::Ru, &discounted, CancelButton::Ready);
+        assert_eq!(count(&markup, "data-testid=\"hold-item-discount\""), 2);
+        for expected in [
+            "data-testid=\"hold-item-discount\">−250 ₽<",
+            "data-testid=\"hold-item-discount\">−200,10 ₽<",
+            "Скидка по промокоду <span class=\"tw-discount-code\">SALE&lt;10&gt;</span>",
+            "tw-discount-amount\">−450,10 ₽<",
+            "data-testid=\"hold-total\">4 050,90 ₽<",
+            "2 500 ₽",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        let plain = cart_markup(Lang::Ru, &hold(), CancelButton::Ready);
+        assert!(!plain.contains("hold-discount") && !plain.contains("hold-item-discount"), "{plain}");
     }
 
     #[test]

@@ -150,6 +150,7 @@ mod tests {
                 Admission { id: "gone".into(), zone: 2, price: Money::rub_minor(50_000) },
             ],
             labels: vec![],
+            accepts_promocodes: false,
         }
     }
 

@@ -251,6 +251,17 @@ impl HoldSession {
         Ok(())
     }
 
+    /// `PATCH` a promo code (`Some`) or its removal (`None`); the cart then
+    /// shows the hold as the proxy priced it. The caller shows a refusal.
+    pub async fn set_promocode(&self, code: Option<String>) -> Result<(), ApiError> {
+        let Some(hold_id) = self.current().hold().map(|hold| hold.id.clone()) else { return Ok(()) };
+        let Some(config) = self.config() else { return Ok(()) };
+        let change = ChangeHold { promocode: Some(code), ..ChangeHold::default() };
+        let hold = api::change_hold(&config, &hold_id, &change).await?;
+        self.apply(self.current().on_hold(hold, browser::now_ms()));
+        Ok(())
+    }
+
     /// The cancel button: `DELETE`, then back to the map. Never while a
     /// payment runs (the button is hidden then; a stale click lands here).
     pub async fn cancel(&self) {
@@ -450,7 +461,7 @@ impl HoldSession {
             Resume::Show(step) => {
                 let show_hall = !step.stage.is_choosing() || step.notice.is_some();
                 let came_back = stored.left && !step.stage.is_choosing();
-                self.apply(step);
+                self.apply(*step);
                 if came_back {
                     // The old page's beacon may reach the proxy after this
                     // page's lookup; a second look a moment later keeps the

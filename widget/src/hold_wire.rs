@@ -8,7 +8,7 @@
 //! below read exactly what the contract's own `Serialize` writes.
 
 use serde::Deserialize;
-use ticket_contract::{Buyer, Hold, HoldItem, HoldState, IssuedTicket, Money};
+use ticket_contract::{AppliedPromocode, Buyer, Hold, HoldItem, HoldState, IssuedTicket, Money};
 
 use crate::api_error::ApiError;
 
@@ -27,6 +27,7 @@ struct FlatHold {
     tickets: Vec<IssuedTicket>,
     #[serde(default)]
     tickets_pending: bool,
+    promocode: Option<AppliedPromocode>,
 }
 
 /// Every field of every `HoldItem` variant; `kind` says which are meant.
@@ -88,12 +89,14 @@ pub fn parse_hold(body: &str) -> Result<Hold, ApiError> {
         tickets_pending: flat.tickets_pending,
         // A refund is the partner's server's business, not the buyer's screen.
         refund: None,
+        promocode: flat.promocode,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ticket_contract::ItemDiscount;
 
     fn hold(state: HoldState) -> Hold {
         Hold {
@@ -122,6 +125,7 @@ mod tests {
             tickets: vec![],
             tickets_pending: false,
             refund: None,
+            promocode: None,
         }
     }
 
@@ -148,7 +152,17 @@ mod tests {
         ];
         let mut issuing = hold(HoldState::Confirmed);
         issuing.tickets_pending = true;
-        for expected in [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed, issuing] {
+        let mut discounted = hold(HoldState::Held);
+        discounted.total = Money::rub_minor(405_135);
+        discounted.promocode = Some(AppliedPromocode {
+            code: "SALE10".into(),
+            total_before_discount: Money::rub_minor(450_150),
+            discount: Money::rub_minor(45_015),
+            items: vec![ItemDiscount { item_id: "ga".into(), discount: Money::rub_minor(30_015) }],
+        });
+        for expected in
+            [hold(HoldState::Held), hold(HoldState::Released), hold(HoldState::Expired), confirmed, issuing, discounted]
+        {
             let json = serde_json::to_string(&expected).unwrap();
             assert_eq!(parse_hold(&json), Ok(expected), "{json}");
         }

@@ -135,6 +135,10 @@ pub struct Texts {
     pub ogrn: &'static str,
     pub ogrnip: &'static str,
     pub print_tickets: &'static str,
+    pub promocode_label: &'static str,
+    pub promocode_apply: &'static str,
+    pub promocode_remove: &'static str,
+    pub promocode_discount: &'static str,
 }
 
 pub const RU: Texts = Texts {
@@ -220,6 +224,10 @@ pub const RU: Texts = Texts {
     ogrn: "ОГРН",
     ogrnip: "ОГРНИП",
     print_tickets: "Распечатать билеты",
+    promocode_label: "Промокод",
+    promocode_apply: "Применить",
+    promocode_remove: "Убрать",
+    promocode_discount: "Скидка по промокоду",
 };
 
 pub const EN: Texts = Texts {
@@ -305,6 +313,10 @@ pub const EN: Texts = Texts {
     ogrn: "OGRN",
     ogrnip: "OGRNIP",
     print_tickets: "Print tickets",
+    promocode_label: "Promo code",
+    promocode_apply: "Apply",
+    promocode_remove: "Remove",
+    promocode_discount: "Promo code discount",
 };
 
 /// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.
@@ -535,6 +547,16 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "invalid_body") => "Please check the details you entered.",
         (Ru, "upstream_busy") => "Билетная система сейчас занята. Попробуйте через несколько секунд.",
         (En, "upstream_busy") => "The ticketing system is busy right now. Please try again in a few seconds.",
+        (Ru, "promocode_invalid") => "Такого промокода нет. Проверьте, как он написан.",
+        (En, "promocode_invalid") => "There is no such promo code. Please check how it is spelled.",
+        (Ru, "promocode_expired") => "Срок действия этого промокода закончился.",
+        (En, "promocode_expired") => "This promo code has expired.",
+        (Ru, "promocode_exhausted") => "Этот промокод уже израсходован.",
+        (En, "promocode_exhausted") => "This promo code has been used up.",
+        (Ru, "promocode_not_applicable") => "Этот промокод не действует на выбранные билеты.",
+        (En, "promocode_not_applicable") => "This promo code doesn't apply to the tickets you chose.",
+        (Ru, "promocode_not_supported") => "Для этого события промокоды не принимаются.",
+        (En, "promocode_not_supported") => "Promo codes aren't accepted for this event.",
         (Ru, "payment_not_completed") => RU.payment_not_completed,
         (En, "payment_not_completed") => EN.payment_not_completed,
         (Ru, _) => "Что-то пошло не так. Попробуйте ещё раз.",
@@ -650,6 +672,24 @@ mod tests {
             messages.dedup();
             assert_eq!(messages.len(), distinct.len(), "{lang:?}");
         }
+        let promocodes = [
+            "promocode_invalid",
+            "promocode_expired",
+            "promocode_exhausted",
+            "promocode_not_applicable",
+            "promocode_not_supported",
+        ];
+        for lang in [Lang::Ru, Lang::En] {
+            let mut messages: Vec<&str> = promocodes.iter().map(|code| error_message(lang, code)).collect();
+            assert!(
+                !messages.contains(&error_message(lang, "something_new")),
+                "{lang:?}: every promo-code refusal has its own words"
+            );
+            messages.sort();
+            messages.dedup();
+            assert_eq!(messages.len(), promocodes.len(), "{lang:?}");
+        }
+        assert!(error_message(Lang::Ru, "promocode_expired").contains("закончился"));
         assert!(error_message(Lang::Ru, "hold_expired").contains("истекло"));
         assert!(error_message(Lang::En, "hold_expired").contains("expired"));
         assert!(error_message(Lang::Ru, "upstream_busy").contains("занята"));

@@ -128,6 +128,7 @@ mod tests {
             tickets: vec![],
             tickets_pending: false,
             refund: None,
+            promocode: None,
         };
         let expected = serde_json::json!({
             "hold_id": "h_1",

@@ -253,6 +253,7 @@ mod tests {
                 Admission { id: "vip".into(), zone: 0, price: Money::rub_minor(500_000) },
             ],
             labels: vec![],
+            accepts_promocodes: false,
         }
     }
 

@@ -21,6 +21,7 @@
 //! | confirm | completes it: pays what is not paid yet (paying twice is harmless), reads barcodes; the hold ends `confirmed` with every ticket |
 //! | release, expiry | does it again (removing a ticket that is gone already is fine) |
 //! | refund | finds the refund request in the refund list, else sends it again |
+//! | promo code | undoes it: the order gets the record's code (or none) back |
 //!
 //! A QTickets change past the point where every new ticket was added is
 //! committed: its checkpoint already shows the new items, and the dropped
@@ -137,6 +138,9 @@ pub enum JournaledCommand {
     /// A refund request sent upstream (found again by order and tickets if
     /// its answer was lost).
     Refund,
+    /// Applying or removing a promo code (undone from the record: the order
+    /// gets the record's code back).
+    Promocode,
 }
 
 /// A command that began upstream and has not finished: persisted in the hold

@@ -44,6 +44,7 @@ use crate::errors::ProxyError;
 use crate::ids::{parse_event_id, parse_show_id};
 use crate::qtickets::holds as qtickets;
 use crate::ticketscloud::holds as ticketscloud;
+use crate::ticketscloud::promocodes as ticketscloud_promocodes;
 use crate::ticketscloud::refunds as ticketscloud_refunds;
 use crate::ticketscloud::tickets as ticketscloud_tickets;
 use crate::upstream::{UpstreamConfig, UpstreamRequest, UpstreamResponse};
@@ -89,6 +90,9 @@ pub enum HoldCommand {
     /// The alarm looks upstream again for what a paid hold waits for (see
     /// [`FollowUp`]).
     FollowUp,
+    /// Apply a promo code (`Some`, validated by
+    /// [`validation::parse_change`]) or remove the one applied (`None`).
+    Promocode { code: Option<String> },
 }
 
 /// What a finished operation leaves behind.
@@ -145,6 +149,7 @@ pub trait HoldOperation {
 /// | Leave | `hold_not_found` | mark leaving (no upstream call) | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Expire | `hold_not_found` | release upstream (no-op before `expires_at`, or the end of a leave's grace) | no-op | no-op | no-op |
 /// | Confirm | `hold_not_found` | pay | `hold_expired` | no-op (re-reads missing barcodes) | `hold_not_active` |
+/// | Promocode | `hold_not_found` | apply / remove (QTickets: `promocode_not_supported`) | `hold_expired` | `hold_not_active` | `hold_not_active` |
 /// | Resume | `hold_not_found` | finish or undo the journal's command (no-op without one) | same | same | same |
 /// | Refund | `hold_not_found` | `hold_not_active` | `hold_expired` | ask a refund (same tickets again: no-op) | `hold_not_active` |
 /// | FollowUp | `hold_not_found` | no-op | no-op | look again when due (late barcodes, organiser, refund progress) | no-op |
@@ -263,6 +268,17 @@ pub fn begin(
             }
         },
         HoldCommand::Resume => resume(record, now, settings),
+        HoldCommand::Promocode { code } => {
+            refuse_unless_active(&record, expired)?;
+            let requests = promocode_requests(&record, settings)?;
+            let applied = record.promocode.as_ref().map(|promocode| promocode.code.as_str());
+            if applied.map(str::to_lowercase) == code.as_deref().map(str::to_lowercase) {
+                // Asked for what is there already (codes ignore case upstream).
+                return Ok(no_requests(record, now));
+            }
+            let context = context(JournaledCommand::Promocode);
+            Ok(Box::new(ticketscloud_promocodes::PromocodeOperation::change(requests, record, code, context)))
+        }
         HoldCommand::Refund { tickets } => begin_refund(record, tickets, expired, settings, context(JournaledCommand::Refund)),
         HoldCommand::FollowUp => follow_up(record, now, settings),
     }
@@ -327,6 +343,15 @@ fn resume(record: HoldRecord, now: i64, settings: &HoldSettings) -> Result<Box<d
         JournaledCommand::Release => release(record, settings, context, false),
         JournaledCommand::Expire => release(record, settings, context, true),
         JournaledCommand::Confirm => confirm(record, settings, context),
+        JournaledCommand::Promocode => match promocode_requests(&record, settings) {
+            Ok(requests) => Ok(Box::new(ticketscloud_promocodes::PromocodeOperation::undo(requests, record, context))),
+            // QTickets never journals a promo code.
+            Err(_) => {
+                let mut record = record;
+                record.journal = None;
+                Ok(no_requests(record, now))
+            }
+        },
         JournaledCommand::Refund => match provider_requests(&record, settings)? {
             ProviderRequests::Ticketscloud(requests) => Ok(ticketscloud_refunds::resume_refund(requests, record, context)),
             ProviderRequests::Qtickets(_) => {
@@ -410,12 +435,13 @@ pub fn view(record: &HoldRecord, now: i64) -> Hold {
         show_id: record.show_id.clone(),
         state: record.visible_state(now),
         items: record.items.clone(),
-        total: record.total(),
+        total: record.total_due(),
         expires_at: record::rfc3339_utc(record.expires_at),
         buyer: record.buyer.clone(),
         tickets: record.tickets.clone(),
         tickets_pending: record.state == HoldState::Confirmed && !confirmed_tickets_complete(record),
         refund: record.refund.as_ref().map(|refund| Refund { state: refund.state, tickets: refund.tickets.clone() }),
+        promocode: record.applied_promocode(),
     }
 }
 
@@ -454,6 +480,7 @@ fn begin_create(
         follow_up: None,
         refund: None,
         organiser: None,
+        promocode: None,
     };
     let context = CommandContext::new(JournaledCommand::Create, now, &settings.budget);
     Ok(match event.provider {
@@ -557,6 +584,22 @@ fn provider_requests(record: &HoldRecord, settings: &HoldSettings) -> Result<Pro
             ticketscloud::TicketscloudOrderRequests::new(settings.ticketscloud.clone(), event.upstream_id),
         )),
         _ => Err(ProxyError::Internal),
+    }
+}
+
+/// The promo-code request builder for a stored TicketsCloud record. QTickets'
+/// Partners API has no promo codes: `promocode_not_supported`.
+fn promocode_requests(
+    record: &HoldRecord,
+    settings: &HoldSettings,
+) -> Result<ticketscloud_promocodes::PromocodeRequests, ProxyError> {
+    let event = parse_event_id(&record.event_id).map_err(|_| ProxyError::Internal)?;
+    match (event.provider, &record.upstream) {
+        (Provider::Qtickets, _) => Err(ProxyError::PromocodeNotSupported),
+        (Provider::Ticketscloud, UpstreamHoldRefs::Ticketscloud { .. }) => {
+            Ok(ticketscloud_promocodes::PromocodeRequests::new(settings.ticketscloud.clone(), event.upstream_id))
+        }
+        (Provider::Ticketscloud, UpstreamHoldRefs::Qtickets { .. }) => Err(ProxyError::Internal),
     }
 }
 

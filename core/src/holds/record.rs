@@ -15,7 +15,9 @@ pub use crate::ticketscloud::holds::TicketscloudTicketRef;
 pub use crate::ticketscloud::refunds::TicketscloudRefundRef;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use ticket_contract::{Buyer, HoldItem, HoldState, IssuedTicket, Money, Organiser, Provider, RefundState};
+use ticket_contract::{
+    AppliedPromocode, Buyer, HoldItem, HoldState, IssuedTicket, ItemDiscount, Money, Organiser, Provider, RefundState,
+};
 
 use super::journal::CommandJournal;
 
@@ -63,6 +65,9 @@ pub struct HoldRecord {
     /// (TicketsCloud: the catalogue's `org.legal_detail`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organiser: Option<Organiser>,
+    /// The promo code applied upstream, with the upstream's prices for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promocode: Option<HoldPromocode>,
 }
 
 /// A paid hold still waits for something upstream; the alarm looks again
@@ -120,6 +125,33 @@ impl RefundRecord {
     pub fn is_final(&self) -> bool {
         matches!(self.state, RefundState::Approved | RefundState::Rejected)
     }
+}
+
+/// A promo code on a hold: the code, and the discounted prices exactly as
+/// the upstream's last answer about the order gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldPromocode {
+    /// As the buyer entered it (trimmed).
+    pub code: String,
+    /// The upstream's prices with the code; `None` when its last answer
+    /// about the order could not be read for prices (the hold then shows
+    /// list prices and no discount rather than a figure of ours).
+    #[serde(default)]
+    pub pricing: Option<PromocodePricing>,
+}
+
+/// What the upstream charges with a promo code, in minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromocodePricing {
+    /// The total without the code (`total` + `discount`).
+    pub total_before_discount: i64,
+    /// Off the total (the order's `values.discount`).
+    pub discount: i64,
+    /// The total to pay (the order's `values.full`).
+    pub total: i64,
+    /// Off each discounted item, by seat or admission id.
+    #[serde(default)]
+    pub item_discounts: Vec<(String, i64)>,
 }
 
 /// How long a hold whose page went away stays held: long enough for a phone
@@ -207,7 +239,35 @@ impl HoldRecord {
         }
     }
 
-    /// The sum of all items, in minor units.
+    /// What the buyer pays: the upstream's discounted total when a promo
+    /// code is applied and priced, else [`HoldRecord::total`].
+    pub fn total_due(&self) -> Money {
+        match self.promocode.as_ref().and_then(|promocode| promocode.pricing.as_ref()) {
+            Some(pricing) => Money::rub_minor(pricing.total),
+            None => self.total(),
+        }
+    }
+
+    /// The applied promo code as the widget sees it.
+    pub fn applied_promocode(&self) -> Option<AppliedPromocode> {
+        let promocode = self.promocode.as_ref()?;
+        let list_total = self.total();
+        let (total_before_discount, discount, items) = match &promocode.pricing {
+            Some(pricing) => (
+                Money::rub_minor(pricing.total_before_discount),
+                Money::rub_minor(pricing.discount),
+                pricing
+                    .item_discounts
+                    .iter()
+                    .map(|(item_id, discount)| ItemDiscount { item_id: item_id.clone(), discount: Money::rub_minor(*discount) })
+                    .collect(),
+            ),
+            None => (list_total, Money::rub_minor(0), Vec::new()),
+        };
+        Some(AppliedPromocode { code: promocode.code.clone(), total_before_discount, discount, items })
+    }
+
+    /// The sum of all items at list prices, in minor units.
     pub fn total(&self) -> Money {
         let minor = self.items.iter().fold(0i64, |sum, item| sum.saturating_add(item_total_minor(item)));
         Money::rub_minor(minor)

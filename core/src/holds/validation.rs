@@ -31,6 +31,9 @@ use crate::ids::{is_acceptable_item_id, parse_event_id, parse_show_id};
 
 /// Largest hold request body accepted, in bytes.
 pub const LARGEST_HOLD_BODY: usize = 16 * 1024;
+/// The longest promo code accepted, in characters (the upstream documents
+/// no limit; real codes are short words like `SALE10` or `promo5%`).
+pub const LONGEST_PROMOCODE: usize = 64;
 
 /// Reads a `POST /v1/holds` body. The event and show ids are validated like
 /// ids in URLs and returned in canonical form (`tc:` ids lowercased).
@@ -56,6 +59,10 @@ pub fn parse_create(body: &str) -> Result<CreateHold, ProxyError> {
 
 /// Reads a `PATCH /v1/holds/{id}` body. Every field is optional (`null`
 /// counts as absent); a present `buyer` is validated and normalised.
+/// `promocode` is the exception: `null` removes the hold's code, a text
+/// applies one (trimmed; letters, digits and `-_.%+#`, at most
+/// [`LONGEST_PROMOCODE`]); it comes on its own, so that a refused code
+/// leaves the hold exactly as it was.
 pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
     let object = read_body_object(body)?;
     let mut change = ChangeHold::default();
@@ -65,8 +72,13 @@ pub fn parse_change(body: &str) -> Result<ChangeHold, ProxyError> {
             "admission" => change.admission = read_admission(value)?,
             "buyer" if value.is_null() => change.buyer = None,
             "buyer" => change.buyer = Some(read_buyer(value)?),
+            "promocode" => change.promocode = Some(read_promocode(value)?),
             unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, unknown)),
         }
+    }
+    let other_change = change.seats.is_some() || change.admission.is_some() || change.buyer.is_some();
+    if change.promocode.is_some() && other_change {
+        return Err(ProxyError::InvalidBody { field: "promocode" });
     }
     Ok(change)
 }
@@ -107,6 +119,21 @@ fn read_ticket_references(value: &Value) -> Result<Option<Vec<String>>, ProxyErr
             .map(Some),
         _ => Err(refuse),
     }
+}
+
+/// A promo code to apply (`Some`), or `None` for `null` (remove it).
+fn read_promocode(value: &Value) -> Result<Option<String>, ProxyError> {
+    let refuse = ProxyError::InvalidBody { field: "promocode" };
+    let code = match value {
+        Value::Null => return Ok(None),
+        Value::String(code) => code.trim(),
+        _ => return Err(refuse),
+    };
+    let acceptable = |character: char| character.is_alphanumeric() || "-_.%+#".contains(character);
+    if code.is_empty() || code.chars().count() > LONGEST_PROMOCODE || !code.chars().all(acceptable) {
+        return Err(refuse);
+    }
+    Ok(Some(code.to_string()))
 }
 
 /// The whole selection a change asks for: a present `seats` or `admission`
@@ -378,6 +405,7 @@ mod tests {
             ],
             admissions: vec![Admission { id: "tancevalnyj-parter-1;1".into(), zone: 2, price: Money::rub_minor(200_000) }],
             labels: Vec::new(),
+            accepts_promocodes: false,
         }
     }
 
@@ -593,10 +621,36 @@ mod tests {
             (r#"{"state":"confirmed"}"#, Err(ProxyError::unknown_field(FieldLocation::Body, "state"))),
             (r#"{"seats":{"1-1;1":1}}"#, Err(ProxyError::InvalidBody { field: "seats" })),
             ("null", Err(ProxyError::InvalidBody { field: "body" })),
+            (r#"{"promocode":" SALE10 "}"#, Ok(ChangeHold { promocode: Some(Some("SALE10".into())), ..ChangeHold::default() })),
+            (r#"{"promocode":"promo5%"}"#, Ok(ChangeHold { promocode: Some(Some("promo5%".into())), ..ChangeHold::default() })),
+            (
+                r#"{"promocode":"ЛЕТО-2027"}"#,
+                Ok(ChangeHold { promocode: Some(Some("ЛЕТО-2027".into())), ..ChangeHold::default() }),
+            ),
+            (r#"{"promocode":null}"#, Ok(ChangeHold { promocode: Some(None), ..ChangeHold::default() })),
+            (r#"{"promocode":""}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":"   "}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":"SALE 10"}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":"<script>"}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":"a\"}"}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":10}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (r#"{"promocode":["SALE10"]}"#, Err(ProxyError::InvalidBody { field: "promocode" })),
+            (
+                r#"{"promocode":"SALE10","admission":{"tancevalnyj-parter-1;1":3}}"#,
+                Err(ProxyError::InvalidBody { field: "promocode" }),
+            ),
+            (
+                r#"{"promocode":null,"buyer":{"name":"И","email":"i@mail.ru","phone":"+79161234567"}}"#,
+                Err(ProxyError::InvalidBody { field: "promocode" }),
+            ),
         ];
         for (body, expected) in cases {
             assert_eq!(parse_change(body), expected, "{body}");
         }
+        let longest = format!(r#"{{"promocode":"{}"}}"#, "A".repeat(LONGEST_PROMOCODE));
+        assert!(parse_change(&longest).is_ok());
+        let too_long = format!(r#"{{"promocode":"{}"}}"#, "A".repeat(LONGEST_PROMOCODE + 1));
+        assert_eq!(parse_change(&too_long), Err(ProxyError::InvalidBody { field: "promocode" }));
     }
 
     #[test]

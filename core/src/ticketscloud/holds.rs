@@ -61,6 +61,7 @@ use crate::holds::{view, CommandContext, Finished, HoldOperation, StepRequest};
 use crate::ids::is_acceptable_item_id;
 use crate::qtickets::holds::is_acceptable_barcode;
 use crate::ticketscloud::check_http_status;
+use crate::ticketscloud::promocodes;
 use crate::ticketscloud::wire::{
     TicketscloudErrorBody, TicketscloudOrder, TicketscloudOrderDocument, TicketscloudOrderList, TopLevelList,
 };
@@ -598,6 +599,8 @@ pub(crate) struct TicketscloudOperation {
     look_again_later: bool,
     /// What the latest answer said the order's tickets cost.
     order_prices: Option<OrderPrices>,
+    /// Promo-code prices from the last order answer (see `promocodes::reprice`).
+    order_pricing: Option<promocodes::OrderPricing>,
 }
 
 impl TicketscloudOperation {
@@ -741,6 +744,7 @@ impl TicketscloudOperation {
             order_touched: false,
             look_again_later: false,
             order_prices: None,
+            order_pricing: None,
         }
     }
 
@@ -1396,6 +1400,7 @@ impl TicketscloudOperation {
                     record.buyer = buyer.clone();
                 }
                 record.upstream = self.order_refs();
+                promocodes::reprice(&mut record, self.order_pricing.as_ref());
                 if let Some(order) = &self.order {
                     if order.expired_after.is_some() {
                         record.expires_at = record.expires_at.min(order_deadline(now, order.expired_after));
@@ -1428,6 +1433,7 @@ impl TicketscloudOperation {
             (TicketscloudCommand::Confirm, failure) => {
                 record.upstream = self.order_refs();
                 if self.outcome == Outcome::Paid {
+                    promocodes::reprice(&mut record, self.order_pricing.as_ref());
                     record.state = HoldState::Confirmed;
                     let tickets = self.current_tickets().to_vec();
                     record.tickets = issued_tickets(&record.items, &tickets);
@@ -1506,7 +1512,14 @@ impl HoldOperation for TicketscloudOperation {
                 let list = read_order_list(response, page);
                 self.on_find(page, purpose, list)
             }
-            step => self.on_answer(step, read_order_answer(response)),
+            step => {
+                if let Ok(answer) = response.as_ref() {
+                    if answer.is_success() {
+                        self.order_pricing = promocodes::read_order_pricing(&answer.body).or(self.order_pricing.take());
+                    }
+                }
+                self.on_answer(step, read_order_answer(response))
+            }
         }
     }
 

@@ -18,6 +18,7 @@
 //!   the first page with no events (or earlier if the answer carries a
 //!   `pagination` total, as the orders list does).
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -30,10 +31,15 @@ use crate::upstream::{UpstreamError, UpstreamResponse};
 const MOST_REFERENCE_DEPTH: usize = 4;
 
 /// One page of the events listing.
+pub type EventListing = ListingPage<TicketscloudEvent>;
+
+/// One page of the events listing, each event read as `T` (the catalogue
+/// and halls read [`TicketscloudEvent`]; a paid hold reads only the
+/// organiser).
 #[derive(Debug, Default)]
-pub struct EventListing {
+pub struct ListingPage<T> {
     /// The events that could be read.
-    pub events: Vec<TicketscloudEvent>,
+    pub events: Vec<T>,
     /// How many entries the page had, readable or not.
     pub entries: usize,
     /// `pagination` of the answer, when it has one (not documented for this
@@ -42,7 +48,7 @@ pub struct EventListing {
     page_size: Option<u64>,
 }
 
-impl EventListing {
+impl<T> ListingPage<T> {
     /// Whether page `page + 1` may hold more events: this page had some, and
     /// no `pagination` total says they are all read.
     pub fn has_more(&self, page: u32) -> bool {
@@ -71,22 +77,25 @@ struct PaginationFields {
 
 /// Checks the status and reads one page of the listing, in either form.
 pub fn read_listing(response: &UpstreamResponse) -> Result<EventListing, UpstreamError> {
+    read_listing_as(response)
+}
+
+/// [`read_listing`], each event read as `T`.
+pub fn read_listing_as<T: DeserializeOwned>(response: &UpstreamResponse) -> Result<ListingPage<T>, UpstreamError> {
     check_http_status(response)?;
     let body = response.body.trim_start();
     if !body.starts_with('{') {
         // The embedded form as in the example: read as it streams.
-        let listing: TopLevelList<TicketscloudEvent> =
-            serde_json::from_str(body).map_err(|_| unreadable("event listing is not JSON"))?;
+        let listing: TopLevelList<T> = serde_json::from_str(body).map_err(|_| unreadable("event listing is not JSON"))?;
         if !listing.was_a_list {
             return Err(unreadable("event listing is not a list of events"));
         }
-        return Ok(EventListing { events: listing.items, entries: listing.raw_len, total: None, page_size: None });
+        return Ok(ListingPage { events: listing.items, entries: listing.raw_len, total: None, page_size: None });
     }
     let mut document: Value = serde_json::from_str(body).map_err(|_| unreadable("event listing is not JSON"))?;
     let pagination = serde_json::from_value::<ListingPagination>(document.clone()).unwrap_or_default().pagination.0;
     embed_references(&mut document);
-    let listing: TopLevelList<TicketscloudEvent> =
-        serde_json::from_value(document).map_err(|_| unreadable("event listing is not readable"))?;
+    let listing: TopLevelList<T> = serde_json::from_value(document).map_err(|_| unreadable("event listing is not readable"))?;
     if !listing.was_a_list {
         return Err(unreadable("event listing is not a list of events"));
     }
@@ -94,7 +103,7 @@ pub fn read_listing(response: &UpstreamResponse) -> Result<EventListing, Upstrea
         Some(fields) => (fields.total.as_count(), fields.page_size.as_count()),
         None => (None, None),
     };
-    Ok(EventListing { events: listing.items, entries: listing.raw_len, total, page_size })
+    Ok(ListingPage { events: listing.items, entries: listing.raw_len, total, page_size })
 }
 
 /// In a normalised listing, replaces each id an event gives for an entity

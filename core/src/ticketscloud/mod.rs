@@ -10,10 +10,13 @@
 //! - The seat listing (`/v1/resources/events/:id/tickets`) has no coordinates
 //!   and no prices: [`seating`] joins it with the event's sets (kept by the
 //!   show's owner between reads) and draws a generated plan.
+//! - Promo codes apply to an order ([`promocodes`]); layouts say so
+//!   (`accepts_promocodes`).
 
 pub mod catalogue;
 pub mod holds;
 pub mod listing;
+pub mod promocodes;
 pub mod refunds;
 pub mod seating;
 pub mod tickets;

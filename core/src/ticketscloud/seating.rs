@@ -272,6 +272,8 @@ fn hall_from_sets(
     let sets = &event_sets.sets;
     let set_index_by_id: HashMap<&str, usize> = sets.iter().enumerate().map(|(index, set)| (set.id.as_str(), index)).collect();
     let mut draft = HallDraft::new(event.public_id(), show_id.to_string());
+    // An order takes promo codes (`promocodes`); see `promocodes.rs`.
+    draft.accept_promocodes();
     for set in sets {
         draft.declare_zone(&set.id, &set.name);
     }

@@ -12,8 +12,9 @@
 //!   `address`, `city`) — read from every order answer the command gets;
 //! - the organiser's legal details are only in the catalogue listing
 //!   (`/v1/services/simple/events`, `org.legal_detail`: `name`, `inn`,
-//!   `ogrn` | `ogrnip`, `address`, l.3060–3070), read page by page until the
-//!   event turns up or a short page ends the list, once per hold.
+//!   `ogrn` | `ogrnip`, `address`, l.3060–3070), read page by page (either
+//!   form, `listing.rs`) until the event turns up or an empty page ends the
+//!   list, once per hold.
 //!
 //! A `done` order may come without barcodes (`barcode: null`, l.606–632):
 //! the hold is `confirmed` with `tickets_pending`, and its Durable Object's
@@ -37,9 +38,10 @@ use super::holds::{
     issued_tickets, parse_order_datetime, tickets_complete, vendor_order_id, TicketscloudOperation, TicketscloudOrderRequests,
     TicketscloudTicketRef, MOST_ORDER_LIST_PAGES, ORDERS_PATH, ORDER_LIST_PAGE_SIZE,
 };
+use super::listing::read_listing_as;
 use super::refunds::{list_datetime, read_refund_progress, RefundProgress, MOST_REFUND_LIST_PAGES};
-use super::wire::{LocalisedText, TicketscloudCity, TicketscloudLifetime, TicketscloudTitle, TopLevelList};
-use super::{check_http_status, AUTHORIZATION_SCHEME, EVENTS_PATH};
+use super::wire::{LocalisedText, TicketscloudCity, TicketscloudLifetime, TicketscloudTitle};
+use super::{AUTHORIZATION_SCHEME, EVENTS_PATH};
 use crate::errors::ProxyError;
 use crate::holds::journal::{StepClass, StepId};
 use crate::holds::record::{item_id, FollowUp, HoldRecord, UpstreamHoldRefs};
@@ -287,19 +289,16 @@ pub(crate) enum OrganiserLookup {
     },
 }
 
-/// Reads one catalogue page (a bare array, or an object holding it) for
-/// `event_id`'s organiser. A page shorter than asked for is the last.
-pub(crate) fn read_organiser(response: &UpstreamResponse, event_id: &str) -> Result<OrganiserLookup, ProxyError> {
-    check_http_status(response).map_err(ProxyError::from)?;
-    let listing: TopLevelList<ListedEvent> = serde_json::from_str(&response.body)
-        .map_err(|_| ProxyError::UpstreamBadResponse { what: "TicketsCloud event listing is not JSON".into() })?;
-    if !listing.was_a_list {
-        return Err(ProxyError::UpstreamBadResponse { what: "TicketsCloud event listing is not a list".into() });
-    }
-    let found = listing.items.iter().find(|event| event.id.as_text().is_some_and(|id| id.eq_ignore_ascii_case(event_id)));
+/// Reads catalogue page `page` (in either form the listing comes in) for
+/// `event_id`'s organiser. The listing ends where the catalogue's does: at
+/// an empty page ([`super::listing::ListingPage::has_more`]), whatever size
+/// the server gives its pages.
+pub(crate) fn read_organiser(response: &UpstreamResponse, event_id: &str, page: u32) -> Result<OrganiserLookup, ProxyError> {
+    let listing = read_listing_as::<ListedEvent>(response).map_err(ProxyError::from)?;
+    let found = listing.events.iter().find(|event| event.id.as_text().is_some_and(|id| id.eq_ignore_ascii_case(event_id)));
     Ok(match found {
         Some(event) => OrganiserLookup::Found(event.org.as_ref().and_then(organiser_of)),
-        None => OrganiserLookup::NotHere { has_more: listing.raw_len >= ORGANISER_PAGE_SIZE as usize },
+        None => OrganiserLookup::NotHere { has_more: listing.has_more(page) },
     })
 }
 
@@ -568,7 +567,7 @@ impl Completion {
             }
             OwnStep::Organiser { page } => {
                 let event_id = self.requests.event_id.clone();
-                match response.and_then(|answer| read_organiser(&answer, &event_id)) {
+                match response.and_then(|answer| read_organiser(&answer, &event_id, page)) {
                     Ok(OrganiserLookup::Found(organiser)) => {
                         self.organiser_looked = true;
                         if let Some(record) = self.confirmed_mut() {
@@ -822,7 +821,7 @@ mod tests {
         let with_legal = r#"{"id":"5f1a0c0e2b3c4d5e6f708192","org":{"name":"Театральное агентство «Премьера»",
             "legal_detail":{"name":"ООО «Премьера»","inn":"7701234567","ogrn":"1027700000001","address":"г. Москва, ул. Примерная, д. 1"}}}"#;
         assert_eq!(
-            read_organiser(&page(with_legal), "5F1A0C0E2B3C4D5E6F708192").unwrap(),
+            read_organiser(&page(with_legal), "5F1A0C0E2B3C4D5E6F708192", 1).unwrap(),
             OrganiserLookup::Found(Some(Organiser {
                 name: "ООО «Премьера»".into(),
                 inn: Some("7701234567".into()),
@@ -833,13 +832,23 @@ mod tests {
         );
         let without = r#"{"id":"5f1a0c0e2b3c4d5e6f708192","org":{"name":"Джаз-клуб"}}"#;
         assert_eq!(
-            read_organiser(&page(without), "5f1a0c0e2b3c4d5e6f708192").unwrap(),
+            read_organiser(&page(without), "5f1a0c0e2b3c4d5e6f708192", 1).unwrap(),
             OrganiserLookup::Found(Some(Organiser { name: "Джаз-клуб".into(), ..Organiser::default() }))
         );
-        assert_eq!(read_organiser(&page(r#"{"id":"other"}"#), "5f1a").unwrap(), OrganiserLookup::NotHere { has_more: false });
-        let full_page: Vec<String> = (0..ORGANISER_PAGE_SIZE).map(|index| format!(r#"{{"id":"e{index}"}}"#)).collect();
-        assert_eq!(read_organiser(&page(&full_page.join(",")), "x").unwrap(), OrganiserLookup::NotHere { has_more: true });
-        assert!(read_organiser(&UpstreamResponse::json(503, r#"{"errors":["down"]}"#), "x").is_err());
+        // A page of one other event (a server capping its pages) is not the
+        // end; an empty page is.
+        assert_eq!(read_organiser(&page(r#"{"id":"other"}"#), "5f1a", 1).unwrap(), OrganiserLookup::NotHere { has_more: true });
+        assert_eq!(read_organiser(&page(""), "5f1a", 2).unwrap(), OrganiserLookup::NotHere { has_more: false });
+        // The normalised form: the organiser is found through its id.
+        let normalised = UpstreamResponse::json(
+            200,
+            r#"{"events":[{"id":"5f1a","org":"o1"}],"orgs":{"o1":{"name":"Джаз-клуб","legal_detail":{"inn":"7701234567"}}}}"#,
+        );
+        let OrganiserLookup::Found(Some(organiser)) = read_organiser(&normalised, "5f1a", 1).unwrap() else {
+            panic!("not found")
+        };
+        assert_eq!(organiser.inn.as_deref(), Some("7701234567"));
+        assert!(read_organiser(&UpstreamResponse::json(503, r#"{"errors":["down"]}"#), "x", 1).is_err());
     }
 
     #[test]

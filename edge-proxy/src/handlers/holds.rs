@@ -63,6 +63,10 @@ pub async fn get(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<H
 pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
     let request = validation::parse_change(body)?;
     let partner = partner_of(scope);
+    if let Some(code) = request.promocode {
+        // On its own (`parse_change` refuses it with other fields).
+        return send(scope, env, hold_id, &HoldMessage::Promocode { partner, code }).await;
+    }
     let mut hall = None;
     let items = if request.seats.is_some() || request.admission.is_some() {
         let current = current_hold(scope, env, hold_id).await?;

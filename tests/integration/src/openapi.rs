@@ -233,6 +233,11 @@ mod tests {
         ("upstream_busy", 503),
         ("upstream_timeout", 504),
         ("price_changed", 409),
+        ("promocode_invalid", 422),
+        ("promocode_expired", 422),
+        ("promocode_exhausted", 422),
+        ("promocode_not_applicable", 422),
+        ("promocode_not_supported", 409),
     ];
 
     /// Every operation the proxy has: (method, path template, success status).
@@ -335,6 +340,7 @@ mod tests {
                 .collect(),
             admissions: vec![Admission { id: "64b7c1d2e3f4a5b6c7d8e904".into(), zone: 1, price: rub(150_000) }],
             labels: vec![Label { text: "Партер VIP".into(), x: 100.0, y: 20.0 }],
+            accepts_promocodes: true,
         }
     }
 
@@ -402,6 +408,24 @@ mod tests {
             },
             tickets_pending: false,
             refund: None,
+            promocode: None,
+        }
+    }
+
+    /// A held hold with a promo code, priced as the upstream said.
+    fn discounted_hold() -> Hold {
+        Hold {
+            total: rub(675_045),
+            promocode: Some(ticket_contract::AppliedPromocode {
+                code: "SALE10".into(),
+                total_before_discount: rub(750_050),
+                discount: rub(75_005),
+                items: vec![
+                    ticket_contract::ItemDiscount { item_id: "1-4;12".into(), discount: rub(35_005) },
+                    ticket_contract::ItemDiscount { item_id: "tancevalnyj-parter-1;1".into(), discount: rub(40_000) },
+                ],
+            }),
+            ..hold(HoldState::Held)
         }
     }
 
@@ -603,6 +627,7 @@ mod tests {
             ("Hold", value_of!(Hold { tickets: Vec::new(), tickets_pending: true, ..hold(HoldState::Confirmed) })),
             ("RefundHold", value_of!(ticket_contract::RefundHold::default())),
             ("RefundHold", value_of!(ticket_contract::RefundHold { tickets: Some(vec!["4601234567890".into()]) })),
+            ("Hold", value_of!(discounted_hold())),
             ("ErrorBody", value_of!(error("invalid_id", Some("hold_id"), &[]))),
             ("ErrorBody", value_of!(error("invalid_body", Some("buyer.phone"), &[]))),
             ("ErrorBody", value_of!(error("seat_unavailable", None, &["1-4;12", "tancevalnyj-parter-1;1"]))),
@@ -626,6 +651,12 @@ mod tests {
                 }),
             ),
             ("ChangeHold", value_of!(ticket_contract::ChangeHold::default())),
+            (
+                "ChangeHold",
+                value_of!(ticket_contract::ChangeHold { promocode: Some(Some("SALE10".into())), ..Default::default() }),
+            ),
+            ("ChangeHold", value_of!(ticket_contract::ChangeHold { promocode: Some(None), ..Default::default() })),
+            ("ErrorBody", value_of!(error("promocode_expired", Some("promocode"), &[]))),
         ];
         for (schema, value) in &cases {
             assert_matches(schema, value);
@@ -646,6 +677,9 @@ mod tests {
             ("post", "/v1/holds/{hold_id}/refund", 409, value_of!(error("refund_not_supported", None, &[]))),
             ("post", "/v1/holds/{hold_id}/refund", 409, value_of!(error("refund_already_requested", None, &[]))),
             ("delete", "/v1/holds/{hold_id}", 410, value_of!(error("hold_expired", None, &[]))),
+            ("patch", "/v1/holds/{hold_id}", 200, value_of!(discounted_hold())),
+            ("patch", "/v1/holds/{hold_id}", 422, value_of!(error("promocode_exhausted", Some("promocode"), &[]))),
+            ("patch", "/v1/holds/{hold_id}", 409, value_of!(error("promocode_not_supported", Some("promocode"), &[]))),
             ("get", "/healthz", 200, json!({"status": "ok"})),
             ("get", "/v1/openapi.json", 200, document().clone()),
         ];
@@ -682,6 +716,15 @@ mod tests {
                 }),
             ),
             ("Hold", "a field we never send", edit(held(), &|hold| hold["upstream_order"] = json!("123"))),
+            (
+                "Hold",
+                "a promo code without its discount",
+                edit(value_of!(discounted_hold()), &|hold| {
+                    hold["promocode"].as_object_mut().unwrap().remove("discount");
+                }),
+            ),
+            ("ChangeHold", "an empty promo code", json!({"promocode": ""})),
+            ("ChangeHold", "a promo code as a number", json!({"promocode": 10})),
             ("Hold", "money as a float", edit(held(), &|hold| hold["total"]["minor"] = json!(7500.5))),
             ("Hold", "money in another currency", edit(held(), &|hold| hold["total"]["currency"] = json!("EUR"))),
             (

@@ -58,10 +58,11 @@ pub enum UpstreamRoute {
     TicketscloudRefundsCreate,
     TicketscloudRefundsList,
     TicketscloudRefundsPatch,
+    TicketscloudPromocodesCheck,
 }
 
 impl UpstreamRoute {
-    pub const ALL: [UpstreamRoute; 13] = [
+    pub const ALL: [UpstreamRoute; 14] = [
         UpstreamRoute::QticketsEventsLists,
         UpstreamRoute::QticketsSeats,
         UpstreamRoute::QticketsTicketsAdd,
@@ -75,6 +76,7 @@ impl UpstreamRoute {
         UpstreamRoute::TicketscloudRefundsCreate,
         UpstreamRoute::TicketscloudRefundsList,
         UpstreamRoute::TicketscloudRefundsPatch,
+        UpstreamRoute::TicketscloudPromocodesCheck,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +94,7 @@ impl UpstreamRoute {
             UpstreamRoute::TicketscloudRefundsCreate => "ticketscloud.refunds_create",
             UpstreamRoute::TicketscloudRefundsList => "ticketscloud.refunds_list",
             UpstreamRoute::TicketscloudRefundsPatch => "ticketscloud.refunds_patch",
+            UpstreamRoute::TicketscloudPromocodesCheck => "ticketscloud.promocodes_check",
         }
     }
 
@@ -114,6 +117,7 @@ impl UpstreamRoute {
             | UpstreamRoute::TicketscloudRefundsCreate
             | UpstreamRoute::TicketscloudRefundsList
             | UpstreamRoute::TicketscloudRefundsPatch => Provider::Ticketscloud,
+            UpstreamRoute::TicketscloudPromocodesCheck => Provider::Ticketscloud,
         }
     }
 }

@@ -17,6 +17,7 @@ use web_sys::{Element, MouseEvent};
 use super::buyer_form::BuyerForm;
 use super::hold_timer::HoldTimer;
 use super::payment_wait::PaymentWait;
+use super::promocode_form::PromocodeForm;
 use super::use_widget;
 use crate::browser;
 use crate::checkout::{CheckoutStage, HoldNotice};
@@ -77,6 +78,8 @@ pub fn CheckoutScreen() -> impl IntoView {
             let tickets = hold.get_untracked().map(|hold| tickets_markup(lang, &hold));
             return view! { <div class="tw-checkout-done" on:click=on_click inner_html=tickets></div> }.into_any();
         }
+        // A promo code can change until the payment starts.
+        let promocode = matches!(current, Step::Details | Step::Payment).then(|| view! { <PromocodeForm /> });
         let interactive = match current {
             Step::Details => view! { <BuyerForm /> }.into_any(),
             Step::Awaiting | Step::Issuing => view! { <PaymentWait /> }.into_any(),
@@ -87,6 +90,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                 <aside class="tw-checkout-side">
                     {(current != Step::Issuing).then(|| view! { <HoldTimer on_expired /> })}
                     <div class="tw-checkout-cart" inner_html=side></div>
+                    {promocode}
                 </aside>
                 <div class="tw-checkout-main">
                     <div inner_html=error></div>

@@ -110,7 +110,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
     }
     let nothing = (!has_seats && !has_admissions).then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     view! {
-        <div node_ref=hall_box class="tw-hall" data-testid="hall" data-live=move || if live.connected.get() { "live" } else { "polling" }>
+        <div node_ref=hall_box class="tw-hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
             <div class="tw-hall-main">
                 <p class="tw-stale" data-testid="availability-stale" hidden=move || !stale()>
                     {texts.availability_stale}

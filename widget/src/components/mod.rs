@@ -12,7 +12,8 @@
 //! While the buyer holds places, [`checkout_screen::CheckoutScreen`] replaces
 //! the hall: [`hold_timer::HoldTimer`] and the cart beside
 //! [`buyer_form::BuyerForm`] → the pay button → [`payment_wait::PaymentWait`]
-//! → the tickets; the read-only parts (cart, pay step, tickets with their
+//! → the tickets (with [`promocode_form::PromocodeForm`] under the cart
+//! before payment, for shows that take promo codes); the read-only parts (cart, pay step, tickets with their
 //! barcodes) are markup from `checkout_markup`, since reactive views for
 //! static text cost wasm size for nothing. [`hold_notice::HoldNoticeBanner`]
 //! says how a hold ended.
@@ -35,6 +36,7 @@ pub mod hall_view;
 pub mod hold_notice;
 pub mod hold_timer;
 pub mod payment_wait;
+pub mod promocode_form;
 pub mod seat_map;
 pub mod seat_tooltip;
 pub mod selection_summary;

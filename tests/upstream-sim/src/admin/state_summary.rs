@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::qtickets::inventory::{count_numbered_seats, last_update_hash, SeatInventory, ShowSeatCounts};
 use crate::state::{lock, SharedSimState, SimState};
 use crate::ticketscloud::inventory::SetCounts;
+use crate::ticketscloud::promocodes::order_total;
 
 #[derive(Debug, Serialize)]
 struct QticketsShowSummary {
@@ -158,6 +159,10 @@ struct TicketscloudOrderSummary<'a> {
     vendor_order_id: Option<&'a str>,
     /// Done and its barcodes issued (see `/_sim/ticketscloud/barcodes`).
     barcodes_issued: bool,
+    /// The promo codes the order carries, as spelled when seeded.
+    promocodes: Vec<&'a str>,
+    /// What its tickets cost with those codes (`values.full`), e.g. `"2256.00"`.
+    total: String,
 }
 
 /// One TicketsCloud refund request.
@@ -199,6 +204,12 @@ fn ticketscloud_orders(state: &SimState) -> Vec<TicketscloudOrderSummary<'_>> {
             expired_after: order.expired_after.to_rfc3339_utc(),
             vendor_order_id: order.vendor_data.get("order_id").and_then(|order_id| order_id.as_str()),
             barcodes_issued: order.barcodes_issued,
+            promocodes: order.promocodes.iter().map(|promocode| promocode.code.as_str()).collect(),
+            total: state
+                .ticketscloud
+                .find_event(&order.event_id)
+                .map(|event| order_total(order, event).to_money_string())
+                .unwrap_or_default(),
         })
         .collect()
 }

@@ -7,7 +7,8 @@
 //! show with the object-keyed quirk) and event 1002 «Хоккей: Адмирал — Авангард»
 //! (Фетисов Арена, one 10,000+ seat show for benchmarks). TicketsCloud:
 //! «Лебединое озеро» (seated + general admission) and «Джазовый вечер»
-//! (general admission only).
+//! (general admission only), whose promo codes are `SALE10` (10 % off),
+//! `JAZZ2025` (expired), `FIRST50` (used up) and `GROUP5` (from 5 tickets).
 
 mod fetisov_arena;
 mod hall_builder;
@@ -122,5 +123,6 @@ pub fn seeded_ticketscloud_inventory() -> TicketscloudInventory {
         refund_requests: BTreeMap::new(),
         next_refund_number: 1,
         refund_timing: crate::ticketscloud::refunds::RefundTiming::default(),
+        promocodes: crate::ticketscloud::promocodes::seeded_promocodes(JAZZ_EVENING_EVENT_ID),
     }
 }

@@ -16,6 +16,7 @@ use crate::calendar::{parse_ical_basic_utc, UnixTimestamp};
 use crate::money::Kopecks;
 
 use super::orders::TicketscloudOrder;
+use super::promocodes::TicketscloudPromocode;
 
 #[derive(Debug)]
 pub struct TicketscloudInventory {
@@ -32,6 +33,8 @@ pub struct TicketscloudInventory {
     /// How a refund nobody decides moves along the simulated clock
     /// (`POST /_sim/ticketscloud/refunds`).
     pub refund_timing: super::refunds::RefundTiming,
+    /// Every event's promo codes (see [`super::promocodes`]).
+    pub promocodes: Vec<TicketscloudPromocode>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,8 @@
 //! `GET /v1/resources/events/{id}/tickets` (seated tickets, filtered by
 //! comma-separated `status` and `sector` lists), and the v2 orders
 //! `POST` and `GET /v2/resources/orders` (create; the filtered list),
-//! `GET` and `PATCH /v2/resources/orders/{id}`.
+//! `GET` and `PATCH /v2/resources/orders/{id}`, and
+//! `POST /v2/services/promocodes/check` (promo codes: `promocodes`).
 //! Errors are HTTP 400 with `{"errors": [...]}`, the document's error format.
 //!
 //! `inventory` holds the state and `wire` the v1 JSON shapes; orders are
@@ -22,6 +23,7 @@ pub mod order_request;
 pub mod order_reservation;
 pub mod order_wire;
 pub mod orders;
+pub mod promocodes;
 pub mod refunds;
 pub mod wire;
 
@@ -56,6 +58,10 @@ pub fn router(shared: SharedSimState) -> Router {
                 UpstreamRoute::TicketscloudOrdersCreate,
                 post(order_handlers::create),
             )),
+        )
+        .route(
+            "/v2/services/promocodes/check",
+            guarded(&shared, UpstreamRoute::TicketscloudPromocodesCheck, post(order_handlers::check_promocode)),
         )
         .route(
             "/v2/resources/orders/{order_id}",

@@ -1,5 +1,6 @@
 //! HTTP glue for `POST /v2/resources/orders`, `GET /v2/resources/orders/:id`
-//! and `PATCH /v2/resources/orders/:id`, including the document's rule that
+//! and `PATCH /v2/resources/orders/:id` (and the promo-code check,
+//! `POST /v2/services/promocodes/check`), including the document's rule that
 //! changes to one order must be sequential: "В случае получения запроса до
 //! конца обработки предыдущего, будет возвращена ошибка 409 Conflict"
 //! (l.513–520, again l.2047–2054).
@@ -22,6 +23,7 @@ use serde_json::json;
 use super::order_request::{parse_json_object, parse_order_change, parse_order_create};
 use super::order_wire::order_envelope;
 use super::orders::{change_order, create_order, OrderError};
+use super::promocodes;
 use crate::state::{lock, SharedSimState, SimState};
 
 pub async fn create(State(shared): State<SharedSimState>, body: Bytes) -> Response {
@@ -107,6 +109,29 @@ fn order_error_response(error: OrderError) -> Response {
             errors_response(StatusCode::NOT_FOUND, vec![format!("Order {order_id} not found")])
         }
         OrderError::Rejected(errors) => errors_response(StatusCode::BAD_REQUEST, errors),
+    }
+}
+
+/// `POST /v2/services/promocodes/check` `{"event", "code"}` (l.2500–2660):
+/// the code's terms, or `400 {"error": "HTTPBadRequest", "reason": …}`.
+pub async fn check_promocode(State(shared): State<SharedSimState>, body: Bytes) -> Response {
+    let refusal =
+        |reason: String| (StatusCode::BAD_REQUEST, Json(json!({"error": "HTTPBadRequest", "reason": reason}))).into_response();
+    let body = match parse_json_object(&body) {
+        Ok(body) => body,
+        Err(errors) => return refusal(errors.join("; ")),
+    };
+    let text = |name: &str| body.get(name).and_then(|value| value.as_str()).map(str::to_owned);
+    let (Some(event_id), Some(code)) = (text("event"), text("code")) else {
+        return refusal("event and code are required".to_owned());
+    };
+    let state = lock(&shared);
+    let Some(event) = state.ticketscloud.find_event(&event_id) else {
+        return refusal(format!("Event {event_id} not found"));
+    };
+    match promocodes::check(&state.ticketscloud.promocodes, event, &code, state.clock.now()) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(reason) => refusal(reason),
     }
 }
 

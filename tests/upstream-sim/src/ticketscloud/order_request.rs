@@ -28,6 +28,8 @@ pub struct OrderChangeRequest {
     /// Top-level keys to set in `vendor_data` (`order_id`, `raw`).
     pub vendor_data: Option<Map<String, Value>>,
     pub status: Option<RequestedOrderStatus>,
+    /// The promo codes the order should carry (l.2326–2345), as sent.
+    pub promocodes: Option<Vec<String>>,
 }
 
 /// What the order should hold after the change: always the full desired
@@ -143,6 +145,15 @@ pub fn parse_order_change(body: &Map<String, Value>) -> Result<OrderChangeReques
             Ok(vendor_data) => change.vendor_data = Some(vendor_data),
             Err(mut messages) => errors.append(&mut messages),
         }
+    }
+
+    match present(body, "promocodes") {
+        None => {}
+        Some(Value::Array(codes)) => match codes.iter().map(|code| code.as_str().map(str::to_owned)).collect() {
+            Some(codes) => change.promocodes = Some(codes),
+            None => errors.push("promocodes: value is not a string".to_owned()),
+        },
+        Some(_) => errors.push("promocodes: value is not a list".to_owned()),
     }
 
     match present(body, "status") {
@@ -328,6 +339,8 @@ mod tests {
             (json!({"random": ["s1"]}), vec!["random: value is not an object"]),
             (json!({"status": "executed"}), vec!["Incorrect status executed for this operation"]),
             (json!({"expired_after": "2030-01-01 00:00:00"}), vec!["expired_after is not changable"]),
+            (json!({"promocodes": "SALE10"}), vec!["promocodes: value is not a list"]),
+            (json!({"promocodes": [10]}), vec!["promocodes: value is not a string"]),
             (
                 json!({"settings": {"customer": {"lang": "de", "name": 5}}}),
                 vec!["customer.name: value is not a string", "lang Value 'de' not in list of avaiable values ['en', 'ru']"],

@@ -17,7 +17,11 @@
 //!   a cancelled or expired order (no example) the simulator writes `"vacant"`;
 //! * `done_at` and the order `code` appear once the order is done (l.767–769);
 //! * `refs.sets` lists the sets of the order's tickets (l.686–693), while
-//!   `values.sets_values` covers every set of the event (l.638–653).
+//!   `values.sets_values` covers every set of the event (l.638–653);
+//! * with a promo code, `promocodes` lists its id, `refs.promocodes`
+//!   describes it, a ticket's `discount` is the code's and `nominal` its
+//!   price less that, and a code the last PATCH could not apply is named in
+//!   the answer's `errors` (see `promocodes`).
 
 use serde_json::{json, Map, Value};
 
@@ -27,13 +31,20 @@ use crate::money::Kopecks;
 
 use super::inventory::{TicketSet, TicketscloudEvent, TicketscloudTicket};
 use super::orders::{OrderStatus, TicketscloudOrder};
+use super::promocodes::{order_set_promocode, order_ticket_discount};
 
 /// `{"data": order, "refs": {...}}` for one order of `event`.
 pub fn order_envelope(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
-    json!({
+    let mut envelope = json!({
         "data": order_object(order, event),
         "refs": order_refs(order, event),
-    })
+    });
+    if !order.promocode_notes.is_empty() {
+        // A code the last PATCH could not apply: said in a 200 (l.2476–2498).
+        let errors: Vec<Value> = order.promocode_notes.iter().map(|(code, msg)| json!({"code": code, "msg": msg})).collect();
+        envelope["errors"] = Value::Array(errors);
+    }
+    envelope
 }
 
 fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
@@ -57,7 +68,7 @@ fn order_object(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
     object.insert("number".into(), json!(order.number));
     object.insert("org".into(), event.org["id"].clone());
     object.insert("origin".into(), json!("api"));
-    object.insert("promocodes".into(), json!([]));
+    object.insert("promocodes".into(), json!(order.promocodes.iter().map(|promocode| &promocode.id).collect::<Vec<_>>()));
     object.insert("settings".into(), settings(order));
     object.insert("status".into(), json!(order.status));
     object.insert("tickets".into(), Value::Array(tickets.iter().map(|(ticket, set)| order_ticket(order, ticket, set)).collect()));
@@ -95,13 +106,15 @@ fn order_ticket(order: &TicketscloudOrder, ticket: &TicketscloudTicket, set: &Ti
     let barcode =
         (order.status == OrderStatus::Done && order.barcodes_issued).then(|| ticketscloud_barcode(order.number, ticket.number));
     let (price_org, price_extra) = ticket_price(order, ticket, set);
+    let discount = order_ticket_discount(order, set);
+    let nominal = Kopecks(price_org.0.saturating_sub(discount.0));
     let mut entry = json!({
         "barcode": barcode,
-        "discount": Kopecks(0).to_money_string(),
+        "discount": discount.to_money_string(),
         "extra": price_extra.to_money_string(),
-        "full": (price_org + price_extra).to_money_string(),
+        "full": (nominal + price_extra).to_money_string(),
         "id": ticket.id,
-        "nominal": price_org.to_money_string(),
+        "nominal": nominal.to_money_string(),
         "number": ticket.number,
         "price": price_org.to_money_string(),
         "serial": ticket.serial,
@@ -128,27 +141,30 @@ fn values(order: &TicketscloudOrder, event: &TicketscloudEvent, tickets: &[(&Tic
         let (ticket_org, ticket_extra) = ticket_price(order, ticket, set);
         (price + ticket_org, extra + ticket_extra)
     });
+    let discount = tickets.iter().fold(Kopecks(0), |sum, (_, set)| sum + order_ticket_discount(order, set));
+    let nominal = Kopecks(price.0.saturating_sub(discount.0));
     let sets_values: Map<String, Value> = event
         .sets
         .iter()
         .map(|set| {
+            let set_discount = order_ticket_discount(order, set);
             (
                 set.id.clone(),
                 json!({
-                    "discount": Kopecks(0).to_money_string(),
+                    "discount": set_discount.to_money_string(),
                     "id": set.id,
-                    "nominal": set.price_org.to_money_string(),
+                    "nominal": Kopecks(set.price_org.0.saturating_sub(set_discount.0)).to_money_string(),
                     "price": set.price_org.to_money_string(),
-                    "promocode": null,
+                    "promocode": order_set_promocode(order, set).map(|promocode| &promocode.id),
                 }),
             )
         })
         .collect();
     json!({
-        "discount": Kopecks(0).to_money_string(),
+        "discount": discount.to_money_string(),
         "extra": extra.to_money_string(),
-        "full": (price + extra).to_money_string(),
-        "nominal": price.to_money_string(),
+        "full": (nominal + extra).to_money_string(),
+        "nominal": nominal.to_money_string(),
         "price": price.to_money_string(),
         "sets_values": sets_values,
         "viral_promocodes": [],
@@ -198,7 +214,11 @@ fn order_refs(order: &TicketscloudOrder, event: &TicketscloudEvent) -> Value {
             }
         },
         "partners": partners,
-        "promocodes": {},
+        "promocodes": order
+            .promocodes
+            .iter()
+            .map(|promocode| (promocode.id.clone(), promocode.reference()))
+            .collect::<Map<String, Value>>(),
         "sets": sets,
         "venues": {
             venue_id.clone(): {

@@ -20,6 +20,7 @@ use crate::money::Kopecks;
 use super::inventory::{TicketStatus, TicketscloudInventory};
 use super::order_request::{OrderChangeRequest, OrderCreateRequest, OrderCustomer, RequestedOrderStatus};
 use super::order_reservation::plan_reservation;
+use super::promocodes::{plan_promocodes, TicketscloudPromocode};
 
 /// How long a new order holds its tickets. Every example in the document
 /// puts `expired_after` 15 minutes after `created_at` (l.255–257, l.963–965,
@@ -53,6 +54,11 @@ pub struct TicketscloudOrder {
     /// they appear only at `barcodes_due_at`.
     pub barcodes_issued: bool,
     pub barcodes_due_at: Option<UnixTimestamp>,
+    /// The promo codes the order carries (`promocodes` lists their ids).
+    pub promocodes: Vec<TicketscloudPromocode>,
+    /// The promo-code errors of the last PATCH, `(code, msg)`: listed in
+    /// its `200` answer's `errors` (see [`super::promocodes`]).
+    pub promocode_notes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -130,6 +136,8 @@ pub fn create_order(
             vendor_data: Map::new(),
             barcodes_issued: false,
             barcodes_due_at: None,
+            promocodes: Vec::new(),
+            promocode_notes: Vec::new(),
         },
     );
     match change_order(inventory, &order_id, &request.change, now) {
@@ -175,6 +183,15 @@ pub fn change_order(
     if change.status == Some(RequestedOrderStatus::Done) && planned_ticket_ids.is_empty() {
         return Err(OrderError::rejected("there is no tickets in order"));
     }
+    let promocode_plan = match &change.promocodes {
+        Some(codes) => {
+            let orders: Vec<&TicketscloudOrder> = inventory.orders.values().collect();
+            let plan =
+                plan_promocodes(&inventory.promocodes, &orders, order_id, &order.event_id, codes, planned_ticket_ids.len(), now);
+            Some(plan.map_err(OrderError::Rejected)?)
+        }
+        None => None,
+    };
 
     // Everything is valid: write.
     let barcode_delay_seconds = inventory.barcode_delay_seconds.max(0);
@@ -185,6 +202,11 @@ pub fn change_order(
     }
     if let Some(send_tickets) = change.send_tickets {
         order.send_tickets = send_tickets;
+    }
+    order.promocode_notes.clear();
+    if let Some(plan) = promocode_plan {
+        order.promocodes = plan.promocodes;
+        order.promocode_notes = plan.notes;
     }
     if let Some(vendor_data) = &change.vendor_data {
         // Keys given replace keys held (`order_id`, `raw`); others are kept,

@@ -547,3 +547,84 @@ async fn the_orders_list_finds_an_order_by_our_hold_id_with_the_documented_filte
         assert!(reply.json()["errors"][0].is_string());
     }
 }
+
+#[tokio::test]
+async fn promo_codes_are_checked_applied_priced_and_refused_as_documented() {
+    let simulator = Simulator::new();
+    let check = |code: &str| {
+        let simulator = &simulator;
+        let body = json!({"event": JAZZ_EVENING_EVENT_ID, "code": code});
+        async move { simulator.tc(Method::POST, "/ticketscloud/v2/services/promocodes/check", Some(body)).await }
+    };
+    let sale = check("sale10").await;
+    assert_eq!(sale.status, StatusCode::OK);
+    assert_eq!(sale.json()["data"], json!({"discount": {"percentage": "10%"}, "sets": [], "tickets_count": {}}));
+    for (code, reason) in [("NOPE", "Promocode not found"), ("JAZZ2025", "Promocode expired")] {
+        let refused = check(code).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{code}");
+        assert_eq!(refused.json(), json!({"error": "HTTPBadRequest", "reason": reason}), "{code}");
+    }
+
+    let created = simulator
+        .tc_create(json!({"event": JAZZ_EVENING_EVENT_ID, "random": {JAZZ_GENERAL_ADMISSION_SET_ID: 2}, "all_or_nothing": true}))
+        .await
+        .json();
+    let order_id = created["data"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["data"]["values"]["nominal"], "2400.00");
+
+    // "Promokey …" refusals change nothing.
+    for (code, message) in
+        [("NOPE", "Promokey not founded"), ("JAZZ2025", "Promokey expired"), ("FIRST50", "Promokey fully reserved")]
+    {
+        let refused = simulator.tc_patch(&order_id, json!({"promocodes": [code]})).await;
+        assert_eq!((refused.status, refused.json()), (StatusCode::BAD_REQUEST, json!({"errors": [message]})), "{code}");
+    }
+    assert_eq!(simulator.tc_get(&order_id).await.json()["data"]["promocodes"], json!([]));
+
+    // Too few tickets: a 200 that says why in `errors`, no code applied.
+    let short = simulator.tc_patch(&order_id, json!({"promocodes": ["GROUP5"]})).await.json();
+    assert_eq!(short["errors"][0]["code"], "promocode_limit_min_tickets");
+    assert_eq!((short["data"]["promocodes"].clone(), short["data"]["values"]["discount"].clone()), (json!([]), json!("0.00")));
+
+    let applied = simulator.tc_patch(&order_id, json!({"promocodes": ["Sale10"]})).await.json();
+    assert!(applied.get("errors").is_none());
+    let data = &applied["data"];
+    let code_id = data["promocodes"][0].as_str().unwrap();
+    assert_eq!(applied["refs"]["promocodes"][code_id]["code"], "SALE10");
+    assert_eq!(applied["refs"]["promocodes"][code_id]["discount"], json!({"percentage": "10%"}));
+    let ticket = &data["tickets"][0];
+    assert_eq!(
+        (ticket["price"].clone(), ticket["discount"].clone(), ticket["nominal"].clone(), ticket["full"].clone()),
+        (json!("1200.00"), json!("120.00"), json!("1080.00"), json!("1128.00"))
+    );
+    let values = &data["values"];
+    assert_eq!(
+        (values["price"].clone(), values["discount"].clone(), values["nominal"].clone()),
+        (json!("2400.00"), json!("240.00"), json!("2160.00"))
+    );
+    assert_eq!(values["sets_values"][JAZZ_GENERAL_ADMISSION_SET_ID]["promocode"], code_id);
+
+    // The code stays while the tickets change, and is what the paid order costs.
+    let grown =
+        simulator.tc_patch(&order_id, json!({"random": {JAZZ_GENERAL_ADMISSION_SET_ID: 3}, "all_or_nothing": true})).await;
+    assert_eq!(grown.json()["data"]["values"]["nominal"], "3240.00");
+    simulator.tc_patch(&order_id, json!({"status": "done"})).await;
+    let summary = simulator.state().await;
+    let order = summary["ticketscloud_orders"].as_array().unwrap().iter().find(|order| order["id"] == order_id.as_str()).unwrap();
+    assert_eq!((order["promocodes"].clone(), order["total"].clone()), (json!(["SALE10"]), json!("3384.00")));
+
+    // Removed: list prices again.
+    let other = simulator
+        .tc_create(
+            json!({"event": JAZZ_EVENING_EVENT_ID, "random": {JAZZ_GENERAL_ADMISSION_SET_ID: 1}, "promocodes": ["SALE10"]}),
+        )
+        .await
+        .json();
+    assert_eq!(other["data"]["values"]["nominal"], "1080.00");
+    let other_id = other["data"]["id"].as_str().unwrap();
+    let removed = simulator.tc_patch(other_id, json!({"promocodes": []})).await.json();
+    assert_eq!(
+        (removed["data"]["promocodes"].clone(), removed["data"]["values"]["nominal"].clone()),
+        (json!([]), json!("1200.00"))
+    );
+}
