@@ -216,6 +216,7 @@ mod tests {
             seats,
             admissions: vec![],
             labels: vec![Label { text: "Партер <A&B>".into(), x: 200.0, y: 12.5 }],
+            accepts_promocodes: false,
         }
     }
 
