@@ -335,7 +335,7 @@ fn a_change_of_places_and_a_confirm_take_their_prices_from_the_order() {
 
     let confirmed = run(
         begin(Some(changed.record().clone()), HoldCommand::Confirm, NOW + 40),
-        vec![exchange(PATCH, TC_ORDER_URL, &[r#""done""#], priced_order("done", 3, 15_000, &[SALE10_ID], &[]))],
+        vec![exchange(PATCH, TC_ORDER_URL, &[r#""done""#], priced_order("done", 3, 15_000, &[SALE10_ID], &[])), organiser_read()],
     );
     let hold = confirmed.hold();
     assert_eq!(hold.state, HoldState::Confirmed);
