@@ -24,7 +24,7 @@ source scripts/stack.sh
 start_whole_stack bench-stack fresh
 # First, while nothing has read the big halls: the crowds need a cold edge cache.
 "$root/node_modules/.bin/node" tests/bench/on-sale.mjs
-echo "== time to first seat render (cold browser profile each run; median of 5)"
+echo "== time to first seat and first click (cold browser profile each run; median of 5)"
 "$root/node_modules/.bin/node" tests/bench/first-render.mjs
 echo "== proxy: cost of the partner check (KV) and rate limit (Durable Object) per request"
 "$root/node_modules/.bin/node" tests/bench/proxy-overhead.mjs

@@ -109,7 +109,7 @@ pub async fn write_entry(key: &str, kind: DocumentKind, entry: &mut CachedEntry)
 
 async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     let headers = Headers::new();
-    let _ = headers.set("Content-Type", "application/json; charset=utf-8");
+    let _ = headers.set("Content-Type", &content_type_of(&body));
     let _ = headers.set("ETag", &meta.etag);
     let _ = headers.set("X-Stored-At", &meta.stored_at.to_string());
     if !meta.complete {
@@ -126,11 +126,18 @@ async fn put(key: &str, kind: DocumentKind, meta: &CachedMeta, body: Response) {
     }
 }
 
+/// A document's media type: JSON unless its response says otherwise (the
+/// painted hall is SVG).
+pub fn content_type_of(response: &Response) -> String {
+    response.headers().get("Content-Type").ok().flatten().unwrap_or_else(|| "application/json; charset=utf-8".to_owned())
+}
+
 /// Drops this data centre's cached layout and availability of a show, after
 /// the upstream priced a hold otherwise than the layout said.
 pub async fn forget_hall(event_id: &str, show_id: &str) {
     let (layout_key, _) = hall_document_keys(event_id, show_id);
     forget(&layout_key).await;
+    forget(&paint_key(event_id, show_id)).await;
     forget_availability(event_id, show_id).await;
 }
 
@@ -152,6 +159,11 @@ async fn forget(key: &str) {
 pub fn hall_document_keys(event_id: &str, show_id: &str) -> (String, String) {
     let base = format!("/v1/events/{event_id}/shows/{show_id}");
     (cache_key(&format!("{base}/layout")), availability_key(event_id, show_id, false))
+}
+
+/// The cache key of a show's painted hall (made from its layout, kept beside it).
+pub fn paint_key(event_id: &str, show_id: &str) -> String {
+    cache_key(&format!("/v1/events/{event_id}/shows/{show_id}/paint"))
 }
 
 /// The cache key of a show's availability: the usual document, or (for

@@ -18,6 +18,9 @@ pub enum Route {
     Layout { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/availability`
     Availability { event: EventRef, show_id: String },
+    /// `GET /v1/events/{event_id}/shows/{show_id}/paint`: the hall's seat map
+    /// already drawn (SVG, every seat available), the widget loader's first paint.
+    Paint { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=…`: the show's
     /// live feed, a WebSocket (which cannot carry the key in a header).
     Live { event: EventRef, show_id: String },
@@ -48,6 +51,7 @@ impl Route {
             Route::Events => "events",
             Route::Layout { .. } => "layout",
             Route::Availability { .. } => "availability",
+            Route::Paint { .. } => "paint",
             Route::Live { .. } => "live",
             Route::Health => "health",
             Route::OpenApi => "openapi",
@@ -68,6 +72,7 @@ impl Route {
             Route::Events
             | Route::Layout { .. }
             | Route::Availability { .. }
+            | Route::Paint { .. }
             | Route::Live { .. }
             | Route::GetHold { .. }
             | Route::ReleaseHold { .. } => Some(Bucket::Reads),
@@ -78,10 +83,11 @@ impl Route {
     }
 
     /// The query parameters the route accepts: only the public key, where
-    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket).
+    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket)
+    /// or should not (the painted hall: no header, no CORS preflight).
     pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
         match self {
-            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => &["partner"],
+            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } | Route::Paint { .. } => &["partner"],
             _ => &[],
         }
     }
@@ -167,6 +173,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
             match *document {
                 "layout" => Route::Layout { event, show_id },
                 "availability" => Route::Availability { event, show_id },
+                "paint" => Route::Paint { event, show_id },
                 ticket_contract::LIVE_PATH_SEGMENT => Route::Live { event, show_id },
                 _ => return Err(ProxyError::RouteNotFound),
             }
@@ -190,6 +197,7 @@ mod tests {
                 format!("availability {} {show_id}", event.public_id())
             }
             Ok(Route::Live { event, show_id }) => format!("live {} {show_id}", event.public_id()),
+            Ok(Route::Paint { event, show_id }) => format!("paint {} {show_id}", event.public_id()),
             Ok(other) => format!("{other:?}"),
             Err(error) => format!("{} {}", error.status(), error.code()),
         }
@@ -206,6 +214,9 @@ mod tests {
             (Head, "/v1/events/qt:1001/shows/2001/availability", "availability qt:1001 2001"),
             (Get, "/v1/events/qt:1001/shows/2001/live", "live qt:1001 2001"),
             (Post, "/v1/events/qt:1001/shows/2001/live", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:1001/shows/2001/paint", "paint qt:1001 2001"),
+            (Post, "/v1/events/qt:1001/shows/2001/paint", "405 method_not_allowed"),
+            (Get, "/v1/events/qt:1001/shows/20%2F01/paint", "400 invalid_id"),
             (Get, "/v1/events/qt:1001/shows/20%2F01/live", "400 invalid_id"),
             (
                 Get,
@@ -270,6 +281,9 @@ mod tests {
         let beacon = Route::ReleaseHold { hold_id: "h_0123456789abcdef0123456789abcdef".into(), beacon: true };
         assert_eq!(beacon.check_query(["partner"]), Ok(()));
         assert_eq!(beacon.check_query(["partner", "x"]).unwrap_err().field(), Some("x"));
+        let paint = Route::Paint { event: parse_event_id("qt:1001").unwrap(), show_id: "2001".into() };
+        assert_eq!(paint.check_query(["partner"]), Ok(()));
+        assert_eq!(paint.bucket(), Some(Bucket::Reads));
         assert_eq!(Route::Events.check_query([]), Ok(()));
         let unknown = Route::Events.check_query(["partner"]).unwrap_err();
         assert_eq!((unknown.status(), unknown.code(), unknown.field()), (400, "invalid_parameter", Some("partner")));

@@ -1,6 +1,9 @@
-// Benchmark, not a test: cold time to first seat render of the widget versus a
-// static page with the same seats pre-rendered as SVG, in the same run.
-// Prints figures and ratios; asserts nothing.
+// Benchmark, not a test: cold time to the first seat on screen, and to the
+// first click that selects a seat, of the widget on a page opening one date
+// versus a static page with the same seats pre-rendered as SVG (whose click
+// handler marks a seat selected), in the same run. The widget's first seat is
+// the edge-painted hall (before the wasm); its first click needs the wasm.
+// Prints figures and ratios next to issue 9's targets; asserts nothing.
 import { createServer } from 'node:http';
 import { launchChromium, fetchLayout, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from '../browser/browser.mjs';
 
@@ -16,7 +19,10 @@ function staticSvgPage(layout) {
     .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><style>circle{fill:#4a7}</style></head><body>
 <svg viewBox="0 0 ${layout.width} ${layout.height}" width="1000">${circles}</svg>
-<script>performance.mark('seats');</script></body></html>`;
+<script>performance.mark('seats');
+document.querySelector('svg').addEventListener('click', (event) => {
+  if (event.target.matches('circle')) event.target.setAttribute('data-state', 'selected');
+});</script></body></html>`;
 }
 
 function widgetPage(hall) {
@@ -25,7 +31,12 @@ function widgetPage(hall) {
 <script src="${PROXY_URL}/widget.js" async></script></body></html>`;
 }
 
-/** Milliseconds from navigation start until a seat circle exists (in the page or a widget's shadow root). */
+/**
+ * Milliseconds from navigation start until a seat circle exists (in the page
+ * or a widget's shadow root), and until a click on a seat selects it: from
+ * the first seat on, every frame clicks the first seat on sale until one
+ * shows `data-state="selected"`.
+ */
 async function timeToFirstSeat(html) {
   const context = await launchChromium();
   try {
@@ -36,14 +47,27 @@ async function timeToFirstSeat(html) {
     benchPage = html;
     await page.goto(`${benchOrigin}/bench.html`, { waitUntil: 'commit' });
     const measuring = page.evaluate(() => new Promise((resolve) => {
+      let seatAt = null;
       const check = () => {
         const host = document.querySelector('ticket-widget');
         const root = host ? host.shadowRoot : document;
-        if (root && root.querySelector('[data-testid=seat]')) {
-          requestAnimationFrame(() => resolve(performance.now()));
+        const seat = root && root.querySelector('[data-testid=seat]');
+        if (seat && seatAt === null) {
+          requestAnimationFrame(() => { seatAt = performance.now(); requestAnimationFrame(click); });
         } else {
           requestAnimationFrame(check);
         }
+      };
+      const click = () => {
+        const host = document.querySelector('ticket-widget');
+        const root = host ? host.shadowRoot : document;
+        if (root.querySelector('[data-testid=seat][data-state=selected]')) {
+          requestAnimationFrame(() => resolve({ seat: seatAt, click: performance.now() }));
+          return;
+        }
+        const target = root.querySelector('[data-testid=seat]:not([data-state=unavailable])');
+        if (target) target.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+        requestAnimationFrame(click);
       };
       check();
     }));
@@ -71,6 +95,7 @@ const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+console.log('  first seat on screen / first click that selects, page opening one date vs static SVG page (median of 5, cold)');
 for (const hall of HALLS) {
   const layout = await fetchLayout(hall.event, hall.show);
   const staticTimes = [];
@@ -79,12 +104,15 @@ for (const hall of HALLS) {
     staticTimes.push(await timeToFirstSeat(staticSvgPage(layout)));
     widgetTimes.push(await timeToFirstSeat(widgetPage(hall)));
   }
-  const staticMs = median(staticTimes);
-  const widgetMs = median(widgetTimes);
-  console.log(
-    `  ${hall.name.padEnd(18)} ${String(layout.seats.length).padStart(6)} seats: ` +
-    `widget ${widgetMs.toFixed(0).padStart(5)} ms, static SVG ${staticMs.toFixed(0).padStart(5)} ms, ` +
-    `ratio ${(widgetMs / staticMs).toFixed(2)}x (target <= 1.5x for 10,000 seats)`,
-  );
+  for (const [what, key, target] of [['first seat  ', 'seat', 1.3], ['first click ', 'click', 2.5]]) {
+    const staticMs = median(staticTimes.map((times) => times[key]));
+    const widgetMs = median(widgetTimes.map((times) => times[key]));
+    const ratio = widgetMs / staticMs;
+    console.log(
+      `  ${hall.name.padEnd(18)} ${String(layout.seats.length).padStart(6)} seats, ${what}: ` +
+      `widget ${widgetMs.toFixed(0).padStart(5)} ms, static SVG ${staticMs.toFixed(0).padStart(5)} ms, ` +
+      `ratio ${ratio.toFixed(2)}x (target <= ${target}x: ${ratio <= target ? 'met' : 'NOT met'})`,
+    );
+  }
 }
 benchServer.close();

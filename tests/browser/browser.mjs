@@ -58,15 +58,17 @@ export async function proxyFetch(url, init) {
 }
 
 /**
- * A Chromium context whose every response from the proxy's origin is recorded;
+ * A Chromium context whose every response from the proxy's origin is recorded
+ * (`options`: playwright's context options, e.g. a phone's viewport and touch);
  * `close()` first waits for the recordings still reading a body.
  */
-export async function launchChromium() {
+export async function launchChromium(options = {}) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-profile-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
     locale: 'ru-RU',
+    ...options,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -1,54 +1,19 @@
-//! A hall ready to draw: layout + availability turned into seat states, seat
-//! size, zone colours and the SVG markup of every seat.
+//! A hall ready to draw: layout + availability turned into seat states.
 //!
 //! A 10,000-seat hall must appear quickly and stay responsive, so the seat map
-//! does not build one reactive view per seat. It inserts the markup built here
-//! once (one `<circle>` per seat, styled by class and `data-state`), and later
-//! rewrites only the `data-state` of seats whose state changed (see
-//! [`seat_states`]). Building that markup is pure string work, tested here,
-//! including the escaping of upstream ids.
+//! does not build one reactive view per seat. It inserts (or adopts, when the
+//! edge painted it first) the markup of `ticket-paint` once (one `<circle>`
+//! per seat, styled by class and `data-state`), and later rewrites only the
+//! `data-state` of seats whose state changed (see [`seat_states`]). The seat
+//! size, zone colours and markup live in `ticket-paint`, shared with the edge
+//! proxy's first paint, and are re-exported here.
 
 use ticket_contract::{Availability, Layout};
 
+pub use ticket_paint::{escape_attribute, seat_radius, seats_markup, zone_class, SeatState, ZONE_PALETTE_SIZE};
+
 use crate::api_error::ApiError;
-use crate::number::fixed;
 use crate::selection::{LostPick, Selection};
-
-/// Number of colours in the zone palette (`--z0` … `--z9` in `widget.css`).
-pub const ZONE_PALETTE_SIZE: usize = 10;
-
-/// The CSS class that gives zone `zone_index` its palette colour.
-pub fn zone_class(zone_index: usize) -> String {
-    format!("z{}", zone_index % ZONE_PALETTE_SIZE)
-}
-
-/// What the buyer can do with a seat right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeatState {
-    Available,
-    Unavailable,
-    Selected,
-    /// The buyer had picked it and someone else took it before they
-    /// reserved (`Selection::lost`): drawn apart from other taken seats.
-    Lost,
-}
-
-impl SeatState {
-    /// The `data-state` attribute value (the stylesheet and tests key on it).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SeatState::Available => "available",
-            SeatState::Unavailable => "unavailable",
-            SeatState::Selected => "selected",
-            SeatState::Lost => "lost",
-        }
-    }
-
-    /// Whether the seat cannot be picked (`aria-disabled`).
-    pub fn is_disabled(self) -> bool {
-        matches!(self, SeatState::Unavailable | SeatState::Lost)
-    }
-}
 
 /// What can be bought in a hall right now, indexed like the layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,36 +111,6 @@ pub fn seat_states(availability: &HallAvailability, selection: &Selection) -> Ve
     states
 }
 
-/// A circle radius that keeps neighbouring seats apart: 42 % of the median
-/// nearest-neighbour distance over a sample of seats. Independent of seat
-/// order and of the layout's units.
-pub fn seat_radius(layout: &Layout) -> f64 {
-    const SAMPLE: usize = 256;
-    let points: Vec<(f64, f64)> = layout.seats.iter().map(|seat| (seat.x as f64, seat.y as f64)).collect();
-    let fallback = (layout.width.min(layout.height) as f64 / 40.0).max(1.0);
-    if points.len() < 2 {
-        return fallback;
-    }
-    let step = (points.len() / SAMPLE).max(1);
-    let mut nearest: Vec<f64> = points
-        .iter()
-        .step_by(step)
-        .filter_map(|&(x, y)| {
-            points
-                .iter()
-                .map(|&(other_x, other_y)| (other_x - x).powi(2) + (other_y - y).powi(2))
-                .filter(|&squared| squared > 1e-9)
-                .min_by(|a, b| a.total_cmp(b))
-        })
-        .map(f64::sqrt)
-        .collect();
-    if nearest.is_empty() {
-        return fallback;
-    }
-    nearest.sort_by(|a, b| a.total_cmp(b));
-    nearest[nearest.len() / 2] * 0.42
-}
-
 /// Indices of zones that have seats (for the legend), in zone order.
 pub fn seated_zones(layout: &Layout) -> Vec<usize> {
     let mut used = vec![false; layout.zones.len()];
@@ -185,43 +120,6 @@ pub fn seated_zones(layout: &Layout) -> Vec<usize> {
         }
     }
     used.iter().enumerate().filter(|(_, &is_used)| is_used).map(|(index, _)| index).collect()
-}
-
-/// The markup of every seat circle, for one `innerHTML` write into the map's
-/// seat layer. `data-index` is how the map's single event listener finds the
-/// seat under the pointer.
-pub fn seats_markup(layout: &Layout, radius: f64, states: &[SeatState]) -> String {
-    let mut markup = String::with_capacity(layout.seats.len() * 150);
-    for (index, seat) in layout.seats.iter().enumerate() {
-        let state = states.get(index).copied().unwrap_or(SeatState::Unavailable);
-        markup.push_str(&format!(
-            "<circle class=\"seat {}\" cx=\"{}\" cy=\"{}\" r=\"{}\" data-testid=\"seat\" data-index=\"{index}\" data-seat-id=\"{}\" data-state=\"{}\"{}/>",
-            zone_class(seat.zone as usize),
-            fixed(seat.x as f64, 1),
-            fixed(seat.y as f64, 1),
-            fixed(radius, 2),
-            escape_attribute(&seat.id),
-            state.as_str(),
-            if state.is_disabled() { " aria-disabled=\"true\"" } else { "" },
-        ));
-    }
-    markup
-}
-
-/// Escapes text for a double-quoted HTML/SVG attribute.
-pub fn escape_attribute(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]
@@ -347,41 +245,47 @@ mod tests {
     }
 
     #[test]
-    fn sizes_seats_from_their_spacing_not_their_order() {
-        // Two rows, 10 units apart horizontally, 16 vertically, listed out of order.
-        let mut seats = Vec::new();
-        for row in [1.0f32, 0.0] {
-            for place in [3.0f32, 0.0, 2.0, 1.0] {
-                seats.push(seat("s", 0, 100.0 + place * 10.0, 50.0 + row * 16.0));
-            }
-        }
-        let radius = seat_radius(&layout(seats));
-        assert!((radius - 4.2).abs() < 1e-6, "{radius}");
-        // Degenerate halls get a size derived from the layout box.
-        assert_eq!(seat_radius(&layout(vec![])), 5.0);
-        assert_eq!(seat_radius(&layout(vec![seat("a", 0, 1.0, 1.0), seat("b", 0, 1.0, 1.0)])), 5.0);
-    }
-
-    #[test]
     fn lists_zones_that_have_seats() {
         let hall = layout(vec![seat("a", 1, 0.0, 0.0), seat("b", 0, 1.0, 0.0), seat("c", 1, 2.0, 0.0), seat("d", 9, 0.0, 0.0)]);
         assert_eq!(seated_zones(&hall), vec![0, 1]);
-        assert_eq!(zone_class(3), "z3");
-        assert_eq!(zone_class(13), "z3");
+    }
+
+    /// The text between `open` and the next `</g>` of `markup`.
+    fn layer<'a>(markup: &'a str, open: &str) -> &'a str {
+        let start = markup.find(open).map(|at| at + open.len()).expect(open);
+        &markup[start..start + markup[start..].find("</g>").expect("closed")]
     }
 
     #[test]
-    fn builds_escaped_seat_markup() {
-        let hall = layout(vec![seat("s-1", 0, 10.0, 20.25), seat("x\"><script>&'", 1, 30.0, 40.0)]);
-        let markup = seats_markup(&hall, 4.2, &[SeatState::Selected, SeatState::Unavailable]);
-        let lost = seats_markup(&layout(vec![seat("s-2", 0, 1.0, 2.0)]), 4.2, &[SeatState::Lost]);
-        assert!(lost.ends_with(r#"data-state="lost" aria-disabled="true"/>"#), "{lost}");
+    fn the_edge_paints_what_the_widget_draws() {
+        // A hall with labels, two zones, and ids that need escaping.
+        let mut hall = layout(
+            (0..23u16)
+                .map(|index| {
+                    seat(&format!("s<{index}>"), index % 3, 10.0 + (index % 8) as f32 * 12.5, 20.0 + (index / 8) as f32 * 15.0)
+                })
+                .collect(),
+        );
+        hall.labels = vec![ticket_contract::Label { text: "Балкон & ложа".into(), x: 50.0, y: 5.0 }];
+        let bits: Vec<bool> = (0..23).map(|index| index % 3 != 1 && index != 4).collect();
+        let mut document = availability("v7", "");
+        document.seats_available = ticket_contract::availability_bits::encode(&bits);
+
+        // What the widget draws for this availability and no picks.
+        let decoded = HallAvailability::from_documents(&hall, &document).unwrap();
+        let radius = seat_radius(&hall);
+        let drawn_seats = seats_markup(&hall, radius, &seat_states(&decoded, &Selection::default()));
+        let viewport = crate::viewport::Viewport::new(hall.width as f64, hall.height as f64, radius);
+
+        // What the edge paints, with the loader's rewrite from the same bits.
+        let painted = ticket_paint::apply_availability(&ticket_paint::painted_hall(&hall), &bits);
+        assert_eq!(layer(&painted, "<g class=\"tw-seats\">"), drawn_seats);
+        assert_eq!(layer(&painted, "<g class=\"tw-labels\" aria-hidden=\"true\">"), ticket_paint::labels_markup(&hall, radius));
+        assert!(painted.contains(&format!("viewBox=\"{}\"", viewport.fit().to_attribute())), "{painted}");
+        assert!(painted.contains("data-layout-version=\"v7\" data-seat-count=\"23\""));
         assert_eq!(
-            markup,
-            concat!(
-                r#"<circle class="seat z0" cx="10.0" cy="20.3" r="4.20" data-testid="seat" data-index="0" data-seat-id="s-1" data-state="selected"/>"#,
-                r#"<circle class="seat z1" cx="30.0" cy="40.0" r="4.20" data-testid="seat" data-index="1" data-seat-id="x&quot;&gt;&lt;script&gt;&amp;&#39;" data-state="unavailable" aria-disabled="true"/>"#,
-            )
+            painted.matches("data-state=\"unavailable\" aria-disabled=\"true\"").count(),
+            bits.iter().filter(|free| !**free).count()
         );
     }
 }

@@ -15,7 +15,8 @@
 //!   read-only screens as escaped HTML).
 //! - **Browser glue** (wasm32 only): [`api`] talks to the proxy,
 //!   [`live_feed`] keeps a hall's availability live (WebSocket, fallback
-//!   polls), [`browser`]
+//!   polls), [`paint_adoption`] (taking over the hall the edge painted),
+//!   [`browser`]
 //!   wraps `sessionStorage`, `sendBeacon`, timers and the partner's payment
 //!   callback, `components/` holds one Leptos component per file, and
 //!   [`mount`] exports `mount_widget` to the loader (`static/widget.js`) and
@@ -55,3 +56,5 @@ pub mod hold_session;
 pub mod live_feed;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;
+#[cfg(target_arch = "wasm32")]
+pub mod paint_adoption;

@@ -6,6 +6,9 @@
 //! the hall cannot be dragged out of sight, a pinch follows both fingers) is
 //! tested natively. [`GestureTracker`] turns raw pointer events into pan and
 //! pinch steps and decides whether the click that ends a press was a drag.
+//! [`Viewport::tap`] decides what a finger's tap does on a phone: while seats
+//! are smaller than a finger can hit (WCAG 2.2's 24 CSS px), it zooms to where
+//! it landed; then it selects.
 
 use crate::number::fixed;
 
@@ -166,6 +169,39 @@ impl Viewport {
         let centre_x = centre.x.clamp(min_x, max_x.max(min_x));
         let centre_y = centre.y.clamp(min_y, max_y.max(min_y));
         ViewBox { x: centre_x - width / 2.0, y: centre_y - height / 2.0, width, height }
+    }
+}
+
+/// The smallest seat, in CSS pixels, a tap selects (WCAG 2.2 target size).
+pub const TAP_TARGET_PX: f64 = 24.0;
+/// How big a first tap makes the seats (room above the minimum).
+const TAP_ZOOM_AIM_PX: f64 = 32.0;
+
+/// What a tap (a touch or a pen, not a mouse) on the plan does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TapAction {
+    /// Seats are big enough (or the plan cannot zoom further): pick the seat.
+    Select,
+    /// Seats are too small to hit: show this window first, the tapped point
+    /// staying under the finger.
+    ZoomTo(ViewBox),
+}
+
+/// A seat's diameter on screen in `view`, for circles of `seat_radius`.
+pub fn seat_pixels(view: ViewBox, rect: ScreenRect, seat_radius: f64) -> f64 {
+    2.0 * seat_radius * view.pixels_per_unit(rect)
+}
+
+impl Viewport {
+    /// What a tap at `at` (screen pixels) does in `view`.
+    pub fn tap(self, view: ViewBox, rect: ScreenRect, at: Point, seat_radius: f64) -> TapAction {
+        let shown = seat_pixels(view, rect, seat_radius);
+        let deepest = self.zoom_of(view) >= self.max_zoom - 1e-9;
+        if shown >= TAP_TARGET_PX || deepest || shown <= 0.0 || !shown.is_finite() {
+            return TapAction::Select;
+        }
+        let focus = view.screen_to_layout(rect, at);
+        TapAction::ZoomTo(self.zoom_at(view, focus, TAP_ZOOM_AIM_PX / shown))
     }
 }
 
@@ -419,5 +455,37 @@ mod tests {
         // Lifting one finger continues as a pan from where the other one is.
         pinch.released(2);
         assert_eq!(pinch.moved(1, Point::new(110.0, 100.0)), GestureStep::Pan { dx: 10.0, dy: 0.0 });
+    }
+
+    #[test]
+    fn a_tap_zooms_until_seats_are_big_enough_to_hit_then_selects() {
+        // The 2,172-seat hall (1768 × 1150 units, seats 8.4 units in radius)
+        // in a 278 × 181 px map: a 360-px phone, page and widget padding aside.
+        let viewport = Viewport::new(1768.0, 1150.0, 8.4);
+        let phone = ScreenRect { left: 41.0, top: 300.0, width: 278.0, height: 180.83 };
+        let whole = viewport.fit();
+        assert!(seat_pixels(whole, phone, 8.4) < 3.0, "the whole hall: seats under 3 px");
+        let tapped = Point::new(100.0, 350.0);
+        let TapAction::ZoomTo(zoomed) = viewport.tap(whole, phone, tapped, 8.4) else { panic!("the first tap zooms") };
+        let size = seat_pixels(zoomed, phone, 8.4);
+        assert!(size >= TAP_TARGET_PX, "seats after the first tap: {size} px");
+        // The point under the finger is still under it.
+        let before = whole.screen_to_layout(phone, tapped);
+        let after = zoomed.screen_to_layout(phone, tapped);
+        assert!(close(before.x, after.x) && close(before.y, after.y), "{before:?} → {after:?}");
+        assert_eq!(viewport.tap(zoomed, phone, tapped, 8.4), TapAction::Select, "the next tap selects");
+
+        let cases: &[(ViewBox, ScreenRect, TapAction)] = &[
+            // A desktop-sized map whose seats are already big enough.
+            (view(0.0, 0.0, 300.0, 195.0), RECT, TapAction::Select),
+            // A map so small that even the deepest zoom leaves seats small: tap selects there.
+            (viewport.zoom_centre(whole, 1000.0), ScreenRect { width: 100.0, height: 65.0, ..phone }, TapAction::Select),
+        ];
+        for &(start, rect, expected) in cases {
+            assert_eq!(viewport.tap(start, rect, Point::new(rect.left + 10.0, rect.top + 10.0), 8.4), expected, "{start:?}");
+        }
+        // At a corner the view stays inside the hall.
+        let TapAction::ZoomTo(corner) = viewport.tap(whole, phone, Point::new(phone.left, phone.top), 8.4) else { panic!() };
+        assert!(corner.x >= 0.0 && corner.y >= 0.0 && seat_pixels(corner, phone, 8.4) >= TAP_TARGET_PX, "{corner:?}");
     }
 }

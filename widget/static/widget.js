@@ -12,6 +12,14 @@
  * with detail = {hold_id, items, total, expires_at, buyer}, then calls the
  * element's `onpay` property if it is a function and waits for the promise it
  * returns (resolve = payment done, reject = not done). See examples/script-tag.html.
+ *
+ * First paint: an element opened on one date (event + show) also fetches the
+ * hall already drawn (GET …/paint, the seat map's SVG made at the edge by the
+ * widget's own markup code) and the availability, applies the availability
+ * bits to it and shows it as soon as both are in, before the wasm. The wasm
+ * then mounts invisibly beside it, moves the painted seat layer into its own
+ * map ("tw-paint-adopted") and the two are swapped in one task; anything else
+ * it shows first ("tw-paint-declined": an error, a checkout) replaces the paint.
  */
 (function () {
   "use strict";
@@ -48,13 +56,18 @@
       return "%" + c.charCodeAt(0).toString(16).toUpperCase();
     });
   }
+  var availabilityCopies = new Map();            // prefetch key → its parsed copy (for the paint)
+  function hallUrl(config) {
+    return apiBase + "/v1/events/" + segment(config.event) + "/shows/" + segment(config.show) + "/";
+  }
   function prefetch(config) {
     if (!config.partner_key || !window.fetch || !window.Map) return;
     var early = window.__ticketWidgetPrefetch = window.__ticketWidgetPrefetch || new Map();
     var urls = [apiBase + "/v1/events"];
     if (config.event && config.show) {
-      var hall = apiBase + "/v1/events/" + segment(config.event) + "/shows/" + segment(config.show) + "/";
-      urls.push(hall + "layout", hall + "availability");
+      // The availability first: the painted hall waits for it.
+      var hall = hallUrl(config);
+      urls.unshift(hall + "availability", hall + "layout");
     }
     urls.forEach(function (url) {
       var key = config.partner_key + " " + url;
@@ -65,10 +78,67 @@
         signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(20000) : undefined
       });
       response.catch(function () { /* the widget asks again */ });
+      if (/\/availability$/.test(url)) {
+        // Copied before the wasm can read it (this callback runs first).
+        var copy = response.then(function (r) { return r.ok ? r.clone().json() : null; });
+        copy.catch(function () { /* no paint then */ });
+        availabilityCopies.set(key, copy);
+        setTimeout(function () { if (availabilityCopies.get(key) === copy) availabilityCopies.delete(key); }, 30000);
+      }
       early.set(key, response);
       // Unclaimed (the widget was removed first): let it go.
       setTimeout(function () { if (early.get(key) === response) early.delete(key); }, 30000);
     });
+  }
+
+  // The painted hall (see the top of this file): the SVG from the edge with
+  // the availability bits applied the way the widget writes a taken seat
+  // (ticket-paint's apply_availability), inside the boxes the widget's hall
+  // has, or null when either part is missing or they do not belong together.
+  var HIDE = "visibility:hidden;height:0;overflow:hidden";
+  function applyAvailability(markup, hex) {
+    var index = 0;
+    return markup.replace(/data-state="available"/g, function (attribute) {
+      var seat = index++;
+      var byte = parseInt(hex.substr((seat >> 3) * 2, 2), 16);
+      return byte & (0x80 >> (seat & 7)) ? attribute : 'data-state="unavailable" aria-disabled="true"';
+    });
+  }
+  function paintedHall(config, ru) {
+    if (!(config.event && config.show && config.partner_key && window.fetch && window.Map)) return null;
+    // The key in the query: no custom header, so no CORS preflight first.
+    var svg = fetch(hallUrl(config) + "paint?partner=" + encodeURIComponent(config.partner_key), {
+      mode: "cors",
+      headers: { "Accept": "image/svg+xml" }
+    }).then(function (r) { return r.ok ? r.text() : null; });
+    prefetch(config);
+    var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
+    return Promise.all([svg, copy]).then(function (parts) {
+      var markup = parts[0], availability = parts[1];
+      if (!markup || !availability || typeof availability.seats_available !== "string") return null;
+      var box = document.createElement("div");
+      box.className = "tw-host tw-painted";
+      box.setAttribute("aria-busy", "true");
+      box.innerHTML = '<div class="tw-root tw-mode-element"><div class="tw-hall"><div class="tw-hall-main">' +
+        '<section class="tw-seating"><h3 class="tw-subheading"></h3><div class="tw-map"></div></section></div>' +
+        '<aside class="tw-hall-side"></aside></div></div>';
+      box.querySelector(".tw-subheading").textContent = ru ? "Выберите места" : "Choose your seats";
+      var map = box.querySelector(".tw-map");
+      map.innerHTML = applyAvailability(markup, availability.seats_available);
+      var drawn = map.firstElementChild;
+      if (!drawn || drawn.getAttribute("data-layout-version") !== availability.layout_version) return null;
+      map.setAttribute("style", drawn.getAttribute("data-map-style") || "");
+      // A mouse click on a seat before the widget is there is not lost: the
+      // widget gets it once it has adopted that circle (a finger's tap is
+      // not replayed: on a phone the first tap zooms instead).
+      var mouse = false;
+      drawn.addEventListener("pointerdown", function (event) { mouse = event.pointerType === "mouse"; });
+      drawn.addEventListener("click", function (event) {
+        var seat = event.target;
+        box.pendingSeat = mouse && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat" ? seat : null;
+      });
+      return box;
+    }).catch(function () { return null; });
   }
 
   // What the widget calls when the buyer presses "pay": the event, then the
@@ -94,6 +164,8 @@
         var style = document.createElement("link");
         style.rel = "stylesheet";
         style.href = new URL("widget.css", base).href;
+        // A painted hall waits for the stylesheet (unstyled circles are black).
+        this._styled = new Promise(function (resolve) { style.onload = style.onerror = resolve; });
         this._root.appendChild(style);
       }
       if (!this._handle && !this._pending) this._mount();
@@ -117,6 +189,20 @@
       if (this._handle) { try { this._handle.unmount(); } catch (e) { /* already gone */ } }
       this._handle = null;
       if (this._host) { this._host.remove(); this._host = null; }
+      this._unpaint();
+    }
+
+    // The widget takes over from the painted hall: it shows, the paint goes.
+    _unpaint(event) {
+      var seat = this._painted && this._painted.pendingSeat;
+      if (this._painted) { this._painted.remove(); this._painted = null; }
+      if (seat && event && event.type === "tw-paint-adopted") {
+        setTimeout(function () {
+          if (seat.isConnected) seat.dispatchEvent(new MouseEvent("click", { bubbles: true, composed: true }));
+        }, 0);
+      }
+      if (this._paintTimer) { clearTimeout(this._paintTimer); this._paintTimer = null; }
+      if (this._host) this._host.style.cssText = "";
     }
 
     _mount() {
@@ -138,15 +224,35 @@
         payment_url: self.getAttribute("payment-url") || null,
         mode: "element"
       };
+      // The painted hall's request first: it is what the buyer sees first.
+      var painting = paintedHall(config, ru);
       prefetch(config);
+      if (painting) {
+        var unpaint = function (event) { self._unpaint(event); };
+        host.addEventListener("tw-paint-adopted", unpaint);
+        host.addEventListener("tw-paint-declined", unpaint);
+        Promise.all([painting, self._styled]).then(function (parts) {
+          var box = parts[0];
+          // Only while nothing of the widget is on screen yet.
+          // Also after the wasm failed to load: the hall stays in sight, read-only.
+          if (!box || generation !== self._generation || self._handle) return;
+          self._root.insertBefore(box, host);
+          self._painted = box;
+          if (self._pending) host.style.cssText = HIDE;
+        });
+      }
       loadWidget().then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
         host.textContent = "";
         self._handle = glue.mount_widget(host, JSON.stringify(config), payThrough(self));
+        // Should the widget never say, it shows after a while all the same.
+        if (self._painted) self._paintTimer = setTimeout(function () { self._unpaint(); }, 10000);
       }).catch(function (error) {
         if (generation !== self._generation) return;
         self._pending = false;
+        // A painted hall stays (it is what the page is about); the error shows below it.
+        host.style.cssText = "";
         if (window.console) console.error("ticket-widget:", error);
         host.textContent = "";
         var box = document.createElement("div");

@@ -136,7 +136,7 @@ fn respond_cached(scope: &RequestScope<'_>, kind: DocumentKind, entry: CachedEnt
         Some(header) if if_none_match_matches(header, &etag) => not_modified(&etag, cache_control),
         _ => {
             let headers = Headers::new();
-            let _ = headers.set("Content-Type", "application/json; charset=utf-8");
+            let _ = headers.set("Content-Type", &edge_cache::content_type_of(&entry.response));
             let _ = headers.set("ETag", &etag);
             let _ = headers.set("Cache-Control", cache_control);
             let _ = headers.set("X-Cache", cache_status);

@@ -200,6 +200,7 @@ async fn api(
         Route::Events => catalogue::events(&scope, env).await,
         Route::Layout { event, show_id } => seating::layout(&scope, env, event, show_id).await,
         Route::Availability { event, show_id } => seating::availability(&scope, env, event, show_id).await,
+        Route::Paint { event, show_id } => seating::paint(&scope, env, event, show_id).await,
         Route::Live { event, show_id } => seating::live(&scope, env, request, event, show_id, &client).await,
         Route::CreateHold => {
             let body = read_body(request).await?;
@@ -219,7 +220,8 @@ async fn api(
 
 /// The partner whose public key the request carries: `X-Partner-Key`, or
 /// `?partner=` on the beacon release and the live feed (neither
-/// `navigator.sendBeacon` nor a WebSocket can set headers).
+/// `navigator.sendBeacon` nor a WebSocket can set headers), and on the
+/// painted hall as an alternative.
 fn partner_of_public_key<'d>(
     request: &Request,
     route: &Route,
@@ -230,6 +232,14 @@ fn partner_of_public_key<'d>(
         Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => {
             query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())
         }
+        // The painted hall: the header, or the query (a request without a
+        // custom header needs no CORS preflight).
+        Route::Paint { .. } => request
+            .headers()
+            .get(PARTNER_KEY_HEADER)
+            .ok()
+            .flatten()
+            .or_else(|| query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())),
         _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
     };
     match key {

@@ -1,4 +1,5 @@
-//! `GET /v1/events/{event}/shows/{show}/layout`, `…/availability` and
+//! `GET /v1/events/{event}/shows/{show}/layout`, `…/availability`,
+//! `…/paint` (the hall already drawn, for the widget's first frame) and
 //! `…/live` (the show's live feed, a WebSocket).
 //!
 //! Each data centre keeps both documents in its edge cache; a miss (or a
@@ -9,17 +10,23 @@
 //! same for every partner; the availability a partner gets depends on its
 //! record's `free_seats_allowed` (places priced 0 on sale or not; see
 //! `ticket_core::free_places`), each kind under its own key.
+//!
+//! The painted hall is the layout drawn by `ticket_paint::painted_hall` (the
+//! function the widget draws its seat map with), every seat available: like
+//! the layout it is the same for every partner and cached next to it, with
+//! the layout's age and price end; the loader applies the availability bits
+//! it reads anyway.
 
 use ticket_contract::{Availability, Layout};
-use ticket_core::cache_policy::DocumentKind;
+use ticket_core::cache_policy::{etag_for, judge_until, DocumentKind, Freshness};
 use ticket_core::errors::ProxyError;
 use ticket_core::fingerprint::fnv1a_64_hex;
 use ticket_core::ids::EventRef;
-use worker::{Env, Request};
+use worker::{Env, Headers, Request, Response};
 
 use super::documents::serve;
 use super::{Handled, RequestScope};
-use crate::edge_cache::{self, CachedEntry};
+use crate::edge_cache::{self, CachedEntry, CachedMeta};
 use crate::show_object;
 
 pub async fn layout(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
@@ -29,6 +36,46 @@ pub async fn layout(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_i
 pub async fn availability(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
     serve_hall_document(scope, env, event, show_id, DocumentKind::Availability).await
 }
+
+/// `GET …/paint`: the seat map's SVG, drawn at the edge from the layout.
+pub async fn paint(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
+    if !scope.partner.allows_event(&event) {
+        return Err(ProxyError::EventNotAllowed);
+    }
+    let key = edge_cache::paint_key(&event.public_id(), &show_id);
+    let (env, now) = (env.clone(), scope.now);
+    serve(scope, DocumentKind::Layout, &key.clone(), move || async move {
+        painted_from_layout(&env, &event, &show_id, &key, now).await
+    })
+    .await
+}
+
+/// Draws the hall from its layout (this data centre's copy while it is
+/// fresh, else the owner's) and keeps the drawing in this data centre.
+async fn painted_from_layout(env: &Env, event: &EventRef, show_id: &str, key: &str, now: i64) -> Result<CachedEntry, ProxyError> {
+    let layout_key = key_of(DocumentKind::Layout, event, show_id, false);
+    let cached = edge_cache::lookup(&layout_key)
+        .await
+        .filter(|entry| judge_until(entry.meta.stored_at, now, DocumentKind::Layout, entry.meta.valid_until) == Freshness::Fresh);
+    let entry = match cached {
+        Some(entry) => entry,
+        None => from_owner(env, DocumentKind::Layout, event, show_id, false, &layout_key).await?,
+    };
+    let CachedMeta { stored_at, complete, valid_until, .. } = entry.meta.clone();
+    let document = entry.into_document().await.ok_or(ProxyError::Internal)?;
+    let layout: Layout = serde_json::from_str(&document.body).map_err(|_| ProxyError::Internal)?;
+    let body = ticket_paint::painted_hall(&layout);
+    let etag = etag_for(body.as_bytes());
+    let headers = Headers::new();
+    let _ = headers.set("Content-Type", PAINT_CONTENT_TYPE);
+    let response = Response::builder().with_headers(headers).fixed(body.into_bytes());
+    let mut painted = CachedEntry { meta: CachedMeta { etag, stored_at, complete, valid_until }, response };
+    edge_cache::write_entry(key, DocumentKind::Layout, &mut painted).await;
+    Ok(painted)
+}
+
+/// The painted hall is one `<svg>` element.
+const PAINT_CONTENT_TYPE: &str = "image/svg+xml; charset=utf-8";
 
 fn key_of(kind: DocumentKind, event: &EventRef, show_id: &str, free_seats: bool) -> String {
     if kind == DocumentKind::Layout {

@@ -66,7 +66,7 @@ fn documents_of_both_providers_match_their_schemas() {
     assert!(ids.contains(&"qt") && ids.contains(&"tc"), "events of both providers: {ids:?}");
 
     for (event, show) in [("qt:1001", "2001"), (TC_SEATED, TC_SEATED_SHOW)] {
-        for document in ["layout", "availability"] {
+        for document in ["layout", "availability", "paint"] {
             let path = format!("/v1/events/{event}/shows/{show}/{document}");
             let first = widget("GET", &path, None);
             assert_eq!(first.status, 200, "{path}: {}", first.body);

@@ -105,6 +105,37 @@ fn second_read_is_served_from_the_edge_cache() {
 }
 
 #[test]
+fn the_painted_hall_is_the_layout_drawn_as_the_widget_draws_it() {
+    let _stack = exclusive_stack();
+    for (event, show) in [("qt:1001", "2001"), ("qt:1002", "2003"), (TC_SEATED, TC_SEATED_SHOW)] {
+        let path = format!("/v1/events/{event}/shows/{show}/paint");
+        let layout = layout_of(event, show);
+        let painted = proxy_get(&path);
+        assert_eq!(painted.status, 200, "{path}: {}", painted.body);
+        assert!(painted.header("content-type").unwrap_or_default().starts_with("image/svg+xml"), "{:?}", painted.headers);
+        assert_eq!(painted.body, ticket_paint::painted_hall(&layout), "{path}: the seat map of the layout served");
+        assert_eq!(painted.body.matches("<circle ").count(), layout.seats.len());
+
+        // Cached next to the layout, with an ETag the browser can revalidate.
+        let again = proxy_get(&path);
+        assert_eq!(again.header("x-cache"), Some("HIT"), "{path}");
+        let etag = again.header("etag").expect("etag").to_owned();
+        let conditional = proxy_get_with(&path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("If-None-Match", &etag)]);
+        assert_eq!(conditional.status, 304, "{path}");
+    }
+    // The partner checks of the layout: a key, an allowed origin.
+    let path = "/v1/events/qt:1001/shows/2001/paint";
+    assert_eq!(proxy_get_with(path, &[]).status, 401);
+    // The key may come in the query instead (the loader's request needs no preflight then).
+    let by_query = proxy_get_with(&format!("{path}?partner={DEMO_PARTNER_KEY}"), &[("Origin", PARTNER_ORIGIN)]);
+    assert_eq!(by_query.status, 200, "{}", by_query.body);
+    assert_eq!(by_query.header("access-control-allow-origin"), Some(PARTNER_ORIGIN));
+    assert_eq!(proxy_get_with(&format!("{path}?partner=pk_nobody_000000"), &[]).status, 401);
+    let foreign = proxy_get_with(path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", FOREIGN_ORIGIN)]);
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+}
+
+#[test]
 fn malformed_ids_are_refused_before_any_upstream_call() {
     let _stack = exclusive_stack();
     let bad_paths = [

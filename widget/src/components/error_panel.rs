@@ -2,11 +2,13 @@
 //! the error's stable code, and a retry button. Used as every
 //! `ErrorBoundary`'s fallback.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::use_widget;
 use crate::api_error::ApiError;
 use crate::i18n::error_message;
+use crate::paint_adoption::decline_if_waiting;
 
 #[component]
 pub fn ErrorPanel(errors: ArcRwSignal<Errors>, on_retry: Callback<()>) -> impl IntoView {
@@ -24,8 +26,15 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>, on_retry: Callback<()>) -> impl I
         })
     };
     let code_attribute = code.clone();
+    // An error replaces the hall a painted first frame showed.
+    let panel: NodeRef<html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(panel) = panel.get() {
+            decline_if_waiting(&panel);
+        }
+    });
     view! {
-        <div class="tw-error" role="alert" data-testid="error-panel" data-error-code=code_attribute>
+        <div node_ref=panel class="tw-error" role="alert" data-testid="error-panel" data-error-code=code_attribute>
             <span class="tw-error-icon" aria-hidden="true">"!"</span>
             <p class="tw-error-message">{move || error_message(lang, &code())}</p>
             <button type="button" class="tw-button tw-button-secondary" data-testid="retry-button" on:click=move |_| on_retry.run(())>

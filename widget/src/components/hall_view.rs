@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
 use ticket_contract::Layout;
 
@@ -22,6 +23,7 @@ use super::selection_summary::SelectionSummary;
 use super::use_widget;
 use super::zone_legend::ZoneLegend;
 use crate::hall::{HallAvailability, ReportedTaken};
+use crate::paint_adoption::decline_if_waiting;
 use crate::selection::Selection;
 
 /// The state of reserving in one hall, provided by `HallScreen` to the
@@ -97,9 +99,18 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
             </section>
         }
     });
+    // Without seats there is no map to adopt a painted first frame.
+    let hall_box: NodeRef<html::Div> = NodeRef::new();
+    if !has_seats {
+        Effect::new(move |_| {
+            if let Some(hall_box) = hall_box.get() {
+                decline_if_waiting(&hall_box);
+            }
+        });
+    }
     let nothing = (!has_seats && !has_admissions).then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     view! {
-        <div class="tw-hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
+        <div node_ref=hall_box class="tw-hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
             <div class="tw-hall-main">
                 <p class="tw-stale" data-testid="availability-stale" hidden=move || !stale()>
                     {texts.availability_stale}

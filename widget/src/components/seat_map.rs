@@ -1,8 +1,15 @@
 //! The interactive hall plan: one SVG `<circle>` per seat, zoomed and panned by
 //! changing the `viewBox` (mouse drag, wheel, pinch, keyboard, − / + buttons).
 //!
+//! On a phone a finger cannot hit a 3-px seat: while seats are under 24 CSS px
+//! a tap zooms to where it landed (`Viewport::tap`) and the next one selects;
+//! a "whole hall" button over the plan leads back out; the `<svg>` has
+//! `touch-action: none`, so panning never scrolls the page.
+//!
 //! Built for 10,000-seat halls: the circles are inserted once as markup
-//! (`hall::seats_markup`) instead of 10,000 reactive views, a single set of
+//! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
+//! edge painted the hall before the wasm arrived, those very circles are
+//! adopted (`paint_adoption`) — a single set of
 //! listeners on the `<svg>` finds the seat under the pointer through its
 //! `data-index` (event delegation), and an effect rewrites `data-state` only on
 //! circles whose state changed — whether the buyer clicked or the live feed
@@ -23,9 +30,10 @@ use web_sys::{Element, EventTarget, KeyboardEvent, MouseEvent, PointerEvent, Whe
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
-use crate::number::fixed;
+use crate::paint_adoption;
 use crate::selection::Selection;
-use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, Viewport};
+use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
+use ticket_paint::{labels_markup, map_style};
 
 /// Zoom step of the − / + buttons and keys.
 const BUTTON_ZOOM_FACTOR: f64 = 1.6;
@@ -46,20 +54,40 @@ pub fn SeatMap(
     let gesture = StoredValue::new(GestureTracker::default());
     let tooltip = RwSignal::new(None::<TooltipAnchor>);
     let svg_element: NodeRef<svg::Svg> = NodeRef::new();
-    let seat_layer: NodeRef<svg::G> = NodeRef::new();
     let map_box: NodeRef<html::Div> = NodeRef::new();
 
-    let initial_states = seat_states(&availability.get_untracked(), &selection.get_untracked());
-    let markup = seats_markup(&layout, radius, &initial_states);
-    let shown_states = StoredValue::new(initial_states);
+    // Set up once the <svg> is on the page: adopt the seat layer the edge
+    // painted (see `paint_adoption`), or build it from the same markup.
+    let shown_states = StoredValue::new(Vec::<SeatState>::new());
+    let seats_set_up = StoredValue::new(false);
 
     // Keep every circle's data-state in step with availability and picks,
     // touching only the circles that changed.
+    let layout_for_seats = layout.clone();
     Effect::new(move |_| {
         // `try_`: this may run once more just as a hold replaces the hall.
         let (Some(availability), Some(picked)) = (availability.try_get(), selection.try_get()) else { return };
         let wanted_states = seat_states(&availability, &picked);
-        let Some(layer) = seat_layer.get() else { return };
+        let Some(svg) = svg_element.get() else { return };
+        let svg: &Element = svg.unchecked_ref();
+        let Some(mut layer) = seat_layer_of(svg) else { return };
+        let mut adopted = false;
+        if !seats_set_up.get_value() {
+            seats_set_up.set_value(true);
+            match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
+                Some(painted) => {
+                    let _ = layer.replace_with_with_node_1(&painted);
+                    shown_states.set_value(paint_adoption::shown_states(&painted));
+                    layer = painted;
+                    adopted = true;
+                }
+                None => {
+                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
+                    shown_states.set_value(wanted_states.clone());
+                    paint_adoption::decline_if_waiting(svg);
+                }
+            }
+        }
         let circles = layer.children();
         shown_states.update_value(|shown_states| {
             for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
@@ -71,6 +99,9 @@ pub fn SeatMap(
                 }
             }
         });
+        if adopted {
+            paint_adoption::announce(svg, true);
+        }
     });
 
     let svg_rect = move || svg_element.get_untracked().map(|svg| screen_rect(&svg));
@@ -94,7 +125,11 @@ pub fn SeatMap(
     };
     let zoom_by = move |factor: f64| view_box.update(|view| *view = viewport.zoom_centre(*view, factor));
 
+    // What the last press was made with: a finger's or a pen's tap zooms
+    // while seats are too small to hit (`Viewport::tap`), a mouse's click selects.
+    let pressed_with_mouse = StoredValue::new(true);
     let on_pointer_down = move |event: PointerEvent| {
+        pressed_with_mouse.set_value(event.pointer_type() == "mouse");
         if event.pointer_type() == "mouse" && event.button() != 0 {
             return;
         }
@@ -137,6 +172,16 @@ pub fn SeatMap(
     let on_click = move |event: MouseEvent| {
         if gesture.with_value(GestureTracker::should_ignore_click) {
             return;
+        }
+        if !pressed_with_mouse.get_value() {
+            if let Some(rect) = svg_rect() {
+                let view = view_box.get_untracked();
+                if let TapAction::ZoomTo(closer) = viewport.tap(view, rect, client_point(&event), radius) {
+                    tooltip.set(None);
+                    view_box.set(closer);
+                    return;
+                }
+            }
         }
         let seat_index =
             event.target().and_then(|target| target.dyn_into::<Element>().ok()).and_then(|element| seat_index_of(&element));
@@ -184,19 +229,8 @@ pub fn SeatMap(
         tooltip.set(None);
     };
 
-    let label_size = fixed(radius * 2.6, 1);
-    let labels = layout
-        .labels
-        .iter()
-        .map(|label| {
-            view! {
-                <text class="tw-label" x=fixed(label.x as f64, 1) y=fixed(label.y as f64, 1) font-size=label_size.clone() text-anchor="middle">
-                    {label.text.clone()}
-                </text>
-            }
-        })
-        .collect_view();
-    let aspect = format!("aspect-ratio:{}/{}", fixed(layout.width.max(1.0) as f64, 0), fixed(layout.height.max(1.0) as f64, 0));
+    let labels = labels_markup(&layout, radius);
+    let aspect = map_style(&layout);
     let zoom = move || viewport.zoom_of(view_box.get());
     let at_deepest_zoom = move || zoom() >= viewport.max_zoom() - 1e-9;
     let at_whole_hall = move || zoom() <= 1.0 + 1e-9;
@@ -221,10 +255,21 @@ pub fn SeatMap(
                 on:wheel=on_wheel
                 on:keydown=on_key_down
             >
-                <g class="tw-labels" aria-hidden="true">{labels}</g>
-                <g class="tw-seats" node_ref=seat_layer inner_html=markup></g>
+                <g class="tw-labels" aria-hidden="true" inner_html=labels></g>
+                <g class="tw-seats"></g>
             </svg>
             <SeatTooltip layout=layout.clone() availability anchor=tooltip.into() />
+            // The way back out, in sight whenever the plan is zoomed (on a phone
+            // the toolbar below may be scrolled away).
+            <button
+                type="button"
+                class="tw-whole-hall"
+                data-testid="whole-hall"
+                hidden=at_whole_hall
+                on:click=move |_| view_box.set(viewport.fit())
+            >
+                {texts.zoom_reset}
+            </button>
         </div>
         <div class="tw-map-toolbar">
             <p class="tw-hint">{texts.map_hint}</p>
@@ -274,6 +319,12 @@ fn apply_seat_state(circle: &Element, state: SeatState) {
     } else {
         let _ = circle.remove_attribute("aria-disabled");
     }
+}
+
+/// The seat layer (the map's last child): the `<g>` drawn here, or the
+/// painted one adopted in its place.
+fn seat_layer_of(svg: &Element) -> Option<Element> {
+    svg.last_element_child()
 }
 
 fn seat_index_of(element: &Element) -> Option<usize> {

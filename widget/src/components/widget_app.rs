@@ -92,6 +92,16 @@ pub fn WidgetApp(
         choosing
     });
 
+    // A hold resumed from before a reload shows its checkout, not the hall
+    // a painted first frame showed.
+    Effect::new(move |_| {
+        if !is_choosing.get() && !session.resuming.get() {
+            if let Some(root) = root.get() {
+                crate::paint_adoption::decline_if_waiting(&root);
+            }
+        }
+    });
+
     let choosing_view = move || {
         view! {
             <HoldNoticeBanner />

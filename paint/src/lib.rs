@@ -1,0 +1,287 @@
+//! The seat plan as markup: one pure function draws the hall for both the
+//! widget (which inserts it once into its seat map) and the edge proxy (which
+//! serves it, cached next to the layout, as the page's first paint before the
+//! widget's wasm has arrived).
+//!
+//! Because the same code writes both, what a buyer sees cannot differ between
+//! the painted plan and the one the widget adopts: same elements, classes,
+//! `data-index`, `data-state`, radius and `viewBox`. No IO, no clock: plain
+//! string work over the contract's `Layout`, tested natively.
+//!
+//! The painted document carries every seat as `available`; the loader applies
+//! the availability bits it already reads (`availability_bits`) by rewriting
+//! those attributes in order, exactly as [`seats_markup`] writes a taken seat
+//! ([`apply_availability`] is that rewrite, for the tests).
+
+pub mod number;
+
+pub use number::fixed;
+use ticket_contract::Layout;
+
+/// Number of colours in the zone palette (`--z0` … `--z9` in `widget.css`).
+pub const ZONE_PALETTE_SIZE: usize = 10;
+
+/// The CSS class that gives zone `zone_index` its palette colour.
+pub fn zone_class(zone_index: usize) -> String {
+    format!("z{}", zone_index % ZONE_PALETTE_SIZE)
+}
+
+/// What the buyer can do with a seat right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatState {
+    Available,
+    Unavailable,
+    Selected,
+    /// The buyer had picked it and someone else took it before they
+    /// reserved: drawn apart from other taken seats.
+    Lost,
+}
+
+impl SeatState {
+    /// The `data-state` attribute value (the stylesheet and tests key on it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeatState::Available => "available",
+            SeatState::Unavailable => "unavailable",
+            SeatState::Selected => "selected",
+            SeatState::Lost => "lost",
+        }
+    }
+
+    /// Whether the seat cannot be picked (`aria-disabled`).
+    pub fn is_disabled(self) -> bool {
+        matches!(self, SeatState::Unavailable | SeatState::Lost)
+    }
+}
+
+/// A circle radius that keeps neighbouring seats apart: 42 % of the median
+/// nearest-neighbour distance over a sample of seats. Independent of seat
+/// order and of the layout's units.
+pub fn seat_radius(layout: &Layout) -> f64 {
+    const SAMPLE: usize = 256;
+    let points: Vec<(f64, f64)> = layout.seats.iter().map(|seat| (seat.x as f64, seat.y as f64)).collect();
+    let fallback = (layout.width.min(layout.height) as f64 / 40.0).max(1.0);
+    if points.len() < 2 {
+        return fallback;
+    }
+    let step = (points.len() / SAMPLE).max(1);
+    let mut nearest: Vec<f64> = points
+        .iter()
+        .step_by(step)
+        .filter_map(|&(x, y)| {
+            points
+                .iter()
+                .map(|&(other_x, other_y)| (other_x - x).powi(2) + (other_y - y).powi(2))
+                .filter(|&squared| squared > 1e-9)
+                .min_by(|a, b| a.total_cmp(b))
+        })
+        .map(f64::sqrt)
+        .collect();
+    if nearest.is_empty() {
+        return fallback;
+    }
+    nearest.sort_by(|a, b| a.total_cmp(b));
+    nearest[nearest.len() / 2] * 0.42
+}
+
+/// The markup of every seat circle, for one `innerHTML` write into the map's
+/// seat layer. `data-index` is how the map's single event listener finds the
+/// seat under the pointer.
+pub fn seats_markup(layout: &Layout, radius: f64, states: &[SeatState]) -> String {
+    let mut markup = String::with_capacity(layout.seats.len() * 150);
+    for (index, seat) in layout.seats.iter().enumerate() {
+        let state = states.get(index).copied().unwrap_or(SeatState::Unavailable);
+        markup.push_str(&format!(
+            "<circle class=\"seat {}\" cx=\"{}\" cy=\"{}\" r=\"{}\" data-testid=\"seat\" data-index=\"{index}\" data-seat-id=\"{}\" data-state=\"{}\"{}/>",
+            zone_class(seat.zone as usize),
+            fixed(seat.x as f64, 1),
+            fixed(seat.y as f64, 1),
+            fixed(radius, 2),
+            escape_attribute(&seat.id),
+            state.as_str(),
+            if state.is_disabled() { " aria-disabled=\"true\"" } else { "" },
+        ));
+    }
+    markup
+}
+
+/// The section captions of a generated plan, sized after the seats.
+pub fn labels_markup(layout: &Layout, radius: f64) -> String {
+    let font_size = fixed(radius * 2.6, 1);
+    let mut markup = String::new();
+    for label in &layout.labels {
+        markup.push_str(&format!(
+            "<text class=\"tw-label\" x=\"{}\" y=\"{}\" font-size=\"{font_size}\" text-anchor=\"middle\">{}</text>",
+            fixed(label.x as f64, 1),
+            fixed(label.y as f64, 1),
+            escape_attribute(&label.text),
+        ));
+    }
+    markup
+}
+
+/// The `viewBox` that shows the whole hall (as the widget's `Viewport::fit`).
+pub fn whole_hall_view_box(layout: &Layout) -> String {
+    format!("0.00 0.00 {} {}", fixed(layout.width.max(1.0) as f64, 2), fixed(layout.height.max(1.0) as f64, 2))
+}
+
+/// The seat map box's inline style: the hall's proportions.
+pub fn map_style(layout: &Layout) -> String {
+    format!("aspect-ratio:{}/{}", fixed(layout.width.max(1.0) as f64, 0), fixed(layout.height.max(1.0) as f64, 0))
+}
+
+/// The edge's first paint of a hall: the seat map's `<svg>` with its label
+/// and seat layers exactly as the widget draws them, every seat available.
+/// `data-layout-version` lets the loader and the widget check that the paint
+/// belongs to the layout and availability they have; `data-map-style` is the
+/// map box's style (the box itself is the loader's).
+pub fn painted_hall(layout: &Layout) -> String {
+    let radius = seat_radius(layout);
+    let states = vec![SeatState::Available; layout.seats.len()];
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tw-map-svg\" viewBox=\"{}\" preserveAspectRatio=\"xMidYMid meet\" \
+         data-layout-version=\"{}\" data-seat-count=\"{}\" data-map-style=\"{}\">\
+         <g class=\"tw-labels\" aria-hidden=\"true\">{}</g><g class=\"tw-seats\">{}</g></svg>",
+        whole_hall_view_box(layout),
+        escape_attribute(&layout.version),
+        layout.seats.len(),
+        map_style(layout),
+        labels_markup(layout, radius),
+        seats_markup(layout, radius, &states),
+    )
+}
+
+/// What the loader does to a painted seat layer with the availability bits
+/// (`widget/static/widget.js`, `applyAvailability`): in seat order, every
+/// seat whose bit is 0 becomes `unavailable` and `aria-disabled`.
+pub fn apply_availability(painted: &str, seats_available: &[bool]) -> String {
+    const AVAILABLE: &str = "data-state=\"available\"";
+    let mut result = String::with_capacity(painted.len() + seats_available.len() * 8);
+    let mut rest = painted;
+    let mut index = 0;
+    while let Some(at) = rest.find(AVAILABLE) {
+        result.push_str(&rest[..at]);
+        if seats_available.get(index).copied().unwrap_or(false) {
+            result.push_str(AVAILABLE);
+        } else {
+            result.push_str("data-state=\"unavailable\" aria-disabled=\"true\"");
+        }
+        rest = &rest[at + AVAILABLE.len()..];
+        index += 1;
+    }
+    result.push_str(rest);
+    result
+}
+
+/// Escapes text for a double-quoted HTML/SVG attribute (and for text content).
+pub fn escape_attribute(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::{Geometry, Label, Money, Seat, Zone};
+
+    fn seat(id: &str, zone: u16, x: f32, y: f32) -> Seat {
+        Seat { id: id.into(), zone, row: "1".into(), place: "1".into(), x, y, price: Money::rub_minor(100_000) }
+    }
+
+    fn layout(seats: Vec<Seat>) -> Layout {
+        let zone = |name: &str| Zone {
+            id: name.into(),
+            name: name.into(),
+            price_min: Money::rub_minor(100_000),
+            price_max: Money::rub_minor(100_000),
+        };
+        Layout {
+            event_id: "qt:1".into(),
+            show_id: "1".into(),
+            version: "v\"7".into(),
+            width: 400.0,
+            height: 200.0,
+            geometry: Geometry::Generated,
+            zones: vec![zone("A"), zone("B")],
+            seats,
+            admissions: vec![],
+            labels: vec![Label { text: "Партер <A&B>".into(), x: 200.0, y: 12.5 }],
+            accepts_promocodes: false,
+        }
+    }
+
+    #[test]
+    fn sizes_seats_from_their_spacing_not_their_order() {
+        let mut seats = Vec::new();
+        for row in [1.0f32, 0.0] {
+            for place in [3.0f32, 0.0, 2.0, 1.0] {
+                seats.push(seat("s", 0, 100.0 + place * 10.0, 50.0 + row * 16.0));
+            }
+        }
+        let radius = seat_radius(&layout(seats));
+        assert!((radius - 4.2).abs() < 1e-6, "{radius}");
+        assert_eq!(seat_radius(&layout(vec![])), 5.0);
+        assert_eq!(seat_radius(&layout(vec![seat("a", 0, 1.0, 1.0), seat("b", 0, 1.0, 1.0)])), 5.0);
+        assert_eq!(zone_class(3), "z3");
+        assert_eq!(zone_class(13), "z3");
+    }
+
+    #[test]
+    fn builds_escaped_seat_markup() {
+        let hall = layout(vec![seat("s-1", 0, 10.0, 20.25), seat("x\"><script>&'", 1, 30.0, 40.0)]);
+        let markup = seats_markup(&hall, 4.2, &[SeatState::Selected, SeatState::Unavailable]);
+        let lost = seats_markup(&layout(vec![seat("s-2", 0, 1.0, 2.0)]), 4.2, &[SeatState::Lost]);
+        assert!(lost.ends_with(r#"data-state="lost" aria-disabled="true"/>"#), "{lost}");
+        assert_eq!(
+            markup,
+            concat!(
+                r#"<circle class="seat z0" cx="10.0" cy="20.3" r="4.20" data-testid="seat" data-index="0" data-seat-id="s-1" data-state="selected"/>"#,
+                r#"<circle class="seat z1" cx="30.0" cy="40.0" r="4.20" data-testid="seat" data-index="1" data-seat-id="x&quot;&gt;&lt;script&gt;&amp;&#39;" data-state="unavailable" aria-disabled="true"/>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn paints_the_whole_hall_with_every_seat_available() {
+        let hall = layout(vec![seat("a", 0, 10.0, 20.0), seat("b", 1, 30.0, 20.0)]);
+        assert_eq!(
+            painted_hall(&hall),
+            concat!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" class="tw-map-svg" viewBox="0.00 0.00 400.00 200.00" preserveAspectRatio="xMidYMid meet" "#,
+                r#"data-layout-version="v&quot;7" data-seat-count="2" data-map-style="aspect-ratio:400/200">"#,
+                r#"<g class="tw-labels" aria-hidden="true"><text class="tw-label" x="200.0" y="12.5" font-size="21.8" text-anchor="middle">Партер &lt;A&amp;B&gt;</text></g>"#,
+                r#"<g class="tw-seats">"#,
+                r#"<circle class="seat z0" cx="10.0" cy="20.0" r="8.40" data-testid="seat" data-index="0" data-seat-id="a" data-state="available"/>"#,
+                r#"<circle class="seat z1" cx="30.0" cy="20.0" r="8.40" data-testid="seat" data-index="1" data-seat-id="b" data-state="available"/>"#,
+                r#"</g></svg>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn the_loaders_rewrite_gives_what_seats_markup_writes_for_taken_seats() {
+        let hall =
+            layout((0..11).map(|index| seat(&format!("s{index}"), (index % 2) as u16, index as f32 * 10.0, 0.0)).collect());
+        let radius = seat_radius(&hall);
+        let everything = seats_markup(&hall, radius, &[SeatState::Available; 11]);
+        let cases: &[&[bool]] =
+            &[&[true; 11], &[false; 11], &[true, false, true, true, false, false, true, true, true, false, true]];
+        for &bits in cases {
+            let states: Vec<SeatState> =
+                bits.iter().map(|&free| if free { SeatState::Available } else { SeatState::Unavailable }).collect();
+            assert_eq!(apply_availability(&everything, bits), seats_markup(&hall, radius, &states), "{bits:?}");
+        }
+        // Too few bits: the rest is taken, as the widget reads a short document.
+        assert_eq!(apply_availability(&everything, &[]), seats_markup(&hall, radius, &[]));
+    }
+}

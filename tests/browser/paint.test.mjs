@@ -1,0 +1,122 @@
+// The hall painted at the edge, in Debian's Chromium, on the one-date partner
+// page: seen before (and without) the wasm with the right seats taken, then
+// adopted by the widget — the very same circles, one per seat, clickable, and
+// the map looking exactly as it did.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { launchChromium, fetchLayout, proxyFetch, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
+
+const EVENT = 'qt:1001';
+const SHOW = '2001';
+
+let browser;
+let layout;
+before(async () => {
+  browser = await launchChromium();
+  layout = await fetchLayout(EVENT, SHOW);
+});
+after(async () => { await browser?.close(); });
+
+/** The availability bits as the demo partner reads them, one flag per layout seat. */
+async function seatsOnSale() {
+  const response = await proxyFetch(`${PROXY_URL}/v1/events/${EVENT}/shows/${SHOW}/availability`, {
+    headers: { 'X-Partner-Key': PARTNER_KEY },
+  });
+  const { seats_available: hex } = await response.json();
+  return layout.seats.map((_, index) => (parseInt(hex.substr((index >> 3) * 2, 2), 16) & (0x80 >> (index & 7))) !== 0);
+}
+
+/** `data-state` of every seat circle under `selector`, in document order. */
+function statesOf(page, selector) {
+  return page.locator(selector).evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-state')));
+}
+
+test('without the wasm the painted hall is on screen, its taken seats taken', async () => {
+  const page = await browser.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  const painted = page.locator('.tw-painted [data-testid=seat]');
+  await painted.first().waitFor({ timeout: 30_000 });
+  assert.equal(await painted.count(), layout.seats.length, 'every seat is painted');
+  const expected = (await seatsOnSale()).map((free) => (free ? 'available' : 'unavailable'));
+  assert.ok(expected.includes('unavailable') && expected.includes('available'), 'the hall has both kinds');
+  assert.deepEqual(await statesOf(page, '.tw-painted [data-testid=seat]'), expected, 'taken seats painted taken');
+  assert.equal(
+    await page.locator('.tw-painted [data-testid=seat][data-state=unavailable][aria-disabled=true]').count(),
+    expected.filter((state) => state === 'unavailable').length,
+  );
+  // Seen, not just present: the map has a size and a seat is drawn in it.
+  const box = await painted.first().boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, `a painted seat has a size: ${JSON.stringify(box)}`);
+  await page.screenshot({ path: join(OUTPUT_DIR, 'painted-without-wasm.png') });
+  await page.close();
+});
+
+test('the widget adopts the painted seats: the same nodes, one circle per seat, clicks work, nothing looks different', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // The wasm waits until the painted hall has been looked at.
+  let releaseWasm;
+  const wasmMayLoad = new Promise((resolve) => { releaseWasm = resolve; });
+  await page.route('**/*.wasm', async (route) => { await wasmMayLoad; await route.continue(); });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  await page.locator('.tw-painted [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  const paintedMap = await page.locator('.tw-painted .tw-map').screenshot();
+  const looks = (scope) => page.locator(`${scope} .tw-map`).first().evaluate((map) => {
+    const svg = map.querySelector('svg');
+    const box = map.getBoundingClientRect();
+    const seat = svg.querySelector('[data-testid=seat][data-state=available]');
+    const taken = svg.querySelector('[data-testid=seat][data-state=unavailable]');
+    const style = (circle) => { const s = getComputedStyle(circle); return [s.fill, s.stroke, s.transform, circle.getAttribute('r')]; };
+    return {
+      size: [box.width, box.height],
+      viewBox: svg.getAttribute('viewBox'),
+      aspect: svg.getAttribute('preserveAspectRatio'),
+      labels: [...svg.querySelectorAll('.tw-labels text')].map((text) => text.outerHTML),
+      available: style(seat),
+      taken: style(taken),
+    };
+  });
+  const paintedLooks = await looks('.tw-painted');
+  // A buyer clicks a seat before the widget is there: it is picked once the widget is.
+  const early = page.locator('.tw-painted [data-testid=seat][data-state=available]').nth(10);
+  const earlyId = await early.getAttribute('data-seat-id');
+  await early.click({ force: true });
+  const paintedStates = await statesOf(page, '.tw-painted [data-testid=seat]');
+  // Mark the painted nodes themselves (an expando the markup cannot carry).
+  await page.locator('.tw-painted [data-testid=seat]').evaluateAll((circles) => {
+    circles.forEach((circle) => { circle.paintedByTheEdge = true; });
+  });
+  releaseWasm();
+
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.tw-painted').count(), 0, 'the paint gave way to the widget');
+  const seats = page.locator('[data-testid=seat]');
+  assert.equal(await seats.count(), layout.seats.length, 'exactly one circle per seat');
+  const adopted = await seats.evaluateAll((circles) => circles.filter((circle) => circle.paintedByTheEdge === true).length);
+  assert.equal(adopted, layout.seats.length, 'the circles on screen are the painted ones, not a second build');
+  await page.locator(`[data-testid=seat][data-seat-id="${earlyId}"][data-state=selected]`).waitFor({ timeout: 10_000 });
+  const adoptedStates = await statesOf(page, '[data-testid=seat]');
+  const earlyIndex = layout.seats.findIndex((seat) => seat.id === earlyId);
+  assert.equal(adoptedStates[earlyIndex], 'selected', 'the early click picked its seat');
+  adoptedStates[earlyIndex] = paintedStates[earlyIndex];
+  assert.deepEqual(adoptedStates, paintedStates, 'every other seat as painted');
+  // The same nodes in a map of the same size, view and styles: nothing a
+  // buyer sees changes (screenshots of both in test-output/ for a person;
+  // pixels are not compared: the map moves to another sub-pixel offset).
+  assert.deepEqual(await looks('[data-testid=hall]'), paintedLooks, 'the map looks as it did');
+  writeFileSync(join(OUTPUT_DIR, 'painted-map.png'), paintedMap);
+  writeFileSync(join(OUTPUT_DIR, 'adopted-map.png'), await page.locator('.tw-map').screenshot());
+
+  // And it is the widget's now: a click selects, the summary counts it.
+  const seat = page.locator('[data-testid=seat][data-state=available]').nth(25);
+  const seatId = await seat.getAttribute('data-seat-id');
+  await seat.click({ force: true });
+  await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();
+  await page.locator('[data-testid=selection-seat]').first().waitFor();
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
