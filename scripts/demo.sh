@@ -5,11 +5,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
-bash scripts/build.sh
+# DEMO_ALREADY_BUILT=1: the tests start the demo right after their own build.
+if [ "${DEMO_ALREADY_BUILT:-}" != 1 ]; then
+  bash scripts/setup.sh
+  bash scripts/build.sh
+fi
 
 source scripts/stack.sh
-trap 'exit 130' INT TERM
+trap 'trap "" INT TERM; exit 130' INT TERM
 start_whole_stack demo
 cat <<TEXT
 

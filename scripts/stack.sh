@@ -129,11 +129,23 @@ start_partner_backend() {
 }
 
 stop_stack() {
-  local pid
+  # Runs as the EXIT trap. A second INT/TERM while it runs (make forwards the
+  # one it got, a service manager signals the whole group) must not cut it
+  # short and leave part of the stack running.
+  trap '' INT TERM
+  local pid alive _
   for pid in "${STACK_PIDS[@]}"; do
     kill -TERM -- "-$pid" 2>/dev/null || true
   done
-  sleep 0.5
+  # Up to 5 s for every process group to go, then KILL what is left.
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "${STACK_PIDS[@]}"; do
+      if kill -0 -- "-$pid" 2>/dev/null; then alive=1; fi
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
   for pid in "${STACK_PIDS[@]}"; do
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
@@ -152,6 +164,11 @@ start_whole_stack() {
   mkdir -p "$STACK_LOG_DIR"
   bash "$STACK_ROOT/scripts/ports-free.sh" "$SIM_PORT" "$PROXY_PORT" "$PAGES_PORT" "$PARTNER_BACKEND_PORT"
   trap stop_stack EXIT
+  # INT/TERM end the script through that trap; once one arrived, more of them
+  # (make forwards its own, a service manager signals the group again) are
+  # ignored, so an `exit` in a second handler cannot cut stop_stack short.
+  trap 'trap "" INT TERM; exit 130' INT
+  trap 'trap "" INT TERM; exit 143' TERM
   start_simulator
   start_proxy
   start_pages

@@ -49,6 +49,8 @@ export SIM_QTICKETS_KEY="$qtickets_canary" SIM_TICKETSCLOUD_KEY="$ticketscloud_c
 export SIM_TICKETSCLOUD_MAX_PAGE_SIZE=1
 # Every response the tests receive is recorded here for the scan.
 rm -rf "$root/test-output/responses"
+echo "== make demo stopped by TERM to its process group (twice): nothing left running"
+bash tests/stack-stop.sh
 source scripts/stack.sh
 start_whole_stack test-stack fresh
 
