@@ -54,7 +54,8 @@ pub fn add_cors_headers(response: &mut Response, origin: &str) {
     let _ = headers.append("Vary", "Origin");
     let _ = headers.set(
         "Access-Control-Expose-Headers",
-        "ETag, X-Cache, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After",
+        "ETag, X-Cache, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, \
+         Availability-Bits, Availability-Layout-Version, Availability-Revision",
     );
 }
 

@@ -82,13 +82,24 @@ impl Route {
         }
     }
 
-    /// The query parameters the route accepts: only the public key, where
-    /// the browser cannot send a header (`navigator.sendBeacon`, a WebSocket)
-    /// or should not (the painted hall: no header, no CORS preflight).
-    pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
+    /// Where the route takes the partner's public key from.
+    pub fn key_place(&self) -> KeyPlace {
         match self {
-            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } | Route::Paint { .. } => &["partner"],
-            _ => &[],
+            // Neither `navigator.sendBeacon` nor a WebSocket can set a header.
+            Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => KeyPlace::Query,
+            // The public reads: a request without a custom header needs no
+            // CORS preflight, so the loader's first reads cost one round trip.
+            Route::Events | Route::Layout { .. } | Route::Availability { .. } | Route::Paint { .. } => KeyPlace::HeaderOrQuery,
+            _ => KeyPlace::Header,
+        }
+    }
+
+    /// The query parameters the route accepts: only the public key, where
+    /// the key may travel in the query (`key_place`).
+    pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
+        match self.key_place() {
+            KeyPlace::Query | KeyPlace::HeaderOrQuery => &["partner"],
+            KeyPlace::Header => &[],
         }
     }
 
@@ -100,6 +111,17 @@ impl Route {
             None => Ok(()),
         }
     }
+}
+
+/// Where a route reads the partner's public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// `X-Partner-Key` only.
+    Header,
+    /// `?partner=` only.
+    Query,
+    /// `X-Partner-Key`, else `?partner=`.
+    HeaderOrQuery,
 }
 
 /// Whether an `X-Request-Id` sent by the caller is echoed as is: short and
@@ -285,7 +307,11 @@ mod tests {
         assert_eq!(paint.check_query(["partner"]), Ok(()));
         assert_eq!(paint.bucket(), Some(Bucket::Reads));
         assert_eq!(Route::Events.check_query([]), Ok(()));
-        let unknown = Route::Events.check_query(["partner"]).unwrap_err();
+        // The public reads take the key in the query too (no preflight); the rest do not.
+        assert_eq!(Route::Events.check_query(["partner"]), Ok(()));
+        assert_eq!(Route::Events.key_place(), KeyPlace::HeaderOrQuery);
+        assert_eq!(beacon.key_place(), KeyPlace::Query);
+        let unknown = Route::CreateHold.check_query(["partner"]).unwrap_err();
         assert_eq!((unknown.status(), unknown.code(), unknown.field()), (400, "invalid_parameter", Some("partner")));
         assert_eq!(Route::Events.check_query(["<x>"]).unwrap_err().field(), Some("query"));
         assert_eq!(Route::Events.bucket(), Some(Bucket::Reads));

@@ -5,6 +5,7 @@
 // the edge-painted hall (before the wasm); its first click needs the wasm.
 // Prints figures and ratios next to issue 9's targets; asserts nothing.
 import { createServer } from 'node:http';
+import zlib, { brotliCompressSync } from 'node:zlib';
 import { launchChromium, fetchLayout, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from '../browser/browser.mjs';
 
 const RUNS = 5;
@@ -96,8 +97,17 @@ const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 console.log('  first seat on screen / first click that selects, page opening one date vs static SVG page (median of 5, cold)');
+const brotli = (text) => brotliCompressSync(Buffer.from(text), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
 for (const hall of HALLS) {
   const layout = await fetchLayout(hall.event, hall.show);
+  // The drawing the first frame needs (data, like the static page's SVG; not widget code).
+  const paint = await fetch(`${PROXY_URL}/v1/events/${hall.event}/shows/${hall.show}/paint?partner=${PARTNER_KEY}`);
+  const painted = await paint.text();
+  console.log(
+    `  ${hall.name.padEnd(18)} painted hall ${painted.length} B raw, ${brotli(painted)} B brotli ` +
+    `(availability in its headers: ${paint.headers.get('availability-bits') ? 'yes' : 'NO'}); ` +
+    `the static page ${brotli(staticSvgPage(layout))} B brotli`,
+  );
   const staticTimes = [];
   const widgetTimes = [];
   for (let run = 0; run < RUNS; run += 1) {

@@ -18,14 +18,17 @@ const topN = topArg > 0 ? Number(process.argv[topArg + 1]) : 6;
 const KIB = 1024;
 
 // What the loader fetches, in the order it needs it. `stage` says when:
-// "first-seat" = before the first seat can appear, "pick" = needed to pick
+// "first-seat" = before the first seat can appear (on a page opening one
+// date the loader asks for the glue and the wasm only once the painted hall
+// is in: widget.js `firstFrame`; the drawing itself is the hall's data, like
+// the static page's SVG, and not counted here), "pick" = needed to pick
 // seats, "checkout" = only once the buyer goes on to checkout. Files that do
 // not exist (yet) are skipped, so a later split only adds rows here.
 const files = [
   { file: "widget.js", role: "loader", stage: "first-seat" },
   { file: "widget.css", role: "styles", stage: "first-seat" },
-  { file: "widget/ticket_widget.js", role: "wasm-bindgen glue", stage: "first-seat" },
-  { file: "widget/ticket_widget_bg.wasm", role: "wasm", stage: "first-seat", wasm: true },
+  { file: "widget/ticket_widget.js", role: "wasm-bindgen glue", stage: "pick" },
+  { file: "widget/ticket_widget_bg.wasm", role: "wasm", stage: "pick", wasm: true },
   { file: "widget/checkout.js", role: "checkout glue", stage: "checkout" },
   { file: "widget/checkout_bg.wasm", role: "checkout wasm", stage: "checkout", wasm: true },
 ];
@@ -66,6 +69,11 @@ const targets = [
     target: 40 * KIB,
   },
   {
+    label: "fetched before a seat can be picked",
+    pick: (m) => m.stage !== "checkout",
+    target: null,
+  },
+  {
     label: "wasm needed to pick seats",
     pick: (m) => m.wasm && m.stage !== "checkout",
     target: 80 * KIB,
@@ -79,6 +87,10 @@ const targets = [
 console.log("== widget bytes against issue 9's targets (brotli; gzip alongside)");
 for (const t of targets) {
   const total = sum(measured.filter(t.pick));
+  if (t.target === null) {
+    row(t.label, total, "  (no target of its own)");
+    continue;
+  }
   const ratio = (total.brotli / t.target).toFixed(2);
   row(t.label, total, `  target <= ${t.target} B brotli: ${ratio}x ${total.brotli <= t.target ? "(met)" : "(over)"}`);
 }

@@ -23,7 +23,7 @@ async function openHall(context, { feed = 'live', beforeLoad } = {}) {
   const page = await context.newPage();
   const availabilityReads = [];
   page.on('request', (request) => {
-    if (request.url().endsWith(`/shows/${SHOW}/availability`)) availabilityReads.push(Date.now());
+    if (new URL(request.url()).pathname.endsWith(`/shows/${SHOW}/availability`)) availabilityReads.push(Date.now());
   });
   if (beforeLoad) await beforeLoad(page);
   await page.goto(`${PAGES_URL}/one-date.html`);

@@ -33,9 +33,21 @@ function statesOf(page, selector) {
   return page.locator(selector).evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-state')));
 }
 
-test('without the wasm the painted hall is on screen, its taken seats taken', async () => {
+test('without the wasm the painted hall is on screen, its taken seats taken, from the one paint request', async () => {
   const page = await browser.newPage();
+  // When the painted hall goes into the widget's shadow root (wall clock, as the requests below).
+  await page.addInitScript(() => {
+    const insertBefore = ShadowRoot.prototype.insertBefore;
+    ShadowRoot.prototype.insertBefore = function (node, ...rest) {
+      if (node.classList && node.classList.contains('tw-painted')) window.__paintedAt = Date.now();
+      return insertBefore.call(this, node, ...rest);
+    };
+  });
+  const asked = [];
+  page.on('request', (request) => asked.push({ url: request.url(), at: Date.now() }));
   await page.route('**/*.wasm', (route) => route.abort());
+  // The paint's own headers carry the availability: the document is not needed.
+  await page.route('**/availability?*', (route) => route.abort());
   await page.goto(`${PAGES_URL}/one-date.html`);
   const painted = page.locator('.tw-painted [data-testid=seat]');
   await painted.first().waitFor({ timeout: 30_000 });
@@ -51,6 +63,29 @@ test('without the wasm the painted hall is on screen, its taken seats taken', as
   const box = await painted.first().boundingBox();
   assert.ok(box && box.width > 0 && box.height > 0, `a painted seat has a size: ${JSON.stringify(box)}`);
   await page.screenshot({ path: join(OUTPUT_DIR, 'painted-without-wasm.png') });
+  // The first frame had the line to itself: the wasm and the widget's reads
+  // were asked for only once the painted hall was in.
+  await page.waitForFunction(() => window.__paintedAt);
+  const paintedAt = await page.evaluate(() => window.__paintedAt);
+  const later = asked.filter(({ url }) => /\.wasm$|\/layout\?|\/v1\/events\?/.test(url));
+  assert.ok(later.some(({ url }) => url.endsWith('.wasm')), `the wasm was asked for: ${asked.map((r) => r.url)}`);
+  for (const { url, at } of later) assert.ok(at >= paintedAt, `${url} asked for ${paintedAt - at} ms before the paint was in`);
+  await page.close();
+});
+
+test('a paint without its availability headers waits for the availability document instead', async () => {
+  const page = await browser.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.route('**/paint?*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    for (const name of Object.keys(headers)) if (name.startsWith('availability-')) delete headers[name];
+    await route.fulfill({ response, headers });
+  });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  await page.locator('.tw-painted [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  const expected = (await seatsOnSale()).map((free) => (free ? 'available' : 'unavailable'));
+  assert.deepEqual(await statesOf(page, '.tw-painted [data-testid=seat]'), expected, 'taken seats painted taken');
   await page.close();
 });
 

@@ -15,8 +15,9 @@
  *
  * First paint: an element opened on one date (event + show) also fetches the
  * hall already drawn (GET …/paint, the seat map's SVG made at the edge by the
- * widget's own markup code) and the availability, applies the availability
- * bits to it and shows it as soon as both are in, before the wasm. The wasm
+ * widget's own markup code, with the partner's availability bits in its
+ * Availability-* headers), applies the bits to it and shows it as soon as it
+ * is in, before the wasm (one request, no preflight: the key is in the query). The wasm
  * then mounts invisibly beside it, moves the painted seat layer into its own
  * map ("tw-paint-adopted") and the two are swapped in one task; anything else
  * it shows first ("tw-paint-declined": an error, a checkout) replaces the paint.
@@ -47,8 +48,8 @@
     return loading;
   }
 
-  // The widget's first reads start now, while its wasm downloads and
-  // compiles: the catalogue, and for a widget opened on a date, that hall's
+  // The widget's first reads start as soon as it is loading (after the
+  // painted hall, when there is one), while its wasm downloads and compiles: the catalogue, and for a widget opened on a date, that hall's
   // layout and availability. The wasm takes each response once, by partner
   // key and URL (api.rs), so URLs are built exactly as config.rs builds them.
   function segment(text) {
@@ -72,9 +73,11 @@
     urls.forEach(function (url) {
       var key = config.partner_key + " " + url;
       if (early.has(key)) return;
-      var response = fetch(url, {
+      // The key in the query, not in a custom header: no CORS preflight, so
+      // each of these costs one round trip (the widget claims it by `key`).
+      var response = fetch(url + "?partner=" + encodeURIComponent(config.partner_key), {
         mode: "cors",
-        headers: { "X-Partner-Key": config.partner_key, "Accept": "application/json" },
+        headers: { "Accept": "application/json" },
         signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(20000) : undefined
       });
       response.catch(function () { /* the widget asks again */ });
@@ -107,14 +110,25 @@
   function paintedHall(config, ru) {
     if (!(config.event && config.show && config.partner_key && window.fetch && window.Map)) return null;
     // The key in the query: no custom header, so no CORS preflight first.
-    var svg = fetch(hallUrl(config) + "paint?partner=" + encodeURIComponent(config.partner_key), {
+    // It carries the partner's availability in headers; only when they are
+    // missing (not readable just now) does the paint wait for the document.
+    var painted = fetch(hallUrl(config) + "paint?partner=" + encodeURIComponent(config.partner_key), {
       mode: "cors",
       headers: { "Accept": "image/svg+xml" }
-    }).then(function (r) { return r.ok ? r.text() : null; });
-    prefetch(config);
-    var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
-    return Promise.all([svg, copy]).then(function (parts) {
-      var markup = parts[0], availability = parts[1];
+    }).then(function (r) {
+      if (!r.ok) return null;
+      var bits = r.headers.get("Availability-Bits");
+      var inline = bits === null ? null
+        : { seats_available: bits, layout_version: r.headers.get("Availability-Layout-Version") };
+      return r.text().then(function (markup) { return { markup: markup, availability: inline }; });
+    });
+    return painted.then(function (paint) {
+      if (!paint || paint.availability) return paint;
+      prefetch(config);
+      var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
+      return copy.then(function (availability) { paint.availability = availability; return paint; });
+    }).then(function (paint) {
+      var markup = paint && paint.markup, availability = paint && paint.availability;
       if (!markup || !availability || typeof availability.seats_available !== "string") return null;
       var box = document.createElement("div");
       box.className = "tw-host tw-painted";
@@ -226,12 +240,12 @@
       };
       // The painted hall's request first: it is what the buyer sees first.
       var painting = paintedHall(config, ru);
-      prefetch(config);
+      var firstFrame = Promise.resolve();
       if (painting) {
         var unpaint = function (event) { self._unpaint(event); };
         host.addEventListener("tw-paint-adopted", unpaint);
         host.addEventListener("tw-paint-declined", unpaint);
-        Promise.all([painting, self._styled]).then(function (parts) {
+        firstFrame = Promise.all([painting, self._styled]).then(function (parts) {
           var box = parts[0];
           // Only while nothing of the widget is on screen yet.
           // Also after the wasm failed to load: the hall stays in sight, read-only.
@@ -241,7 +255,9 @@
           if (self._pending) host.style.cssText = HIDE;
         });
       }
-      loadWidget().then(function (glue) {
+      // The widget's reads and its wasm after the painted hall (or at once
+      // without one): on a slow line the first frame has the line to itself.
+      firstFrame.then(function () { prefetch(config); return loadWidget(); }).then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
         host.textContent = "";

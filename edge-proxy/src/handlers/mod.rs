@@ -21,7 +21,7 @@ use crate::config::ProxyConfig;
 use crate::http::{add_cors_headers, add_rate_limit_headers, error_response, json_response, preflight_response};
 use crate::partner_store;
 use crate::rate_limiter;
-use crate::routes::{is_acceptable_request_id, route, RequestMethod, Route};
+use crate::routes::{is_acceptable_request_id, route, KeyPlace, RequestMethod, Route};
 use crate::upstream_fetch::UpstreamLog;
 
 /// The proxy's OpenAPI document, served at `/v1/openapi.json`.
@@ -219,28 +219,21 @@ async fn api(
 }
 
 /// The partner whose public key the request carries: `X-Partner-Key`, or
-/// `?partner=` on the beacon release and the live feed (neither
-/// `navigator.sendBeacon` nor a WebSocket can set headers), and on the
-/// painted hall as an alternative.
+/// `?partner=` where the route takes it there (`Route::key_place`: the
+/// beacon release and the live feed, which cannot set headers; the public
+/// reads, whose loader requests skip the CORS preflight that way).
 fn partner_of_public_key<'d>(
     request: &Request,
     route: &Route,
     query: &[(String, String)],
     directory: &'d PartnerDirectory,
 ) -> Result<&'d Partner, ProxyError> {
-    let key = match route {
-        Route::ReleaseHold { beacon: true, .. } | Route::Live { .. } => {
-            query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())
-        }
-        // The painted hall: the header, or the query (a request without a
-        // custom header needs no CORS preflight).
-        Route::Paint { .. } => request
-            .headers()
-            .get(PARTNER_KEY_HEADER)
-            .ok()
-            .flatten()
-            .or_else(|| query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone())),
-        _ => request.headers().get(PARTNER_KEY_HEADER).ok().flatten(),
+    let from_query = || query.iter().find(|(name, _)| name == "partner").map(|(_, value)| value.clone());
+    let from_header = || request.headers().get(PARTNER_KEY_HEADER).ok().flatten();
+    let key = match route.key_place() {
+        KeyPlace::Query => from_query(),
+        KeyPlace::HeaderOrQuery => from_header().or_else(from_query),
+        KeyPlace::Header => from_header(),
     };
     match key {
         None => Err(ProxyError::PartnerKeyMissing),

@@ -14,8 +14,9 @@
 //! The painted hall is the layout drawn by `ticket_paint::painted_hall` (the
 //! function the widget draws its seat map with), every seat available: like
 //! the layout it is the same for every partner and cached next to it, with
-//! the layout's age and price end; the loader applies the availability bits
-//! it reads anyway.
+//! the layout's age and price end. Its response carries the partner's
+//! current availability bits in headers (read like the availability route
+//! reads them), which the loader applies: one request for the first frame.
 
 use ticket_contract::{Availability, Layout};
 use ticket_core::cache_policy::{etag_for, judge_until, DocumentKind, Freshness};
@@ -37,17 +38,58 @@ pub async fn availability(scope: &RequestScope<'_>, env: &Env, event: EventRef, 
     serve_hall_document(scope, env, event, show_id, DocumentKind::Availability).await
 }
 
-/// `GET …/paint`: the seat map's SVG, drawn at the edge from the layout.
+/// `GET …/paint`: the seat map's SVG, drawn at the edge from the layout,
+/// with the partner's current availability in `Availability-*` headers (the
+/// body is the same for everyone and stays cached; the loader applies the
+/// bits), so the first frame needs this one request.
 pub async fn paint(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
     if !scope.partner.allows_event(&event) {
         return Err(ProxyError::EventNotAllowed);
     }
     let key = edge_cache::paint_key(&event.public_id(), &show_id);
-    let (env, now) = (env.clone(), scope.now);
-    serve(scope, DocumentKind::Layout, &key.clone(), move || async move {
-        painted_from_layout(&env, &event, &show_id, &key, now).await
-    })
-    .await
+    let free_seats = scope.partner.free_seats_allowed;
+    // Both at once: the availability is a small document, usually cached.
+    let (paint_env, paint_event, paint_show, paint_key, now) =
+        (env.clone(), event.clone(), show_id.clone(), key.clone(), scope.now);
+    let painting = serve(scope, DocumentKind::Layout, &key, move || async move {
+        painted_from_layout(&paint_env, &paint_event, &paint_show, &paint_key, now).await
+    });
+    let (painted, availability) =
+        futures_util::future::join(painting, availability_now(env, &event, &show_id, free_seats, scope.now)).await;
+    let mut painted = painted?;
+    let headers = painted.response.headers_mut();
+    // The headers change with every sale: a browser revalidates each time
+    // (a 304 carries the current headers; the drawing is not sent again).
+    let _ = headers.set("Cache-Control", "no-cache");
+    let _ = headers.append("Vary", ticket_contract::PARTNER_KEY_HEADER);
+    if let Some(availability) = availability {
+        let _ = headers.set(AVAILABILITY_BITS_HEADER, &availability.seats_available);
+        let _ = headers.set(AVAILABILITY_LAYOUT_VERSION_HEADER, &availability.layout_version);
+        let _ = headers.set(AVAILABILITY_REVISION_HEADER, &availability.revision.to_string());
+    }
+    Ok(painted)
+}
+
+/// The headers of a painted hall that carry the partner's availability
+/// (`Availability::seats_available`, `layout_version`, `revision`); absent
+/// when it could not be read just now (the loader then reads the document).
+pub const AVAILABILITY_BITS_HEADER: &str = "Availability-Bits";
+pub const AVAILABILITY_LAYOUT_VERSION_HEADER: &str = "Availability-Layout-Version";
+pub const AVAILABILITY_REVISION_HEADER: &str = "Availability-Revision";
+
+/// The partner's availability as the availability route would serve it: this
+/// data centre's copy while fresh, else the owner's; `None` on any failure.
+async fn availability_now(env: &Env, event: &EventRef, show_id: &str, free_seats: bool, now: i64) -> Option<Availability> {
+    let key = key_of(DocumentKind::Availability, event, show_id, free_seats);
+    let cached = edge_cache::lookup(&key).await.filter(|entry| {
+        judge_until(entry.meta.stored_at, now, DocumentKind::Availability, entry.meta.valid_until) == Freshness::Fresh
+    });
+    let entry = match cached {
+        Some(entry) => entry,
+        None => from_owner(env, DocumentKind::Availability, event, show_id, free_seats, &key).await.ok()?,
+    };
+    let document = entry.into_document().await?;
+    serde_json::from_str(&document.body).ok()
 }
 
 /// Draws the hall from its layout (this data centre's copy while it is

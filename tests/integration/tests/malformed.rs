@@ -192,9 +192,9 @@ fn table(seats: &[String]) -> Vec<Case> {
         send("POST", format!("/v1/holds/{UNKNOWN_HOLD_ID}%2F..%2Fconfirm/release?partner={DEMO_PARTNER_KEY}"), "")
             .is("invalid_id", "hold_id"),
         send("POST", format!("/v1/holds/h_{hex31}/confirm"), "").sent_by_the_server().is("invalid_id", "hold_id"),
-        // ---- query parameters: none anywhere, `partner` only on the beacon release
+        // ---- query parameters: none anywhere, `partner` only on the public reads and the beacon release
         get("/v1/events?page=2").is("invalid_parameter", "page"),
-        get(format!("/v1/events?partner={DEMO_PARTNER_KEY}")).is("invalid_parameter", "partner"),
+        get(format!("/v1/holds/{UNKNOWN_HOLD_ID}?partner={DEMO_PARTNER_KEY}")).is("invalid_parameter", "partner"),
         get("/v1/events?event=qt:1001").is("invalid_parameter", "event"),
         get(format!("{}?v=1", layout(EVENT, SHOW))).is("invalid_parameter", "v"),
         get(format!("{}?callback=alert", availability(EVENT, SHOW))).is("invalid_parameter", "callback"),

@@ -115,13 +115,22 @@ fn the_painted_hall_is_the_layout_drawn_as_the_widget_draws_it() {
         assert!(painted.header("content-type").unwrap_or_default().starts_with("image/svg+xml"), "{:?}", painted.headers);
         assert_eq!(painted.body, ticket_paint::painted_hall(&layout), "{path}: the seat map of the layout served");
         assert_eq!(painted.body.matches("<circle ").count(), layout.seats.len());
+        // The partner's availability rides along in headers: the loader's
+        // first frame needs this one request.
+        let availability = availability_of(event, show);
+        assert_eq!(painted.header("availability-bits"), Some(availability.seats_available.as_str()), "{path}");
+        assert_eq!(painted.header("availability-layout-version"), Some(layout.version.as_str()), "{path}");
+        assert_eq!(painted.header("availability-revision"), Some(availability.revision.to_string().as_str()), "{path}");
+        assert_eq!(painted.header("cache-control"), Some("no-cache"), "{path}: revalidated, the headers change with sales");
 
-        // Cached next to the layout, with an ETag the browser can revalidate.
+        // Cached next to the layout, with an ETag the browser can revalidate;
+        // a 304 still carries the current availability.
         let again = proxy_get(&path);
         assert_eq!(again.header("x-cache"), Some("HIT"), "{path}");
         let etag = again.header("etag").expect("etag").to_owned();
         let conditional = proxy_get_with(&path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("If-None-Match", &etag)]);
         assert_eq!(conditional.status, 304, "{path}");
+        assert_eq!(conditional.header("availability-bits"), Some(availability.seats_available.as_str()), "{path}");
     }
     // The partner checks of the layout: a key, an allowed origin.
     let path = "/v1/events/qt:1001/shows/2001/paint";
@@ -133,6 +142,24 @@ fn the_painted_hall_is_the_layout_drawn_as_the_widget_draws_it() {
     assert_eq!(proxy_get_with(&format!("{path}?partner=pk_nobody_000000"), &[]).status, 401);
     let foreign = proxy_get_with(path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", FOREIGN_ORIGIN)]);
     assert_eq!(foreign.status, 403, "{}", foreign.body);
+
+    // The loader's other first reads take the key in the query as well, and
+    // answer exactly what the header form answers.
+    for read in ["/v1/events", "/v1/events/qt:1001/shows/2001/layout", "/v1/events/qt:1001/shows/2001/availability"] {
+        let by_header = proxy_get_with(read, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)]);
+        let by_query = proxy_get_with(&format!("{read}?partner={DEMO_PARTNER_KEY}"), &[("Origin", PARTNER_ORIGIN)]);
+        assert_eq!(by_query.status, 200, "{read}: {}", by_query.body);
+        if read.ends_with("availability") {
+            // Holds made meanwhile by other tests may change it: the same document, not the same seats.
+            assert!(by_query.body.contains("\"seats_available\"") && by_header.body.contains("\"seats_available\""), "{read}");
+        } else {
+            assert_eq!(by_query.body, by_header.body, "{read}");
+        }
+        assert_eq!(by_query.header("access-control-allow-origin"), Some(PARTNER_ORIGIN), "{read}");
+        assert_eq!(proxy_get_with(&format!("{read}?partner=pk_nobody_000000"), &[]).status, 401, "{read}");
+        let foreign = proxy_get_with(&format!("{read}?partner={DEMO_PARTNER_KEY}"), &[("Origin", FOREIGN_ORIGIN)]);
+        assert_eq!(foreign.status, 403, "{read}: {}", foreign.body);
+    }
 }
 
 #[test]
