@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use ticket_contract::{ChangeHold, CreateHold, Hold};
+use wasm_bindgen::JsValue;
 
 use crate::api;
 use crate::api_error::ApiError;
@@ -31,6 +32,7 @@ use crate::checkout::{
     keep_stored_hold_after, resume, ActiveHold, CheckoutStage, HoldNotice, PollSchedule, Resume, Step, StoredHold,
 };
 use crate::config::WidgetConfig;
+use crate::host_events::HostEvent;
 use crate::payment::{payment_url, PaymentDetail};
 
 /// The session's non-reactive parts, in one place so the reactive arena
@@ -40,6 +42,8 @@ struct Shared {
     config: Arc<WidgetConfig>,
     /// The page's payment function; JavaScript values stay on this thread.
     payment_handler: SendWrapper<Option<Function>>,
+    /// The loader's `emit(name, detailJson)`: the host page's events.
+    host_events: SendWrapper<Option<Function>>,
     /// The stored hold to release if the buyer leaves now (unpaid holds only).
     releasable: Mutex<Option<StoredHold>>,
     /// What the buyer typed into the form, kept across screens and failures.
@@ -68,7 +72,7 @@ pub struct HoldSession {
 }
 
 impl HoldSession {
-    pub fn new(config: Arc<WidgetConfig>, payment_handler: Option<Function>) -> HoldSession {
+    pub fn new(config: Arc<WidgetConfig>, payment_handler: Option<Function>, host_events: Option<Function>) -> HoldSession {
         HoldSession {
             state: RwSignal::new(Step { stage: CheckoutStage::Choosing, notice: None }),
             resuming: RwSignal::new(false),
@@ -77,6 +81,7 @@ impl HoldSession {
             shared: StoredValue::new(Arc::new(Shared {
                 config,
                 payment_handler: SendWrapper::new(payment_handler),
+                host_events: SendWrapper::new(host_events),
                 releasable: Mutex::new(None),
                 buyer: Mutex::new(BuyerDraft::default()),
                 availability_changed: AtomicBool::new(false),
@@ -187,9 +192,22 @@ impl HoldSession {
             }
         }
         let choosing = step.stage.is_choosing();
+        let told = self.state.try_with_untracked(|before| HostEvent::from_steps(before, &step)).unwrap_or_default();
         let _ = self.state.try_set(step);
+        for event in &told {
+            self.tell_host(event);
+        }
         if choosing {
             self.refresh_availability();
+        }
+    }
+
+    /// Tells the host page (`crate::host_events`); a throwing listener is
+    /// the page's problem, not the buyer's.
+    pub fn tell_host(&self, event: &HostEvent) {
+        let Some(shared) = self.shared() else { return };
+        if let Some(emit) = shared.host_events.as_ref() {
+            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(event.name), &JsValue::from_str(&event.detail.to_string()));
         }
     }
 

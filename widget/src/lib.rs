@@ -35,6 +35,7 @@ pub mod countdown;
 pub mod datetime;
 pub mod hall;
 pub mod hold_wire;
+pub mod host_events;
 pub mod i18n;
 pub mod live;
 pub mod money;

@@ -38,15 +38,22 @@ impl MountedWidget {
 /// `pay` (optional): called with the payment hand-off detail when the buyer
 /// presses "pay" (unless `payment_url` is set); its promise resolving means
 /// the partner's payment step finished, rejecting that it did not.
+/// `emit` (optional): called as `emit(name, detailJson)` for each event the
+/// host page is told of (`crate::host_events`); the loader dispatches them.
 /// Throws a readable error when the configuration is unusable.
 #[wasm_bindgen]
-pub fn mount_widget(host: web_sys::Element, config_json: &str, pay: Option<js_sys::Function>) -> Result<MountedWidget, JsError> {
+pub fn mount_widget(
+    host: web_sys::Element,
+    config_json: &str,
+    pay: Option<js_sys::Function>,
+    emit: Option<js_sys::Function>,
+) -> Result<MountedWidget, JsError> {
     let config = WidgetConfig::from_json(config_json).map_err(|error| JsError::new(&error.to_string()))?;
     let navigator_language = web_sys::window().and_then(|window| window.navigator().language());
     let lang = Lang::resolve(config.lang.as_deref(), navigator_language.as_deref());
     let host: web_sys::HtmlElement =
         host.dyn_into().map_err(|_| JsError::new("mount_widget needs an HTML element to mount into"))?;
     let config = Arc::new(config);
-    let mounted = leptos::mount::mount_to(host, move || view! { <WidgetApp config lang payment_handler=pay /> });
+    let mounted = leptos::mount::mount_to(host, move || view! { <WidgetApp config lang payment_handler=pay host_events=emit /> });
     Ok(MountedWidget { _mounted: Box::new(mounted) })
 }

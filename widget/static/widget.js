@@ -13,6 +13,11 @@
  * element's `onpay` property if it is a function and waits for the promise it
  * returns (resolve = payment done, reject = not done). See examples/script-tag.html.
  *
+ * Host page API (README "The host page's API"; types in ticket-widget.d.ts):
+ * events ticket-widget:ready/select/hold/expire/release/pay/paid/error on the
+ * element (bubbling, composed; the wasm decides which, host_events.rs, and
+ * calls tellThrough), methods open({event, show}) and reset(), read-only hold.
+ *
  * First paint: an element opened on one date (event + show) also fetches the
  * hall already drawn (GET …/paint, the seat map's SVG made at the edge by the
  * widget's own markup code, with the partner's availability bits in its
@@ -164,6 +169,20 @@
     };
   }
 
+  // The host page's events (widget/src/host_events.rs has the table):
+  // dispatched on the element, bubbling out of any shadow root it sits in.
+  function tell(el, name, detail) {
+    el.dispatchEvent(new CustomEvent("ticket-widget:" + name, { bubbles: true, composed: true, detail: detail }));
+  }
+  function tellThrough(el) {
+    return function (name, detailJson) {
+      var detail = JSON.parse(detailJson);
+      if (name === "hold") el._hold = Object.freeze({ hold_id: detail.hold_id, expires_at: detail.expires_at });
+      if (name === "expire" || name === "release" || name === "paid") el._hold = null;
+      tell(el, name, detail);
+    };
+  }
+
   function isRussian(el) {
     var lang = el.getAttribute("lang") || navigator.language || "";
     return /^ru\b/i.test(lang);
@@ -171,6 +190,36 @@
 
   class TicketWidget extends HTMLElement {
     static get observedAttributes() { return ["partner", "lang", "event", "show", "payment-url"]; }
+
+    // The host page's handles: open a date, start over, the current hold.
+    /** Opens `{event, show}` (show optional: the event's dates), as the attributes would. */
+    open(target) {
+      if (!target || typeof target.event !== "string") throw new TypeError("ticket-widget open() needs {event, show?}");
+      this._batch = true;
+      try {
+        this.setAttribute("event", target.event);
+        if (typeof target.show === "string") this.setAttribute("show", target.show);
+        else this.removeAttribute("show");
+      } finally { this._batch = false; }
+      this._remount();
+    }
+    /** Back to the start: an unpaid hold is given back, tickets shown are put away. */
+    reset() {
+      if (!this._root) return;
+      this._unmount();
+      // The hold kept for a reload (widget/src/checkout.rs StoredHold; the
+      // widget writes it as it goes) is forgotten: the new one starts afresh.
+      try { sessionStorage.removeItem("ticket-widget:hold:" + (this.getAttribute("partner") || "")); } catch (e) { /* storage off */ }
+      if (this.isConnected) this._mount();
+    }
+    /** `{hold_id, expires_at}` while the buyer holds places, else null. */
+    get hold() { return this._hold || null; }
+
+    _remount() {
+      if (!this._root) return;
+      this._unmount();
+      if (this.isConnected) this._mount();
+    }
 
     connectedCallback() {
       if (!this._root) {
@@ -192,9 +241,8 @@
     }
 
     attributeChangedCallback(name, before, after) {
-      if (before === after || !this._root) return;
-      this._unmount();
-      if (this.isConnected) this._mount();
+      if (before === after || !this._root || this._batch) return;
+      this._remount();
     }
 
     _unmount() {
@@ -202,6 +250,9 @@
       this._pending = false;
       if (this._handle) { try { this._handle.unmount(); } catch (e) { /* already gone */ } }
       this._handle = null;
+      // The widget gives an unpaid hold back as it goes (a beacon): say so.
+      if (this._hold) tell(this, "release", { hold_id: this._hold.hold_id });
+      this._hold = null;
       if (this._host) { this._host.remove(); this._host = null; }
       this._unpaint();
     }
@@ -261,7 +312,8 @@
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
         host.textContent = "";
-        self._handle = glue.mount_widget(host, JSON.stringify(config), payThrough(self));
+        self._handle = glue.mount_widget(host, JSON.stringify(config), payThrough(self), tellThrough(self));
+        tell(self, "ready", { event: config.event, show: config.show, lang: ru ? "ru" : "en" });
         // Should the widget never say, it shows after a while all the same.
         if (self._painted) self._paintTimer = setTimeout(function () { self._unpaint(); }, 10000);
       }).catch(function (error) {
@@ -270,6 +322,7 @@
         // A painted hall stays (it is what the page is about); the error shows below it.
         host.style.cssText = "";
         if (window.console) console.error("ticket-widget:", error);
+        tell(self, "error", { code: "widget_unavailable", message: error && error.message ? String(error.message) : "" });
         host.textContent = "";
         var box = document.createElement("div");
         box.className = "tw-boot tw-boot-error";

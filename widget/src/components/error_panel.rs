@@ -7,6 +7,8 @@ use leptos::prelude::*;
 
 use super::use_widget;
 use crate::api_error::ApiError;
+use crate::hold_session::use_hold_session;
+use crate::host_events::HostEvent;
 use crate::i18n::error_message;
 use crate::paint_adoption::decline_if_waiting;
 
@@ -26,6 +28,10 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>, on_retry: Callback<()>) -> impl I
         })
     };
     let code_attribute = code.clone();
+    // The host page hears of it too (`ticket-widget:error`).
+    let session = use_hold_session();
+    let told = code.clone();
+    Effect::new(move |_| session.tell_host(&HostEvent::error(&told())));
     // An error replaces the hall a painted first frame showed.
     let panel: NodeRef<html::Div> = NodeRef::new();
     Effect::new(move |_| {

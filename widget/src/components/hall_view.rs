@@ -8,6 +8,8 @@
 //! while the buyer's own reservation is on its way, since the proxy may
 //! already count their seats as taken (they must not flicker to "lost").
 
+use crate::hold_session::use_hold_session;
+use crate::host_events::HostEvent;
 use std::sync::Arc;
 
 use leptos::html;
@@ -52,6 +54,19 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
     let texts = use_widget().lang.texts();
     let live = expect_context::<LiveHall>();
     let reservation = expect_context::<Reservation>();
+    // The host page hears of every change of the picks (`ticket-widget:select`),
+    // not of the empty start.
+    {
+        let (layout, session) = (layout.clone(), use_hold_session());
+        Effect::new(move |told_before: Option<bool>| {
+            let picked = selection.get();
+            if told_before == Some(true) || !picked.is_empty() {
+                session.tell_host(&HostEvent::select(&layout, &picked));
+                return true;
+            }
+            false
+        });
+    }
     let availability = {
         let layout = layout.clone();
         Memo::new(move |previous: Option<&Arc<HallAvailability>>| {

@@ -41,13 +41,15 @@ pub fn WidgetApp(
     lang: Lang,
     /// The page's payment function (see `static/widget.js`), if any.
     payment_handler: Option<js_sys::Function>,
+    /// The loader's `emit(name, detailJson)` for the host page's events, if any.
+    host_events: Option<js_sys::Function>,
 ) -> impl IntoView {
     let root_class = format!("tw-root {}", config.mode.css_class());
     let event_is_fixed = config.event.is_some();
     let screen = RwSignal::new(Screen::initial(config.event.as_deref(), config.show.as_deref()));
     let events_config = config.clone();
     let events = LocalResource::new(move || api::fetch_events(events_config.clone()));
-    let session = HoldSession::new(config.clone(), payment_handler);
+    let session = HoldSession::new(config.clone(), payment_handler, host_events);
     provide_context(WidgetContext { config, lang });
     provide_context(session);
 
