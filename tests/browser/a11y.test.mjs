@@ -7,40 +7,15 @@
 // them axe's colour-contrast rule, which is what the theme colours must pass.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { launchChromium, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
+import { launchChromium, seriousAxeViolations, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const THEMES = ['default', 'dark'];
 
 let browser;
 // Reduced motion: no transitions between the two themes' colours while axe reads them.
 before(async () => { browser = await launchChromium({ reducedMotion: 'reduce' }); });
 after(async () => { await browser?.close(); });
-
-/** axe's serious and critical violations inside the widget, in a readable form. */
-async function seriousViolations(page) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
-  const { violations, checkedInShadow } = await page.evaluate(async () => {
-    const host = document.querySelector('ticket-widget');
-    const results = await window.axe.run(host, { resultTypes: ['violations'] });
-    // A node inside a shadow root has a target that is a list of selectors.
-    const checkedInShadow = results.passes.concat(results.violations)
-      .some((rule) => rule.nodes.some((node) => Array.isArray(node.target[0])));
-    const violations = results.violations
-      .filter((rule) => rule.impact === 'serious' || rule.impact === 'critical')
-      .map((rule) => ({
-        rule: rule.id,
-        impact: rule.impact,
-        help: rule.help,
-        nodes: rule.nodes.slice(0, 4).map((node) => `${JSON.stringify(node.target)}: ${node.failureSummary}`),
-      }));
-    return { violations, checkedInShadow };
-  });
-  assert.ok(checkedInShadow, 'axe checked the elements inside the widget\'s shadow root');
-  return violations;
-}
 
 async function setTheme(page, theme) {
   await page.evaluate((theme) => {
@@ -59,7 +34,7 @@ async function checkScreen(page, screen, lang) {
   const failures = [];
   for (const theme of THEMES) {
     await setTheme(page, theme);
-    const violations = await seriousViolations(page);
+    const violations = await seriousAxeViolations(page);
     if (violations.length) {
       failures.push({ screen, lang, theme, violations });
       await page.screenshot({ path: join(OUTPUT_DIR, `a11y-${lang}-${screen}-${theme}.png`), fullPage: true });

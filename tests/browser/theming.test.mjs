@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
+import { launchChromium, seriousAxeViolations, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium({ locale: 'en-US', reducedMotion: 'reduce' }); });
@@ -114,11 +114,13 @@ test('the theming example page: its brand, ::part() rules and its dark theme', a
   assert.equal(light.radius, '6px');
   assert.notEqual(light.rootShadow, 'none', 'ticket-widget::part(root) reaches inside');
   assert.deepEqual(light.parts, ['root', 'event-list']);
+  assert.deepEqual(await seriousAxeViolations(page), [], 'the example\'s own colours read well');
 
   await page.locator('button[data-theme=dark]').click();
   const dark = await look();
   assert.equal(dark.price, 'rgb(45, 212, 191)', 'the page\'s dark accent');
   assert.equal(dark.surface, 'rgb(28, 25, 23)', 'the page\'s dark surface');
+  assert.deepEqual(await seriousAxeViolations(page), [], 'the example\'s dark colours read well');
   await page.screenshot({ path: join(OUTPUT_DIR, 'theming-example-dark.png'), fullPage: true });
   await page.close();
 });
