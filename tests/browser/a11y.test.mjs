@@ -101,3 +101,31 @@ test('axe: catalogue, dates, seat map, checkout and tickets in Russian, default 
 test('axe: the same path in English, on a hall with seats and general admission', async () => {
   await walkThePath('en', 'tc:5f1a0c0e2b3c4d5e6f708192', { admissions: true });
 });
+
+test('axe: an error panel and a notice, default and dark theme', async () => {
+  const page = await browser.newPage();
+  // The catalogue fails first (the proxy's own CORS headers kept), then
+  // comes back with one provider unavailable, which the list notes.
+  let failNext = true;
+  await page.route(/\/v1\/events$/, async (route) => {
+    const response = await route.fetch();
+    const headers = response.headers();
+    if (failNext) {
+      failNext = false;
+      const body = { error: { code: 'upstream_unavailable', message: 'The ticketing system did not answer.' } };
+      await route.fulfill({ status: 503, headers, body: JSON.stringify(body) });
+    } else {
+      const list = await response.json();
+      await route.fulfill({ response, headers, body: JSON.stringify({ ...list, unavailable_providers: ['ticketscloud'] }) });
+    }
+  });
+  await page.goto(`${PAGES_URL}/script-tag.html`);
+  await page.locator('[data-testid=error-panel]').waitFor({ timeout: 30_000 });
+  const failures = await checkScreen(page, 'error', 'ru');
+  await page.locator('[data-testid=retry-button]').click();
+  await page.locator('[data-testid=event-card]').first().waitFor({ timeout: 30_000 });
+  await page.locator('.tw-notice').waitFor();
+  failures.push(...await checkScreen(page, 'catalogue-notice', 'ru'));
+  await page.close();
+  assert.deepEqual(failures, [], `serious or critical axe violations:\n${JSON.stringify(failures, null, 2)}`);
+});

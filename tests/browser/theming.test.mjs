@@ -150,3 +150,24 @@ test('language: the element\'s lang, else the page\'s <html lang>, else the brow
   assert.equal(await heading.innerText(), 'Events');
   await page.close();
 });
+
+test('the hall painted before the wasm is in the element\'s theme too', async () => {
+  const page = await browser.newPage();
+  // Without the wasm the painted hall stays on screen.
+  await page.route('**/*.wasm', (route) => route.abort());
+  // one-date.html's element, dark before the loader sees it.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const widget = document.querySelector('ticket-widget');
+      if (widget) { widget.setAttribute('theme', 'dark'); observer.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  await page.locator('.tw-painted [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  const surface = () => page.locator('ticket-widget').evaluate(
+    (widget) => getComputedStyle(widget.shadowRoot.querySelector('.tw-painted .tw-root')).backgroundColor);
+  assert.equal(await surface(), 'rgb(22, 27, 38)');
+  await page.locator('ticket-widget').evaluate((widget) => widget.removeAttribute('theme'));
+  assert.equal(await surface(), 'rgb(255, 255, 255)', 'and follows it when it changes');
+  await page.close();
+});
