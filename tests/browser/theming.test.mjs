@@ -51,7 +51,13 @@ test('custom properties colour the reserve button, a selected seat and the surfa
   const page = await browser.newPage();
   await page.goto(`${PAGES_URL}/script-tag.html`);
   await page.locator('ticket-widget').evaluate((widget) => widget.setAttribute('style',
-    '--ticket-widget-accent: rgb(1, 2, 3); --ticket-widget-surface: rgb(250, 240, 230); --ticket-widget-text: rgb(40, 30, 20)'));
+    '--ticket-widget-accent: rgb(1, 2, 3); --ticket-widget-accent-strong: rgb(4, 5, 6); '
+    + '--ticket-widget-accent-soft: rgb(207, 208, 209); '
+    + '--ticket-widget-surface: rgb(250, 240, 230); --ticket-widget-text: rgb(40, 30, 20)'));
+  const dateTile = page.locator('ticket-widget .tw-date-tile').first();
+  await dateTile.waitFor({ timeout: 30_000 });
+  assert.deepEqual(await dateTile.evaluate((tile) => [getComputedStyle(tile).backgroundColor, getComputedStyle(tile).color]),
+    ['rgb(207, 208, 209)', 'rgb(1, 2, 3)'], 'the soft accent behind the accent');
   await openHallWithAPick(page);
 
   const branded = await colours(page);
@@ -60,6 +66,9 @@ test('custom properties colour the reserve button, a selected seat and the surfa
   assert.equal(branded.selectedSeat, 'rgb(1, 2, 3)', 'the accent is a selected seat');
   assert.equal(branded.surface, 'rgb(250, 240, 230)');
   assert.equal(branded.text, 'rgb(40, 30, 20)');
+  await page.locator('[data-testid=reserve-button]').hover();
+  assert.equal((await colours(page)).reserveBackground, 'rgb(4, 5, 6)', 'the strong accent under the pointer');
+  await page.mouse.move(0, 0);
 
   // Dark: the partner's own values still win...
   await page.locator('ticket-widget').evaluate((widget) => widget.setAttribute('theme', 'dark'));
@@ -79,9 +88,16 @@ test('custom properties colour the reserve button, a selected seat and the surfa
 
   // auto: the system's preference, followed as it changes.
   await page.locator('ticket-widget').evaluate((widget) => widget.setAttribute('theme', 'auto'));
+  // The preference's change event reaches the loader a moment after the switch.
+  const themeFollowed = (dark) => page.waitForFunction((dark) => {
+    const host = document.querySelector('ticket-widget').shadowRoot.querySelector('.tw-host');
+    return host.classList.contains('tw-theme-dark') === dark;
+  }, dark, { timeout: 5_000 }).catch(() => {});
   await page.emulateMedia({ colorScheme: 'dark' });
+  await themeFollowed(true);
   assert.equal((await colours(page)).surface, 'rgb(22, 27, 38)', 'auto + dark system: dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  await themeFollowed(false);
   const light = await colours(page);
   assert.equal(light.surface, 'rgb(255, 255, 255)', 'auto + light system: light');
   assert.equal(light.reserveBackground, 'rgb(67, 56, 202)', 'the default accent');
