@@ -4,10 +4,11 @@
 // switch the defaults live, keeping the buyer's picks; the theming example
 // page's ::part() rules reach inside. The language: the element's lang, else
 // the page's <html lang>, else the browser's (this context is an English one).
+// The painted first frame and the iframe embed (?theme=dark) follow the theme.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, seriousAxeViolations, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
+import { launchChromium, seriousAxeViolations, OUTPUT_DIR, PAGES_URL, PROXY_URL, PARTNER_KEY } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium({ locale: 'en-US', reducedMotion: 'reduce' }); });
@@ -185,5 +186,14 @@ test('the hall painted before the wasm is in the element\'s theme too', async ()
   assert.equal(await surface(), 'rgb(22, 27, 38)');
   await page.locator('ticket-widget').evaluate((widget) => widget.removeAttribute('theme'));
   assert.equal(await surface(), 'rgb(255, 255, 255)', 'and follows it when it changes');
+  await page.close();
+});
+
+test('the iframe embed takes theme=dark from its URL', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${PROXY_URL}/embed?partner=${PARTNER_KEY}&lang=en&theme=dark`);
+  await page.locator('[data-testid=event-card]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.tw-root').evaluate((root) => getComputedStyle(root).backgroundColor), 'rgb(22, 27, 38)');
+  assert.equal(await page.locator('.tw-heading').innerText(), 'Events');
   await page.close();
 });
