@@ -70,6 +70,9 @@ test('custom properties colour the reserve button, a selected seat and the surfa
   await page.locator('[data-testid=reserve-button]').hover();
   assert.equal((await colours(page)).reserveBackground, 'rgb(4, 5, 6)', 'the strong accent under the pointer');
   await page.mouse.move(0, 0);
+  // A light accent gets dark text by itself.
+  await page.locator('ticket-widget').evaluate((widget) => widget.style.setProperty('--ticket-widget-accent', 'rgb(253, 224, 71)'));
+  assert.equal((await colours(page)).reserveText, 'rgb(0, 0, 0)', 'black text on a light accent');
 
   // Dark: the partner's own values still win...
   await page.locator('ticket-widget').evaluate((widget) => widget.setAttribute('theme', 'dark'));
