@@ -8,6 +8,7 @@
 import { chromium } from 'playwright-core';
 import { appendFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,4 +106,33 @@ export function parseRoubles(text) {
   const value = Number.parseFloat(normalised);
   if (Number.isNaN(value)) throw new Error(`not a rouble amount: ${JSON.stringify(text)}`);
   return Math.round(value * 100);
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core (pinned in package.json) run on the page's first <ticket-widget>,
+ * its shadow root included: the violations of impact "serious" or "critical",
+ * readable. Fails if axe saw nothing inside the shadow root.
+ */
+export async function seriousAxeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  const { violations, checkedInShadow } = await page.evaluate(async () => {
+    const host = document.querySelector('ticket-widget');
+    const results = await window.axe.run(host, { resultTypes: ['violations'] });
+    // A node inside a shadow root has a target that is a list of selectors.
+    const checkedInShadow = results.passes.concat(results.violations)
+      .some((rule) => rule.nodes.some((node) => Array.isArray(node.target[0])));
+    const violations = results.violations
+      .filter((rule) => rule.impact === 'serious' || rule.impact === 'critical')
+      .map((rule) => ({
+        rule: rule.id,
+        impact: rule.impact,
+        help: rule.help,
+        nodes: rule.nodes.slice(0, 4).map((node) => `${JSON.stringify(node.target)}: ${node.failureSummary}`),
+      }));
+    return { violations, checkedInShadow };
+  });
+  if (!checkedInShadow) throw new Error('axe checked nothing inside the widget\'s shadow root');
+  return violations;
 }

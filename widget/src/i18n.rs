@@ -15,23 +15,31 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Picks the language: an explicit `lang` from the partner's markup wins;
-    /// otherwise Russian for browsers whose `navigator.language` is Russian,
-    /// English for everyone else.
-    pub fn resolve(configured: Option<&str>, navigator_language: Option<&str>) -> Lang {
-        let is_russian = |tag: &str| {
-            let tag = tag.trim().to_ascii_lowercase();
-            tag == "ru" || tag.starts_with("ru-") || tag.starts_with("ru_")
+    /// Picks the language, in this order: an explicit `lang` (the element's
+    /// attribute, the iframe's `lang` parameter), then the page's own
+    /// `<html lang>` when it is Russian or English, then the browser's
+    /// `navigator.language` (Russian, or else English). The loader
+    /// (`static/widget.js`, `widgetLanguage`) applies the same order before
+    /// the wasm has loaded and passes its answer as `lang`, so for an element
+    /// this only confirms it.
+    pub fn resolve(configured: Option<&str>, page_language: Option<&str>, navigator_language: Option<&str>) -> Lang {
+        let supported = |tag: Option<&str>| {
+            let tag = tag?.trim().to_ascii_lowercase();
+            let is = |code: &str| tag == code || tag.starts_with(&format!("{code}-")) || tag.starts_with(&format!("{code}_"));
+            if is("ru") {
+                Some(Lang::Ru)
+            } else if is("en") {
+                Some(Lang::En)
+            } else {
+                None
+            }
         };
-        match configured.map(str::trim).filter(|tag| !tag.is_empty()) {
-            Some(tag) if is_russian(tag) => Lang::Ru,
-            Some(tag) if tag.to_ascii_lowercase().starts_with("en") => Lang::En,
-            // An unsupported explicit language falls back to the browser's.
-            _ => match navigator_language {
-                Some(tag) if is_russian(tag) => Lang::Ru,
-                _ => Lang::En,
-            },
-        }
+        // An unsupported or empty language falls through to the next one.
+        supported(configured).or_else(|| supported(page_language)).unwrap_or(if supported(navigator_language) == Some(Lang::Ru) {
+            Lang::Ru
+        } else {
+            Lang::En
+        })
     }
 
     /// The BCP 47 tag for the `lang` attribute of the widget's root.
@@ -570,22 +578,37 @@ mod tests {
 
     #[test]
     fn resolves_the_language() {
-        let cases: &[(Option<&str>, Option<&str>, Lang)] = &[
-            (None, Some("ru-RU"), Lang::Ru),
-            (None, Some("ru"), Lang::Ru),
-            (None, Some("RU"), Lang::Ru),
-            (None, Some("en-US"), Lang::En),
-            (None, Some("de-DE"), Lang::En),
-            (None, Some("rue"), Lang::En),
-            (None, None, Lang::En),
-            (Some("en"), Some("ru-RU"), Lang::En),
-            (Some("ru"), Some("en-GB"), Lang::Ru),
-            (Some(" "), Some("ru-RU"), Lang::Ru),
-            (Some("fr"), Some("ru-RU"), Lang::Ru),
-            (Some("fr"), Some("en-US"), Lang::En),
+        // (the element's or iframe's lang, the page's <html lang>, the browser's, expected)
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Lang);
+        let cases: &[Case] = &[
+            // The browser alone.
+            (None, None, Some("ru-RU"), Lang::Ru),
+            (None, None, Some("ru"), Lang::Ru),
+            (None, None, Some("RU"), Lang::Ru),
+            (None, None, Some("en-US"), Lang::En),
+            (None, None, Some("de-DE"), Lang::En),
+            (None, None, Some("rue"), Lang::En),
+            (None, None, None, Lang::En),
+            // The explicit lang wins over everything.
+            (Some("en"), Some("ru"), Some("ru-RU"), Lang::En),
+            (Some("ru"), Some("en"), Some("en-GB"), Lang::Ru),
+            (Some("en-GB"), None, Some("ru-RU"), Lang::En),
+            // An empty or unsupported one falls through.
+            (Some(" "), None, Some("ru-RU"), Lang::Ru),
+            (Some("fr"), None, Some("ru-RU"), Lang::Ru),
+            (Some("fr"), None, Some("en-US"), Lang::En),
+            // The page's <html lang> before the browser, when it is ru or en.
+            (None, Some("ru"), Some("en-US"), Lang::Ru),
+            (None, Some("ru-RU"), Some("en-US"), Lang::Ru),
+            (None, Some("en"), Some("ru-RU"), Lang::En),
+            (Some("de"), Some("ru"), Some("en-US"), Lang::Ru),
+            (None, Some("de"), Some("ru-RU"), Lang::Ru),
+            (None, Some("de"), Some("en-US"), Lang::En),
+            (None, Some(""), Some("ru-RU"), Lang::Ru),
+            (None, Some("russian"), Some("en-US"), Lang::En),
         ];
-        for &(configured, navigator, expected) in cases {
-            assert_eq!(Lang::resolve(configured, navigator), expected, "{configured:?} {navigator:?}");
+        for &(configured, page, navigator, expected) in cases {
+            assert_eq!(Lang::resolve(configured, page, navigator), expected, "{configured:?} {page:?} {navigator:?}");
         }
     }
 

@@ -49,8 +49,13 @@ pub fn mount_widget(
     emit: Option<js_sys::Function>,
 ) -> Result<MountedWidget, JsError> {
     let config = WidgetConfig::from_json(config_json).map_err(|error| JsError::new(&error.to_string()))?;
-    let navigator_language = web_sys::window().and_then(|window| window.navigator().language());
-    let lang = Lang::resolve(config.lang.as_deref(), navigator_language.as_deref());
+    let window = web_sys::window();
+    let navigator_language = window.as_ref().and_then(|window| window.navigator().language());
+    let page_language = window
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+        .and_then(|html| html.get_attribute("lang"));
+    let lang = Lang::resolve(config.lang.as_deref(), page_language.as_deref(), navigator_language.as_deref());
     let host: web_sys::HtmlElement =
         host.dyn_into().map_err(|_| JsError::new("mount_widget needs an HTML element to mount into"))?;
     let config = Arc::new(config);

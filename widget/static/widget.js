@@ -6,6 +6,12 @@
  * widget's stylesheet, loads the wasm once per page and mounts one widget per
  * element. Everything (API, wasm, CSS) comes from the origin of this script.
  *
+ * Language: the lang attribute, else the page's <html lang> when it is ru or
+ * en, else the browser's; decided here (widgetLanguage) and passed to the wasm.
+ * Theme: theme="dark" or theme="auto" (the system's light/dark preference);
+ * custom properties --ticket-widget-* set on the element (widget.css lists
+ * them). A theme change applies in place; any other attribute mounts anew.
+ *
  * Payment hand-off (unless the element has a payment-url attribute): when the
  * buyer presses "pay", the element dispatches
  *   new CustomEvent("ticket-widget:pay", {bubbles, composed, detail})
@@ -183,13 +189,34 @@
     };
   }
 
+  // The widget's language, decided here once and passed to the wasm in its
+  // config: the element's lang, else the page's <html lang> when it is
+  // Russian or English, else the browser's (Russian, or else English).
+  function supportedLanguage(tag) {
+    var match = /^(ru|en)(?:[-_]|$)/i.exec((tag || "").trim());
+    return match ? match[1].toLowerCase() : null;
+  }
+  function widgetLanguage(el) {
+    return supportedLanguage(el.getAttribute("lang"))
+      || supportedLanguage(document.documentElement.getAttribute("lang"))
+      || (supportedLanguage(navigator.language) === "ru" ? "ru" : "en");
+  }
   function isRussian(el) {
-    var lang = el.getAttribute("lang") || navigator.language || "";
-    return /^ru\b/i.test(lang);
+    return widgetLanguage(el) === "ru";
+  }
+
+  // theme="dark", or theme="auto" while the system prefers dark: the class
+  // widget.css keys its dark defaults on, set on the widget's boxes in the
+  // shadow root. Changing the attribute (or the system's preference under
+  // "auto") applies at once, without mounting the widget again.
+  var darkScheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function isDark(el) {
+    var theme = (el.getAttribute("theme") || "").trim().toLowerCase();
+    return theme === "dark" || (theme === "auto" && !!darkScheme && darkScheme.matches);
   }
 
   class TicketWidget extends HTMLElement {
-    static get observedAttributes() { return ["partner", "lang", "event", "show", "payment-url"]; }
+    static get observedAttributes() { return ["partner", "lang", "event", "show", "payment-url", "theme"]; }
 
     // The host page's handles: open a date, start over, the current hold.
     /** Opens `{event, show}` (show optional: the event's dates), as the attributes would. */
@@ -232,16 +259,38 @@
         this._root.appendChild(style);
       }
       if (!this._handle && !this._pending) this._mount();
+      if (darkScheme && !this._onScheme) {
+        var self = this;
+        this._onScheme = function () { self._applyTheme(); };
+        if (darkScheme.addEventListener) darkScheme.addEventListener("change", this._onScheme);
+        else if (darkScheme.addListener) darkScheme.addListener(this._onScheme);
+      }
+    }
+
+    _applyTheme() {
+      var dark = isDark(this);
+      [this._host, this._painted].forEach(function (box) {
+        if (box) box.classList.toggle("tw-theme-dark", dark);
+      });
     }
 
     disconnectedCallback() {
       var self = this;
       // A move (remove + insert in one task) keeps the widget; a removal frees it.
-      queueMicrotask(function () { if (!self.isConnected) self._unmount(); });
+      queueMicrotask(function () {
+        if (self.isConnected) return;
+        self._unmount();
+        if (self._onScheme) {
+          if (darkScheme.removeEventListener) darkScheme.removeEventListener("change", self._onScheme);
+          else if (darkScheme.removeListener) darkScheme.removeListener(self._onScheme);
+          self._onScheme = null;
+        }
+      });
     }
 
     attributeChangedCallback(name, before, after) {
       if (before === after || !this._root || this._batch) return;
+      if (name === "theme") { this._applyTheme(); return; }
       this._remount();
     }
 
@@ -276,6 +325,7 @@
       var ru = isRussian(self);
       var host = document.createElement("div");
       host.className = "tw-host";
+      host.classList.toggle("tw-theme-dark", isDark(self));
       host.innerHTML = '<p class="tw-boot" role="status">' + (ru ? "Загрузка…" : "Loading…") + "</p>";
       self._root.appendChild(host);
       self._host = host;
@@ -283,7 +333,7 @@
       var config = {
         api_base: apiBase,
         partner_key: self.getAttribute("partner") || "",
-        lang: self.getAttribute("lang") || null,
+        lang: ru ? "ru" : "en",
         event: self.getAttribute("event") || null,
         show: self.getAttribute("show") || null,
         payment_url: self.getAttribute("payment-url") || null,
@@ -303,6 +353,7 @@
           if (!box || generation !== self._generation || self._handle) return;
           self._root.insertBefore(box, host);
           self._painted = box;
+          self._applyTheme();
           if (self._pending) host.style.cssText = HIDE;
         });
       }
@@ -313,7 +364,7 @@
         self._pending = false;
         host.textContent = "";
         self._handle = glue.mount_widget(host, JSON.stringify(config), payThrough(self), tellThrough(self));
-        tell(self, "ready", { event: config.event, show: config.show, lang: ru ? "ru" : "en" });
+        tell(self, "ready", { event: config.event, show: config.show, lang: config.lang });
         // Should the widget never say, it shows after a while all the same.
         if (self._painted) self._paintTimer = setTimeout(function () { self._unpaint(); }, 10000);
       }).catch(function (error) {

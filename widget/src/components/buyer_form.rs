@@ -126,6 +126,7 @@ pub fn BuyerForm() -> impl IntoView {
     view! {
         <form
             class="tw-buyer-form"
+            part="buyer-form"
             data-testid="buyer-form"
             novalidate=true
             node_ref=form

@@ -76,7 +76,7 @@ pub fn CheckoutScreen() -> impl IntoView {
         let current = step.get();
         if current == Step::Tickets {
             let tickets = hold.get_untracked().map(|hold| tickets_markup(lang, &hold));
-            return view! { <div class="tw-checkout-done" on:click=on_click inner_html=tickets></div> }.into_any();
+            return view! { <div class="tw-checkout-done" part="tickets" on:click=on_click inner_html=tickets></div> }.into_any();
         }
         // A promo code can change until the payment starts.
         let promocode = matches!(current, Step::Details | Step::Payment).then(|| view! { <PromocodeForm /> });
@@ -86,8 +86,8 @@ pub fn CheckoutScreen() -> impl IntoView {
             Step::Payment | Step::Tickets => ().into_any(),
         };
         view! {
-            <div class="tw-checkout" data-testid="checkout" on:click=on_click>
-                <aside class="tw-checkout-side">
+            <div class="tw-checkout" part="checkout" data-testid="checkout" on:click=on_click>
+                <aside class="tw-checkout-side" part="checkout-side">
                     {(current != Step::Issuing).then(|| view! { <HoldTimer on_expired /> })}
                     <div class="tw-checkout-cart" inner_html=side></div>
                     {promocode}

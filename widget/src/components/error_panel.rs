@@ -40,7 +40,7 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>, on_retry: Callback<()>) -> impl I
         }
     });
     view! {
-        <div node_ref=panel class="tw-error" role="alert" data-testid="error-panel" data-error-code=code_attribute>
+        <div node_ref=panel class="tw-error" part="error" role="alert" data-testid="error-panel" data-error-code=code_attribute>
             <span class="tw-error-icon" aria-hidden="true">"!"</span>
             <p class="tw-error-message">{move || error_message(lang, &code())}</p>
             <button type="button" class="tw-button tw-button-secondary" data-testid="retry-button" on:click=move |_| on_retry.run(())>

@@ -36,7 +36,7 @@ pub fn EventHeader(
     });
     let venue = format!("{}, {}", event.venue.name, event.venue.city);
     view! {
-        <header class="tw-event-header">
+        <header class="tw-event-header" part="event-header">
             {back_button}
             <h2 class="tw-event-heading">{event.title}</h2>
             {when}

@@ -66,7 +66,7 @@ pub fn EventList(list: Arc<contract::EventList>, on_select: Callback<String>) ->
         })
         .collect_view();
     view! {
-        <section class="tw-events">
+        <section class="tw-events" part="event-list">
             <h2 class="tw-heading">{texts.events_title}</h2>
             {notice}
             {empty}

@@ -93,7 +93,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
     let has_admissions = !layout.admissions.is_empty();
     let seated = has_seats.then(|| {
         view! {
-            <section class="tw-seating">
+            <section class="tw-seating" part="plan">
                 <h3 class="tw-subheading">{texts.choose_seats}</h3>
                 <SeatMap layout=layout.clone() availability selection />
                 <ZoneLegend layout=layout.clone() />
@@ -108,7 +108,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
             })
             .collect_view();
         view! {
-            <section class="tw-admissions">
+            <section class="tw-admissions" part="admissions">
                 <h3 class="tw-subheading">{texts.admissions_title}</h3>
                 <ul class="tw-admission-list">{steppers}</ul>
             </section>
@@ -125,7 +125,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
     }
     let nothing = (!has_seats && !has_admissions).then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     view! {
-        <div node_ref=hall_box class="tw-hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
+        <div node_ref=hall_box class="tw-hall" part="hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
             <div class="tw-hall-main">
                 <p class="tw-stale" data-testid="availability-stale" hidden=move || !stale()>
                     {texts.availability_stale}
@@ -134,7 +134,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
                 {admissions}
                 {nothing}
             </div>
-            <aside class="tw-hall-side">
+            <aside class="tw-hall-side" part="side-panel">
                 <SelectionSummary layout=layout.clone() selection />
             </aside>
         </div>

@@ -42,7 +42,7 @@ pub fn ShowPicker(event: EventSummary, on_select: Callback<String>) -> impl Into
         })
         .collect_view();
     view! {
-        <section class="tw-shows">
+        <section class="tw-shows" part="dates">
             <h3 class="tw-subheading">{texts.choose_date}</h3>
             {empty}
             <ul class="tw-show-grid">{buttons}</ul>

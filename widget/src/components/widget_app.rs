@@ -139,7 +139,7 @@ pub fn WidgetApp(
     };
 
     view! {
-        <div class=root_class lang=lang.tag() node_ref=root>
+        <div class=root_class part="root" lang=lang.tag() node_ref=root>
             {move || {
                 if session.resuming.get() {
                     view! { <Skeleton kind=SkeletonKind::Hall /> }.into_any()
