@@ -171,7 +171,7 @@ pub fn buyer_form_markup(lang: Lang, draft: &BuyerDraft) -> String {
         ));
     }
     format!(
-        "<h3 class=\"tw-subheading\">{}</h3>{fields}<p class=\"tw-form-error\" role=\"alert\" data-testid=\"buyer-form-error\" hidden></p>\
+        "<h3 class=\"tw-subheading\" data-screen-heading tabindex=\"-1\">{}</h3>{fields}<p class=\"tw-form-error\" role=\"alert\" data-testid=\"buyer-form-error\" hidden></p>\
          <button type=\"submit\" class=\"tw-button tw-button-primary tw-wide\" data-testid=\"buyer-submit\">{}</button>",
         texts.buyer_title, texts.buyer_submit
     )
@@ -212,7 +212,7 @@ pub fn payment_markup(lang: Lang, hold: &Hold, not_completed: bool) -> String {
     };
     format!(
         "<section class=\"tw-payment\" data-testid=\"payment-step\"><div class=\"tw-payment-head\">\
-         <h3 class=\"tw-subheading\">{}</h3>{}</div>{summary}{notice}{}</section>",
+         <h3 class=\"tw-subheading\" data-screen-heading tabindex=\"-1\">{}</h3>{}</div>{summary}{notice}{}</section>",
         texts.buyer_title,
         button("tw-link", "buyer-edit", "edit", false, texts.edit_details),
         button(
@@ -234,14 +234,14 @@ pub fn waiting_markup(lang: Lang, time_is_up: bool, issuing: bool) -> String {
     if issuing {
         return format!(
             "<section class=\"tw-waiting\" data-testid=\"tickets-issuing\" aria-busy=\"true\">\
-             <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
+             <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\" data-screen-heading tabindex=\"-1\">{}</p>\
              <p class=\"tw-hint\">{}</p></section>",
             texts.tickets_issuing, texts.tickets_issuing_hint
         );
     }
     format!(
         "<section class=\"tw-waiting\" data-testid=\"payment-waiting\" aria-busy=\"true\">\
-         <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\">{}</p>\
+         <span class=\"tw-spinner\" aria-hidden=\"true\"></span><p class=\"tw-waiting-title\" role=\"status\" data-screen-heading tabindex=\"-1\">{}</p>\
          <p class=\"tw-hint\">{}</p>{}</section>",
         if time_is_up { texts.timer_over_awaiting } else { texts.awaiting_payment },
         texts.awaiting_payment_hint,
@@ -258,7 +258,7 @@ pub fn tickets_markup(lang: Lang, hold: &Hold) -> String {
     let texts = lang.texts();
     let cards: String = hold.tickets.iter().map(|ticket| ticket_card(lang, ticket)).collect();
     format!(
-        "<section class=\"tw-tickets\" data-testid=\"tickets\"><h3 class=\"tw-heading\">{}</h3><p class=\"tw-hint\">{}</p>\
+        "<section class=\"tw-tickets\" data-testid=\"tickets\"><h3 class=\"tw-heading\" data-screen-heading tabindex=\"-1\">{}</h3><p class=\"tw-hint\">{}</p>\
          <ul class=\"tw-ticket-grid\">{cards}</ul><div class=\"tw-tickets-actions\">{}{}</div></section>",
         texts.tickets_title,
         texts.tickets_hint,

@@ -572,6 +572,125 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
     }
 }
 
+// Keyboard and screen reader: the seat plan's keys, the seat list, and what
+// the widget's polite live region says (`announcements.rs` decides when).
+
+/// The seat map's keyboard hint, read after the plan's name.
+pub fn seat_keys_hint(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => {
+            "Стрелки — по местам и рядам, Home и End — к краям ряда, Page Up и Page Down — к другой зоне, \
+                     Enter или пробел — выбрать место, плюс и минус — масштаб, Escape — выйти из схемы."
+        }
+        Lang::En => {
+            "Arrow keys move between seats and rows, Home and End go to a row's ends, Page Up and Page Down \
+                     to another zone, Enter or Space picks the seat, plus and minus zoom, Escape leaves the plan."
+        }
+    }
+}
+
+/// A seat's state as part of its name.
+pub fn seat_state_word(lang: Lang, state: crate::hall::SeatState) -> &'static str {
+    use crate::hall::SeatState;
+    match (lang, state) {
+        (Lang::Ru, SeatState::Available) => "свободно",
+        (Lang::Ru, SeatState::Selected) => "выбрано",
+        (Lang::Ru, SeatState::Unavailable) => "занято",
+        (Lang::Ru, SeatState::Lost) => "только что занято другим покупателем",
+        (Lang::En, SeatState::Available) => "available",
+        (Lang::En, SeatState::Selected) => "selected",
+        (Lang::En, SeatState::Unavailable) => "taken",
+        (Lang::En, SeatState::Lost) => "just taken by someone else",
+    }
+}
+
+/// `Партер, ряд 5, место 12` / `Stalls, row 5, seat 12`.
+pub fn seat_place_words(lang: Lang, zone: &str, row: &str, place: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{zone}, ряд {row}, место {place}"),
+        Lang::En => format!("{zone}, row {row}, seat {place}"),
+    }
+}
+
+/// `Выбрано: Партер, ряд 5, место 12.` / `Removed: …` (several: how many).
+pub fn seats_changed_words(lang: Lang, added: bool, what: &str) -> String {
+    match (lang, added) {
+        (Lang::Ru, true) => format!("Выбрано: {what}."),
+        (Lang::Ru, false) => format!("Убрано: {what}."),
+        (Lang::En, true) => format!("Selected: {what}."),
+        (Lang::En, false) => format!("Removed: {what}."),
+    }
+}
+
+/// `3 места` / `3 seats`.
+pub fn seat_count(lang: Lang, count: u64) -> String {
+    match lang {
+        Lang::Ru => format!("{count} {}", russian_plural(count, "место", "места", "мест")),
+        Lang::En if count == 1 => "1 seat".to_owned(),
+        Lang::En => format!("{count} seats"),
+    }
+}
+
+/// `В заказе 2 билета на 7 000 ₽.` / `Your order: 2 tickets, 7 000 ₽.`;
+/// `Заказ пуст.` / `Your order is empty.`
+pub fn order_words(lang: Lang, tickets: u64, total: &str) -> String {
+    match (lang, tickets) {
+        (Lang::Ru, 0) => "Заказ пуст.".to_owned(),
+        (Lang::En, 0) => "Your order is empty.".to_owned(),
+        (Lang::Ru, _) => format!("В заказе {} на {total}.", ticket_count(lang, tickets)),
+        (Lang::En, _) => format!("Your order: {}, {total}.", ticket_count(lang, tickets)),
+    }
+}
+
+/// Said when the places are held: how long for, and what comes next.
+pub fn hold_made_words(lang: Lang, countdown: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Места забронированы, бронь действует ещё {countdown}. Заполните данные покупателя."),
+        Lang::En => format!("Your places are reserved for {countdown}. Please enter your details."),
+    }
+}
+
+/// Said when the tickets are on screen.
+pub fn tickets_ready_words(lang: Lang, tickets: u64) -> String {
+    match lang {
+        Lang::Ru => format!("Оплата прошла. Ваши билеты: {}.", ticket_count(lang, tickets)),
+        Lang::En => format!("Payment received. Your tickets: {}.", ticket_count(lang, tickets)),
+    }
+}
+
+/// The seat list: its toggle, and one zone's heading.
+pub fn seat_list_toggle(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "Список мест",
+        Lang::En => "Seat list",
+    }
+}
+
+/// `Партер — свободно 12` / `Stalls — 12 free`.
+pub fn zone_free_words(lang: Lang, zone: &str, free: usize) -> String {
+    match lang {
+        Lang::Ru => format!("{zone} — свободно {free}"),
+        Lang::En => format!("{zone} — {free} free"),
+    }
+}
+
+/// `Ряд 5` / `Row 5`; without a row label: `Без ряда` / `No row`.
+pub fn row_words(lang: Lang, row: &str) -> String {
+    match (lang, row.is_empty()) {
+        (Lang::Ru, true) => "Без ряда".to_owned(),
+        (Lang::En, true) => "No row".to_owned(),
+        _ => format!("{} {row}", lang.texts().row),
+    }
+}
+
+/// `В этой зоне свободных мест нет.` / `No free places in this zone.`
+pub fn zone_sold_out_words(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "В этой зоне свободных мест нет.",
+        Lang::En => "No free places in this zone.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,13 @@
 //!   [`hold_wire`] (reading holds without serde's tagged-enum code),
 //!   [`countdown`], [`buyer_details`] checks, [`payment`] hand-off data,
 //!   [`barcode`] (Code 128 as SVG) and [`checkout_markup`] (the checkout's
-//!   read-only screens as escaped HTML).
+//!   read-only screens as escaped HTML), [`seat_navigation`] (where each
+//!   key leads on the seat plan) and [`announcements`] (what a screen
+//!   reader hears: seat names, the live region's sentences).
 //! - **Browser glue** (wasm32 only): [`api`] talks to the proxy,
 //!   [`live_feed`] keeps a hall's availability live (WebSocket, fallback
 //!   polls), [`paint_adoption`] (taking over the hall the edge painted),
+//!   [`focus`] (a new screen's heading takes focus; Escape leaves the plan),
 //!   [`browser`]
 //!   wraps `sessionStorage`, `sendBeacon`, timers and the partner's payment
 //!   callback, `components/` holds one Leptos component per file, and
@@ -25,6 +28,7 @@
 //! The widget speaks only to the edge proxy, through the types of
 //! `ticket-contract`, and only ever holds the partner's *public* key.
 
+pub mod announcements;
 pub mod api_error;
 pub mod barcode;
 pub mod buyer_details;
@@ -42,6 +46,7 @@ pub mod money;
 pub mod navigation;
 pub mod number;
 pub mod payment;
+pub mod seat_navigation;
 pub mod selection;
 pub mod viewport;
 
@@ -51,6 +56,8 @@ pub mod api;
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod focus;
 #[cfg(target_arch = "wasm32")]
 pub mod hold_session;
 #[cfg(target_arch = "wasm32")]

@@ -172,6 +172,31 @@ impl Viewport {
     }
 }
 
+impl Viewport {
+    /// The view moved as little as needed to keep `point` (layout units) at
+    /// least `margin` inside it — the keyboard's focused seat stays in sight
+    /// when the plan is zoomed in. The zoom does not change.
+    pub fn follow(self, view: ViewBox, point: Point, margin: f64) -> ViewBox {
+        let margin_x = margin.clamp(0.0, view.width / 4.0);
+        let margin_y = margin.clamp(0.0, view.height / 4.0);
+        let shift = |start: f64, size: f64, at: f64, margin: f64| {
+            if at < start + margin {
+                at - margin - start
+            } else if at > start + size - margin {
+                at + margin - (start + size)
+            } else {
+                0.0
+            }
+        };
+        let dx = shift(view.x, view.width, point.x, margin_x);
+        let dy = shift(view.y, view.height, point.y, margin_y);
+        if dx == 0.0 && dy == 0.0 {
+            return view;
+        }
+        self.clamp(ViewBox { x: view.x + dx, y: view.y + dy, ..view })
+    }
+}
+
 /// The smallest seat, in CSS pixels, a tap selects (WCAG 2.2 target size).
 pub const TAP_TARGET_PX: f64 = 24.0;
 /// How big a first tap makes the seats (room above the minimum).
@@ -356,6 +381,30 @@ mod tests {
         }
         assert_view(viewport.zoom_centre(full, 4.0), view(750.0, 375.0, 500.0, 250.0));
         assert!(close(viewport.zoom_of(view(750.0, 375.0, 500.0, 250.0)), 4.0));
+    }
+
+    #[test]
+    fn the_view_follows_a_point_out_of_sight_and_no_further() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0);
+        let zoomed = view(500.0, 250.0, 1000.0, 500.0);
+        let cases: &[(ViewBox, Point, ViewBox)] = &[
+            // In sight with room to spare: nothing moves.
+            (zoomed, Point::new(1000.0, 500.0), zoomed),
+            (zoomed, Point::new(560.0, 310.0), zoomed),
+            // Just past the right margin: moved by that much only.
+            (zoomed, Point::new(1460.0, 500.0), view(510.0, 250.0, 1000.0, 500.0)),
+            // Far to the left and below: both ways.
+            (zoomed, Point::new(300.0, 900.0), view(250.0, 450.0, 1000.0, 500.0)),
+            // Near the hall's corner: the view stops at the hall's edge.
+            (zoomed, Point::new(10.0, 10.0), view(0.0, 0.0, 1000.0, 500.0)),
+            // The whole hall is already in sight.
+            (viewport.fit(), Point::new(1990.0, 990.0), viewport.fit()),
+        ];
+        for &(start, point, expected) in cases {
+            assert_view(viewport.follow(start, point, 50.0), expected);
+        }
+        // A margin wider than a quarter of the view is cut to a quarter.
+        assert_view(viewport.follow(zoomed, Point::new(1400.0, 500.0), 10_000.0), view(650.0, 250.0, 1000.0, 500.0));
     }
 
     #[test]

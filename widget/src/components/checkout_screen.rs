@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MouseEvent};
 
+use super::announcer::use_announcer;
 use super::buyer_form::BuyerForm;
 use super::hold_timer::HoldTimer;
 use super::payment_wait::PaymentWait;
@@ -22,7 +23,9 @@ use super::use_widget;
 use crate::browser;
 use crate::checkout::{CheckoutStage, HoldNotice};
 use crate::checkout_markup::{cart_markup, checkout_error_markup, payment_markup, tickets_markup, CancelButton, CheckoutAction};
+use crate::focus::ScreenFocus;
 use crate::hold_session::{use_hold_session, HoldSession};
+use crate::i18n::tickets_ready_words;
 use ticket_contract::HoldState;
 
 /// Which step is on screen; the view is rebuilt only when this changes.
@@ -48,6 +51,25 @@ pub fn CheckoutScreen() -> impl IntoView {
         CheckoutStage::Details(_) | CheckoutStage::Choosing => Step::Details,
     });
     let hold = Memo::new(move |_| session.stage().hold().cloned());
+    // Each new step takes the focus the buyer had in the widget (its
+    // heading); the tickets are also said.
+    let screen_focus = use_context::<ScreenFocus>();
+    let announcer = use_announcer();
+    Effect::new(move |previous: Option<Step>| {
+        let current = step.get();
+        if previous.is_some_and(|previous| previous != current) {
+            if let Some(screen_focus) = screen_focus {
+                screen_focus.screen_changed();
+            }
+            if current == Step::Tickets {
+                let tickets = hold.get_untracked().map_or(0, |hold| hold.tickets.len() as u64);
+                if let Some(announcer) = announcer {
+                    announcer.say(tickets_ready_words(lang, tickets));
+                }
+            }
+        }
+        current
+    });
     let cancelling = RwSignal::new(false);
     let on_click = move |event: MouseEvent| {
         if let Some(action) = clicked_action(&event) {

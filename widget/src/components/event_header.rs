@@ -38,7 +38,9 @@ pub fn EventHeader(
     view! {
         <header class="tw-event-header" part="event-header">
             {back_button}
-            <h2 class="tw-event-heading">{event.title}</h2>
+            <h2 class="tw-event-heading" data-screen-heading="" tabindex="-1">
+                {event.title}
+            </h2>
             {when}
             <p class="tw-event-venue">{venue}</p>
         </header>

@@ -67,7 +67,9 @@ pub fn EventList(list: Arc<contract::EventList>, on_select: Callback<String>) ->
         .collect_view();
     view! {
         <section class="tw-events" part="event-list">
-            <h2 class="tw-heading">{texts.events_title}</h2>
+            <h2 class="tw-heading" data-screen-heading="" tabindex="-1">
+                {texts.events_title}
+            </h2>
             {notice}
             {empty}
             <ul class="tw-event-grid">{cards}</ul>

@@ -16,9 +16,11 @@ use leptos::html;
 use leptos::prelude::*;
 use ticket_contract::Layout;
 
+use crate::announcements::selection_change;
 use crate::selection::TakenPicks;
 
 use super::admission_stepper::AdmissionStepper;
+use super::announcer::use_announcer;
 use super::hall_screen::LiveHall;
 use super::seat_map::SeatMap;
 use super::selection_summary::SelectionSummary;
@@ -87,6 +89,21 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
             selection.set(picked);
         }
     });
+    // What the buyer picked or put back (on the map, in the seat list, with
+    // a stepper) is said in the widget's live region.
+    if let Some(announcer) = use_announcer() {
+        let lang = use_widget().lang;
+        let layout = layout.clone();
+        let said_for = StoredValue::new(selection.get_untracked());
+        Effect::new(move |_| {
+            let Some(now) = selection.try_get() else { return };
+            let before = said_for.get_value();
+            said_for.set_value(now.clone());
+            if let Some(text) = selection_change(lang, &layout, &before, &now) {
+                announcer.say(text);
+            }
+        });
+    }
     let stale = move || live.document.with(|document| document.as_ref().is_some_and(|document| document.stale));
 
     let has_seats = !layout.seats.is_empty();

@@ -26,6 +26,7 @@ use crate::config::WidgetConfig;
 use crate::i18n::Lang;
 
 pub mod admission_stepper;
+pub mod announcer;
 pub mod buyer_form;
 pub mod checkout_screen;
 pub mod error_panel;
@@ -37,6 +38,7 @@ pub mod hold_notice;
 pub mod hold_timer;
 pub mod payment_wait;
 pub mod promocode_form;
+pub mod seat_list;
 pub mod seat_map;
 pub mod seat_tooltip;
 pub mod selection_summary;

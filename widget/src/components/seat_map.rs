@@ -17,7 +17,20 @@
 //! `data-state`; taken seats are also smaller and hollow, a pick someone else
 //! took has a dashed ring, and both carry `aria-disabled`, so they differ by
 //! more than colour.
+//!
+//! The keyboard (`seat_navigation` decides where each key leads): the plan is
+//! one tab stop — a roving `tabindex` on one seat circle, which carries
+//! `role="button"` and its name (zone, row, place, price, state) only while
+//! it is that stop, so the painted markup stays as painted. Before the first
+//! keyboard visit the `<svg>` itself is the stop and hands focus to the
+//! first free seat. Arrows, Home/End and Page Up/Down move between seats,
+//! Enter or Space picks, + / − / 0 zoom (around the focused seat), Escape
+//! moves on to the next control. A two-tone ring drawn over the focused
+//! seat shows where focus is by its shape, and the view follows it when
+//! zoomed in. The "Seat list" toggle opens the same seats as a list
+//! (`seat_list.rs`).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use leptos::html;
@@ -25,20 +38,34 @@ use leptos::prelude::*;
 use leptos::svg;
 use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, EventTarget, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
+use web_sys::{Element, EventTarget, FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
+use super::seat_list::SeatList;
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
+use crate::announcements::seat_name;
+use crate::focus::focus_next_after;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
+use crate::i18n::{seat_keys_hint, seat_list_toggle};
+use crate::number::fixed;
 use crate::paint_adoption;
+use crate::seat_navigation::{SeatKey, SeatNavigation};
 use crate::selection::Selection;
 use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
 use ticket_paint::{labels_markup, map_style};
 
 /// Zoom step of the − / + buttons and keys.
 const BUTTON_ZOOM_FACTOR: f64 = 1.6;
-/// Pan step of the arrow keys, in pixels.
-const KEY_PAN_PX: f64 = 60.0;
+/// The focus ring's radius, in seat radii.
+const FOCUS_RING_RADII: f64 = 1.75;
+/// How close (in seat spacings) the focused seat may come to the view's edge.
+const FOLLOW_MARGIN_SPACINGS: f64 = 3.0;
+
+/// Element ids unique on the page (two widgets may share a document).
+fn next_element_id(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
 
 #[component]
 pub fn SeatMap(
@@ -47,8 +74,11 @@ pub fn SeatMap(
     availability: Memo<Arc<HallAvailability>>,
     selection: RwSignal<Selection>,
 ) -> impl IntoView {
-    let texts = use_widget().lang.texts();
+    let lang = use_widget().lang;
+    let texts = lang.texts();
     let radius = seat_radius(&layout);
+    // `seat_radius` is 42 % of the usual distance between seats.
+    let seat_spacing = radius / 0.42;
     let viewport = Viewport::new(layout.width as f64, layout.height as f64, radius);
     let view_box = RwSignal::new(viewport.fit());
     let gesture = StoredValue::new(GestureTracker::default());
@@ -60,6 +90,36 @@ pub fn SeatMap(
     // painted (see `paint_adoption`), or build it from the same markup.
     let shown_states = StoredValue::new(Vec::<SeatState>::new());
     let seats_set_up = StoredValue::new(false);
+
+    // The keyboard: reading order (worked out at the first key), the seat
+    // that is the plan's tab stop, and whether focus is on the plan.
+    let layout_store = StoredValue::new(layout.clone());
+    let navigation = StoredValue::new(None::<Arc<SeatNavigation>>);
+    let navigation_of = move || {
+        if let Some(navigation) = navigation.get_value() {
+            return navigation;
+        }
+        let built = Arc::new(layout_store.with_value(|layout| SeatNavigation::new(layout, seat_spacing)));
+        navigation.set_value(Some(built.clone()));
+        built
+    };
+    let roving_seat = StoredValue::new(None::<usize>);
+    let ring = RwSignal::new(None::<(f64, f64)>);
+    let plan_focused = RwSignal::new(false);
+    let hint_id = next_element_id("tw-map-keys");
+    let hint_id_for_seats = StoredValue::new(hint_id.clone());
+    let list_id = next_element_id("tw-seat-list");
+    let list_open = RwSignal::new(false);
+    let list_id_for_toggle = list_id.clone();
+    let seat_point = move |index: usize| {
+        layout_store.with_value(|layout| layout.seats.get(index).map(|seat| Point::new(seat.x as f64, seat.y as f64)))
+    };
+    // The tab stop's name follows its state.
+    let name_seat = move |circle: &Element, index: usize| {
+        let state = shown_states.with_value(|states| states.get(index).copied()).unwrap_or(SeatState::Unavailable);
+        let name = layout_store.with_value(|layout| seat_name(lang, layout, index, state));
+        let _ = circle.set_attribute("aria-label", &name);
+    };
 
     // Keep every circle's data-state in step with availability and picks,
     // touching only the circles that changed.
@@ -99,6 +159,11 @@ pub fn SeatMap(
                 }
             }
         });
+        if let Some(index) = roving_seat.get_value() {
+            if let Some(circle) = circles.item(index as u32) {
+                name_seat(&circle, index);
+            }
+        }
         if adopted {
             paint_adoption::announce(svg, true);
         }
@@ -124,6 +189,41 @@ pub fn SeatMap(
         }
     };
     let zoom_by = move |factor: f64| view_box.update(|view| *view = viewport.zoom_centre(*view, factor));
+
+    // Makes seat `index` the plan's tab stop; with `take_focus`, focuses it,
+    // keeps it in view and shows its bubble.
+    let set_roving = move |index: usize, take_focus: bool| {
+        let Some(svg) = svg_element.get_untracked() else { return };
+        let svg: &Element = svg.unchecked_ref();
+        let Some(circles) = seat_layer_of(svg).map(|layer| layer.children()) else { return };
+        let Some(circle) = circles.item(index as u32) else { return };
+        if let Some(previous) = roving_seat.get_value().filter(|previous| *previous != index) {
+            if let Some(old) = circles.item(previous as u32) {
+                for attribute in ["tabindex", "role", "aria-label", "aria-describedby"] {
+                    let _ = old.remove_attribute(attribute);
+                }
+            }
+        }
+        roving_seat.set_value(Some(index));
+        let _ = circle.set_attribute("tabindex", "0");
+        let _ = circle.set_attribute("role", "button");
+        hint_id_for_seats.with_value(|hint_id| {
+            let _ = circle.set_attribute("aria-describedby", hint_id);
+        });
+        name_seat(&circle, index);
+        let _ = svg.remove_attribute("tabindex");
+        if !take_focus {
+            return;
+        }
+        if let Some(point) = seat_point(index) {
+            view_box.update(|view| *view = viewport.follow(*view, point, seat_spacing * FOLLOW_MARGIN_SPACINGS));
+            ring.set(Some((point.x, point.y)));
+        }
+        let _ = circle.unchecked_ref::<SvgElement>().focus();
+        // The bubble once the view has moved.
+        let target: EventTarget = circle.into();
+        request_animation_frame(move || show_tooltip_for(Some(target)));
+    };
 
     // What the last press was made with: a finger's or a pen's tap zooms
     // while seats are too small to hit (`Viewport::tap`), a mouse's click selects.
@@ -191,6 +291,8 @@ pub fn SeatMap(
                 selection.update(|picked| {
                     picked.toggle_seat(seat_index, available);
                 });
+                // The plan's tab stop moves to the seat clicked.
+                set_roving(seat_index, false);
                 show_tooltip_for(event.target());
             }
             None => tooltip.set(None),
@@ -213,22 +315,101 @@ pub fn SeatMap(
         });
     };
     let on_key_down = move |event: KeyboardEvent| {
-        let Some(rect) = svg_rect() else { return };
-        let pan = |dx: f64, dy: f64| view_box.update(|view| *view = viewport.pan_by_pixels(*view, rect, dx, dy));
-        match event.key().as_str() {
-            "+" | "=" => zoom_by(BUTTON_ZOOM_FACTOR),
-            "-" | "_" => zoom_by(1.0 / BUTTON_ZOOM_FACTOR),
+        if event.alt_key() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        let Some(svg) = svg_element.get_untracked() else { return };
+        let on_seat = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|target| seat_index_of(&target))
+            .is_some();
+        let current = roving_seat.get_value().filter(|_| on_seat);
+        let key = event.key();
+        if let Some(seat_key) = SeatKey::from_key(&key) {
+            let navigation = navigation_of();
+            let next = match current {
+                Some(current) => Some(navigation.step(current, seat_key)),
+                None => navigation.first_seat(|seat| availability.with_untracked(|hall| hall.is_seat_available(seat))),
+            };
+            if let Some(next) = next {
+                set_roving(next, true);
+            }
+            event.prevent_default();
+            return;
+        }
+        let zoom_here = move |factor: f64| match current.and_then(seat_point) {
+            Some(point) => view_box.update(|view| *view = viewport.zoom_at(*view, point, factor)),
+            None => zoom_by(factor),
+        };
+        match key.as_str() {
+            "Enter" | " " | "Spacebar" => {
+                let Some(seat_index) = current else { return };
+                let available = availability.with_untracked(|hall| hall.is_seat_available(seat_index));
+                selection.update(|picked| {
+                    picked.toggle_seat(seat_index, available);
+                });
+            }
+            "Escape" => {
+                tooltip.set(None);
+                if !focus_next_after(svg.unchecked_ref()) {
+                    return;
+                }
+            }
+            "+" | "=" => zoom_here(BUTTON_ZOOM_FACTOR),
+            "-" | "_" => zoom_here(1.0 / BUTTON_ZOOM_FACTOR),
             "0" => view_box.set(viewport.fit()),
-            "ArrowLeft" => pan(KEY_PAN_PX, 0.0),
-            "ArrowRight" => pan(-KEY_PAN_PX, 0.0),
-            "ArrowUp" => pan(0.0, KEY_PAN_PX),
-            "ArrowDown" => pan(0.0, -KEY_PAN_PX),
             _ => return,
         }
         event.prevent_default();
-        tooltip.set(None);
+    };
+    // Focus on a seat shows the ring (and the bubble); the `<svg>` itself
+    // focused from the keyboard hands focus to the first free seat.
+    let on_focus_in = move |event: FocusEvent| {
+        let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
+        if let Some(index) = seat_index_of(&target) {
+            plan_focused.set(true);
+            ring.set(seat_point(index).map(|point| (point.x, point.y)));
+            return;
+        }
+        let from_keyboard = target.matches(":focus-visible").unwrap_or(false);
+        if from_keyboard && roving_seat.get_value().is_none() {
+            let first = navigation_of().first_seat(|seat| availability.with_untracked(|hall| hall.is_seat_available(seat)));
+            if let Some(first) = first {
+                // Not from inside this listener: focusing the seat fires it again.
+                leptos::leptos_dom::helpers::queue_microtask(move || set_roving(first, true));
+            }
+        }
+    };
+    let on_focus_out = move |event: FocusEvent| {
+        let svg = svg_element.get_untracked();
+        let staying = event
+            .related_target()
+            .and_then(|next| next.dyn_into::<web_sys::Node>().ok())
+            .is_some_and(|next| svg.is_some_and(|svg| svg.contains(Some(&next))));
+        if !staying {
+            plan_focused.set(false);
+            tooltip.set(None);
+        }
     };
 
+    let ring_x = move || ring.get().map_or(0.0, |(x, _)| x);
+    let ring_y = move || ring.get().map_or(0.0, |(_, y)| y);
+    let ring_radius = fixed(radius * FOCUS_RING_RADII, 2);
+    let list_layout = layout.clone();
+    let seat_list = move || {
+        list_open.get().then(|| {
+            view! {
+                <SeatList
+                    layout=list_layout.clone()
+                    availability
+                    selection
+                    navigation=navigation_of()
+                    list_id=list_id.clone()
+                />
+            }
+        })
+    };
     let labels = labels_markup(&layout, radius);
     let aspect = map_style(&layout);
     let zoom = move || viewport.zoom_of(view_box.get());
@@ -254,9 +435,15 @@ pub fn SeatMap(
                 on:click=on_click
                 on:wheel=on_wheel
                 on:keydown=on_key_down
+                on:focusin=on_focus_in
+                on:focusout=on_focus_out
             >
                 <g class="tw-labels" aria-hidden="true" inner_html=labels></g>
                 <g class="tw-seats"></g>
+                <g class="tw-focus-ring" aria-hidden="true" data-shown=move || (plan_focused.get() && ring.get().is_some()).to_string()>
+                    <circle class="tw-focus-ring-outer" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius.clone() />
+                    <circle class="tw-focus-ring-inner" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius />
+                </g>
             </svg>
             <SeatTooltip layout=layout.clone() availability anchor=tooltip.into() />
             // The way back out, in sight whenever the plan is zoomed (on a phone
@@ -272,8 +459,23 @@ pub fn SeatMap(
             </button>
         </div>
         <div class="tw-map-toolbar">
-            <p class="tw-hint">{texts.map_hint}</p>
+            <p class="tw-hint">
+                {texts.map_hint}
+                <span class="tw-visually-hidden" id=hint_id>
+                    {seat_keys_hint(lang)}
+                </span>
+            </p>
             <div class="tw-map-controls">
+                <button
+                    type="button"
+                    class="tw-button tw-button-secondary tw-seat-list-toggle"
+                    data-testid="seat-list-toggle"
+                    aria-expanded=move || list_open.get().to_string()
+                    aria-controls=move || list_open.get().then(|| list_id_for_toggle.clone())
+                    on:click=move |_| list_open.update(|open| *open = !*open)
+                >
+                    {seat_list_toggle(lang)}
+                </button>
                 <button
                     type="button"
                     class="tw-map-button"
@@ -309,6 +511,7 @@ pub fn SeatMap(
                 </button>
             </div>
         </div>
+        {seat_list}
     }
 }
 
@@ -321,10 +524,9 @@ fn apply_seat_state(circle: &Element, state: SeatState) {
     }
 }
 
-/// The seat layer (the map's last child): the `<g>` drawn here, or the
-/// painted one adopted in its place.
+/// The seat layer: the `<g>` drawn here, or the painted one adopted in its place.
 fn seat_layer_of(svg: &Element) -> Option<Element> {
-    svg.last_element_child()
+    svg.query_selector("g.tw-seats").ok().flatten()
 }
 
 fn seat_index_of(element: &Element) -> Option<usize> {

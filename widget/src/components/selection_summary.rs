@@ -130,7 +130,7 @@ pub fn SelectionSummary(layout: Arc<Layout>, selection: RwSignal<Selection>) -> 
     };
 
     view! {
-        <section class="tw-summary" part="summary" data-testid="selection-summary" aria-live="polite">
+        <section class="tw-summary" part="summary" data-testid="selection-summary">
             <h3 class="tw-subheading">{texts.order_title}</h3>
             <Show when=move || !is_empty() || has_lost() fallback=move || view! { <p class="tw-summary-empty">{empty_text}</p> }>
                 <ul class="tw-lines">{lines.clone()}</ul>

@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ticket_contract as contract;
 
+use super::announcer::{Announcer, LiveAnnouncer};
 use super::checkout_screen::CheckoutScreen;
 use super::error_panel::ErrorPanel;
 use super::event_header::EventHeader;
@@ -30,9 +31,12 @@ use super::WidgetContext;
 use crate::api;
 use crate::api_error::ApiError;
 use crate::browser;
+use crate::checkout::CheckoutStage;
 use crate::config::WidgetConfig;
+use crate::countdown::{format_countdown, seconds_left};
+use crate::focus::ScreenFocus;
 use crate::hold_session::HoldSession;
-use crate::i18n::Lang;
+use crate::i18n::{hold_made_words, Lang};
 use crate::navigation::Screen;
 
 #[component]
@@ -52,8 +56,16 @@ pub fn WidgetApp(
     let session = HoldSession::new(config.clone(), payment_handler, host_events);
     provide_context(WidgetContext { config, lang });
     provide_context(session);
+    let announcer = Announcer::new();
+    provide_context(announcer);
+    let root: NodeRef<html::Div> = NodeRef::new();
+    let screen_focus = ScreenFocus::track(root);
+    provide_context(screen_focus);
 
-    let navigate = Callback::new(move |next: Screen| screen.set(next));
+    let navigate = Callback::new(move |next: Screen| {
+        screen.set(next);
+        screen_focus.screen_changed();
+    });
     let retry = Callback::new(move |()| events.refetch());
 
     // A hold kept from before a reload (or a redirect to the partner's
@@ -81,14 +93,22 @@ pub fn WidgetApp(
         leave();
     });
 
-    // A new screen starts where the buyer can see it.
-    let root: NodeRef<html::Div> = NodeRef::new();
+    // A new screen starts where the buyer can see it, and takes the focus
+    // the buyer had in the widget; places just held are said.
     let is_choosing = Memo::new(move |_| session.stage().is_choosing());
     Effect::new(move |previous: Option<bool>| {
         let choosing = is_choosing.get();
         if previous.is_some_and(|previous| previous != choosing) {
             if let Some(root) = root.get_untracked() {
                 browser::reveal_top(&root);
+            }
+            screen_focus.screen_changed();
+            if matches!(session.current(), CheckoutStage::Details(_)) {
+                let deadline = session.current().active().map_or(0, |active| active.deadline_ms);
+                let left = seconds_left(deadline, browser::now_ms());
+                if left > 0 {
+                    announcer.say(hold_made_words(lang, &format_countdown(left)));
+                }
             }
         }
         choosing
@@ -140,6 +160,7 @@ pub fn WidgetApp(
 
     view! {
         <div class=root_class part="root" lang=lang.tag() node_ref=root>
+            <LiveAnnouncer announcer />
             {move || {
                 if session.resuming.get() {
                     view! { <Skeleton kind=SkeletonKind::Hall /> }.into_any()

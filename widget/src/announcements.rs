@@ -1,0 +1,185 @@
+//! What a screen reader hears besides the focused element: the words of the
+//! widget's one polite live region (and of a focused seat's name), decided
+//! here from plain data so they are tested natively. The browser side
+//! (`components/announcer.rs`) only writes the text into the region.
+//!
+//! Said: a seat picked or put back (with the order's new size and total),
+//! the places held (and for how long), the tickets on screen. A pick someone
+//! else took is not said here: its line in the order is its own live region.
+//! Errors are said by their notices (`role="alert"`), the countdown's last
+//! minute by the timer's own region.
+
+use ticket_contract::Layout;
+
+use crate::hall::SeatState;
+use crate::i18n::{order_words, seat_count, seat_place_words, seat_state_word, seats_changed_words, Lang};
+use crate::money::format_price;
+use crate::selection::{LostPick, Selection};
+
+/// A seat's accessible name on the plan: zone, row, place, price, state.
+pub fn seat_name(lang: Lang, layout: &Layout, seat_index: usize, state: SeatState) -> String {
+    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
+    format!("{}, {}, {}", seat_words(lang, layout, seat_index), format_price(lang, seat.price), seat_state_word(lang, state))
+}
+
+/// `Партер, ряд 5, место 12` for seat `seat_index`.
+pub fn seat_words(lang: Lang, layout: &Layout, seat_index: usize) -> String {
+    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
+    let zone = layout.zones.get(seat.zone as usize).map_or("", |zone| zone.name.as_str());
+    seat_place_words(lang, zone, &seat.row, &seat.place)
+}
+
+/// What to say when the buyer's picks went from `before` to `after`, if
+/// anything the buyer did changed (seats picked or put back, quantities).
+pub fn selection_change(lang: Lang, layout: &Layout, before: &Selection, after: &Selection) -> Option<String> {
+    let added: Vec<usize> = after.seats().iter().copied().filter(|seat| !before.is_seat_selected(*seat)).collect();
+    // Seats someone else took are said by the order's lost lines.
+    let removed: Vec<usize> = before
+        .seats()
+        .iter()
+        .copied()
+        .filter(|seat| !after.is_seat_selected(*seat) && !after.lost().contains(&LostPick::Seat(*seat)))
+        .collect();
+    let admissions_changed = before.admissions().ne(after.admissions());
+    let lost_now = after.lost().iter().any(|lost| !before.lost().contains(lost));
+    if added.is_empty() && removed.is_empty() && (!admissions_changed || lost_now) {
+        return None;
+    }
+    let mut words = Vec::new();
+    for (seats, picked) in [(&added, true), (&removed, false)] {
+        match seats.as_slice() {
+            [] => {}
+            [seat] => words.push(seats_changed_words(lang, picked, &seat_words(lang, layout, *seat))),
+            several => words.push(seats_changed_words(lang, picked, &seat_count(lang, several.len() as u64))),
+        }
+    }
+    words.push(order_words(lang, after.ticket_count(), &format_price(lang, after.total(layout))));
+    Some(words.join(" "))
+}
+
+/// Text for a live region that must be heard even when it equals the last
+/// one: a region only speaks when its text changes, so a repeat gets a
+/// trailing no-break space (the next repeat, without it, differs again).
+pub fn fresh_text(previous: &str, next: &str) -> String {
+    if previous == next {
+        format!("{next}\u{a0}")
+    } else {
+        next.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::{Admission, Geometry, Money, Seat, Zone};
+
+    fn hall() -> Layout {
+        let seat = |id: &str, row: &str, place: &str, price: i64| Seat {
+            id: id.into(),
+            zone: 0,
+            row: row.into(),
+            place: place.into(),
+            x: 0.0,
+            y: 0.0,
+            price: Money::rub_minor(price),
+        };
+        Layout {
+            event_id: "qt:1".into(),
+            show_id: "1".into(),
+            version: "v1".into(),
+            width: 100.0,
+            height: 100.0,
+            geometry: Geometry::Upstream,
+            zones: vec![Zone {
+                id: "1".into(),
+                name: "Партер".into(),
+                price_min: Money::rub_minor(150_000),
+                price_max: Money::rub_minor(350_000),
+            }],
+            seats: vec![seat("a", "5", "12", 350_000), seat("b", "5", "13", 350_000), seat("c", "6", "1", 150_000)],
+            admissions: vec![Admission { id: "ga".into(), zone: 0, price: Money::rub_minor(100_000) }],
+            labels: vec![],
+            accepts_promocodes: false,
+        }
+    }
+
+    fn picked(seats: &[usize], admission: u32) -> Selection {
+        let mut selection = Selection::default();
+        for &seat in seats {
+            selection.toggle_seat(seat, true);
+        }
+        selection.set_admission_quantity(0, admission, 10);
+        selection
+    }
+
+    #[test]
+    fn names_a_seat_with_zone_row_place_price_and_state() {
+        let hall = hall();
+        let cases: &[(Lang, usize, SeatState, &str)] = &[
+            (Lang::Ru, 0, SeatState::Available, "Партер, ряд 5, место 12, 3 500 ₽, свободно"),
+            (Lang::Ru, 2, SeatState::Selected, "Партер, ряд 6, место 1, 1 500 ₽, выбрано"),
+            (Lang::En, 1, SeatState::Unavailable, "Партер, row 5, seat 13, 3 500 ₽, taken"),
+            (Lang::En, 1, SeatState::Lost, "Партер, row 5, seat 13, 3 500 ₽, just taken by someone else"),
+            (Lang::En, 9, SeatState::Available, ""),
+        ];
+        for &(lang, seat, state, expected) in cases {
+            assert_eq!(seat_name(lang, &hall, seat, state).replace('\u{a0}', " "), expected, "{lang:?} {seat}");
+        }
+    }
+
+    #[test]
+    fn says_what_the_buyer_picked_or_put_back_and_the_new_total() {
+        let hall = hall();
+        let cases: &[(Lang, Selection, Selection, Option<&str>)] = &[
+            (Lang::Ru, picked(&[], 0), picked(&[0], 0), Some("Выбрано: Партер, ряд 5, место 12. В заказе 1 билет на 3 500 ₽.")),
+            (
+                Lang::En,
+                picked(&[0], 0),
+                picked(&[0, 2], 0),
+                Some("Selected: Партер, row 6, seat 1. Your order: 2 tickets, 5 000 ₽."),
+            ),
+            (
+                Lang::Ru,
+                picked(&[0, 2], 0),
+                picked(&[2], 0),
+                Some("Убрано: Партер, ряд 5, место 12. В заказе 1 билет на 1 500 ₽."),
+            ),
+            (Lang::En, picked(&[0], 0), picked(&[], 0), Some("Removed: Партер, row 5, seat 12. Your order is empty.")),
+            (Lang::Ru, picked(&[], 0), picked(&[0, 1, 2], 0), Some("Выбрано: 3 места. В заказе 3 билета на 8 500 ₽.")),
+            (Lang::En, picked(&[2], 0), picked(&[2], 2), Some("Your order: 3 tickets, 3 500 ₽.")),
+            // Nothing the buyer did: silence.
+            (Lang::Ru, picked(&[0], 1), picked(&[0], 1), None),
+        ];
+        for (lang, before, after, expected) in cases {
+            let said = selection_change(*lang, &hall, before, after).map(|text| text.replace('\u{a0}', " "));
+            assert_eq!(said.as_deref(), *expected, "{lang:?} {before:?} → {after:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_picks_someone_else_took_to_their_own_lines() {
+        let hall = hall();
+        let before = picked(&[0, 2], 0);
+        let mut after = before.clone();
+        after.take_conflicts(&[false, true, true], &[]);
+        assert_eq!(selection_change(Lang::Ru, &hall, &before, &after), None);
+        // A quantity cut by the live feed too.
+        let before = picked(&[], 4);
+        let mut after = before.clone();
+        after.take_conflicts(&[true, true, true], &[2]);
+        assert_eq!(selection_change(Lang::En, &hall, &before, &after), None);
+    }
+
+    #[test]
+    fn a_repeated_announcement_still_changes_the_region() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("", "Выбрано", "Выбрано"),
+            ("Выбрано", "Выбрано", "Выбрано\u{a0}"),
+            ("Выбрано\u{a0}", "Выбрано", "Выбрано"),
+            ("a", "b", "b"),
+        ];
+        for &(previous, next, expected) in cases {
+            assert_eq!(fresh_text(previous, next), expected, "{previous:?} {next:?}");
+        }
+    }
+}
