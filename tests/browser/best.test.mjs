@@ -43,6 +43,7 @@ test('best seats: 3 in a zone → a hold of 3 seats side by side in one row of t
   await error.waitFor({ state: 'visible', timeout: 30_000 });
   assert.match(await error.textContent(), /Supervip/);
   assert.equal(await page.locator('[data-testid=hold-timer]').count(), 0, 'nothing held');
+  await page.screenshot({ path: join(OUTPUT_DIR, 'best-seats-none.png'), fullPage: true });
 
   await form.locator('[data-testid=best-count]').selectOption('3');
   await form.locator('[data-testid=best-zone]').selectOption(AMPHITHEATRE);
