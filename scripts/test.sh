@@ -65,6 +65,7 @@ cargo test -p integration-tests --test partners 2>&1
 cargo test -p integration-tests --test malformed 2>&1
 cargo test -p integration-tests --test openapi 2>&1
 cargo test -p integration-tests --test holds 2>&1
+cargo test -p integration-tests --test best 2>&1
 cargo test -p integration-tests --test after_payment 2>&1
 cargo test -p integration-tests --test promocodes 2>&1
 cargo test -p integration-tests --test on_sale 2>&1

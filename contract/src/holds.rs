@@ -25,6 +25,26 @@ pub struct CreateHold {
     /// Admission id from the layout → how many places.
     #[serde(default)]
     pub admission: BTreeMap<String, u32>,
+    /// Instead of `seats` and `admission`: let the proxy choose this many
+    /// seats side by side (see [`BestAvailable`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best: Option<BestAvailable>,
+}
+
+/// `best` in `POST /v1/holds`: "N best seats". The proxy picks `count`
+/// adjacent free seats of one row (no aisle or missing seat between them),
+/// nearest to the stage centre, never leaving a single free seat stranded
+/// beside them when another block would not, and holds them exactly as if
+/// their ids had been sent. No such block: `409 seat_unavailable`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BestAvailable {
+    /// How many seats: 1 to the partner's maximum per hold.
+    pub count: u32,
+    /// Only seats of this zone (`Zone::id` from the layout); absent or
+    /// `null`: any zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 /// `PATCH /v1/holds/{id}` — every field optional; a present `seats` or

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub mod availability_bits;
 pub mod holds;
 
+pub use holds::BestAvailable;
 pub use holds::{
     AppliedPromocode, Buyer, ChangeHold, CreateHold, Hold, HoldItem, HoldState, IssuedTicket, ItemDiscount, Organiser, Refund,
     RefundHold, RefundState, TicketEvent,

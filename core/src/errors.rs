@@ -125,6 +125,11 @@ pub enum ProxyError {
     /// A promo code for a hold whose provider has none (QTickets' Partners API).
     #[error("promo codes not supported by this provider")]
     PromocodeNotSupported,
+    /// `best` asked for `count` seats side by side and the hall (or the
+    /// zone asked for) has no such block free now. Same public code as
+    /// places taken a moment ago.
+    #[error("no {count} seats together")]
+    NoSeatsTogether { count: u32 },
 }
 
 /// Why a promo code was not applied, as the public codes name it.
@@ -207,6 +212,7 @@ impl ProxyError {
             ProxyError::Misconfigured | ProxyError::Internal => 500,
             ProxyError::PromocodeRefused { .. } => 422,
             ProxyError::PromocodeNotSupported => 409,
+            ProxyError::NoSeatsTogether { .. } => 409,
         }
     }
 
@@ -250,6 +256,7 @@ impl ProxyError {
             ProxyError::RefundAlreadyRequested => "refund_already_requested",
             ProxyError::PromocodeRefused { reason } => reason.code(),
             ProxyError::PromocodeNotSupported => "promocode_not_supported",
+            ProxyError::NoSeatsTogether { .. } => "seat_unavailable",
         }
     }
 
@@ -262,6 +269,7 @@ impl ProxyError {
             ProxyError::EventNotAllowed => Some("event_id"),
             ProxyError::UnknownField { name, .. } => Some(name),
             ProxyError::PromocodeRefused { .. } | ProxyError::PromocodeNotSupported => Some("promocode"),
+            ProxyError::NoSeatsTogether { .. } => Some("best"),
             _ => None,
         }
     }
@@ -342,6 +350,9 @@ impl ProxyError {
             }
             .to_string(),
             ProxyError::PromocodeNotSupported => "This event's ticketing system takes no promo codes.".to_string(),
+            ProxyError::NoSeatsTogether { count } => {
+                format!("There are no {count} free seats side by side in one row (of this zone) now; nothing was reserved.")
+            }
         }
     }
 
@@ -492,6 +503,7 @@ mod tests {
                 Some("promocode"),
             ),
             (ProxyError::PromocodeNotSupported, 409, "promocode_not_supported", Some("promocode")),
+            (ProxyError::NoSeatsTogether { count: 4 }, 409, "seat_unavailable", Some("best")),
         ];
         for (error, status, code, field) in cases {
             assert_eq!(error.status(), status, "{error:?}");

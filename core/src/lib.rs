@@ -16,12 +16,15 @@
 //! - [`errors`]: [`ProxyError`] — HTTP status and public code, in one place.
 //! - [`free_places`]: places priced 0, off sale unless the partner allows
 //!   them (and where that is decided).
+//! - [`best_seats`]: "N best seats" — the block of adjacent seats nearest the
+//!   stage that a hold asked for by count gets.
 //!
 //! Invariants: no IO, no clock, no `worker` types; compiles for native and
 //! `wasm32-unknown-unknown`; no parser panics on any input; upstream keys only
 //! ever appear in the `Authorization` header of an [`UpstreamRequest`] and are
 //! redacted from every `Debug` output.
 
+pub mod best_seats;
 pub mod cache_policy;
 pub mod errors;
 pub mod fingerprint;

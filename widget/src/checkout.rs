@@ -353,7 +353,7 @@ pub fn request_for_items(hold: &Hold) -> CreateHold {
             }
         }
     }
-    CreateHold { event: hold.event_id.clone(), show: hold.show_id.clone(), seats, admission }
+    CreateHold { event: hold.event_id.clone(), show: hold.show_id.clone(), seats, admission, best: None }
 }
 
 /// How long to wait before the next poll of a hold whose payment is running:

@@ -688,6 +688,64 @@ pub fn zone_sold_out_words(lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => "В этой зоне свободных мест нет.",
         Lang::En => "No free places in this zone.",
+/// The words of the "best seats" form beside the seat plan
+/// (`components/best_seats_form.rs`).
+pub struct BestSeatsTexts {
+    pub title: &'static str,
+    pub count_label: &'static str,
+    pub zone_label: &'static str,
+    pub any_zone: &'static str,
+    pub find: &'static str,
+    pub finding: &'static str,
+    pub hint: &'static str,
+    /// More seats than the partner sells in one hold (`best.count`).
+    pub too_many: &'static str,
+}
+
+const BEST_SEATS_RU: BestSeatsTexts = BestSeatsTexts {
+    title: "Лучшие места",
+    count_label: "Сколько мест",
+    zone_label: "Зона",
+    any_zone: "Любая",
+    find: "Подобрать и забронировать",
+    finding: "Подбираем места…",
+    hint: "Места рядом в одном ряду, как можно ближе к центру сцены.",
+    too_many: "Столько мест в одном заказе не продаётся. Выберите меньше.",
+};
+
+const BEST_SEATS_EN: BestSeatsTexts = BestSeatsTexts {
+    title: "Best seats",
+    count_label: "How many",
+    zone_label: "Zone",
+    any_zone: "Any",
+    find: "Find and reserve",
+    finding: "Finding seats…",
+    hint: "Seats side by side in one row, as close to the centre of the stage as we can.",
+    too_many: "That's more seats than one order may have. Please choose fewer.",
+};
+
+pub fn best_seats_texts(lang: Lang) -> &'static BestSeatsTexts {
+    match lang {
+        Lang::Ru => &BEST_SEATS_RU,
+        Lang::En => &BEST_SEATS_EN,
+    }
+}
+
+/// No block of `count` seats side by side is free (in the zone named, if any).
+pub fn no_seats_together_message(lang: Lang, count: u32, zone: Option<&str>) -> String {
+    match (lang, count, zone) {
+        (Lang::Ru, 1, None) => "Свободных мест сейчас нет.".to_owned(),
+        (Lang::Ru, 1, Some(zone)) => format!("В зоне «{zone}» сейчас нет свободных мест. Выберите другую зону."),
+        (Lang::Ru, _, None) => format!("Не нашлось {count} свободных мест рядом в одном ряду. Выберите меньше мест."),
+        (Lang::Ru, _, Some(zone)) => {
+            format!("В зоне «{zone}» не нашлось {count} свободных мест рядом в одном ряду. Выберите меньше мест или другую зону.")
+        }
+        (Lang::En, 1, None) => "There are no free seats right now.".to_owned(),
+        (Lang::En, 1, Some(zone)) => format!("There are no free seats in “{zone}” right now. Please choose another zone."),
+        (Lang::En, _, None) => format!("There aren't {count} free seats side by side in one row. Please choose fewer seats."),
+        (Lang::En, _, Some(zone)) => format!(
+            "There aren't {count} free seats side by side in one row in “{zone}”. Please choose fewer seats or another zone."
+        ),
     }
 }
 
@@ -910,5 +968,19 @@ mod tests {
             "{warning}"
         );
         assert_eq!(pay_amount(Lang::En, "4 500 ₽"), "Pay 4 500 ₽");
+    }
+
+    #[test]
+    fn best_seats_words_in_both_languages() {
+        for lang in [Lang::Ru, Lang::En] {
+            let texts = best_seats_texts(lang);
+            assert!(!texts.title.is_empty() && !texts.find.is_empty() && !texts.too_many.is_empty());
+            assert_ne!(no_seats_together_message(lang, 1, None), no_seats_together_message(lang, 3, None));
+        }
+        assert_eq!(
+            no_seats_together_message(Lang::Ru, 3, Some("Партер")),
+            "В зоне «Партер» не нашлось 3 свободных мест рядом в одном ряду. Выберите меньше мест или другую зону."
+        );
+        assert!(no_seats_together_message(Lang::En, 4, Some("Stalls")).contains("4 free seats side by side"));
     }
 }

@@ -177,6 +177,7 @@ impl Selection {
             show: layout.show_id.clone(),
             seats: Vec::with_capacity(self.seats.len()),
             admission: Default::default(),
+            best: None,
         };
         for &index in &self.seats {
             if let Some(seat) = layout.seats.get(index) {
@@ -381,6 +382,7 @@ mod tests {
                 show: "1".into(),
                 seats: vec!["c".into(), "a".into()],
                 admission: BTreeMap::from([("vip".to_owned(), 2)]),
+                best: None,
             }
         );
     }

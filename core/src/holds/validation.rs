@@ -13,6 +13,9 @@
 //!   cheap early "taken", so a buyer with a stale map gets the answer without
 //!   an upstream round trip. A change is checked against the availability as
 //!   its own hold sees it ([`availability_seen_by_hold`]).
+//! - [`best_selection`] answers a create's `best` ("N best seats") with seat
+//!   ids chosen by [`crate::best_seats`]; they then go through [`items_for`]
+//!   like seats the buyer picked.
 //!
 //! Errors name a field from our own vocabulary (`seats`, `admission`,
 //! `buyer.phone`, `body` for the body as a whole or an unknown field) and
@@ -21,10 +24,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
-use ticket_contract::{availability_bits, Availability, Buyer, ChangeHold, CreateHold, HoldItem, Layout, RefundHold};
+use ticket_contract::{
+    availability_bits, Availability, BestAvailable, Buyer, ChangeHold, CreateHold, HoldItem, Layout, RefundHold,
+};
 
 use super::buyer::normalise_buyer;
 use super::record::item_id;
+use crate::best_seats::{best_seats, BestSeatsQuery};
 use crate::errors::{FieldLocation, ProxyError};
 use crate::free_places::refuse_free_items;
 use crate::ids::{is_acceptable_item_id, parse_event_id, parse_show_id};
@@ -43,18 +49,91 @@ pub fn parse_create(body: &str) -> Result<CreateHold, ProxyError> {
     let mut show = None;
     let mut seats = Vec::new();
     let mut admission = BTreeMap::new();
+    let mut best = None;
     for (key, value) in &object {
         match key.as_str() {
             "event" => event = Some(value.as_str().ok_or(ProxyError::InvalidBody { field: "event" })?),
             "show" => show = Some(value.as_str().ok_or(ProxyError::InvalidBody { field: "show" })?),
             "seats" => seats = read_seats(value)?.unwrap_or_default(),
             "admission" => admission = read_admission(value)?.unwrap_or_default(),
+            "best" => best = read_best(value)?,
             unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, unknown)),
         }
     }
+    // `best` chooses the places: it comes instead of them, not beside them.
+    if best.is_some() && (!seats.is_empty() || !admission.is_empty()) {
+        return Err(ProxyError::InvalidBody { field: "best" });
+    }
     let event = parse_event_id(event.ok_or(ProxyError::InvalidBody { field: "event" })?)?;
     let show = parse_show_id(&event, show.ok_or(ProxyError::InvalidBody { field: "show" })?)?;
-    Ok(CreateHold { event: event.public_id(), show, seats, admission })
+    Ok(CreateHold { event: event.public_id(), show, seats, admission, best })
+}
+
+/// `null` → `None`; `{"count": N, "zone": "<zone id>" | null}` → the
+/// question (a count of at least 1; the partner's maximum is checked with
+/// the layout, in [`best_selection`]).
+fn read_best(value: &Value) -> Result<Option<BestAvailable>, ProxyError> {
+    let fields = match value {
+        Value::Null => return Ok(None),
+        Value::Object(fields) => fields,
+        _ => return Err(ProxyError::InvalidBody { field: "best" }),
+    };
+    let mut count = None;
+    let mut zone = None;
+    for (key, value) in fields {
+        match key.as_str() {
+            "count" => {
+                let whole = value.as_u64().and_then(|count| u32::try_from(count).ok()).filter(|&count| count >= 1);
+                count = Some(whole.ok_or(ProxyError::InvalidBody { field: "best.count" })?);
+            }
+            "zone" => {
+                zone = match value {
+                    Value::Null => None,
+                    Value::String(id) if is_acceptable_item_id(id) => Some(id.clone()),
+                    _ => return Err(ProxyError::InvalidBody { field: "best.zone" }),
+                }
+            }
+            unknown => return Err(ProxyError::unknown_field(FieldLocation::Body, &format!("best.{unknown}"))),
+        }
+    }
+    let count = count.ok_or(ProxyError::InvalidBody { field: "best.count" })?;
+    Ok(Some(BestAvailable { count, zone }))
+}
+
+/// Turns a `best` question into the seat ids to hold (in row order), chosen
+/// by [`crate::best_seats`] from the layout and the availability the hold
+/// is checked against; feed them to [`items_for`] like seats a buyer picked.
+///
+/// - a count above `max_places` → 400 field `best.count`;
+/// - a zone id the layout does not have → 400 field `best.zone`;
+/// - no availability of this layout version to choose from → 502
+///   `upstream_unavailable` (retry shortly);
+/// - no block of that many seats → 409 `seat_unavailable`.
+pub fn best_selection(
+    layout: &Layout,
+    availability: Option<&Availability>,
+    best: &BestAvailable,
+    max_places: u32,
+    free_seats_allowed: bool,
+) -> Result<Vec<String>, ProxyError> {
+    if best.count == 0 || best.count > max_places {
+        return Err(ProxyError::InvalidBody { field: "best.count" });
+    }
+    let zone = match &best.zone {
+        None => None,
+        Some(id) => {
+            let index =
+                layout.zones.iter().position(|zone| &zone.id == id).ok_or(ProxyError::InvalidBody { field: "best.zone" })?;
+            Some(u16::try_from(index).map_err(|_| ProxyError::InvalidBody { field: "best.zone" })?)
+        }
+    };
+    let available = availability
+        .filter(|document| document.layout_version == layout.version)
+        .and_then(|document| availability_bits::decode(&document.seats_available, layout.seats.len()))
+        .ok_or(ProxyError::UpstreamUnavailable)?;
+    let query = BestSeatsQuery { count: best.count as usize, zone, free_seats_allowed };
+    let chosen = best_seats(layout, &available, query).ok_or(ProxyError::NoSeatsTogether { count: best.count })?;
+    Ok(chosen.seats.iter().map(|&index| layout.seats[index].id.clone()).collect())
 }
 
 /// Reads a `PATCH /v1/holds/{id}` body. Every field is optional (`null`
@@ -535,6 +614,7 @@ mod tests {
                     show: "2001".into(),
                     seats: vec!["1-1;1".into(), "tancevalnyj-parter-1;1".into()],
                     admission: [("tancevalnyj-parter-1;1".to_string(), 2)].into_iter().collect(),
+                    best: None,
                 }),
             ),
             (
@@ -544,6 +624,7 @@ mod tests {
                     show: "5f1a0c0e2b3c4d5e6f708192".into(),
                     seats: vec![],
                     admission: BTreeMap::new(),
+                    best: None,
                 }),
             ),
             ("".into(), Err(ProxyError::InvalidBody { field: "body" })),
@@ -580,6 +661,88 @@ mod tests {
         for (body, expected) in cases {
             assert_eq!(parse_create(&body), expected, "{}", body.chars().take(120).collect::<String>());
         }
+    }
+
+    #[test]
+    fn best_bodies_table() {
+        let best = |count: u32, zone: Option<&str>| {
+            Ok(CreateHold {
+                event: "qt:1001".into(),
+                show: "2001".into(),
+                seats: vec![],
+                admission: BTreeMap::new(),
+                best: Some(BestAvailable { count, zone: zone.map(str::to_string) }),
+            })
+        };
+        let bad = |field: &'static str| Err(ProxyError::InvalidBody { field });
+        let cases: Vec<(&str, Result<CreateHold, ProxyError>)> = vec![
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":4}}"#, best(4, None)),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2,"zone":"1"}}"#, best(2, Some("1"))),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2,"zone":null},"seats":null}"#, best(2, None)),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":0}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":-1}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2.5}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":"4"}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":4294967296}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"zone":"1"}}"#, bad("best.count")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2,"zone":1}}"#, bad("best.zone")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2,"zone":"../1"}}"#, bad("best.zone")),
+            (r#"{"event":"qt:1001","show":"2001","best":4}"#, bad("best")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2},"seats":["1-1;1"]}"#, bad("best")),
+            (r#"{"event":"qt:1001","show":"2001","best":{"count":2},"admission":{"a":1}}"#, bad("best")),
+            (
+                r#"{"event":"qt:1001","show":"2001","best":{"count":2,"price":1}}"#,
+                Err(ProxyError::unknown_field(FieldLocation::Body, "best.price")),
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(parse_create(body), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn best_is_resolved_to_seats_of_one_row_then_checked_like_picks() {
+        let layout = layout();
+        let question = |count: u32, zone: Option<&str>| BestAvailable { count, zone: zone.map(str::to_string) };
+        let all_free = availability("v1", &[true; 4], 5);
+        let mut first_taken = all_free.clone();
+        first_taken.seats_available = availability_bits::encode(&[false, true, true, true]);
+        let ids = |list: &[&str]| Ok(list.iter().map(|id| id.to_string()).collect::<Vec<_>>());
+        type Case<'a> = (&'a str, BestAvailable, Option<&'a Availability>, u32, Result<Vec<String>, ProxyError>);
+        let cases: Vec<Case> = vec![
+            ("row 1's three", question(3, None), Some(&all_free), 6, ids(&["1-1;1", "1-1;2", "1-1;3"])),
+            ("in a zone", question(1, Some("2")), Some(&all_free), 6, ids(&["2-4;7"])),
+            ("the two left of row 1", question(2, Some("1")), Some(&first_taken), 6, ids(&["1-1;2", "1-1;3"])),
+            ("none together", question(3, None), Some(&first_taken), 6, Err(ProxyError::NoSeatsTogether { count: 3 })),
+            (
+                "a zone of admissions only",
+                question(1, Some("tp")),
+                Some(&all_free),
+                6,
+                Err(ProxyError::NoSeatsTogether { count: 1 }),
+            ),
+            (
+                "more than the partner's maximum",
+                question(3, None),
+                Some(&all_free),
+                2,
+                Err(ProxyError::InvalidBody { field: "best.count" }),
+            ),
+            ("an unknown zone", question(1, Some("9")), Some(&all_free), 6, Err(ProxyError::InvalidBody { field: "best.zone" })),
+            ("no availability to choose from", question(1, None), None, 6, Err(ProxyError::UpstreamUnavailable)),
+        ];
+        for (name, best, availability, max_places, expected) in cases {
+            assert_eq!(best_selection(&layout, availability, &best, max_places, false), expected, "{name}");
+        }
+        let other_version = availability("v0", &[true; 4], 5);
+        assert_eq!(
+            best_selection(&layout, Some(&other_version), &question(1, None), 6, false),
+            Err(ProxyError::UpstreamUnavailable)
+        );
+        // The chosen ids go through `items_for` like picks: priced, in row order.
+        let seats = best_selection(&layout, Some(&all_free), &question(2, Some("1")), 6, false).unwrap();
+        let items = items_for(&layout, Some(&all_free), &seats, &BTreeMap::new(), 6, false).map(|items| describe(&items));
+        assert_eq!(items.unwrap().len(), 2);
     }
 
     #[test]

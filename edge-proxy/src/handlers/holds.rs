@@ -1,6 +1,7 @@
 //! `/v1/holds…`: the Worker half of holds. It checks who is asking and what
-//! they send (ids, body, seats against the hall's layout), then hands the
-//! command to the hold's Durable Object, which owns everything upstream.
+//! they send (ids, body, seats against the hall's layout; a create's `best`
+//! is first turned into the seats it chooses), then hands the command to the
+//! hold's Durable Object, which owns everything upstream.
 //! When the upstream priced the places otherwise than the layout
 //! (`price_changed`), the show's layout is read again before the answer goes
 //! out, so the buyer's next look at the hall has the new prices.
@@ -34,10 +35,22 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
     let show_id = parse_show_id(&event, &request.show)?;
     let free_seats_allowed = scope.partner.free_seats_allowed;
     let (layout, availability) = current_hall(env, &event, &show_id, free_seats_allowed).await?;
+    // "N best seats": chosen from the same layout and availability, then
+    // held exactly as if the buyer had picked them.
+    let seats = match &request.best {
+        Some(best) => validation::best_selection(
+            &layout,
+            availability.as_ref(),
+            best,
+            scope.partner.max_seats_per_hold,
+            free_seats_allowed,
+        )?,
+        None => request.seats,
+    };
     let items = validation::items_for(
         &layout,
         availability.as_ref(),
-        &request.seats,
+        &seats,
         &request.admission,
         scope.partner.max_seats_per_hold,
         free_seats_allowed,

@@ -639,8 +639,20 @@ mod tests {
                     show: "2001".into(),
                     seats: vec!["1-4;12".into()],
                     admission: BTreeMap::from([("tancevalnyj-parter-1;1".to_string(), 2)]),
+                    best: None,
                 }),
             ),
+            (
+                "CreateHold",
+                value_of!(ticket_contract::CreateHold {
+                    event: "qt:1001".into(),
+                    show: "2001".into(),
+                    seats: Vec::new(),
+                    admission: BTreeMap::new(),
+                    best: Some(ticket_contract::BestAvailable { count: 4, zone: Some("2".into()) }),
+                }),
+            ),
+            ("CreateHold", json!({"event": "qt:1001", "show": "2001", "best": {"count": 2, "zone": null}, "seats": null})),
             (
                 "ChangeHold",
                 value_of!(ticket_contract::ChangeHold {
@@ -669,6 +681,7 @@ mod tests {
             ("post", "/v1/holds", 201, value_of!(hold(HoldState::Held))),
             ("post", "/v1/holds", 409, value_of!(error("seat_unavailable", None, &["1-4;12"]))),
             ("post", "/v1/holds", 409, value_of!(error("seat_not_for_sale", None, &["7-1;3"]))),
+            ("post", "/v1/holds", 409, value_of!(error("seat_unavailable", Some("best"), &[]))),
             ("patch", "/v1/holds/{hold_id}", 409, value_of!(error("seat_not_for_sale", None, &["7-1;3"]))),
             ("post", "/v1/holds/{hold_id}/confirm", 409, value_of!(error("seat_not_for_sale", None, &["7-1;3"]))),
             ("post", "/v1/holds/{hold_id}/confirm", 200, value_of!(hold(HoldState::Confirmed))),
@@ -829,6 +842,19 @@ mod tests {
                 json!({"event": "qt:1001", "show": "2001", "admission": {"tancevalnyj-parter-1;1": 0}}),
             ),
             ("CreateHold", "a path in an event id", json!({"event": "qt:1001/../x", "show": "2001"})),
+            ("CreateHold", "best for no seats", json!({"event": "qt:1001", "show": "2001", "best": {"count": 0}})),
+            ("CreateHold", "best without a count", json!({"event": "qt:1001", "show": "2001", "best": {"zone": "2"}})),
+            (
+                "CreateHold",
+                "best and seats",
+                json!({"event": "qt:1001", "show": "2001", "best": {"count": 1}, "seats": ["1-1;1"]}),
+            ),
+            (
+                "CreateHold",
+                "best and admission",
+                json!({"event": "qt:1001", "show": "2001", "best": {"count": 1}, "admission": {"tancevalnyj-parter-1;1": 1}}),
+            ),
+            ("CreateHold", "best with a price", json!({"event": "qt:1001", "show": "2001", "best": {"count": 1, "price": 1}})),
             ("ChangeHold", "a buyer without a phone", json!({"buyer": {"name": "Анна", "email": "anna@example.ru"}})),
             ("RefundHold", "an empty ticket list", json!({"tickets": []})),
             ("RefundHold", "an unknown field", json!({"culprit": "user"})),

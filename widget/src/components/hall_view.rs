@@ -1,6 +1,6 @@
 //! The hall once its data is in: seat map and legend for seated zones,
 //! steppers for general admission, and the order summary beside them (below
-//! them on narrow screens).
+//! them on narrow screens), with the "best seats" form under it.
 //!
 //! The availability is a memo of the hall's live document: every part below
 //! follows it in place (circles, "N left", the tooltip). When it takes a pick
@@ -21,6 +21,7 @@ use crate::selection::TakenPicks;
 
 use super::admission_stepper::AdmissionStepper;
 use super::announcer::use_announcer;
+use super::best_seats_form::BestSeatsForm;
 use super::hall_screen::LiveHall;
 use super::seat_map::SeatMap;
 use super::selection_summary::SelectionSummary;
@@ -140,6 +141,8 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
             }
         });
     }
+    // "N best seats", chosen by the proxy: only where there are seats.
+    let best_seats = has_seats.then(|| view! { <BestSeatsForm layout=layout.clone() /> });
     let nothing = (!has_seats && !has_admissions).then(|| view! { <p class="tw-empty">{texts.nothing_on_sale}</p> });
     view! {
         <div node_ref=hall_box class="tw-hall" part="hall" data-testid="hall" data-live=move || if live.connected.try_get().unwrap_or(false) { "live" } else { "polling" }>
@@ -153,6 +156,7 @@ pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: 
             </div>
             <aside class="tw-hall-side" part="side-panel">
                 <SelectionSummary layout=layout.clone() selection />
+                {best_seats}
             </aside>
         </div>
     }

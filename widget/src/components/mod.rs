@@ -6,7 +6,8 @@
 //! feed, reserve) →
 //! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
 //! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
-//! [`selection_summary::SelectionSummary`]. Loading and failure look the same
+//! [`selection_summary::SelectionSummary`], with
+//! [`best_seats_form::BestSeatsForm`] under the summary for seated halls. Loading and failure look the same
 //! everywhere: [`skeleton::Skeleton`] and [`error_panel::ErrorPanel`].
 //!
 //! While the buyer holds places, [`checkout_screen::CheckoutScreen`] replaces
@@ -27,6 +28,7 @@ use crate::i18n::Lang;
 
 pub mod admission_stepper;
 pub mod announcer;
+pub mod best_seats_form;
 pub mod buyer_form;
 pub mod checkout_screen;
 pub mod error_panel;
