@@ -688,6 +688,9 @@ pub fn zone_sold_out_words(lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => "В этой зоне свободных мест нет.",
         Lang::En => "No free places in this zone.",
+    }
+}
+
 /// The words of the "best seats" form beside the seat plan
 /// (`components/best_seats_form.rs`).
 pub struct BestSeatsTexts {
