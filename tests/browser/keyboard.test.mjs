@@ -160,6 +160,29 @@ test('keyboard only: event list → hall → seats (plan and list) → hold → 
   await announced(page, /^Выбрано: .*\. В заказе 2 билета на /);
   assert.notEqual(second.seatId, first.seatId);
 
+  // Zoomed in (+ zooms around the focused seat), the view follows focus far across the hall.
+  const focusedSeatInView = () => page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    const seatBox = element.getBoundingClientRect();
+    const mapBox = element.ownerSVGElement.getBoundingClientRect();
+    return seatBox.left >= mapBox.left && seatBox.right <= mapBox.right && seatBox.top >= mapBox.top && seatBox.bottom <= mapBox.bottom;
+  });
+  const wholeHall = await plan.getAttribute('viewBox');
+  for (const key of ['+', '+', '+']) await page.keyboard.press(key);
+  const zoomed = await plan.getAttribute('viewBox');
+  assert.notEqual(zoomed, wholeHall, '+ zooms in');
+  assert.equal(await focusedSeatInView(), true, 'zoomed around the focused seat');
+  for (const key of ['PageDown', 'PageDown', 'End']) {
+    await pressAndFocus(page, key, isSeat, 'a seat');
+    assert.equal(await focusedSeatInView(), true, `after ${key} the focused seat is in view`);
+  }
+  assert.notEqual(await plan.getAttribute('viewBox'), zoomed, 'the view moved with the focus');
+  assert.equal(await page.locator('.tw-focus-ring[data-shown=true]').count(), 1);
+  await page.locator('.tw-map').screenshot({ path: join(OUTPUT_DIR, 'keyboard-focus-ring.png') });
+  await page.keyboard.press('0');
+  assert.equal(await plan.getAttribute('viewBox'), wholeHall, '0 shows the whole hall again');
+
   // Escape leaves the plan for the next control: the seat list.
   now = await pressAndFocus(page, 'Escape', (seen) => !isSeat(seen), 'the control after the plan');
   assert.equal(now.testId, 'seat-list-toggle');

@@ -25,7 +25,7 @@
 //! Taken seats are visited too (the seat map announces them as taken): the
 //! plan mirrors the hall; the seat list lists free places only.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 use ticket_contract::Layout;
 
@@ -89,16 +89,19 @@ impl SeatNavigation {
         let spacing = if seat_spacing.is_finite() && seat_spacing > 0.0 { seat_spacing } else { 1.0 };
         let points: Vec<(f64, f64)> = layout.seats.iter().map(|seat| (seat.x as f64, seat.y as f64)).collect();
 
-        // Seats by (zone, row label), in layout order of first appearance.
-        let mut group_of: HashMap<(u16, &str), usize> = HashMap::new();
+        // Seats by (zone, row label).
+        let seats = &layout.seats;
+        let mut by_row: Vec<usize> = (0..seats.len()).collect();
+        sort_indices(&mut by_row, &|a, b| {
+            (seats[a].zone, seats[a].row.trim()).cmp(&(seats[b].zone, seats[b].row.trim())).then(a.cmp(&b))
+        });
         let mut groups: Vec<(u16, &str, Vec<usize>)> = Vec::new();
-        for (index, seat) in layout.seats.iter().enumerate() {
-            let key = (seat.zone, seat.row.trim());
-            let group = *group_of.entry(key).or_insert_with(|| {
-                groups.push((key.0, key.1, Vec::new()));
-                groups.len() - 1
-            });
-            groups[group].2.push(index);
+        for index in by_row {
+            let key = (seats[index].zone, seats[index].row.trim());
+            match groups.last_mut() {
+                Some((zone, label, members)) if (*zone, *label) == key => members.push(index),
+                _ => groups.push((key.0, key.1, vec![index])),
+            }
         }
 
         let mut rows: Vec<SeatRow> = Vec::new();
@@ -117,21 +120,17 @@ impl SeatNavigation {
         // Rows: by zone (its front-most row first), then front to back, then left to right.
         let band = |y: f64| (y / (spacing / 2.0)).round() as i64;
         let centres: Vec<(f64, f64)> = rows.iter().map(|row| centre(&row.seats, &points)).collect();
-        let mut zone_key: HashMap<u16, (i64, f64)> = HashMap::new();
+        let zone_count = rows.iter().map(|row| row.zone as usize + 1).max().unwrap_or(0);
+        let mut zone_key: Vec<(i64, f64)> = vec![(i64::MAX, f64::INFINITY); zone_count];
         for (row, &(x, y)) in rows.iter().zip(&centres) {
-            let key = (band(y), x);
-            zone_key
-                .entry(row.zone)
-                .and_modify(|best| {
-                    if key.0 < best.0 || (key.0 == best.0 && key.1 < best.1) {
-                        *best = key;
-                    }
-                })
-                .or_insert(key);
+            let best = &mut zone_key[row.zone as usize];
+            if band(y) < best.0 || (band(y) == best.0 && x < best.1) {
+                *best = (band(y), x);
+            }
         }
         let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (zone_a, zone_b) = (zone_key[&rows[a].zone], zone_key[&rows[b].zone]);
+        sort_indices(&mut order, &|a, b| {
+            let (zone_a, zone_b) = (zone_key[rows[a].zone as usize], zone_key[rows[b].zone as usize]);
             zone_a
                 .0
                 .cmp(&zone_b.0)
@@ -213,6 +212,12 @@ impl SeatNavigation {
     }
 }
 
+/// Every sort here goes through this one function (one copy of the sort in
+/// the wasm); each order ends on the seat or row index, so it is total.
+fn sort_indices(items: &mut [usize], compare: &dyn Fn(usize, usize) -> Ordering) {
+    items.sort_unstable_by(|&a, &b| compare(a, b));
+}
+
 fn centre(seats: &[usize], points: &[(f64, f64)]) -> (f64, f64) {
     let count = seats.len().max(1) as f64;
     let (x, y) = seats.iter().fold((0.0, 0.0), |(x, y), &seat| (x + points[seat].0, y + points[seat].1));
@@ -256,7 +261,7 @@ fn split_apart(seats: &[usize], points: &[(f64, f64)], reach: f64) -> Vec<Vec<us
 /// than half the seat spacing.
 fn split_by_height(seats: &[usize], points: &[(f64, f64)], spacing: f64) -> Vec<Vec<usize>> {
     let mut by_height = seats.to_vec();
-    by_height.sort_by(|&a, &b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
+    sort_indices(&mut by_height, &|a, b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut last_y = f64::NEG_INFINITY;
     for seat in by_height {
@@ -279,7 +284,7 @@ fn sort_along_row(seats: &mut [usize], points: &[(f64, f64)]) {
         high - low
     };
     let runs_down = extent(|point| point.1) > extent(|point| point.0);
-    seats.sort_by(|&a, &b| {
+    sort_indices(seats, &|a, b| {
         let (first, second) = if runs_down { (points[a].1, points[b].1) } else { (points[a].0, points[b].0) };
         first.total_cmp(&second).then(a.cmp(&b))
     });

@@ -368,7 +368,8 @@ pub fn SeatMap(
     let on_focus_in = move |event: FocusEvent| {
         let Some(target) = event.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
         if let Some(index) = seat_index_of(&target) {
-            plan_focused.set(true);
+            // A mouse click on the tab-stop seat focuses it too: no ring for that.
+            plan_focused.set(target.matches(":focus-visible").unwrap_or(true));
             ring.set(seat_point(index).map(|point| (point.x, point.y)));
             return;
         }
