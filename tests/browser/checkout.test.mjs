@@ -106,8 +106,15 @@ test('a seat taken a moment earlier: marked, the other choice kept, the buyer to
   await page.close();
 });
 
-test('a hold that runs out: the buyer is told and the seat is on sale again', async () => {
+test('a hold that runs out: the buyer is told, the host page hears it, and the seat is on sale again', async () => {
   const page = await browser.newPage();
+  // The host page's view of it (README "The host page's API").
+  await page.addInitScript(() => {
+    window.__heard = [];
+    for (const name of ['hold', 'expire']) {
+      document.addEventListener(`ticket-widget:${name}`, (event) => window.__heard.push({ name, hold_id: event.detail.hold_id }));
+    }
+  });
   await openHall(page, 'qt:1001', '2001');
   const [seat] = await pickAvailableSeats(page, [60]);
   await page.locator('[data-testid=reserve-button]').click();
@@ -115,6 +122,10 @@ test('a hold that runs out: the buyer is told and the seat is on sale again', as
   // The test stack's holds last 25 s.
   await page.locator('[data-testid=hold-expired]').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: join(OUTPUT_DIR, 'hold-expired.png'), fullPage: true });
+  const heard = await page.evaluate(() => window.__heard);
+  assert.deepEqual(heard.map((event) => event.name), ['hold', 'expire'], JSON.stringify(heard));
+  assert.equal(heard[1].hold_id, heard[0].hold_id);
+  assert.equal(await page.evaluate(() => document.querySelector('ticket-widget').hold), null);
   await page.locator(`[data-testid=seat][data-seat-id="${seat}"][data-state=available]`).waitFor({ timeout: 30_000 });
   await page.close();
 });

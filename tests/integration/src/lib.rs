@@ -297,6 +297,23 @@ pub fn clear_upstream_requests() {
     sim_delete("/_sim/requests");
 }
 
+/// Waits until the proxy's background work that earlier tests started
+/// (stale-while-revalidate refreshes of the catalogue and its halls, which
+/// page through listings and can take seconds) has stopped calling the
+/// simulator for a moment, then clears its log: a test that asserts "nothing
+/// was called upstream" watches only what its own requests cause.
+pub fn quiet_upstream() {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        clear_upstream_requests();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        if upstream_requests().is_empty() || std::time::Instant::now() > deadline {
+            clear_upstream_requests();
+            return;
+        }
+    }
+}
+
 pub fn inject_fault(route: &str, kind: &str, latency_ms: Option<u64>) {
     let mut fault = serde_json::json!({"route": route, "kind": kind});
     if let Some(latency_ms) = latency_ms {

@@ -375,7 +375,7 @@ fn malformed_input_on_every_route_is_refused_by_field_without_any_upstream_call(
     let mut wrong = Vec::new();
     let mut upstream = Vec::new();
     for (round, cases) in [&change_cases, &other_cases].into_iter().enumerate() {
-        clear_upstream_requests();
+        quiet_upstream();
         for case in cases {
             let (server_error, answer) = judge(case, &case.run(&client_ip));
             server_errors.extend(server_error);

@@ -83,7 +83,7 @@ fn missing_unknown_and_malformed_public_keys_are_401_before_any_upstream_call() 
         // A secret key is not a public key, whoever it belongs to.
         (Some(DEMO_SECRET_KEY), "partner_key_unknown"),
     ];
-    clear_upstream_requests();
+    quiet_upstream();
     for (method, path, body) in routes {
         for (key, code) in keys {
             let mut headers = vec![("Origin", PARTNER_ORIGIN)];
@@ -106,7 +106,7 @@ fn a_revoked_partners_keys_are_401_partner_key_revoked() {
     let _stack = exclusive_stack();
     let create = create_body();
     let widget = [("X-Partner-Key", REVOKED_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)];
-    clear_upstream_requests();
+    quiet_upstream();
     for (method, path, body) in [
         ("GET", "/v1/events".to_owned(), None),
         ("GET", "/v1/events/qt:1001/shows/2001/layout".to_owned(), None),
@@ -181,7 +181,7 @@ fn confirm_takes_only_a_secret_key_and_refuses_any_public_one() {
         (&[("Authorization", &demo_secret), ("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
         (&[("Authorization", "Bearer sk_nobody_0000000000_not_a_secret")], 401, "partner_key_unknown"),
     ];
-    clear_upstream_requests();
+    quiet_upstream();
     for (headers, status, code) in cases {
         let reply = call("POST", &path, headers, Some(""));
         assert_refused(&reply, status, code, &format!("confirm with {headers:?}"));
@@ -220,7 +220,7 @@ fn a_foreign_origin_is_403_without_cors_headers_before_any_upstream_call() {
         // Allowed for the narrow partner, not for the demo partner.
         NARROW_ORIGIN,
     ];
-    clear_upstream_requests();
+    quiet_upstream();
     for (method, path, body, key) in routes {
         for origin in foreign_origins {
             let mut headers = vec![("Origin", origin)];
@@ -316,7 +316,7 @@ fn the_narrow_partner_sees_and_sells_only_its_event_and_at_most_its_seats() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 
-    clear_upstream_requests();
+    quiet_upstream();
     let other_event = json!({"event": "qt:1002", "show": "2003", "seats": ["1-1;1"], "admission": {}}).to_string();
     for (method, path, body) in [
         ("GET", "/v1/events/qt:1002/shows/2003/layout".to_owned(), None),
