@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, OUTPUT_DIR, PAGES_URL } from './browser.mjs';
+import { launchChromium, proxyFetch, OUTPUT_DIR, PAGES_URL, PARTNER_KEY, PROXY_URL } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium(); });
@@ -202,6 +202,21 @@ test('keyboard only: event list → hall → seats (plan and list) → hold → 
   assert.equal(await page.locator(`[data-testid=seat-list-place][data-seat-id="${place.seatId}"]`).getAttribute('aria-pressed'), 'true');
   assert.equal(await page.locator(`[data-testid=seat][data-seat-id="${place.seatId}"]`).getAttribute('data-state'), 'selected',
     'a place picked in the list is picked on the plan');
+  // Someone else takes a place listed next to it: it leaves the list, focus stays put.
+  const rivalSeat = await page.locator('[data-testid=seat-list-place][aria-pressed=false]').evaluateAll(
+    (buttons, focusedId) => buttons.filter((button) => !button.closest('[hidden]'))
+      .map((button) => button.dataset.seatId).find((id) => id !== focusedId), place.seatId);
+  const rival = await proxyFetch(`${PROXY_URL}/v1/holds`, {
+    method: 'POST',
+    headers: { 'X-Partner-Key': PARTNER_KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ event: 'qt:1001', show: '2001', seats: [rivalSeat], admission: {} }),
+  });
+  assert.equal(rival.status, 201, 'someone else holds a listed place');
+  await page.locator(`[data-testid=seat-list-place][data-seat-id="${rivalSeat}"]`).waitFor({ state: 'hidden', timeout: 15_000 });
+  assert.equal((await focused(page)).seatId, place.seatId, 'focus stayed on the buyer\'s place while the list changed');
+  const released = await proxyFetch(`${PROXY_URL}/v1/holds/${(await rival.json()).id}`, { method: 'DELETE', headers: { 'X-Partner-Key': PARTNER_KEY } });
+  assert.equal(released.status, 200);
+
   // Back to the zone, closed again; on to "reserve".
   await tabTo(page, (seen) => seen.testId === 'seat-list-zone', 'the zone again', 40, 'Shift+Tab');
   await page.keyboard.press('Enter');

@@ -60,7 +60,7 @@ fn buy(event: &str, show: &str, admission_id: &str) {
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(hold_of(&changed).buyer.unwrap().phone, "+79161234567");
 
-    clear_upstream_requests();
+    quiet_upstream();
     let refusals = [
         (None, 401, "secret_key_required"),
         (Some(format!("Bearer {DEMO_PARTNER_KEY}")), 403, "public_key_not_allowed"),
@@ -84,7 +84,7 @@ fn buy(event: &str, show: &str, admission_id: &str) {
     let barcodes: BTreeSet<&str> = paid.tickets.iter().map(|ticket| ticket.barcode.as_str()).collect();
     assert_eq!(barcodes.len(), 4, "every ticket its own barcode");
 
-    clear_upstream_requests();
+    quiet_upstream();
     let again = confirm(&hold.id, Some(&secret));
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(hold_of(&again).tickets, paid.tickets, "a repeated confirm returns the same tickets");

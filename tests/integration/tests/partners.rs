@@ -419,7 +419,7 @@ fn reads_over_the_limit_are_429_with_retry_after_and_the_budget_recovers() {
     ];
     let (ip, replies) = spend_whole_budget(LIMITED_READS, |ip, n| {
         if n == LIMITED_READS {
-            clear_upstream_requests();
+            quiet_upstream();
         }
         proxy_call("GET", reads[n as usize], &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, ip), None)
     });
@@ -460,7 +460,7 @@ fn hold_writes_have_their_own_budget_and_bad_bodies_spend_it() {
     ];
     let (ip, replies) = spend_whole_budget(LIMITED_HOLDS, |ip, n| {
         if n == LIMITED_HOLDS {
-            clear_upstream_requests();
+            quiet_upstream();
         }
         let (method, path, body) = writes[n as usize];
         proxy_call(method, path, &widget_headers(LIMITED_PARTNER_KEY, PARTNER_ORIGIN, ip), Some(body.as_bytes()))
@@ -497,7 +497,7 @@ fn server_calls_are_limited_per_secret_key_whatever_the_client_address() {
     let confirm = |ip: &str| proxy_call("POST", &path, &[("Authorization", &secret), ("CF-Connecting-IP", ip)], Some(b""));
     let (_, replies) = spend_whole_budget(LIMITED_SERVER_CALLS, |ip, n| {
         if n == LIMITED_SERVER_CALLS {
-            clear_upstream_requests();
+            quiet_upstream();
         }
         confirm(ip)
     });

@@ -191,7 +191,7 @@ fn qtickets_takes_no_promo_codes_and_nothing_goes_upstream() {
     let created = widget_call("POST", "/v1/holds", Some(&body.to_string()));
     assert_eq!(created.status, 201, "{}", created.body);
     let hold = hold_of(&created);
-    clear_upstream_requests();
+    quiet_upstream();
     let reply = patch(&hold, json!({"promocode": "SALE10"}));
     assert_eq!((reply.status, reply.error_code().as_str()), (409, "promocode_not_supported"), "{}", reply.body);
     assert!(upstream_requests().is_empty(), "{:?}", upstream_requests());

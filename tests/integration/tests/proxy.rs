@@ -91,7 +91,7 @@ fn second_read_is_served_from_the_edge_cache() {
     let layout: Layout = serde_json::from_str(&first.body).unwrap();
     assert!(layout.seats.len() >= 10_000, "the benchmark hall has {} seats", layout.seats.len());
 
-    clear_upstream_requests();
+    quiet_upstream();
     let second = proxy_get("/v1/events/qt:1002/shows/2003/layout");
     assert_eq!(second.status, 200);
     assert_eq!(second.header("x-cache"), Some("HIT"));
@@ -179,7 +179,7 @@ fn malformed_ids_are_refused_before_any_upstream_call() {
         "/v1/events/qt:1001/shows/%20/layout",
     ];
     let long_id = format!("/v1/events/qt:{}/shows/2001/layout", "9".repeat(5000));
-    clear_upstream_requests();
+    quiet_upstream();
     for path in bad_paths.iter().copied().chain([long_id.as_str()]) {
         let reply = proxy_get(path);
         assert_eq!(reply.status, 400, "{path}: {}", reply.body);
@@ -199,7 +199,7 @@ fn unknown_event_is_404() {
 #[test]
 fn a_request_without_a_known_partner_key_is_refused() {
     let _stack = exclusive_stack();
-    clear_upstream_requests();
+    quiet_upstream();
     let missing = proxy_get_with("/v1/events", &[]);
     assert_eq!(missing.status, 401);
     let unknown = proxy_get_with("/v1/events", &[("X-Partner-Key", "pk_nobody")]);

@@ -7,7 +7,10 @@
 //! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
 //! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
 //! [`selection_summary::SelectionSummary`], with
-//! [`best_seats_form::BestSeatsForm`] under the summary for seated halls. Loading and failure look the same
+//! [`best_seats_form::BestSeatsForm`] under the summary for seated halls; the
+//! map's "Seat list" toggle opens [`seat_list::SeatList`], the same seats as a
+//! list. The root also holds [`announcer::LiveAnnouncer`], the widget's one
+//! polite live region. Loading and failure look the same
 //! everywhere: [`skeleton::Skeleton`] and [`error_panel::ErrorPanel`].
 //!
 //! While the buyer holds places, [`checkout_screen::CheckoutScreen`] replaces

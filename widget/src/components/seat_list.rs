@@ -4,10 +4,11 @@
 //! under the map; every zone is a disclosure button, so the list is a few
 //! tab stops until the buyer opens the zone they want.
 //!
-//! The places follow the live hall: a zone's rows are drawn again only when
-//! that zone's free places change (one memo per open zone); picking a place
-//! changes only its button's `aria-pressed`, so focus stays on it. The
-//! announcement of a pick is the hall's (`HallView`), as for the map.
+//! The places follow the live hall without being drawn again: an open zone
+//! has a button for each of its places, a taken one (or a row with none
+//! free) hidden, and a pick changes only its button's `aria-pressed` — so
+//! focus stays where it is while others buy. The announcement of a pick is
+//! the hall's (`HallView`), as for the map.
 
 use std::sync::Arc;
 
@@ -45,76 +46,77 @@ pub fn SeatList(
         .map(|(zone_index, rows)| {
             let name = layout.zones.get(zone_index as usize).map(|zone| zone.name.clone()).unwrap_or_default();
             let rows = Arc::new(rows);
+            // Free places per row: the zone's count, and which rows and places show.
             let free = {
                 let rows = rows.clone();
                 Memo::new(move |_| {
                     availability.with(|hall| {
                         rows.iter()
-                            .map(|row| row.seats.iter().copied().filter(|&seat| hall.is_seat_available(seat)).collect::<Vec<_>>())
+                            .map(|row| row.seats.iter().filter(|&&seat| hall.is_seat_available(seat)).count())
                             .collect::<Vec<_>>()
                     })
                 })
             };
-            let free_count = move || free.with(|rows| rows.iter().map(Vec::len).sum::<usize>());
+            let free_count = move || free.with(|rows| rows.iter().sum::<usize>());
             let open = RwSignal::new(false);
             let heading = {
                 let name = name.clone();
                 move || zone_free_words(lang, &name, free_count())
             };
             let layout = layout.clone();
+            // Every place of the zone is drawn once, a taken one hidden: the
+            // live hall changes `hidden`, never the buttons, so focus stays.
             let places = move || {
-                let rows = rows.clone();
-                let layout = layout.clone();
-                free.with(|free_rows| {
-                    if free_rows.iter().all(Vec::is_empty) {
-                        return view! { <p class="tw-hint">{zone_sold_out_words(lang)}</p> }.into_any();
-                    }
-                    let lines = rows
-                        .iter()
-                        .zip(free_rows)
-                        .filter(|(_, free)| !free.is_empty())
-                        .map(|(row, free)| {
-                            let buttons = free
-                                .iter()
-                                .map(|&seat_index| {
-                                    let seat = &layout.seats[seat_index];
-                                    let label =
-                                        format!("{}, {}", seat_words(lang, &layout, seat_index), format_price(lang, seat.price));
-                                    let pressed =
-                                        move || selection.with(|picked| picked.is_seat_selected(seat_index)).to_string();
-                                    let toggle = move |_| {
-                                        let available = availability.with_untracked(|hall| hall.is_seat_available(seat_index));
-                                        selection.update(|picked| {
-                                            picked.toggle_seat(seat_index, available);
-                                        });
-                                    };
-                                    view! {
-                                        <li>
-                                            <button
-                                                type="button"
-                                                class="tw-place"
-                                                data-testid="seat-list-place"
-                                                data-seat-id=seat.id.clone()
-                                                aria-label=label
-                                                aria-pressed=pressed
-                                                on:click=toggle
-                                            >
-                                                {seat.place.clone()}
-                                            </button>
-                                        </li>
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                <li class="tw-seat-list-row">
-                                    <span class="tw-seat-list-row-label">{row_words(lang, &row.label)}</span>
-                                    <ul class="tw-seat-list-places">{buttons}</ul>
-                                </li>
-                            }
-                        })
-                        .collect_view();
-                    view! { <ul class="tw-seat-list-rows">{lines}</ul> }.into_any()
-                })
+                let lines = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(row_index, row)| {
+                        let buttons = row
+                            .seats
+                            .iter()
+                            .map(|&seat_index| {
+                                let seat = &layout.seats[seat_index];
+                                let label =
+                                    format!("{}, {}", seat_words(lang, &layout, seat_index), format_price(lang, seat.price));
+                                let taken = move || !availability.with(|hall| hall.is_seat_available(seat_index));
+                                let pressed = move || selection.with(|picked| picked.is_seat_selected(seat_index)).to_string();
+                                let toggle = move |_| {
+                                    let available = availability.with_untracked(|hall| hall.is_seat_available(seat_index));
+                                    selection.update(|picked| {
+                                        picked.toggle_seat(seat_index, available);
+                                    });
+                                };
+                                view! {
+                                    <li hidden=taken>
+                                        <button
+                                            type="button"
+                                            class="tw-place"
+                                            data-testid="seat-list-place"
+                                            data-seat-id=seat.id.clone()
+                                            aria-label=label
+                                            aria-pressed=pressed
+                                            on:click=toggle
+                                        >
+                                            {seat.place.clone()}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        let row_taken = move || free.with(|rows| rows.get(row_index).is_none_or(|free| *free == 0));
+                        view! {
+                            <li class="tw-seat-list-row" hidden=row_taken>
+                                <span class="tw-seat-list-row-label">{row_words(lang, &row.label)}</span>
+                                <ul class="tw-seat-list-places">{buttons}</ul>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                let some_free = move || free_count() > 0;
+                view! {
+                    <ul class="tw-seat-list-rows">{lines}</ul>
+                    <p class="tw-hint" hidden=some_free>{zone_sold_out_words(lang)}</p>
+                }
             };
             view! {
                 <li class="tw-seat-list-zone">

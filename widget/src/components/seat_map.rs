@@ -362,6 +362,14 @@ pub fn SeatMap(
             _ => return,
         }
         event.prevent_default();
+        if matches!(key.as_str(), "+" | "=" | "-" | "_" | "0") {
+            // The bubble moves with its seat (once the view has changed).
+            tooltip.set(None);
+            if current.is_some() {
+                let target = event.target();
+                request_animation_frame(move || show_tooltip_for(target));
+            }
+        }
     };
     // Focus on a seat shows the ring (and the bubble); the `<svg>` itself
     // focused from the keyboard hands focus to the first free seat.
