@@ -97,7 +97,7 @@ const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 console.log('  first seat on screen / first click that selects, page opening one date vs static SVG page (median of 5, cold)');
-const brotli = (text) => brotliCompressSync(Buffer.from(text), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const brotli = (text) => brotliCompressSync(Buffer.from(text), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 for (const hall of HALLS) {
   const layout = await fetchLayout(hall.event, hall.show);
   // The drawing the first frame needs (data, like the static page's SVG; not widget code).
