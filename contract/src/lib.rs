@@ -20,6 +20,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod availability_bits;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod holds;
 
 pub use holds::BestAvailable;

@@ -103,38 +103,17 @@ impl FreePlaces {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Admission, Geometry, Seat, Zone};
+    use ticket_contract::{fixtures, Zone};
 
     fn layout() -> Layout {
-        let seat = |id: &str, price: i64| Seat {
-            id: id.into(),
-            zone: 0,
-            row: "1".into(),
-            place: id.into(),
-            x: 0.0,
-            y: 0.0,
-            price: Money::rub_minor(price),
-        };
+        let seat = |id: &str, price: i64| fixtures::seat(id, 0, "1", id, (0.0, 0.0), price);
+        let zone = Zone { price_max: Money::rub_minor(1), ..fixtures::zone("z", "Z", 0) };
         Layout {
             event_id: "qt:1001".into(),
             show_id: "2001".into(),
             version: "v".into(),
-            width: 1.0,
-            height: 1.0,
-            geometry: Geometry::Upstream,
-            accepts_promocodes: false,
-            zones: vec![Zone {
-                id: "z".into(),
-                name: "Z".into(),
-                price_min: Money::rub_minor(0),
-                price_max: Money::rub_minor(1),
-            }],
-            seats: vec![seat("paid", 150_000), seat("free", 0), seat("cheap", 1)],
-            admissions: vec![
-                Admission { id: "ga".into(), zone: 0, price: Money::rub_minor(50_000) },
-                Admission { id: "ga-free".into(), zone: 0, price: Money::rub_minor(0) },
-            ],
-            labels: Vec::new(),
+            admissions: vec![fixtures::admission("ga", 0, 50_000), fixtures::admission("ga-free", 0, 0)],
+            ..fixtures::layout(vec![zone], vec![seat("paid", 150_000), seat("free", 0), seat("cheap", 1)])
         }
     }
 

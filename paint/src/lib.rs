@@ -192,31 +192,21 @@ pub fn escape_attribute(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Geometry, Label, Money, Seat, Zone};
+    use ticket_contract::{fixtures, Geometry, Label, Seat};
 
     fn seat(id: &str, zone: u16, x: f32, y: f32) -> Seat {
-        Seat { id: id.into(), zone, row: "1".into(), place: "1".into(), x, y, price: Money::rub_minor(100_000) }
+        fixtures::seat(id, zone, "1", "1", (x, y), 100_000)
     }
 
     fn layout(seats: Vec<Seat>) -> Layout {
-        let zone = |name: &str| Zone {
-            id: name.into(),
-            name: name.into(),
-            price_min: Money::rub_minor(100_000),
-            price_max: Money::rub_minor(100_000),
-        };
+        let zone = |name: &str| fixtures::zone(name, name, 100_000);
         Layout {
-            event_id: "qt:1".into(),
-            show_id: "1".into(),
             version: "v\"7".into(),
             width: 400.0,
             height: 200.0,
             geometry: Geometry::Generated,
-            zones: vec![zone("A"), zone("B")],
-            seats,
-            admissions: vec![],
             labels: vec![Label { text: "Партер <A&B>".into(), x: 200.0, y: 12.5 }],
-            accepts_promocodes: false,
+            ..fixtures::layout(vec![zone("A"), zone("B")], seats)
         }
     }
 

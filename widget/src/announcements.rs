@@ -71,36 +71,13 @@ pub fn fresh_text(previous: &str, next: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Admission, Geometry, Money, Seat, Zone};
+    use ticket_contract::{fixtures, Layout, Money, Zone};
 
     fn hall() -> Layout {
-        let seat = |id: &str, row: &str, place: &str, price: i64| Seat {
-            id: id.into(),
-            zone: 0,
-            row: row.into(),
-            place: place.into(),
-            x: 0.0,
-            y: 0.0,
-            price: Money::rub_minor(price),
-        };
-        Layout {
-            event_id: "qt:1".into(),
-            show_id: "1".into(),
-            version: "v1".into(),
-            width: 100.0,
-            height: 100.0,
-            geometry: Geometry::Upstream,
-            zones: vec![Zone {
-                id: "1".into(),
-                name: "Партер".into(),
-                price_min: Money::rub_minor(150_000),
-                price_max: Money::rub_minor(350_000),
-            }],
-            seats: vec![seat("a", "5", "12", 350_000), seat("b", "5", "13", 350_000), seat("c", "6", "1", 150_000)],
-            admissions: vec![Admission { id: "ga".into(), zone: 0, price: Money::rub_minor(100_000) }],
-            labels: vec![],
-            accepts_promocodes: false,
-        }
+        let seat = |id: &str, row: &str, place: &str, price: i64| fixtures::seat(id, 0, row, place, (0.0, 0.0), price);
+        let zone = Zone { price_max: Money::rub_minor(350_000), ..fixtures::zone("1", "Партер", 150_000) };
+        let seats = vec![seat("a", "5", "12", 350_000), seat("b", "5", "13", 350_000), seat("c", "6", "1", 150_000)];
+        Layout { admissions: vec![fixtures::admission("ga", 0, 100_000)], ..fixtures::layout(vec![zone], seats) }
     }
 
     fn picked(seats: &[usize], admission: u32) -> Selection {

@@ -125,32 +125,20 @@ pub fn seated_zones(layout: &Layout) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Admission, AdmissionAvailability, Geometry, Money, Seat, Zone};
+    use ticket_contract::{fixtures, AdmissionAvailability, Geometry, Seat};
 
     fn seat(id: &str, zone: u16, x: f32, y: f32) -> Seat {
-        Seat { id: id.into(), zone, row: "1".into(), place: "1".into(), x, y, price: Money::rub_minor(100_000) }
+        fixtures::seat(id, zone, "1", "1", (x, y), 100_000)
     }
-
-    fn zone(name: &str) -> Zone {
-        Zone { id: name.into(), name: name.into(), price_min: Money::rub_minor(100_000), price_max: Money::rub_minor(100_000) }
-    }
-
     fn layout(seats: Vec<Seat>) -> Layout {
+        let zone = |name: &str| fixtures::zone(name, name, 100_000);
         Layout {
-            event_id: "qt:1".into(),
-            show_id: "1".into(),
             version: "v7".into(),
             width: 400.0,
             height: 200.0,
             geometry: Geometry::Generated,
-            zones: vec![zone("A"), zone("B"), zone("GA")],
-            seats,
-            admissions: vec![
-                Admission { id: "ga".into(), zone: 2, price: Money::rub_minor(50_000) },
-                Admission { id: "gone".into(), zone: 2, price: Money::rub_minor(50_000) },
-            ],
-            labels: vec![],
-            accepts_promocodes: false,
+            admissions: vec![fixtures::admission("ga", 2, 50_000), fixtures::admission("gone", 2, 50_000)],
+            ..fixtures::layout(vec![zone("A"), zone("B"), zone("GA")], seats)
         }
     }
 

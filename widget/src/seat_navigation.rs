@@ -293,41 +293,16 @@ fn sort_along_row(seats: &mut [usize], points: &[(f64, f64)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Geometry, Money, Seat, Zone};
+    use ticket_contract::{fixtures, Seat};
 
     /// A seat named `<zone>/<row>/<place>` (row "" for seats without rows).
     fn seat(zone: u16, row: &str, place: u32, x: f32, y: f32) -> Seat {
-        Seat {
-            id: format!("{zone}/{row}/{place}"),
-            zone,
-            row: row.into(),
-            place: place.to_string(),
-            x,
-            y,
-            price: Money::rub_minor(100_000),
-        }
+        fixtures::seat(&format!("{zone}/{row}/{place}"), zone, row, &place.to_string(), (x, y), 100_000)
     }
 
     fn layout(seats: Vec<Seat>) -> Layout {
-        let zone = |name: &str| Zone {
-            id: name.into(),
-            name: name.into(),
-            price_min: Money::rub_minor(100_000),
-            price_max: Money::rub_minor(100_000),
-        };
-        Layout {
-            event_id: "qt:1".into(),
-            show_id: "1".into(),
-            version: "v1".into(),
-            width: 1000.0,
-            height: 1000.0,
-            geometry: Geometry::Upstream,
-            zones: vec![zone("A"), zone("B"), zone("C")],
-            seats,
-            admissions: vec![],
-            labels: vec![],
-            accepts_promocodes: false,
-        }
+        let zone = |name: &str| fixtures::zone(name, name, 100_000);
+        fixtures::layout(vec![zone("A"), zone("B"), zone("C")], seats)
     }
 
     /// Seat ids in reading order, rows separated by `|`.

@@ -223,38 +223,14 @@ pub struct TakenPicks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_contract::{Admission, Geometry, Seat, Zone};
+    use ticket_contract::{fixtures, Zone};
 
     fn layout() -> Layout {
-        let seat = |id: &str, price: i64| Seat {
-            id: id.into(),
-            zone: 0,
-            row: "1".into(),
-            place: id.into(),
-            x: 0.0,
-            y: 0.0,
-            price: Money::rub_minor(price),
-        };
+        let seat = |id: &str, price: i64| fixtures::seat(id, 0, "1", id, (0.0, 0.0), price);
+        let zone = Zone { price_max: Money::rub_minor(300_000), ..fixtures::zone("z", "Партер", 150_000) };
         Layout {
-            event_id: "qt:1".into(),
-            show_id: "1".into(),
-            version: "v1".into(),
-            width: 10.0,
-            height: 10.0,
-            geometry: Geometry::Upstream,
-            zones: vec![Zone {
-                id: "z".into(),
-                name: "Партер".into(),
-                price_min: Money::rub_minor(150_000),
-                price_max: Money::rub_minor(300_000),
-            }],
-            seats: vec![seat("a", 150_000), seat("b", 300_000), seat("c", 150_050)],
-            admissions: vec![
-                Admission { id: "ga".into(), zone: 0, price: Money::rub_minor(100_000) },
-                Admission { id: "vip".into(), zone: 0, price: Money::rub_minor(500_000) },
-            ],
-            labels: vec![],
-            accepts_promocodes: false,
+            admissions: vec![fixtures::admission("ga", 0, 100_000), fixtures::admission("vip", 0, 500_000)],
+            ..fixtures::layout(vec![zone], vec![seat("a", 150_000), seat("b", 300_000), seat("c", 150_050)])
         }
     }
 

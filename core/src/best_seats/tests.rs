@@ -3,32 +3,20 @@
 //! the hall generator knows the true rows, aisles and missing seats, and an
 //! independent brute force over that truth is the oracle.
 
-use ticket_contract::{Geometry, Layout, Money, Seat, Zone};
+use ticket_contract::{fixtures, Layout, Money, Seat, Zone};
 
 use super::*;
 
 fn zone(id: &str, price: i64) -> Zone {
-    Zone { id: id.into(), name: format!("Zone {id}"), price_min: Money::rub_minor(price), price_max: Money::rub_minor(price) }
+    fixtures::zone(id, &format!("Zone {id}"), price)
 }
 
 fn seat(zone: u16, row: &str, place: &str, x: f32, y: f32, price: i64) -> Seat {
-    Seat { id: format!("{zone}-{row};{place}"), zone, row: row.into(), place: place.into(), x, y, price: Money::rub_minor(price) }
+    fixtures::seat(&format!("{zone}-{row};{place}"), zone, row, place, (x, y), price)
 }
 
 fn layout(zones: Vec<Zone>, seats: Vec<Seat>) -> Layout {
-    Layout {
-        event_id: "qt:1".into(),
-        show_id: "1".into(),
-        version: "v1".into(),
-        width: 1000.0,
-        height: 1000.0,
-        geometry: Geometry::Upstream,
-        zones,
-        seats,
-        admissions: Vec::new(),
-        labels: Vec::new(),
-        accepts_promocodes: false,
-    }
+    fixtures::layout(zones, seats)
 }
 
 /// A straight row at height `y`: places `first..` left to right, 20 apart.

@@ -450,41 +450,27 @@ mod tests {
     }
     use crate::ids::{IdField, InvalidIdReason};
     use crate::upstream::MissingThing;
-    use ticket_contract::{Admission, AdmissionAvailability, Geometry, Money, Seat, Zone};
+    use ticket_contract::{fixtures, AdmissionAvailability};
 
     fn layout() -> Layout {
-        let zone = |id: &str, name: &str, price: i64| Zone {
-            id: id.into(),
-            name: name.into(),
-            price_min: Money::rub_minor(price),
-            price_max: Money::rub_minor(price),
-        };
-        let seat = |id: &str, zone: u16, row: &str, place: &str, price: i64| Seat {
-            id: id.into(),
-            zone,
-            row: row.into(),
-            place: place.into(),
-            x: 0.0,
-            y: 0.0,
-            price: Money::rub_minor(price),
-        };
+        let seat =
+            |id: &str, zone: u16, row: &str, place: &str, price: i64| fixtures::seat(id, zone, row, place, (0.0, 0.0), price);
+        let zones = vec![
+            fixtures::zone("1", "Партер VIP", 500_000),
+            fixtures::zone("2", "Партер", 350_050),
+            fixtures::zone("tp", "Танцпол", 200_000),
+        ];
+        let seats = vec![
+            seat("1-1;1", 0, "1", "1", 500_000),
+            seat("1-1;2", 0, "1", "2", 500_000),
+            seat("1-1;3", 0, "1", "3", 500_000),
+            seat("2-4;7", 1, "4", "7", 350_050),
+        ];
         Layout {
             event_id: "qt:1001".into(),
             show_id: "2001".into(),
-            version: "v1".into(),
-            width: 100.0,
-            height: 100.0,
-            geometry: Geometry::Upstream,
-            zones: vec![zone("1", "Партер VIP", 500_000), zone("2", "Партер", 350_050), zone("tp", "Танцпол", 200_000)],
-            seats: vec![
-                seat("1-1;1", 0, "1", "1", 500_000),
-                seat("1-1;2", 0, "1", "2", 500_000),
-                seat("1-1;3", 0, "1", "3", 500_000),
-                seat("2-4;7", 1, "4", "7", 350_050),
-            ],
-            admissions: vec![Admission { id: "tancevalnyj-parter-1;1".into(), zone: 2, price: Money::rub_minor(200_000) }],
-            labels: Vec::new(),
-            accepts_promocodes: false,
+            admissions: vec![fixtures::admission("tancevalnyj-parter-1;1", 2, 200_000)],
+            ..fixtures::layout(zones, seats)
         }
     }
 
@@ -841,10 +827,9 @@ mod tests {
     /// admission are priced 0 (the QTickets example's zones).
     fn layout_with_free_places() -> Layout {
         let mut layout = layout();
-        let free = Money::rub_minor(0);
-        layout.zones.push(Zone { id: "7".into(), name: "Supervip".into(), price_min: free, price_max: free });
-        layout.seats.push(Seat { id: "7-1;3".into(), zone: 3, row: "1".into(), place: "3".into(), x: 0.0, y: 0.0, price: free });
-        layout.admissions.push(Admission { id: "free-ga".into(), zone: 3, price: free });
+        layout.zones.push(fixtures::zone("7", "Supervip", 0));
+        layout.seats.push(fixtures::seat("7-1;3", 3, "1", "3", (0.0, 0.0), 0));
+        layout.admissions.push(fixtures::admission("free-ga", 3, 0));
         layout
     }
 
