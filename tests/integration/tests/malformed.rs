@@ -219,10 +219,10 @@ fn table(seats: &[String]) -> Vec<Case> {
         send("POST", "/v1/holds", "[]").is("invalid_body", "body"),
         send("POST", "/v1/holds", "null").is("invalid_body", "body"),
         send("POST", "/v1/holds", "{\"event\":").is("invalid_body", "body"),
-        send("POST", "/v1/holds", big_seat_list).is("invalid_body", "body"),
+        send("POST", "/v1/holds", big_seat_list).refused(413, "payload_too_large"),
         // A well-formed small body padded past 16 KiB: the size alone refuses it.
         send("POST", "/v1/holds", padded_to(json!({"event": EVENT, "show": SHOW, "seats": one_seat}).to_string(), seventeen_kib))
-            .is("invalid_body", "body"),
+            .refused(413, "payload_too_large"),
         send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\xff\",\"show\":\"2001\",\"seats\":[]}".to_vec())
             .is("invalid_body", "body"),
         send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\0\",\"show\":\"2001\",\"seats\":[]}".to_vec())
