@@ -292,7 +292,14 @@ async fn count_bad_key(limiter: Limiter<'_>, trace: &mut Trace, address: &str, b
     }
     let client = abuse::bad_key_client(address);
     match limiter.take_one(&client, "bad_keys", budget, abuse::BAD_KEYS_WINDOW_SECONDS).await {
-        Ok(decision) => rate_limiter::refusal(&decision).unwrap_or(error),
+        Ok(decision) => match rate_limiter::refusal(&decision) {
+            Some(refusal) => {
+                // The 429 says how the budget stands, as every 429 does.
+                trace.limit = Some(("bad_keys", decision));
+                refusal
+            }
+            None => error,
+        },
         Err(problem) => {
             trace.limiter_error = Some(problem);
             error

@@ -295,7 +295,7 @@ fn change_table(hold: &str, seats: &[String]) -> Vec<Case> {
     let change = |body: &str| send("PATCH", format!("/v1/holds/{hold}"), body);
     let over_max: Vec<&String> = seats.iter().take(DEMO_MAX_SEATS + 1).collect();
     vec![
-        send("PATCH", format!("/v1/holds/{hold}"), format!("{{}}{}", " ".repeat(17 * 1024))).is("invalid_body", "body"),
+        send("PATCH", format!("/v1/holds/{hold}"), format!("{{}}{}", " ".repeat(17 * 1024))).refused(413, "payload_too_large"),
         change("not json").is("invalid_body", "body"),
         change("[]").is("invalid_body", "body"),
         change(r#"{"state":"confirmed"}"#).is("invalid_body", "state"),
