@@ -381,7 +381,14 @@ fn malformed_input_on_every_route_is_refused_by_field_without_any_upstream_call(
             server_errors.extend(server_error);
             wrong.extend(answer);
         }
-        upstream.extend(upstream_requests());
+        // A body naming the warmed hall is judged against it: the hall's
+        // owner may refresh its copy (5 s fresh) in the background meanwhile.
+        // That read of the hall is the owner's, not the malformed input's;
+        // anything else (a bad id in a URL, any write) is.
+        let hall_refresh = format!("/events/seats/{}/{SHOW}", EVENT.trim_start_matches("qt:"));
+        upstream.extend(upstream_requests().into_iter().filter(|request| {
+            !(request["method"] == "GET" && request["path"].as_str().is_some_and(|path| path.ends_with(&hall_refresh)))
+        }));
         if round == 0 {
             let released = widget_call("DELETE", &format!("/v1/holds/{hold}"), None);
             assert_eq!(released.status, 200, "{}", released.body);

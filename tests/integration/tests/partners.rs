@@ -775,7 +775,7 @@ fn an_address_sending_bad_keys_is_429_after_its_budget_and_other_addresses_and_g
     let over = guess(&guesser, budget);
     assert_refused(&over, 429, "rate_limited", "a bad key over the address's budget");
     assert!(over.number_header("retry-after") >= 1, "{:?}", over.headers);
-    assert_eq!(over.number_header("x-ratelimit-limit"), budget.into(), "{:?}", over.headers);
+    assert_eq!(over.number_header("x-ratelimit-limit"), u64::from(budget), "{:?}", over.headers);
     // A missing key and a bad secret key from that address count the same way.
     let missing = proxy_call("GET", "/v1/events", &[("Origin", PARTNER_ORIGIN), ("CF-Connecting-IP", &guesser)], None);
     assert_refused(&missing, 429, "rate_limited", "a missing key over the budget");
