@@ -52,6 +52,11 @@ start_proxy() {
   if [ -n "${PROXY_HOLD_COMMAND_BUDGET_MS:-}" ]; then
     extra_vars+=(--var "HOLD_COMMAND_BUDGET_MS:$PROXY_HOLD_COMMAND_BUDGET_MS")
   fi
+  # Local development only: the proxy's rate-limiter calls for this client
+  # address fail, as when the limiter cannot be reached (the tests' fault).
+  if [ -n "${PROXY_LIMITER_FAULT_CLIENT:-}" ]; then
+    extra_vars+=(--var "LIMITER_FAULT_CLIENT:$PROXY_LIMITER_FAULT_CLIENT")
+  fi
   if [ -n "${UPSTREAM_ENV_FILE:-}" ]; then
     env_args=(--env-file "$UPSTREAM_ENV_FILE")
   elif [ ! -f "$STACK_ROOT/edge-proxy/.dev.vars" ]; then

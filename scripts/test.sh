@@ -31,6 +31,9 @@ export PROXY_HOLD_SECONDS=25
 # A hold command starts upstream steps for 6 s (then undoes and answers
 # upstream_timeout), so the slow-upstream tests wait seconds, not 20.
 export PROXY_HOLD_COMMAND_BUDGET_MS=6000
+# Requests from this client address find the rate limiter unreachable (its
+# calls fail): reads go on, holds and confirms are refused (partners.rs).
+export PROXY_LIMITER_FAULT_CLIENT=192.0.2.250
 # The test partners (demo, limited, revoked, narrow) in the local PARTNERS KV.
 export PARTNERS_FILE="$root/tests/integration/partners.test.json"
 # Secret canaries: the upstream keys of this run are unique random strings,

@@ -10,6 +10,7 @@
 use thiserror::Error;
 use ticket_contract::{ErrorBody, ErrorDetail, HoldState};
 
+use crate::abuse::HoldCap;
 use crate::ids::{IdField, InvalidId, InvalidIdReason};
 use crate::upstream::{MissingThing, UpstreamError};
 
@@ -130,6 +131,17 @@ pub enum ProxyError {
     /// places taken a moment ago.
     #[error("no {count} seats together")]
     NoSeatsTogether { count: u32 },
+    /// A request body larger than the proxy reads (declared or streamed).
+    #[error("request body over {limit_bytes} bytes")]
+    PayloadTooLarge { limit_bytes: usize },
+    /// A create over a cap on active holds: the client's own (public key +
+    /// address) or its partner's on this show (`crate::abuse`).
+    #[error("too many active holds ({cap:?}) for {retry_after_seconds} s")]
+    TooManyActiveHolds { cap: HoldCap, retry_after_seconds: u32 },
+    /// The rate limiter could not be reached for a request that takes places
+    /// or marks them paid (reads go on without it).
+    #[error("rate limiter unavailable")]
+    LimiterUnavailable,
 }
 
 /// Why a promo code was not applied, as the public codes name it.
@@ -213,6 +225,9 @@ impl ProxyError {
             ProxyError::PromocodeRefused { .. } => 422,
             ProxyError::PromocodeNotSupported => 409,
             ProxyError::NoSeatsTogether { .. } => 409,
+            ProxyError::PayloadTooLarge { .. } => 413,
+            ProxyError::TooManyActiveHolds { .. } => 429,
+            ProxyError::LimiterUnavailable => 503,
         }
     }
 
@@ -257,6 +272,10 @@ impl ProxyError {
             ProxyError::PromocodeRefused { reason } => reason.code(),
             ProxyError::PromocodeNotSupported => "promocode_not_supported",
             ProxyError::NoSeatsTogether { .. } => "seat_unavailable",
+            ProxyError::PayloadTooLarge { .. } => "payload_too_large",
+            ProxyError::TooManyActiveHolds { cap: HoldCap::Client, .. } => "too_many_active_holds",
+            ProxyError::TooManyActiveHolds { cap: HoldCap::Show, .. } => "show_holds_limit",
+            ProxyError::LimiterUnavailable => "temporarily_unavailable",
         }
     }
 
@@ -353,6 +372,21 @@ impl ProxyError {
             ProxyError::NoSeatsTogether { count } => {
                 format!("There are no {count} free seats side by side in one row (of this zone) now; nothing was reserved.")
             }
+            ProxyError::PayloadTooLarge { limit_bytes } => {
+                format!("The request body is larger than the {limit_bytes} bytes this route reads.")
+            }
+            ProxyError::TooManyActiveHolds { cap: HoldCap::Client, .. } => {
+                "This buyer already has as many active holds as allowed; release one or wait for the time in the Retry-After header. Nothing was reserved."
+                    .to_string()
+            }
+            ProxyError::TooManyActiveHolds { cap: HoldCap::Show, .. } => {
+                "This partner already has as many active holds on this date as allowed; try again after the time in the Retry-After header. Nothing was reserved."
+                    .to_string()
+            }
+            ProxyError::LimiterUnavailable => {
+                "The proxy cannot take holds or payments for a moment; try again after the time in the Retry-After header."
+                    .to_string()
+            }
         }
     }
 
@@ -378,6 +412,8 @@ impl ProxyError {
             ProxyError::UpstreamUnavailable | ProxyError::UpstreamTimeout | ProxyError::UpstreamBadResponse { .. } => Some(5),
             ProxyError::UpstreamConflict => Some(1),
             ProxyError::RateLimited { retry_after_seconds } => Some(*retry_after_seconds),
+            ProxyError::TooManyActiveHolds { retry_after_seconds, .. } => Some(*retry_after_seconds),
+            ProxyError::LimiterUnavailable => Some(5),
             _ => None,
         }
     }
@@ -504,6 +540,15 @@ mod tests {
             ),
             (ProxyError::PromocodeNotSupported, 409, "promocode_not_supported", Some("promocode")),
             (ProxyError::NoSeatsTogether { count: 4 }, 409, "seat_unavailable", Some("best")),
+            (ProxyError::PayloadTooLarge { limit_bytes: 16_384 }, 413, "payload_too_large", None),
+            (
+                ProxyError::TooManyActiveHolds { cap: HoldCap::Client, retry_after_seconds: 30 },
+                429,
+                "too_many_active_holds",
+                None,
+            ),
+            (ProxyError::TooManyActiveHolds { cap: HoldCap::Show, retry_after_seconds: 30 }, 429, "show_holds_limit", None),
+            (ProxyError::LimiterUnavailable, 503, "temporarily_unavailable", None),
         ];
         for (error, status, code, field) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -535,6 +580,9 @@ mod tests {
             assert!(message.contains(name), "{message}");
         }
         assert_eq!(ProxyError::UpstreamConflict.retry_after_seconds(), Some(1));
+        assert_eq!(ProxyError::LimiterUnavailable.retry_after_seconds(), Some(5));
+        let capped = ProxyError::TooManyActiveHolds { cap: HoldCap::Show, retry_after_seconds: 42 };
+        assert_eq!(capped.retry_after_seconds(), Some(42));
         for error in [
             ProxyError::NotFound { what: MissingThing::Event },
             ProxyError::NotFound { what: MissingThing::Show },

@@ -16,6 +16,9 @@
 //! - [`errors`]: [`ProxyError`] — HTTP status and public code, in one place.
 //! - [`free_places`]: places priced 0, off sale unless the partner allows
 //!   them (and where that is decided).
+//! - [`abuse`]: caps on active holds per client and per partner and show,
+//!   the budget for bad keys, and which requests stop when the rate limiter
+//!   cannot be reached.
 //! - [`best_seats`]: "N best seats" — the block of adjacent seats nearest the
 //!   stage that a hold asked for by count gets.
 //!
@@ -24,6 +27,7 @@
 //! ever appear in the `Authorization` header of an [`UpstreamRequest`] and are
 //! redacted from every `Debug` output.
 
+pub mod abuse;
 pub mod best_seats;
 pub mod cache_policy;
 pub mod errors;
@@ -39,6 +43,7 @@ pub mod partners;
 pub mod provider;
 pub mod qtickets;
 pub mod rate_limit;
+pub mod request_body;
 pub mod retry;
 pub mod show_hall;
 pub mod single_flight;

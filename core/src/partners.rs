@@ -15,6 +15,7 @@
 use serde::Deserialize;
 use ticket_contract::Provider;
 
+use crate::abuse::{DEFAULT_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_ACTIVE_HOLDS_PER_SHOW, MOST_ACTIVE_HOLDS};
 use crate::errors::ProxyError;
 use crate::holds::partner_keys::{hash_secret_key, presented_secret_key, secret_key_matches, PUBLIC_KEY_PREFIX};
 use crate::ids::EventRef;
@@ -53,6 +54,22 @@ pub struct Limits {
     pub reads: u32,
     pub holds: u32,
     pub server: u32,
+    /// Holds one client (public key + address) may have active at once
+    /// (`crate::abuse`); absent = [`DEFAULT_ACTIVE_HOLDS_PER_CLIENT`].
+    #[serde(default = "default_active_holds_per_client")]
+    pub active_holds_per_client: u32,
+    /// Holds of this partner active at once on one show; absent =
+    /// [`DEFAULT_ACTIVE_HOLDS_PER_SHOW`].
+    #[serde(default = "default_active_holds_per_show")]
+    pub active_holds_per_show: u32,
+}
+
+fn default_active_holds_per_client() -> u32 {
+    DEFAULT_ACTIVE_HOLDS_PER_CLIENT
+}
+
+fn default_active_holds_per_show() -> u32 {
+    DEFAULT_ACTIVE_HOLDS_PER_SHOW
 }
 
 impl Limits {
@@ -297,6 +314,12 @@ fn check_partner(index: usize, partner: &mut Partner) -> Result<(), DirectoryErr
     if !(1..=3600).contains(&limits.window_seconds) || [limits.reads, limits.holds, limits.server].contains(&0) {
         return Err(refuse(format!("partner {who}: limits need window_seconds 1-3600 and budgets of at least 1")));
     }
+    let caps = [limits.active_holds_per_client, limits.active_holds_per_show];
+    if caps.iter().any(|cap| !(1..=MOST_ACTIVE_HOLDS).contains(cap)) {
+        return Err(refuse(format!(
+            "partner {who}: limits.active_holds_per_client and limits.active_holds_per_show must be 1-{MOST_ACTIVE_HOLDS}"
+        )));
+    }
     Ok(())
 }
 
@@ -363,6 +386,14 @@ mod tests {
         let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
         assert_eq!(demo.id, "demo");
         assert_eq!(demo.limits.of(Bucket::Holds), 60);
+        let caps = (demo.limits.active_holds_per_client, demo.limits.active_holds_per_show);
+        assert_eq!(caps, (DEFAULT_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_ACTIVE_HOLDS_PER_SHOW), "caps by default");
+        let capped = PartnerDirectory::parse(&document(
+            r#","limits":{"window_seconds":60,"reads":6,"holds":2,"server":1,"active_holds_per_client":1,"active_holds_per_show":3}"#,
+        ))
+        .unwrap();
+        let capped = &capped.by_public_key("pk_test_narrow_000000000").unwrap().limits;
+        assert_eq!((capped.active_holds_per_client, capped.active_holds_per_show), (1, 3));
         assert!(demo.sells_everything());
         assert!(!demo.free_seats_allowed, "free places are off sale unless a record says otherwise");
         let narrow = directory.by_public_key("pk_test_narrow_000000000").unwrap();
@@ -464,6 +495,9 @@ mod tests {
             (r#","id":"Demo Partner""#, "id must be"),
             (&*format!(r#","secret_key_hashes":["{DEMO_HASH}"]"#), "another partner's"),
             (r#","limits":{"window_seconds":0,"reads":1,"holds":1,"server":1}"#, "window_seconds"),
+            (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds_per_client":0}"#, "1-100000"),
+            (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds_per_show":100001}"#, "1-100000"),
+            (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds":9}"#, "unknown field"),
             (r#","free_seats_allowed":"yes""#, "invalid type"),
             (r#","free_seats":true"#, "unknown field"),
             (r#","send_tickets":"yes""#, "invalid type"),

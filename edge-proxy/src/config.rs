@@ -16,6 +16,7 @@ pub mod names {
     pub const HOLD_SECONDS: &str = "HOLD_SECONDS";
     pub const HOLD_COMMAND_BUDGET_MS: &str = "HOLD_COMMAND_BUDGET_MS";
     pub const HOLD_STEP_TIMEOUT_MS: &str = "HOLD_STEP_TIMEOUT_MS";
+    pub const BAD_KEY_BUDGET: &str = "BAD_KEY_BUDGET";
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +37,9 @@ pub struct ProxyConfig {
     /// uncertain write that costs a retry or an undo. Undoing may also go on
     /// for this long after the command's budget.
     pub hold_step_timeout_ms: u32,
+    /// Requests with a missing, unknown or revoked key one client address may
+    /// send per minute before they are answered `429` (`ticket_core::abuse`).
+    pub bad_key_budget: u32,
 }
 
 /// A setting that is missing or malformed. Names the setting, never its value.
@@ -86,6 +90,7 @@ impl ProxyConfig {
             }
         };
         let hold_seconds = number(names::HOLD_SECONDS, DEFAULT_HOLD_SECONDS, 10..=3600)?;
+        let bad_key_budget = millis(names::BAD_KEY_BUDGET, ticket_core::abuse::DEFAULT_BAD_KEY_BUDGET, 1..=1_000_000)?;
         Ok(ProxyConfig {
             qtickets: UpstreamConfig {
                 base_url: base_url(names::QTICKETS_BASE_URL)?,
@@ -99,6 +104,7 @@ impl ProxyConfig {
             hold_seconds,
             hold_command_budget_ms,
             hold_step_timeout_ms,
+            bad_key_budget,
         })
     }
 }
@@ -127,6 +133,7 @@ mod tests {
         assert_eq!(config.upstream_timeout_ms, DEFAULT_UPSTREAM_TIMEOUT_MS);
         assert_eq!(config.hold_seconds, 900);
         assert_eq!((config.hold_command_budget_ms, config.hold_step_timeout_ms), (20_000, 10_000));
+        assert_eq!(config.bad_key_budget, ticket_core::abuse::DEFAULT_BAD_KEY_BUDGET);
         let debug = format!("{config:?}");
         assert!(!debug.contains("canary-qt-key-123") && !debug.contains("canary-tc-key-456"), "{debug}");
     }
@@ -142,6 +149,7 @@ mod tests {
             ("HOLD_SECONDS", Some("a day"), ConfigError::Malformed("HOLD_SECONDS")),
             ("HOLD_COMMAND_BUDGET_MS", Some("30000"), ConfigError::Malformed("HOLD_COMMAND_BUDGET_MS")),
             ("HOLD_STEP_TIMEOUT_MS", Some("0"), ConfigError::Malformed("HOLD_STEP_TIMEOUT_MS")),
+            ("BAD_KEY_BUDGET", Some("0"), ConfigError::Malformed("BAD_KEY_BUDGET")),
         ];
         for (name, value, expected) in cases {
             let mut pairs: Vec<(&str, &str)> = COMPLETE.iter().copied().filter(|(setting, _)| setting != name).collect();

@@ -531,6 +531,12 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         (En, "event_not_found" | "show_not_found" | "not_found") => "This event wasn't found, or sales have closed.",
         (Ru, "rate_limited") => "Слишком много запросов. Подождите немного и попробуйте снова.",
         (En, "rate_limited") => "Too many requests. Please wait a moment and try again.",
+        (Ru, "too_many_active_holds") => "У вас уже много активных броней. Отмените одну из них или подождите, пока она истечёт.",
+        (En, "too_many_active_holds") => "You already have too many active reservations. Cancel one, or wait until one expires.",
+        (Ru, "show_holds_limit") => "Сейчас на это событие бронируют слишком многие. Попробуйте через минуту.",
+        (En, "show_holds_limit") => "Too many people are reserving for this event right now. Please try again in a minute.",
+        (Ru, "temporarily_unavailable") => "Бронирование временно недоступно. Попробуйте через несколько секунд.",
+        (En, "temporarily_unavailable") => "Reservations are unavailable for a moment. Please try again in a few seconds.",
         (Ru, "layout_changed") => "Схема зала только что обновилась. Загрузите её заново.",
         (En, "layout_changed") => "The seating plan has just changed. Please reload it.",
         (Ru, code) if is_sales_not_set_up(code) => {
@@ -860,6 +866,9 @@ mod tests {
             "upstream_refused",
             "seat_not_for_sale",
             "price_changed",
+            "too_many_active_holds",
+            "show_holds_limit",
+            "temporarily_unavailable",
         ];
         for lang in [Lang::Ru, Lang::En] {
             let generic = error_message(lang, "something_new");

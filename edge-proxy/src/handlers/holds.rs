@@ -2,31 +2,106 @@
 //! they send (ids, body, seats against the hall's layout; a create's `best`
 //! is first turned into the seats it chooses), then hands the command to the
 //! hold's Durable Object, which owns everything upstream.
+//! A create takes a lease in its client's and its partner's show ledgers
+//! first (caps on active holds, `ticket_core::abuse`): over a cap, nothing is
+//! sent upstream; a release or confirm gives the leases back.
 //! When the upstream priced the places otherwise than the layout
 //! (`price_changed`), the show's layout is read again before the answer goes
 //! out, so the buyer's next look at the hall has the new prices.
 
 use std::collections::BTreeMap;
 
-use ticket_contract::{ErrorBody, Hold, HoldItem};
+use ticket_contract::{ErrorBody, Hold, HoldItem, HoldState};
+use ticket_core::abuse::{self, HoldCap, Lease};
 use ticket_core::errors::ProxyError;
 use ticket_core::holds::validation;
 use ticket_core::ids::{parse_event_id, parse_show_id, EventRef};
+use ticket_core::partners::Partner;
 use worker::Env;
 
 use super::seating::current_hall;
 use super::{random_hex_128, Handled, RequestScope};
+use crate::config::ProxyConfig;
 use crate::hold_messages::{HoldMessage, HOLD_OBJECT_URL};
 use crate::hold_object::UPSTREAM_CALLS_HEADER;
 use crate::http::json_response;
 use crate::object_call::post_json;
+use crate::rate_limiter::Limiter;
 use crate::show_object;
 use crate::upstream_fetch::{UpstreamCall, UpstreamLog};
 
 /// The Durable Object binding in `wrangler.toml`.
 const HOLDS_BINDING: &str = "HOLDS";
 
-pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<Handled, ProxyError> {
+/// The caps on active holds, for one request: its client's ledger and its
+/// partner's caps.
+pub struct HoldCaps<'a> {
+    limiter: Limiter<'a>,
+    partner: &'a Partner,
+    client_ledger: String,
+    lease_expires_at: i64,
+    now: i64,
+}
+
+impl<'a> HoldCaps<'a> {
+    pub fn new(limiter: Limiter<'a>, partner: &'a Partner, client: &str, config: &ProxyConfig, now: i64) -> HoldCaps<'a> {
+        HoldCaps {
+            limiter,
+            partner,
+            client_ledger: abuse::client_ledger(&partner.public_key, client),
+            lease_expires_at: abuse::lease_expiry(now, config.hold_seconds, config.hold_command_budget_ms),
+            now,
+        }
+    }
+
+    /// Takes the new hold's leases: its client's first, then its partner's
+    /// on the show (the client's is given back if the show is full). Without
+    /// the limiter, no hold (`503`).
+    async fn reserve(&self, hold_id: &str, event_id: &str, show_id: &str) -> Result<(), ProxyError> {
+        let unavailable = |_| ProxyError::LimiterUnavailable;
+        let limits = &self.partner.limits;
+        let lease = Lease { hold_id: hold_id.to_owned(), expires_at: self.lease_expires_at, client_ledger: None };
+        let client = self.limiter.reserve(&self.client_ledger, lease.clone(), limits.active_holds_per_client, self.now).await;
+        if let Some(refusal) = abuse::refusal(HoldCap::Client, &client.map_err(unavailable)?) {
+            return Err(refusal);
+        }
+        let show_ledger = abuse::show_ledger(&self.partner.public_key, event_id, show_id);
+        let lease = Lease { client_ledger: Some(self.client_ledger.clone()), ..lease };
+        let show = self.limiter.reserve(&show_ledger, lease, limits.active_holds_per_show, self.now).await;
+        let refused = match show {
+            Ok(reservation) => abuse::refusal(HoldCap::Show, &reservation),
+            Err(_) => Some(ProxyError::LimiterUnavailable),
+        };
+        if let Some(refusal) = refused {
+            let _ = self.limiter.give_back(&self.client_ledger, hold_id).await;
+            return Err(refusal);
+        }
+        Ok(())
+    }
+
+    /// Gives a hold's leases back (it ended, or was never made). The show's
+    /// ledger knows the client's (a confirm does not know the buyer).
+    async fn give_back(&self, hold_id: &str, event_id: &str, show_id: &str) {
+        let show_ledger = abuse::show_ledger(&self.partner.public_key, event_id, show_id);
+        if let Ok(Some(Lease { client_ledger: Some(client_ledger), .. })) = self.limiter.give_back(&show_ledger, hold_id).await {
+            let _ = self.limiter.give_back(&client_ledger, hold_id).await;
+        }
+    }
+
+    /// After a command: a hold that is no longer held gives its leases back.
+    async fn after(&self, hold_id: &str, answer: &ObjectAnswer) {
+        if answer.status != 200 {
+            return;
+        }
+        if let Ok(hold) = serde_json::from_str::<Hold>(&answer.text) {
+            if hold.state != HoldState::Held {
+                self.give_back(hold_id, &hold.event_id, &hold.show_id).await;
+            }
+        }
+    }
+}
+
+pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str, caps: &HoldCaps<'_>) -> Result<Handled, ProxyError> {
     let request = validation::parse_create(body)?;
     let event = parse_event_id(&request.event)?;
     if !scope.partner.allows_event(&event) {
@@ -56,6 +131,7 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         free_seats_allowed,
     )?;
     let hold_id = format!("h_{}", random_hex_128()?);
+    caps.reserve(&hold_id, &event.public_id(), &show_id).await?;
     let message = HoldMessage::Create {
         partner: partner_of(scope),
         hold_id: hold_id.clone(),
@@ -64,7 +140,17 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str) -> Result<H
         items,
         send_tickets: scope.partner.send_tickets,
     };
-    let answer = send_message(scope, env, &hold_id, &message).await?;
+    let answer = match send_message(scope, env, &hold_id, &message).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            caps.give_back(&hold_id, &event.public_id(), &show_id).await;
+            return Err(error);
+        }
+    };
+    if answer.status != 201 {
+        // Nothing was reserved: the leases go back at once.
+        caps.give_back(&hold_id, &event.public_id(), &show_id).await;
+    }
     answer.after_price_change(env, &event, &show_id).await;
     Ok(answer.into_handled())
 }
@@ -113,18 +199,28 @@ pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &s
 /// `DELETE` gives the places back now; the `sendBeacon` twin (a page going
 /// away, which may be a reload) gives them back after a short grace unless
 /// the page comes back for its hold.
-pub async fn release(scope: &RequestScope<'_>, env: &Env, hold_id: &str, beacon: bool) -> Result<Handled, ProxyError> {
+pub async fn release(
+    scope: &RequestScope<'_>,
+    env: &Env,
+    hold_id: &str,
+    beacon: bool,
+    caps: &HoldCaps<'_>,
+) -> Result<Handled, ProxyError> {
     let partner = partner_of(scope);
     let message = if beacon { HoldMessage::Leave { partner } } else { HoldMessage::Release { partner } };
-    send(scope, env, hold_id, &message).await
+    let answer = send_message(scope, env, hold_id, &message).await?;
+    caps.after(hold_id, &answer).await;
+    Ok(answer.into_handled())
 }
 
 /// Confirm is server to server: the partner proved itself with a secret key
 /// (`Authorization: Bearer sk_…`) before this runs (see `handlers::api`).
 /// A repeated confirm returns the same tickets.
-pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
+pub async fn confirm(scope: &RequestScope<'_>, env: &Env, hold_id: &str, caps: &HoldCaps<'_>) -> Result<Handled, ProxyError> {
     let message = HoldMessage::Confirm { partner: partner_of(scope), free_seats_allowed: scope.partner.free_seats_allowed };
-    send(scope, env, hold_id, &message).await
+    let answer = send_message(scope, env, hold_id, &message).await?;
+    caps.after(hold_id, &answer).await;
+    Ok(answer.into_handled())
 }
 
 /// Refund is server to server like confirm: some tickets (`{"tickets":

@@ -11,16 +11,19 @@ pub use documents::new_document;
 mod holds;
 mod seating;
 
+use futures_util::StreamExt;
 use ticket_contract::PARTNER_KEY_HEADER;
+use ticket_core::abuse;
 use ticket_core::errors::ProxyError;
 use ticket_core::partners::{Partner, PartnerDirectory};
 use ticket_core::rate_limit::{client_of, Decision};
+use ticket_core::request_body::{check_declared_length, BodyCap, MAX_BODY_BYTES};
 use worker::{Context, Date, Env, Method, Request, Response};
 
 use crate::config::ProxyConfig;
 use crate::http::{add_cors_headers, add_rate_limit_headers, error_response, json_response, preflight_response};
 use crate::partner_store;
-use crate::rate_limiter;
+use crate::rate_limiter::{self, Limiter};
 use crate::routes::{is_acceptable_request_id, route, KeyPlace, RequestMethod, Route};
 use crate::upstream_fetch::UpstreamLog;
 
@@ -119,9 +122,6 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
     response
 }
 
-/// Largest request body the proxy reads (hold commands are a few hundred bytes).
-const MAX_BODY_BYTES: usize = 16 * 1024;
-
 async fn api(
     request: &mut Request,
     method: RequestMethod,
@@ -135,6 +135,10 @@ async fn api(
     let url = request.url().map_err(|_| ProxyError::Internal)?;
     let query: Vec<(String, String)> = url.query_pairs().map(|(name, value)| (name.into_owned(), value.into_owned())).collect();
     route.check_query(query.iter().map(|(name, _)| name.as_str()))?;
+    if takes_body(&route) {
+        // Before any work: a body declared too large is refused unread.
+        check_declared_length(request.headers().get("Content-Length").ok().flatten().as_deref(), MAX_BODY_BYTES)?;
+    }
     match route {
         Route::Health => {
             let response = json_response(200, r#"{"status":"ok"}"#.to_owned(), &[("Cache-Control", "no-store")]);
@@ -160,7 +164,9 @@ async fn api(
     }
     // Settings are checked before any work, though the objects that call
     // upstream read them themselves.
-    read_config(env)?;
+    let config = read_config(env)?;
+    let address = client_of(request.headers().get("CF-Connecting-IP").ok().flatten().as_deref());
+    let limiter = limiter_for(env, &url, &address);
     let if_none_match = request.headers().get("If-None-Match").ok().flatten();
     let upstream_log = trace.upstream.clone();
     let scope_of = |partner| RequestScope {
@@ -174,17 +180,25 @@ async fn api(
         // Server to server: a secret key, no origin needed, never a public key.
         let authorization = request.headers().get("Authorization").ok().flatten();
         let has_public_key = request.headers().has(PARTNER_KEY_HEADER).unwrap_or(false);
-        let (partner, key_hash) = directory.authorize_server_call(authorization.as_deref(), has_public_key)?;
+        let authorized = directory.authorize_server_call(authorization.as_deref(), has_public_key);
+        let (partner, key_hash) = match authorized {
+            Ok(found) => found,
+            Err(error) => return Err(count_bad_key(limiter, trace, &address, config.bad_key_budget, error).await),
+        };
         trace.partner = Some(partner.id.clone());
-        spend(env, trace, &route, &format!("sk|{}", &key_hash[..32]), partner).await?;
+        spend(limiter, trace, &route, &format!("sk|{}", &key_hash[..32]), partner).await?;
         let scope = scope_of(partner);
         if matches!(route, Route::RefundHold { .. }) {
             let body = read_body(request).await?;
             return holds::refund(&scope, env, hold_id, &body).await;
         }
-        return holds::confirm(&scope, env, hold_id).await;
+        let caps = holds::HoldCaps::new(limiter, partner, &address, &config, scope.now);
+        return holds::confirm(&scope, env, hold_id, &caps).await;
     }
-    let partner = partner_of_public_key(request, &route, &query, &directory)?;
+    let partner = match partner_of_public_key(request, &route, &query, &directory) {
+        Ok(partner) => partner,
+        Err(error) => return Err(count_bad_key(limiter, trace, &address, config.bad_key_budget, error).await),
+    };
     trace.partner = Some(partner.id.clone());
     if let Some(origin) = &origin {
         if !partner.allows_origin(origin) && !is_own_origin(origin, &url) {
@@ -193,9 +207,10 @@ async fn api(
         }
         trace.cors_origin = Some(origin.clone());
     }
-    let client = client_of(request.headers().get("CF-Connecting-IP").ok().flatten().as_deref());
-    spend(env, trace, &route, &format!("pk|{}|{}", partner.public_key, client), partner).await?;
+    let client = address;
+    spend(limiter, trace, &route, &abuse::client_ledger(&partner.public_key, &client), partner).await?;
     let scope = scope_of(partner);
+    let caps = holds::HoldCaps::new(limiter, partner, &client, &config, scope.now);
     match route {
         Route::Events => catalogue::events(&scope, env).await,
         Route::Layout { event, show_id } => seating::layout(&scope, env, event, show_id).await,
@@ -204,14 +219,14 @@ async fn api(
         Route::Live { event, show_id } => seating::live(&scope, env, request, event, show_id, &client).await,
         Route::CreateHold => {
             let body = read_body(request).await?;
-            holds::create(&scope, env, &body).await
+            holds::create(&scope, env, &body, &caps).await
         }
         Route::GetHold { hold_id } => holds::get(&scope, env, &hold_id).await,
         Route::ChangeHold { hold_id } => {
             let body = read_body(request).await?;
             holds::change(&scope, env, &hold_id, &body).await
         }
-        Route::ReleaseHold { hold_id, beacon } => holds::release(&scope, env, &hold_id, beacon).await,
+        Route::ReleaseHold { hold_id, beacon } => holds::release(&scope, env, &hold_id, beacon, &caps).await,
         Route::Preflight | Route::Health | Route::OpenApi | Route::ConfirmHold { .. } | Route::RefundHold { .. } => {
             unreachable!("answered above")
         }
@@ -242,19 +257,73 @@ fn partner_of_public_key<'d>(
 }
 
 /// Counts the request against the partner's budget for this route; refuses it
-/// (429) when the budget is spent.
-async fn spend(env: &Env, trace: &mut Trace, route: &Route, client: &str, partner: &Partner) -> Result<(), ProxyError> {
+/// (429) when the budget is spent. Without the limiter, reads go on (logged)
+/// and holds, confirms and refunds are refused (503, `Retry-After`).
+async fn spend(
+    limiter: Limiter<'_>,
+    trace: &mut Trace,
+    route: &Route,
+    client: &str,
+    partner: &Partner,
+) -> Result<(), ProxyError> {
     let Some(bucket) = route.bucket() else { return Ok(()) };
-    match rate_limiter::take_one(env, client, bucket, &partner.limits).await {
+    match limiter.take_for_partner(client, bucket, &partner.limits).await {
         Ok(decision) => {
             trace.limit = Some((bucket.name(), decision));
             rate_limiter::refusal(&decision).map_or(Ok(()), Err)
         }
         Err(problem) => {
             trace.limiter_error = Some(problem);
-            Ok(())
+            if abuse::fails_closed(bucket) {
+                Err(ProxyError::LimiterUnavailable)
+            } else {
+                Ok(())
+            }
         }
     }
+}
+
+/// A request refused for its key (missing, unknown, revoked) counts against
+/// its address's bad-key budget; past it the answer is `429` instead. If the
+/// limiter cannot count it, the refusal stands as it is.
+async fn count_bad_key(limiter: Limiter<'_>, trace: &mut Trace, address: &str, budget: u32, error: ProxyError) -> ProxyError {
+    if !abuse::is_bad_key(&error) {
+        return error;
+    }
+    let client = abuse::bad_key_client(address);
+    match limiter.take_one(&client, "bad_keys", budget, abuse::BAD_KEYS_WINDOW_SECONDS).await {
+        Ok(decision) => match rate_limiter::refusal(&decision) {
+            Some(refusal) => {
+                // The 429 says how the budget stands, as every 429 does.
+                trace.limit = Some(("bad_keys", decision));
+                refusal
+            }
+            None => error,
+        },
+        Err(problem) => {
+            trace.limiter_error = Some(problem);
+            error
+        }
+    }
+}
+
+/// The limiter for this request. In local development only (the request
+/// came to a loopback host, as under `wrangler dev`), the
+/// `LIMITER_FAULT_CLIENT` setting names a client address whose limiter calls
+/// all fail, so tests can see what an unreachable limiter does.
+fn limiter_for<'a>(env: &'a Env, url: &worker::Url, address: &str) -> Limiter<'a> {
+    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let fault = env.var("LIMITER_FAULT_CLIENT").map(|value| value.to_string()).unwrap_or_default();
+    if local && !fault.is_empty() && fault.trim() == address {
+        Limiter::unreachable(env)
+    } else {
+        Limiter::new(env)
+    }
+}
+
+/// The routes that read a request body.
+fn takes_body(route: &Route) -> bool {
+    matches!(route, Route::CreateHold | Route::ChangeHold { .. } | Route::RefundHold { .. })
 }
 
 /// The iframe embed (`/embed`) runs the widget on the proxy's own origin.
@@ -262,17 +331,19 @@ fn is_own_origin(origin: &str, url: &worker::Url) -> bool {
     url.origin().ascii_serialization().eq_ignore_ascii_case(origin)
 }
 
+/// The request body, read as a stream and given up on at the first byte past
+/// [`MAX_BODY_BYTES`] (`413`): a chunked body declares no length, and a large
+/// one is never read whole.
 async fn read_body(request: &mut Request) -> Result<String, ProxyError> {
-    let too_big = ProxyError::InvalidBody { field: "body" };
-    let declared = request.headers().get("Content-Length").ok().flatten().and_then(|length| length.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
-        return Err(too_big);
+    check_declared_length(request.headers().get("Content-Length").ok().flatten().as_deref(), MAX_BODY_BYTES)?;
+    let mut body = BodyCap::new(MAX_BODY_BYTES);
+    // No body at all (a refund of the whole order) reads as an empty one.
+    let Ok(mut stream) = request.stream() else { return body.finish() };
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| ProxyError::InvalidBody { field: "body" })?;
+        body.push(&chunk)?;
     }
-    let bytes = request.bytes().await.map_err(|_| ProxyError::InvalidBody { field: "body" })?;
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(too_big);
-    }
-    String::from_utf8(bytes).map_err(|_| ProxyError::InvalidBody { field: "body" })
+    body.finish()
 }
 
 /// 128 random bits from the runtime's CSPRNG, as lowercase hex.

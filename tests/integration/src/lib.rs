@@ -48,6 +48,13 @@ pub const NARROW_MAX_SEATS: usize = 2;
 /// upstream prices at 0 are on sale to it (to nobody else).
 pub const FREE_PARTNER_KEY: &str = "pk_test_free_00000000000";
 pub const FREE_SECRET_KEY: &str = "sk_test_free_0000000000000_not_a_secret";
+/// `capped`: origin `PARTNER_ORIGIN`, large budgets, but at most
+/// `CAPPED_HOLDS_PER_CLIENT` active holds per client and
+/// `CAPPED_HOLDS_PER_SHOW` on one show.
+pub const CAPPED_PARTNER_KEY: &str = "pk_test_capped_000000000";
+pub const CAPPED_SECRET_KEY: &str = "sk_test_capped_00000000000_not_a_secret";
+pub const CAPPED_HOLDS_PER_CLIENT: usize = 2;
+pub const CAPPED_HOLDS_PER_SHOW: usize = 3;
 /// The demo partner's `max_seats_per_hold` in the test directory.
 pub const DEMO_MAX_SEATS: usize = 10;
 

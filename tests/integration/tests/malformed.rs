@@ -219,10 +219,10 @@ fn table(seats: &[String]) -> Vec<Case> {
         send("POST", "/v1/holds", "[]").is("invalid_body", "body"),
         send("POST", "/v1/holds", "null").is("invalid_body", "body"),
         send("POST", "/v1/holds", "{\"event\":").is("invalid_body", "body"),
-        send("POST", "/v1/holds", big_seat_list).is("invalid_body", "body"),
+        send("POST", "/v1/holds", big_seat_list).refused(413, "payload_too_large"),
         // A well-formed small body padded past 16 KiB: the size alone refuses it.
         send("POST", "/v1/holds", padded_to(json!({"event": EVENT, "show": SHOW, "seats": one_seat}).to_string(), seventeen_kib))
-            .is("invalid_body", "body"),
+            .refused(413, "payload_too_large"),
         send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\xff\",\"show\":\"2001\",\"seats\":[]}".to_vec())
             .is("invalid_body", "body"),
         send_bytes("POST", "/v1/holds", b"{\"event\":\"qt:1001\0\",\"show\":\"2001\",\"seats\":[]}".to_vec())
@@ -295,7 +295,7 @@ fn change_table(hold: &str, seats: &[String]) -> Vec<Case> {
     let change = |body: &str| send("PATCH", format!("/v1/holds/{hold}"), body);
     let over_max: Vec<&String> = seats.iter().take(DEMO_MAX_SEATS + 1).collect();
     vec![
-        send("PATCH", format!("/v1/holds/{hold}"), format!("{{}}{}", " ".repeat(17 * 1024))).is("invalid_body", "body"),
+        send("PATCH", format!("/v1/holds/{hold}"), format!("{{}}{}", " ".repeat(17 * 1024))).refused(413, "payload_too_large"),
         change("not json").is("invalid_body", "body"),
         change("[]").is("invalid_body", "body"),
         change(r#"{"state":"confirmed"}"#).is("invalid_body", "state"),
@@ -385,7 +385,14 @@ fn malformed_input_on_every_route_is_refused_by_field_without_any_upstream_call(
             server_errors.extend(server_error);
             wrong.extend(answer);
         }
-        upstream.extend(upstream_requests());
+        // A body naming the warmed hall is judged against it: the hall's
+        // owner may refresh its copy (5 s fresh) in the background meanwhile.
+        // That read of the hall is the owner's, not the malformed input's;
+        // anything else (a bad id in a URL, any write) is.
+        let hall_refresh = format!("/events/seats/{}/{SHOW}", EVENT.trim_start_matches("qt:"));
+        upstream.extend(upstream_requests().into_iter().filter(|request| {
+            !(request["method"] == "GET" && request["path"].as_str().is_some_and(|path| path.ends_with(&hall_refresh)))
+        }));
         if round == 0 {
             let released = widget_call("DELETE", &format!("/v1/holds/{hold}"), None);
             assert_eq!(released.status, 200, "{}", released.body);

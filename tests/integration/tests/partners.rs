@@ -575,3 +575,254 @@ fn ipv6_buyers_share_a_budget_per_64_network() {
     assert_eq!(same_network, first - 1, "another address in the same /64 spends the same budget");
     assert_eq!(other_network, u64::from(LIMITED_READS) - 1, "another /64 has its own");
 }
+
+// ---------------------------------------------------------- body caps ----
+
+/// The largest body the proxy reads (`ticket_core::request_body::MAX_BODY_BYTES`).
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What came back for a request sent over a raw socket.
+struct RawReply {
+    status: u16,
+    body: String,
+    /// Body bytes written before the answer was read in full (the rest was
+    /// never asked for, or refused by the closed connection).
+    bytes_sent: usize,
+}
+
+/// Sends a `POST /v1/holds` whose body is `total` bytes, in 64 KiB pieces:
+/// chunked (no `Content-Length`) or with its length declared. A writer thread
+/// sends while this one reads the answer, so an answer that comes before the
+/// body is all sent is seen as it is (writes after it may fail: ignored).
+fn post_large_body(total: usize, chunked: bool, ip: &str) -> RawReply {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let address = proxy_url().trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).expect("the proxy listens");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let length_header = if chunked { "Transfer-Encoding: chunked".to_owned() } else { format!("Content-Length: {total}") };
+    let head = format!(
+        "POST /v1/holds HTTP/1.1\r\nHost: {address}\r\nX-Partner-Key: {DEMO_PARTNER_KEY}\r\nOrigin: {PARTNER_ORIGIN}\r\n\
+         CF-Connecting-IP: {ip}\r\nContent-Type: application/json\r\n{length_header}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let mut writer = stream.try_clone().unwrap();
+    let counter = sent.clone();
+    let sender = std::thread::spawn(move || {
+        // A create that starts well and never ends: `{"event":…,"seats":["1-1;1","1-1;1",…`.
+        let start = br#"{"event":"qt:1001","show":"2001","seats":["#;
+        let mut body: Vec<u8> = start.to_vec();
+        while body.len() < total {
+            body.extend_from_slice(br#""1-1;1","#);
+        }
+        body.truncate(total);
+        for piece in body.chunks(64 * 1024) {
+            let framed =
+                if chunked { [format!("{:x}\r\n", piece.len()).as_bytes(), piece, b"\r\n"].concat() } else { piece.to_vec() };
+            if writer.write_all(&framed).is_err() {
+                return;
+            }
+            counter.fetch_add(piece.len(), Ordering::Relaxed);
+        }
+        if chunked {
+            let _ = writer.write_all(b"0\r\n\r\n");
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let bytes_sent = sent.load(Ordering::Relaxed);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sender.join();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    RawReply { status, body, bytes_sent }
+}
+
+/// The error code in a raw answer's body (chunked or not: the JSON is found in it).
+fn raw_error_code(body: &str) -> String {
+    let json = body.find('{').and_then(|start| body.rfind('}').map(|end| &body[start..=end])).unwrap_or_default();
+    serde_json::from_str::<serde_json::Value>(json)
+        .map(|value| value["error"]["code"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_body_over_16_kib_is_413_as_soon_as_it_passes_the_cap_even_chunked_and_nothing_is_created() {
+    let _stack = exclusive_stack();
+    quiet_upstream();
+    let three_megabytes = 3 * 1024 * 1024;
+    for chunked in [true, false] {
+        let ip = unique_client_ip();
+        let started = Instant::now();
+        let reply = post_large_body(three_megabytes, chunked, &ip);
+        let how = if chunked { "chunked, no length" } else { "declared length" };
+        assert_eq!(reply.status, 413, "a 3 MB body ({how}): {}", reply.body);
+        assert_eq!(raw_error_code(&reply.body), "payload_too_large", "{how}: {}", reply.body);
+        // A figure, not an assertion: how much was sent before the answer.
+        eprintln!(
+            "3 MB body ({how}): 413 after {} ms, {} KiB sent by then",
+            started.elapsed().as_millis(),
+            reply.bytes_sent / 1024
+        );
+    }
+    assert_nothing_upstream("bodies over the cap");
+    // At the cap the body is read (and refused for what it is); one byte more is 413.
+    let ip = unique_client_ip();
+    let at_cap = post_large_body(MAX_BODY_BYTES, true, &ip);
+    assert_eq!((at_cap.status, raw_error_code(&at_cap.body).as_str()), (400, "invalid_body"), "{}", at_cap.body);
+    let over = post_large_body(MAX_BODY_BYTES + 1, true, &ip);
+    assert_eq!((over.status, raw_error_code(&over.body).as_str()), (413, "payload_too_large"), "{}", over.body);
+    assert_nothing_upstream("bodies at and just over the cap");
+}
+
+// ----------------------------------------------------- active holds caps ----
+
+fn capped_create(ip: &str, seat: &str) -> Reply {
+    let body = json!({"event": "qt:1001", "show": "2001", "seats": [seat], "admission": {}}).to_string();
+    proxy_call("POST", "/v1/holds", &widget_headers(CAPPED_PARTNER_KEY, PARTNER_ORIGIN, ip), Some(body.as_bytes()))
+}
+
+fn held_id(reply: &Reply, what: &str) -> String {
+    assert_eq!(reply.status, 201, "{what}: {}", reply.body);
+    reply.json()["id"].as_str().unwrap().to_owned()
+}
+
+fn capped_release(ip: &str, hold_id: &str) {
+    let released =
+        proxy_call("DELETE", &format!("/v1/holds/{hold_id}"), &widget_headers(CAPPED_PARTNER_KEY, PARTNER_ORIGIN, ip), None);
+    assert_eq!(released.status, 200, "release {hold_id}: {}", released.body);
+}
+
+/// A refusal over a cap: 429 with its code and a `Retry-After`, and nothing
+/// reserved upstream (no write; the hall's own refreshes may read).
+fn assert_capped(reply: &Reply, code: &str, what: &str) {
+    assert_refused(reply, 429, code, what);
+    let retry_after = reply.number_header("retry-after");
+    assert!((1..=60).contains(&retry_after), "{what}: Retry-After within the hold's life: {:?}", reply.headers);
+    let writes: Vec<_> = upstream_requests().into_iter().filter(|request| request["method"] != "GET").collect();
+    assert!(writes.is_empty(), "{what}: nothing may be reserved upstream, the simulator saw {writes:?}");
+}
+
+#[test]
+fn active_holds_are_capped_per_client_and_per_partner_on_a_show_and_ended_holds_free_their_place() {
+    let _stack = exclusive_stack();
+    assert_eq!((CAPPED_HOLDS_PER_CLIENT, CAPPED_HOLDS_PER_SHOW), (2, 3), "the flow below is written for these caps");
+    let (buyer_a, buyer_b, buyer_c) = (unique_client_ip(), unique_client_ip(), unique_client_ip());
+    let seats = vacant_seats(&widget_headers(CAPPED_PARTNER_KEY, PARTNER_ORIGIN, &buyer_a), "qt:1001", "2001", 6);
+
+    // Buyer A: two holds, then the client's cap.
+    let a1 = held_id(&capped_create(&buyer_a, &seats[0]), "A's first hold");
+    let a2 = held_id(&capped_create(&buyer_a, &seats[1]), "A's second hold");
+    clear_upstream_requests();
+    assert_capped(&capped_create(&buyer_a, &seats[2]), "too_many_active_holds", "A's third hold");
+    // Buyer B: one hold, which fills the partner's cap on this show.
+    let b1 = held_id(&capped_create(&buyer_b, &seats[2]), "B's hold");
+    clear_upstream_requests();
+    assert_capped(&capped_create(&buyer_c, &seats[3]), "show_holds_limit", "C's hold on a full show");
+
+    // A release gives its place back at once, on the show and to its client.
+    capped_release(&buyer_a, &a1);
+    let c1 = held_id(&capped_create(&buyer_c, &seats[3]), "C's hold after A released one");
+    clear_upstream_requests();
+    assert_capped(&capped_create(&buyer_a, &seats[4]), "show_holds_limit", "A again, the show full again");
+
+    // A confirm (the partner's server, which does not know the buyer's
+    // address) gives B's places back too.
+    let buyer = json!({"buyer": {"name": "Анна Иванова", "email": "anna@example.ru", "phone": "8 (916) 123-45-67"}});
+    let patched = proxy_call(
+        "PATCH",
+        &format!("/v1/holds/{b1}"),
+        &widget_headers(CAPPED_PARTNER_KEY, PARTNER_ORIGIN, &buyer_b),
+        Some(buyer.to_string().as_bytes()),
+    );
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let secret = format!("Bearer {CAPPED_SECRET_KEY}");
+    let confirmed = proxy_call("POST", &format!("/v1/holds/{b1}/confirm"), &[("Authorization", &secret)], Some(b""));
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    // A was refused by the show, not by its own cap: its one hold left it room.
+    let a3 = held_id(&capped_create(&buyer_a, &seats[4]), "A's hold after B's was confirmed");
+    clear_upstream_requests();
+    assert_capped(&capped_create(&buyer_a, &seats[5]), "too_many_active_holds", "A at its cap again");
+
+    for (ip, hold) in [(&buyer_a, &a2), (&buyer_a, &a3), (&buyer_c, &c1)] {
+        capped_release(ip, hold);
+    }
+    // The hall's refreshes after these holds end before the next test watches the simulator.
+    quiet_upstream();
+}
+
+// --------------------------------------------------------------- bad keys ----
+
+#[test]
+fn an_address_sending_bad_keys_is_429_after_its_budget_and_other_addresses_and_good_keys_are_not() {
+    let _stack = exclusive_stack();
+    // The proxy's default `BAD_KEY_BUDGET` (ticket_core::abuse::DEFAULT_BAD_KEY_BUDGET).
+    let budget = 60;
+    let guesser = unique_client_ip();
+    quiet_upstream();
+    let guess = |ip: &str, n: u32| {
+        let key = format!("pk_guess_{n:016}");
+        proxy_call("GET", "/v1/events", &widget_headers(&key, PARTNER_ORIGIN, ip), None)
+    };
+    for n in 0..budget {
+        assert_refused(&guess(&guesser, n), 401, "partner_key_unknown", &format!("bad key {n} within the budget"));
+    }
+    let over = guess(&guesser, budget);
+    assert_refused(&over, 429, "rate_limited", "a bad key over the address's budget");
+    assert!(over.number_header("retry-after") >= 1, "{:?}", over.headers);
+    assert_eq!(over.number_header("x-ratelimit-limit"), u64::from(budget), "{:?}", over.headers);
+    // A missing key and a bad secret key from that address count the same way.
+    let missing = proxy_call("GET", "/v1/events", &[("Origin", PARTNER_ORIGIN), ("CF-Connecting-IP", &guesser)], None);
+    assert_refused(&missing, 429, "rate_limited", "a missing key over the budget");
+    let bad_secret = proxy_call(
+        "POST",
+        &format!("{}/confirm", hold_path()),
+        &[("Authorization", "Bearer sk_guess_0000000000_not_a_secret"), ("CF-Connecting-IP", &guesser)],
+        Some(b""),
+    );
+    assert_refused(&bad_secret, 429, "rate_limited", "a bad secret key over the budget");
+    assert_nothing_upstream("bad keys");
+    // Another address has its own budget; a good key from the guesser's address still works.
+    assert_refused(&guess(&unique_client_ip(), 0), 401, "partner_key_unknown", "another address");
+    let good = proxy_call("GET", "/v1/events", &widget_headers(DEMO_PARTNER_KEY, PARTNER_ORIGIN, &guesser), None);
+    assert_eq!(good.status, 200, "a good key is not counted as a bad one: {}", good.body);
+}
+
+// ----------------------------------------------------- limiter unreachable ----
+
+#[test]
+fn without_the_rate_limiter_reads_go_on_and_holds_and_confirms_are_503_with_retry_after() {
+    let _stack = exclusive_stack();
+    let faulty = std::env::var("PROXY_LIMITER_FAULT_CLIENT")
+        .expect("the stack is started with PROXY_LIMITER_FAULT_CLIENT (scripts/test.sh sets it)");
+    let headers = widget_headers(DEMO_PARTNER_KEY, PARTNER_ORIGIN, &faulty);
+    let events = proxy_call("GET", "/v1/events", &headers, None);
+    assert_eq!(events.status, 200, "reads go on without the limiter: {}", events.body);
+    assert_eq!(events.header("x-ratelimit-limit"), None, "nothing was counted: {:?}", events.headers);
+    let hold = proxy_call("GET", &hold_path(), &headers, None);
+    assert_refused(&hold, 404, "hold_not_found", "reading a hold without the limiter");
+
+    quiet_upstream();
+    let created = proxy_call("POST", "/v1/holds", &headers, Some(create_body().as_bytes()));
+    assert_refused(&created, 503, "temporarily_unavailable", "a hold without the limiter");
+    assert!(created.number_header("retry-after") >= 1, "{:?}", created.headers);
+    let changed = proxy_call("PATCH", &hold_path(), &headers, Some(br#"{"seats":[]}"#));
+    assert_refused(&changed, 503, "temporarily_unavailable", "a change without the limiter");
+    let secret = format!("Bearer {DEMO_SECRET_KEY}");
+    let confirm_path = format!("{}/confirm", hold_path());
+    let confirmed = proxy_call("POST", &confirm_path, &[("Authorization", &secret), ("CF-Connecting-IP", &faulty)], Some(b""));
+    assert_refused(&confirmed, 503, "temporarily_unavailable", "a confirm without the limiter");
+    assert!(confirmed.number_header("retry-after") >= 1, "{:?}", confirmed.headers);
+    assert_nothing_upstream("holds and confirms without the limiter");
+
+    // Everyone else is counted as usual.
+    let elsewhere =
+        proxy_call("POST", "/v1/holds", &widget_headers(DEMO_PARTNER_KEY, PARTNER_ORIGIN, &unique_client_ip()), Some(b"{}"));
+    assert_refused(&elsewhere, 400, "invalid_body", "a hold from another address");
+    assert!(elsewhere.header("x-ratelimit-limit").is_some(), "{:?}", elsewhere.headers);
+}
