@@ -5,7 +5,8 @@
 #   scripts/partners.sh check FILE                 validate (same rules as the proxy)
 #   scripts/partners.sh put FILE [WRANGLER_ARGS]   validate, then upload; local by
 #       default (for `wrangler dev`; pass --persist-to DIR to match its state
-#       folder), `--remote` for the deployed Worker (seen everywhere within 60 s)
+#       folder), `--remote` for the deployed Worker (seen everywhere within 60 s;
+#       refused with the demo's or the tests' keys, or origins on this machine)
 #
 # A secret key is revoked by deleting its hash from `secret_key_hashes`; a
 # partner by setting `"revoked": true` (its keys then get 401 partner_key_revoked).
@@ -18,12 +19,20 @@ if [ -z "$command" ] || [ -z "$file" ] || [ ! -f "$file" ]; then
 fi
 file="$(cd "$(dirname "$file")" && pwd)/$(basename "$file")"
 shift 2
-cargo run -q --manifest-path "$root/Cargo.toml" -p ticket-core --bin partners -- check "$file"
+remote=false
+for arg in "$@"; do [ "$arg" = --remote ] && remote=true; done
+if [ "$command" = put ] && [ "$remote" = true ]; then
+  # For the deployed Worker: also no published demo/test key and no loopback origin.
+  cargo run -q --manifest-path "$root/Cargo.toml" -p ticket-core --bin partners -- check "$file" \
+    --production "$root/edge-proxy/partners.dev.json" "$root/tests/integration/partners.test.json"
+else
+  cargo run -q --manifest-path "$root/Cargo.toml" -p ticket-core --bin partners -- check "$file"
+fi
 case "$command" in
   check) ;;
   put)
     location=(--local)
-    for arg in "$@"; do [ "$arg" = --remote ] && location=(); done
+    [ "$remote" = true ] && location=()
     # Run from the caller's folder, so a relative --persist-to means what it says.
     WRANGLER_SEND_METRICS=false "$root/node_modules/.bin/wrangler" --config "$root/edge-proxy/wrangler.toml" \
       kv key put --binding PARTNERS partners --path "$file" "${location[@]}" "$@" >/dev/null

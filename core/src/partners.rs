@@ -144,13 +144,7 @@ impl PartnerDirectory {
     /// Reads and checks the whole document.
     pub fn parse(json: &str) -> Result<PartnerDirectory, DirectoryError> {
         let document: DirectoryDocument = serde_json::from_str(json).map_err(|error| {
-            // serde's message quotes unknown field *names* and types, not values.
-            refuse(format!(
-                "not a valid document (line {}, column {}): {}",
-                error.line(),
-                error.column(),
-                first_clause(&error.to_string())
-            ))
+            refuse(format!("not a valid document (line {}, column {}): {}", error.line(), error.column(), parse_problem(&error)))
         })?;
         let mut partners = document.partners;
         for (index, partner) in partners.iter_mut().enumerate() {
@@ -345,8 +339,63 @@ fn is_origin_pattern(origin: &str) -> bool {
 }
 
 /// The first line of a serde error, without anything after a value quote.
-fn first_clause(message: &str) -> String {
-    message.lines().next().unwrap_or_default().chars().take(160).collect()
+/// What is wrong with a document serde could not read, without any value
+/// from it: serde's own messages quote values (`invalid type: string
+/// "sk_live_…", expected …`), and this text goes to logs. Field names and
+/// enum tags (`providers`) are kept when short and plain: they say what to fix.
+fn parse_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    for kind in ["unknown field `", "missing field `", "duplicate field `", "unknown variant `"] {
+        let name = message.strip_prefix(kind).and_then(|rest| rest.split('`').next());
+        if let Some(name) = name.filter(|name| name.len() <= 40 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')) {
+            return format!("{kind}{name}`");
+        }
+    }
+    match error.classify() {
+        serde_json::error::Category::Syntax => "not JSON".to_owned(),
+        serde_json::error::Category::Eof => "the document ends too early".to_owned(),
+        serde_json::error::Category::Data => "a value of the wrong type or out of range".to_owned(),
+        serde_json::error::Category::Io => "unreadable".to_owned(),
+    }
+}
+
+/// Public keys and secret-key hashes published in this repository (the
+/// demo's and the tests'): anyone can use them, so they never go to a
+/// deployed Worker.
+const PUBLISHED_KEY_PREFIXES: [&str; 2] = ["pk_demo_", "pk_test_"];
+
+impl PartnerDirectory {
+    /// Why this directory must not be uploaded to a deployed Worker (`partners.sh
+    /// put --remote`): published demo/test keys, or origins on this machine
+    /// (loopback), which only a developer's browser has. Empty when fine.
+    /// Names partners and fields, never a key or hash.
+    pub fn problems_for_production(&self, published_secret_hashes: &[&str]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for partner in &self.partners {
+            if PUBLISHED_KEY_PREFIXES.iter().any(|prefix| partner.public_key.starts_with(prefix)) {
+                problems.push(format!("partner {}: its public_key is a published demo/test key", partner.id));
+            }
+            if partner.secret_key_hashes.iter().any(|hash| published_secret_hashes.contains(&hash.as_str())) {
+                problems.push(format!("partner {}: a secret key hash is a published demo/test key's", partner.id));
+            }
+            for origin in partner.allowed_origins.iter().filter(|origin| is_loopback_origin(origin)) {
+                problems.push(format!("partner {}: allowed origin {origin} is this machine (loopback)", partner.id));
+            }
+        }
+        problems
+    }
+}
+
+/// `http://127.0.0.1:8080`, `http://localhost`, `http://[::1]:3000`, `http://app.localhost`, `http://0.0.0.0`.
+fn is_loopback_origin(origin: &str) -> bool {
+    let host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or(host).trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
 }
 
 #[cfg(test)]
@@ -498,9 +547,9 @@ mod tests {
             (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds_per_client":0}"#, "1-100000"),
             (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds_per_show":100001}"#, "1-100000"),
             (r#","limits":{"window_seconds":60,"reads":1,"holds":1,"server":1,"active_holds":9}"#, "unknown field"),
-            (r#","free_seats_allowed":"yes""#, "invalid type"),
+            (r#","free_seats_allowed":"yes""#, "wrong type"),
             (r#","free_seats":true"#, "unknown field"),
-            (r#","send_tickets":"yes""#, "invalid type"),
+            (r#","send_tickets":"yes""#, "wrong type"),
             (r#","send_ticket":true"#, "unknown field"),
         ];
         for (extra, expected) in cases {
@@ -512,5 +561,58 @@ mod tests {
         assert!(PartnerDirectory::parse("").is_err());
         assert!(PartnerDirectory::parse("[]").is_err());
         assert!(PartnerDirectory::parse(r#"{"partners":[]}"#).unwrap().partners().is_empty());
+    }
+
+    #[test]
+    fn a_refused_document_never_echoes_a_value() {
+        let secret = "sk_live_do_not_echo_this";
+        let wrong_type = document_with(|narrow| {
+            narrow.insert("max_seats_per_hold".into(), serde_json::json!(secret));
+        });
+        let not_json = format!(r#"{{"partners": [{{"id": "x" "public_key": "{secret}"}}]}}"#);
+        let wrong_list = document_with(|narrow| {
+            narrow.insert("allowed_origins".into(), serde_json::json!(secret));
+        });
+        for (document, says) in [(wrong_type, "wrong type"), (not_json, "not JSON"), (wrong_list, "wrong type")] {
+            let problem = PartnerDirectory::parse(&document).unwrap_err().problem;
+            assert!(!problem.contains(secret), "{problem}");
+            assert!(problem.contains(says) && problem.contains("line 1, column"), "{problem}");
+        }
+        // Field names are the schema's and stay: they say what to fix.
+        let unknown = document_with(|narrow| {
+            narrow.insert("secret_key".into(), serde_json::json!(secret));
+        });
+        let problem = PartnerDirectory::parse(&unknown).unwrap_err().problem;
+        assert!(problem.contains("unknown field `secret_key`") && !problem.contains(secret), "{problem}");
+    }
+
+    #[test]
+    fn a_directory_for_production_has_no_published_keys_and_no_loopback_origins() {
+        let directory = PartnerDirectory::parse(&document_with(|_| {})).unwrap();
+        let problems = directory.problems_for_production(&[DEMO_HASH]);
+        assert_eq!(
+            problems,
+            [
+                "partner demo: its public_key is a published demo/test key",
+                "partner demo: a secret key hash is a published demo/test key's",
+                "partner demo: allowed origin http://127.0.0.1:8080 is this machine (loopback)",
+                "partner narrow: its public_key is a published demo/test key",
+            ]
+        );
+        let production = r#"{"partners": [{"id": "shop", "name": "Shop", "public_key": "pk_live_shop_00000000000",
+            "secret_key_hashes": ["1111111111111111111111111111111111111111111111111111111111111111"],
+            "allowed_origins": ["https://shop.example", "https://*.shop.example"],
+            "max_seats_per_hold": 10,
+            "limits": {"window_seconds": 60, "reads": 600, "holds": 60, "server": 120}}]}"#;
+        let production = PartnerDirectory::parse(production).unwrap();
+        assert_eq!(production.problems_for_production(&[DEMO_HASH]), Vec::<String>::new());
+        for origin in
+            ["http://localhost:3000", "http://[::1]:8080", "http://shop.localhost", "http://0.0.0.0", "http://127.1.2.3"]
+        {
+            assert!(is_loopback_origin(origin), "{origin}");
+        }
+        for origin in ["https://shop.example", "https://localhost.shop.example", "https://127shop.example"] {
+            assert!(!is_loopback_origin(origin), "{origin}");
+        }
     }
 }

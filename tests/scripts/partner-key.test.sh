@@ -24,4 +24,15 @@ assert record["secret_key_hashes"] == [hashlib.sha256(sys.argv[2].encode()).hexd
 json.dump({"partners": [record]}, open(sys.argv[4], "w"))
 PY
 bash "$root/scripts/partners.sh" check "$work/partners.json" >/dev/null || fail "the record does not pass scripts/partners.sh check"
-echo "partner-key test: ok (record valid, hash matches, secret not stored)"
+# An upload to the deployed Worker refuses the demo's directory (published
+# keys, loopback origins) before wrangler is called; a fresh record passes.
+if bash "$root/scripts/partners.sh" put "$root/edge-proxy/partners.dev.json" --remote >"$work/remote.out" 2>&1; then
+  fail "put --remote accepted the demo directory"
+fi
+grep -q "published demo/test key" "$work/remote.out" || fail "put --remote did not say why: $(cat "$work/remote.out")"
+grep -q "loopback" "$work/remote.out" || fail "put --remote did not name the loopback origin: $(cat "$work/remote.out")"
+grep -q "uploaded" "$work/remote.out" && fail "put --remote uploaded the demo directory"
+cargo run -q --manifest-path "$root/Cargo.toml" -p ticket-core --bin partners -- check "$work/partners.json" \
+  --production "$root/edge-proxy/partners.dev.json" "$root/tests/integration/partners.test.json" >/dev/null \
+  || fail "a fresh record is refused for production"
+echo "partner-key test: ok (record valid, hash matches, secret not stored, demo keys never uploaded to a deployed Worker)"

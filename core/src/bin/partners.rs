@@ -1,47 +1,71 @@
-//! `partners check FILE`: validates a partner directory document with the
-//! same rules the proxy applies when it reads it from KV, and prints a summary
-//! (never a key hash). Used by `scripts/partners.sh` before every upload.
+//! `partners check FILE [--production PUBLISHED_FILE…]`: validates a partner
+//! directory document with the same rules the proxy applies when it reads it
+//! from KV, and prints a summary (never a key hash). Used by
+//! `scripts/partners.sh` before every upload; with `--production` (an upload
+//! to the deployed Worker) it also refuses the keys published in
+//! PUBLISHED_FILE… (the demo's and the tests' directories) and origins on
+//! this machine.
 
 use std::process::ExitCode;
 
 use ticket_core::partners::PartnerDirectory;
 
+const USAGE: &str = "usage: partners check FILE [--production PUBLISHED_FILE...]";
+
+fn read(path: &str) -> Result<PartnerDirectory, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("partners: cannot read {path}: {error}"))?;
+    PartnerDirectory::parse(&text).map_err(|error| format!("partners: {path}: {error}"))
+}
+
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let [command, path] = arguments.as_slice() else {
-        eprintln!("usage: partners check FILE");
-        return ExitCode::from(2);
+    let (path, published) = match arguments.as_slice() {
+        [command, path] if command == "check" => (path, None),
+        [command, path, flag, published @ ..] if command == "check" && flag == "--production" => (path, Some(published)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
     };
-    if command != "check" {
-        eprintln!("usage: partners check FILE");
-        return ExitCode::from(2);
-    }
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("partners: cannot read {path}: {error}");
+    let directory = match read(path) {
+        Ok(directory) => directory,
+        Err(problem) => {
+            eprintln!("{problem}");
             return ExitCode::FAILURE;
         }
     };
-    match PartnerDirectory::parse(&text) {
-        Ok(directory) => {
-            for partner in directory.partners() {
-                println!(
-                    "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}{}",
-                    partner.id,
-                    partner.secret_key_hashes.len(),
-                    partner.allowed_origins.join(" "),
-                    partner.max_seats_per_hold,
-                    if partner.sells_everything() { "" } else { ", allowlist" },
-                    if partner.free_seats_allowed { ", free places on sale" } else { "" },
-                    if partner.revoked { ", REVOKED" } else { "" },
-                );
+    if let Some(published) = published {
+        let mut hashes = Vec::new();
+        for file in published {
+            match read(file) {
+                Ok(known) => hashes.extend(known.partners().iter().flat_map(|partner| partner.secret_key_hashes.clone())),
+                Err(problem) => {
+                    eprintln!("{problem}");
+                    return ExitCode::FAILURE;
+                }
             }
-            ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("partners: {path}: {error}");
-            ExitCode::FAILURE
+        let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let problems = directory.problems_for_production(&hashes);
+        if !problems.is_empty() {
+            for problem in &problems {
+                eprintln!("partners: {path}: {problem}");
+            }
+            eprintln!("partners: not for a deployed Worker: use your own keys (make partner-key) and your sites' https origins");
+            return ExitCode::FAILURE;
         }
     }
+    for partner in directory.partners() {
+        println!(
+            "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}{}",
+            partner.id,
+            partner.secret_key_hashes.len(),
+            partner.allowed_origins.join(" "),
+            partner.max_seats_per_hold,
+            if partner.sells_everything() { "" } else { ", allowlist" },
+            if partner.free_seats_allowed { ", free places on sale" } else { "" },
+            if partner.revoked { ", REVOKED" } else { "" },
+        );
+    }
+    ExitCode::SUCCESS
 }
