@@ -257,6 +257,14 @@ fn allowed_origins_get_cors_for_themselves_and_requests_without_origin_pass() {
     // page) must not serve another origin's page, which needs CORS headers.
     let vary = no_origin.header("vary").unwrap_or_default().to_ascii_lowercase();
     assert!(vary.split(',').any(|name| name.trim() == "origin"), "Vary names Origin: {vary:?}");
+    // What depends on the partner (its catalogue cut, its availability, the
+    // paint's availability headers) is kept apart per key by every cache.
+    for path in ["/v1/events", "/v1/events/qt:1001/shows/2001/availability", "/v1/events/qt:1001/shows/2001/paint"] {
+        let reply = call("GET", path, &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], None);
+        let vary = reply.header("vary").unwrap_or_default().to_ascii_lowercase();
+        let names: Vec<&str> = vary.split(',').map(str::trim).collect();
+        assert!(names.contains(&"origin") && names.contains(&"x-partner-key"), "{path}: Vary {vary:?}");
+    }
     // The /embed iframe is served by the proxy itself: its own origin is allowed.
     let own = proxy_url();
     let embed = call("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", own.trim_end_matches('/'))], None);
