@@ -23,6 +23,8 @@ bash scripts/partners.sh check edge-proxy/partners.dev.json
 
 echo "== build"
 bash scripts/build.sh
+echo "== the production configuration bundles (wrangler deploy --dry-run --env production)"
+bash tests/deploy-dry-run.sh
 
 # A short upstream timeout so the timeout test waits seconds, not the default 8.
 export PROXY_UPSTREAM_TIMEOUT_MS=3000

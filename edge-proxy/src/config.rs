@@ -49,6 +49,10 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("setting {0} is malformed")]
     Malformed(&'static str),
+    /// An `http://` upstream that is not on this machine: keys would cross
+    /// the internet in clear.
+    #[error("setting {0} must be an https:// URL (http:// only for an upstream on this machine, such as the simulator)")]
+    Insecure(&'static str),
 }
 
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 8_000;
@@ -64,10 +68,11 @@ impl ProxyConfig {
         };
         let base_url = |name: &'static str| -> Result<String, ConfigError> {
             let value = required(name)?;
-            if value.starts_with("https://") || value.starts_with("http://") {
-                Ok(value.trim_end_matches('/').to_owned())
-            } else {
-                Err(ConfigError::Malformed(name))
+            match value.split_once("://") {
+                Some(("https", rest)) if !rest.is_empty() => Ok(value.trim_end_matches('/').to_owned()),
+                Some(("http", rest)) if is_local_host(rest) => Ok(value.trim_end_matches('/').to_owned()),
+                Some(("http", rest)) if !rest.is_empty() => Err(ConfigError::Insecure(name)),
+                _ => Err(ConfigError::Malformed(name)),
             }
         };
         let millis = |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| -> Result<u32, ConfigError> {
@@ -109,6 +114,19 @@ impl ProxyConfig {
     }
 }
 
+/// Whether `authority_and_path` (what follows `http://`) names this machine:
+/// `127.x.x.x`, `localhost` or `[::1]`, with any port and path.
+fn is_local_host(authority_and_path: &str) -> bool {
+    let authority = authority_and_path.split('/').next().unwrap_or_default();
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host == "::1" || (host.starts_with("127.") && host.split('.').count() == 4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +162,9 @@ mod tests {
             ("QTICKETS_API_KEY", None, ConfigError::Missing("QTICKETS_API_KEY")),
             ("TICKETSCLOUD_API_KEY", Some("  "), ConfigError::Missing("TICKETSCLOUD_API_KEY")),
             ("QTICKETS_BASE_URL", Some("ftp://x"), ConfigError::Malformed("QTICKETS_BASE_URL")),
+            ("QTICKETS_BASE_URL", Some("http://qtickets.ru"), ConfigError::Insecure("QTICKETS_BASE_URL")),
+            ("TICKETSCLOUD_BASE_URL", Some("http://127.example.com/x"), ConfigError::Insecure("TICKETSCLOUD_BASE_URL")),
+            ("TICKETSCLOUD_BASE_URL", Some("https://"), ConfigError::Malformed("TICKETSCLOUD_BASE_URL")),
             ("UPSTREAM_TIMEOUT_MS", Some("forever"), ConfigError::Malformed("UPSTREAM_TIMEOUT_MS")),
             ("HOLD_SECONDS", Some("5"), ConfigError::Malformed("HOLD_SECONDS")),
             ("HOLD_SECONDS", Some("a day"), ConfigError::Malformed("HOLD_SECONDS")),
@@ -159,5 +180,22 @@ mod tests {
             let error = ProxyConfig::from_settings(settings(&pairs)).unwrap_err();
             assert_eq!(&error, expected, "{name}");
         }
+    }
+
+    #[test]
+    fn plain_http_only_for_an_upstream_on_this_machine() {
+        for local in ["http://127.0.0.1:8790/qtickets", "http://localhost:8790", "http://[::1]:8790/x"] {
+            let config =
+                ProxyConfig::from_settings(settings(&[("QTICKETS_BASE_URL", local), COMPLETE[1], COMPLETE[2], COMPLETE[3]]));
+            assert!(config.is_ok(), "{local}: {config:?}");
+        }
+        let production = [
+            ("QTICKETS_BASE_URL", "https://qtickets.ru"),
+            ("QTICKETS_API_KEY", "k"),
+            ("TICKETSCLOUD_BASE_URL", "https://ticketscloud.com/"),
+            ("TICKETSCLOUD_API_KEY", "k"),
+        ];
+        let config = ProxyConfig::from_settings(settings(&production)).unwrap();
+        assert_eq!(config.ticketscloud.base_url, "https://ticketscloud.com");
     }
 }
