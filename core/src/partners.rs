@@ -23,6 +23,17 @@ use crate::ids::EventRef;
 pub const DIRECTORY_KV_KEY: &str = "partners";
 /// Most places one hold may take, whatever a partner record says.
 pub const MOST_SEATS_PER_HOLD: u32 = 50;
+/// How long after a hold ends its buyer's details and tickets are still
+/// shown to the public key, unless a partner record says otherwise: 24 h.
+pub const DEFAULT_HOLD_DETAILS_SECONDS: u32 = 24 * 60 * 60;
+/// The longest details window a partner record may ask for: 30 days.
+pub const LONGEST_HOLD_DETAILS_SECONDS: u32 = 30 * 24 * 60 * 60;
+/// How long after a hold ends its record is kept at all, unless a partner
+/// record says otherwise: 90 days (refunds and repeated confirms through
+/// the proxy need it).
+pub const DEFAULT_HOLD_RETENTION_SECONDS: u32 = 90 * 24 * 60 * 60;
+/// The longest retention a partner record may ask for: 366 days.
+pub const LONGEST_HOLD_RETENTION_SECONDS: u32 = 366 * 24 * 60 * 60;
 
 /// The three request budgets a partner has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +109,30 @@ pub struct Partner {
     /// partner shows and sends them (the widget shows them either way).
     #[serde(default)]
     pub send_tickets: bool,
+    /// How long after a hold ends (paid, released or expired) a public-key
+    /// read of it (`GET /v1/holds/{id}`) still shows the buyer's details and
+    /// the tickets, in seconds; afterwards it shows the state only. Absent =
+    /// [`DEFAULT_HOLD_DETAILS_SECONDS`] (24 h); 0 to
+    /// [`LONGEST_HOLD_DETAILS_SECONDS`]. The secret-key routes (confirm,
+    /// refund) see them as long as the record is kept.
+    #[serde(default = "default_hold_details_seconds")]
+    pub hold_details_seconds: u32,
+    /// How long after a hold ends its record is kept at all, in seconds; then
+    /// the hold's object deletes it and every key gets `hold_not_found`.
+    /// Absent = [`DEFAULT_HOLD_RETENTION_SECONDS`] (90 days); 1 to
+    /// [`LONGEST_HOLD_RETENTION_SECONDS`], and not shorter than
+    /// `hold_details_seconds`. A hold keeps the retention its partner had
+    /// when it was created.
+    #[serde(default = "default_hold_retention_seconds")]
+    pub hold_retention_seconds: u32,
+}
+
+fn default_hold_details_seconds() -> u32 {
+    DEFAULT_HOLD_DETAILS_SECONDS
+}
+
+fn default_hold_retention_seconds() -> u32 {
+    DEFAULT_HOLD_RETENTION_SECONDS
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +332,17 @@ fn check_partner(index: usize, partner: &mut Partner) -> Result<(), DirectoryErr
     if !(1..=3600).contains(&limits.window_seconds) || [limits.reads, limits.holds, limits.server].contains(&0) {
         return Err(refuse(format!("partner {who}: limits need window_seconds 1-3600 and budgets of at least 1")));
     }
+    if partner.hold_details_seconds > LONGEST_HOLD_DETAILS_SECONDS {
+        return Err(refuse(format!("partner {who}: hold_details_seconds must be 0-{LONGEST_HOLD_DETAILS_SECONDS}")));
+    }
+    if !(1..=LONGEST_HOLD_RETENTION_SECONDS).contains(&partner.hold_retention_seconds) {
+        return Err(refuse(format!("partner {who}: hold_retention_seconds must be 1-{LONGEST_HOLD_RETENTION_SECONDS}")));
+    }
+    if partner.hold_retention_seconds < partner.hold_details_seconds {
+        return Err(refuse(format!(
+            "partner {who}: hold_retention_seconds is shorter than hold_details_seconds (the details would go with the record)"
+        )));
+    }
     Ok(())
 }
 
@@ -378,6 +424,25 @@ mod tests {
         assert!(!demo.send_tickets && !narrow.send_tickets, "the partner sends the tickets unless its record says otherwise");
         let sending = PartnerDirectory::parse(&document(r#","send_tickets":true"#)).unwrap();
         assert!(sending.by_public_key("pk_test_narrow_000000000").unwrap().send_tickets);
+    }
+
+    #[test]
+    fn hold_details_and_retention_windows_default_and_can_be_set() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        assert_eq!((demo.hold_details_seconds, demo.hold_retention_seconds), (86_400, 90 * 86_400));
+        let cases: &[(&str, (u32, u32))] = &[
+            (r#","hold_details_seconds":3600"#, (3600, 90 * 86_400)),
+            (r#","hold_details_seconds":0"#, (0, 90 * 86_400)),
+            (r#","hold_details_seconds":2,"hold_retention_seconds":6"#, (2, 6)),
+            (r#","hold_details_seconds":5,"hold_retention_seconds":5"#, (5, 5)),
+            (r#","hold_retention_seconds":31622400"#, (86_400, 31_622_400)),
+        ];
+        for (extra, expected) in cases {
+            let directory = PartnerDirectory::parse(&document(extra)).unwrap();
+            let narrow = directory.by_public_key("pk_test_narrow_000000000").unwrap();
+            assert_eq!((narrow.hold_details_seconds, narrow.hold_retention_seconds), *expected, "{extra}");
+        }
     }
 
     #[test]
@@ -468,6 +533,13 @@ mod tests {
             (r#","free_seats":true"#, "unknown field"),
             (r#","send_tickets":"yes""#, "invalid type"),
             (r#","send_ticket":true"#, "unknown field"),
+            (r#","hold_details_seconds":2592001"#, "hold_details_seconds must be"),
+            (r#","hold_details_seconds":"24h""#, "invalid type"),
+            (r#","hold_retention_seconds":0"#, "hold_retention_seconds must be"),
+            (r#","hold_retention_seconds":31622401"#, "hold_retention_seconds must be"),
+            (r#","hold_retention_seconds":3600"#, "shorter than hold_details_seconds"),
+            (r#","hold_details_seconds":60,"hold_retention_seconds":59"#, "shorter than hold_details_seconds"),
+            (r#","hold_detail_seconds":60"#, "unknown field"),
         ];
         for (extra, expected) in cases {
             // `extra` adds or replaces fields of the narrow partner.

@@ -129,6 +129,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         };
         let expected = serde_json::json!({
             "hold_id": "h_1",
