@@ -248,6 +248,15 @@ impl Partner {
         self.allowed_origins.iter().any(|pattern| origin_matches(pattern, &origin))
     }
 
+    /// Whether a payment page at `url` belongs to this partner: an absolute
+    /// `http(s)` URL whose origin is one of its allowed origins. What
+    /// `/embed` checks before it passes a `payment_url` to the widget, so a
+    /// link to the proxy's own page cannot send a buyer to anyone else's
+    /// "payment" page.
+    pub fn allows_payment_url(&self, url: &str) -> bool {
+        url_origin(url).is_some_and(|origin| self.allows_origin(&origin))
+    }
+
     /// Whether this partner may sell `event`.
     pub fn allows_event(&self, event: &EventRef) -> bool {
         self.allows_event_id(event.provider, &event.public_id())
@@ -264,6 +273,31 @@ impl Partner {
     pub fn sells_everything(&self) -> bool {
         self.providers.is_none() && self.events.is_none()
     }
+}
+
+/// The origin (`scheme://host[:port]`, lowercase, without the scheme's
+/// default port) of an absolute `http(s)` URL, or `None` for anything a
+/// browser might read otherwise: user info (`https://shop.example@evil`),
+/// backslashes, white space or control characters, an empty host.
+pub fn url_origin(url: &str) -> Option<String> {
+    if url.bytes().any(|byte| byte <= b' ' || byte == 0x7f || byte == b'\\') {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    if authority.contains('@') {
+        return None;
+    }
+    let host_port = authority.strip_suffix(default_port).unwrap_or(&authority);
+    let origin = format!("{scheme}://{host_port}");
+    let plain_host = !host_port.starts_with("*.") && is_origin_pattern(&origin);
+    plain_host.then_some(origin)
 }
 
 /// `pattern` is `scheme://host[:port]`, optionally with `*.` before the host
@@ -471,6 +505,41 @@ mod tests {
         }
         assert!(directory.some_partner_allows_origin("https://shop.example"));
         assert!(!directory.some_partner_allows_origin("https://evil.example"));
+    }
+
+    #[test]
+    fn a_payment_url_must_be_on_one_of_the_partners_origins() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        let cases: &[(&str, bool)] = &[
+            ("http://127.0.0.1:8080/pay#hold={hold_id}", true),
+            ("http://127.0.0.1:8080", true),
+            ("HTTP://127.0.0.1:8080/pay?x=1", true),
+            ("https://tickets.shop.example/pay", true),
+            ("https://tickets.shop.example:443/pay", true),
+            ("https://tickets.shop.example:8443/pay", false),
+            ("http://127.0.0.1:8081/pay", false),
+            ("https://evil.example/pay", false),
+            ("https://evil.example/http://127.0.0.1:8080/", false),
+            ("https://evil.example?http://127.0.0.1:8080", false),
+            ("http://127.0.0.1:8080@evil.example/pay", false),
+            ("https://tickets.shop.example@evil.example/", false),
+            ("https://evil.example\\@tickets.shop.example/", false),
+            ("https://evil.example\\tickets.shop.example/", false),
+            ("https://tickets.shop.example.evil.example/", false),
+            ("https://tick\tets.shop.example/", false),
+            (" https://tickets.shop.example/", false),
+            ("javascript:alert(1)//http://127.0.0.1:8080", false),
+            ("//127.0.0.1:8080/pay", false),
+            ("/pay", false),
+            ("", false),
+        ];
+        for &(url, expected) in cases {
+            assert_eq!(demo.allows_payment_url(url), expected, "{url}");
+        }
+        assert_eq!(url_origin("HTTPS://Shop.Example:443/x").as_deref(), Some("https://shop.example"));
+        assert_eq!(url_origin("http://shop.example:80").as_deref(), Some("http://shop.example"));
+        assert_eq!(url_origin("https://*.shop.example/"), None);
     }
 
     #[test]
