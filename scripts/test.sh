@@ -72,6 +72,7 @@ cargo test -p integration-tests --test openapi 2>&1
 cargo test -p integration-tests --test holds 2>&1
 cargo test -p integration-tests --test best 2>&1
 cargo test -p integration-tests --test after_payment 2>&1
+cargo test -p integration-tests --test privacy 2>&1
 cargo test -p integration-tests --test promocodes 2>&1
 cargo test -p integration-tests --test on_sale 2>&1
 cargo test -p integration-tests --test slow_holds 2>&1

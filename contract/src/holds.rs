@@ -126,6 +126,11 @@ pub struct Hold {
     /// is then the discounted total; `items` keep their list prices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promocode: Option<AppliedPromocode>,
+    /// The hold ended longer ago than the partner's details window (24 h by
+    /// default): a public-key read shows its state only — no `buyer`, no
+    /// `tickets`, no refunded barcodes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub details_withheld: bool,
 }
 
 /// A promo code on a hold and its discounts, as the ticketing system

@@ -24,6 +24,17 @@ use crate::ids::EventRef;
 pub const DIRECTORY_KV_KEY: &str = "partners";
 /// Most places one hold may take, whatever a partner record says.
 pub const MOST_SEATS_PER_HOLD: u32 = 50;
+/// How long after a hold ends its buyer's details and tickets are still
+/// shown to the public key, unless a partner record says otherwise: 24 h.
+pub const DEFAULT_HOLD_DETAILS_SECONDS: u32 = 24 * 60 * 60;
+/// The longest details window a partner record may ask for: 30 days.
+pub const LONGEST_HOLD_DETAILS_SECONDS: u32 = 30 * 24 * 60 * 60;
+/// How long after a hold ends its record is kept at all, unless a partner
+/// record says otherwise: 90 days (refunds and repeated confirms through
+/// the proxy need it).
+pub const DEFAULT_HOLD_RETENTION_SECONDS: u32 = 90 * 24 * 60 * 60;
+/// The longest retention a partner record may ask for: 366 days.
+pub const LONGEST_HOLD_RETENTION_SECONDS: u32 = 366 * 24 * 60 * 60;
 
 /// The three request budgets a partner has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +126,30 @@ pub struct Partner {
     /// partner shows and sends them (the widget shows them either way).
     #[serde(default)]
     pub send_tickets: bool,
+    /// How long after a hold ends (paid, released or expired) a public-key
+    /// read of it (`GET /v1/holds/{id}`) still shows the buyer's details and
+    /// the tickets, in seconds; afterwards it shows the state only. Absent =
+    /// [`DEFAULT_HOLD_DETAILS_SECONDS`] (24 h); 0 to
+    /// [`LONGEST_HOLD_DETAILS_SECONDS`]. The secret-key routes (confirm,
+    /// refund) see them as long as the record is kept.
+    #[serde(default = "default_hold_details_seconds")]
+    pub hold_details_seconds: u32,
+    /// How long after a hold ends its record is kept at all, in seconds; then
+    /// the hold's object deletes it and every key gets `hold_not_found`.
+    /// Absent = [`DEFAULT_HOLD_RETENTION_SECONDS`] (90 days); 1 to
+    /// [`LONGEST_HOLD_RETENTION_SECONDS`], and not shorter than
+    /// `hold_details_seconds`. A hold keeps the retention its partner had
+    /// when it was created.
+    #[serde(default = "default_hold_retention_seconds")]
+    pub hold_retention_seconds: u32,
+}
+
+fn default_hold_details_seconds() -> u32 {
+    DEFAULT_HOLD_DETAILS_SECONDS
+}
+
+fn default_hold_retention_seconds() -> u32 {
+    DEFAULT_HOLD_RETENTION_SECONDS
 }
 
 #[derive(Debug, Deserialize)]
@@ -224,6 +259,15 @@ impl Partner {
         self.allowed_origins.iter().any(|pattern| origin_matches(pattern, &origin))
     }
 
+    /// Whether a payment page at `url` belongs to this partner: an absolute
+    /// `http(s)` URL whose origin is one of its allowed origins. What
+    /// `/embed` checks before it passes a `payment_url` to the widget, so a
+    /// link to the proxy's own page cannot send a buyer to anyone else's
+    /// "payment" page.
+    pub fn allows_payment_url(&self, url: &str) -> bool {
+        url_origin(url).is_some_and(|origin| self.allows_origin(&origin))
+    }
+
     /// Whether this partner may sell `event`.
     pub fn allows_event(&self, event: &EventRef) -> bool {
         self.allows_event_id(event.provider, &event.public_id())
@@ -240,6 +284,31 @@ impl Partner {
     pub fn sells_everything(&self) -> bool {
         self.providers.is_none() && self.events.is_none()
     }
+}
+
+/// The origin (`scheme://host[:port]`, lowercase, without the scheme's
+/// default port) of an absolute `http(s)` URL, or `None` for anything a
+/// browser might read otherwise: user info (`https://shop.example@evil`),
+/// backslashes, white space or control characters, an empty host.
+pub fn url_origin(url: &str) -> Option<String> {
+    if url.bytes().any(|byte| byte <= b' ' || byte == 0x7f || byte == b'\\') {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    if authority.contains('@') {
+        return None;
+    }
+    let host_port = authority.strip_suffix(default_port).unwrap_or(&authority);
+    let origin = format!("{scheme}://{host_port}");
+    let plain_host = !host_port.starts_with("*.") && is_origin_pattern(&origin);
+    plain_host.then_some(origin)
 }
 
 /// `pattern` is `scheme://host[:port]`, optionally with `*.` before the host
@@ -312,6 +381,17 @@ fn check_partner(index: usize, partner: &mut Partner) -> Result<(), DirectoryErr
     if caps.iter().any(|cap| !(1..=MOST_ACTIVE_HOLDS).contains(cap)) {
         return Err(refuse(format!(
             "partner {who}: limits.active_holds_per_client and limits.active_holds_per_show must be 1-{MOST_ACTIVE_HOLDS}"
+        )));
+    }
+    if partner.hold_details_seconds > LONGEST_HOLD_DETAILS_SECONDS {
+        return Err(refuse(format!("partner {who}: hold_details_seconds must be 0-{LONGEST_HOLD_DETAILS_SECONDS}")));
+    }
+    if !(1..=LONGEST_HOLD_RETENTION_SECONDS).contains(&partner.hold_retention_seconds) {
+        return Err(refuse(format!("partner {who}: hold_retention_seconds must be 1-{LONGEST_HOLD_RETENTION_SECONDS}")));
+    }
+    if partner.hold_retention_seconds < partner.hold_details_seconds {
+        return Err(refuse(format!(
+            "partner {who}: hold_retention_seconds is shorter than hold_details_seconds (the details would go with the record)"
         )));
     }
     Ok(())
@@ -461,6 +541,25 @@ mod tests {
     }
 
     #[test]
+    fn hold_details_and_retention_windows_default_and_can_be_set() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        assert_eq!((demo.hold_details_seconds, demo.hold_retention_seconds), (86_400, 90 * 86_400));
+        let cases: &[(&str, (u32, u32))] = &[
+            (r#","hold_details_seconds":3600"#, (3600, 90 * 86_400)),
+            (r#","hold_details_seconds":0"#, (0, 90 * 86_400)),
+            (r#","hold_details_seconds":2,"hold_retention_seconds":6"#, (2, 6)),
+            (r#","hold_details_seconds":5,"hold_retention_seconds":5"#, (5, 5)),
+            (r#","hold_retention_seconds":31622400"#, (86_400, 31_622_400)),
+        ];
+        for (extra, expected) in cases {
+            let directory = PartnerDirectory::parse(&document(extra)).unwrap();
+            let narrow = directory.by_public_key("pk_test_narrow_000000000").unwrap();
+            assert_eq!((narrow.hold_details_seconds, narrow.hold_retention_seconds), *expected, "{extra}");
+        }
+    }
+
+    #[test]
     fn origins_match_exactly_or_by_subdomain_wildcard() {
         let directory = PartnerDirectory::parse(&document("")).unwrap();
         let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
@@ -486,6 +585,41 @@ mod tests {
         }
         assert!(directory.some_partner_allows_origin("https://shop.example"));
         assert!(!directory.some_partner_allows_origin("https://evil.example"));
+    }
+
+    #[test]
+    fn a_payment_url_must_be_on_one_of_the_partners_origins() {
+        let directory = PartnerDirectory::parse(&document("")).unwrap();
+        let demo = directory.by_public_key("pk_demo_0000000000000000").unwrap();
+        let cases: &[(&str, bool)] = &[
+            ("http://127.0.0.1:8080/pay#hold={hold_id}", true),
+            ("http://127.0.0.1:8080", true),
+            ("HTTP://127.0.0.1:8080/pay?x=1", true),
+            ("https://tickets.shop.example/pay", true),
+            ("https://tickets.shop.example:443/pay", true),
+            ("https://tickets.shop.example:8443/pay", false),
+            ("http://127.0.0.1:8081/pay", false),
+            ("https://evil.example/pay", false),
+            ("https://evil.example/http://127.0.0.1:8080/", false),
+            ("https://evil.example?http://127.0.0.1:8080", false),
+            ("http://127.0.0.1:8080@evil.example/pay", false),
+            ("https://tickets.shop.example@evil.example/", false),
+            ("https://evil.example\\@tickets.shop.example/", false),
+            ("https://evil.example\\tickets.shop.example/", false),
+            ("https://tickets.shop.example.evil.example/", false),
+            ("https://tick\tets.shop.example/", false),
+            (" https://tickets.shop.example/", false),
+            ("javascript:alert(1)//http://127.0.0.1:8080", false),
+            ("//127.0.0.1:8080/pay", false),
+            ("/pay", false),
+            ("", false),
+        ];
+        for &(url, expected) in cases {
+            assert_eq!(demo.allows_payment_url(url), expected, "{url}");
+        }
+        assert_eq!(url_origin("HTTPS://Shop.Example:443/x").as_deref(), Some("https://shop.example"));
+        assert_eq!(url_origin("http://shop.example:80").as_deref(), Some("http://shop.example"));
+        assert_eq!(url_origin("https://*.shop.example/"), None);
     }
 
     #[test]
@@ -551,6 +685,13 @@ mod tests {
             (r#","free_seats":true"#, "unknown field"),
             (r#","send_tickets":"yes""#, "wrong type"),
             (r#","send_ticket":true"#, "unknown field"),
+            (r#","hold_details_seconds":2592001"#, "hold_details_seconds must be"),
+            (r#","hold_details_seconds":"24h""#, "wrong type"),
+            (r#","hold_retention_seconds":0"#, "hold_retention_seconds must be"),
+            (r#","hold_retention_seconds":31622401"#, "hold_retention_seconds must be"),
+            (r#","hold_retention_seconds":3600"#, "shorter than hold_details_seconds"),
+            (r#","hold_details_seconds":60,"hold_retention_seconds":59"#, "shorter than hold_details_seconds"),
+            (r#","hold_detail_seconds":60"#, "unknown field"),
         ];
         for (extra, expected) in cases {
             // `extra` adds or replaces fields of the narrow partner.

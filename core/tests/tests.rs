@@ -8,6 +8,7 @@ mod suite {
     pub mod glue_loop;
     pub mod holds_journal;
     pub mod holds_lifecycle;
+    pub mod holds_privacy;
     pub mod holds_promocodes;
     pub mod holds_qtickets;
     pub mod holds_refunds;

@@ -21,9 +21,18 @@ pub enum HoldMessage {
         /// The partner's `send_tickets` option (its record), for the new order.
         #[serde(default)]
         send_tickets: bool,
+        /// The partner's `hold_retention_seconds`: how long the record is
+        /// kept after the hold ends (absent: the default, 90 days).
+        #[serde(default)]
+        retention_seconds: Option<i64>,
     },
+    /// A public-key read: the buyer and the tickets only within
+    /// `details_seconds` (the partner's `hold_details_seconds`) after the
+    /// hold ended (absent: the default, 24 h).
     Get {
         partner: String,
+        #[serde(default)]
+        details_seconds: Option<i64>,
     },
     Change {
         partner: String,
@@ -78,7 +87,15 @@ mod tests {
         assert_eq!(serde_json::from_str::<HoldMessage>(&text).unwrap(), refund);
         // A create from a Worker that predates `send_tickets` still reads.
         let older = r#"{"kind":"create","partner":"pk_demo","hold_id":"h_1","event_id":"tc:x","show_id":"x","items":[]}"#;
-        assert!(matches!(serde_json::from_str::<HoldMessage>(older).unwrap(), HoldMessage::Create { send_tickets: false, .. }));
+        assert!(matches!(
+            serde_json::from_str::<HoldMessage>(older).unwrap(),
+            HoldMessage::Create { send_tickets: false, retention_seconds: None, .. }
+        ));
+        let older_get = r#"{"kind":"get","partner":"pk_demo"}"#;
+        assert!(matches!(
+            serde_json::from_str::<HoldMessage>(older_get).unwrap(),
+            HoldMessage::Get { details_seconds: None, .. }
+        ));
         for code in [Some("SALE10".to_string()), None] {
             let message = HoldMessage::Promocode { partner: "pk_demo".into(), code };
             let text = serde_json::to_string(&message).unwrap();

@@ -29,9 +29,9 @@ use std::time::Duration;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use ticket_contract::{Hold, HoldItem, HoldState};
 use ticket_core::errors::ProxyError;
-use ticket_core::free_places;
 use ticket_core::holds::{self, CommandBudget, HoldCommand, HoldRecord, HoldSettings, StepId, StepRequest};
 use ticket_core::upstream::UpstreamResponse;
+use ticket_core::{free_places, partners};
 use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, Result, ScheduledTime, State, Storage};
 
 use crate::config::ProxyConfig;
@@ -134,11 +134,12 @@ impl HoldObject {
     async fn handle_message(&self, message: HoldMessage, log: &UpstreamLog) -> std::result::Result<(u16, Hold), ProxyError> {
         let config = read_config(&self.env)?;
         let storage = self.state.storage();
-        if let HoldMessage::Get { partner } = &message {
+        if let HoldMessage::Get { partner, details_seconds } = &message {
+            let details_seconds = details_seconds.unwrap_or(i64::from(partners::DEFAULT_HOLD_DETAILS_SECONDS));
             let (record, stored_partner) = load(&storage).await;
             let record = owned_record(record, stored_partner.as_deref(), partner)?;
             if record.leaving_since.is_none() {
-                return Ok((200, holds::view(&record, unix_now())));
+                return Ok((200, holds::public_view(&record, unix_now(), details_seconds)));
             }
             // A page that went away has come back (a reload reads its hold):
             // written down in turn, so no command's checkpoint is overwritten.
@@ -149,19 +150,21 @@ impl HoldObject {
                 let mut keeper = RecordKeeper::new(&self.env, &storage, Some(&record), None);
                 keeper.persist(&record).await?;
             }
-            return Ok((200, holds::view(&record, unix_now())));
+            return Ok((200, holds::public_view(&record, unix_now(), details_seconds)));
         }
         let _turn = self.take_turn(LONGEST_COMMAND_WAIT_MS).await?;
         let (record, stored_partner) = load(&storage).await;
         // A partner whose record does not allow places priced 0 confirms none.
         let refuses_free_places = matches!(message, HoldMessage::Confirm { free_seats_allowed: false, .. });
         let mut send_tickets = false;
+        let mut retention_seconds = holds::DEFAULT_RETENTION_SECONDS;
         let (partner, command) = match message {
-            HoldMessage::Create { partner, hold_id, event_id, show_id, items, send_tickets: send } => {
+            HoldMessage::Create { partner, hold_id, event_id, show_id, items, send_tickets: send, retention_seconds: kept } => {
                 if record.is_some() {
                     return Err(ProxyError::Internal); // hold ids are random; a collision is a bug
                 }
                 send_tickets = send;
+                retention_seconds = kept.unwrap_or(retention_seconds);
                 (partner, HoldCommand::Create { hold_id, event_id, show_id, items })
             }
             // Answered above, without taking a turn.
@@ -178,14 +181,14 @@ impl HoldObject {
         if let Some(held) = record.as_ref().filter(|record| refuses_free_places && record.state == HoldState::Held) {
             free_places::refuse_free_items(&held.items, false)?;
         }
-        let alarm = record.as_ref().and_then(HoldRecord::alarm_at);
+        let alarm = record.as_ref().and_then(HoldRecord::wake_at);
         let mut keeper = RecordKeeper::new(&self.env, &storage, record.as_ref(), alarm);
         if record.as_ref().is_some_and(|record| record.journal.is_some()) {
             // A command of this hold was cut off (a reset, a crash, a deploy):
             // finish or undo it before anything new.
             record = self.run(&config, &mut keeper, record, HoldCommand::Resume, log).await?.0;
         }
-        let settings = HoldSettings { send_tickets, ..settings_of(&config) };
+        let settings = HoldSettings { send_tickets, retention_seconds, ..settings_of(&config) };
         let (_, result) = self.run_with(&settings, &mut keeper, record, command, log).await?;
         let hold = result?;
         if is_create {
@@ -211,6 +214,16 @@ impl HoldObject {
             let (_, result) = self.run(&config, &mut keeper, Some(record), HoldCommand::Resume, log).await?;
             return result.map(|_| Some(resumed));
         }
+        if record.is_due_for_deletion(now) {
+            // The hold ended longer ago than its retention: nothing of it is kept.
+            keeper.set_alarm(None).await;
+            if storage.delete_all().await.is_err() {
+                worker::console_error!("{}", serde_json::json!({"event": "hold_delete_failed"}));
+                return Err(ProxyError::Internal);
+            }
+            worker::console_log!("{}", serde_json::json!({"event": "hold_deleted"}));
+            return Ok(None);
+        }
         let view = holds::view(&record, now);
         if view.state == HoldState::Confirmed && record.follow_up.is_some() {
             // A paid hold waits for something upstream (late barcodes, the
@@ -227,9 +240,11 @@ impl HoldObject {
             };
         }
         if view.state != HoldState::Held && view.state != HoldState::Expired {
+            // Woken early for the deletion (clock skew): sleep again until it.
+            keeper.set_alarm(record.wake_at()).await;
             return Ok(None);
         }
-        match record.alarm_at() {
+        match record.wake_at() {
             Some(at) if at > now => {
                 // Woken early (clock skew): sleep again until the real expiry.
                 keeper.set_alarm(Some(at)).await;
@@ -290,7 +305,7 @@ impl HoldObject {
                 keeper.persist(&checkpoint).await?;
             }
         }
-        let finished = operation.finish();
+        let finished = holds::finish(operation, unix_now());
         match &finished.record {
             Some(record) => keeper.persist(record).await?,
             // A create that left nothing upstream: nothing to keep.
@@ -347,8 +362,8 @@ impl<'a> RecordKeeper<'a> {
             worker::console_error!("{}", serde_json::json!({"event": "hold_persist_failed"}));
             return Err(ProxyError::Internal);
         }
-        if record.alarm_at() != self.alarm_at {
-            self.set_alarm(record.alarm_at()).await;
+        if record.wake_at() != self.alarm_at {
+            self.set_alarm(record.wake_at()).await;
         }
         let places = record.places_held();
         if places != self.places.as_slice() {
@@ -389,6 +404,7 @@ fn settings_of(config: &ProxyConfig) -> HoldSettings {
         hold_seconds: config.hold_seconds,
         budget: CommandBudget { forward_ms: i64::from(config.hold_command_budget_ms), undo_ms: step_timeout_ms, step_timeout_ms },
         send_tickets: false,
+        retention_seconds: holds::DEFAULT_RETENTION_SECONDS,
     }
 }
 

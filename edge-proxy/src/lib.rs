@@ -7,6 +7,7 @@
 //! `wasm32`-only modules and stays a thin loop around `ticket-core`.
 
 pub mod config;
+pub mod embed_page;
 pub mod hold_messages;
 pub mod routes;
 pub mod show_messages;

@@ -142,6 +142,8 @@ impl CheckoutStage {
     pub fn on_hold(&self, hold: Hold, now_ms: i64) -> Step {
         let inherited = self.active().map(|active| active.deadline_ms);
         match hold.state {
+            // Paid longer ago than the partner shows details: nothing to show here.
+            HoldState::Confirmed if hold.details_withheld => Step::with(CheckoutStage::Choosing, HoldNotice::Ended),
             HoldState::Confirmed if !hold.tickets.is_empty() && !hold.tickets_pending => Step::to(CheckoutStage::Tickets(hold)),
             // Paid, tickets not (all) issued yet: "tickets are being issued",
             // and keep polling until they are.
@@ -440,6 +442,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         }
     }
 
@@ -488,6 +491,9 @@ mod tests {
         unissued.tickets_pending = true;
         let mut partly_issued = confirmed();
         partly_issued.tickets_pending = true;
+        // Paid, but read after the partner's details window: no tickets to show.
+        let mut withheld = hold(HoldState::Confirmed);
+        withheld.details_withheld = true;
         let cases: Vec<(CheckoutStage, Hold, &str, Option<HoldNotice>)> = vec![
             (CheckoutStage::Choosing, hold(HoldState::Held), "details", None),
             (details(), hold(HoldState::Held), "details", None),
@@ -501,6 +507,8 @@ mod tests {
             (details(), hold(HoldState::Expired), "choosing", Some(HoldNotice::Expired)),
             (awaiting(), hold(HoldState::Expired), "choosing", Some(HoldNotice::Expired)),
             (payment(), hold(HoldState::Released), "choosing", Some(HoldNotice::Ended)),
+            (awaiting(), withheld.clone(), "choosing", Some(HoldNotice::Ended)),
+            (CheckoutStage::Choosing, withheld, "choosing", Some(HoldNotice::Ended)),
         ];
         for (from, fresh, expected, notice) in cases {
             let step = from.on_hold(fresh, NOW);

@@ -426,6 +426,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         }
     }
 

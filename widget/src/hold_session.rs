@@ -33,7 +33,7 @@ use crate::checkout::{
 };
 use crate::config::WidgetConfig;
 use crate::host_events::HostEvent;
-use crate::payment::{payment_url, PaymentDetail};
+use crate::payment::{hold_id_outside_fragment, payment_url, PaymentDetail};
 
 /// The session's non-reactive parts, in one place so the reactive arena
 /// holds a single value for them (every distinct signal type costs wasm).
@@ -333,6 +333,11 @@ impl HoldSession {
         // Storage says "paying" before anything leaves the page.
         self.apply(current.payment_started());
         if let Some(template) = shared.config.payment_url.clone() {
+            if hold_id_outside_fragment(&template) {
+                web_sys::console::warn_1(
+                    &"ticket-widget: payment-url puts the hold id into its path or query; use #hold={hold_id}".into(),
+                );
+            }
             if !browser::open_top(&payment_url(&template, &hold.id)) {
                 self.apply(self.current().payment_not_completed());
             }

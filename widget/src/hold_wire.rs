@@ -28,6 +28,8 @@ struct FlatHold {
     #[serde(default)]
     tickets_pending: bool,
     promocode: Option<AppliedPromocode>,
+    #[serde(default)]
+    details_withheld: bool,
 }
 
 /// Every field of every `HoldItem` variant; `kind` says which are meant.
@@ -90,6 +92,7 @@ pub fn parse_hold(body: &str) -> Result<Hold, ApiError> {
         // A refund is the partner's server's business, not the buyer's screen.
         refund: None,
         promocode: flat.promocode,
+        details_withheld: flat.details_withheld,
     })
 }
 
@@ -126,6 +129,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! A partner takes payment in one of two ways (see `examples/script-tag.html`):
 //! a JavaScript callback / DOM event that receives [`PaymentDetail`], or a
-//! redirect to a URL template from the `payment-url` attribute. Either way the
+//! redirect to a URL template from the `payment-url` attribute (the hold id
+//! in the URL's fragment: `#hold={hold_id}`, see [`payment_url`]). Either way the
 //! widget hands over only the hold (id, items, total, expiry, buyer): the
 //! partner's server confirms it with its secret key, and the widget learns the
 //! result by polling the hold.
@@ -49,25 +50,34 @@ pub fn payment_url_template(configured: Option<&str>) -> Option<String> {
 }
 
 /// The partner's payment page for `hold_id`: the template's `{hold_id}`
-/// replaced by the (percent-encoded) id, or a `hold` query parameter added
-/// when the template has no placeholder.
+/// replaced by the (percent-encoded) id, or, without a placeholder, the id
+/// added to the URL's fragment as `hold=` (`https://p.example/pay#hold=h_…`).
+///
+/// The fragment is where a hold id belongs: it never reaches a server, a
+/// `Referer`, a proxy's or analytics' logs. The partner's payment page
+/// reads it with `new URLSearchParams(location.hash.slice(1)).get("hold")`
+/// and sends it on to its own server in a POST body. A template that puts
+/// `{hold_id}` into its path or query still works (see
+/// [`hold_id_outside_fragment`]).
 pub fn payment_url(template: &str, hold_id: &str) -> String {
     let id = crate::config::encode_path_segment(hold_id);
     if template.contains(HOLD_ID_PLACEHOLDER) {
         return template.replace(HOLD_ID_PLACEHOLDER, &id);
     }
-    let (before_fragment, fragment) = match template.find('#') {
-        Some(at) => template.split_at(at),
-        None => (template, ""),
-    };
-    let separator = if !before_fragment.contains('?') {
-        "?"
-    } else if before_fragment.ends_with('?') || before_fragment.ends_with('&') {
-        ""
-    } else {
-        "&"
-    };
-    format!("{before_fragment}{separator}hold={id}{fragment}")
+    match template.split_once('#') {
+        None => format!("{template}#hold={id}"),
+        Some((_, "")) => format!("{template}hold={id}"),
+        Some(_) if template.ends_with('&') => format!("{template}hold={id}"),
+        Some(_) => format!("{template}&hold={id}"),
+    }
+}
+
+/// Whether a template puts the hold id where servers and `Referer`s see
+/// it (its path or query, before any `#`): it still works, and the widget
+/// warns in the developer console once, pointing to `#hold={hold_id}`.
+pub fn hold_id_outside_fragment(template: &str) -> bool {
+    let before_fragment = template.split('#').next().unwrap_or_default();
+    before_fragment.contains(HOLD_ID_PLACEHOLDER)
 }
 
 #[cfg(test)]
@@ -94,17 +104,25 @@ mod tests {
     #[test]
     fn puts_the_hold_id_into_the_partner_url() {
         let id = "h_0123456789abcdef0123456789abcdef";
-        let cases: &[(&str, &str, &str)] = &[
-            ("https://p.example/pay?hold={hold_id}", id, "https://p.example/pay?hold=h_0123456789abcdef0123456789abcdef"),
-            ("https://p.example/pay/{hold_id}/card", "h_1", "https://p.example/pay/h_1/card"),
-            ("https://p.example/pay", "h_1", "https://p.example/pay?hold=h_1"),
-            ("https://p.example/pay?lang=ru", "h_1", "https://p.example/pay?lang=ru&hold=h_1"),
-            ("https://p.example/pay?", "h_1", "https://p.example/pay?hold=h_1"),
-            ("https://p.example/pay#top", "h_1", "https://p.example/pay?hold=h_1#top"),
-            ("https://p.example/pay?h={hold_id}", "h/1?&#", "https://p.example/pay?h=h%2F1%3F%26%23"),
+        // (template, hold id, URL, the id before the fragment)
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("https://p.example/pay#hold={hold_id}", id, "https://p.example/pay#hold=h_0123456789abcdef0123456789abcdef", false),
+            ("https://p.example/pay", "h_1", "https://p.example/pay#hold=h_1", false),
+            ("https://p.example/pay?lang=ru", "h_1", "https://p.example/pay?lang=ru#hold=h_1", false),
+            ("https://p.example/pay#", "h_1", "https://p.example/pay#hold=h_1", false),
+            ("https://p.example/pay#top", "h_1", "https://p.example/pay#top&hold=h_1", false),
+            ("https://p.example/pay#top&", "h_1", "https://p.example/pay#top&hold=h_1", false),
+            ("https://p.example/pay#h={hold_id}", "h/1?&#", "https://p.example/pay#h=h%2F1%3F%26%23", false),
+            // Older templates with the id in the query or path still work.
+            ("https://p.example/pay?hold={hold_id}", id, "https://p.example/pay?hold=h_0123456789abcdef0123456789abcdef", true),
+            ("https://p.example/pay/{hold_id}/card", "h_1", "https://p.example/pay/h_1/card", true),
         ];
-        for &(template, hold_id, expected) in cases {
+        for &(template, hold_id, expected, outside) in cases {
             assert_eq!(payment_url(template, hold_id), expected, "{template}");
+            assert_eq!(hold_id_outside_fragment(template), outside, "{template}");
+            let url = payment_url(template, hold_id);
+            let before_fragment = url.split('#').next().unwrap_or_default();
+            assert_eq!(before_fragment.contains("h_"), outside, "{template}: where the id went");
         }
     }
 
@@ -129,6 +147,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         };
         let expected = serde_json::json!({
             "hold_id": "h_1",

@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use ticket_core::partners::PartnerDirectory;
+use ticket_core::partners::{self, PartnerDirectory};
 
 const USAGE: &str = "usage: partners check FILE [--production PUBLISHED_FILE...]";
 
@@ -56,8 +56,15 @@ fn main() -> ExitCode {
         }
     }
     for partner in directory.partners() {
+        let windows = (partner.hold_details_seconds, partner.hold_retention_seconds);
+        let default_windows = (partners::DEFAULT_HOLD_DETAILS_SECONDS, partners::DEFAULT_HOLD_RETENTION_SECONDS);
+        let privacy = if windows == default_windows {
+            String::new()
+        } else {
+            format!(", buyer details shown {} s and kept {} s after a hold", windows.0, windows.1)
+        };
         println!(
-            "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}{}",
+            "partners: {:<12} {} secret key(s), origins {}, max {} seats{}{}{}{}",
             partner.id,
             partner.secret_key_hashes.len(),
             partner.allowed_origins.join(" "),
@@ -65,6 +72,7 @@ fn main() -> ExitCode {
             if partner.sells_everything() { "" } else { ", allowlist" },
             if partner.free_seats_allowed { ", free places on sale" } else { "" },
             if partner.revoked { ", REVOKED" } else { "" },
+            privacy,
         );
     }
     ExitCode::SUCCESS

@@ -18,8 +18,8 @@
 //!     operation.on_response(id, response);
 //!     store(operation.checkpoint());                       // the result
 //! }
-//! let finished = operation.finish();                       // Result<Finished, ProxyError>
-//! store(finished.record); set_alarm(finished.record.alarm_at());
+//! let finished = holds::finish(operation, now);            // the end of the hold written down
+//! store(finished.record); set_alarm(finished.record.wake_at());
 //! ```
 //!
 //! Time is always an argument (`now`, unix seconds; `now_ms` for the time
@@ -36,7 +36,7 @@ pub mod record;
 pub mod validation;
 
 pub use journal::{CommandBudget, CommandJournal, JournaledCommand, StepId};
-pub use record::{FollowUp, HoldRecord, RefundRecord, UpstreamHoldRefs, LEAVE_GRACE_SECONDS};
+pub use record::{FollowUp, HoldRecord, RefundRecord, UpstreamHoldRefs, DEFAULT_RETENTION_SECONDS, LEAVE_GRACE_SECONDS};
 
 use ticket_contract::{Buyer, Hold, HoldItem, HoldState, Provider, Refund};
 
@@ -62,6 +62,10 @@ pub struct HoldSettings {
     /// provider e-mails the tickets to the buyer itself (TicketsCloud
     /// `settings.send_tickets`). Later commands read the upstream order.
     pub send_tickets: bool,
+    /// The partner's `hold_retention_seconds`, for a hold being created:
+    /// how long its record is kept after it ends (see
+    /// [`HoldRecord::delete_at`]).
+    pub retention_seconds: i64,
 }
 
 /// What the buyer or the partner asks of a hold.
@@ -284,6 +288,17 @@ pub fn begin(
     }
 }
 
+/// The outcome of `operation` at `now` (unix seconds), with the end of the
+/// hold written down if the command ended it (see [`HoldRecord::note_end`]):
+/// what the glue calls instead of [`HoldOperation::finish`].
+pub fn finish(operation: Box<dyn HoldOperation>, now: i64) -> Finished {
+    let mut finished = operation.finish();
+    if let Some(record) = &mut finished.record {
+        record.note_end(now);
+    }
+    finished
+}
+
 /// A refund: only TicketsCloud has one, only for a confirmed hold.
 fn begin_refund(
     record: HoldRecord,
@@ -442,7 +457,27 @@ pub fn view(record: &HoldRecord, now: i64) -> Hold {
         tickets_pending: record.state == HoldState::Confirmed && !confirmed_tickets_complete(record),
         refund: record.refund.as_ref().map(|refund| Refund { state: refund.state, tickets: refund.tickets.clone() }),
         promocode: record.applied_promocode(),
+        details_withheld: false,
     }
+}
+
+/// The hold as a public key reads it at `now`: [`view`] while the hold is
+/// held and for `details_seconds` (the partner's `hold_details_seconds`)
+/// after it ended; later the state only — no buyer, no tickets, no refunded
+/// barcodes — and `details_withheld`. A hold id and the public key (which
+/// is public) are then no longer a key to the buyer's details. The
+/// secret-key routes see [`view`].
+pub fn public_view(record: &HoldRecord, now: i64, details_seconds: i64) -> Hold {
+    let mut hold = view(record, now);
+    if !record.shows_details(now, details_seconds) {
+        hold.buyer = None;
+        hold.tickets = Vec::new();
+        if let Some(refund) = &mut hold.refund {
+            refund.tickets = Vec::new();
+        }
+        hold.details_withheld = true;
+    }
+    hold
 }
 
 fn begin_create(
@@ -481,6 +516,8 @@ fn begin_create(
         refund: None,
         organiser: None,
         promocode: None,
+        ended_at: None,
+        retention_seconds: Some(settings.retention_seconds),
     };
     let context = CommandContext::new(JournaledCommand::Create, now, &settings.budget);
     Ok(match event.provider {

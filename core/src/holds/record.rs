@@ -68,7 +68,22 @@ pub struct HoldRecord {
     /// The promo code applied upstream, with the upstream's prices for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promocode: Option<HoldPromocode>,
+    /// Unix seconds when the hold ended: paid, released, or (for an expired
+    /// hold) its `expires_at`. Written with the record that ends it (see
+    /// [`HoldRecord::note_end`]); records from before it was kept count
+    /// from `expires_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// How long after its end the record is kept, in seconds (the partner's
+    /// `hold_retention_seconds` when the hold was made); absent =
+    /// [`DEFAULT_RETENTION_SECONDS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_seconds: Option<i64>,
 }
+
+/// How long an ended hold's record is kept when it names no retention of
+/// its own: 90 days (the partner directory's default).
+pub const DEFAULT_RETENTION_SECONDS: i64 = crate::partners::DEFAULT_HOLD_RETENTION_SECONDS as i64;
 
 /// A paid hold still waits for something upstream; the alarm looks again
 /// at `at`, backing off from [`FOLLOW_UP_FIRST_SECONDS`] to
@@ -201,6 +216,63 @@ impl HoldRecord {
             return Some(left_until.map_or(self.expires_at, |until| until.min(self.expires_at)));
         }
         self.follow_up.map(|follow_up| follow_up.at)
+    }
+
+    /// When the hold ended, as the buyer sees it at `now`: `None` while it
+    /// is held; an expired hold ended at its `expires_at` (also before the
+    /// alarm has written it down); a paid or released one when that was
+    /// written down (`expires_at` for records older than that).
+    pub fn ended_at(&self, now: i64) -> Option<i64> {
+        match self.visible_state(now) {
+            HoldState::Held => None,
+            HoldState::Expired => Some(self.expires_at),
+            HoldState::Confirmed | HoldState::Released => Some(self.ended_at.unwrap_or(self.expires_at)),
+        }
+    }
+
+    /// Writes down when the hold ended, once: called with every record a
+    /// command finishes with. Returns whether anything changed.
+    pub fn note_end(&mut self, now: i64) -> bool {
+        if self.ended_at.is_some() {
+            return false;
+        }
+        self.ended_at = match self.state {
+            HoldState::Held => None,
+            HoldState::Expired => Some(self.expires_at),
+            HoldState::Confirmed | HoldState::Released => Some(now),
+        };
+        self.ended_at.is_some()
+    }
+
+    /// Whether a public-key read at `now` still shows the buyer's details
+    /// and the tickets: while the hold is held, and for `details_seconds`
+    /// after it ended.
+    pub fn shows_details(&self, now: i64, details_seconds: i64) -> bool {
+        self.ended_at(now).is_none_or(|ended| now < ended.saturating_add(details_seconds.max(0)))
+    }
+
+    /// When the record is to be deleted: its retention after the hold
+    /// ended. Never while it is held, while a command is under way
+    /// (journal) or while a paid hold still waits for something upstream
+    /// (follow-up): those finish first, and the deletion comes after.
+    pub fn delete_at(&self) -> Option<i64> {
+        if self.state == HoldState::Held || self.journal.is_some() || self.follow_up.is_some() {
+            return None;
+        }
+        let ended = self.ended_at.unwrap_or(self.expires_at);
+        let ended = if self.state == HoldState::Expired { self.expires_at } else { ended };
+        Some(ended.saturating_add(self.retention_seconds.unwrap_or(DEFAULT_RETENTION_SECONDS).max(0)))
+    }
+
+    /// Whether the record is due for deletion at `now`.
+    pub fn is_due_for_deletion(&self, now: i64) -> bool {
+        self.delete_at().is_some_and(|at| now >= at)
+    }
+
+    /// When the object's alarm should fire: [`HoldRecord::alarm_at`] while
+    /// the hold has something to do, else when the record is to be deleted.
+    pub fn wake_at(&self) -> Option<i64> {
+        self.alarm_at().or_else(|| self.delete_at())
     }
 
     /// Whether the page went away long enough ago that the places go back.

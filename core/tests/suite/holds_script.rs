@@ -46,8 +46,12 @@ pub fn settings() -> HoldSettings {
         hold_seconds: HOLD_SECONDS,
         budget: CommandBudget::default(),
         send_tickets: false,
+        retention_seconds: RETENTION_SECONDS,
     }
 }
+
+/// The retention the test settings give a new hold.
+pub const RETENTION_SECONDS: i64 = 7 * 24 * 3600;
 
 pub fn tc_event() -> String {
     format!("tc:{TC_EVENT_HEX}")

@@ -139,6 +139,7 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str, caps: &Hold
         show_id: show_id.clone(),
         items,
         send_tickets: scope.partner.send_tickets,
+        retention_seconds: Some(i64::from(scope.partner.hold_retention_seconds)),
     };
     let answer = match send_message(scope, env, &hold_id, &message).await {
         Ok(answer) => answer,
@@ -155,8 +156,10 @@ pub async fn create(scope: &RequestScope<'_>, env: &Env, body: &str, caps: &Hold
     Ok(answer.into_handled())
 }
 
+/// A public-key read: the buyer's details and the tickets only within the
+/// partner's `hold_details_seconds` after the hold ended, then its state.
 pub async fn get(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Handled, ProxyError> {
-    send(scope, env, hold_id, &HoldMessage::Get { partner: partner_of(scope) }).await
+    send(scope, env, hold_id, &public_read(scope)).await
 }
 
 pub async fn change(scope: &RequestScope<'_>, env: &Env, hold_id: &str, body: &str) -> Result<Handled, ProxyError> {
@@ -237,8 +240,12 @@ fn partner_of(scope: &RequestScope<'_>) -> String {
     scope.partner.public_key.clone()
 }
 
+fn public_read(scope: &RequestScope<'_>) -> HoldMessage {
+    HoldMessage::Get { partner: partner_of(scope), details_seconds: Some(i64::from(scope.partner.hold_details_seconds)) }
+}
+
 async fn current_hold(scope: &RequestScope<'_>, env: &Env, hold_id: &str) -> Result<Hold, ProxyError> {
-    let handled = send(scope, env, hold_id, &HoldMessage::Get { partner: partner_of(scope) }).await?;
+    let handled = send(scope, env, hold_id, &public_read(scope)).await?;
     let mut response = handled.response;
     let body = response.text().await.map_err(|_| ProxyError::Internal)?;
     if response.status_code() != 200 {

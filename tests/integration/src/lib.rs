@@ -57,6 +57,12 @@ pub const CAPPED_HOLDS_PER_CLIENT: usize = 2;
 pub const CAPPED_HOLDS_PER_SHOW: usize = 3;
 /// The demo partner's `max_seats_per_hold` in the test directory.
 pub const DEMO_MAX_SEATS: usize = 10;
+/// A partner whose ended holds show their buyer and tickets for
+/// `FORGETFUL_DETAILS_SECONDS` and are deleted after `FORGETFUL_RETENTION_SECONDS`.
+pub const FORGETFUL_PARTNER_KEY: &str = "pk_test_forgetful_000000";
+pub const FORGETFUL_SECRET_KEY: &str = "sk_test_forgetful_00000000_not_a_secret";
+pub const FORGETFUL_DETAILS_SECONDS: u64 = 10;
+pub const FORGETFUL_RETENTION_SECONDS: u64 = 20;
 
 /// A hold id that is well formed and belongs to nobody.
 pub const UNKNOWN_HOLD_ID: &str = "h_ffffffffffffffffffffffffffffffff";

@@ -409,6 +409,7 @@ mod tests {
             tickets_pending: false,
             refund: None,
             promocode: None,
+            details_withheld: false,
         }
     }
 
@@ -628,6 +629,7 @@ mod tests {
             ("RefundHold", value_of!(ticket_contract::RefundHold::default())),
             ("RefundHold", value_of!(ticket_contract::RefundHold { tickets: Some(vec!["4601234567890".into()]) })),
             ("Hold", value_of!(discounted_hold())),
+            ("Hold", value_of!(Hold { buyer: None, tickets: Vec::new(), details_withheld: true, ..hold(HoldState::Confirmed) })),
             ("ErrorBody", value_of!(error("invalid_id", Some("hold_id"), &[]))),
             ("ErrorBody", value_of!(error("invalid_body", Some("buyer.phone"), &[]))),
             ("ErrorBody", value_of!(error("seat_unavailable", None, &["1-4;12", "tancevalnyj-parter-1;1"]))),
@@ -693,6 +695,12 @@ mod tests {
             ("patch", "/v1/holds/{hold_id}", 200, value_of!(discounted_hold())),
             ("patch", "/v1/holds/{hold_id}", 422, value_of!(error("promocode_exhausted", Some("promocode"), &[]))),
             ("patch", "/v1/holds/{hold_id}", 409, value_of!(error("promocode_not_supported", Some("promocode"), &[]))),
+            (
+                "get",
+                "/v1/holds/{hold_id}",
+                200,
+                value_of!(Hold { buyer: None, tickets: Vec::new(), details_withheld: true, ..hold(HoldState::Confirmed) }),
+            ),
             ("get", "/healthz", 200, json!({"status": "ok"})),
             ("get", "/v1/openapi.json", 200, document().clone()),
         ];
