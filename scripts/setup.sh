@@ -80,4 +80,23 @@ if ! rustup toolchain list 2>/dev/null | grep -q "^$widget_nightly" ||
     say "WARNING: could not install $widget_nightly; the widget will build with stable (a larger wasm)"
   fi
 fi
+# 9. schemathesis (the OpenAPI-driven API fuzzer `make test` runs against the
+#    served document), pinned with hashes in tests/schemathesis/requirements.txt,
+#    in its own virtualenv; reinstalled only when that file changes.
+schemathesis_venv=target/venv
+schemathesis_requirements=tests/schemathesis/requirements.txt
+schemathesis_stamp="$schemathesis_venv/.requirements.sha256"
+schemathesis_wanted=$(sha256sum "$schemathesis_requirements" | cut -d' ' -f1)
+if [ ! -x "$schemathesis_venv/bin/schemathesis" ] || [ "$(cat "$schemathesis_stamp" 2>/dev/null)" != "$schemathesis_wanted" ]; then
+  say "installing schemathesis into $schemathesis_venv (from $schemathesis_requirements)"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf "$schemathesis_venv"
+  python3 -m venv "$schemathesis_venv"
+  "$schemathesis_venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --no-deps \
+    -r "$schemathesis_requirements"
+  echo "$schemathesis_wanted" >"$schemathesis_stamp"
+fi
 say "toolchain ready"

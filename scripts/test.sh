@@ -101,5 +101,10 @@ echo "== browser tests (Debian Chromium)"
 mkdir -p "$root/test-output"
 "$root/node_modules/.bin/node" --test --test-concurrency=1 tests/browser/*.test.mjs 2>&1
 
+echo "== schemathesis: the served OpenAPI document against the proxy (every check, stateful phase included)"
+# Last against the stack: its holds (some confirmed) must not take seats the
+# other tests count on.
+bash tests/schemathesis.sh 2>&1
+
 echo "== secret canaries: no upstream key in any response, log line or widget file"
 bash scripts/canary-scan.sh "$qtickets_canary" "$ticketscloud_canary"

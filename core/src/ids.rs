@@ -113,18 +113,26 @@ pub fn parse_event_id(raw: &str) -> Result<EventRef, InvalidId> {
 /// Validates a show id of `event` and returns it in upstream form.
 ///
 /// QTickets: 1 to 12 digits. TicketsCloud: an event has a single date, and its
-/// show id is the event's own 24-hex id (any other well-formed id is
-/// [`InvalidIdReason::NotAShowOfThisEvent`]).
+/// show id is the event's own 24-hex id. Any other well-formed id, of either
+/// provider's form, is [`InvalidIdReason::NotAShowOfThisEvent`].
 pub fn parse_show_id(event: &EventRef, raw: &str) -> Result<String, InvalidId> {
     let refuse = |reason| InvalidId { field: IdField::ShowId, reason };
     check_alphabet(raw).map_err(refuse)?;
     if raw.contains(':') {
         return Err(refuse(InvalidIdReason::ForbiddenCharacter));
     }
+    // A show id well formed for the other provider is a show this event
+    // does not have (404), not a malformed id (400): the API document's
+    // `ShowId` accepts both forms for every event.
+    let other_providers_form = |reason| match event.provider {
+        Provider::Qtickets if ticketscloud_object_id(raw).is_ok() => InvalidIdReason::NotAShowOfThisEvent,
+        Provider::Ticketscloud if qtickets_digits(raw).is_ok() => InvalidIdReason::NotAShowOfThisEvent,
+        _ => reason,
+    };
     match event.provider {
-        Provider::Qtickets => qtickets_digits(raw).map_err(refuse),
+        Provider::Qtickets => qtickets_digits(raw).map_err(|reason| refuse(other_providers_form(reason))),
         Provider::Ticketscloud => {
-            let show_id = ticketscloud_object_id(raw).map_err(refuse)?;
+            let show_id = ticketscloud_object_id(raw).map_err(|reason| refuse(other_providers_form(reason)))?;
             if show_id == event.upstream_id {
                 Ok(show_id)
             } else {
@@ -279,7 +287,10 @@ mod tests {
             (&ticketscloud, TC_ID, Ok(TC_ID)),
             (&ticketscloud, "5D31FBDD27649B0DFF076117", Ok(TC_ID)),
             (&ticketscloud, "5d31fbdd27649b0dff076118", Err(NotAShowOfThisEvent)),
-            (&ticketscloud, "21", Err(NotTicketscloudObjectId)),
+            (&ticketscloud, "21", Err(NotAShowOfThisEvent)),
+            (&ticketscloud, "021", Err(NotTicketscloudObjectId)),
+            (&qtickets, TC_ID, Err(NotAShowOfThisEvent)),
+            (&qtickets, "5D31FBDD27649B0DFF076117", Err(NotAShowOfThisEvent)),
             (&ticketscloud, "5d31fbdd27649b0dff07611", Err(NotTicketscloudObjectId)),
             (&ticketscloud, "..", Err(ForbiddenCharacter)),
         ];

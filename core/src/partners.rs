@@ -219,6 +219,9 @@ impl PartnerDirectory {
     /// server-to-server call. `public_key_header` is whether the call also
     /// carried `X-Partner-Key`: a browser-side key has no business here, and
     /// a call that carries one is refused even with a valid secret key.
+    /// A call with no secret key at all is `401 secret_key_required` first,
+    /// whatever else it carries (what the API document promises for a
+    /// missing `Authorization`).
     /// Returns the partner and the hash of the presented key (the key's
     /// identity for rate limiting and logs).
     pub fn authorize_server_call(
@@ -226,10 +229,10 @@ impl PartnerDirectory {
         authorization: Option<&str>,
         public_key_header: bool,
     ) -> Result<(&Partner, String), ProxyError> {
+        let token = presented_secret_key(authorization)?;
         if public_key_header {
             return Err(ProxyError::PublicKeyNotAllowed);
         }
-        let token = presented_secret_key(authorization)?;
         // Every partner's hashes are compared (constant time each), whoever matches.
         let mut found = None;
         for partner in &self.partners {
@@ -631,7 +634,7 @@ mod tests {
             (None, false, ProxyError::SecretKeyRequired),
             (Some("Basic abc"), false, ProxyError::SecretKeyRequired),
             (Some("Bearer "), false, ProxyError::SecretKeyRequired),
-            (None, true, ProxyError::PublicKeyNotAllowed),
+            (None, true, ProxyError::SecretKeyRequired),
             (Some("Bearer sk_demo_0000000000000000_not_a_secret"), true, ProxyError::PublicKeyNotAllowed),
             (Some("Bearer pk_demo_0000000000000000"), false, ProxyError::PublicKeyNotAllowed),
             (Some("Bearer sk_wrong"), false, ProxyError::PartnerKeyUnknown),

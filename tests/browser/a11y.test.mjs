@@ -107,7 +107,8 @@ test('axe: an error panel and a notice, default and dark theme', async () => {
   // The catalogue fails first (the proxy's own CORS headers kept), then
   // comes back with one provider unavailable, which the list notes.
   let failNext = true;
-  await page.route(/\/v1\/events$/, async (route) => {
+  // The loader asks for the catalogue with the key in the query (`?partner=`).
+  await page.route(/\/v1\/events(\?|$)/, async (route) => {
     const response = await route.fetch();
     const headers = response.headers();
     if (failNext) {

@@ -18,13 +18,13 @@ use ticket_core::errors::ProxyError;
 use ticket_core::partners::{Partner, PartnerDirectory};
 use ticket_core::rate_limit::{client_of, Decision};
 use ticket_core::request_body::{check_declared_length, BodyCap, MAX_BODY_BYTES};
-use worker::{Context, Date, Env, Method, Request, Response};
+use worker::{Context, Date, Env, Request, Response};
 
 use crate::config::ProxyConfig;
 use crate::http::{add_cors_headers, add_rate_limit_headers, error_response, json_response, preflight_response};
 use crate::partner_store;
 use crate::rate_limiter::{self, Limiter};
-use crate::routes::{is_acceptable_request_id, route, KeyPlace, RequestMethod, Route};
+use crate::routes::{allowed_methods, is_acceptable_request_id, route, KeyPlace, RequestMethod, Route};
 use crate::upstream_fetch::UpstreamLog;
 
 /// The proxy's OpenAPI document, served at `/v1/openapi.json`.
@@ -66,15 +66,9 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
         Some(id) if is_acceptable_request_id(&id) => id,
         _ => new_request_id(),
     };
-    let method = match request.method() {
-        Method::Get => RequestMethod::Get,
-        Method::Head => RequestMethod::Head,
-        Method::Options => RequestMethod::Options,
-        Method::Post => RequestMethod::Post,
-        Method::Patch => RequestMethod::Patch,
-        Method::Delete => RequestMethod::Delete,
-        _ => RequestMethod::Other,
-    };
+    // From the request's own method name: `worker::Method` reads a method it
+    // does not know (`QUERY`) as `GET`.
+    let method = RequestMethod::from_name(&request.inner().method());
     let mut trace = Trace::default();
     let is_api = path.starts_with("/v1/") || path == "/v1" || path == "/healthz";
     let outcome = if is_api {
@@ -85,7 +79,16 @@ pub async fn handle(mut request: Request, env: Env, context: Context) -> Respons
     };
     let (mut response, cache_status, error_code) = match outcome {
         Ok(handled) => (handled.response, handled.cache_status, None),
-        Err(error) => (error_response(&error), None, Some(error.code())),
+        Err(error) => {
+            let mut response = error_response(&error);
+            if matches!(error, ProxyError::MethodNotAllowed) {
+                // RFC 9110: a 405 lists the methods the resource does answer.
+                if let Some(allow) = allowed_methods(&path) {
+                    let _ = response.headers_mut().set("Allow", allow);
+                }
+            }
+            (response, None, Some(error.code()))
+        }
     };
     if let Some(origin) = &trace.cors_origin {
         add_cors_headers(&mut response, origin);

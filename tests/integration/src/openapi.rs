@@ -1061,7 +1061,19 @@ mod tests {
         assert!(refused(404, error_headers, value_of!(error("hold_not_found", None, &[]))), "not this route's 404");
         assert!(refused(404, &error_headers[..1], value_of!(error("show_not_found", None, &[]))), "no X-Request-Id");
         assert_documented("GET", "/v1/nothing", &reply(404, error_headers, value_of!(error("not_found", None, &[]))));
-        assert_documented("PUT", "/v1/holds", &reply(405, error_headers, value_of!(error("method_not_allowed", None, &[]))));
+        let method_not_allowed = value_of!(error("method_not_allowed", None, &[]));
+        let with_allow: &[(&str, &str)] =
+            &[("content-type", "application/json"), ("x-request-id", "r"), ("allow", "POST, OPTIONS")];
+        assert_documented("PUT", "/v1/holds", &reply(405, with_allow, method_not_allowed.clone()));
+        assert!(
+            std::panic::catch_unwind(|| assert_documented(
+                "PUT",
+                "/v1/holds",
+                &reply(405, error_headers, method_not_allowed.clone())
+            ))
+            .is_err(),
+            "a 405 without Allow"
+        );
         assert!(
             std::panic::catch_unwind(|| assert_documented(
                 "PUT",

@@ -190,8 +190,11 @@ fn a_confirmed_hold_is_refunded_partly_then_asked_again_and_followed_to_approval
 
     // Who may ask: the secret key only.
     let path = format!("/v1/holds/{}/refund", hold.id);
-    let public = proxy_call("POST", &path, &[("X-Partner-Key", DEMO_PARTNER_KEY)], Some(b""));
+    let public_as_bearer = format!("Bearer {DEMO_PARTNER_KEY}");
+    let public = proxy_call("POST", &path, &[("Authorization", &public_as_bearer)], Some(b""));
     assert_eq!((public.status, public.error_code().as_str()), (403, "public_key_not_allowed"));
+    let public_only = proxy_call("POST", &path, &[("X-Partner-Key", DEMO_PARTNER_KEY)], Some(b""));
+    assert_eq!((public_only.status, public_only.error_code().as_str()), (401, "secret_key_required"));
     let nobody = proxy_call("POST", &path, &[], Some(b""));
     assert_eq!((nobody.status, nobody.error_code().as_str()), (401, "secret_key_required"));
     let unknown = refund(&hold.id, Some(json!({"tickets": ["0000000000"]})));

@@ -70,8 +70,9 @@ fn buy(event: &str, show: &str, admission_id: &str) {
         let reply = confirm(&hold.id, authorization.as_deref());
         assert_eq!((reply.status, reply.error_code().as_str()), (status, code), "{authorization:?}: {}", reply.body);
     }
+    // The widget's own call (public key, no secret key): 401, the secret key is missing.
     let only_public = widget_call("POST", &format!("/v1/holds/{}/confirm", hold.id), Some(""));
-    assert_eq!(only_public.status, 403, "{}", only_public.body);
+    assert_eq!((only_public.status, only_public.error_code().as_str()), (401, "secret_key_required"), "{}", only_public.body);
     assert!(upstream_requests().is_empty(), "refused confirms call no upstream: {:?}", upstream_requests());
 
     let secret = format!("Bearer {DEMO_SECRET_KEY}");

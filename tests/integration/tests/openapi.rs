@@ -160,6 +160,7 @@ fn refusals_match_the_error_schema_of_their_route_and_status() {
     let public_key_on_confirm = [("Authorization", public_as_bearer.as_str())];
     let confirm_unknown = format!("/v1/holds/{UNKNOWN_HOLD_ID}/confirm");
     let unknown_hold = format!("/v1/holds/{UNKNOWN_HOLD_ID}");
+    let refund_unknown = format!("/v1/holds/{UNKNOWN_HOLD_ID}/refund");
     let extra_field = json!({"event": "qt:1001", "show": "2001", "seats": ["1-1;1"], "price": 1}).to_string();
     let tc_other_show = format!("/v1/events/{TC_SEATED}/shows/5f1a0c0e2b3c4d5e6f708193/layout");
     type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], Option<&'a str>, u16, &'a str);
@@ -175,6 +176,9 @@ fn refusals_match_the_error_schema_of_their_route_and_status() {
         ("GET", "/v1/events", &revoked, None, 401, "partner_key_revoked"),
         ("POST", &confirm_unknown, &[], Some(""), 401, "secret_key_required"),
         ("POST", &confirm_unknown, &public_key_on_confirm, Some(""), 403, "public_key_not_allowed"),
+        // No secret key is 401, as documented, even with a public key beside it.
+        ("POST", &confirm_unknown, &[("X-Partner-Key", DEMO_PARTNER_KEY)], Some(""), 401, "secret_key_required"),
+        ("POST", &refund_unknown, &[("X-Partner-Key", DEMO_PARTNER_KEY)], Some(""), 401, "secret_key_required"),
         ("GET", "/v1/events", &foreign, None, 403, "origin_not_allowed"),
         ("GET", "/v1/events/qt:1002/shows/2003/layout", &narrow, None, 403, "event_not_allowed"),
         ("GET", &unknown_hold, &demo, None, 404, "hold_not_found"),
@@ -217,4 +221,61 @@ fn a_request_id_is_echoed_on_answers_and_refusals() {
         documented("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("X-Request-Id", "no spaces allowed")], None);
     let made = unusable.header("X-Request-Id").unwrap_or_default();
     assert!(!made.is_empty() && made != "no spaces allowed", "a new id instead of an unusable one: {made:?}");
+    // Empty or too long: replaced too, never refused (the document says so).
+    for sent in [String::new(), "a".repeat(129)] {
+        let reply = documented("GET", "/v1/events", &[("X-Partner-Key", DEMO_PARTNER_KEY), ("X-Request-Id", &sent)], None);
+        assert_eq!(reply.status, 200, "X-Request-Id {sent:?}: {}", reply.body);
+        let made = reply.header("X-Request-Id").unwrap_or_default();
+        assert!(!made.is_empty() && made.len() <= 128 && made != sent, "a new id instead of {sent:?}: {made:?}");
+    }
+}
+
+#[test]
+fn percent_encoded_ids_are_decoded_once_then_checked() {
+    // What `encodeURIComponent("qt:1001")` gives a partner's JavaScript.
+    let plain = widget("GET", "/v1/events/qt:1001/shows/2001/layout", None);
+    let encoded = widget("GET", "/v1/events/qt%3A1001/shows/2001/layout", None);
+    assert_eq!((plain.status, encoded.status), (200, 200), "{}", encoded.body);
+    assert_eq!(encoded.json(), plain.json(), "the same layout");
+    let paint = widget("GET", "/v1/events/qt%3a1001/shows/%32001/paint", None);
+    assert_eq!(paint.status, 200, "{}", paint.body);
+    for path in [
+        // Decoded once: `%253A` is `%3A`, not `:`.
+        "/v1/events/qt%253A1001/shows/2001/layout",
+        // Separators and controls stay inside their segment, and are refused with it.
+        "/v1/events/qt%3A1001%2F..%2F/shows/2001/layout",
+        "/v1/events/qt%3A1001/shows/2001%2F..%2F..%2Fadmin/availability",
+        "/v1/events/qt%3A1001/shows/2001%3F/layout",
+        "/v1/events/qt%3A1001/shows/2001%0A/layout",
+        "/v1/events/qt%3A1001/shows/2001%00/layout",
+        "/v1/events/qt%3A10%zz01/shows/2001/layout",
+    ] {
+        assert_refused(&widget("GET", path, None), 400, "invalid_id", path);
+    }
+    let hold = format!("/v1/holds/{}%2F", &UNKNOWN_HOLD_ID);
+    assert_refused(&widget("GET", &hold, None), 400, "invalid_id", &hold);
+}
+
+#[test]
+fn every_405_lists_what_the_route_answers_in_allow() {
+    let hold = format!("/v1/holds/{UNKNOWN_HOLD_ID}");
+    let confirm = format!("{hold}/confirm");
+    // An unanswered method is 405 before any id is looked at.
+    let live_with_a_bad_id = format!("/v1/events/{TC_SEATED}/shows/20%2F01/live");
+    let cases: [(&str, &str, &str); 8] = [
+        ("PUT", "/v1/holds", "POST, OPTIONS"),
+        ("GET", "/v1/holds", "POST, OPTIONS"),
+        ("POST", &hold, "GET, HEAD, PATCH, DELETE, OPTIONS"),
+        ("GET", &confirm, "POST, OPTIONS"),
+        ("DELETE", "/v1/events", "GET, HEAD, OPTIONS"),
+        ("POST", "/v1/events/qt%3A1001/shows/2001/layout", "GET, HEAD, OPTIONS"),
+        ("PATCH", &live_with_a_bad_id, "GET, HEAD, OPTIONS"),
+        // A method the proxy does not know at all is not read as a GET.
+        ("QUERY", "/healthz", "GET, HEAD"),
+    ];
+    for (method, path, allow) in cases {
+        let reply = documented(method, path, &[("X-Partner-Key", DEMO_PARTNER_KEY)], None);
+        assert_refused(&reply, 405, "method_not_allowed", &format!("{method} {path}"));
+        assert_eq!(reply.header("Allow"), Some(allow), "{method} {path}");
+    }
 }

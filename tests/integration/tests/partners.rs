@@ -171,12 +171,14 @@ fn confirm_takes_only_a_secret_key_and_refuses_any_public_one() {
     let other_public_as_bearer = format!("Bearer {LIMITED_PARTNER_KEY}");
     // (headers sent, status, error code)
     type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
-    let cases: [Case; 7] = [
+    let cases: [Case; 8] = [
         (&[], 401, "secret_key_required"),
         (&[("Authorization", &public_as_bearer)], 403, "public_key_not_allowed"),
         (&[("Authorization", &other_public_as_bearer)], 403, "public_key_not_allowed"),
-        (&[("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
-        (&[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], 403, "public_key_not_allowed"),
+        // No secret key at all is 401, as the API document says, whatever else comes with it.
+        (&[("X-Partner-Key", DEMO_PARTNER_KEY)], 401, "secret_key_required"),
+        (&[("X-Partner-Key", DEMO_PARTNER_KEY), ("Origin", PARTNER_ORIGIN)], 401, "secret_key_required"),
+        (&[("Authorization", &public_as_bearer), ("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
         // A server call that comes with a public key is refused even with a good secret key.
         (&[("Authorization", &demo_secret), ("X-Partner-Key", DEMO_PARTNER_KEY)], 403, "public_key_not_allowed"),
         (&[("Authorization", "Bearer sk_nobody_0000000000_not_a_secret")], 401, "partner_key_unknown"),
