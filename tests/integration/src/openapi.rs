@@ -238,6 +238,10 @@ mod tests {
         ("promocode_exhausted", 422),
         ("promocode_not_applicable", 422),
         ("promocode_not_supported", 409),
+        ("payload_too_large", 413),
+        ("too_many_active_holds", 429),
+        ("show_holds_limit", 429),
+        ("temporarily_unavailable", 503),
     ];
 
     /// Every operation the proxy has: (method, path template, success status).
