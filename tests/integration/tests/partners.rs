@@ -665,17 +665,21 @@ fn raw_error_code(body: &str) -> String {
 fn a_body_over_16_kib_is_413_as_soon_as_it_passes_the_cap_even_chunked_and_nothing_is_created() {
     let _stack = exclusive_stack();
     quiet_upstream();
-    let three_megabytes = 3 * 1024 * 1024;
-    for chunked in [true, false] {
+    // A declared 3 MB is refused before a byte is read. A chunked body is cut
+    // one byte past the cap; it is 64 KiB here because wrangler dev's local
+    // front proxy sometimes reports a Worker that answers before the end of a
+    // long chunked upload as "restarted mid-request" (503, its own text) —
+    // the front proxy's artifact, not the Worker's answer.
+    for (chunked, size) in [(true, 64 * 1024), (false, 3 * 1024 * 1024)] {
         let ip = unique_client_ip();
         let started = Instant::now();
-        let reply = post_large_body(three_megabytes, chunked, &ip);
+        let reply = post_large_body(size, chunked, &ip);
         let how = if chunked { "chunked, no length" } else { "declared length" };
-        assert_eq!(reply.status, 413, "a 3 MB body ({how}): {}", reply.body);
+        assert_eq!(reply.status, 413, "a {size}-byte body ({how}): {}", reply.body);
         assert_eq!(raw_error_code(&reply.body), "payload_too_large", "{how}: {}", reply.body);
         // A figure, not an assertion: how much was sent before the answer.
         eprintln!(
-            "3 MB body ({how}): 413 after {} ms, {} KiB sent by then",
+            "{size}-byte body ({how}): 413 after {} ms, {} KiB sent by then",
             started.elapsed().as_millis(),
             reply.bytes_sent / 1024
         );
