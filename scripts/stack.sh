@@ -130,7 +130,7 @@ start_partner_backend() {
   ) >"$log" 2>&1 &
   STACK_PIDS+=($!)
   wait_for_line "$log" "listening on" 15 $! || return 1
-  stack_say "partner backend     http://127.0.0.1:$PARTNER_BACKEND_PORT/pay  (confirms paid holds with the secret key)"
+  stack_say "partner backend     http://127.0.0.1:$PARTNER_BACKEND_PORT/pay  (confirms paid holds with the secret key; /included.html: the hall put in server-side)"
 }
 
 stop_stack() {
@@ -178,5 +178,6 @@ start_whole_stack() {
   start_proxy
   start_pages
   start_partner_backend
-  export PROXY_URL="http://127.0.0.1:$PROXY_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT"
+  export PROXY_URL="http://127.0.0.1:$PROXY_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" PAGES_URL="http://127.0.0.1:$PAGES_PORT" \
+    PARTNER_BACKEND_URL="http://127.0.0.1:$PARTNER_BACKEND_PORT"
 }

@@ -27,6 +27,11 @@ pub enum Route {
     /// `GET /v1/events/{event_id}/shows/{show_id}/paint`: the hall's seat map
     /// already drawn (SVG, every seat available), the widget loader's first paint.
     Paint { event: EventRef, show_id: String },
+    /// `GET /v1/events/{event_id}/shows/{show_id}/first-frame?partner=…&lang=…&theme=…`:
+    /// the painted hall with the partner's availability applied, inside the
+    /// widget's declarative shadow root (HTML), for a partner's own server to
+    /// put in its page inside the `<ticket-widget>` element.
+    FirstFrame { event: EventRef, show_id: String },
     /// `GET /v1/events/{event_id}/shows/{show_id}/live?partner=…`: the show's
     /// live feed, a WebSocket (which cannot carry the key in a header).
     Live { event: EventRef, show_id: String },
@@ -58,6 +63,7 @@ impl Route {
             Route::Layout { .. } => "layout",
             Route::Availability { .. } => "availability",
             Route::Paint { .. } => "paint",
+            Route::FirstFrame { .. } => "first_frame",
             Route::Live { .. } => "live",
             Route::Health => "health",
             Route::OpenApi => "openapi",
@@ -79,6 +85,7 @@ impl Route {
             | Route::Layout { .. }
             | Route::Availability { .. }
             | Route::Paint { .. }
+            | Route::FirstFrame { .. }
             | Route::Live { .. }
             | Route::GetHold { .. }
             | Route::ReleaseHold { .. } => Some(Bucket::Reads),
@@ -96,13 +103,19 @@ impl Route {
             // The public reads: a request without a custom header needs no
             // CORS preflight, so the loader's first reads cost one round trip.
             Route::Events | Route::Layout { .. } | Route::Availability { .. } | Route::Paint { .. } => KeyPlace::HeaderOrQuery,
+            // A partner's server asks for it with the key in the URL it includes.
+            Route::FirstFrame { .. } => KeyPlace::HeaderOrQuery,
             _ => KeyPlace::Header,
         }
     }
 
-    /// The query parameters the route accepts: only the public key, where
-    /// the key may travel in the query (`key_place`).
+    /// The query parameters the route accepts: the public key, where the key
+    /// may travel in the query (`key_place`), and a first frame's language
+    /// and theme.
     pub fn accepted_query_parameters(&self) -> &'static [&'static str] {
+        if let Route::FirstFrame { .. } = self {
+            return &["partner", "lang", "theme"];
+        }
         match self.key_place() {
             KeyPlace::Query | KeyPlace::HeaderOrQuery => &["partner"],
             KeyPlace::Header => &[],
@@ -227,6 +240,35 @@ fn decoded_segments(path: &str) -> Vec<Cow<'_, str>> {
     path.trim_start_matches('/').split('/').map(decode_segment).collect()
 }
 
+/// What a first frame is asked to look like (`?lang=ru|en`, `?theme=light|dark|auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstFrameOptions {
+    /// Russian (the default) or English heading.
+    pub russian: bool,
+    /// `theme=dark`; `auto` is the browser's to decide (the loader applies it).
+    pub dark: bool,
+}
+
+impl FirstFrameOptions {
+    /// Reads `lang` and `theme` from a first frame's query (the route has
+    /// already refused any other name); a value it does not know is a 400.
+    pub fn from_query<'a>(query: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<FirstFrameOptions, ProxyError> {
+        let mut options = FirstFrameOptions { russian: true, dark: false };
+        for (name, value) in query {
+            match (name, value) {
+                ("lang", "ru") => options.russian = true,
+                ("lang", "en") => options.russian = false,
+                ("lang", _) => return Err(ProxyError::InvalidQuery { field: "lang" }),
+                ("theme", "dark") => options.dark = true,
+                ("theme", "light" | "auto") => options.dark = false,
+                ("theme", _) => return Err(ProxyError::InvalidQuery { field: "theme" }),
+                _ => {}
+            }
+        }
+        Ok(options)
+    }
+}
+
 /// The methods a path's resource answers, for the `Allow` header of a `405`
 /// (RFC 9110 §15.5.6); `None` for a path that is no route. `OPTIONS` is the
 /// CORS preflight every `/v1` path answers.
@@ -242,7 +284,7 @@ fn allowed_methods_of(segments: &[&str]) -> Option<&'static str> {
         ["v1", "holds", _] => Some("GET, HEAD, PATCH, DELETE, OPTIONS"),
         ["v1", "holds", _, "release" | "confirm" | "refund"] => Some("POST, OPTIONS"),
         ["v1", "events"] | ["v1", "openapi.json"] => Some("GET, HEAD, OPTIONS"),
-        ["v1", "events", _, "shows", _, "layout" | "availability" | "paint" | ticket_contract::LIVE_PATH_SEGMENT] => {
+        ["v1", "events", _, "shows", _, "layout" | "availability" | "paint" | "first-frame" | ticket_contract::LIVE_PATH_SEGMENT] => {
             Some("GET, HEAD, OPTIONS")
         }
         ["healthz"] => Some("GET, HEAD"),
@@ -297,6 +339,7 @@ pub fn route(method: RequestMethod, path: &str) -> Result<Route, ProxyError> {
                 "layout" => Route::Layout { event, show_id },
                 "availability" => Route::Availability { event, show_id },
                 "paint" => Route::Paint { event, show_id },
+                "first-frame" => Route::FirstFrame { event, show_id },
                 ticket_contract::LIVE_PATH_SEGMENT => Route::Live { event, show_id },
                 _ => return Err(ProxyError::RouteNotFound),
             }
@@ -442,6 +485,20 @@ mod tests {
         let paint = Route::Paint { event: parse_event_id("qt:1001").unwrap(), show_id: "2001".into() };
         assert_eq!(paint.check_query(["partner"]), Ok(()));
         assert_eq!(paint.bucket(), Some(Bucket::Reads));
+        assert_eq!(paint.check_query(["lang"]).unwrap_err().field(), Some("lang"), "only a first frame takes a language");
+        let frame = Route::FirstFrame { event: parse_event_id("qt:1001").unwrap(), show_id: "2001".into() };
+        assert_eq!(frame.check_query(["partner", "lang", "theme"]), Ok(()));
+        assert_eq!(frame.check_query(["partner", "payment-url"]).unwrap_err().field(), Some("payment-url"));
+        assert_eq!((frame.bucket(), frame.key_place()), (Some(Bucket::Reads), KeyPlace::HeaderOrQuery));
+        assert_eq!(outcome(RequestMethod::Get, "/v1/events/qt:1001/shows/2001/first-frame"), format!("{frame:?}"));
+        assert_eq!(outcome(RequestMethod::Post, "/v1/events/qt:1001/shows/2001/first-frame"), "405 method_not_allowed");
+        assert_eq!(allowed_methods("/v1/events/qt:1001/shows/2001/first-frame"), Some("GET, HEAD, OPTIONS"));
+        let options = |query: &[(&'static str, &'static str)]| FirstFrameOptions::from_query(query.iter().copied());
+        assert_eq!(options(&[("partner", "pk")]), Ok(FirstFrameOptions { russian: true, dark: false }));
+        assert_eq!(options(&[("lang", "en"), ("theme", "dark")]), Ok(FirstFrameOptions { russian: false, dark: true }));
+        assert_eq!(options(&[("theme", "auto")]), Ok(FirstFrameOptions { russian: true, dark: false }));
+        assert_eq!(options(&[("lang", "de")]).unwrap_err().field(), Some("lang"));
+        assert_eq!(options(&[("theme", "Dark")]).unwrap_err().field(), Some("theme"));
         assert_eq!(Route::Events.check_query([]), Ok(()));
         // The public reads take the key in the query too (no preflight); the rest do not.
         assert_eq!(Route::Events.check_query(["partner"]), Ok(()));

@@ -7,12 +7,19 @@ partner would charge the buyer here (with its payment provider); this demo
 partner's SECRET key, server to server. The secret key lives only here, never
 in the page. Standard library only; it is an example, not part of the product.
 
+It also serves GET /included.html: examples/included.html with the hall's
+first frame put in server-side (GET …/first-frame at the proxy, with the
+page's own public key), so the seat plan is in the page's first response.
+If the proxy cannot give it, the page goes out without it and the widget's
+loader paints the hall itself: the include only ever makes the page faster.
+
     PROXY_URL=http://127.0.0.1:8787 PARTNER_SECRET_KEY=sk_... python3 server.py
 """
 import json
 import os
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +28,11 @@ SECRET_KEY = os.environ["PARTNER_SECRET_KEY"]
 PAGE_ORIGIN = os.environ.get("PARTNER_PAGE_ORIGIN", "http://127.0.0.1:8080")
 LISTEN_PORT = int(os.environ.get("PARTNER_BACKEND_PORT", "8081"))
 HOLD_ID = re.compile(r"^h_[0-9a-f]{32}$")
+EXAMPLES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIRST_FRAME_MARK = "<!-- first frame -->"
+# <ticket-widget partner="…" lang="…" event="…" show="…" …><!-- first frame -->: what to ask the proxy for.
+WIDGET_TAG = re.compile(r"<ticket-widget\b([^>]*)>" + re.escape(FIRST_FRAME_MARK))
+ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
 def confirm_hold(hold_id):
@@ -36,6 +48,38 @@ def confirm_hold(hold_id):
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def first_frame(widget_attributes):
+    """The hall's first frame for a <ticket-widget> with these attributes, or "" (never an error page)."""
+    attributes = dict(ATTRIBUTE.findall(widget_attributes))
+    event, show = attributes.get("event"), attributes.get("show")
+    if not (event and show and attributes.get("partner")):
+        return ""
+    query = urllib.parse.urlencode({
+        "partner": attributes["partner"],
+        "lang": attributes.get("lang", "ru"),
+        "theme": attributes.get("theme", "light"),
+    })
+    url = (f"{PROXY_URL}/v1/events/{urllib.parse.quote(event, safe=':')}"
+           f"/shows/{urllib.parse.quote(show, safe='')}/first-frame?{query}")
+    try:
+        # A short budget: a page is never held up long for its first frame.
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError, UnicodeDecodeError) as error:
+        print(f"partner-backend first frame unavailable ({error.__class__.__name__}); the loader paints", flush=True)
+        return ""
+
+
+def included_page():
+    with open(os.path.join(EXAMPLES, "included.html"), encoding="utf-8") as file:
+        page = file.read()
+    widget = WIDGET_TAG.search(page)
+    if not widget:
+        return page.encode("utf-8")
+    frame = first_frame(widget.group(1))
+    return (page[:widget.end() - len(FIRST_FRAME_MARK)] + frame + page[widget.end():]).encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -55,6 +99,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(204)
         self._cors()
         self.end_headers()
+
+    def do_GET(self):
+        if self.path != "/included.html":
+            return self._answer(404, b'{"error":{"code":"not_found","message":"GET /included.html"}}')
+        body = included_page()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self):
         if self.path != "/pay":

@@ -173,6 +173,60 @@ pub fn apply_availability(painted: &str, seats_available: &[bool]) -> String {
     result
 }
 
+/// The hall's first frame for a partner's own server to put in its page
+/// (`GET …/first-frame`): the widget's declarative shadow root — its
+/// stylesheet inline, then the boxes the loader puts a painted hall in
+/// (`widget/static/widget.js`, `paintedHall`: the same classes and order,
+/// checked by a browser test) holding `painted` (a [`painted_hall`]) with
+/// `seats_available` applied. The loader finds it in place and loads the
+/// wasm at once; the widget adopts its circles as it adopts a fetched paint.
+/// `None` when the drawing has no map style or the stylesheet could close
+/// its `<style>` element early.
+pub fn first_frame(painted: &str, seats_available: &[bool], frame: &FrameText<'_>) -> Option<String> {
+    if frame.stylesheet.to_ascii_lowercase().contains("</style") {
+        return None;
+    }
+    let map_style = attribute_value(painted, "data-map-style")?;
+    let theme = if frame.dark { " tw-theme-dark" } else { "" };
+    Some(format!(
+        "<template shadowrootmode=\"open\"><style>{}</style>\
+         <div class=\"tw-host tw-painted{theme}\" aria-busy=\"true\"><div class=\"tw-root tw-mode-element\">\
+         <div class=\"tw-hall\"><div class=\"tw-hall-main\"><section class=\"tw-seating\">\
+         <h3 class=\"tw-subheading\">{}</h3><div class=\"tw-map\" style=\"{map_style}\">{}</div></section></div>\
+         <aside class=\"tw-hall-side\"></aside></div></div></div></template>",
+        frame.stylesheet,
+        escape_attribute(frame.heading),
+        apply_availability(painted, seats_available),
+    ))
+}
+
+/// What a first frame says and looks like besides the hall itself.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameText<'a> {
+    /// The widget's stylesheet (`widget.css`), put inline: a shadow root's
+    /// linked stylesheet does not hold back its first render.
+    pub stylesheet: &'a str,
+    /// The heading above the map ("Выберите места" / "Choose your seats").
+    pub heading: &'a str,
+    /// `theme="dark"`: the widget's dark defaults from the first frame on.
+    pub dark: bool,
+}
+
+/// How many seats a [`painted_hall`] draws, if it was drawn for the layout
+/// `layout_version` names (else `None`: it belongs to another version).
+pub fn painted_seat_count(painted: &str, layout_version: &str) -> Option<usize> {
+    (attribute_value(painted, "data-layout-version")? == escape_attribute(layout_version))
+        .then(|| attribute_value(painted, "data-seat-count")?.parse().ok())
+        .flatten()
+}
+
+/// The value of the first `name="…"` attribute in `markup`, as written.
+fn attribute_value<'m>(markup: &'m str, name: &str) -> Option<&'m str> {
+    let start = markup.find(&format!(" {name}=\""))? + name.len() + 3;
+    let length = markup[start..].find('"')?;
+    Some(&markup[start..start + length])
+}
+
 /// Escapes text for a double-quoted HTML/SVG attribute (and for text content).
 pub fn escape_attribute(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -273,5 +327,38 @@ mod tests {
         }
         // Too few bits: the rest is taken, as the widget reads a short document.
         assert_eq!(apply_availability(&everything, &[]), seats_markup(&hall, radius, &[]));
+    }
+
+    #[test]
+    fn a_first_frame_is_the_loaders_boxes_around_the_hall_with_its_availability_applied() {
+        let hall = layout(vec![seat("a", 0, 10.0, 20.0), seat("b", 1, 30.0, 20.0)]);
+        let painted = painted_hall(&hall);
+        let text = FrameText { stylesheet: ".tw-map{color:red}", heading: "Выберите <места>", dark: false };
+        let frame = first_frame(&painted, &[true, false], &text).expect("a frame");
+        assert!(frame.starts_with(r#"<template shadowrootmode="open"><style>.tw-map{color:red}</style><div class="tw-host tw-painted" aria-busy="true">"#));
+        assert!(
+            frame.contains(
+                r#"<h3 class="tw-subheading">Выберите &lt;места&gt;</h3><div class="tw-map" style="aspect-ratio:400/200"><svg "#
+            ),
+            "{frame}"
+        );
+        assert!(frame.contains(&apply_availability(&painted, &[true, false])), "the hall with b taken");
+        assert!(frame.contains(r#"data-seat-id="b" data-state="unavailable" aria-disabled="true"/>"#));
+        assert!(
+            frame.ends_with(r#"</svg></div></section></div><aside class="tw-hall-side"></aside></div></div></div></template>"#)
+        );
+        let dark = first_frame(&painted, &[true, true], &FrameText { dark: true, ..text }).unwrap();
+        assert!(dark.contains(r#"<div class="tw-host tw-painted tw-theme-dark" aria-busy="true">"#));
+        assert!(!dark.contains("unavailable"));
+    }
+
+    #[test]
+    fn a_first_frame_refuses_a_stylesheet_that_would_end_its_style_element() {
+        let painted = painted_hall(&layout(vec![seat("a", 0, 10.0, 20.0)]));
+        let text = FrameText { stylesheet: "a{}</STYLE><script>", heading: "x", dark: false };
+        assert_eq!(first_frame(&painted, &[true], &text), None);
+        assert_eq!(first_frame("<svg></svg>", &[], &FrameText { stylesheet: "", ..text }), None, "no map style");
+        assert_eq!(painted_seat_count(&painted, "v\"7"), Some(1));
+        assert_eq!(painted_seat_count(&painted, "v8"), None, "another layout version");
     }
 }

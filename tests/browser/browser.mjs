@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PROXY_URL = requiredEnv('PROXY_URL');
 export const PAGES_URL = requiredEnv('PAGES_URL');
+export const PARTNER_BACKEND_URL = process.env.PARTNER_BACKEND_URL || 'http://127.0.0.1:8081';
 export const PARTNER_KEY = 'pk_demo_0000000000000000';
 export const OUTPUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 mkdirSync(OUTPUT_DIR, { recursive: true });

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { launchChromium, fetchLayout, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, fetchLayout, PAGES_URL, PARTNER_BACKEND_URL, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -158,6 +158,78 @@ test('the widget adopts the painted seats: the same nodes, one circle per seat, 
 
   // And it is the widget's now: a click selects, the summary counts it.
   const seat = page.locator('[data-testid=seat][data-state=available]').nth(25);
+  const seatId = await seat.getAttribute('data-seat-id');
+  await seat.click({ force: true });
+  await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();
+  await page.locator('[data-testid=selection-seat]').first().waitFor();
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
+/** The painted boxes' markup with the seats' states left out (they change with sales between two loads). */
+function paintedMarkup(page) {
+  return page.locator('.tw-painted').first().evaluate((box) =>
+    box.outerHTML.replace(/ data-state="[a-z]+"| aria-disabled="true"/g, ''));
+}
+
+test('a page whose server put the first frame in shows the hall before any script runs, the same boxes the loader paints', async () => {
+  const page = await browser.newPage();
+  // No script from the proxy at all: the hall is in the page's own HTML.
+  await page.route('**/widget.js', (route) => route.abort());
+  const asked = [];
+  page.on('request', (request) => asked.push(request.url()));
+  const response = await page.goto(`${PARTNER_BACKEND_URL}/included.html`, { waitUntil: 'domcontentloaded' });
+  const html = await response.text();
+  const painted = page.locator('ticket-widget .tw-painted [data-testid=seat]');
+  assert.equal(await painted.count(), layout.seats.length, 'every seat is in the page as parsed');
+  const box = await painted.first().boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, `a painted seat has a size (its stylesheet is inline): ${JSON.stringify(box)}`);
+  const fill = await painted.first().evaluate((circle) => getComputedStyle(circle).fill);
+  assert.notEqual(fill, 'rgb(0, 0, 0)', 'styled, not the default black');
+  // The taken seats as the page's server was told (the template in its HTML).
+  assert.ok(html && html.includes('<template shadowrootmode="open">'), 'the frame came in the page');
+  const served = [...html.matchAll(/data-state="([a-z]+)"/g)].map((match) => match[1]);
+  const states = await statesOf(page, 'ticket-widget .tw-painted [data-testid=seat]');
+  assert.deepEqual(states, served);
+  assert.ok(states.includes('unavailable') && states.includes('available'), 'the hall has both kinds');
+  assert.ok(!asked.some((url) => /\/(paint|first-frame|layout|availability)\?/.test(url)), `the browser read nothing for it: ${asked}`);
+  const included = await paintedMarkup(page);
+  await page.screenshot({ path: join(OUTPUT_DIR, 'included-without-script.png') });
+  await page.close();
+
+  // The loader's own paint of the same hall: the very same markup (apart from
+  // which seats are taken by now).
+  const loaderPage = await browser.newPage();
+  await loaderPage.route('**/*.wasm', (route) => route.abort());
+  await loaderPage.goto(`${PAGES_URL}/one-date.html`);
+  await loaderPage.locator('.tw-painted [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  const loaderMarkup = await paintedMarkup(loaderPage);
+  assert.equal(included.replace(/<style>[^]*?<\/style>/, ''), loaderMarkup, 'the included boxes are the ones the loader makes');
+  await loaderPage.close();
+});
+
+test('the widget adopts a first frame its page came with: no paint request, the same circles, clicks work', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const asked = [];
+  page.on('request', (request) => asked.push(request.url()));
+  await page.addInitScript(() => {
+    // Mark the parsed circles before the loader runs (an expando the markup cannot carry).
+    document.addEventListener('DOMContentLoaded', () => {
+      const root = document.querySelector('ticket-widget').shadowRoot;
+      root.querySelectorAll('.tw-painted [data-testid=seat]').forEach((circle) => { circle.parsedWithThePage = true; });
+    });
+  });
+  await page.goto(`${PARTNER_BACKEND_URL}/included.html`);
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.tw-painted').count(), 0, 'the frame gave way to the widget');
+  const seats = page.locator('[data-testid=seat]');
+  assert.equal(await seats.count(), layout.seats.length, 'exactly one circle per seat');
+  const adopted = await seats.evaluateAll((circles) => circles.filter((circle) => circle.parsedWithThePage === true).length);
+  assert.equal(adopted, layout.seats.length, 'the circles on screen are the ones parsed with the page');
+  assert.ok(!asked.some((url) => /\/paint\?/.test(url)), 'the loader did not fetch a paint');
+  const seat = page.locator('[data-testid=seat][data-state=available]').nth(7);
   const seatId = await seat.getAttribute('data-seat-id');
   await seat.click({ force: true });
   await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();

@@ -32,6 +32,11 @@
  * then mounts invisibly beside it, moves the painted seat layer into its own
  * map ("tw-paint-adopted") and the two are swapped in one task; anything else
  * it shows first ("tw-paint-declined": an error, a checkout) replaces the paint.
+ *
+ * A page whose server put the first frame in (GET …/first-frame inside the
+ * element: a declarative shadow root with the stylesheet inline and the
+ * painted hall) needs no paint request: that shadow root is used as it is,
+ * its painted hall is the paint, and the wasm is loaded at once.
  */
 (function () {
   "use strict";
@@ -153,17 +158,23 @@
       var drawn = map.firstElementChild;
       if (!drawn || drawn.getAttribute("data-layout-version") !== availability.layout_version) return null;
       map.setAttribute("style", drawn.getAttribute("data-map-style") || "");
-      // A mouse click on a seat before the widget is there is not lost: the
-      // widget gets it once it has adopted that circle (a finger's tap is
-      // not replayed: on a phone the first tap zooms instead).
-      var mouse = false;
-      drawn.addEventListener("pointerdown", function (event) { mouse = event.pointerType === "mouse"; });
-      drawn.addEventListener("click", function (event) {
-        var seat = event.target;
-        box.pendingSeat = mouse && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat" ? seat : null;
-      });
+      keepEarlyClick(box);
       return box;
     }).catch(function () { return null; });
+  }
+
+  // A mouse click on a painted seat before the widget is there is not lost:
+  // the widget gets it once it has adopted that circle (a finger's tap is
+  // not replayed: on a phone the first tap zooms instead).
+  function keepEarlyClick(box) {
+    var drawn = box.querySelector(".tw-map > svg");
+    if (!drawn) return;
+    var mouse = false;
+    drawn.addEventListener("pointerdown", function (event) { mouse = event.pointerType === "mouse"; });
+    drawn.addEventListener("click", function (event) {
+      var seat = event.target;
+      box.pendingSeat = mouse && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat" ? seat : null;
+    });
   }
 
   // What the widget calls when the buyer presses "pay": the event, then the
@@ -249,6 +260,15 @@
     }
 
     connectedCallback() {
+      var included = !this._root && this.shadowRoot && this.shadowRoot.querySelector(".tw-painted");
+      if (included && included.parentNode === this.shadowRoot && this.shadowRoot.querySelector("style")) {
+        // The partner's server put the first frame in the page (GET
+        // …/first-frame: a declarative shadow root, its stylesheet inline,
+        // the hall painted with its availability): it is the paint.
+        this._root = this.shadowRoot;
+        this._styled = Promise.resolve();
+        this._included = included;
+      }
       if (!this._root) {
         this._root = this.shadowRoot || this.attachShadow({ mode: "open" });
         var style = document.createElement("link");
@@ -339,8 +359,12 @@
         payment_url: self.getAttribute("payment-url") || null,
         mode: "element"
       };
-      // The painted hall's request first: it is what the buyer sees first.
-      var painting = paintedHall(config, ru);
+      // The painted hall's request first: it is what the buyer sees first;
+      // none when the page came with it (the first mount only).
+      var included = self._included;
+      self._included = null;
+      if (included) keepEarlyClick(included);
+      var painting = included ? Promise.resolve(included) : paintedHall(config, ru);
       var firstFrame = Promise.resolve();
       if (painting) {
         var unpaint = function (event) { self._unpaint(event); };
@@ -351,7 +375,7 @@
           // Only while nothing of the widget is on screen yet.
           // Also after the wasm failed to load: the hall stays in sight, read-only.
           if (!box || generation !== self._generation || self._handle) return;
-          self._root.insertBefore(box, host);
+          if (box !== host.previousSibling) self._root.insertBefore(box, host);
           self._painted = box;
           self._applyTheme();
           if (self._pending) host.style.cssText = HIDE;

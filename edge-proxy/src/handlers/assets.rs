@@ -11,7 +11,7 @@ use super::Handled;
 use crate::{embed_page, partner_store};
 
 /// The static-assets binding in `wrangler.toml`.
-const ASSETS_BINDING: &str = "ASSETS";
+pub(super) const ASSETS_BINDING: &str = "ASSETS";
 
 pub async fn serve(request: &Request, path: &str, env: &Env) -> Result<Handled, ProxyError> {
     let embed = if path == "/embed" || path == "/embed.html" { Some(embed_settings(request, env).await?) } else { None };

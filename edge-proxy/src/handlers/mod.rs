@@ -24,7 +24,7 @@ use crate::config::ProxyConfig;
 use crate::http::{add_cors_headers, add_rate_limit_headers, error_response, json_response, preflight_response};
 use crate::partner_store;
 use crate::rate_limiter::{self, Limiter};
-use crate::routes::{allowed_methods, is_acceptable_request_id, route, KeyPlace, RequestMethod, Route};
+use crate::routes::{allowed_methods, is_acceptable_request_id, route, FirstFrameOptions, KeyPlace, RequestMethod, Route};
 use crate::upstream_fetch::UpstreamLog;
 
 /// The proxy's OpenAPI document, served at `/v1/openapi.json`.
@@ -219,6 +219,10 @@ async fn api(
         Route::Layout { event, show_id } => seating::layout(&scope, env, event, show_id).await,
         Route::Availability { event, show_id } => seating::availability(&scope, env, event, show_id).await,
         Route::Paint { event, show_id } => seating::paint(&scope, env, event, show_id).await,
+        Route::FirstFrame { event, show_id } => {
+            let options = FirstFrameOptions::from_query(query.iter().map(|(name, value)| (name.as_str(), value.as_str())))?;
+            seating::first_frame(&scope, env, event, show_id, options, &url.origin().ascii_serialization()).await
+        }
         Route::Live { event, show_id } => seating::live(&scope, env, request, event, show_id, &client).await,
         Route::CreateHold => {
             let body = read_body(request).await?;

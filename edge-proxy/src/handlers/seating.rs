@@ -28,7 +28,9 @@ use worker::{Env, Headers, Request, Response};
 use super::documents::serve;
 use super::{Handled, RequestScope};
 use crate::edge_cache::{self, CachedEntry, CachedMeta};
+use crate::routes::FirstFrameOptions;
 use crate::show_object;
+use ticket_paint::FrameText;
 
 pub async fn layout(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id: String) -> Result<Handled, ProxyError> {
     serve_hall_document(scope, env, event, show_id, DocumentKind::Layout).await
@@ -55,7 +57,7 @@ pub async fn paint(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id
         painted_from_layout(&paint_env, &paint_event, &paint_show, &paint_key, now).await
     });
     let (painted, availability) =
-        futures_util::future::join(painting, availability_now(env, &event, &show_id, free_seats, scope.now)).await;
+        futures_util::future::join(painting, availability_now(scope, env, &event, &show_id, free_seats)).await;
     let mut painted = painted?;
     let headers = painted.response.headers_mut();
     // The headers change with every sale: a browser revalidates each time
@@ -70,6 +72,82 @@ pub async fn paint(scope: &RequestScope<'_>, env: &Env, event: EventRef, show_id
     Ok(painted)
 }
 
+/// `GET …/first-frame`: the painted hall with the partner's availability
+/// applied, in the widget's declarative shadow root (its stylesheet inline),
+/// for a partner's server to include inside its `<ticket-widget>` element:
+/// the hall is in the page's own HTML, and the loader starts the wasm at
+/// once. Made per request from the cached drawing (never cached itself: the
+/// availability changes with every sale); without a current availability it
+/// is a 502, and the partner's page falls back to the loader's paint.
+pub async fn first_frame(
+    scope: &RequestScope<'_>,
+    env: &Env,
+    event: EventRef,
+    show_id: String,
+    options: FirstFrameOptions,
+    origin: &str,
+) -> Result<Handled, ProxyError> {
+    if !scope.partner.allows_event(&event) {
+        return Err(ProxyError::EventNotAllowed);
+    }
+    let key = edge_cache::paint_key(&event.public_id(), &show_id);
+    let painting = async {
+        let cached = edge_cache::lookup(&key).await.filter(|entry| {
+            judge_until(entry.meta.stored_at, scope.now, DocumentKind::Layout, entry.meta.valid_until) == Freshness::Fresh
+        });
+        let entry = match cached {
+            Some(entry) => entry,
+            None => painted_from_layout(env, &event, &show_id, &key, scope.now).await?,
+        };
+        entry.into_document().await.ok_or(ProxyError::Internal)
+    };
+    let free_seats = scope.partner.free_seats_allowed;
+    let (painted, availability, stylesheet) = futures_util::future::join3(
+        painting,
+        availability_now(scope, env, &event, &show_id, free_seats),
+        widget_stylesheet(env, origin),
+    )
+    .await;
+    let painted = painted?.body;
+    let availability = availability.ok_or(ProxyError::UpstreamUnavailable)?;
+    let seats_available = ticket_paint::painted_seat_count(&painted, &availability.layout_version)
+        .and_then(|count| ticket_contract::availability_bits::decode(&availability.seats_available, count))
+        // The drawing and the availability of two layout versions (a change
+        // under way): the loader's own paint will wait for a matching pair.
+        .ok_or(ProxyError::UpstreamUnavailable)?;
+    let heading = if options.russian { "Выберите места" } else { "Choose your seats" };
+    let text = FrameText { stylesheet: &stylesheet?, heading, dark: options.dark };
+    let body = ticket_paint::first_frame(&painted, &seats_available, &text).ok_or(ProxyError::Internal)?;
+    let headers = Headers::new();
+    let _ = headers.set("Content-Type", "text/html; charset=utf-8");
+    let _ = headers.set("Cache-Control", "no-cache");
+    let _ = headers.set("Vary", ticket_contract::PARTNER_KEY_HEADER);
+    let _ = headers.set(AVAILABILITY_REVISION_HEADER, &availability.revision.to_string());
+    let response = Response::builder().with_headers(headers).fixed(body.into_bytes());
+    Ok(Handled { response, cache_status: None })
+}
+
+thread_local! {
+    /// The widget's stylesheet as this deployment serves it (an isolate runs
+    /// one deployment: read once).
+    static STYLESHEET: std::cell::RefCell<Option<std::rc::Rc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `widget.css` from the static assets, for a first frame to carry inline.
+async fn widget_stylesheet(env: &Env, origin: &str) -> Result<std::rc::Rc<str>, ProxyError> {
+    if let Some(stylesheet) = STYLESHEET.with(|kept| kept.borrow().clone()) {
+        return Ok(stylesheet);
+    }
+    let assets = env.assets(super::assets::ASSETS_BINDING).map_err(|_| ProxyError::Misconfigured)?;
+    let mut response = assets.fetch(format!("{origin}/widget.css"), None).await.map_err(|_| ProxyError::Internal)?;
+    if response.status_code() != 200 {
+        return Err(ProxyError::Misconfigured);
+    }
+    let stylesheet: std::rc::Rc<str> = response.text().await.map_err(|_| ProxyError::Internal)?.into();
+    STYLESHEET.with(|kept| *kept.borrow_mut() = Some(stylesheet.clone()));
+    Ok(stylesheet)
+}
+
 /// The headers of a painted hall that carry the partner's availability
 /// (`Availability::seats_available`, `layout_version`, `revision`); absent
 /// when it could not be read just now (the loader then reads the document).
@@ -78,11 +156,30 @@ pub const AVAILABILITY_LAYOUT_VERSION_HEADER: &str = "Availability-Layout-Versio
 pub const AVAILABILITY_REVISION_HEADER: &str = "Availability-Revision";
 
 /// The partner's availability as the availability route would serve it: this
-/// data centre's copy while fresh, else the owner's; `None` on any failure.
-async fn availability_now(env: &Env, event: &EventRef, show_id: &str, free_seats: bool, now: i64) -> Option<Availability> {
+/// data centre's copy while fresh, or while it may still be served stale (the
+/// owner is then asked again in the background, as the route does), else the
+/// owner's; `None` on any failure.
+async fn availability_now(
+    scope: &RequestScope<'_>,
+    env: &Env,
+    event: &EventRef,
+    show_id: &str,
+    free_seats: bool,
+) -> Option<Availability> {
     let key = key_of(DocumentKind::Availability, event, show_id, free_seats);
-    let cached = edge_cache::lookup(&key).await.filter(|entry| {
-        judge_until(entry.meta.stored_at, now, DocumentKind::Availability, entry.meta.valid_until) == Freshness::Fresh
+    let cached = edge_cache::lookup(&key).await.and_then(|entry| {
+        match judge_until(entry.meta.stored_at, scope.now, DocumentKind::Availability, entry.meta.valid_until) {
+            Freshness::Fresh => Some(entry),
+            Freshness::StaleRevalidate if entry.meta.complete => {
+                let (env, event, show_id) = (env.clone(), event.clone(), show_id.to_owned());
+                let refresh_key = key.clone();
+                scope.context.wait_until(async move {
+                    let _ = from_owner(&env, DocumentKind::Availability, &event, &show_id, free_seats, &refresh_key).await;
+                });
+                Some(entry)
+            }
+            _ => None,
+        }
     });
     let entry = match cached {
         Some(entry) => entry,

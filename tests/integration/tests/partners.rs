@@ -218,7 +218,7 @@ fn a_foreign_origin_is_403_without_cors_headers_before_any_upstream_call() {
         "null",
         "http://127.0.0.1:8080.evil.example",
         "https://127.0.0.1:8080",
-        "http://127.0.0.1:8081",
+        "http://127.0.0.1:8082",
         // Allowed for the narrow partner, not for the demo partner.
         NARROW_ORIGIN,
     ];

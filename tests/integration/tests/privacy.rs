@@ -181,7 +181,7 @@ fn embed_passes_on_only_a_payment_url_on_the_partners_origins() {
         ("http://localhost:8080/pay?lang=ru&x=1", Some("http://localhost:8080/pay?lang=ru&x=1")),
         ("https://evil.example/pay#hold={hold_id}", None),
         ("http://127.0.0.1:8080@evil.example/pay", None),
-        ("http://127.0.0.1:8081/pay", None),
+        ("http://127.0.0.1:8082/pay", None),
         ("javascript:alert(document.domain)", None),
     ];
     for &(asked, expected) in cases {

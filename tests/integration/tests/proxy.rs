@@ -163,6 +163,63 @@ fn the_painted_hall_is_the_layout_drawn_as_the_widget_draws_it() {
 }
 
 #[test]
+fn a_partners_server_gets_the_first_frame_to_put_in_its_page() {
+    let _stack = exclusive_stack();
+    let stylesheet = proxy_get("/widget.css");
+    assert_eq!(stylesheet.status, 200);
+    for (event, show) in [("qt:1001", "2001"), ("qt:1002", "2003"), (TC_SEATED, TC_SEATED_SHOW)] {
+        let path = format!("/v1/events/{event}/shows/{show}/first-frame?partner={DEMO_PARTNER_KEY}");
+        let layout = layout_of(event, show);
+        // A server's request: no Origin, the key in the query.
+        let frame = proxy_get_with(&path, &[]);
+        assert_eq!(frame.status, 200, "{path}: {}", frame.body);
+        assert_eq!(frame.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert_eq!(frame.header("cache-control"), Some("no-cache"), "{path}: never kept, sales change it");
+        // Exactly the painted hall with the availability of its revision
+        // applied, in the loader's boxes, the widget's stylesheet inline.
+        let availability = availability_of(event, show);
+        let revision = frame.header("availability-revision").expect("its availability's revision").to_owned();
+        let expected = |availability: &Availability| {
+            let seats = availability_bits::decode(&availability.seats_available, layout.seats.len()).expect("bits");
+            let text =
+                ticket_paint::FrameText { stylesheet: &stylesheet.body, heading: "Выберите места", dark: false };
+            ticket_paint::first_frame(&ticket_paint::painted_hall(&layout), &seats, &text).expect("a frame")
+        };
+        if availability.revision.to_string() == revision {
+            assert_eq!(frame.body, expected(&availability), "{path}");
+        } else {
+            assert!(frame.body.starts_with(r#"<template shadowrootmode="open"><style>"#), "{path}");
+        }
+        let taken = availability_bits::decode(&availability.seats_available, layout.seats.len()).unwrap();
+        assert!(taken.contains(&false) || event == TC_SEATED, "{path}: the test hall has taken seats");
+        assert_eq!(frame.body.matches("<circle ").count(), layout.seats.len(), "{path}");
+    }
+    let path = "/v1/events/qt:1001/shows/2001/first-frame";
+    let english = proxy_get_with(&format!("{path}?partner={DEMO_PARTNER_KEY}&lang=en&theme=dark"), &[]);
+    assert_eq!(english.status, 200, "{}", english.body);
+    assert!(english.body.contains(r#"<h3 class="tw-subheading">Choose your seats</h3>"#));
+    assert!(english.body.contains(r#"<div class="tw-host tw-painted tw-theme-dark" aria-busy="true">"#));
+    // What it refuses, saying why (a partner's server logs it; its page then
+    // goes out without the frame and the loader paints the hall).
+    for (query, status, code, field) in [
+        (format!("partner={DEMO_PARTNER_KEY}&lang=de"), 400, "invalid_parameter", Some("lang")),
+        (format!("partner={DEMO_PARTNER_KEY}&theme=pink"), 400, "invalid_parameter", Some("theme")),
+        (format!("partner={DEMO_PARTNER_KEY}&payment_url=x"), 400, "invalid_parameter", Some("payment_url")),
+        ("lang=ru".to_owned(), 401, "partner_key_missing", None),
+        ("partner=pk_nobody_000000".to_owned(), 401, "partner_key_unknown", None),
+    ] {
+        let reply = proxy_get_with(&format!("{path}?{query}"), &[]);
+        assert_eq!((reply.status, reply.error_code().as_str()), (status, code), "{query}: {}", reply.body);
+        assert_eq!(reply.json()["error"]["field"].as_str(), field, "{query}");
+    }
+    let not_allowed = proxy_get_with(&format!("/v1/events/qt:1002/shows/2003/first-frame?partner={NARROW_PARTNER_KEY}"), &[]);
+    assert_eq!(not_allowed.status, 403, "{}", not_allowed.body);
+    // From a browser, only on the partner's origins, as every read.
+    let foreign = proxy_get_with(&format!("{path}?partner={DEMO_PARTNER_KEY}"), &[("Origin", FOREIGN_ORIGIN)]);
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+}
+
+#[test]
 fn malformed_ids_are_refused_before_any_upstream_call() {
     let _stack = exclusive_stack();
     let bad_paths = [
@@ -237,7 +294,7 @@ fn the_widget_is_served_by_the_proxy() {
     let reply = proxy_get_with(&embed, &[]);
     assert_eq!(
         reply.header("content-security-policy"),
-        Some("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080 http://127.0.0.1:8089")
+        Some("frame-ancestors 'self' http://127.0.0.1:8080 http://localhost:8080 http://127.0.0.1:8081 http://127.0.0.1:8089")
     );
     // An embed without a partner, or with an unknown or revoked one, is refused.
     for (path, status, code) in [
