@@ -41,6 +41,11 @@ test('without the wasm the painted hall is on screen, its taken seats taken, fro
   });
   const asked = [];
   page.on('request', (request) => asked.push({ url: request.url(), at: Date.now() }));
+  // Chromium's own priority of each request (what it weighs on a shared line).
+  const priorities = new Map();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.requestWillBeSent', ({ request }) => priorities.set(request.url.replace(/\?.*$/, ''), request.initialPriority));
   await page.route('**/*.wasm', (route) => route.abort());
   // The paint's own headers carry the availability: the document is not needed.
   await page.route('**/availability?*', (route) => route.abort());
@@ -65,13 +70,18 @@ test('without the wasm the painted hall is on screen, its taken seats taken, fro
   const box = await painted.first().boundingBox();
   assert.ok(box && box.width > 0 && box.height > 0, `a painted seat has a size: ${JSON.stringify(box)}`);
   await page.screenshot({ path: join(OUTPUT_DIR, 'painted-without-wasm.png') });
-  // The first frame had the line to itself: the wasm and the widget's reads
-  // were asked for only once the painted hall was in.
+  // The first frame comes first: the widget's reads are asked for only once
+  // the painted hall is in; the wasm beside the drawing, at a lower priority.
   await page.waitForFunction(() => window.__paintedAt);
   const paintedAt = await page.evaluate(() => window.__paintedAt);
-  const later = asked.filter(({ url }) => /\.wasm$|\/layout\?|\/v1\/events\?/.test(url));
-  assert.ok(later.some(({ url }) => url.endsWith('.wasm')), `the wasm was asked for: ${asked.map((r) => r.url)}`);
+  const later = asked.filter(({ url }) => /\/layout\?|\/v1\/events\?/.test(url));
+  assert.equal(later.length, 2, `the layout and the events were read: ${asked.map((r) => r.url)}`);
   for (const { url, at } of later) assert.ok(at >= paintedAt, `${url} asked for ${paintedAt - at} ms before the paint was in`);
+  const wasm = [...priorities].find(([url]) => url.endsWith('.wasm'));
+  const paint = [...priorities].find(([url]) => url.endsWith('/paint'));
+  assert.ok(wasm && paint, `the wasm and the paint were asked for: ${[...priorities.keys()]}`);
+  const rank = ['VeryLow', 'Low', 'Medium', 'High', 'VeryHigh'];
+  assert.ok(rank.indexOf(wasm[1]) < rank.indexOf(paint[1]), `the wasm (${wasm[1]}) below the paint (${paint[1]})`);
   await page.close();
 });
 

@@ -53,11 +53,15 @@
   var apiBase = base.href.replace(/\/$/, "");
   var loading = null;                               // one wasm init per page
 
+  // Started beside the painted hall's request, at a low priority: on a
+  // shared line the drawing goes first, and the wasm is ready sooner than if
+  // it were asked for only after the drawing was in.
   function loadWidget() {
     if (!loading) {
+      var wasm = fetch(new URL("widget/ticket_widget_bg.wasm", base).href, { priority: "low" });
+      wasm.catch(function () { /* the glue's init reports it */ });
       loading = import(new URL("widget/ticket_widget.js", base).href).then(function (glue) {
-        return glue.default({ module_or_path: new URL("widget/ticket_widget_bg.wasm", base) })
-          .then(function () { return glue; });
+        return glue.default({ module_or_path: wasm }).then(function () { return glue; });
       });
       loading.catch(function () { loading = null; }); // allow a later retry
     }
@@ -226,6 +230,13 @@
     return theme === "dark" || (theme === "auto" && !!darkScheme && darkScheme.matches);
   }
 
+  // Whether the HTML parser has gone past `el` (a node follows it or one of
+  // its ancestors): its content, a first frame included, is complete.
+  function parsedPast(el) {
+    for (var node = el; node; node = node.parentNode) if (node.nextSibling) return true;
+    return false;
+  }
+
   class TicketWidget extends HTMLElement {
     static get observedAttributes() { return ["partner", "lang", "event", "show", "payment-url", "theme"]; }
 
@@ -260,6 +271,20 @@
     }
 
     connectedCallback() {
+      // Defined before the parser is past this element (this file cached, its
+      // tag above the element): a first frame may still be on its way inside
+      // it, and a shadow root attached now would turn it away. Wait for it.
+      if (!this._root && !this.shadowRoot && document.readyState === "loading" && !parsedPast(this)) {
+        var waiting = this;
+        if (!this._waitingForParser) {
+          this._waitingForParser = true;
+          document.addEventListener("DOMContentLoaded", function () {
+            waiting._waitingForParser = false;
+            if (waiting.isConnected) waiting.connectedCallback();
+          }, { once: true });
+        }
+        return;
+      }
       var included = !this._root && this.shadowRoot && this.shadowRoot.querySelector(".tw-painted");
       if (included && included.parentNode === this.shadowRoot && this.shadowRoot.querySelector("style")) {
         // The partner's server put the first frame in the page (GET
@@ -381,9 +406,11 @@
           if (self._pending) host.style.cssText = HIDE;
         });
       }
-      // The widget's reads and its wasm after the painted hall (or at once
-      // without one): on a slow line the first frame has the line to itself.
-      firstFrame.then(function () { prefetch(config); return loadWidget(); }).then(function (glue) {
+      // The wasm beside the painted hall's request (at a low priority), the
+      // widget's reads after the hall is in (or at once without one): on a
+      // slow line the first frame comes first.
+      var widget = loadWidget();
+      firstFrame.then(function () { prefetch(config); return widget; }).then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
         host.textContent = "";
