@@ -11,6 +11,11 @@
 //! seats are still free. A refusal keeps its `Retry-After` (a `429`), so
 //! whoever retries knows how long to wait.
 //!
+//! A 2xx body is parsed by the browser (`Response.json()`) and read into the
+//! contract's types by `browser_json`; an error body is read as the
+//! contract's `ErrorBody` if it is one. Request bodies are written the same
+//! way (`JSON.stringify`).
+//!
 //! The first reads (catalogue; the hall of a widget opened on a date) are
 //! started by the loader while the wasm downloads (`widget.js`, `prefetch`);
 //! a GET takes such a response once, by partner key and URL, instead of
@@ -19,12 +24,14 @@
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use ticket_contract::{Availability, ChangeHold, CreateHold, EventList, Hold, Layout, PARTNER_KEY_HEADER};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Request, RequestCache, RequestInit, RequestMode, Response};
 
 use crate::api_error::{error_from_response, parse_success, ApiError};
+use crate::browser_json;
 use crate::config::WidgetConfig;
 use crate::hold_wire::parse_hold;
 
@@ -46,7 +53,7 @@ pub async fn fetch_layout(
     fresh: bool,
 ) -> Result<Arc<Layout>, ApiError> {
     let body = send("GET", &config.layout_url(&event_id, &show_id), &config.partner_key, None, fresh).await?;
-    parse_success(&body).map(Arc::new)
+    parse_success(browser_json::reader(body)).map(Arc::new)
 }
 
 /// Whether holds for this show take a promo code: the layout's
@@ -59,7 +66,7 @@ pub async fn fetch_accepts_promocodes(config: &WidgetConfig, event_id: &str, sho
         accepts_promocodes: bool,
     }
     let body = send("GET", &config.layout_url(event_id, show_id), &config.partner_key, None, false).await?;
-    parse_success::<Capabilities>(&body).map(|capabilities| capabilities.accepts_promocodes)
+    parse_success::<Capabilities, _>(browser_json::reader(body)).map(|capabilities| capabilities.accepts_promocodes)
 }
 
 /// `GET /v1/events/{event_id}/shows/{show_id}/availability`; `fresh`
@@ -73,13 +80,12 @@ pub async fn fetch_availability(
 ) -> Result<Arc<Availability>, ApiError> {
     let url = config.availability_url(&event_id, &show_id);
     let body = send("GET", &url, &config.partner_key, None, fresh).await?;
-    parse_success(&body).map(Arc::new)
+    parse_success(browser_json::reader(body)).map(Arc::new)
 }
 
 /// `POST /v1/holds`
 pub async fn create_hold(config: &WidgetConfig, request: &CreateHold) -> Result<Hold, ApiError> {
-    let body = serde_json::to_string(request).map_err(|_| ApiError::BadResponse)?;
-    hold_request("POST", &config.holds_url(), config, Some(&body)).await
+    hold_request("POST", &config.holds_url(), config, Some(&json_body(request))).await
 }
 
 /// `GET /v1/holds/{hold_id}`
@@ -89,8 +95,7 @@ pub async fn fetch_hold(config: &WidgetConfig, hold_id: &str) -> Result<Hold, Ap
 
 /// `PATCH /v1/holds/{hold_id}`
 pub async fn change_hold(config: &WidgetConfig, hold_id: &str, change: &ChangeHold) -> Result<Hold, ApiError> {
-    let body = serde_json::to_string(change).map_err(|_| ApiError::BadResponse)?;
-    hold_request("PATCH", &config.hold_url(hold_id), config, Some(&body)).await
+    hold_request("PATCH", &config.hold_url(hold_id), config, Some(&json_body(change))).await
 }
 
 /// `DELETE /v1/holds/{hold_id}`
@@ -98,22 +103,27 @@ pub async fn release_hold(config: &WidgetConfig, hold_id: &str) -> Result<Hold, 
     hold_request("DELETE", &config.hold_url(hold_id), config, None).await
 }
 
+/// A request body: `JSON.stringify` of the contract type.
+fn json_body<T: Serialize>(request: &T) -> JsValue {
+    JsValue::from_str(&browser_json::to_text(request))
+}
+
 /// Hold answers are never cached: they are the buyer's own, and change.
-async fn hold_request(method: &str, url: &str, config: &WidgetConfig, body: Option<&str>) -> Result<Hold, ApiError> {
-    let text = send(method, url, &config.partner_key, body, true).await?;
-    parse_hold(&text)
+async fn hold_request(method: &str, url: &str, config: &WidgetConfig, body: Option<&JsValue>) -> Result<Hold, ApiError> {
+    let document = send(method, url, &config.partner_key, body, true).await?;
+    parse_hold(browser_json::reader(document))
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str, partner_key: &str) -> Result<T, ApiError> {
     let body = send("GET", url, partner_key, None, false).await?;
-    parse_success(&body)
+    parse_success(browser_json::reader(body))
 }
 
-/// One request; the 2xx body as text, or the classified error (logged for
-/// the developer console). Not generic, so there is one copy of it in the
-/// wasm whatever the answer's type.
-async fn send(method: &str, url: &str, partner_key: &str, body: Option<&str>, no_store: bool) -> Result<String, ApiError> {
-    let result = request_text(method, url, partner_key, body, no_store).await;
+/// One request; the 2xx body parsed as JSON, or the classified error
+/// (logged for the developer console). Not generic, so there is one copy of
+/// it in the wasm whatever the answer's type.
+async fn send(method: &str, url: &str, partner_key: &str, body: Option<&JsValue>, no_store: bool) -> Result<JsValue, ApiError> {
+    let result = request_json(method, url, partner_key, body, no_store).await;
     if let Err(error) = &result {
         leptos::logging::warn!("ticket-widget: {method} {url} failed: {error}");
     }
@@ -130,13 +140,13 @@ fn take_prefetched(window: &web_sys::Window, partner_key: &str, url: &str) -> Op
     Some(promise)
 }
 
-async fn request_text(
+async fn request_json(
     method: &str,
     url: &str,
     partner_key: &str,
-    body: Option<&str>,
+    body: Option<&JsValue>,
     no_store: bool,
-) -> Result<String, ApiError> {
+) -> Result<JsValue, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_mode(RequestMode::Cors);
@@ -145,7 +155,7 @@ async fn request_text(
         init.set_cache(RequestCache::NoStore);
     }
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+        init.set_body(body);
     }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
     let headers = request.headers();
@@ -167,13 +177,22 @@ async fn request_text(
         None => JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Network)?,
     }
     .unchecked_into();
-    let body_promise = response.text().map_err(|_| ApiError::Network)?;
-    let body = JsFuture::from(body_promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
     if response.ok() {
-        Ok(body)
+        // Rejects with a SyntaxError for a body that is not JSON (not the
+        // contract's answer), with another error if the body never arrived.
+        let document = response.json().map_err(|_| ApiError::Network)?;
+        JsFuture::from(document).await.map_err(|error| {
+            if error.is_instance_of::<js_sys::SyntaxError>() {
+                ApiError::BadResponse
+            } else {
+                ApiError::Network
+            }
+        })
     } else {
+        let body_promise = response.text().map_err(|_| ApiError::Network)?;
+        let body = JsFuture::from(body_promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
         // Readable cross-origin: the proxy lists it in Access-Control-Expose-Headers.
         let retry_after = response.headers().get("Retry-After").ok().flatten();
-        Err(error_from_response(response.status(), &body, retry_after.as_deref()))
+        Err(error_from_response(response.status(), browser_json::read_text(&body), retry_after.as_deref()))
     }
 }

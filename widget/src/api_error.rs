@@ -3,8 +3,11 @@
 //! The buyer sees a translated message chosen by [`ApiError::code`] (see
 //! `i18n::error_message`); the proxy's English `message` is kept only for the
 //! developer console. Deciding the code from a status and a body is pure, so it
-//! is tested here rather than in a browser.
+//! is tested here rather than in a browser. Bodies arrive already parsed (the
+//! browser parses JSON, `browser_json.rs`): an error body as the contract's
+//! [`ErrorBody`] if it was one, a success body as a `serde::Deserializer`.
 
+use serde::{Deserialize, Deserializer};
 use ticket_contract::ErrorBody;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,14 +92,15 @@ impl ApiError {
 pub const MAX_RETRY_AFTER_SECONDS: u32 = 600;
 
 /// Turns a non-2xx answer into an error: the contract's
-/// `{"error":{"code","message"}}` when the body has it, otherwise a code
-/// derived from the status (a gateway or a dev server may answer in HTML).
-/// `retry_after` is the response's `Retry-After` header (whole seconds; the
-/// HTTP-date form is not used by the proxy and is ignored).
-pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
+/// `{"error":{"code","message"}}` when the body was one (`body`: `None` when
+/// it was not JSON of that shape), otherwise a code derived from the status
+/// (a gateway or a dev server may answer in HTML). `retry_after` is the
+/// response's `Retry-After` header (whole seconds; the HTTP-date form is not
+/// used by the proxy and is ignored).
+pub fn error_from_response(status: u16, body: Option<ErrorBody>, retry_after: Option<&str>) -> ApiError {
     let retry_after_seconds =
         retry_after.and_then(|value| value.trim().parse::<u32>().ok()).map(|seconds| seconds.min(MAX_RETRY_AFTER_SECONDS));
-    if let Ok(parsed) = serde_json::from_str::<ErrorBody>(body) {
+    if let Some(parsed) = body {
         if !parsed.error.code.is_empty() {
             return ApiError::Proxy {
                 status,
@@ -124,15 +128,25 @@ pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -
     error
 }
 
-/// Parses a 2xx body as the contract type `T`.
-pub fn parse_success<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
-    serde_json::from_str(body).map_err(|_| ApiError::BadResponse)
+/// Reads a parsed 2xx body as the contract type `T`.
+pub fn parse_success<'de, T: Deserialize<'de>, D: Deserializer<'de>>(body: D) -> Result<T, ApiError> {
+    T::deserialize(body).map_err(|_| ApiError::BadResponse)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ticket_contract::EventList;
+
+    /// What the glue hands over for a response body: the contract's error
+    /// body if the text is JSON of that shape.
+    fn error_from_response(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
+        super::error_from_response(status, serde_json::from_str(body).ok(), retry_after)
+    }
+
+    fn parse_success<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+        super::parse_success(&mut serde_json::Deserializer::from_str(body))
+    }
 
     #[test]
     fn classifies_error_responses() {

@@ -6,7 +6,7 @@
 //! iframe, a partner callback that throws) and none of those failures may
 //! break the widget, so they all degrade to "did nothing" instead of erroring.
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -61,9 +61,8 @@ pub fn open_top(url: &str) -> bool {
 /// page) with the hand-off detail, and waits for the promise it returns.
 /// `Ok` when it resolved (or returned a plain value), `Err` when it threw or
 /// rejected.
-pub async fn call_payment_handler(handler: &Function, detail_json: &str) -> Result<(), JsValue> {
-    let detail = JSON::parse(detail_json)?;
-    let returned = handler.call1(&JsValue::NULL, &detail)?;
+pub async fn call_payment_handler(handler: &Function, detail: &JsValue) -> Result<(), JsValue> {
+    let returned = handler.call1(&JsValue::NULL, detail)?;
     JsFuture::from(Promise::resolve(&returned)).await.map(|_| ())
 }
 

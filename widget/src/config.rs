@@ -6,7 +6,7 @@
 //! URL building lives here too: ids come from the catalogue, but they still go
 //! through percent-encoding before they become path segments.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use ticket_contract::LIVE_PATH_SEGMENT;
 
 /// How the widget is embedded; the stylesheet sizes the seat map differently
@@ -64,8 +64,12 @@ pub enum ConfigError {
 }
 
 impl WidgetConfig {
-    pub fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
-        let mut config: WidgetConfig = serde_json::from_str(text).map_err(|error| ConfigError::NotJson(error.to_string()))?;
+    /// Reads and checks the configuration from its parsed JSON (`mount.rs`
+    /// parses the text with the browser's `JSON.parse`, and reports text that
+    /// is not JSON as [`ConfigError::NotJson`] itself). A document of the
+    /// wrong shape is `NotJson` too, with what was wrong in it.
+    pub fn read<'de, D: Deserializer<'de>>(document: D) -> Result<WidgetConfig, ConfigError> {
+        let mut config = WidgetConfig::deserialize(document).map_err(|error| ConfigError::NotJson(error.to_string()))?;
         config.partner_key = config.partner_key.trim().to_owned();
         config.api_base = config.api_base.trim().trim_end_matches('/').to_owned();
         config.event = config.event.map(|id| id.trim().to_owned()).filter(|id| !id.is_empty());
@@ -153,6 +157,15 @@ pub fn encode_path_segment(segment: &str) -> String {
 mod tests {
     use super::*;
 
+    impl WidgetConfig {
+        /// As `mount.rs` does it, with `serde_json` in place of the browser's parser.
+        fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
+            let document: serde_json::Value =
+                serde_json::from_str(text).map_err(|error| ConfigError::NotJson(error.to_string()))?;
+            WidgetConfig::read(document)
+        }
+    }
+
     #[test]
     fn parses_and_normalises_configs() {
         let config = WidgetConfig::from_json(
@@ -181,10 +194,17 @@ mod tests {
             assert_eq!(&WidgetConfig::from_json(json).unwrap_err(), expected, "{json}");
         }
         assert!(matches!(WidgetConfig::from_json("{"), Err(ConfigError::NotJson(_))));
-        assert!(matches!(
-            WidgetConfig::from_json(r#"{"api_base":"http://x","partner_key":"pk","mode":"popup"}"#),
-            Err(ConfigError::NotJson(_))
-        ));
+        // Valid JSON of the wrong shape: the page's author is told what is wrong.
+        let wrong_shapes: &[(&str, &str)] = &[
+            (r#"{"api_base":"http://x","partner_key":"pk","mode":"popup"}"#, "popup"),
+            (r#"{"partner_key":"pk"}"#, "api_base"),
+            (r#"{"api_base":"http://x","partner_key":7}"#, "7"),
+            ("null", "null"),
+        ];
+        for &(json, named) in wrong_shapes {
+            let message = WidgetConfig::from_json(json).unwrap_err().to_string();
+            assert!(message.contains("not valid JSON") && message.contains(named), "{json}: {message}");
+        }
     }
 
     #[test]

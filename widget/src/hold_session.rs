@@ -27,6 +27,7 @@ use wasm_bindgen::JsValue;
 use crate::api;
 use crate::api_error::ApiError;
 use crate::browser;
+use crate::browser_json;
 use crate::buyer_details::BuyerDraft;
 use crate::checkout::{
     keep_stored_hold_after, resume, ActiveHold, CheckoutStage, HoldNotice, PollSchedule, Resume, Step, StoredHold,
@@ -207,7 +208,8 @@ impl HoldSession {
     pub fn tell_host(&self, event: &HostEvent) {
         let Some(shared) = self.shared() else { return };
         if let Some(emit) = shared.host_events.as_ref() {
-            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(event.name), &JsValue::from_str(&event.detail.to_string()));
+            let detail = browser_json::to_text(&event.detail);
+            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(event.name), &JsValue::from_str(&detail));
         }
     }
 
@@ -344,7 +346,7 @@ impl HoldSession {
             return;
         }
         let Some(handler) = (*shared.payment_handler).clone() else { return };
-        let detail = PaymentDetail::of(&hold).to_json();
+        let detail = browser_json::to_value(&PaymentDetail::of(&hold));
         let session = *self;
         // Until the partner's promise settles the places cannot be given back,
         // even if the buyer goes back to the pay button meanwhile.

@@ -17,8 +17,8 @@
 //!
 //! (`ready` and `pay` come from the loader itself.)
 
-use serde_json::{json, Value};
-use ticket_contract::{Hold, HoldState, Layout};
+use serde::Serialize;
+use ticket_contract::{Hold, HoldItem, HoldState, IssuedTicket, Layout, Money};
 
 use crate::checkout::{HoldNotice, Step};
 use crate::selection::Selection;
@@ -28,57 +28,96 @@ use crate::selection::Selection;
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostEvent {
     pub name: &'static str,
-    pub detail: Value,
+    pub detail: HostDetail,
+}
+
+/// An event's `detail` object, written as the table above says (untagged:
+/// each variant is just its fields).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum HostDetail {
+    /// `error`
+    Error { code: String },
+    /// `select`
+    Select {
+        event_id: String,
+        show_id: String,
+        seats: Vec<PickedSeat>,
+        admissions: Vec<PickedAdmission>,
+        count: u64,
+        total: Money,
+    },
+    /// `hold`
+    Held { hold_id: String, event_id: String, show_id: String, expires_at: String, total: Money, items: Vec<HoldItem> },
+    /// `expire`, `release`
+    Ended { hold_id: String },
+    /// `paid`
+    Paid { hold_id: String, tickets: Vec<IssuedTicket> },
+}
+
+/// A picked seat in `select`'s detail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PickedSeat {
+    pub id: String,
+    pub zone: String,
+    pub row: String,
+    pub place: String,
+    pub price: Money,
+}
+
+/// Picked places of an admission in `select`'s detail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PickedAdmission {
+    pub id: String,
+    pub zone: String,
+    pub quantity: u32,
+    pub price: Money,
 }
 
 impl HostEvent {
-    fn new(name: &'static str, detail: Value) -> HostEvent {
+    fn new(name: &'static str, detail: HostDetail) -> HostEvent {
         HostEvent { name, detail }
     }
 
     /// A failure the buyer is told about, by its stable error code.
     pub fn error(code: &str) -> HostEvent {
-        HostEvent::new("error", json!({ "code": code }))
+        HostEvent::new("error", HostDetail::Error { code: code.to_owned() })
     }
 
     /// The buyer's current picks in `layout` (on every change).
     pub fn select(layout: &Layout, selection: &Selection) -> HostEvent {
-        let seats: Vec<Value> = selection
+        let seats = selection
             .seats()
             .iter()
             .filter_map(|&index| layout.seats.get(index))
-            .map(|seat| {
-                json!({
-                    "id": seat.id,
-                    "zone": zone_name(layout, seat.zone),
-                    "row": seat.row,
-                    "place": seat.place,
-                    "price": seat.price,
-                })
+            .map(|seat| PickedSeat {
+                id: seat.id.clone(),
+                zone: zone_name(layout, seat.zone).to_owned(),
+                row: seat.row.clone(),
+                place: seat.place.clone(),
+                price: seat.price,
             })
             .collect();
-        let admissions: Vec<Value> = selection
+        let admissions = selection
             .admissions()
             .filter_map(|(index, quantity)| layout.admissions.get(index).map(|admission| (admission, quantity)))
-            .map(|(admission, quantity)| {
-                json!({
-                    "id": admission.id,
-                    "zone": zone_name(layout, admission.zone),
-                    "quantity": quantity,
-                    "price": admission.price,
-                })
+            .map(|(admission, quantity)| PickedAdmission {
+                id: admission.id.clone(),
+                zone: zone_name(layout, admission.zone).to_owned(),
+                quantity,
+                price: admission.price,
             })
             .collect();
         HostEvent::new(
             "select",
-            json!({
-                "event_id": layout.event_id,
-                "show_id": layout.show_id,
-                "seats": seats,
-                "admissions": admissions,
-                "count": selection.ticket_count(),
-                "total": selection.total(layout),
-            }),
+            HostDetail::Select {
+                event_id: layout.event_id.clone(),
+                show_id: layout.show_id.clone(),
+                seats,
+                admissions,
+                count: selection.ticket_count(),
+                total: selection.total(layout),
+            },
         )
     }
 
@@ -92,14 +131,15 @@ impl HostEvent {
                 if hold.state == HoldState::Confirmed
                     && was.is_none_or(|was| was.id != hold.id || was.state != HoldState::Confirmed) =>
             {
-                events.push(HostEvent::new("paid", json!({ "hold_id": hold.id, "tickets": hold.tickets })));
+                let detail = HostDetail::Paid { hold_id: hold.id.clone(), tickets: hold.tickets.clone() };
+                events.push(HostEvent::new("paid", detail));
             }
             (_, Some(hold)) if hold.state != HoldState::Confirmed && was.is_none_or(|was| was.id != hold.id) => {
                 events.push(held(hold));
             }
             (Some(was), None) if was.state != HoldState::Confirmed => {
                 let name = if after.notice == Some(HoldNotice::Expired) { "expire" } else { "release" };
-                events.push(HostEvent::new(name, json!({ "hold_id": was.id })));
+                events.push(HostEvent::new(name, HostDetail::Ended { hold_id: was.id.clone() }));
             }
             _ => {}
         }
@@ -115,14 +155,14 @@ impl HostEvent {
 fn held(hold: &Hold) -> HostEvent {
     HostEvent::new(
         "hold",
-        json!({
-            "hold_id": hold.id,
-            "event_id": hold.event_id,
-            "show_id": hold.show_id,
-            "expires_at": hold.expires_at,
-            "total": hold.total,
-            "items": hold.items,
-        }),
+        HostDetail::Held {
+            hold_id: hold.id.clone(),
+            event_id: hold.event_id.clone(),
+            show_id: hold.show_id.clone(),
+            expires_at: hold.expires_at.clone(),
+            total: hold.total,
+            items: hold.items.clone(),
+        },
     )
 }
 
@@ -134,7 +174,13 @@ fn zone_name(layout: &Layout, zone: u16) -> &str {
 mod tests {
     use super::*;
     use crate::checkout::{ActiveHold, CheckoutStage};
-    use ticket_contract::{Currency, Money};
+    use serde_json::{json, Value};
+    use ticket_contract::{fixtures, Currency, Money};
+
+    /// The detail as the host page receives it (JSON).
+    fn detail(event: &HostEvent) -> Value {
+        serde_json::to_value(&event.detail).expect("a detail")
+    }
 
     fn hold(id: &str, state: HoldState) -> Hold {
         serde_json::from_value(json!({
@@ -159,8 +205,13 @@ mod tests {
         let details = step(CheckoutStage::Details(ActiveHold::new(hold("h_1", HoldState::Held), None, 0)), None);
         let made = HostEvent::from_steps(&choosing, &details);
         assert_eq!(names(&made), ["hold"]);
-        assert_eq!(made[0].detail["hold_id"], "h_1");
-        assert_eq!(made[0].detail["expires_at"], "2026-12-05T10:15:00Z");
+        assert_eq!(
+            detail(&made[0]),
+            json!({
+                "hold_id": "h_1", "event_id": "qt:1001", "show_id": "2001", "expires_at": "2026-12-05T10:15:00Z",
+                "total": {"minor": 150000, "currency": "RUB"}, "items": [],
+            })
+        );
         // Moving on with the same hold says nothing new.
         let payment = step(CheckoutStage::Payment(ActiveHold::new(hold("h_1", HoldState::Held), None, 0)), None);
         assert!(HostEvent::from_steps(&details, &payment).is_empty());
@@ -171,7 +222,7 @@ mod tests {
         let expired = step(CheckoutStage::Choosing, Some(HoldNotice::Expired));
         let ended = HostEvent::from_steps(&payment, &expired);
         assert_eq!(names(&ended), ["expire"]);
-        assert_eq!(ended[0].detail, json!({ "hold_id": "h_1" }));
+        assert_eq!(detail(&ended[0]), json!({ "hold_id": "h_1" }));
         assert_eq!(names(&HostEvent::from_steps(&payment, &choosing)), ["release"]);
     }
 
@@ -181,8 +232,7 @@ mod tests {
         let tickets = step(CheckoutStage::Tickets(hold("h_1", HoldState::Confirmed)), None);
         let paid = HostEvent::from_steps(&waiting, &tickets);
         assert_eq!(names(&paid), ["paid"]);
-        assert_eq!(paid[0].detail["hold_id"], "h_1");
-        assert!(paid[0].detail["tickets"].is_array());
+        assert_eq!(detail(&paid[0]), json!({ "hold_id": "h_1", "tickets": [] }));
         assert!(HostEvent::from_steps(&tickets, &tickets).is_empty(), "told once");
         // Done with the tickets: not a release.
         assert!(HostEvent::from_steps(&tickets, &step(CheckoutStage::Choosing, None)).is_empty());
@@ -190,6 +240,35 @@ mod tests {
         let failed = step(waiting.stage.clone(), Some(HoldNotice::Failed("upstream_unavailable".into())));
         let told = HostEvent::from_steps(&waiting, &failed);
         assert_eq!(told, [HostEvent::error("upstream_unavailable")]);
+        assert_eq!(detail(&told[0]), json!({ "code": "upstream_unavailable" }));
         assert!(HostEvent::from_steps(&failed, &failed).is_empty(), "the same notice is not told twice");
+    }
+
+    #[test]
+    fn select_names_each_pick_with_its_zone_and_price() {
+        let zones = vec![fixtures::zone("z1", "Партер", 150_000), fixtures::zone("z2", "Танцпол", 100_050)];
+        let seats =
+            vec![fixtures::seat("s1", 0, "1", "5", (0.0, 0.0), 150_000), fixtures::seat("s2", 0, "1", "6", (10.0, 0.0), 150_000)];
+        let layout = Layout { admissions: vec![fixtures::admission("ga", 1, 100_050)], ..fixtures::layout(zones, seats) };
+        let mut selection = Selection::default();
+        selection.toggle_seat(1, true);
+        selection.set_admission_quantity(0, 2, 10);
+        let event = HostEvent::select(&layout, &selection);
+        assert_eq!(event.name, "select");
+        assert_eq!(
+            detail(&event),
+            json!({
+                "event_id": "qt:1", "show_id": "1",
+                "seats": [{"id": "s2", "zone": "Партер", "row": "1", "place": "6",
+                           "price": {"minor": 150000, "currency": "RUB"}}],
+                "admissions": [{"id": "ga", "zone": "Танцпол", "quantity": 2,
+                                "price": {"minor": 100050, "currency": "RUB"}}],
+                "count": 3,
+                "total": {"minor": 350100, "currency": "RUB"},
+            })
+        );
+        let nothing = HostEvent::select(&layout, &Selection::default());
+        assert_eq!(detail(&nothing)["seats"], json!([]));
+        assert_eq!(detail(&nothing)["count"], 0);
     }
 }

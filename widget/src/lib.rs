@@ -21,7 +21,8 @@
 //!   [`focus`] (a new screen's heading takes focus; Escape leaves the plan),
 //!   [`browser`]
 //!   wraps `sessionStorage`, `sendBeacon`, timers and the partner's payment
-//!   callback, `components/` holds one Leptos component per file, and
+//!   callback, [`browser_json`] reads and writes JSON with the browser's own
+//!   parser (the widget links no JSON library), `components/` holds one Leptos component per file, and
 //!   [`mount`] exports `mount_widget` to the loader (`static/widget.js`) and
 //!   the iframe page (`static/embed.html`).
 //!
@@ -54,6 +55,8 @@ pub mod viewport;
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod browser_json;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]

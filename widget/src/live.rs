@@ -12,7 +12,7 @@
 //! Wire contract: `ticket_contract::LiveMessage` (JSON text frames
 //! `{"type":"availability", …}`) and the `ping`/`pong` texts.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use ticket_contract::{Availability, LIVE_PONG};
 
 /// One frame from the feed, as far as the widget cares.
@@ -34,17 +34,20 @@ struct FrameTag {
     kind: String,
 }
 
-/// Reads one text frame. `LiveMessage` is an internally tagged enum, which
-/// serde reads by buffering the whole document into a generic tree first
-/// (kilobytes of wasm, and a copy of every frame); reading the tag, then the
-/// document itself (which ignores the extra `type` field), costs neither.
-pub fn decode_frame(text: &str) -> LiveFrame {
+/// Reads one text frame. `document` gives a reader of the frame parsed as
+/// JSON (the browser's `JSON.parse` in the widget; `None` when it is not
+/// JSON), as often as asked. `LiveMessage` is an internally tagged enum,
+/// which serde reads by buffering the whole document into a generic tree
+/// first (kilobytes of wasm, and a copy of every frame); reading the tag,
+/// then the document itself (which ignores the extra `type` field), costs
+/// neither.
+pub fn decode_frame<'de, D: Deserializer<'de>>(text: &str, document: impl Fn() -> Option<D>) -> LiveFrame {
     if text == LIVE_PONG {
         return LiveFrame::Pong;
     }
-    match serde_json::from_str::<FrameTag>(text) {
-        Ok(tag) if tag.kind == "availability" => {
-            serde_json::from_str::<Availability>(text).map_or(LiveFrame::Other, LiveFrame::Availability)
+    match document().map(FrameTag::deserialize) {
+        Some(Ok(tag)) if tag.kind == "availability" => {
+            document().and_then(|reader| Availability::deserialize(reader).ok()).map_or(LiveFrame::Other, LiveFrame::Availability)
         }
         _ => LiveFrame::Other,
     }
@@ -418,7 +421,8 @@ mod tests {
             ("".into(), LiveFrame::Other),
         ];
         for (text, expected) in cases {
-            assert_eq!(decode_frame(&text), expected, "{text}");
+            let parsed = serde_json::from_str::<serde_json::Value>(&text).ok();
+            assert_eq!(decode_frame(&text, || parsed.clone()), expected, "{text}");
         }
     }
 

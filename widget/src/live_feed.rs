@@ -28,6 +28,7 @@ use web_sys::WebSocket;
 
 use crate::api;
 use crate::browser;
+use crate::browser_json;
 use crate::config::WidgetConfig;
 use crate::live::{decode_frame, FeedActions, FeedMachine, LiveFrame, PollOutcome};
 
@@ -222,7 +223,10 @@ fn connect(feed: &Rc<RefCell<Feed>>) {
 /// A frame: proof of life, and maybe a document.
 fn on_frame(feed: &Rc<RefCell<Feed>>, event: JsValue) {
     let text = js_sys::Reflect::get(&event, &JsValue::from_str("data")).ok().and_then(|data| data.as_string());
-    let frame = text.map_or(LiveFrame::Other, |text| decode_frame(&text));
+    let frame = text.map_or(LiveFrame::Other, |text| {
+        let parsed = browser_json::parse(&text).ok();
+        decode_frame(&text, || parsed.clone().map(browser_json::reader))
+    });
     drive(feed, |machine, _, _| {
         machine.received();
         FeedActions::default()

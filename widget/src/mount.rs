@@ -12,8 +12,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::browser_json;
 use crate::components::widget_app::WidgetApp;
-use crate::config::WidgetConfig;
+use crate::config::{ConfigError, WidgetConfig};
 use crate::i18n::Lang;
 
 /// A mounted widget. Dropping it (or calling `unmount()` from JavaScript)
@@ -48,7 +49,10 @@ pub fn mount_widget(
     pay: Option<js_sys::Function>,
     emit: Option<js_sys::Function>,
 ) -> Result<MountedWidget, JsError> {
-    let config = WidgetConfig::from_json(config_json).map_err(|error| JsError::new(&error.to_string()))?;
+    let config = browser_json::parse(config_json)
+        .map_err(ConfigError::NotJson)
+        .and_then(|document| WidgetConfig::read(browser_json::reader(document)))
+        .map_err(|error| JsError::new(&error.to_string()))?;
     let window = web_sys::window();
     let navigator_language = window.as_ref().and_then(|window| window.navigator().language());
     let page_language = window

@@ -34,10 +34,6 @@ impl<'a> PaymentDetail<'a> {
             buyer: hold.buyer.as_ref(),
         }
     }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
 }
 
 /// A usable `payment-url` template: absolute http(s) only, so a crafted
@@ -157,7 +153,7 @@ mod tests {
             "expires_at": "2027-03-14T16:10:00Z",
             "buyer": {"name": "Анна", "email": "a@example.ru", "phone": "+79161234567"},
         });
-        let actual: serde_json::Value = serde_json::from_str(&PaymentDetail::of(&hold).to_json()).unwrap();
+        let actual = serde_json::to_value(PaymentDetail::of(&hold)).unwrap();
         assert_eq!(actual, expected);
     }
 }
