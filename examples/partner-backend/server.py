@@ -7,7 +7,8 @@ partner would charge the buyer here (with its payment provider); this demo
 partner's SECRET key, server to server. The secret key lives only here, never
 in the page. Standard library only; it is an example, not part of the product.
 
-It also serves GET /included.html: examples/included.html with the hall's
+It also serves GET /included.html (and /included.html?loader=head, the loader's
+tag in <head> instead): examples/included.html with the hall's
 first frame put in server-side (GET …/first-frame at the proxy, with the
 page's own public key), so the seat plan is in the page's first response.
 If the proxy cannot give it, the page goes out without it and the widget's
@@ -72,9 +73,19 @@ def first_frame(widget_attributes):
         return ""
 
 
-def included_page():
+LOADER_TAG = re.compile(r'<script src="([^"]*/widget\.js)" async></script>\n')
+
+
+def included_page(loader_in_head=False):
     with open(os.path.join(EXAMPLES, "included.html"), encoding="utf-8") as file:
         page = file.read()
+    if loader_in_head:
+        # As a site that loads its scripts in <head>, without async: the
+        # loader runs (and defines the element) before the body is parsed.
+        loader = list(LOADER_TAG.finditer(page))[-1]  # the page's own (the comment shows one too)
+        page = page[:loader.start()] + page[loader.end():]
+        head_end = page.index("</head>")
+        page = page[:head_end] + f'<script src="{loader.group(1)}"></script>\n' + page[head_end:]
     widget = WIDGET_TAG.search(page)
     if not widget:
         return page.encode("utf-8")
@@ -101,9 +112,9 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
-        if self.path != "/included.html":
+        if self.path not in ("/included.html", "/included.html?loader=head"):
             return self._answer(404, b'{"error":{"code":"not_found","message":"GET /included.html"}}')
-        body = included_page()
+        body = included_page(loader_in_head=self.path.endswith("?loader=head"))
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")

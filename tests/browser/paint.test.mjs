@@ -223,7 +223,7 @@ test('a page whose server put the first frame in shows the hall before any scrip
   await loaderPage.close();
 });
 
-test('the widget adopts a first frame its page came with: no paint request, the same circles, clicks work', async () => {
+for (const [where, path] of [['after the element', 'included.html'], ['in <head>, run before the element is parsed', 'included.html?loader=head']]) test(`the widget adopts a first frame its page came with (the loader ${where}): no paint request, the same circles, clicks work`, async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -236,7 +236,7 @@ test('the widget adopts a first frame its page came with: no paint request, the 
       root.querySelectorAll('.tw-painted [data-testid=seat]').forEach((circle) => { circle.parsedWithThePage = true; });
     });
   });
-  await page.goto(`${PARTNER_BACKEND_URL}/included.html`);
+  await page.goto(`${PARTNER_BACKEND_URL}/${path}`);
   await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.tw-painted').count(), 0, 'the frame gave way to the widget');
   const seats = page.locator('[data-testid=seat]');
