@@ -47,6 +47,7 @@ pub mod request_body;
 pub mod retry;
 pub mod show_hall;
 pub mod single_flight;
+pub mod this_machine;
 pub mod ticketscloud;
 pub mod upstream;
 pub mod venue_time;

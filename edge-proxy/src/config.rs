@@ -70,7 +70,9 @@ impl ProxyConfig {
             let value = required(name)?;
             match value.split_once("://") {
                 Some(("https", rest)) if !rest.is_empty() => Ok(value.trim_end_matches('/').to_owned()),
-                Some(("http", rest)) if is_local_host(rest) => Ok(value.trim_end_matches('/').to_owned()),
+                Some(("http", rest)) if ticket_core::this_machine::is_this_machine(rest) => {
+                    Ok(value.trim_end_matches('/').to_owned())
+                }
                 Some(("http", rest)) if !rest.is_empty() => Err(ConfigError::Insecure(name)),
                 _ => Err(ConfigError::Malformed(name)),
             }
@@ -112,19 +114,6 @@ impl ProxyConfig {
             bad_key_budget,
         })
     }
-}
-
-/// Whether `authority_and_path` (what follows `http://`) names this machine:
-/// `127.x.x.x`, `localhost` or `[::1]`, with any port and path.
-fn is_local_host(authority_and_path: &str) -> bool {
-    let authority = authority_and_path.split('/').next().unwrap_or_default();
-    let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    let host = host.to_ascii_lowercase();
-    host == "localhost" || host == "::1" || (host.starts_with("127.") && host.split('.').count() == 4)
 }
 
 #[cfg(test)]

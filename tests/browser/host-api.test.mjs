@@ -56,7 +56,7 @@ test('SPA: ready, select, hold, pay and paid with their details; hold is read-on
   await page.locator('[data-testid=open-kremlin]').click();
   const ready = await eventsNamed(page, 'ready', 2);
   assert.deepEqual([ready[1].event, ready[1].show], ['qt:1001', '2001']);
-  const seat = page.locator('ticket-widget [data-testid=seat][data-state=available]').first();
+  const seat = page.locator('ticket-widget [data-testid=hall] [data-testid=seat][data-state=available]').first();
   await seat.waitFor({ timeout: 30_000 });
   const seatId = await seat.getAttribute('data-seat-id');
   await seat.click({ force: true });
@@ -97,7 +97,7 @@ test('SPA: ready, select, hold, pay and paid with their details; hold is read-on
   // reset(): back to the start (the tickets put away); a hold given back by reset() is a release.
   await page.locator('[data-testid=reset]').click();
   await eventsNamed(page, 'ready', 3);
-  const next = page.locator('ticket-widget [data-testid=seat][data-state=available]').nth(3);
+  const next = page.locator('ticket-widget [data-testid=hall] [data-testid=seat][data-state=available]').nth(3);
   await next.waitFor({ timeout: 30_000 });
   await next.click({ force: true });
   await page.locator('ticket-widget [data-testid=reserve-button]').click();
@@ -125,11 +125,12 @@ test('SPA: removed and added again, two on one view, and the back button', async
   const ready = await eventsNamed(page, 'ready', 2);
   assert.deepEqual(ready.map((detail) => detail.show).sort(), ['2001', '2003'], 'both widgets are ready');
   for (const index of [0, 1]) {
-    await page.locator('ticket-widget').nth(index).locator('[data-testid=seat][data-state=available]').first()
+    // The widget's own map (the painted hall before it has no data-testid=hall).
+    await page.locator('ticket-widget').nth(index).locator('[data-testid=hall] [data-testid=seat][data-state=available]').first()
       .waitFor({ timeout: 30_000 });
   }
   // Picks in one do not show in the other.
-  await page.locator('ticket-widget').nth(1).locator('[data-testid=seat][data-state=available]').first().click({ force: true });
+  await page.locator('ticket-widget').nth(1).locator('[data-testid=hall] [data-testid=seat][data-state=available]').first().click({ force: true });
   const [selected] = await eventsNamed(page, 'select', 1);
   assert.equal(selected.show_id, '2003');
   assert.equal(await page.locator('ticket-widget').nth(0).locator('[data-testid=seat][data-state=selected]').count(), 0);
@@ -140,7 +141,7 @@ test('SPA: removed and added again, two on one view, and the back button', async
   await page.goBack();
   assert.match(page.url(), /view=two/);
   await eventsNamed(page, 'ready', 5);
-  const seat = page.locator('ticket-widget').nth(0).locator('[data-testid=seat][data-state=available]').first();
+  const seat = page.locator('ticket-widget').nth(0).locator('[data-testid=hall] [data-testid=seat][data-state=available]').first();
   await seat.waitFor({ timeout: 30_000 });
   await seat.click({ force: true });
   const selections = await eventsNamed(page, 'select', 2);

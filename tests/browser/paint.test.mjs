@@ -24,6 +24,15 @@ function onSale(hex) {
   return layout.seats.map((_, index) => (parseInt(hex.substr((index >> 3) * 2, 2), 16) & (0x80 >> (index & 7))) !== 0);
 }
 
+/** Clicks the `nth` seat on sale: it turns selected and the order summary lists it. */
+async function picksASeat(page, nth) {
+  const seat = page.locator('[data-testid=seat][data-state=available]').nth(nth);
+  const seatId = await seat.getAttribute('data-seat-id');
+  await seat.click({ force: true });
+  await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();
+  await page.locator('[data-testid=selection-seat]').first().waitFor();
+}
+
 /** `data-state` of every seat circle under `selector`, in document order. */
 function statesOf(page, selector) {
   return page.locator(selector).evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-state')));
@@ -167,11 +176,7 @@ test('the widget adopts the painted seats: the same nodes, one circle per seat, 
   writeFileSync(join(OUTPUT_DIR, 'adopted-map.png'), await page.locator('.tw-map').screenshot());
 
   // And it is the widget's now: a click selects, the summary counts it.
-  const seat = page.locator('[data-testid=seat][data-state=available]').nth(25);
-  const seatId = await seat.getAttribute('data-seat-id');
-  await seat.click({ force: true });
-  await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();
-  await page.locator('[data-testid=selection-seat]').first().waitFor();
+  await picksASeat(page, 25);
   assert.deepEqual(errors, [], 'no script errors');
   await page.close();
 });
@@ -239,11 +244,7 @@ test('the widget adopts a first frame its page came with: no paint request, the 
   const adopted = await seats.evaluateAll((circles) => circles.filter((circle) => circle.parsedWithThePage === true).length);
   assert.equal(adopted, layout.seats.length, 'the circles on screen are the ones parsed with the page');
   assert.ok(!asked.some((url) => /\/paint\?/.test(url)), 'the loader did not fetch a paint');
-  const seat = page.locator('[data-testid=seat][data-state=available]').nth(7);
-  const seatId = await seat.getAttribute('data-seat-id');
-  await seat.click({ force: true });
-  await page.locator(`[data-testid=seat][data-seat-id="${seatId}"][data-state=selected]`).waitFor();
-  await page.locator('[data-testid=selection-seat]').first().waitFor();
+  await picksASeat(page, 7);
   assert.deepEqual(errors, [], 'no script errors');
   await page.close();
 });

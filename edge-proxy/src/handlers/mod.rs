@@ -319,7 +319,7 @@ async fn count_bad_key(limiter: Limiter<'_>, trace: &mut Trace, address: &str, b
 /// `LIMITER_FAULT_CLIENT` setting names a client address whose limiter calls
 /// all fail, so tests can see what an unreachable limiter does.
 fn limiter_for<'a>(env: &'a Env, url: &worker::Url, address: &str) -> Limiter<'a> {
-    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let local = ticket_core::this_machine::is_this_machine(url.as_str());
     let fault = env.var("LIMITER_FAULT_CLIENT").map(|value| value.to_string()).unwrap_or_default();
     if local && !fault.is_empty() && fault.trim() == address {
         Limiter::unreachable(env)

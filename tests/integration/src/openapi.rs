@@ -250,6 +250,7 @@ mod tests {
         ("get", "/v1/events/{event_id}/shows/{show_id}/layout", 200),
         ("get", "/v1/events/{event_id}/shows/{show_id}/availability", 200),
         ("get", "/v1/events/{event_id}/shows/{show_id}/paint", 200),
+        ("get", "/v1/events/{event_id}/shows/{show_id}/first-frame", 200),
         ("get", "/v1/events/{event_id}/shows/{show_id}/live", 101),
         ("post", "/v1/holds", 201),
         ("get", "/v1/holds/{hold_id}", 200),
