@@ -3,8 +3,8 @@
 # static files at the proxy's root:
 #   /widget.js, /widget.css, /embed.html (→ /embed), /embed-host.js
 #   /widget/ticket_widget.js + /widget/ticket_widget_bg.wasm (what picking
-#   seats needs), /widget/__wasm_split.js + /widget/split_checkout.wasm (the
-#   checkout, fetched when a buyer first needs it; see "The checkout's module")
+#   seats needs), /widget/split_checkout.wasm (the checkout, fetched when a
+#   buyer first needs it; see "The checkout's module" below)
 # Idempotent; run from anywhere. Needs the wasm32 target and a wasm-bindgen CLI
 # of exactly the version in Cargo.lock (scripts/setup.sh installs both).
 set -euo pipefail
@@ -41,7 +41,8 @@ rustflags="${RUSTFLAGS:-} --cfg erase_components"
 # `wasm-split-cli` (crate wasm_split_cli_support, pinned; scripts/setup.sh
 # installs it) cuts everything only that point reaches into a second module,
 # split_checkout.wasm, plus a small link module, __wasm_split.js, that the
-# glue imports and that fetches the chunk on the first call. The cut needs
+# glue imports and that fetches the chunk on the first call (bundled into
+# the glue below, when esbuild is there). The cut needs
 # the linker's relocations (`--emit-relocs`) and runs before wasm-bindgen,
 # which must then keep the linker's exports the chunk uses. Without the tool
 # the module is built whole (a warning): same behaviour, the checkout is
@@ -163,10 +164,12 @@ if [[ -x "$esbuild" ]]; then
     for file in "$assets/widget.js" "$assets/embed-host.js"; do
         "$esbuild" "$file" --minify --target=es2020 --log-level=warning --allow-overwrite --outfile="$file"
     done
-    for file in "$out"/*.js; do
-        "$esbuild" "$file" --minify --format=esm --target=es2020 --log-level=warning \
-            --allow-overwrite --outfile="$file"
-    done
+    # The glue is bundled: the split's link module (which imports the glue's
+    # `initSync` and is imported by it) goes inside it, so the glue stays one
+    # file and one round trip; the chunk's URL is still taken relative to it.
+    "$esbuild" "$out/ticket_widget.js" --bundle --minify --format=esm --target=es2020 --log-level=warning \
+        --allow-overwrite --outfile="$out/ticket_widget.js"
+    rm -f "$out/__wasm_split.js"
     "$esbuild" "$assets/widget.css" --minify --target=chrome96,firefox96,safari15 --log-level=warning \
         --allow-overwrite --outfile="$assets/widget.css"
 else

@@ -25,8 +25,8 @@ const KIB = 1024;
 // the static page's SVG, and not counted here), "pick" = needed to pick
 // seats, "checkout" = only once the buyer goes on to checkout (the split-off
 // modules, `split_*.wasm`: fetched after the first pick or with the hold;
-// the small link module that fetches them is imported by the glue, so it
-// counts for "pick"). Files that do not exist are skipped (an unsplit build
+// the small link module that fetches them is bundled into the glue, or, in
+// a build without esbuild, imported by it, so it counts for "pick"). Files that do not exist are skipped (an unsplit build
 // has no checkout rows).
 const chunkFiles = existsSync(join(assets, "widget"))
   ? readdirSync(join(assets, "widget")).filter((name) => /^split_.*\.wasm$/.test(name)).sort()

@@ -1,9 +1,10 @@
 // The checkout is a second wasm module (widget/src/components/checkout_module.rs):
 // a buyer who only looks at the hall never downloads it; the first pick fetches
 // it (served as application/wasm, which streaming compilation needs), and the
-// checkout comes from it. A module that cannot be fetched shows the widget's
-// "could not load" panel with a retry, which brings the checkout; never a
-// blank widget.
+// checkout comes from it. On a slow line the hall's "Reserving…" stays until
+// the checkout can be shown. A module that cannot be fetched shows the
+// widget's "could not load" panel with a retry, which brings the checkout;
+// never a blank widget.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, PAGES_URL } from './browser.mjs';
@@ -57,6 +58,37 @@ test('the hall alone never fetches the checkout module; the first pick does, and
   await page.locator('[data-testid=buyer-name]').waitFor();
   assert.equal(await page.locator('[data-testid=error-panel]').count(), 0);
   assert.equal(chunkResponses.length, 1, 'the module is fetched once');
+  await giveBack(page);
+});
+
+test('on a slow line the reserve button says "Бронируем…" until the checkout is there, with nothing in between', async () => {
+  const page = await browser.newPage();
+  // The checkout's module takes 3 s to arrive, longer than the hold.
+  await page.route(CHUNK, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.continue();
+  });
+  await openHall(page);
+  await pickSeat(page, 44);
+  // What the widget shows, sampled every frame from the click on: the hall
+  // with its reserve button, that button busy, or the checkout.
+  await page.evaluate(() => {
+    const root = document.querySelector('ticket-widget').shadowRoot;
+    window.shownWhileReserving = [];
+    const sample = () => {
+      const timer = root.querySelector('[data-testid=hold-timer]');
+      const button = root.querySelector('[data-testid=reserve-button]');
+      const shown = timer ? 'checkout' : button ? (button.disabled ? `busy: ${button.textContent.trim()}` : 'hall') : 'something else';
+      if (window.shownWhileReserving.at(-1) !== shown) window.shownWhileReserving.push(shown);
+      if (!timer) requestAnimationFrame(sample);
+    };
+    sample();
+  });
+  await page.locator('[data-testid=reserve-button]').click();
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  const shown = await page.evaluate(() => window.shownWhileReserving);
+  assert.deepEqual(shown, ['hall', 'busy: Бронируем…', 'checkout']);
+  await page.locator('[data-testid=buyer-name]').waitFor();
   await giveBack(page);
 });
 
