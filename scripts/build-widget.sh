@@ -42,11 +42,11 @@ rustflags="${RUSTFLAGS:-} --cfg erase_components"
 # installs it) cuts everything only that point reaches into a second module,
 # split_checkout.wasm, plus a small link module, __wasm_split.js, that the
 # glue imports and that fetches the chunk on the first call (bundled into
-# the glue below, when esbuild is there). The cut needs
-# the linker's relocations (`--emit-relocs`) and runs before wasm-bindgen,
-# which must then keep the linker's exports the chunk uses. Without the tool
-# the module is built whole (a warning): same behaviour, the checkout is
-# fetched with the rest.
+# the glue below, when esbuild is there). The cut needs the linker's
+# relocations (`--emit-relocs`) and runs before wasm-bindgen, which must
+# then keep the linker's exports the chunk uses. Without the tool the
+# module is built whole (a warning): same behaviour, the checkout is
+# fetched with the rest. WIDGET_SPLIT=no builds it whole on purpose.
 split_version=0.2.4
 split_ready() {
     command -v wasm-split-cli >/dev/null 2>&1 &&
