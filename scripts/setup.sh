@@ -80,6 +80,16 @@ if ! rustup toolchain list 2>/dev/null | grep -q "^$widget_nightly" ||
     say "WARNING: could not install $widget_nightly; the widget will build with stable (a larger wasm)"
   fi
 fi
+# 8b. wasm-split-cli, pinned: cuts the checkout out of the widget's wasm into
+#     a module of its own (scripts/build-widget.sh; without it the widget is
+#     built whole, with a warning).
+wasm_split_version=0.2.4
+if ! cargo install --list 2>/dev/null | grep -q "^wasm_split_cli_support v$wasm_split_version:"; then
+  say "installing wasm-split-cli $wasm_split_version (a minute, once)"
+  if ! cargo install wasm_split_cli_support --version "$wasm_split_version" --features build-binary --locked --force; then
+    say "WARNING: could not install wasm-split-cli; the widget will be built as one module"
+  fi
+fi
 # 9. schemathesis (the OpenAPI-driven API fuzzer `make test` runs against the
 #    served document), pinned with hashes in tests/schemathesis/requirements.txt,
 #    in its own virtualenv; reinstalled only when that file changes.

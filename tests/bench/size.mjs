@@ -5,14 +5,15 @@
 // Prints figures, asserts nothing. Needs a built widget (scripts/build-widget.sh).
 //   node tests/bench/size.mjs [--top N]
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const assets = join(root, "edge-proxy", "assets");
-const named = join(root, "target", "widget-wasm", "ticket_widget_bg.named.wasm");
+const namedDir = join(root, "target", "widget-wasm");
+const named = join(namedDir, "ticket_widget_bg.named.wasm");
 const topArg = process.argv.indexOf("--top");
 const topN = topArg > 0 ? Number(process.argv[topArg + 1]) : 6;
 const KIB = 1024;
@@ -22,15 +23,27 @@ const KIB = 1024;
 // date the loader asks for the glue and the wasm only once the painted hall
 // is in: widget.js `firstFrame`; the drawing itself is the hall's data, like
 // the static page's SVG, and not counted here), "pick" = needed to pick
-// seats, "checkout" = only once the buyer goes on to checkout. Files that do
-// not exist (yet) are skipped, so a later split only adds rows here.
+// seats, "checkout" = only once the buyer goes on to checkout (the split-off
+// modules, `split_*.wasm`: fetched after the first pick or with the hold;
+// the small link module that fetches them is bundled into the glue, or, in
+// a build without esbuild, imported by it, so it counts for "pick"). Files that do not exist are skipped (an unsplit build
+// has no checkout rows).
+const chunkFiles = existsSync(join(assets, "widget"))
+  ? readdirSync(join(assets, "widget")).filter((name) => /^split_.*\.wasm$/.test(name)).sort()
+  : [];
 const files = [
   { file: "widget.js", role: "loader", stage: "first-seat" },
   { file: "widget.css", role: "styles", stage: "first-seat" },
   { file: "widget/ticket_widget.js", role: "wasm-bindgen glue", stage: "pick" },
-  { file: "widget/ticket_widget_bg.wasm", role: "wasm", stage: "pick", wasm: true },
-  { file: "widget/checkout.js", role: "checkout glue", stage: "checkout" },
-  { file: "widget/checkout_bg.wasm", role: "checkout wasm", stage: "checkout", wasm: true },
+  { file: "widget/__wasm_split.js", role: "split link module", stage: "pick" },
+  { file: "widget/ticket_widget_bg.wasm", role: "main wasm", stage: "pick", wasm: true },
+  ...chunkFiles.map((name) => ({
+    file: `widget/${name}`,
+    role: "checkout wasm, fetched later",
+    stage: "checkout",
+    wasm: true,
+    named: join(namedDir, name.replace(/\.wasm$/, ".named.wasm")),
+  })),
 ];
 // Served too, but not part of the one-tag widget: the iframe embedding's host helper.
 const others = [{ file: "embed-host.js", role: "iframe host pages only" }];
@@ -96,18 +109,8 @@ for (const t of targets) {
 }
 
 // ---- where the wasm's bytes go ------------------------------------------
-if (!existsSync(named)) {
-  console.log(`== wasm by crate: skipped (${named} missing; run scripts/build-widget.sh)`);
-  process.exit(0);
-}
-let items;
-try {
-  items = JSON.parse(execFileSync("twiggy", ["top", "-f", "json", named], { maxBuffer: 256 << 20 }).toString());
-} catch (error) {
-  console.log(`== wasm by crate: skipped (twiggy failed: ${error.message.split("\n")[0]}; scripts/setup.sh installs it)`);
-  process.exit(0);
-}
-
+// One table per module: the main one (what picking seats needs) and each
+// split-off checkout module, each from its name-keeping copy.
 const STD = new Set(["core", "alloc", "std", "compiler_builtins", "dlmalloc", "panic_abort", "panic_unwind", "hashbrown"]);
 // The crate an item belongs to: the first path segment of its demangled name,
 // looking through `<`, `&`, `mut`, `dyn` and `impl` wrappers. A generic
@@ -137,58 +140,80 @@ function crateOf(name) {
   return crate;
 }
 
-const shipped = items.filter((item) => crateOf(item.name) !== null);
-const total = shipped.reduce((n, item) => n + item.shallow_size, 0);
-const wasmBrotli = measured.filter((m) => m.wasm).reduce((n, m) => n + m.brotli, 0);
-const byCrate = new Map();
-for (const item of shipped) {
-  const crate = crateOf(item.name);
-  const entry = byCrate.get(crate) || { bytes: 0, items: [] };
-  entry.bytes += item.shallow_size;
-  entry.items.push(item);
-  byCrate.set(crate, entry);
-}
-const crates = [...byCrate.entries()].sort((a, b) => b[1].bytes - a[1].bytes);
-console.log(
-  `== wasm by crate (twiggy top, shallow bytes of the shipped module without its name section: ${total} B; ` +
-    `brotli share estimated pro rata of ${wasmBrotli} B)`,
-);
-for (const [crate, entry] of crates) {
-  const share = entry.bytes / total;
-  console.log(
-    `  ${crate.padEnd(34)} ${pad(entry.bytes, 8)} B ${pad((share * 100).toFixed(1), 5)}%  ~${pad(Math.round(share * wasmBrotli), 6)} B brotli`,
-  );
+function twiggyItems(path) {
+  if (!existsSync(path)) {
+    console.log(`== wasm by crate: skipped (${path} missing; run scripts/build-widget.sh)`);
+    return null;
+  }
+  try {
+    return JSON.parse(execFileSync("twiggy", ["top", "-f", "json", path], { maxBuffer: 256 << 20 }).toString());
+  } catch (error) {
+    console.log(`== wasm by crate: skipped (twiggy failed: ${error.message.split("\n")[0]}; scripts/setup.sh installs it)`);
+    return null;
+  }
 }
 
 const shorten = (name) => {
   const short = name.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
   return short.length > 110 ? short.slice(0, 107) + "..." : short;
 };
-console.log(`== biggest wasm items of the biggest crates (top ${topN} each)`);
-for (const [crate, entry] of crates.slice(0, 8)) {
-  console.log(`  ${crate}:`);
-  for (const item of entry.items.slice(0, topN)) console.log(`    ${pad(item.shallow_size, 7)} B  ${shorten(item.name)}`);
-}
 
 // The widget's own code by module: which features weigh what. Checkout
-// modules are what a second, later-fetched module would take out of the first
-// (their own code only; the library code they alone use would go too).
+// modules are what the split-off module should take out of the main one
+// (their own code only; the library code they alone use goes too); what of
+// them stays in the main module is what picking seats also reaches (the
+// hold's creation, the reload resume, the notice of how a hold ended).
 const CHECKOUT = /^(checkout|checkout_markup|buyer_details|barcode|payment|hold_session|hold_wire|components::(checkout_screen|buyer_form|promocode_form|payment_wait|hold_timer|hold_notice))$/;
-const modules = new Map();
-for (const item of byCrate.get("ticket_widget")?.items || []) {
-  const segments = item.name.replace(/^(<|&|mut |dyn )+/, "").split("::");
-  let module = segments[1] || "(root)";
-  if (module === "components" && segments[2]) module = `components::${segments[2]}`;
-  module = module.replace(/[<{ ].*$/, "");
-  modules.set(module, (modules.get(module) || 0) + item.shallow_size);
+
+function sizeModule(title, path, moduleBrotli) {
+  const items = twiggyItems(path);
+  if (!items) return;
+  const shipped = items.filter((item) => crateOf(item.name) !== null);
+  const total = shipped.reduce((n, item) => n + item.shallow_size, 0);
+  const byCrate = new Map();
+  for (const item of shipped) {
+    const crate = crateOf(item.name);
+    const entry = byCrate.get(crate) || { bytes: 0, items: [] };
+    entry.bytes += item.shallow_size;
+    entry.items.push(item);
+    byCrate.set(crate, entry);
+  }
+  const crates = [...byCrate.entries()].sort((a, b) => b[1].bytes - a[1].bytes);
+  console.log(
+    `== ${title}: wasm by crate (twiggy top, shallow bytes of the shipped module without its name section: ${total} B; ` +
+      `brotli share estimated pro rata of ${moduleBrotli} B)`,
+  );
+  for (const [crate, entry] of crates) {
+    const share = entry.bytes / total;
+    console.log(
+      `  ${crate.padEnd(34)} ${pad(entry.bytes, 8)} B ${pad((share * 100).toFixed(1), 5)}%  ~${pad(Math.round(share * moduleBrotli), 6)} B brotli`,
+    );
+  }
+  console.log(`== ${title}: biggest wasm items of the biggest crates (top ${topN} each)`);
+  for (const [crate, entry] of crates.slice(0, 8)) {
+    console.log(`  ${crate}:`);
+    for (const item of entry.items.slice(0, topN)) console.log(`    ${pad(item.shallow_size, 7)} B  ${shorten(item.name)}`);
+  }
+  const modules = new Map();
+  for (const item of byCrate.get("ticket_widget")?.items || []) {
+    const segments = item.name.replace(/^(<|&|mut |dyn )+/, "").split("::");
+    let module = segments[1] || "(root)";
+    if (module === "components" && segments[2]) module = `components::${segments[2]}`;
+    module = module.replace(/[<{ ].*$/, "");
+    modules.set(module, (modules.get(module) || 0) + item.shallow_size);
+  }
+  console.log(`== ${title}: ticket_widget's own code by module (shallow bytes; checkout modules marked)`);
+  let checkoutOwn = 0;
+  for (const [module, bytes] of [...modules.entries()].sort((a, b) => b[1] - a[1])) {
+    const checkout = CHECKOUT.test(module);
+    if (checkout) checkoutOwn += bytes;
+    console.log(`  ${module.padEnd(34)} ${pad(bytes, 8)} B${checkout ? "  checkout" : ""}`);
+  }
+  console.log(
+    `  ${"checkout modules, own code".padEnd(34)} ${pad(checkoutOwn, 8)} B  ~${Math.round((checkoutOwn / total) * moduleBrotli)} B brotli`,
+  );
 }
-console.log("== ticket_widget's own code by module (shallow bytes; checkout-only modules marked)");
-let checkoutOwn = 0;
-for (const [module, bytes] of [...modules.entries()].sort((a, b) => b[1] - a[1])) {
-  const checkout = CHECKOUT.test(module);
-  if (checkout) checkoutOwn += bytes;
-  console.log(`  ${module.padEnd(34)} ${pad(bytes, 8)} B${checkout ? "  checkout" : ""}`);
-}
-console.log(
-  `  ${"checkout modules, own code".padEnd(34)} ${pad(checkoutOwn, 8)} B  ~${Math.round((checkoutOwn / total) * wasmBrotli)} B brotli`,
-);
+
+const mainModule = measured.find((m) => m.file === "widget/ticket_widget_bg.wasm");
+if (mainModule) sizeModule("main module (picking seats)", named, mainModule.brotli);
+for (const chunk of measured.filter((m) => m.named)) sizeModule(`${chunk.file} (checkout)`, chunk.named, chunk.brotli);

@@ -1,13 +1,13 @@
 //! The few browser facilities the checkout needs, each behind one small
 //! function (browser only): the clock, `sessionStorage`, `sendBeacon`, a
-//! sleep, top-window navigation and the partner's payment callback.
+//! sleep, an idle moment, top-window navigation and the partner's payment callback.
 //!
 //! Every one of them can fail in a real page (storage disabled, a sandboxed
 //! iframe, a partner callback that throws) and none of those failures may
 //! break the widget, so they all degrade to "did nothing" instead of erroring.
 
 use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// The browser clock, Unix ms.
@@ -45,6 +45,29 @@ pub async fn sleep(ms: u32) {
     let promise = Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Resolves when the page is idle (`requestIdleCallback`, at the latest
+/// `timeout_ms` later), or after a zero timer where the browser has no idle
+/// callback.
+pub async fn idle(timeout_ms: u32) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let Some(window) = web_sys::window() else { return };
+        let request_idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback"))
+            .ok()
+            .and_then(|value| value.dyn_into::<Function>().ok());
+        match request_idle {
+            Some(request_idle) => {
+                let options = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeout"), &JsValue::from(timeout_ms));
+                let _ = request_idle.call2(&window, &resolve, &options);
+            }
+            None => {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
         }
     });
     let _ = JsFuture::from(promise).await;

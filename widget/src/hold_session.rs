@@ -242,8 +242,12 @@ impl HoldSession {
     pub async fn reserve(&self, request: &CreateHold) -> Result<(), ApiError> {
         let Some(config) = self.config() else { return Ok(()) };
         self.dismiss_notice();
+        // The checkout's module comes beside the hold, so the hall keeps
+        // saying "Reserving…" until the checkout can be shown at once.
+        spawn_local(checkout_module_ready());
         let hold = api::create_hold(&config, request).await?;
         if self.still_wanted(&config, &hold).await {
+            checkout_module_ready().await;
             self.apply(self.current().on_hold(hold, browser::now_ms()));
         }
         Ok(())
@@ -465,7 +469,11 @@ impl HoldSession {
             return None;
         };
         let _ = self.resuming.try_set(true);
+        spawn_local(checkout_module_ready());
         let place = self.resume_from(&config, &stored).await;
+        if !self.current().is_choosing() {
+            checkout_module_ready().await;
+        }
         let _ = self.resuming.try_set(false);
         place
     }
@@ -518,6 +526,13 @@ impl HoldSession {
             }
         }
     }
+}
+
+/// Waits until the checkout's wasm module is there (fetched once; at once
+/// when it is). A failure is left to the checkout screen, which shows it
+/// with a retry.
+async fn checkout_module_ready() {
+    let _ = crate::components::checkout_module::preload_checkout().await;
 }
 
 /// How long after a reload the widget looks at its hold once more, in case

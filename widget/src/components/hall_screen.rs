@@ -16,6 +16,9 @@
 //! One refused because the prices changed since the layout was read
 //! (`price_changed`) reads the hall again past the browser cache, keeps the
 //! picks and says so: the buyer sees the new prices before reserving again.
+//! The buyer's first pick also fetches the checkout's wasm module when the
+//! page is next idle (`checkout_module.rs`), so it is usually there before
+//! the reserve button is pressed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -27,17 +30,23 @@ use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use ticket_contract::{Availability, Layout};
 
+use super::checkout_module::preload_checkout;
 use super::error_panel::ErrorPanel;
 use super::hall_view::{HallView, Reservation, ReserveOutcome};
 use super::skeleton::{Skeleton, SkeletonKind};
 use super::use_widget;
 use crate::api;
 use crate::api_error::ApiError;
+use crate::browser;
 use crate::hall::{seat_indices, HallAvailability, ReportedTaken};
 use crate::hold_session::use_hold_session;
 use crate::live::{judge_document, DocumentVerdict};
 use crate::live_feed::{FeedSinks, LiveFeed};
 use crate::selection::Selection;
+
+/// The longest the checkout's prefetch waits for an idle moment after the
+/// first pick.
+const CHECKOUT_PREFETCH_IDLE_MS: u32 = 2_000;
 
 /// The hall's live availability, provided to the views below.
 #[derive(Clone, Copy)]
@@ -89,6 +98,18 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
     let live = LiveHall { document: RwSignal::new(None), connected: RwSignal::new(false) };
     provide_context(live);
     let selection = RwSignal::new(Selection::default());
+    // After the buyer's first pick, the checkout's module is fetched while
+    // the page is idle (components/checkout_module.rs).
+    Effect::new(move |prefetching: Option<bool>| {
+        if prefetching == Some(true) || selection.with(Selection::is_empty) {
+            return prefetching.unwrap_or(false);
+        }
+        spawn_local(async {
+            browser::idle(CHECKOUT_PREFETCH_IDLE_MS).await;
+            let _ = preload_checkout().await;
+        });
+        true
+    });
     let reservation = Reservation {
         reserving: RwSignal::new(false),
         outcome: RwSignal::new(None),

@@ -33,6 +33,7 @@ pub mod admission_stepper;
 pub mod announcer;
 pub mod best_seats_form;
 pub mod buyer_form;
+pub mod checkout_module;
 pub mod checkout_screen;
 pub mod error_panel;
 pub mod event_header;

@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use ticket_contract as contract;
 
 use super::announcer::{Announcer, LiveAnnouncer};
-use super::checkout_screen::CheckoutScreen;
+use super::checkout_module::checkout_view;
 use super::error_panel::ErrorPanel;
 use super::event_header::EventHeader;
 use super::event_list::EventList;
@@ -67,6 +67,8 @@ pub fn WidgetApp(
         screen_focus.screen_changed();
     });
     let retry = Callback::new(move |()| events.refetch());
+    let checkout_attempt = Trigger::new();
+    let retry_checkout = Callback::new(move |()| checkout_attempt.notify());
 
     // A hold kept from before a reload (or a redirect to the partner's
     // payment page) opens its hall and its checkout screen.
@@ -152,9 +154,20 @@ pub fn WidgetApp(
             let show = event.shows.iter().find(|show| &show.id == show_id).cloned();
             Some(view! { <EventHeader event show back=None navigate /> })
         };
+        // The checkout comes from its own wasm module: while it loads the
+        // buyer sees the checkout's skeleton; if it cannot be fetched, the
+        // widget's error panel, whose retry fetches it again.
+        let checkout = move || {
+            checkout_attempt.track();
+            Suspend::new(checkout_view())
+        };
         view! {
             {header}
-            <CheckoutScreen />
+            <Suspense fallback=|| view! { <Skeleton kind=SkeletonKind::Hall /> }>
+                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors on_retry=retry_checkout /> }>
+                    {checkout}
+                </ErrorBoundary>
+            </Suspense>
         }
     };
 
