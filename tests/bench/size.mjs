@@ -77,12 +77,12 @@ const sum = (list) =>
   });
 const targets = [
   {
-    label: "fetched before the first seat",
+    label: "needed for the first seat",
     pick: (m) => m.stage === "first-seat",
     target: 40 * KIB,
   },
   {
-    label: "fetched before a seat can be picked",
+    label: "needed before a seat can be picked",
     pick: (m) => m.stage !== "checkout",
     target: null,
   },
