@@ -7,8 +7,8 @@ partner would charge the buyer here (with its payment provider); this demo
 partner's SECRET key, server to server. The secret key lives only here, never
 in the page. Standard library only; it is an example, not part of the product.
 
-It also serves GET /included.html (and /included.html?loader=head, the loader's
-tag in <head> instead): examples/included.html with the hall's
+It also serves GET /included.html (?loader=blocking|end: the loader's tag in
+<head> without async, or after the element): examples/included.html with the hall's
 first frame put in server-side (GET …/first-frame at the proxy, with the
 page's own public key), so the seat plan is in the page's first response.
 If the proxy cannot give it, the page goes out without it and the widget's
@@ -74,18 +74,24 @@ def first_frame(widget_attributes):
 
 
 LOADER_TAG = re.compile(r'<script src="([^"]*/widget\.js)" async></script>\n')
+LOADER_PLACES = ("head", "blocking", "end")
 
 
-def included_page(loader_in_head=False):
+def included_page(loader="head"):
+    """examples/included.html with its first frame; `loader`: where the page loads
+    the widget's loader — "head" (as the file: async in <head>), "blocking" (in
+    <head> without async: it runs, and defines the element, before the body is
+    parsed) or "end" (async after the element)."""
     with open(os.path.join(EXAMPLES, "included.html"), encoding="utf-8") as file:
         page = file.read()
-    if loader_in_head:
-        # As a site that loads its scripts in <head>, without async: the
-        # loader runs (and defines the element) before the body is parsed.
-        loader = list(LOADER_TAG.finditer(page))[-1]  # the page's own (the comment shows one too)
-        page = page[:loader.start()] + page[loader.end():]
-        head_end = page.index("</head>")
-        page = page[:head_end] + f'<script src="{loader.group(1)}"></script>\n' + page[head_end:]
+    if loader != "head":
+        tag = list(LOADER_TAG.finditer(page))[-1]  # the page's own (the comment shows one too)
+        if loader == "blocking":
+            page = page[:tag.start()] + tag.group(0).replace(" async", "") + page[tag.end():]
+        else:
+            page = page[:tag.start()] + page[tag.end():]
+            element_end = FIRST_FRAME_MARK + "</ticket-widget>\n"
+            page = page.replace(element_end, element_end + tag.group(0), 1)
     widget = WIDGET_TAG.search(page)
     if not widget:
         return page.encode("utf-8")
@@ -112,9 +118,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
-        if self.path not in ("/included.html", "/included.html?loader=head"):
-            return self._answer(404, b'{"error":{"code":"not_found","message":"GET /included.html"}}')
-        body = included_page(loader_in_head=self.path.endswith("?loader=head"))
+        path, _, query = self.path.partition("?")
+        loader = urllib.parse.parse_qs(query).get("loader", ["head"])[0]
+        if path != "/included.html" or loader not in LOADER_PLACES:
+            return self._answer(404, b'{"error":{"code":"not_found","message":"GET /included.html[?loader=head|blocking|end]"}}')
+        body = included_page(loader)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")

@@ -29,10 +29,18 @@ document.querySelector('svg').addEventListener('click', (event) => {
 });</script></body></html>`;
 }
 
-function widgetPage(hall, firstFrame = '') {
+function widgetPage(hall) {
   return `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}">${firstFrame}</ticket-widget>
+<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}"></ticket-widget>
 <script src="${PROXY_URL}/widget.js" async></script></body></html>`;
+}
+
+/** The included form as README shows it: the loader in <head>, the first frame in the element. */
+function widgetPageWithFrame(hall, firstFrame) {
+  return `<!doctype html><html><head><meta charset="utf-8">
+<script src="${PROXY_URL}/widget.js" async></script></head><body>
+<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}">${firstFrame}</ticket-widget>
+</body></html>`;
 }
 
 /**
@@ -44,7 +52,7 @@ function includedPage(hall) {
   return async () => {
     const frame = await fetch(`${PROXY_URL}/v1/events/${hall.event}/shows/${hall.show}/first-frame?partner=${PARTNER_KEY}&lang=ru`);
     if (!frame.ok) throw new Error(`first frame: ${frame.status}`);
-    return widgetPage(hall, await frame.text());
+    return widgetPageWithFrame(hall, await frame.text());
   };
 }
 

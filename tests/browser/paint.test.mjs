@@ -223,7 +223,11 @@ test('a page whose server put the first frame in shows the hall before any scrip
   await loaderPage.close();
 });
 
-for (const [where, path] of [['after the element', 'included.html'], ['in <head>, run before the element is parsed', 'included.html?loader=head']]) test(`the widget adopts a first frame its page came with (the loader ${where}): no paint request, the same circles, clicks work`, async () => {
+for (const [where, path] of [
+  ['async in <head>', 'included.html'],
+  ['in <head> without async, run before the element is parsed', 'included.html?loader=blocking'],
+  ['after the element', 'included.html?loader=end'],
+]) test(`the widget adopts a first frame its page came with (the loader ${where}): no paint request, the same circles, clicks work`, async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));

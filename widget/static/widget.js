@@ -275,6 +275,7 @@
       // tag above the element): a first frame may still be on its way inside
       // it, and a shadow root attached now would turn it away. Wait for it.
       if (!this._root && !this.shadowRoot && document.readyState === "loading" && !parsedPast(this)) {
+        loadWidget(); // meanwhile, at its low priority: the page is still coming in
         var waiting = this;
         if (!this._waitingForParser) {
           this._waitingForParser = true;
