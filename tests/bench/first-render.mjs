@@ -61,6 +61,58 @@ function includedPage(hall, cacheMs = 0) {
   };
 }
 
+/**
+ * Milliseconds from navigation start until a seat circle exists (in the page
+ * or a widget's shadow root), and until a click on a seat selects it: from
+ * the first seat on, every frame clicks the first seat on sale until one
+ * shows `data-state="selected"`.
+ */
+async function timeToFirstSeat(html) {
+  const context = await launchChromium();
+  try {
+    const page = await context.newPage();
+    // Served by a real local server on its own origin, so the widget is
+    // cross-origin as in production (a playwright-fulfilled page would count as
+    // "public" and Chromium would refuse it access to the loopback proxy).
+    benchPage = html;
+    await page.goto(`${benchOrigin}/bench.html`, { waitUntil: 'commit' });
+    const measuring = page.evaluate(() => new Promise((resolve) => {
+      let seatAt = null;
+      const check = () => {
+        const host = document.querySelector('ticket-widget');
+        const root = host ? host.shadowRoot : document;
+        const seat = root && root.querySelector('[data-testid=seat]');
+        if (seat && seatAt === null) {
+          requestAnimationFrame(() => { seatAt = performance.now(); requestAnimationFrame(click); });
+        } else {
+          requestAnimationFrame(check);
+        }
+      };
+      const click = () => {
+        const host = document.querySelector('ticket-widget');
+        const root = host ? host.shadowRoot : document;
+        if (root.querySelector('[data-testid=seat][data-state=selected]')) {
+          requestAnimationFrame(() => resolve({ seat: seatAt, click: performance.now() }));
+          return;
+        }
+        const target = root.querySelector('[data-testid=seat]:not([data-state=unavailable])');
+        if (target) target.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+        requestAnimationFrame(click);
+      };
+      check();
+    }));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no seat within 60 s')), 60_000));
+    try {
+      return await Promise.race([measuring, timeout]);
+    } catch (error) {
+      await page.screenshot({ path: `${OUTPUT_DIR}/bench-timeout.png` });
+      throw error;
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 let benchPage = '';
 const benchServer = createServer(async (request, response) => {
   const page = typeof benchPage === 'function' ? await benchPage() : benchPage;
