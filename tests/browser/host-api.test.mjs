@@ -29,6 +29,30 @@ async function eventsNamed(page, name, count = 1) {
   return (await logged(page)).filter((event) => event.name === name).map((event) => event.detail);
 }
 
+/**
+ * Picks a seat on sale in `widget` the way a buyer would: once the map has
+ * stopped moving (the widget's header and legend arrive after its map and
+ * push it down), one whose centre is not under the map's own controls.
+ */
+async function pickASeat(widget) {
+  const seats = widget.locator('[data-testid=hall] [data-testid=seat][data-state=available]');
+  await seats.first().waitFor({ timeout: 30_000 });
+  let last = null;
+  for (let tries = 0; tries < 50; tries += 1) {
+    const box = await seats.first().boundingBox();
+    if (box && last && box.x === last.x && box.y === last.y) break;
+    last = box;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  const index = await seats.evaluateAll((circles) => circles.findIndex((circle) => {
+    const box = circle.getBoundingClientRect();
+    const hit = circle.getRootNode().elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return hit === circle;
+  }));
+  assert.ok(index >= 0, 'a seat on sale can be clicked');
+  await seats.nth(index).click({ force: true });
+}
+
 async function openSpa() {
   const page = await browser.newPage();
   const errors = [];
@@ -130,7 +154,7 @@ test('SPA: removed and added again, two on one view, and the back button', async
       .waitFor({ timeout: 30_000 });
   }
   // Picks in one do not show in the other.
-  await page.locator('ticket-widget').nth(1).locator('[data-testid=hall] [data-testid=seat][data-state=available]').first().click({ force: true });
+  await pickASeat(page.locator('ticket-widget').nth(1));
   const [selected] = await eventsNamed(page, 'select', 1);
   assert.equal(selected.show_id, '2003');
   assert.equal(await page.locator('ticket-widget').nth(0).locator('[data-testid=seat][data-state=selected]').count(), 0);
@@ -141,9 +165,7 @@ test('SPA: removed and added again, two on one view, and the back button', async
   await page.goBack();
   assert.match(page.url(), /view=two/);
   await eventsNamed(page, 'ready', 5);
-  const seat = page.locator('ticket-widget').nth(0).locator('[data-testid=hall] [data-testid=seat][data-state=available]').first();
-  await seat.waitFor({ timeout: 30_000 });
-  await seat.click({ force: true });
+  await pickASeat(page.locator('ticket-widget').nth(0));
   const selections = await eventsNamed(page, 'select', 2);
   assert.equal(selections.at(-1).show_id, '2001');
   assert.deepEqual(errors, []);
