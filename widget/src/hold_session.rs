@@ -53,6 +53,9 @@ struct Shared {
     availability_changed: AtomicBool,
     /// Hand-offs to the partner's payment step whose promise has not settled.
     payments_running: AtomicU32,
+    /// Waits until the checkout's wasm module is there (given by the
+    /// components that own that module: this session only waits for it).
+    checkout_ready: CheckoutReady,
     /// When the next poll of the hold may go out (backoff, `Retry-After`).
     poll_schedule: Mutex<PollSchedule>,
 }
@@ -73,7 +76,12 @@ pub struct HoldSession {
 }
 
 impl HoldSession {
-    pub fn new(config: Arc<WidgetConfig>, payment_handler: Option<Function>, host_events: Option<Function>) -> HoldSession {
+    pub fn new(
+        config: Arc<WidgetConfig>,
+        payment_handler: Option<Function>,
+        host_events: Option<Function>,
+        checkout_ready: CheckoutReady,
+    ) -> HoldSession {
         HoldSession {
             state: RwSignal::new(Step { stage: CheckoutStage::Choosing, notice: None }),
             resuming: RwSignal::new(false),
@@ -87,6 +95,7 @@ impl HoldSession {
                 buyer: Mutex::new(BuyerDraft::default()),
                 availability_changed: AtomicBool::new(false),
                 payments_running: AtomicU32::new(0),
+                checkout_ready,
                 poll_schedule: Mutex::new(PollSchedule::default()),
             })),
         }
@@ -99,6 +108,15 @@ impl HoldSession {
 
     fn config(&self) -> Option<Arc<WidgetConfig>> {
         self.shared().map(|shared| shared.config.clone())
+    }
+
+    /// Waits until the checkout's wasm module is there (see [`CheckoutReady`]);
+    /// at once for a widget already gone.
+    fn checkout_module_ready(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+        match self.shared() {
+            Some(shared) => (shared.checkout_ready)(),
+            None => Box::pin(async {}),
+        }
     }
 
     /// Whether a hand-off to the partner's payment step is still running.
@@ -244,10 +262,10 @@ impl HoldSession {
         self.dismiss_notice();
         // The checkout's module comes beside the hold, so the hall keeps
         // saying "Reserving…" until the checkout can be shown at once.
-        spawn_local(checkout_module_ready());
+        spawn_local(self.checkout_module_ready());
         let hold = api::create_hold(&config, request).await?;
         if self.still_wanted(&config, &hold).await {
-            checkout_module_ready().await;
+            self.checkout_module_ready().await;
             self.apply(self.current().on_hold(hold, browser::now_ms()));
         }
         Ok(())
@@ -469,10 +487,10 @@ impl HoldSession {
             return None;
         };
         let _ = self.resuming.try_set(true);
-        spawn_local(checkout_module_ready());
+        spawn_local(self.checkout_module_ready());
         let place = self.resume_from(&config, &stored).await;
         if !self.current().is_choosing() {
-            checkout_module_ready().await;
+            self.checkout_module_ready().await;
         }
         let _ = self.resuming.try_set(false);
         place
@@ -531,9 +549,7 @@ impl HoldSession {
 /// Waits until the checkout's wasm module is there (fetched once; at once
 /// when it is). A failure is left to the checkout screen, which shows it
 /// with a retry.
-async fn checkout_module_ready() {
-    let _ = crate::components::checkout_module::preload_checkout().await;
-}
+pub type CheckoutReady = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 
 /// How long after a reload the widget looks at its hold once more, in case
 /// the previous page's release beacon arrived after the first look.

@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use ticket_contract as contract;
 
 use super::announcer::{Announcer, LiveAnnouncer};
-use super::checkout_module::checkout_view;
+use super::checkout_module::{checkout_view, preload_checkout};
 use super::error_panel::ErrorPanel;
 use super::event_header::EventHeader;
 use super::event_list::EventList;
@@ -53,7 +53,11 @@ pub fn WidgetApp(
     let screen = RwSignal::new(Screen::initial(config.event.as_deref(), config.show.as_deref()));
     let events_config = config.clone();
     let events = LocalResource::new(move || api::fetch_events(events_config.clone()));
-    let session = HoldSession::new(config.clone(), payment_handler, host_events);
+    let session = HoldSession::new(config.clone(), payment_handler, host_events, || {
+        Box::pin(async {
+            let _ = preload_checkout().await;
+        })
+    });
     provide_context(WidgetContext { config, lang });
     provide_context(session);
     let announcer = Announcer::new();
