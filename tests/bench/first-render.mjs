@@ -29,18 +29,15 @@ document.querySelector('svg').addEventListener('click', (event) => {
 });</script></body></html>`;
 }
 
-function widgetPage(hall) {
-  return `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}"></ticket-widget>
-<script src="${PROXY_URL}/widget.js" async></script></body></html>`;
-}
-
-/** The included form as README shows it: the loader in <head>, the first frame in the element. */
-function widgetPageWithFrame(hall, firstFrame) {
-  return `<!doctype html><html><head><meta charset="utf-8">
-<script src="${PROXY_URL}/widget.js" async></script></head><body>
-<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}">${firstFrame}</ticket-widget>
-</body></html>`;
+/**
+ * The widget's page: the one tag (the loader after the element), or the
+ * included form as README shows it (`frame` in the element, the loader in <head>).
+ */
+function widgetPage(hall, frame = null) {
+  const loader = `<script src="${PROXY_URL}/widget.js" async></script>`;
+  return `<!doctype html><html><head><meta charset="utf-8">${frame === null ? '' : loader}</head><body>
+<ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${hall.event}" show="${hall.show}">${frame ?? ''}</ticket-widget>
+${frame === null ? loader : ''}</body></html>`;
 }
 
 /**
@@ -57,7 +54,7 @@ function includedPage(hall, cacheMs = 0) {
       if (!frame.ok) throw new Error(`first frame: ${frame.status}`);
       kept = { at: Date.now(), text: await frame.text() };
     }
-    return widgetPageWithFrame(hall, kept.text);
+    return widgetPage(hall, kept.text);
   };
 }
 

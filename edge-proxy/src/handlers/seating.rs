@@ -92,10 +92,7 @@ pub async fn first_frame(
     }
     let key = edge_cache::paint_key(&event.public_id(), &show_id);
     let painting = async {
-        let cached = edge_cache::lookup(&key).await.filter(|entry| {
-            judge_until(entry.meta.stored_at, scope.now, DocumentKind::Layout, entry.meta.valid_until) == Freshness::Fresh
-        });
-        let entry = match cached {
+        let entry = match fresh_copy(&key, DocumentKind::Layout, scope.now).await {
             Some(entry) => entry,
             None => painted_from_layout(env, &event, &show_id, &key, scope.now).await?,
         };
@@ -174,7 +171,15 @@ async fn availability_now(
                 let (env, event, show_id) = (env.clone(), event.clone(), show_id.to_owned());
                 let refresh_key = key.clone();
                 scope.context.wait_until(async move {
-                    let _ = from_owner(&env, DocumentKind::Availability, &event, &show_id, free_seats, &refresh_key).await;
+                    if let Err(error) =
+                        from_owner(&env, DocumentKind::Availability, &event, &show_id, free_seats, &refresh_key).await
+                    {
+                        // As the availability route logs its own background refresh.
+                        worker::console_warn!(
+                            "{}",
+                            serde_json::json!({"event": "background_refresh_failed", "error": error.code()})
+                        );
+                    }
                 });
                 Some(entry)
             }
@@ -189,14 +194,18 @@ async fn availability_now(
     serde_json::from_str(&document.body).ok()
 }
 
+/// This data centre's copy under `key` while it is fresh.
+async fn fresh_copy(key: &str, kind: DocumentKind, now: i64) -> Option<CachedEntry> {
+    edge_cache::lookup(key)
+        .await
+        .filter(|entry| judge_until(entry.meta.stored_at, now, kind, entry.meta.valid_until) == Freshness::Fresh)
+}
+
 /// Draws the hall from its layout (this data centre's copy while it is
 /// fresh, else the owner's) and keeps the drawing in this data centre.
 async fn painted_from_layout(env: &Env, event: &EventRef, show_id: &str, key: &str, now: i64) -> Result<CachedEntry, ProxyError> {
     let layout_key = key_of(DocumentKind::Layout, event, show_id, false);
-    let cached = edge_cache::lookup(&layout_key)
-        .await
-        .filter(|entry| judge_until(entry.meta.stored_at, now, DocumentKind::Layout, entry.meta.valid_until) == Freshness::Fresh);
-    let entry = match cached {
+    let entry = match fresh_copy(&layout_key, DocumentKind::Layout, now).await {
         Some(entry) => entry,
         None => from_owner(env, DocumentKind::Layout, event, show_id, false, &layout_key).await?,
     };
