@@ -2,7 +2,8 @@
 // first click that selects a seat, of the widget on a page opening one date
 // versus a static page with the same seats pre-rendered as SVG (whose click
 // handler marks a seat selected), in the same run. The widget's first seat is
-// the edge-painted hall (before the wasm); its first click needs the wasm.
+// the edge-painted hall (before the wasm); a click on it shows the seat picked
+// at once (the loader), and the widget's order lists it once the wasm is in.
 // Two forms of the widget's page: the one tag (the loader fetches the painted
 // hall), and the page its partner's server made with the first frame put in
 // (GET …/first-frame, fetched by this bench's server per page request).
@@ -62,7 +63,7 @@ function includedPage(hall, cacheMs = 0) {
  * Milliseconds from navigation start until a seat circle exists (in the page
  * or a widget's shadow root), and until a click on a seat selects it: from
  * the first seat on, every frame clicks the first seat on sale until one
- * shows `data-state="selected"`.
+ * shows `data-state="selected"`; then until the widget's order summary lists it.
  */
 async function timeToFirstSeat(html) {
   const context = await launchChromium();
@@ -89,7 +90,18 @@ async function timeToFirstSeat(html) {
         const host = document.querySelector('ticket-widget');
         const root = host ? host.shadowRoot : document;
         if (root.querySelector('[data-testid=seat][data-state=selected]')) {
-          requestAnimationFrame(() => resolve({ seat: seatAt, click: performance.now() }));
+          requestAnimationFrame(() => {
+            const clickAt = performance.now();
+            // The widget's own order lists the seat (the static page has no order: its click).
+            const listed = () => {
+              if (!host || root.querySelector('[data-testid=selection-seat]')) {
+                resolve({ seat: seatAt, click: clickAt, listed: host ? performance.now() : clickAt });
+              } else {
+                requestAnimationFrame(listed);
+              }
+            };
+            listed();
+          });
           return;
         }
         const target = root.querySelector('[data-testid=seat]:not([data-state=unavailable])');
@@ -124,6 +136,8 @@ const benchOrigin = `http://127.0.0.1:${benchServer.address().port}`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 console.log('  first seat on screen / first click that selects, page opening one date vs static SVG page (median of 5, cold);');
+console.log('  a click on the painted hall shows its seat picked at once (the loader), the widget takes it on when it arrives:');
+console.log('  "pick listed" is when the widget\'s order summary lists that seat (the static page has no order: its click)');
 console.log('  "one tag": the loader paints the hall; "included": the partner\'s server put the first frame in the page,');
 console.log('  asking the proxy per page request or keeping its copy 5 s (README: what a busy site should do)');
 const brotli = (text) => brotliCompressSync(Buffer.from(text), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -149,7 +163,7 @@ for (const hall of HALLS) {
     await cached(); // the server's copy is there before the page is asked for (as on a busy site)
     cachedTimes.push(await timeToFirstSeat(cached));
   }
-  for (const [what, key, target] of [['first seat  ', 'seat', 1.3], ['first click ', 'click', 2.5]]) {
+  for (const [what, key, target] of [['first seat  ', 'seat', 1.3], ['first click ', 'click', 2.5], ['pick listed ', 'listed', 2.5]]) {
     const staticMs = median(staticTimes.map((times) => times[key]));
     for (const [form, times] of [['one tag          ', widgetTimes], ['included         ', includedTimes], ['included, kept 5s', cachedTimes]]) {
       const widgetMs = median(times.map((time) => time[key]));

@@ -122,6 +122,28 @@ test('a seat in a buyer\'s selection that someone else takes is flagged, and res
   await page.close();
 });
 
+test('a seat picked on the painted hall that someone else takes before the widget arrives is flagged, not kept', async () => {
+  const page = await first.newPage();
+  let releaseWasm;
+  const wasmMayLoad = new Promise((resolve) => { releaseWasm = resolve; });
+  await page.route('**/*.wasm', async (route) => { await wasmMayLoad; await route.continue(); });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  const painted = page.locator('.tw-painted [data-testid=seat][data-state=available]');
+  await painted.first().waitFor({ timeout: 30_000 });
+  const [kept, lost] = await painted.evaluateAll((seats) => [520, 521].map((nth) => seats[nth].getAttribute('data-seat-id')));
+  for (const id of [kept, lost]) await page.locator(`.tw-painted [data-seat-id="${id}"]`).click({ force: true });
+  const rivalHold = await holdSeats([lost], '198.51.100.78');
+  releaseWasm();
+
+  await page.locator(`[data-testid=hall] [data-seat-id="${lost}"][data-state=lost]`).waitFor({ timeout: 30_000 });
+  assert.equal(await seat(page, kept).getAttribute('data-state'), 'selected', 'the other early pick is kept');
+  await page.locator(`[data-testid=selection-lost][data-seat-id="${lost}"]`).waitFor();
+  const inOrder = await page.locator('[data-testid=selection-seat]').evaluateAll((lines) => lines.map((line) => line.dataset.seatId));
+  assert.deepEqual(inOrder, [kept], 'only the kept seat is in the order');
+  await releaseHold(rivalHold, '198.51.100.78');
+  await page.close();
+});
+
 test('with the live feed unreachable, the hall polls and still learns of a taken seat', async () => {
   // Every socket the page opens goes to a closed port: what a refused or
   // blocked feed looks like to a browser.

@@ -16,7 +16,7 @@ use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DocumentFragment, Element, Event, EventInit};
 
-use crate::hall::SeatState;
+use crate::hall::{seat_indices, SeatState};
 
 /// Where the loader puts the painted seat layer (in the widget's shadow root).
 const PAINTED_LAYER: &str = ".tw-painted svg[data-layout-version] > g.tw-seats";
@@ -33,6 +33,24 @@ pub fn painted_seat_layer(element: &Element, layout: &Layout) -> Option<Element>
     let same_layout = svg.get_attribute("data-layout-version").as_deref() == Some(layout.version.as_str())
         && layer.child_element_count() as usize == layout.seats.len();
     same_layout.then_some(layer)
+}
+
+/// The seats the buyer picked on the painted hall before the widget was
+/// there (the loader draws them `selected`), as indices into `layout`: by
+/// seat id, so they carry over even when the paint was of another layout
+/// version and is declined. In layout order.
+pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
+    let selector = ".tw-painted g.tw-seats > [data-state=selected]";
+    let root = element.get_root_node();
+    let picked = match root.dyn_ref::<DocumentFragment>() {
+        Some(fragment) => fragment.query_selector_all(selector).ok(),
+        None => root.dyn_ref::<Document>().and_then(|document| document.query_selector_all(selector).ok()),
+    };
+    let Some(picked) = picked else { return Vec::new() };
+    let ids: Vec<String> = (0..picked.length())
+        .filter_map(|index| picked.item(index)?.dyn_into::<Element>().ok()?.get_attribute("data-seat-id"))
+        .collect();
+    seat_indices(layout, &ids)
 }
 
 /// Whether a painted hall is waiting beside `element` (for any layout).

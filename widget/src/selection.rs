@@ -57,6 +57,17 @@ impl Selection {
         }
     }
 
+    /// Takes seats the buyer picked before the widget could judge them (on
+    /// the painted hall) as picked, whatever their state: `take_conflicts`
+    /// then turns one taken meanwhile into a lost pick.
+    pub fn adopt_picks(&mut self, seat_indices: &[usize]) {
+        for &index in seat_indices {
+            if !self.seats.contains(&index) {
+                self.seats.push(index);
+            }
+        }
+    }
+
     pub fn is_seat_selected(&self, seat_index: usize) -> bool {
         self.seats.contains(&seat_index)
     }
@@ -249,6 +260,18 @@ mod tests {
             assert_eq!(selection.toggle_seat(index, available), changed, "seat {index}");
             assert_eq!(selection.seats(), expected);
         }
+    }
+
+    #[test]
+    fn adopts_early_picks_once_and_loses_the_taken_ones() {
+        let mut selection = Selection::default();
+        selection.toggle_seat(3, true);
+        selection.adopt_picks(&[1, 3, 2]);
+        assert_eq!(selection.seats(), &[3, 1, 2], "each seat once, in the order picked");
+        // Seat 2 was taken before the widget could judge the pick.
+        assert_eq!(selection.take_conflicts(&[true, true, false, true], &[]), vec![LostPick::Seat(2)]);
+        assert_eq!(selection.seats(), &[3, 1]);
+        assert_eq!(selection.lost(), &[LostPick::Seat(2)]);
     }
 
     #[test]

@@ -162,22 +162,38 @@
       var drawn = map.firstElementChild;
       if (!drawn || drawn.getAttribute("data-layout-version") !== availability.layout_version) return null;
       map.setAttribute("style", drawn.getAttribute("data-map-style") || "");
-      keepEarlyClick(box);
+      keepEarlyPicks(box);
       return box;
     }).catch(function () { return null; });
   }
 
-  // A mouse click on a painted seat before the widget is there is not lost:
-  // the widget gets it once it has adopted that circle (a finger's tap is
-  // not replayed: on a phone the first tap zooms instead).
-  function keepEarlyClick(box) {
+  // A click on a painted seat before the widget is there picks it at once:
+  // the circle turns selected as the widget draws a pick (a second click
+  // puts it back), and the widget, adopting the circles, takes every seat
+  // drawn selected as the buyer's pick (paint_adoption::early_picks), with
+  // its own rules from then on (one taken meanwhile is shown as lost). A
+  // finger's or a pen's tap picks nothing yet: on a phone the widget's first
+  // tap zooms instead. Once the wasm has failed, the hall is read-only.
+  function keepEarlyPicks(box) {
     var drawn = box.querySelector(".tw-map > svg");
     if (!drawn) return;
-    var mouse = false;
-    drawn.addEventListener("pointerdown", function (event) { mouse = event.pointerType === "mouse"; });
+    var byMouse = true;
+    drawn.addEventListener("pointerdown", function (event) { byMouse = event.pointerType === "mouse"; });
     drawn.addEventListener("click", function (event) {
       var seat = event.target;
-      box.pendingSeat = mouse && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat" ? seat : null;
+      var pickable = byMouse && !box.readOnly && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat";
+      byMouse = true;
+      if (!pickable) return;
+      var state = seat.getAttribute("data-state");
+      if (state === "available") seat.setAttribute("data-state", "selected");
+      else if (state === "selected") seat.setAttribute("data-state", "available");
+    });
+  }
+  // The early picks go back when there will be no widget to take them.
+  function dropEarlyPicks(box) {
+    box.readOnly = true;
+    box.querySelectorAll('[data-testid=seat][data-state=selected]').forEach(function (seat) {
+      seat.setAttribute("data-state", "available");
     });
   }
 
@@ -353,14 +369,8 @@
     }
 
     // The widget takes over from the painted hall: it shows, the paint goes.
-    _unpaint(event) {
-      var seat = this._painted && this._painted.pendingSeat;
+    _unpaint() {
       if (this._painted) { this._painted.remove(); this._painted = null; }
-      if (seat && event && event.type === "tw-paint-adopted") {
-        setTimeout(function () {
-          if (seat.isConnected) seat.dispatchEvent(new MouseEvent("click", { bubbles: true, composed: true }));
-        }, 0);
-      }
       if (this._paintTimer) { clearTimeout(this._paintTimer); this._paintTimer = null; }
       if (this._host) this._host.style.cssText = "";
     }
@@ -389,11 +399,11 @@
       // none when the page came with it (the first mount only).
       var included = self._included;
       self._included = null;
-      if (included) keepEarlyClick(included);
+      if (included) keepEarlyPicks(included);
       var painting = included ? Promise.resolve(included) : paintedHall(config, ru);
       var firstFrame = Promise.resolve();
       if (painting) {
-        var unpaint = function (event) { self._unpaint(event); };
+        var unpaint = function () { self._unpaint(); };
         host.addEventListener("tw-paint-adopted", unpaint);
         host.addEventListener("tw-paint-declined", unpaint);
         firstFrame = Promise.all([painting, self._styled]).then(function (parts) {
@@ -423,6 +433,7 @@
         if (generation !== self._generation) return;
         self._pending = false;
         // A painted hall stays (it is what the page is about); the error shows below it.
+        if (self._painted) dropEarlyPicks(self._painted);
         host.style.cssText = "";
         if (window.console) console.error("ticket-widget:", error);
         tell(self, "error", { code: "widget_unavailable", message: error && error.message ? String(error.message) : "" });

@@ -126,14 +126,27 @@ pub fn SeatMap(
     let layout_for_seats = layout.clone();
     Effect::new(move |_| {
         // `try_`: this may run once more just as a hold replaces the hall.
-        let (Some(availability), Some(picked)) = (availability.try_get(), selection.try_get()) else { return };
-        let wanted_states = seat_states(&availability, &picked);
+        let (Some(availability), Some(mut picked)) = (availability.try_get(), selection.try_get()) else { return };
         let Some(svg) = svg_element.get() else { return };
         let svg: &Element = svg.unchecked_ref();
         let Some(mut layer) = seat_layer_of(svg) else { return };
         let mut adopted = false;
-        if !seats_set_up.get_value() {
+        let setting_up = !seats_set_up.get_value();
+        if setting_up {
             seats_set_up.set_value(true);
+            // Seats clicked on the painted hall before the widget was here
+            // are the buyer's first picks (one taken meanwhile: lost).
+            let early = paint_adoption::early_picks(svg, &layout_for_seats);
+            if !early.is_empty() {
+                selection.update(|selection| {
+                    selection.adopt_picks(&early);
+                    selection.take_conflicts(&availability.seats, &availability.admissions_left);
+                });
+                picked = selection.get_untracked();
+            }
+        }
+        let wanted_states = seat_states(&availability, &picked);
+        if setting_up {
             match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
                 Some(painted) => {
                     let _ = layer.replace_with_with_node_1(&painted);
