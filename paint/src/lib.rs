@@ -173,6 +173,14 @@ pub fn apply_availability(painted: &str, seats_available: &[bool]) -> String {
     result
 }
 
+/// The painted frame's stand-in for the event header the widget shows above
+/// the hall (its back link, title, date and venue): the same classes, so the
+/// same line heights, as grey bars; the map does not move when the widget's
+/// header takes its place (a title on two lines moves it by one line, a
+/// show without other dates up by the back link's line). The loader's
+/// `paintedHall` writes the same markup.
+pub const PAINTED_HEADER: &str = "<header class=\"tw-event-header tw-painted-header\" aria-hidden=\"true\"><span class=\"tw-back tw-skel\">&nbsp;</span><h2 class=\"tw-event-heading tw-skel\">&nbsp;</h2><p class=\"tw-event-when tw-skel\">&nbsp;</p><p class=\"tw-event-venue tw-skel\">&nbsp;</p></header>";
+
 /// The hall's first frame for a partner's own server to put in its page
 /// (`GET …/first-frame`): the widget's declarative shadow root — its
 /// stylesheet inline, then the boxes the loader puts a painted hall in
@@ -190,7 +198,7 @@ pub fn first_frame(painted: &str, seats_available: &[bool], frame: &FrameText<'_
     let theme = if frame.dark { " tw-theme-dark" } else { "" };
     Some(format!(
         "<template shadowrootmode=\"open\"><style>{}</style>\
-         <div class=\"tw-host tw-painted{theme}\" aria-busy=\"true\"><div class=\"tw-root tw-mode-element\">\
+         <div class=\"tw-host tw-painted{theme}\" aria-busy=\"true\"><div class=\"tw-root tw-mode-element\">{PAINTED_HEADER}\
          <div class=\"tw-hall\"><div class=\"tw-hall-main\"><section class=\"tw-seating\">\
          <h3 class=\"tw-subheading\">{}</h3><div class=\"tw-map\" style=\"{map_style}\">{}</div></section></div>\
          <aside class=\"tw-hall-side\"></aside></div></div></div></template>",

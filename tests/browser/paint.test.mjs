@@ -143,6 +143,8 @@ test('the widget adopts the painted seats: the same nodes, one circle per seat, 
     const style = (circle) => { const s = getComputedStyle(circle); return [s.fill, s.stroke, s.transform, circle.getAttribute('r')]; };
     return {
       size: [box.width, box.height],
+      // Where the map is: the widget's header takes the stand-in's place without moving it.
+      top: Math.round(box.top),
       viewBox: svg.getAttribute('viewBox'),
       aspect: svg.getAttribute('preserveAspectRatio'),
       labels: [...svg.querySelectorAll('.tw-labels text')].map((text) => text.outerHTML),

@@ -119,6 +119,11 @@
   // (ticket-paint's apply_availability), inside the boxes the widget's hall
   // has, or null when either part is missing or they do not belong together.
   var HIDE = "visibility:hidden;height:0;overflow:hidden";
+  // The event header's stand-in (ticket_paint::PAINTED_HEADER, the same markup):
+  // the widget's header takes its place without moving the map.
+  var PAINTED_HEADER = '<header class="tw-event-header tw-painted-header" aria-hidden="true">' +
+    '<span class="tw-back tw-skel">&nbsp;</span><h2 class="tw-event-heading tw-skel">&nbsp;</h2>' +
+    '<p class="tw-event-when tw-skel">&nbsp;</p><p class="tw-event-venue tw-skel">&nbsp;</p></header>';
   function applyAvailability(markup, hex) {
     var index = 0;
     return markup.replace(/data-state="available"/g, function (attribute) {
@@ -153,7 +158,7 @@
       var box = document.createElement("div");
       box.className = "tw-host tw-painted";
       box.setAttribute("aria-busy", "true");
-      box.innerHTML = '<div class="tw-root tw-mode-element"><div class="tw-hall"><div class="tw-hall-main">' +
+      box.innerHTML = '<div class="tw-root tw-mode-element">' + PAINTED_HEADER + '<div class="tw-hall"><div class="tw-hall-main">' +
         '<section class="tw-seating"><h3 class="tw-subheading"></h3><div class="tw-map"></div></section></div>' +
         '<aside class="tw-hall-side"></aside></div></div>';
       box.querySelector(".tw-subheading").textContent = ru ? "Выберите места" : "Choose your seats";
