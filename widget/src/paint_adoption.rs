@@ -53,6 +53,24 @@ pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
     seat_indices(layout, &ids)
 }
 
+/// The seat the picking stage made the plan's tab stop in `layer` (a
+/// roving `tabindex`), and whether it has focus: the widget carries both
+/// over (moving the circle into its map would drop the focus).
+pub fn tab_stop(layer: &Element) -> Option<(usize, bool)> {
+    let stop = layer.query_selector(":scope > [tabindex]").ok()??;
+    let circles = layer.children();
+    let index = (0..circles.length()).find(|&index| circles.item(index).as_ref() == Some(&stop))?;
+    Some((index as usize, stop.matches(":focus").unwrap_or(false)))
+}
+
+/// Whether the buyer pressed "reserve" on the picking stage (its
+/// `data-reserve="requested"` on the seat layer); clears the request.
+pub fn take_reserve_request(layer: &Element) -> bool {
+    let requested = layer.get_attribute("data-reserve").as_deref() == Some("requested");
+    let _ = layer.remove_attribute("data-reserve");
+    requested
+}
+
 /// Whether a painted hall is waiting beside `element` (for any layout).
 pub fn paint_is_waiting(element: &Element) -> bool {
     let root = element.get_root_node();

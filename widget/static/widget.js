@@ -68,6 +68,22 @@
     return loading;
   }
 
+  // The picking stage (pick/, no Leptos: a tenth of the widget's size):
+  // mounted on a painted hall, it lets the buyer pick seats and see the
+  // order while the widget is still on its way, then gives way to it.
+  var staging = null;
+  function loadStage() {
+    if (!staging) {
+      var wasm = fetch(new URL("widget/ticket_pick_bg.wasm", base).href, { priority: "low" });
+      wasm.catch(function () { /* the glue's init reports it */ });
+      staging = import(new URL("widget/ticket_pick.js", base).href).then(function (glue) {
+        return glue.default({ module_or_path: wasm }).then(function () { return glue; });
+      });
+      staging.catch(function () { staging = null; });
+    }
+    return staging;
+  }
+
   // The widget's first reads start as soon as it is loading (after the
   // painted hall, when there is one), while its wasm downloads and compiles: the catalogue, and for a widget opened on a date, that hall's
   // layout and availability. The wasm takes each response once, by partner
@@ -77,7 +93,7 @@
       return "%" + c.charCodeAt(0).toString(16).toUpperCase();
     });
   }
-  var availabilityCopies = new Map();            // prefetch key → its parsed copy (for the paint)
+  var copies = new Map();                        // prefetch key → its parsed copy (paint, picking stage)
   function hallUrl(config) {
     return apiBase + "/v1/events/" + segment(config.event) + "/shows/" + segment(config.show) + "/";
   }
@@ -101,12 +117,13 @@
         signal: window.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(20000) : undefined
       });
       response.catch(function () { /* the widget asks again */ });
-      if (/\/availability$/.test(url)) {
-        // Copied before the wasm can read it (this callback runs first).
+      if (/\/(availability|layout)$/.test(url)) {
+        // Copied before the wasm can read it (this callback runs first): for
+        // the paint (availability) and the picking stage (both).
         var copy = response.then(function (r) { return r.ok ? r.clone().json() : null; });
-        copy.catch(function () { /* no paint then */ });
-        availabilityCopies.set(key, copy);
-        setTimeout(function () { if (availabilityCopies.get(key) === copy) availabilityCopies.delete(key); }, 30000);
+        copy.catch(function () { /* no paint or stage then */ });
+        copies.set(key, copy);
+        setTimeout(function () { if (copies.get(key) === copy) copies.delete(key); }, 30000);
       }
       early.set(key, response);
       // Unclaimed (the widget was removed first): let it go.
@@ -150,7 +167,7 @@
     return painted.then(function (paint) {
       if (!paint || paint.availability) return paint;
       prefetch(config);
-      var copy = availabilityCopies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
+      var copy = copies.get(config.partner_key + " " + hallUrl(config) + "availability") || Promise.resolve(null);
       return copy.then(function (availability) { paint.availability = availability; return paint; });
     }).then(function (paint) {
       var markup = paint && paint.markup, availability = paint && paint.availability;
@@ -186,7 +203,7 @@
     drawn.addEventListener("pointerdown", function (event) { byMouse = event.pointerType === "mouse"; });
     drawn.addEventListener("click", function (event) {
       var seat = event.target;
-      var pickable = byMouse && !box.readOnly && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat";
+      var pickable = byMouse && !box.readOnly && !box.staged && seat && seat.getAttribute && seat.getAttribute("data-testid") === "seat";
       byMouse = true;
       if (!pickable) return;
       var state = seat.getAttribute("data-state");
@@ -194,9 +211,12 @@
       else if (state === "selected") seat.setAttribute("data-state", "available");
     });
   }
-  // The early picks go back when there will be no widget to take them.
+  // The early picks go back when there will be no widget to take them
+  // (the stage's order with them).
   function dropEarlyPicks(box) {
     box.readOnly = true;
+    var side = box.querySelector(".tw-hall-side");
+    if (side) side.textContent = "";
     box.querySelectorAll('[data-testid=seat][data-state=selected]').forEach(function (seat) {
       seat.setAttribute("data-state", "available");
     });
@@ -375,9 +395,14 @@
 
     // The widget takes over from the painted hall: it shows, the paint goes.
     _unpaint() {
+      this._unstage();
       if (this._painted) { this._painted.remove(); this._painted = null; }
       if (this._paintTimer) { clearTimeout(this._paintTimer); this._paintTimer = null; }
       if (this._host) this._host.style.cssText = "";
+    }
+
+    _unstage() {
+      if (this._stage) { try { this._stage.unmount(); } catch (e) { /* already gone */ } this._stage = null; }
     }
 
     _mount() {
@@ -422,9 +447,25 @@
           if (self._pending) host.style.cssText = HIDE;
         });
       }
-      // The wasm beside the painted hall's request (at a low priority), the
-      // widget's reads after the hall is in (or at once without one): on a
-      // slow line the first frame comes first.
+      // The stage and the widget's wasm beside the painted hall's request (at
+      // a low priority, the stage first), the reads after the hall is in (or
+      // at once without one): on a slow line the first frame comes first.
+      if (painting) {
+        var stage = loadStage();
+        var hallKey = config.partner_key + " " + hallUrl(config);
+        firstFrame.then(function () {
+          prefetch(config);
+          return Promise.all([stage, copies.get(hallKey + "layout"), copies.get(hallKey + "availability")]);
+        }).then(function (parts) {
+          var box = self._painted;
+          if (generation !== self._generation || !box || box.readOnly || !parts[1] || !parts[2]) return;
+          self._stage = parts[0].mount_pick(box, parts[1], parts[2], config.lang);
+          box.staged = true;
+        }).catch(function (error) {
+          // The widget still comes; until then clicks pick as before.
+          if (window.console) console.warn("ticket-widget: the picking stage did not start:", error);
+        });
+      }
       var widget = loadWidget();
       firstFrame.then(function () { prefetch(config); return widget; }).then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
@@ -438,6 +479,7 @@
         if (generation !== self._generation) return;
         self._pending = false;
         // A painted hall stays (it is what the page is about); the error shows below it.
+        self._unstage();
         if (self._painted) dropEarlyPicks(self._painted);
         host.style.cssText = "";
         if (window.console) console.error("ticket-widget:", error);

@@ -40,6 +40,7 @@ use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
+use super::hall_screen::reserve;
 use super::seat_list::SeatList;
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
@@ -121,67 +122,6 @@ pub fn SeatMap(
         let _ = circle.set_attribute("aria-label", &name);
     };
 
-    // Keep every circle's data-state in step with availability and picks,
-    // touching only the circles that changed.
-    let layout_for_seats = layout.clone();
-    Effect::new(move |_| {
-        // `try_`: this may run once more just as a hold replaces the hall.
-        let (Some(availability), Some(mut picked)) = (availability.try_get(), selection.try_get()) else { return };
-        let Some(svg) = svg_element.get() else { return };
-        let svg: &Element = svg.unchecked_ref();
-        let Some(mut layer) = seat_layer_of(svg) else { return };
-        let mut adopted = false;
-        let setting_up = !seats_set_up.get_value();
-        if setting_up {
-            seats_set_up.set_value(true);
-            // Seats clicked on the painted hall before the widget was here
-            // are the buyer's first picks (one taken meanwhile: lost).
-            let early = paint_adoption::early_picks(svg, &layout_for_seats);
-            if !early.is_empty() {
-                selection.update(|selection| {
-                    selection.adopt_picks(&early);
-                    selection.take_conflicts(&availability.seats, &availability.admissions_left);
-                });
-                picked = selection.get_untracked();
-            }
-        }
-        let wanted_states = seat_states(&availability, &picked);
-        if setting_up {
-            match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
-                Some(painted) => {
-                    let _ = layer.replace_with_with_node_1(&painted);
-                    shown_states.set_value(paint_adoption::shown_states(&painted));
-                    layer = painted;
-                    adopted = true;
-                }
-                None => {
-                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
-                    shown_states.set_value(wanted_states.clone());
-                    paint_adoption::decline_if_waiting(svg);
-                }
-            }
-        }
-        let circles = layer.children();
-        shown_states.update_value(|shown_states| {
-            for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
-                if *shown != wanted {
-                    if let Some(circle) = circles.item(index as u32) {
-                        apply_seat_state(&circle, wanted);
-                    }
-                    *shown = wanted;
-                }
-            }
-        });
-        if let Some(index) = roving_seat.get_value() {
-            if let Some(circle) = circles.item(index as u32) {
-                name_seat(&circle, index);
-            }
-        }
-        if adopted {
-            paint_adoption::announce(svg, true);
-        }
-    });
-
     let svg_rect = move || svg_element.get_untracked().map(|svg| screen_rect(&svg));
     let show_tooltip_for = move |target: Option<EventTarget>| {
         let anchor = (|| {
@@ -237,6 +177,77 @@ pub fn SeatMap(
         let target: EventTarget = circle.into();
         request_animation_frame(move || show_tooltip_for(Some(target)));
     };
+
+    // Keep every circle's data-state in step with availability and picks,
+    // touching only the circles that changed.
+    let layout_for_seats = layout.clone();
+    Effect::new(move |_| {
+        // `try_`: this may run once more just as a hold replaces the hall.
+        let (Some(availability), Some(mut picked)) = (availability.try_get(), selection.try_get()) else { return };
+        let Some(svg) = svg_element.get() else { return };
+        let svg: &Element = svg.unchecked_ref();
+        let Some(mut layer) = seat_layer_of(svg) else { return };
+        let mut adopted = false;
+        let setting_up = !seats_set_up.get_value();
+        if setting_up {
+            seats_set_up.set_value(true);
+            // Seats clicked on the painted hall before the widget was here
+            // are the buyer's first picks (one taken meanwhile: lost).
+            let early = paint_adoption::early_picks(svg, &layout_for_seats);
+            if !early.is_empty() {
+                selection.update(|selection| {
+                    selection.adopt_picks(&early);
+                    selection.take_conflicts(&availability.seats, &availability.admissions_left);
+                });
+                picked = selection.get_untracked();
+            }
+        }
+        let wanted_states = seat_states(&availability, &picked);
+        if setting_up {
+            match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
+                Some(painted) => {
+                    // The picking stage's tab stop (and focus) carries over.
+                    let stage_stop = paint_adoption::tab_stop(&painted);
+                    let _ = layer.replace_with_with_node_1(&painted);
+                    shown_states.set_value(paint_adoption::shown_states(&painted));
+                    if let Some((index, focused)) = stage_stop {
+                        // After the loader has let the stage go (on the adoption event below).
+                        leptos::leptos_dom::helpers::queue_microtask(move || set_roving(index, focused));
+                    }
+                    // "Reserve" pressed before the widget was here: done now.
+                    if paint_adoption::take_reserve_request(&painted) {
+                        reserve(layout_for_seats.clone(), selection);
+                    }
+                    layer = painted;
+                    adopted = true;
+                }
+                None => {
+                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
+                    shown_states.set_value(wanted_states.clone());
+                    paint_adoption::decline_if_waiting(svg);
+                }
+            }
+        }
+        let circles = layer.children();
+        shown_states.update_value(|shown_states| {
+            for (index, (shown, wanted)) in shown_states.iter_mut().zip(wanted_states).enumerate() {
+                if *shown != wanted {
+                    if let Some(circle) = circles.item(index as u32) {
+                        apply_seat_state(&circle, wanted);
+                    }
+                    *shown = wanted;
+                }
+            }
+        });
+        if let Some(index) = roving_seat.get_value() {
+            if let Some(circle) = circles.item(index as u32) {
+                name_seat(&circle, index);
+            }
+        }
+        if adopted {
+            paint_adoption::announce(svg, true);
+        }
+    });
 
     // What the last press was made with: a finger's or a pen's tap zooms
     // while seats are too small to hit (`Viewport::tap`), a mouse's click selects.

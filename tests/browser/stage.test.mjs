@@ -1,0 +1,122 @@
+// The picking stage (pick/: the hall's picking without Leptos, a tenth of the
+// widget's size) in Debian's Chromium, on the one-date partner page: with the
+// widget's own wasm held back, a buyer picks seats on the painted hall, sees
+// each seat's bubble and the order with its total, and can walk the plan with
+// the keys; when the widget arrives it takes the picks, the keyboard's place
+// and the order over unchanged, and a "reserve" pressed meanwhile is done.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchChromium, fetchLayout, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
+
+const EVENT = 'qt:1001';
+const SHOW = '2001';
+
+let browser;
+let layout;
+before(async () => {
+  browser = await launchChromium();
+  layout = await fetchLayout(EVENT, SHOW);
+});
+after(async () => { await browser?.close(); });
+
+/** The one-date page with the widget's wasm held until `release()`; the stage's comes at once. */
+async function openWithWidgetHeld() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  let release;
+  const widgetMayLoad = new Promise((resolve) => { release = resolve; });
+  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
+  return { page, errors, release };
+}
+
+const paintedSeat = (page, id) => page.locator(`.tw-painted [data-testid=seat][data-seat-id="${id}"]`);
+const seatIds = (page, state, nths) => page.locator(`.tw-painted [data-testid=seat][data-state=${state}]`)
+  .evaluateAll((seats, nths) => nths.map((nth) => seats[nth].getAttribute('data-seat-id')), nths);
+const listed = (page, scope) => page.locator(`${scope} [data-testid=selection-seat]`)
+  .evaluateAll((lines) => lines.map((line) => line.dataset.seatId));
+const digits = (text) => Number(text.replace(/[^\d,]/g, '').replace(',', '.'));
+
+/** The summary's markup without what only a Leptos view has (its comment markers). */
+const summaryMarkup = (page, scope) => page.locator(`${scope} [data-testid=selection-summary]`)
+  .evaluate((summary) => summary.outerHTML.replace(/<!--[^]*?-->/g, ''));
+
+test('with the widget still on its way, the stage picks seats: bubble, order and total, taken seats refused, keys', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const [first, second, third] = await seatIds(page, 'available', [200, 230, 260]);
+  const [taken] = await seatIds(page, 'unavailable', [0]);
+  for (const id of [first, second, third]) await paintedSeat(page, id).click({ force: true });
+  await paintedSeat(page, taken).click({ force: true });
+  assert.equal(await paintedSeat(page, taken).getAttribute('data-state'), 'unavailable', 'a taken seat is not picked');
+  assert.deepEqual(await listed(page, '.tw-painted'), [first, second, third], 'the order lists the picks in order');
+  // × on a line puts that seat back.
+  await page.locator(`.tw-painted [data-testid=selection-seat][data-seat-id="${second}"] button`).click();
+  assert.equal(await paintedSeat(page, second).getAttribute('data-state'), 'available');
+  assert.deepEqual(await listed(page, '.tw-painted'), [first, third]);
+  const price = (id) => layout.seats.find((seat) => seat.id === id).price.minor;
+  const total = digits(await page.locator('.tw-painted [data-testid=selection-total]').innerText());
+  assert.equal(total, (price(first) + price(third)) / 100, 'the total is the two seats\' prices');
+
+  // The bubble names the seat under the pointer.
+  const hovered = layout.seats.find((seat) => seat.id === first);
+  await paintedSeat(page, first).hover({ force: true });
+  const bubble = await page.locator('.tw-painted [data-testid=seat-tooltip]').innerText();
+  assert.ok(bubble.includes(String(hovered.place)), `the bubble names place ${hovered.place}: ${bubble}`);
+
+  // The keys: the plan is one tab stop; an arrow moves to a seat, Enter picks it.
+  await page.locator('.tw-painted .tw-map > svg').focus();
+  await page.keyboard.press('ArrowRight');
+  const focused = page.locator('.tw-painted [data-testid=seat]:focus');
+  assert.equal(await focused.getAttribute('role'), 'button');
+  assert.ok((await focused.getAttribute('aria-label')).length > 0, 'the focused seat has a name');
+  await page.screenshot({ path: join(OUTPUT_DIR, 'stage-before-widget.png') });
+  release();
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
+test('the widget takes the stage over: the same picks, the same order markup, the keyboard\'s seat still focused', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const [first, second] = await seatIds(page, 'available', [300, 330]);
+  for (const id of [first, second]) await paintedSeat(page, id).click({ force: true });
+  const stageSummary = await summaryMarkup(page, '.tw-painted');
+  await page.locator('.tw-painted .tw-map > svg').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const focusedId = await page.locator('.tw-painted [data-testid=seat]:focus').getAttribute('data-seat-id');
+  release();
+
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.tw-painted').count(), 0, 'the stage gave way to the widget');
+  assert.deepEqual(await listed(page, '[data-testid=hall]'), [first, second], 'the widget\'s order lists the same picks');
+  assert.equal(await summaryMarkup(page, '[data-testid=hall]'), stageSummary, 'and looks exactly as the stage drew it');
+  const stillFocused = page.locator('[data-testid=hall] [data-testid=seat]:focus');
+  await stillFocused.waitFor();
+  assert.equal(await stillFocused.getAttribute('data-seat-id'), focusedId, 'the keyboard\'s seat keeps the focus');
+  assert.equal(await page.locator('[data-testid=hall] [data-testid=seat][tabindex]').count(), 1, 'one tab stop on the plan');
+  // And the keys go on from there, now the widget's.
+  await page.keyboard.press('Enter');
+  await page.locator(`[data-testid=hall] [data-testid=selection-seat][data-seat-id="${focusedId}"]`).waitFor();
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
+test('"reserve" pressed on the stage is done by the widget when it arrives', async () => {
+  const { page, release } = await openWithWidgetHeld();
+  const [id] = await seatIds(page, 'available', [400]);
+  await paintedSeat(page, id).click({ force: true });
+  const reserveButton = page.locator('.tw-painted [data-testid=reserve-button]');
+  await reserveButton.click();
+  assert.equal(await reserveButton.isDisabled(), true, 'pressed once');
+  assert.equal(await reserveButton.innerText(), 'Бронируем…');
+  const holdRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/v1/holds'));
+  release();
+  assert.deepEqual((await holdRequest).postDataJSON().seats, [id], 'the widget reserved the stage\'s pick');
+  await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=cancel-hold]').click();
+  await page.close();
+});
