@@ -18,8 +18,8 @@ use ticket_paint::{escape_attribute, fixed, zone_class};
 
 /// The order summary for `selection` (seats only: the stage picks no
 /// admission quantities): one line per picked seat in pick order, each with
-/// its × (`data-remove-seat` is the seat's index, for the stage's one
-/// listener; the widget's × carries none), the ticket count, the total, the
+/// its × (the stage finds the seat by the line's `data-seat-id`, as the
+/// widget's markup has nothing else), the ticket count, the total, the
 /// reserve button — disabled while nothing may be reserved or while
 /// `reserving`, when it says so — and the hint.
 pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserving: bool) -> String {
@@ -40,7 +40,7 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
                  <span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>\
                  <span class=\"tw-line-text\"><span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span></span>\
                  <span class=\"tw-price\">{}</span>\
-                 <button type=\"button\" class=\"tw-line-remove\" aria-label=\"{remove}\" title=\"{remove}\" data-remove-seat=\"{seat_index}\">×</button></li>",
+                 <button type=\"button\" class=\"tw-line-remove\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
                 escape_attribute(&seat.id),
                 zone_class(seat.zone as usize),
                 escape_attribute(zone_name(layout, seat.zone)),
@@ -140,7 +140,7 @@ mod tests {
              <span class=\"tw-line-text\"><span class=\"tw-line-title\">Партер &lt;1&gt; &amp; &quot;A&quot;</span>\
              <span class=\"tw-line-detail\">Ряд 3&lt;, место 8&#39;</span></span>\
              <span class=\"tw-price\">1 500,50 ₽</span>\
-             <button type=\"button\" class=\"tw-line-remove\" aria-label=\"Убрать\" title=\"Убрать\" data-remove-seat=\"2\">×</button></li>"
+             <button type=\"button\" class=\"tw-line-remove\" aria-label=\"Убрать\" title=\"Убрать\">×</button></li>"
         );
         assert!(lines[1].contains("data-seat-id=\"a&quot;1\""), "ids are escaped: {}", lines[1]);
         assert!(lines[2].contains("<span class=\"tw-swatch z1\""), "{}", lines[2]);

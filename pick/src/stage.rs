@@ -6,8 +6,8 @@
 //! layout and availability. It checks that the paint is of this layout,
 //! takes seats already drawn `selected` as picks (`picking.rs`), and from
 //! then on one listener on the `<svg>` and one on the side panel serve every
-//! click, hover and key (event delegation through `data-index` /
-//! `data-remove-seat`). A change rewrites `data-state` on the circles that
+//! click, hover and key (event delegation through the circles' `data-index`
+//! and the order lines' `data-seat-id`). A change rewrites `data-state` on the circles that
 //! changed and the summary's markup; nothing else.
 //!
 //! The Leptos widget takes over from it as from any painted hall: picks are
@@ -214,7 +214,7 @@ impl Stage {
                         self.set_roving(seat, false);
                         self.show_tooltip(seat);
                     }
-                } else if let Some(seat) = index_in(event, "data-remove-seat") {
+                } else if let Some(seat) = self.removed_seat(event) {
                     self.toggle(seat);
                 } else if target_of(event)
                     .is_some_and(|target| target.get_attribute("data-testid").as_deref() == Some("reserve-button"))
@@ -236,6 +236,22 @@ impl Stage {
             }
             _ => {}
         }
+    }
+
+    /// The seat whose order line's × was clicked (found by the line's
+    /// `data-seat-id`, as the widget's markup carries nothing else).
+    fn removed_seat(&self, event: &Event) -> Option<usize> {
+        let button = target_of(event)?;
+        if !button.class_list().contains("tw-line-remove") {
+            return None;
+        }
+        let id = button.closest("[data-testid=selection-seat]").ok()??.get_attribute("data-seat-id")?;
+        self.picking
+            .selection()
+            .seats()
+            .iter()
+            .copied()
+            .find(|&seat| self.layout.seats.get(seat).is_some_and(|picked| picked.id == id))
     }
 
     /// Picks or puts back a seat by the selection's rules.
