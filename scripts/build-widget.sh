@@ -2,9 +2,12 @@
 # Builds the browser widget into edge-proxy/assets/, which the Worker serves as
 # static files at the proxy's root:
 #   /widget.js, /widget.css, /embed.html (→ /embed), /embed-host.js
-#   /widget/ticket_widget.js + /widget/ticket_widget_bg.wasm (what picking
-#   seats needs), /widget/split_checkout.wasm (the checkout, fetched when a
-#   buyer first needs it; see "The checkout's module" below)
+#   /widget/ticket_pick.js + /widget/ticket_pick_bg.wasm (the seat-picking
+#   stage, `pick/`: what picking seats on a painted hall needs; see "The
+#   seat-picking stage" below), /widget/ticket_widget.js +
+#   /widget/ticket_widget_bg.wasm (the Leptos widget),
+#   /widget/split_checkout.wasm (the checkout, fetched when a buyer first
+#   needs it; see "The checkout's module" below)
 # Idempotent; run from anywhere. Needs the wasm32 target and a wasm-bindgen CLI
 # of exactly the version in Cargo.lock (scripts/setup.sh installs both).
 set -euo pipefail
@@ -154,6 +157,29 @@ main_bindgen="$target_dir/ticket_widget_bg.bindgen.wasm"
 mv "$out/ticket_widget_bg.wasm" "$main_bindgen"
 optimise "$main_bindgen" "$out/ticket_widget_bg.wasm" "$named"
 
+# The seat-picking stage (`pick/`, web-sys only, no Leptos): built as the
+# widget is built (the same toolchain and flags, minus Leptos's switch and
+# the split's relocations, which it has no use for), in target directories
+# of its own so the two builds do not invalidate each other's dependencies.
+# Its name-keeping copy sits beside the widget's for `make bench`.
+pick_named="$(dirname "$named")/ticket_pick_bg.named.wasm"
+if [[ $toolchain == stable ]]; then
+    pick_target_dir="$root/target/pick-wasm"
+    RUSTFLAGS="${RUSTFLAGS:-}" CARGO_TARGET_DIR="$pick_target_dir" \
+        cargo build -p ticket-pick --target wasm32-unknown-unknown --release
+else
+    pick_target_dir="$root/target/pick-wasm-nightly"
+    RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+        CARGO_TARGET_DIR="$pick_target_dir" \
+        cargo "+$nightly" build -p ticket-pick --target wasm32-unknown-unknown --release \
+        -Zbuild-std=std,panic_abort
+fi
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ticket_pick \
+    "$pick_target_dir/wasm32-unknown-unknown/release/ticket_pick.wasm"
+pick_bindgen="$pick_target_dir/ticket_pick_bg.bindgen.wasm"
+mv "$out/ticket_pick_bg.wasm" "$pick_bindgen"
+optimise "$pick_bindgen" "$out/ticket_pick_bg.wasm" "$pick_named"
+
 cp widget/static/* "$assets/"
 
 # The served loader, styles, glue and iframe helper are minified (esbuild, an
@@ -169,6 +195,8 @@ if [[ -x "$esbuild" ]]; then
     # file and one round trip; the chunk's URL is still taken relative to it.
     "$esbuild" "$out/ticket_widget.js" --bundle --minify --format=esm --target=es2020 --log-level=warning \
         --allow-overwrite --outfile="$out/ticket_widget.js"
+    "$esbuild" "$out/ticket_pick.js" --minify --format=esm --target=es2020 --log-level=warning \
+        --allow-overwrite --outfile="$out/ticket_pick.js"
     rm -f "$out/__wasm_split.js"
     "$esbuild" "$assets/widget.css" --minify --target=chrome96,firefox96,safari15 --log-level=warning \
         --allow-overwrite --outfile="$assets/widget.css"
@@ -178,7 +206,7 @@ fi
 
 split_note="checkout split off"
 [[ $split == yes ]] || split_note="not split"
-echo "build-widget: wrote $out (built with $toolchain, $split_note) and the loader files in $assets:"
+echo "build-widget: wrote $out (widget and seat-picking stage, built with $toolchain, $split_note) and the loader files in $assets:"
 for file in "$assets/widget.js" "$assets/widget.css" "$out"/*.js "$out"/*.wasm; do
     if command -v brotli >/dev/null 2>&1; then
         printf '  %-45s %8d bytes  %7d brotli\n' "$file" "$(wc -c <"$file")" "$(brotli -c -q 11 "$file" | wc -c)"

@@ -11,7 +11,7 @@ bash scripts/setup.sh
 echo "== format and lint (rustfmt.toml; clippy denies warnings, native and wasm32)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings 2>&1
-cargo clippy --target wasm32-unknown-unknown -p ticket-contract -p ticket-paint -p ticket-core -p edge-proxy -p ticket-widget -- -D warnings 2>&1
+cargo clippy --target wasm32-unknown-unknown -p ticket-contract -p ticket-paint -p ticket-hall -p ticket-core -p edge-proxy -p ticket-widget -p ticket-pick -- -D warnings 2>&1
 
 echo "== native unit tests"
 cargo test --workspace --exclude integration-tests 2>&1

@@ -20,23 +20,28 @@ const KIB = 1024;
 
 // What the loader fetches, in the order it needs it. `stage` says when:
 // "first-seat" = before the first seat can appear (on a page opening one
-// date the loader asks for the glue and the wasm only once the painted hall
-// is in: widget.js `firstFrame`; the drawing itself is the hall's data, like
-// the static page's SVG, and not counted here), "pick" = needed to pick
-// seats, "checkout" = only once the buyer goes on to checkout (the split-off
-// modules, `split_*.wasm`: fetched after the first pick or with the hold;
-// the small link module that fetches them is bundled into the glue, or, in
-// a build without esbuild, imported by it, so it counts for "pick"). Files that do not exist are skipped (an unsplit build
-// has no checkout rows).
+// date the loader asks for the wasm only once the painted hall is in:
+// widget.js `firstFrame`; the drawing itself is the hall's data, like the
+// static page's SVG, and not counted here), "pick" = the seat-picking stage
+// (`pick/`, mounted on the painted hall: what picking seats needs), "widget"
+// = the Leptos widget's glue and main module (fetched beside the stage at a
+// low priority; it takes over the picks), "checkout" = only once the buyer
+// goes on to checkout (the split-off modules, `split_*.wasm`: fetched after
+// the first pick or with the hold; the small link module that fetches them
+// is bundled into the glue, or, in a build without esbuild, imported by it,
+// so it counts for "widget"). Files that do not exist are skipped (an
+// unsplit build has no checkout rows).
 const chunkFiles = existsSync(join(assets, "widget"))
   ? readdirSync(join(assets, "widget")).filter((name) => /^split_.*\.wasm$/.test(name)).sort()
   : [];
 const files = [
   { file: "widget.js", role: "loader", stage: "first-seat" },
   { file: "widget.css", role: "styles", stage: "first-seat" },
-  { file: "widget/ticket_widget.js", role: "wasm-bindgen glue", stage: "pick" },
-  { file: "widget/__wasm_split.js", role: "split link module", stage: "pick" },
-  { file: "widget/ticket_widget_bg.wasm", role: "main wasm", stage: "pick", wasm: true },
+  { file: "widget/ticket_pick.js", role: "seat-picking stage's glue", stage: "pick" },
+  { file: "widget/ticket_pick_bg.wasm", role: "seat-picking stage's wasm", stage: "pick", wasm: true },
+  { file: "widget/ticket_widget.js", role: "widget's wasm-bindgen glue", stage: "widget" },
+  { file: "widget/__wasm_split.js", role: "split link module", stage: "widget" },
+  { file: "widget/ticket_widget_bg.wasm", role: "widget's main wasm", stage: "widget", wasm: true },
   ...chunkFiles.map((name) => ({
     file: `widget/${name}`,
     role: "checkout wasm, fetched later",
@@ -83,13 +88,19 @@ const targets = [
   },
   {
     label: "needed before a seat can be picked",
-    pick: (m) => m.stage !== "checkout",
+    pick: (m) => m.stage === "first-seat" || m.stage === "pick",
     target: null,
   },
   {
+    // The stage's wasm and its glue: the glue is what instantiates it.
     label: "wasm needed to pick seats",
-    pick: (m) => m.wasm && m.stage !== "checkout",
+    pick: (m) => m.stage === "pick",
     target: 80 * KIB,
+  },
+  {
+    label: "the Leptos widget (takes over later)",
+    pick: (m) => m.stage === "widget",
+    target: null,
   },
   {
     label: "whole widget including checkout",
@@ -165,7 +176,9 @@ const shorten = (name) => {
 // hold's creation, the reload resume, the notice of how a hold ended).
 const CHECKOUT = /^(checkout|checkout_markup|buyer_details|barcode|payment|hold_session|hold_wire|components::(checkout_screen|buyer_form|promocode_form|payment_wait|hold_timer|hold_notice))$/;
 
-function sizeModule(title, path, moduleBrotli) {
+// `ownCrate`: the crate whose code is listed by module (checkout modules
+// marked when it is the widget's).
+function sizeModule(title, path, moduleBrotli, ownCrate = "ticket_widget") {
   const items = twiggyItems(path);
   if (!items) return;
   const shipped = items.filter((item) => crateOf(item.name) !== null);
@@ -195,25 +208,29 @@ function sizeModule(title, path, moduleBrotli) {
     for (const item of entry.items.slice(0, topN)) console.log(`    ${pad(item.shallow_size, 7)} B  ${shorten(item.name)}`);
   }
   const modules = new Map();
-  for (const item of byCrate.get("ticket_widget")?.items || []) {
+  for (const item of byCrate.get(ownCrate)?.items || []) {
     const segments = item.name.replace(/^(<|&|mut |dyn )+/, "").split("::");
     let module = segments[1] || "(root)";
     if (module === "components" && segments[2]) module = `components::${segments[2]}`;
     module = module.replace(/[<{ ].*$/, "");
     modules.set(module, (modules.get(module) || 0) + item.shallow_size);
   }
-  console.log(`== ${title}: ticket_widget's own code by module (shallow bytes; checkout modules marked)`);
+  const marksCheckout = ownCrate === "ticket_widget";
+  console.log(`== ${title}: ${ownCrate}'s own code by module (shallow bytes${marksCheckout ? "; checkout modules marked" : ""})`);
   let checkoutOwn = 0;
   for (const [module, bytes] of [...modules.entries()].sort((a, b) => b[1] - a[1])) {
-    const checkout = CHECKOUT.test(module);
+    const checkout = marksCheckout && CHECKOUT.test(module);
     if (checkout) checkoutOwn += bytes;
     console.log(`  ${module.padEnd(34)} ${pad(bytes, 8)} B${checkout ? "  checkout" : ""}`);
   }
+  if (!marksCheckout) return;
   console.log(
     `  ${"checkout modules, own code".padEnd(34)} ${pad(checkoutOwn, 8)} B  ~${Math.round((checkoutOwn / total) * moduleBrotli)} B brotli`,
   );
 }
 
+const pickModule = measured.find((m) => m.file === "widget/ticket_pick_bg.wasm");
+if (pickModule) sizeModule("seat-picking stage", join(namedDir, "ticket_pick_bg.named.wasm"), pickModule.brotli, "ticket_pick");
 const mainModule = measured.find((m) => m.file === "widget/ticket_widget_bg.wasm");
-if (mainModule) sizeModule("main module (picking seats)", named, mainModule.brotli);
+if (mainModule) sizeModule("widget's main module", named, mainModule.brotli);
 for (const chunk of measured.filter((m) => m.named)) sizeModule(`${chunk.file} (checkout)`, chunk.named, chunk.brotli);

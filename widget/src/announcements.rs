@@ -10,24 +10,12 @@
 //! minute by the timer's own region.
 
 use ticket_contract::Layout;
+// A seat's name is `ticket-hall`'s: the seat-picking stage names seats alike.
+pub use ticket_hall::words::{seat_name, seat_words};
 
-use crate::hall::SeatState;
-use crate::i18n::{order_words, seat_count, seat_place_words, seat_state_word, seats_changed_words, Lang};
+use crate::i18n::{order_words, seat_count, seats_changed_words, Lang};
 use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
-
-/// A seat's accessible name on the plan: zone, row, place, price, state.
-pub fn seat_name(lang: Lang, layout: &Layout, seat_index: usize, state: SeatState) -> String {
-    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
-    format!("{}, {}, {}", seat_words(lang, layout, seat_index), format_price(lang, seat.price), seat_state_word(lang, state))
-}
-
-/// `Партер, ряд 5, место 12` for seat `seat_index`.
-pub fn seat_words(lang: Lang, layout: &Layout, seat_index: usize) -> String {
-    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
-    let zone = layout.zones.get(seat.zone as usize).map_or("", |zone| zone.name.as_str());
-    seat_place_words(lang, zone, &seat.row, &seat.place)
-}
 
 /// What to say when the buyer's picks went from `before` to `after`, if
 /// anything the buyer did changed (seats picked or put back, quantities).
@@ -87,21 +75,6 @@ mod tests {
         }
         selection.set_admission_quantity(0, admission, 10);
         selection
-    }
-
-    #[test]
-    fn names_a_seat_with_zone_row_place_price_and_state() {
-        let hall = hall();
-        let cases: &[(Lang, usize, SeatState, &str)] = &[
-            (Lang::Ru, 0, SeatState::Available, "Партер, ряд 5, место 12, 3 500 ₽, свободно"),
-            (Lang::Ru, 2, SeatState::Selected, "Партер, ряд 6, место 1, 1 500 ₽, выбрано"),
-            (Lang::En, 1, SeatState::Unavailable, "Партер, row 5, seat 13, 3 500 ₽, taken"),
-            (Lang::En, 1, SeatState::Lost, "Партер, row 5, seat 13, 3 500 ₽, just taken by someone else"),
-            (Lang::En, 9, SeatState::Available, ""),
-        ];
-        for &(lang, seat, state, expected) in cases {
-            assert_eq!(seat_name(lang, &hall, seat, state).replace('\u{a0}', " "), expected, "{lang:?} {seat}");
-        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::buyer_details::{BuyerDraft, BuyerField, BUYER_FIELDS};
 use crate::checkout::HoldNotice;
 use crate::datetime::{format_show_full, parse_local_date_time};
 use crate::hall::escape_attribute as escape;
-use crate::i18n::{buyer_field_label, error_message, pay_amount, seat_label, ticket_count, Lang};
+use crate::i18n::{buyer_field_label, error_message, pay_amount, seat_label, ticket_count, Lang, WidgetTexts};
 use crate::money::{format_money, format_price};
 
 /// What a `data-action` button asks for.

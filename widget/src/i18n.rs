@@ -7,50 +7,19 @@
 
 use crate::buyer_details::{BuyerField, BuyerProblem};
 
-/// The widget's display language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Ru,
-    En,
+pub use ticket_hall::words::{russian_plural, seat_label, seat_place_words, seat_state_word, ticket_count};
+use ticket_hall::words::{EN as HALL_EN, RU as HALL_RU};
+pub use ticket_hall::Lang;
+
+/// The widget's whole table of words: `lang.texts()`. (`Lang` itself and the
+/// words the hall shows live in `ticket-hall`, which the seat-picking stage
+/// shares; this table takes those fields from there.)
+pub trait WidgetTexts {
+    fn texts(self) -> &'static Texts;
 }
 
-impl Lang {
-    /// Picks the language, in this order: an explicit `lang` (the element's
-    /// attribute, the iframe's `lang` parameter), then the page's own
-    /// `<html lang>` when it is Russian or English, then the browser's
-    /// `navigator.language` (Russian, or else English). The loader
-    /// (`static/widget.js`, `widgetLanguage`) applies the same order before
-    /// the wasm has loaded and passes its answer as `lang`, so for an element
-    /// this only confirms it.
-    pub fn resolve(configured: Option<&str>, page_language: Option<&str>, navigator_language: Option<&str>) -> Lang {
-        let supported = |tag: Option<&str>| {
-            let tag = tag?.trim().to_ascii_lowercase();
-            let is = |code: &str| tag == code || tag.starts_with(&format!("{code}-")) || tag.starts_with(&format!("{code}_"));
-            if is("ru") {
-                Some(Lang::Ru)
-            } else if is("en") {
-                Some(Lang::En)
-            } else {
-                None
-            }
-        };
-        // An unsupported or empty language falls through to the next one.
-        supported(configured).or_else(|| supported(page_language)).unwrap_or(if supported(navigator_language) == Some(Lang::Ru) {
-            Lang::Ru
-        } else {
-            Lang::En
-        })
-    }
-
-    /// The BCP 47 tag for the `lang` attribute of the widget's root.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn texts(self) -> &'static Texts {
+impl WidgetTexts for Lang {
+    fn texts(self) -> &'static Texts {
         match self {
             Lang::Ru => &RU,
             Lang::En => &EN,
@@ -159,7 +128,7 @@ pub const RU: Texts = Texts {
     choose_date: "Выберите дату",
     local_time_note: "Время местное, по месту проведения.",
     choose_seats: "Выберите места",
-    seat_map_label: "Схема зала",
+    seat_map_label: HALL_RU.seat_map_label,
     zoom_in: "Приблизить",
     zoom_out: "Отдалить",
     zoom_reset: "Показать весь зал",
@@ -168,21 +137,21 @@ pub const RU: Texts = Texts {
     state_available: "Свободно",
     state_selected: "Выбрано",
     state_unavailable: "Занято",
-    row: "Ряд",
-    place: "место",
-    seat_not_available: "Место недоступно",
+    row: HALL_RU.row,
+    place: HALL_RU.place,
+    seat_not_available: HALL_RU.seat_not_available,
     admissions_title: "Входные билеты",
     sold_out: "распродано",
     remove_ticket: "Убрать билет",
     add_ticket: "Добавить билет",
-    order_title: "Ваш заказ",
-    order_empty_seats: "Выберите места на схеме зала.",
-    order_empty_admissions: "Выберите количество билетов.",
-    total: "Итого",
-    remove: "Убрать",
-    reserve: "Забронировать",
-    reserve_hint: "После бронирования места закрепятся за вами на время оформления.",
-    reserving: "Бронируем…",
+    order_title: HALL_RU.order_title,
+    order_empty_seats: HALL_RU.order_empty_seats,
+    order_empty_admissions: HALL_RU.order_empty_admissions,
+    total: HALL_RU.total,
+    remove: HALL_RU.remove,
+    reserve: HALL_RU.reserve,
+    reserve_hint: HALL_RU.reserve_hint,
+    reserving: HALL_RU.reserving,
     cart_title: "Ваша бронь",
     timer_label: "Бронь действует ещё",
     timer_warning: "Осталось меньше минуты — поторопитесь!",
@@ -222,7 +191,7 @@ pub const RU: Texts = Texts {
     lost_hint:
         "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
-    free: "бесплатно",
+    free: HALL_RU.free,
     tickets_issuing: "Оплата прошла — билеты выпускаются…",
     tickets_issuing_hint: "Билетная система ещё выпускает ваши билеты. Они появятся здесь сами, обновлять страницу не нужно.",
     ticket_serial_number: "Серия и номер",
@@ -248,7 +217,7 @@ pub const EN: Texts = Texts {
     choose_date: "Choose a date",
     local_time_note: "Times are local to the venue.",
     choose_seats: "Choose your seats",
-    seat_map_label: "Seating plan",
+    seat_map_label: HALL_EN.seat_map_label,
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
     zoom_reset: "Show the whole hall",
@@ -257,21 +226,21 @@ pub const EN: Texts = Texts {
     state_available: "Available",
     state_selected: "Selected",
     state_unavailable: "Taken",
-    row: "Row",
-    place: "seat",
-    seat_not_available: "Not available",
+    row: HALL_EN.row,
+    place: HALL_EN.place,
+    seat_not_available: HALL_EN.seat_not_available,
     admissions_title: "General admission",
     sold_out: "sold out",
     remove_ticket: "Remove a ticket",
     add_ticket: "Add a ticket",
-    order_title: "Your order",
-    order_empty_seats: "Pick your seats on the plan.",
-    order_empty_admissions: "Choose how many tickets you need.",
-    total: "Total",
-    remove: "Remove",
-    reserve: "Reserve",
-    reserve_hint: "Reserving keeps the seats for you while you check out.",
-    reserving: "Reserving…",
+    order_title: HALL_EN.order_title,
+    order_empty_seats: HALL_EN.order_empty_seats,
+    order_empty_admissions: HALL_EN.order_empty_admissions,
+    total: HALL_EN.total,
+    remove: HALL_EN.remove,
+    reserve: HALL_EN.reserve,
+    reserve_hint: HALL_EN.reserve_hint,
+    reserving: HALL_EN.reserving,
     cart_title: "Your reservation",
     timer_label: "Reserved for",
     timer_warning: "Less than a minute left — please hurry!",
@@ -310,7 +279,7 @@ pub const EN: Texts = Texts {
     nothing_on_sale: "No tickets are on sale for this date.",
     lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     availability_stale: "Seat availability may be out of date.",
-    free: "free",
+    free: HALL_EN.free,
     tickets_issuing: "Payment received — your tickets are being issued…",
     tickets_issuing_hint:
         "The ticketing system is still issuing your tickets. They will appear here by themselves; there is no need to reload.",
@@ -326,21 +295,6 @@ pub const EN: Texts = Texts {
     promocode_remove: "Remove",
     promocode_discount: "Promo code discount",
 };
-
-/// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.
-pub fn russian_plural(count: u64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
-    let last_two = count % 100;
-    let last = count % 10;
-    if (11..=14).contains(&last_two) {
-        many
-    } else if last == 1 {
-        one
-    } else if (2..=4).contains(&last) {
-        few
-    } else {
-        many
-    }
-}
 
 /// `от 1 500 ₽` / `from 1 500 ₽`.
 pub fn price_from(lang: Lang, price: &str) -> String {
@@ -358,15 +312,6 @@ pub fn quantity_left(lang: Lang, left: u32) -> String {
     }
 }
 
-/// `3 билета` / `3 tickets`.
-pub fn ticket_count(lang: Lang, count: u64) -> String {
-    match lang {
-        Lang::Ru => format!("{count} {}", russian_plural(count, "билет", "билета", "билетов")),
-        Lang::En if count == 1 => "1 ticket".to_owned(),
-        Lang::En => format!("{count} tickets"),
-    }
-}
-
 /// `3 даты` / `3 dates`.
 pub fn date_count(lang: Lang, count: u64) -> String {
     match lang {
@@ -374,12 +319,6 @@ pub fn date_count(lang: Lang, count: u64) -> String {
         Lang::En if count == 1 => "1 date".to_owned(),
         Lang::En => format!("{count} dates"),
     }
-}
-
-/// `Ряд 5, место 12` / `Row 5, seat 12`.
-pub fn seat_label(lang: Lang, row: &str, place: &str) -> String {
-    let texts = lang.texts();
-    format!("{} {row}, {} {place}", texts.row, texts.place)
 }
 
 /// The inside of the hold timer, as first drawn: label, `mm:ss`, and a live
@@ -595,29 +534,6 @@ pub fn seat_keys_hint(lang: Lang) -> &'static str {
     }
 }
 
-/// A seat's state as part of its name.
-pub fn seat_state_word(lang: Lang, state: crate::hall::SeatState) -> &'static str {
-    use crate::hall::SeatState;
-    match (lang, state) {
-        (Lang::Ru, SeatState::Available) => "свободно",
-        (Lang::Ru, SeatState::Selected) => "выбрано",
-        (Lang::Ru, SeatState::Unavailable) => "занято",
-        (Lang::Ru, SeatState::Lost) => "только что занято другим покупателем",
-        (Lang::En, SeatState::Available) => "available",
-        (Lang::En, SeatState::Selected) => "selected",
-        (Lang::En, SeatState::Unavailable) => "taken",
-        (Lang::En, SeatState::Lost) => "just taken by someone else",
-    }
-}
-
-/// `Партер, ряд 5, место 12` / `Stalls, row 5, seat 12`.
-pub fn seat_place_words(lang: Lang, zone: &str, row: &str, place: &str) -> String {
-    match lang {
-        Lang::Ru => format!("{zone}, ряд {row}, место {place}"),
-        Lang::En => format!("{zone}, row {row}, seat {place}"),
-    }
-}
-
 /// `Выбрано: Партер, ряд 5, место 12.` / `Removed: …` (several: how many).
 pub fn seats_changed_words(lang: Lang, added: bool, what: &str) -> String {
     match (lang, added) {
@@ -763,63 +679,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolves_the_language() {
-        // (the element's or iframe's lang, the page's <html lang>, the browser's, expected)
-        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Lang);
-        let cases: &[Case] = &[
-            // The browser alone.
-            (None, None, Some("ru-RU"), Lang::Ru),
-            (None, None, Some("ru"), Lang::Ru),
-            (None, None, Some("RU"), Lang::Ru),
-            (None, None, Some("en-US"), Lang::En),
-            (None, None, Some("de-DE"), Lang::En),
-            (None, None, Some("rue"), Lang::En),
-            (None, None, None, Lang::En),
-            // The explicit lang wins over everything.
-            (Some("en"), Some("ru"), Some("ru-RU"), Lang::En),
-            (Some("ru"), Some("en"), Some("en-GB"), Lang::Ru),
-            (Some("en-GB"), None, Some("ru-RU"), Lang::En),
-            // An empty or unsupported one falls through.
-            (Some(" "), None, Some("ru-RU"), Lang::Ru),
-            (Some("fr"), None, Some("ru-RU"), Lang::Ru),
-            (Some("fr"), None, Some("en-US"), Lang::En),
-            // The page's <html lang> before the browser, when it is ru or en.
-            (None, Some("ru"), Some("en-US"), Lang::Ru),
-            (None, Some("ru-RU"), Some("en-US"), Lang::Ru),
-            (None, Some("en"), Some("ru-RU"), Lang::En),
-            (Some("de"), Some("ru"), Some("en-US"), Lang::Ru),
-            (None, Some("de"), Some("ru-RU"), Lang::Ru),
-            (None, Some("de"), Some("en-US"), Lang::En),
-            (None, Some(""), Some("ru-RU"), Lang::Ru),
-            (None, Some("russian"), Some("en-US"), Lang::En),
-        ];
-        for &(configured, page, navigator, expected) in cases {
-            assert_eq!(Lang::resolve(configured, page, navigator), expected, "{configured:?} {page:?} {navigator:?}");
-        }
-    }
-
-    #[test]
     fn pluralises_russian_counts() {
-        let cases: &[(u64, &str)] = &[
-            (0, "0 билетов"),
-            (1, "1 билет"),
-            (2, "2 билета"),
-            (4, "4 билета"),
-            (5, "5 билетов"),
-            (11, "11 билетов"),
-            (12, "12 билетов"),
-            (14, "14 билетов"),
-            (21, "21 билет"),
-            (22, "22 билета"),
-            (111, "111 билетов"),
-            (101, "101 билет"),
-        ];
+        // Tickets are counted in `ticket-hall` (`words::ticket_count`).
+        let cases: &[(u64, &str)] = &[(1, "1 дата"), (3, "3 даты"), (5, "5 дат"), (11, "11 дат"), (21, "21 дата")];
         for &(count, expected) in cases {
-            assert_eq!(ticket_count(Lang::Ru, count), expected);
+            assert_eq!(date_count(Lang::Ru, count), expected);
         }
-        assert_eq!(ticket_count(Lang::En, 1), "1 ticket");
-        assert_eq!(ticket_count(Lang::En, 3), "3 tickets");
-        assert_eq!(date_count(Lang::Ru, 3), "3 даты");
+        assert_eq!(date_count(Lang::En, 1), "1 date");
         assert_eq!(date_count(Lang::En, 2), "2 dates");
     }
 
@@ -829,8 +695,6 @@ mod tests {
         assert_eq!(price_from(Lang::En, "1 500 ₽"), "from 1 500 ₽");
         assert_eq!(quantity_left(Lang::Ru, 7), "осталось 7");
         assert_eq!(quantity_left(Lang::En, 7), "7 left");
-        assert_eq!(seat_label(Lang::Ru, "5", "12"), "Ряд 5, место 12");
-        assert_eq!(seat_label(Lang::En, "5", "12"), "Row 5, seat 12");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Two halves, kept apart on purpose:
 //! - **Pure modules** (compiled and tested natively): [`i18n`] strings,
-//!   [`money`] and [`datetime`] formatting, [`viewport`] zoom/pan geometry,
+//!   [`money`] and [`datetime`] formatting (`money`, `selection` and
+//!   `seat_navigation` are `ticket-hall`'s, shared with the seat-picking
+//!   stage `ticket-pick`, and re-exported here), [`viewport`] zoom/pan geometry,
 //!   [`selection`] rules and totals (and picks someone else took),
 //!   [`hall`] seat states and markup, [`live`] (the live feed's frames,
 //!   revision order, reconnect/ping/poll schedule as a state machine),
@@ -43,13 +45,14 @@ pub mod hold_wire;
 pub mod host_events;
 pub mod i18n;
 pub mod live;
-pub mod money;
 pub mod navigation;
 pub mod number;
 pub mod payment;
-pub mod seat_navigation;
-pub mod selection;
 pub mod viewport;
+
+// The hall's pure rules, shared with the seat-picking stage (`ticket-pick`),
+// kept under their old paths here.
+pub use ticket_hall::{money, seat_navigation, selection};
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -284,7 +284,14 @@ fn preflight_allows_the_partner_key_header() {
 fn the_widget_is_served_by_the_proxy() {
     let _stack = exclusive_stack();
     let embed = format!("/embed?partner={DEMO_PARTNER_KEY}");
-    for (path, content) in [("/widget.js", "ticket-widget"), (embed.as_str(), "<html"), ("/widget/ticket_widget.js", "")] {
+    let served = [
+        ("/widget.js", "ticket-widget"),
+        (embed.as_str(), "<html"),
+        ("/widget/ticket_widget.js", ""),
+        // The seat-picking stage the loader mounts on a painted hall.
+        ("/widget/ticket_pick.js", "mount_pick"),
+    ];
+    for (path, content) in served {
         let reply = proxy_get_with(path, &[]);
         assert_eq!(reply.status, 200, "{path}");
         assert!(reply.body.contains(content), "{path}");

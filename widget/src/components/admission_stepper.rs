@@ -10,7 +10,7 @@ use ticket_contract::Layout;
 
 use super::use_widget;
 use crate::hall::zone_class;
-use crate::i18n::quantity_left as quantity_left_text;
+use crate::i18n::{quantity_left as quantity_left_text, WidgetTexts};
 use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
 

@@ -22,7 +22,7 @@ use super::use_widget;
 use crate::buyer_details::{BuyerField, BuyerProblem, BUYER_FIELDS};
 use crate::checkout_markup::{buyer_field_named, buyer_form_markup};
 use crate::hold_session::use_hold_session;
-use crate::i18n::{buyer_problem_message, error_message, Lang};
+use crate::i18n::{buyer_problem_message, error_message, Lang, WidgetTexts};
 
 /// Problems on screen, one per field at most.
 type Problems = Vec<(BuyerField, BuyerProblem)>;

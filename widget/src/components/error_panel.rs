@@ -9,7 +9,7 @@ use super::use_widget;
 use crate::api_error::ApiError;
 use crate::hold_session::use_hold_session;
 use crate::host_events::HostEvent;
-use crate::i18n::error_message;
+use crate::i18n::{error_message, WidgetTexts};
 use crate::paint_adoption::decline_if_waiting;
 
 #[component]

@@ -6,6 +6,7 @@ use ticket_contract::{EventSummary, ShowSummary};
 
 use super::use_widget;
 use crate::datetime::{format_show_full, parse_local_date_time};
+use crate::i18n::WidgetTexts;
 use crate::navigation::Screen;
 
 #[component]

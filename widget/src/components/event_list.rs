@@ -8,7 +8,7 @@ use ticket_contract as contract;
 
 use super::use_widget;
 use crate::datetime::{format_event_dates, month_short, parse_local_date_time};
-use crate::i18n::{date_count, price_from};
+use crate::i18n::{date_count, price_from, WidgetTexts};
 use crate::money::format_money;
 
 #[component]

@@ -28,6 +28,7 @@ use super::selection_summary::SelectionSummary;
 use super::use_widget;
 use super::zone_legend::ZoneLegend;
 use crate::hall::{HallAvailability, ReportedTaken};
+use crate::i18n::WidgetTexts;
 use crate::paint_adoption::decline_if_waiting;
 use crate::selection::Selection;
 

@@ -19,7 +19,7 @@ use super::use_widget;
 use crate::browser;
 use crate::countdown::{format_countdown, is_warning, seconds_left, warning_change};
 use crate::hold_session::use_hold_session;
-use crate::i18n::timer_markup;
+use crate::i18n::{timer_markup, WidgetTexts};
 
 /// How often the clock is read; well under a second so `mm:ss` never skips.
 const TICK: Duration = Duration::from_millis(250);

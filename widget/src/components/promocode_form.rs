@@ -20,7 +20,7 @@ use leptos::task::spawn_local;
 use super::{use_widget, WidgetContext};
 use crate::api;
 use crate::hold_session::use_hold_session;
-use crate::i18n::error_message;
+use crate::i18n::{error_message, WidgetTexts};
 
 /// Errors shown under the field; anything else goes to the checkout's notice.
 fn is_field_error(code: &str) -> bool {

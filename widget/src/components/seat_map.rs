@@ -47,7 +47,7 @@ use super::use_widget;
 use crate::announcements::seat_name;
 use crate::focus::focus_next_after;
 use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
-use crate::i18n::{seat_keys_hint, seat_list_toggle};
+use crate::i18n::{seat_keys_hint, seat_list_toggle, WidgetTexts};
 use crate::number::fixed;
 use crate::paint_adoption;
 use crate::seat_navigation::{SeatKey, SeatNavigation};

@@ -8,27 +8,12 @@ use ticket_contract::Layout;
 
 use super::use_widget;
 use crate::hall::{zone_class, HallAvailability};
-use crate::i18n::seat_label;
+use crate::i18n::{seat_label, WidgetTexts};
 use crate::money::format_price;
 use crate::number::fixed;
 
-/// Which seat the tooltip is about and where that seat is drawn, in pixels
-/// relative to the map box.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TooltipAnchor {
-    pub seat_index: usize,
-    /// Horizontal centre of the seat.
-    pub x: f64,
-    /// Top and bottom edge of the seat.
-    pub top: f64,
-    pub bottom: f64,
-    /// Width of the map box, to keep the bubble inside it.
-    pub box_width: f64,
-}
-
-/// Half the bubble's width budget; the bubble is centred on the seat unless
-/// that would push it over the map's edge.
-const HALF_WIDTH_PX: f64 = 95.0;
+// Placed by `ticket-hall` (the seat-picking stage places its bubble alike).
+pub use ticket_hall::tooltip::TooltipAnchor;
 
 #[component]
 pub fn SeatTooltip(
@@ -42,13 +27,10 @@ pub fn SeatTooltip(
         let anchor = anchor.get()?;
         let seat = layout.seats.get(anchor.seat_index)?;
         let zone_name = layout.zones.get(seat.zone as usize).map(|zone| zone.name.clone()).unwrap_or_default();
-        let x = anchor
-            .x
-            .clamp(HALF_WIDTH_PX.min(anchor.box_width / 2.0), (anchor.box_width - HALF_WIDTH_PX).max(anchor.box_width / 2.0));
         // Above the seat, unless that would leave the map at the top.
-        let below = anchor.top < 84.0;
-        let y = if below { anchor.bottom } else { anchor.top };
-        let style = format!("left:{}px;top:{}px", fixed(x, 0), fixed(y, 0));
+        let placement = anchor.placement();
+        let below = placement.below;
+        let style = format!("left:{}px;top:{}px", fixed(placement.left, 0), fixed(placement.top, 0));
         let available = availability.try_with(|availability| availability.is_seat_available(anchor.seat_index));
         let price_or_state = if available.unwrap_or(false) {
             view! { <span class="tw-tooltip-price">{format_price(lang, seat.price)}</span> }.into_any()

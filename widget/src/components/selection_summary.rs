@@ -16,7 +16,9 @@ use super::hall_screen::reserve;
 use super::hall_view::{Reservation, ReserveOutcome};
 use super::use_widget;
 use crate::hall::zone_class;
-use crate::i18n::{error_message, lost_admission_message, lost_seat_message, seat_label, seats_taken_message, ticket_count};
+use crate::i18n::{
+    error_message, lost_admission_message, lost_seat_message, seat_label, seats_taken_message, ticket_count, WidgetTexts,
+};
 use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
 

@@ -6,6 +6,7 @@ use ticket_contract::EventSummary;
 
 use super::use_widget;
 use crate::datetime::{format_day_month, format_time, format_weekday, parse_local_date_time};
+use crate::i18n::WidgetTexts;
 
 #[component]
 pub fn ShowPicker(event: EventSummary, on_select: Callback<String>) -> impl IntoView {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::use_widget;
+use crate::i18n::WidgetTexts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkeletonKind {

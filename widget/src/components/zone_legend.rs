@@ -8,6 +8,7 @@ use ticket_contract::Layout;
 
 use super::use_widget;
 use crate::hall::{seated_zones, zone_class};
+use crate::i18n::WidgetTexts;
 use crate::money::format_price_range_for;
 
 #[component]

@@ -13,13 +13,13 @@
 
 use ticket_contract::{Currency, Money};
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 
 /// A place's price (or a total) for the buyer: `1 500 ₽`, or the word for
 /// free when it is 0.
 pub fn format_price(lang: Lang, money: Money) -> String {
     if money.minor == 0 {
-        lang.texts().free.to_owned()
+        lang.words().free.to_owned()
     } else {
         format_money(money)
     }
@@ -29,7 +29,7 @@ pub fn format_price(lang: Lang, money: Money) -> String {
 /// `бесплатно – 1 500 ₽`.
 pub fn format_price_range_for(lang: Lang, lowest: Money, highest: Money) -> String {
     if lowest.minor == 0 && highest.minor != 0 {
-        return format!("{} – {}", lang.texts().free, format_money(highest));
+        return format!("{} – {}", lang.words().free, format_money(highest));
     }
     if lowest == highest {
         return format_price(lang, lowest);

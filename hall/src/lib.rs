@@ -1,0 +1,26 @@
+//! The hall's pure rules and words, shared by the two things that let a
+//! buyer pick seats: the Leptos widget (`ticket-widget`) and the small
+//! seat-picking stage that runs on the painted hall before it
+//! (`ticket-pick`). Both must agree to the letter — the same picks, the same
+//! total, the same words in the order — because the widget takes over the
+//! stage's picks and its order summary in place; one crate makes that true
+//! by construction instead of by copying.
+//!
+//! - [`selection`]: what is picked, in which order, what it costs, picks
+//!   someone else took;
+//! - [`money`]: prices as a Russian buyer reads them;
+//! - [`seat_navigation`]: where each arrow / Home / End / Page key leads;
+//! - [`lang`] and [`words`]: the display language and the words both show
+//!   on the hall (the widget's `i18n` takes them from here);
+//! - [`tooltip`]: where the bubble over a seat goes.
+//!
+//! No browser, no clock, no I/O: everything here is tested natively.
+
+pub mod lang;
+pub mod money;
+pub mod seat_navigation;
+pub mod selection;
+pub mod tooltip;
+pub mod words;
+
+pub use lang::Lang;

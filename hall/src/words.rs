@@ -1,0 +1,197 @@
+//! The words a buyer reads on the hall, wherever it is drawn: the seat plan's
+//! name, a seat's place and state, the order summary and its reserve button,
+//! the word for a free place. The widget's `i18n` table takes these fields
+//! from here ([`RU`], [`EN`]) and the seat-picking stage shows them, so the
+//! two cannot drift apart while the widget takes over from the stage.
+
+use ticket_contract::Layout;
+use ticket_paint::SeatState;
+
+use crate::lang::Lang;
+use crate::money::format_price;
+
+/// The hall's fixed strings in one language.
+pub struct Words {
+    pub seat_map_label: &'static str,
+    pub row: &'static str,
+    pub place: &'static str,
+    pub seat_not_available: &'static str,
+    pub order_title: &'static str,
+    pub order_empty_seats: &'static str,
+    pub order_empty_admissions: &'static str,
+    pub total: &'static str,
+    pub remove: &'static str,
+    pub reserve: &'static str,
+    pub reserve_hint: &'static str,
+    pub reserving: &'static str,
+    /// The price of a place priced 0 (on sale only where the partner gives
+    /// such places away).
+    pub free: &'static str,
+}
+
+pub const RU: Words = Words {
+    seat_map_label: "Схема зала",
+    row: "Ряд",
+    place: "место",
+    seat_not_available: "Место недоступно",
+    order_title: "Ваш заказ",
+    order_empty_seats: "Выберите места на схеме зала.",
+    order_empty_admissions: "Выберите количество билетов.",
+    total: "Итого",
+    remove: "Убрать",
+    reserve: "Забронировать",
+    reserve_hint: "После бронирования места закрепятся за вами на время оформления.",
+    reserving: "Бронируем…",
+    free: "бесплатно",
+};
+
+pub const EN: Words = Words {
+    seat_map_label: "Seating plan",
+    row: "Row",
+    place: "seat",
+    seat_not_available: "Not available",
+    order_title: "Your order",
+    order_empty_seats: "Pick your seats on the plan.",
+    order_empty_admissions: "Choose how many tickets you need.",
+    total: "Total",
+    remove: "Remove",
+    reserve: "Reserve",
+    reserve_hint: "Reserving keeps the seats for you while you check out.",
+    reserving: "Reserving…",
+    free: "free",
+};
+
+impl Lang {
+    /// The hall's words in this language.
+    pub fn words(self) -> &'static Words {
+        match self {
+            Lang::Ru => &RU,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// Russian plural form: 1 билет, 2 билета, 5 билетов, 21 билет, 11 билетов.
+pub fn russian_plural(count: u64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    let last_two = count % 100;
+    let last = count % 10;
+    if (11..=14).contains(&last_two) {
+        many
+    } else if last == 1 {
+        one
+    } else if (2..=4).contains(&last) {
+        few
+    } else {
+        many
+    }
+}
+
+/// `3 билета` / `3 tickets`.
+pub fn ticket_count(lang: Lang, count: u64) -> String {
+    match lang {
+        Lang::Ru => format!("{count} {}", russian_plural(count, "билет", "билета", "билетов")),
+        Lang::En if count == 1 => "1 ticket".to_owned(),
+        Lang::En => format!("{count} tickets"),
+    }
+}
+
+/// `Ряд 5, место 12` / `Row 5, seat 12`.
+pub fn seat_label(lang: Lang, row: &str, place: &str) -> String {
+    let words = lang.words();
+    format!("{} {row}, {} {place}", words.row, words.place)
+}
+
+/// `свободно` / `available`, … (a seat's accessible name ends with it).
+pub fn seat_state_word(lang: Lang, state: SeatState) -> &'static str {
+    match (lang, state) {
+        (Lang::Ru, SeatState::Available) => "свободно",
+        (Lang::Ru, SeatState::Selected) => "выбрано",
+        (Lang::Ru, SeatState::Unavailable) => "занято",
+        (Lang::Ru, SeatState::Lost) => "только что занято другим покупателем",
+        (Lang::En, SeatState::Available) => "available",
+        (Lang::En, SeatState::Selected) => "selected",
+        (Lang::En, SeatState::Unavailable) => "taken",
+        (Lang::En, SeatState::Lost) => "just taken by someone else",
+    }
+}
+
+/// `Партер, ряд 5, место 12` / `Stalls, row 5, seat 12`.
+pub fn seat_place_words(lang: Lang, zone: &str, row: &str, place: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{zone}, ряд {row}, место {place}"),
+        Lang::En => format!("{zone}, row {row}, seat {place}"),
+    }
+}
+
+/// The name of zone `zone` of `layout` (empty when there is none).
+pub fn zone_name(layout: &Layout, zone: u16) -> &str {
+    layout.zones.get(zone as usize).map_or("", |zone| zone.name.as_str())
+}
+
+/// A seat's accessible name on the plan: zone, row, place, price, state.
+pub fn seat_name(lang: Lang, layout: &Layout, seat_index: usize, state: SeatState) -> String {
+    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
+    format!("{}, {}, {}", seat_words(lang, layout, seat_index), format_price(lang, seat.price), seat_state_word(lang, state))
+}
+
+/// `Партер, ряд 5, место 12` for seat `seat_index`.
+pub fn seat_words(lang: Lang, layout: &Layout, seat_index: usize) -> String {
+    let Some(seat) = layout.seats.get(seat_index) else { return String::new() };
+    seat_place_words(lang, zone_name(layout, seat.zone), &seat.row, &seat.place)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::{fixtures, Money, Zone};
+
+    #[test]
+    fn pluralises_russian_counts() {
+        let cases: &[(u64, &str)] = &[
+            (0, "0 билетов"),
+            (1, "1 билет"),
+            (2, "2 билета"),
+            (4, "4 билета"),
+            (5, "5 билетов"),
+            (11, "11 билетов"),
+            (12, "12 билетов"),
+            (14, "14 билетов"),
+            (21, "21 билет"),
+            (22, "22 билета"),
+            (111, "111 билетов"),
+            (101, "101 билет"),
+        ];
+        for &(count, expected) in cases {
+            assert_eq!(ticket_count(Lang::Ru, count), expected);
+        }
+        assert_eq!(ticket_count(Lang::En, 1), "1 ticket");
+        assert_eq!(ticket_count(Lang::En, 3), "3 tickets");
+    }
+
+    #[test]
+    fn labels_a_seat_by_row_and_place() {
+        assert_eq!(seat_label(Lang::Ru, "5", "12"), "Ряд 5, место 12");
+        assert_eq!(seat_label(Lang::En, "5", "12"), "Row 5, seat 12");
+    }
+
+    #[test]
+    fn names_a_seat_with_zone_row_place_price_and_state() {
+        let seat = |id: &str, row: &str, place: &str, price: i64| fixtures::seat(id, 0, row, place, (0.0, 0.0), price);
+        let zone = Zone { price_max: Money::rub_minor(350_000), ..fixtures::zone("1", "Партер", 150_000) };
+        let hall = fixtures::layout(
+            vec![zone],
+            vec![seat("a", "5", "12", 350_000), seat("b", "5", "13", 0), seat("c", "6", "1", 150_000)],
+        );
+        let cases: &[(Lang, usize, SeatState, &str)] = &[
+            (Lang::Ru, 0, SeatState::Available, "Партер, ряд 5, место 12, 3 500 ₽, свободно"),
+            (Lang::Ru, 2, SeatState::Selected, "Партер, ряд 6, место 1, 1 500 ₽, выбрано"),
+            (Lang::En, 1, SeatState::Unavailable, "Партер, row 5, seat 13, free, taken"),
+            (Lang::En, 1, SeatState::Lost, "Партер, row 5, seat 13, free, just taken by someone else"),
+            (Lang::En, 9, SeatState::Available, ""),
+        ];
+        for &(lang, seat, state, expected) in cases {
+            assert_eq!(seat_name(lang, &hall, seat, state).replace('\u{a0}', " "), expected, "{lang:?} {seat}");
+        }
+        assert_eq!(seat_words(Lang::En, &hall, 2), "Партер, row 6, seat 1");
+    }
+}

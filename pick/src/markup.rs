@@ -1,0 +1,183 @@
+//! What the stage draws besides the circles' states, as markup strings
+//! written with one `innerHTML` each: the order summary and the seat
+//! tooltip. The summary is, element for element, what the widget's Leptos
+//! `SelectionSummary` renders for the same picks (`components/
+//! selection_summary.rs`: classes, test ids, words, prices, total, ticket
+//! count, reserve button, hint; a browser test compares the two), so the
+//! swap to the widget changes nothing the buyer sees; the tooltip is the
+//! widget's `SeatTooltip`. Words and numbers come from `ticket-hall`, as
+//! the widget's do. Every text from the layout is escaped.
+
+use ticket_contract::Layout;
+use ticket_hall::money::format_price;
+use ticket_hall::selection::Selection;
+use ticket_hall::tooltip::TooltipAnchor;
+use ticket_hall::words::{seat_label, ticket_count, zone_name};
+use ticket_hall::Lang;
+use ticket_paint::{escape_attribute, fixed, zone_class};
+
+/// The order summary for `selection` (seats only: the stage picks no
+/// admission quantities): one line per picked seat in pick order, each with
+/// its × (the stage finds the seat by the line's `data-seat-id`, as the
+/// widget's markup has nothing else), the ticket count, the total, the
+/// reserve button — disabled while nothing may be reserved or while
+/// `reserving`, when it says so — and the hint.
+pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserving: bool) -> String {
+    let words = lang.words();
+    let mut markup = format!(
+        "<section class=\"tw-summary\" part=\"summary\" data-testid=\"selection-summary\"><h3 class=\"tw-subheading\">{}</h3>",
+        words.order_title
+    );
+    if selection.is_empty() {
+        let empty = if layout.seats.is_empty() { words.order_empty_admissions } else { words.order_empty_seats };
+        markup.push_str(&format!("<p class=\"tw-summary-empty\">{empty}</p>"));
+    } else {
+        markup.push_str("<ul class=\"tw-lines\">");
+        for &seat_index in selection.seats() {
+            let Some(seat) = layout.seats.get(seat_index) else { continue };
+            markup.push_str(&format!(
+                "<li class=\"tw-line\" data-testid=\"selection-seat\" data-seat-id=\"{}\">\
+                 <span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>\
+                 <span class=\"tw-line-text\"><span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span></span>\
+                 <span class=\"tw-price\">{}</span>\
+                 <button type=\"button\" class=\"tw-line-remove\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
+                escape_attribute(&seat.id),
+                zone_class(seat.zone as usize),
+                escape_attribute(zone_name(layout, seat.zone)),
+                escape_attribute(&seat_label(lang, &seat.row, &seat.place)),
+                format_price(lang, seat.price),
+                remove = words.remove,
+            ));
+        }
+        markup.push_str("</ul>");
+    }
+    markup.push_str(&format!(
+        "<div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\"></ul></div>\
+         <div class=\"tw-total\"><span class=\"tw-total-label\">{}<span class=\"tw-total-count\">{}</span></span>\
+         <span class=\"tw-total-amount\" data-testid=\"selection-total\">{}</span></div>\
+         <button type=\"button\" class=\"tw-button tw-button-primary tw-reserve\" data-testid=\"reserve-button\"{}>{}</button>\
+         <p class=\"tw-hint\" data-testid=\"reserve-hint\">{}</p></section>",
+        words.total,
+        ticket_count(lang, selection.ticket_count()),
+        format_price(lang, selection.total(layout)),
+        if selection.may_reserve() && !reserving { "" } else { " disabled=\"\"" },
+        if reserving { words.reserving } else { words.reserve },
+        words.reserve_hint,
+    ));
+    markup
+}
+
+/// The bubble over a seat: zone, row and place, and its price — or that it
+/// cannot be bought; placed as the widget places it (`ticket-hall`).
+pub fn tooltip_markup(lang: Lang, layout: &Layout, anchor: TooltipAnchor, available: bool) -> String {
+    let Some(seat) = layout.seats.get(anchor.seat_index) else { return String::new() };
+    let placement = anchor.placement();
+    let price_or_state = if available {
+        format!("<span class=\"tw-tooltip-price\">{}</span>", format_price(lang, seat.price))
+    } else {
+        format!("<span class=\"tw-tooltip-taken\">{}</span>", lang.words().seat_not_available)
+    };
+    format!(
+        "<div class=\"tw-tooltip{}\" style=\"left:{}px;top:{}px\" data-testid=\"seat-tooltip\" role=\"tooltip\">\
+         <span class=\"tw-tooltip-zone\"><span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>{}</span>\
+         <span class=\"tw-tooltip-seat\">{}</span>{price_or_state}</div>",
+        if placement.below { " tw-tooltip-below" } else { "" },
+        fixed(placement.left, 0),
+        fixed(placement.top, 0),
+        zone_class(seat.zone as usize),
+        escape_attribute(zone_name(layout, seat.zone)),
+        escape_attribute(&seat_label(lang, &seat.row, &seat.place)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_contract::fixtures;
+
+    fn layout() -> Layout {
+        fixtures::layout(
+            vec![fixtures::zone("p", "Партер <1> & \"A\"", 150_000), fixtures::zone("b", "Balcony", 0)],
+            vec![
+                fixtures::seat("a\"1", 0, "3", "7", (0.0, 0.0), 150_000),
+                fixtures::seat("b2", 1, "1", "2", (10.0, 0.0), 0),
+                fixtures::seat("c3", 0, "3<", "8'", (20.0, 0.0), 150_050),
+            ],
+        )
+    }
+
+    fn picked(seats: &[usize]) -> Selection {
+        let mut selection = Selection::default();
+        for &seat in seats {
+            selection.toggle_seat(seat, true);
+        }
+        selection
+    }
+
+    #[test]
+    fn an_empty_order_says_what_to_do_and_cannot_be_reserved() {
+        assert_eq!(
+            summary_markup(Lang::En, &layout(), &Selection::default(), false),
+            "<section class=\"tw-summary\" part=\"summary\" data-testid=\"selection-summary\">\
+             <h3 class=\"tw-subheading\">Your order</h3><p class=\"tw-summary-empty\">Pick your seats on the plan.</p>\
+             <div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\"></ul></div>\
+             <div class=\"tw-total\"><span class=\"tw-total-label\">Total<span class=\"tw-total-count\">0 tickets</span></span>\
+             <span class=\"tw-total-amount\" data-testid=\"selection-total\">free</span></div>\
+             <button type=\"button\" class=\"tw-button tw-button-primary tw-reserve\" data-testid=\"reserve-button\" disabled=\"\">Reserve</button>\
+             <p class=\"tw-hint\" data-testid=\"reserve-hint\">Reserving keeps the seats for you while you check out.</p></section>"
+        );
+    }
+
+    #[test]
+    fn the_order_lists_picks_in_pick_order_with_prices_and_total() {
+        let markup = summary_markup(Lang::Ru, &layout(), &picked(&[2, 0, 1]), false);
+        let lines: Vec<&str> = markup.split("<li ").skip(1).collect();
+        assert_eq!(lines.len(), 3, "{markup}");
+        assert_eq!(
+            lines[0],
+            "class=\"tw-line\" data-testid=\"selection-seat\" data-seat-id=\"c3\">\
+             <span class=\"tw-swatch z0\" aria-hidden=\"true\"></span>\
+             <span class=\"tw-line-text\"><span class=\"tw-line-title\">Партер &lt;1&gt; &amp; &quot;A&quot;</span>\
+             <span class=\"tw-line-detail\">Ряд 3&lt;, место 8&#39;</span></span>\
+             <span class=\"tw-price\">1 500,50 ₽</span>\
+             <button type=\"button\" class=\"tw-line-remove\" aria-label=\"Убрать\" title=\"Убрать\">×</button></li>"
+        );
+        assert!(lines[1].contains("data-seat-id=\"a&quot;1\""), "ids are escaped: {}", lines[1]);
+        assert!(lines[2].contains("<span class=\"tw-swatch z1\""), "{}", lines[2]);
+        assert!(lines[2].contains("<span class=\"tw-price\">бесплатно</span>"), "{}", lines[2]);
+        assert!(markup.contains("<span class=\"tw-total-count\">3 билета</span>"), "{markup}");
+        assert!(markup.contains("data-testid=\"selection-total\">3 000,50 ₽</span>"), "{markup}");
+        assert!(markup.contains("data-testid=\"reserve-button\">Забронировать</button>"), "{markup}");
+        assert!(markup.ends_with(
+            "<p class=\"tw-hint\" data-testid=\"reserve-hint\">После бронирования места закрепятся за вами на время оформления.</p></section>"
+        ));
+    }
+
+    #[test]
+    fn while_reserving_the_button_says_so_and_is_disabled() {
+        let cases: &[(Lang, &str)] = &[
+            (Lang::Ru, "data-testid=\"reserve-button\" disabled=\"\">Бронируем…</button>"),
+            (Lang::En, "data-testid=\"reserve-button\" disabled=\"\">Reserving…</button>"),
+        ];
+        for &(lang, button) in cases {
+            let markup = summary_markup(lang, &layout(), &picked(&[0]), true);
+            assert!(markup.contains(button), "{markup}");
+        }
+    }
+
+    #[test]
+    fn the_tooltip_names_the_seat_and_its_price_or_that_it_is_taken() {
+        let anchor = TooltipAnchor { seat_index: 0, x: 20.0, top: 200.0, bottom: 210.0, box_width: 600.0 };
+        assert_eq!(
+            tooltip_markup(Lang::Ru, &layout(), anchor, true),
+            "<div class=\"tw-tooltip\" style=\"left:95px;top:200px\" data-testid=\"seat-tooltip\" role=\"tooltip\">\
+             <span class=\"tw-tooltip-zone\"><span class=\"tw-swatch z0\" aria-hidden=\"true\"></span>Партер &lt;1&gt; &amp; &quot;A&quot;</span>\
+             <span class=\"tw-tooltip-seat\">Ряд 3, место 7</span><span class=\"tw-tooltip-price\">1 500 ₽</span></div>"
+        );
+        let near_top = TooltipAnchor { seat_index: 1, top: 30.0, bottom: 40.0, x: 300.0, ..anchor };
+        let taken = tooltip_markup(Lang::En, &layout(), near_top, false);
+        assert!(taken.starts_with("<div class=\"tw-tooltip tw-tooltip-below\" style=\"left:300px;top:40px\""), "{taken}");
+        assert!(taken.ends_with("<span class=\"tw-tooltip-taken\">Not available</span></div>"), "{taken}");
+        assert_eq!(tooltip_markup(Lang::En, &layout(), TooltipAnchor { seat_index: 9, ..anchor }, true), "");
+    }
+}

@@ -1,0 +1,383 @@
+//! The browser glue of the stage: one entry point, one state, one event
+//! handler, and a handle that takes it all off again.
+//!
+//! `mount_pick` is given the painted hall's box (`.tw-painted`, as the
+//! loader builds it or a partner's first frame carries it) and the parsed
+//! layout and availability. It checks that the paint is of this layout,
+//! takes seats already drawn `selected` as picks (`picking.rs`), and from
+//! then on one listener on the `<svg>` and one on the side panel serve every
+//! click, hover and key (event delegation through the circles' `data-index`
+//! and the order lines' `data-seat-id`). A change rewrites `data-state` on the circles that
+//! changed and the summary's markup; nothing else.
+//!
+//! The Leptos widget takes over from it as from any painted hall: picks are
+//! the circles drawn `selected`, a reserve asked for is `data-reserve` on
+//! the seat layer. [`PickStage::unmount`] then takes off the listeners, the
+//! tooltip and the keyboard's attributes, leaving the circles' states.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ticket_contract::Layout;
+use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
+use ticket_hall::tooltip::TooltipAnchor;
+use ticket_hall::words::seat_name;
+use ticket_hall::Lang;
+use ticket_paint::{seat_radius, SeatState};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, KeyboardEvent, PointerEvent, SvgElement};
+
+use crate::markup::{summary_markup, tooltip_markup};
+use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
+use crate::read_js;
+
+/// The `<svg>` attributes the stage sets while it is up (put back as they
+/// were by `unmount`).
+const SVG_ATTRIBUTES: [&str; 3] = ["role", "aria-label", "tabindex"];
+/// What the keyboard's tab stop carries (taken off the circle it leaves).
+const ROVING_ATTRIBUTES: [&str; 3] = ["tabindex", "role", "aria-label"];
+const SVG_EVENTS: [&str; 5] = ["pointerdown", "click", "pointerover", "pointerleave", "keydown"];
+
+struct Stage {
+    lang: Lang,
+    layout: Layout,
+    picking: Picking,
+    /// What each circle shows now (its `data-state`).
+    shown: Vec<SeatState>,
+    svg: Element,
+    layer: Element,
+    map: Element,
+    side: Element,
+    tooltip: Option<Element>,
+    /// The seat that is the plan's tab stop.
+    roving: Option<usize>,
+    /// Reading order for the keys, worked out at the first key.
+    navigation: Option<SeatNavigation>,
+    /// Whether the last press was a mouse's (a finger's or pen's tap picks
+    /// nothing: on a phone the widget's first tap zooms).
+    pressed_with_mouse: bool,
+}
+
+/// The mounted stage, for the loader: `unmount()` when the widget has taken
+/// over (also done when the handle is freed).
+#[wasm_bindgen]
+pub struct PickStage {
+    mounted: RefCell<Option<Mounted>>,
+}
+
+struct Mounted {
+    stage: Rc<RefCell<Stage>>,
+    handler: Closure<dyn FnMut(Event)>,
+    /// The `<svg>`'s own values of `SVG_ATTRIBUTES` before the stage.
+    svg_before: Vec<Option<String>>,
+}
+
+/// Takes over the painted hall inside `painted` (the `.tw-painted` box).
+/// `layout` and `availability` are the parsed JSON documents (as the proxy
+/// serves them); `lang` is `ru` or `en`. Errors are a short English reason
+/// (for the console); the hall is then untouched.
+#[wasm_bindgen]
+pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang: &str) -> Result<PickStage, JsValue> {
+    let layout = read_js::layout(layout).ok_or("unreadable layout")?;
+    let availability = read_js::availability(availability).ok_or("unreadable availability")?;
+    if availability.layout_version != layout.version {
+        return Err("availability of another layout version".into());
+    }
+    let (seats_available, _admissions_left) = availability.for_layout(&layout).ok_or("availability of another layout")?;
+    let find = |selector: &str| painted.query_selector(selector).ok().flatten().ok_or("painted hall incomplete");
+    let svg = find(".tw-map > svg")?;
+    let layer = find(".tw-map > svg > g.tw-seats")?;
+    let map = find(".tw-map")?;
+    let side = find(".tw-hall-side")?;
+    if svg.get_attribute("data-layout-version").as_deref() != Some(layout.version.as_str())
+        || layer.child_element_count() as usize != layout.seats.len()
+    {
+        return Err("the paint is of another layout".into());
+    }
+
+    let circles = layer.children();
+    let shown: Vec<SeatState> = (0..layout.seats.len())
+        .map(|index| match circles.item(index as u32).and_then(|circle| circle.get_attribute("data-state")).as_deref() {
+            Some("available") => SeatState::Available,
+            Some("selected") => SeatState::Selected,
+            Some("lost") => SeatState::Lost,
+            _ => SeatState::Unavailable,
+        })
+        .collect();
+    let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(RESERVE_REQUESTED);
+    let picking = Picking::adopt(seats_available, &shown, reserve_requested);
+
+    let lang = if lang.starts_with("ru") { Lang::Ru } else { Lang::En };
+    let svg_before: Vec<Option<String>> = SVG_ATTRIBUTES.iter().map(|name| svg.get_attribute(name)).collect();
+    let _ = svg.set_attribute("role", "group");
+    let _ = svg.set_attribute("aria-label", lang.words().seat_map_label);
+    let _ = svg.set_attribute("tabindex", "0");
+    let mut stage = Stage {
+        lang,
+        layout,
+        picking,
+        shown,
+        svg,
+        layer,
+        map,
+        side,
+        tooltip: None,
+        roving: None,
+        navigation: None,
+        pressed_with_mouse: true,
+    };
+    for index in 0..stage.layout.seats.len() {
+        stage.redraw_seat(index);
+    }
+    stage.redraw_summary();
+
+    let stage = Rc::new(RefCell::new(stage));
+    let for_events = stage.clone();
+    let handler = Closure::<dyn FnMut(Event)>::new(move |event: Event| for_events.borrow_mut().handle(&event));
+    let mounted = Mounted { stage, handler, svg_before };
+    mounted.listen(true);
+    Ok(PickStage { mounted: RefCell::new(Some(mounted)) })
+}
+
+#[wasm_bindgen]
+impl PickStage {
+    /// Takes the stage off the hall: its listeners, its tooltip, the
+    /// keyboard's tab stop and the plan's role go; the circles keep their
+    /// states (picks stay drawn `selected`), the summary and the layer's
+    /// `data-reserve` stay. Calling it again does nothing.
+    pub fn unmount(&self) {
+        if let Some(mounted) = self.mounted.borrow_mut().take() {
+            mounted.listen(false);
+            let mut stage = mounted.stage.borrow_mut();
+            stage.hide_tooltip();
+            if let Some(circle) = stage.roving.take().and_then(|seat| stage.layer.children().item(seat as u32)) {
+                for attribute in ROVING_ATTRIBUTES {
+                    let _ = circle.remove_attribute(attribute);
+                }
+            }
+            for (name, before) in SVG_ATTRIBUTES.iter().zip(&mounted.svg_before) {
+                let _ = match before {
+                    Some(value) => stage.svg.set_attribute(name, value),
+                    None => stage.svg.remove_attribute(name),
+                };
+            }
+        }
+    }
+}
+
+impl Drop for PickStage {
+    fn drop(&mut self) {
+        self.unmount();
+    }
+}
+
+impl Mounted {
+    /// Adds (`true`) or removes the stage's listeners.
+    fn listen(&self, on: bool) {
+        let stage = self.stage.borrow();
+        let function = self.handler.as_ref().unchecked_ref();
+        let targets = SVG_EVENTS.iter().map(|name| (&stage.svg, *name)).chain([(&stage.side, "click")]);
+        for (target, name) in targets {
+            let _ = if on {
+                target.add_event_listener_with_callback(name, function)
+            } else {
+                target.remove_event_listener_with_callback(name, function)
+            };
+        }
+    }
+}
+
+/// The element an event happened on.
+fn target_of(event: &Event) -> Option<Element> {
+    event.target()?.dyn_into::<Element>().ok()
+}
+
+/// The number in `attribute` of the element an event happened on.
+fn index_in(event: &Event, attribute: &str) -> Option<usize> {
+    target_of(event)?.get_attribute(attribute)?.parse().ok()
+}
+
+fn is_mouse(event: &Event) -> bool {
+    event.dyn_ref::<PointerEvent>().is_some_and(|pointer| pointer.pointer_type() == "mouse")
+}
+
+impl Stage {
+    fn handle(&mut self, event: &Event) {
+        match event.type_().as_str() {
+            "pointerdown" => self.pressed_with_mouse = is_mouse(event),
+            "click" => {
+                let by_mouse = std::mem::replace(&mut self.pressed_with_mouse, true);
+                if let Some(seat) = index_in(event, "data-index") {
+                    if by_mouse {
+                        self.toggle(seat);
+                        self.set_roving(seat, false);
+                        self.show_tooltip(seat);
+                    }
+                } else if let Some(seat) = self.removed_seat(event) {
+                    self.toggle(seat);
+                } else if target_of(event)
+                    .is_some_and(|target| target.get_attribute("data-testid").as_deref() == Some("reserve-button"))
+                {
+                    self.reserve();
+                } else {
+                    self.hide_tooltip();
+                }
+            }
+            "pointerover" if is_mouse(event) => match index_in(event, "data-index") {
+                Some(seat) => self.show_tooltip(seat),
+                None => self.hide_tooltip(),
+            },
+            "pointerleave" => self.hide_tooltip(),
+            "keydown" => {
+                if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                    self.key(event);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The seat whose order line's × was clicked (found by the line's
+    /// `data-seat-id`, as the widget's markup carries nothing else).
+    fn removed_seat(&self, event: &Event) -> Option<usize> {
+        let button = target_of(event)?;
+        if !button.class_list().contains("tw-line-remove") {
+            return None;
+        }
+        let id = button.closest("[data-testid=selection-seat]").ok()??.get_attribute("data-seat-id")?;
+        self.picking
+            .selection()
+            .seats()
+            .iter()
+            .copied()
+            .find(|&seat| self.layout.seats.get(seat).is_some_and(|picked| picked.id == id))
+    }
+
+    /// Picks or puts back a seat by the selection's rules.
+    fn toggle(&mut self, seat: usize) {
+        if self.picking.toggle(seat) {
+            self.redraw_seat(seat);
+            self.redraw_summary();
+        }
+    }
+
+    /// "Reserve": marked on the seat layer for the widget, which reserves
+    /// once it has taken over; the button says it is on its way.
+    fn reserve(&mut self) {
+        if self.picking.request_reserve() {
+            let _ = self.layer.set_attribute(RESERVE_MARKER, RESERVE_REQUESTED);
+            self.redraw_summary();
+        }
+    }
+
+    /// Brings one circle's `data-state` (and `aria-disabled`, and its name
+    /// when it is the tab stop) in step with the picks.
+    fn redraw_seat(&mut self, seat: usize) {
+        let wanted = self.picking.seat_state(seat);
+        let Some(shown) = self.shown.get_mut(seat) else { return };
+        if *shown == wanted {
+            return;
+        }
+        *shown = wanted;
+        let Some(circle) = self.layer.children().item(seat as u32) else { return };
+        let _ = circle.set_attribute("data-state", wanted.as_str());
+        let _ = if wanted.is_disabled() {
+            circle.set_attribute("aria-disabled", "true")
+        } else {
+            circle.remove_attribute("aria-disabled")
+        };
+        if self.roving == Some(seat) {
+            let _ = circle.set_attribute("aria-label", &seat_name(self.lang, &self.layout, seat, wanted));
+        }
+    }
+
+    fn redraw_summary(&self) {
+        self.side.set_inner_html(&summary_markup(
+            self.lang,
+            &self.layout,
+            self.picking.selection(),
+            self.picking.reserve_requested(),
+        ));
+    }
+
+    fn show_tooltip(&mut self, seat: usize) {
+        let Some(circle) = self.layer.children().item(seat as u32) else { return };
+        let map = self.map.get_bounding_client_rect();
+        let drawn = circle.get_bounding_client_rect();
+        let anchor = TooltipAnchor {
+            seat_index: seat,
+            x: drawn.left() + drawn.width() / 2.0 - map.left(),
+            top: drawn.top() - map.top(),
+            bottom: drawn.bottom() - map.top(),
+            box_width: map.width(),
+        };
+        self.hide_tooltip();
+        let markup = tooltip_markup(self.lang, &self.layout, anchor, self.picking.is_available(seat));
+        let _ = self.map.insert_adjacent_html("beforeend", &markup);
+        self.tooltip = self.map.last_element_child();
+    }
+
+    fn hide_tooltip(&mut self) {
+        if let Some(tooltip) = self.tooltip.take() {
+            tooltip.remove();
+        }
+    }
+
+    /// Arrows, Home/End, Page Up/Down move the tab stop between seats
+    /// (`seat_navigation`, as in the widget); Enter or Space picks the seat
+    /// there; Escape hides the tooltip.
+    fn key(&mut self, event: &KeyboardEvent) {
+        if event.alt_key() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        let on_seat = target_of(event).is_some_and(|target| target.has_attribute("data-index"));
+        let current = self.roving.filter(|_| on_seat);
+        let key = event.key();
+        if let Some(seat_key) = SeatKey::from_key(&key) {
+            let picking = &self.picking;
+            // `seat_radius` is 42 % of the usual distance between seats.
+            let navigation =
+                self.navigation.get_or_insert_with(|| SeatNavigation::new(&self.layout, seat_radius(&self.layout) / 0.42));
+            let next = match current {
+                Some(current) => Some(navigation.step(current, seat_key)),
+                None => navigation.first_seat(|seat| picking.is_available(seat)),
+            };
+            if let Some(next) = next {
+                self.set_roving(next, true);
+            }
+            event.prevent_default();
+        } else if matches!(key.as_str(), "Enter" | " " | "Spacebar") {
+            if let Some(seat) = current {
+                self.toggle(seat);
+                self.show_tooltip(seat);
+                event.prevent_default();
+            }
+        } else if key == "Escape" {
+            self.hide_tooltip();
+        }
+    }
+
+    /// Makes `seat` the plan's one tab stop (a roving `tabindex`, with
+    /// `role="button"` and its name only while it is), focusing it when the
+    /// keyboard moved there.
+    fn set_roving(&mut self, seat: usize, take_focus: bool) {
+        let circles = self.layer.children();
+        let Some(circle) = circles.item(seat as u32) else { return };
+        if let Some(old) = self.roving.filter(|old| *old != seat).and_then(|old| circles.item(old as u32)) {
+            for attribute in ROVING_ATTRIBUTES {
+                let _ = old.remove_attribute(attribute);
+            }
+        }
+        self.roving = Some(seat);
+        let state = self.shown.get(seat).copied().unwrap_or(SeatState::Unavailable);
+        let _ = circle.set_attribute("tabindex", "0");
+        let _ = circle.set_attribute("role", "button");
+        let _ = circle.set_attribute("aria-label", &seat_name(self.lang, &self.layout, seat, state));
+        let _ = self.svg.remove_attribute("tabindex");
+        if take_focus {
+            let _ = circle.unchecked_ref::<SvgElement>().focus();
+            self.show_tooltip(seat);
+        }
+    }
+}
