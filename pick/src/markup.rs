@@ -40,7 +40,7 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
                  <span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>\
                  <span class=\"tw-line-text\"><span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{}</span></span>\
                  <span class=\"tw-price\">{}</span>\
-                 <button type=\"button\" class=\"tw-line-remove\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
+                 <button class=\"tw-line-remove\" type=\"button\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
                 escape_attribute(&seat.id),
                 zone_class(seat.zone as usize),
                 escape_attribute(zone_name(layout, seat.zone)),
@@ -55,7 +55,7 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
         "<div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\"></ul></div>\
          <div class=\"tw-total\"><span class=\"tw-total-label\">{}<span class=\"tw-total-count\">{}</span></span>\
          <span class=\"tw-total-amount\" data-testid=\"selection-total\">{}</span></div>\
-         <button type=\"button\" class=\"tw-button tw-button-primary tw-reserve\" data-testid=\"reserve-button\"{}>{}</button>\
+         <button class=\"tw-button tw-button-primary tw-reserve\" type=\"button\" data-testid=\"reserve-button\"{}>{}</button>\
          <p class=\"tw-hint\" data-testid=\"reserve-hint\">{}</p></section>",
         words.total,
         ticket_count(lang, selection.ticket_count()),
@@ -123,7 +123,7 @@ mod tests {
              <div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\"></ul></div>\
              <div class=\"tw-total\"><span class=\"tw-total-label\">Total<span class=\"tw-total-count\">0 tickets</span></span>\
              <span class=\"tw-total-amount\" data-testid=\"selection-total\">free</span></div>\
-             <button type=\"button\" class=\"tw-button tw-button-primary tw-reserve\" data-testid=\"reserve-button\" disabled=\"\">Reserve</button>\
+             <button class=\"tw-button tw-button-primary tw-reserve\" type=\"button\" data-testid=\"reserve-button\" disabled=\"\">Reserve</button>\
              <p class=\"tw-hint\" data-testid=\"reserve-hint\">Reserving keeps the seats for you while you check out.</p></section>"
         );
     }
@@ -140,7 +140,7 @@ mod tests {
              <span class=\"tw-line-text\"><span class=\"tw-line-title\">Партер &lt;1&gt; &amp; &quot;A&quot;</span>\
              <span class=\"tw-line-detail\">Ряд 3&lt;, место 8&#39;</span></span>\
              <span class=\"tw-price\">1 500,50 ₽</span>\
-             <button type=\"button\" class=\"tw-line-remove\" aria-label=\"Убрать\" title=\"Убрать\">×</button></li>"
+             <button class=\"tw-line-remove\" type=\"button\" aria-label=\"Убрать\" title=\"Убрать\">×</button></li>"
         );
         assert!(lines[1].contains("data-seat-id=\"a&quot;1\""), "ids are escaped: {}", lines[1]);
         assert!(lines[2].contains("<span class=\"tw-swatch z1\""), "{}", lines[2]);

@@ -66,8 +66,9 @@ test('with the widget still on its way, the stage picks seats: bubble, order and
   const bubble = await page.locator('.tw-painted [data-testid=seat-tooltip]').innerText();
   assert.ok(bubble.includes(String(hovered.place)), `the bubble names place ${hovered.place}: ${bubble}`);
 
-  // The keys: the plan is one tab stop; an arrow moves to a seat, Enter picks it.
-  await page.locator('.tw-painted .tw-map > svg').focus();
+  // The keys: the plan is one tab stop (the seat clicked last); an arrow moves on from it.
+  assert.equal(await page.locator('.tw-painted .tw-map [tabindex]').count(), 1, 'one tab stop on the plan');
+  await page.locator('.tw-painted .tw-map [tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
   const focused = page.locator('.tw-painted [data-testid=seat]:focus');
   assert.equal(await focused.getAttribute('role'), 'button');
@@ -84,7 +85,7 @@ test('the widget takes the stage over: the same picks, the same order markup, th
   const [first, second] = await seatIds(page, 'available', [300, 330]);
   for (const id of [first, second]) await paintedSeat(page, id).click({ force: true });
   const stageSummary = await summaryMarkup(page, '.tw-painted');
-  await page.locator('.tw-painted .tw-map > svg').focus();
+  await page.locator('.tw-painted .tw-map [tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   const focusedId = await page.locator('.tw-painted [data-testid=seat]:focus').getAttribute('data-seat-id');
