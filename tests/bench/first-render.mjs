@@ -66,10 +66,15 @@ function includedPage(hall, cacheMs = 0) {
  * the first seat on, every frame clicks the first seat on sale until one
  * shows `data-state="selected"`; then until the widget's order summary lists it.
  */
-async function timeToFirstSeat(html) {
+async function timeToFirstSeat(html, { line = null } = {}) {
   const context = await launchChromium();
   try {
     const page = await context.newPage();
+    if (line) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...line });
+    }
     // Served by a real local server on its own origin, so the widget is
     // cross-origin as in production (a playwright-fulfilled page would count as
     // "public" and Chromium would refuse it access to the loopback proxy).
@@ -186,5 +191,34 @@ for (const hall of HALLS) {
       );
     }
   }
+}
+// The same on a phone's line (Lighthouse's "slow 4G": 1.6 Mbit/s down,
+// 750 kbit/s up, 150 ms round trips, by Chromium's own throttling): where the
+// picking stage's 35 KB against the widget's 205 KB shows. No targets here.
+const SLOW_4G = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+const SLOW_RUNS = 3;
+{
+  const hall = HALLS[0];
+  const layout = await fetchLayout(hall.event, hall.show);
+  const cached = includedPage(hall, 60_000);
+  await cached();
+  const rows = [['static SVG       ', staticSvgPage(layout)], ['one tag          ', widgetPage(hall)], ['included, kept   ', cached]];
+  const times = new Map(rows.map(([name]) => [name, []]));
+  for (let run = 0; run < SLOW_RUNS; run += 1) {
+    for (const [name, html] of rows) times.get(name).push(await timeToFirstSeat(html, { line: SLOW_4G }));
+  }
+  const staticTimes = times.get(rows[0][0]);
+  console.log(`  on a slow 4G line (1.6 Mbit/s, 150 ms round trips; median of ${SLOW_RUNS}, cold), ${hall.name}, ${layout.seats.length} seats:`);
+  for (const [name] of rows.slice(1)) {
+    const figures = ['seat', 'listed', 'widget'].map((key) => {
+      const ms = median(times.get(name).map((time) => time[key]));
+      const baseline = median(staticTimes.map((time) => time[key === 'seat' ? 'seat' : 'click']));
+      return `${key === 'seat' ? 'first seat' : key === 'listed' ? 'pick listed' : 'widget on'} ${ms.toFixed(0)} ms (${(ms / baseline).toFixed(2)}x)`;
+    });
+    console.log(`    widget ${name} ${figures.join(', ')}`);
+  }
+  const staticSeat = median(staticTimes.map((time) => time.seat));
+  const staticClick = median(staticTimes.map((time) => time.click));
+  console.log(`    static SVG page: first seat ${staticSeat.toFixed(0)} ms, first click ${staticClick.toFixed(0)} ms (the ratios' baselines)`);
 }
 benchServer.close();
