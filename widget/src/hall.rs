@@ -3,14 +3,17 @@
 //! A 10,000-seat hall must appear quickly and stay responsive, so the seat map
 //! does not build one reactive view per seat. It inserts (or adopts, when the
 //! edge painted it first) the markup of `ticket-paint` once (one `<circle>`
-//! per seat, styled by class and `data-state`), and later rewrites only the
-//! `data-state` of seats whose state changed (see [`seat_states`]). The seat
+//! per seat, styled by class and `data-state`, which an available seat does
+//! not carry), and later rewrites only the `data-state` of seats whose state
+//! changed (see [`seat_states`]). The seat
 //! size, zone colours and markup live in `ticket-paint`, shared with the edge
 //! proxy's first paint, and are re-exported here.
 
+use std::collections::HashMap;
+
 use ticket_contract::{Availability, Layout};
 
-pub use ticket_paint::{escape_attribute, seat_radius, seats_markup, zone_class, SeatState, ZONE_PALETTE_SIZE};
+pub use ticket_paint::{escape_attribute, seat_layer_style, seat_radius, seats_markup, zone_class, SeatState, ZONE_PALETTE_SIZE};
 
 use crate::api_error::ApiError;
 use crate::selection::{LostPick, Selection};
@@ -50,6 +53,26 @@ impl HallAvailability {
 
     pub fn admission_left(&self, admission_index: usize) -> u32 {
         self.admissions_left.get(admission_index).copied().unwrap_or(0)
+    }
+}
+
+/// The layout index of each seat id, for finding which seat a circle is
+/// (the circles carry `data-seat-id`, not their index). A repeated id names
+/// its first seat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeatIndexById(HashMap<String, usize>);
+
+impl SeatIndexById {
+    pub fn new(layout: &Layout) -> SeatIndexById {
+        let mut index_by_id = HashMap::with_capacity(layout.seats.len());
+        for (index, seat) in layout.seats.iter().enumerate() {
+            index_by_id.entry(seat.id.clone()).or_insert(index);
+        }
+        SeatIndexById(index_by_id)
+    }
+
+    pub fn get(&self, seat_id: &str) -> Option<usize> {
+        self.0.get(seat_id).copied()
     }
 }
 
@@ -238,6 +261,15 @@ mod tests {
         assert_eq!(seated_zones(&hall), vec![0, 1]);
     }
 
+    #[test]
+    fn finds_a_seats_index_from_its_id() {
+        let hall = layout(vec![seat("a", 0, 0.0, 0.0), seat("b", 0, 1.0, 0.0), seat("a", 1, 2.0, 0.0)]);
+        let index_by_id = SeatIndexById::new(&hall);
+        assert_eq!(index_by_id.get("a"), Some(0), "a repeated id names its first seat");
+        assert_eq!(index_by_id.get("b"), Some(1));
+        assert_eq!(index_by_id.get("c"), None);
+    }
+
     /// The text between `open` and the next `</g>` of `markup`.
     fn layer<'a>(markup: &'a str, open: &str) -> &'a str {
         let start = markup.find(open).map(|at| at + open.len()).expect(open);
@@ -262,12 +294,13 @@ mod tests {
         // What the widget draws for this availability and no picks.
         let decoded = HallAvailability::from_documents(&hall, &document).unwrap();
         let radius = seat_radius(&hall);
-        let drawn_seats = seats_markup(&hall, radius, &seat_states(&decoded, &Selection::default()));
+        let drawn_seats = seats_markup(&hall, &seat_states(&decoded, &Selection::default()));
         let viewport = crate::viewport::Viewport::new(hall.width as f64, hall.height as f64, radius);
 
         // What the edge paints, with the loader's rewrite from the same bits.
         let painted = ticket_paint::apply_availability(&ticket_paint::painted_hall(&hall), &bits);
-        assert_eq!(layer(&painted, "<g class=\"tw-seats\">"), drawn_seats);
+        let seat_layer = format!("<g class=\"tw-seats\" style=\"{}\">", seat_layer_style(radius));
+        assert_eq!(layer(&painted, &seat_layer), drawn_seats);
         assert_eq!(layer(&painted, "<g class=\"tw-labels\" aria-hidden=\"true\">"), ticket_paint::labels_markup(&hall, radius));
         assert!(painted.contains(&format!("viewBox=\"{}\"", viewport.fit().to_attribute())), "{painted}");
         assert!(painted.contains("data-layout-version=\"v7\" data-seat-count=\"23\""));

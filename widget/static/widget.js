@@ -119,12 +119,13 @@
   // (ticket-paint's apply_availability), inside the boxes the widget's hall
   // has, or null when either part is missing or they do not belong together.
   var HIDE = "visibility:hidden;height:0;overflow:hidden";
+  // The seats are the drawing's only self-closed elements, in seat order.
   function applyAvailability(markup, hex) {
     var index = 0;
-    return markup.replace(/data-state="available"/g, function (attribute) {
+    return markup.replace(/\/>/g, function (end) {
       var seat = index++;
       var byte = parseInt(hex.substr((seat >> 3) * 2, 2), 16);
-      return byte & (0x80 >> (seat & 7)) ? attribute : 'data-state="unavailable" aria-disabled="true"';
+      return byte & (0x80 >> (seat & 7)) ? end : ' data-state="unavailable" aria-disabled="true"/>';
     });
   }
   function paintedHall(config, ru) {

@@ -10,11 +10,12 @@
 //! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
 //! edge painted the hall before the wasm arrived, those very circles are
 //! adopted (`paint_adoption`) — a single set of
-//! listeners on the `<svg>` finds the seat under the pointer through its
-//! `data-index` (event delegation), and an effect rewrites `data-state` only on
-//! circles whose state changed — whether the buyer clicked or the live feed
-//! says a seat was taken or freed. Colours come from classes, states from
-//! `data-state`; taken seats are also smaller and hollow, a pick someone else
+//! listeners on the `<svg>` finds the seat under the pointer (event
+//! delegation: its `data-seat-id` names its index, `SeatIndexById`), and an
+//! effect rewrites `data-state` only on circles whose state changed — whether
+//! the buyer clicked or the live feed says a seat was taken or freed. Colours
+//! come from classes, states from `data-state` (none on an available seat);
+//! taken seats are also smaller and hollow, a pick someone else
 //! took has a dashed ring, and both carry `aria-disabled`, so they differ by
 //! more than colour.
 //!
@@ -45,14 +46,14 @@ use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::announcements::seat_name;
 use crate::focus::focus_next_after;
-use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
+use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatIndexById, SeatState};
 use crate::i18n::{seat_keys_hint, seat_list_toggle};
 use crate::number::fixed;
 use crate::paint_adoption;
 use crate::seat_navigation::{SeatKey, SeatNavigation};
 use crate::selection::Selection;
 use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
-use ticket_paint::{labels_markup, map_style};
+use ticket_paint::{labels_markup, map_style, seat_layer_style};
 
 /// Zoom step of the − / + buttons and keys.
 const BUTTON_ZOOM_FACTOR: f64 = 1.6;
@@ -111,6 +112,19 @@ pub fn SeatMap(
     let list_id = next_element_id("tw-seat-list");
     let list_open = RwSignal::new(false);
     let list_id_for_toggle = list_id.clone();
+    // Which seat a circle is: built at the first look-up (a pointer over the plan).
+    let index_by_id = StoredValue::new(None::<Arc<SeatIndexById>>);
+    let seat_index_of = move |element: &Element| {
+        let index_by_id = match index_by_id.get_value() {
+            Some(built) => built,
+            None => {
+                let built = Arc::new(layout_store.with_value(|layout| SeatIndexById::new(layout)));
+                index_by_id.set_value(Some(built.clone()));
+                built
+            }
+        };
+        seat_index_in_layer(element, &index_by_id)
+    };
     let seat_point = move |index: usize| {
         layout_store.with_value(|layout| layout.seats.get(index).map(|seat| Point::new(seat.x as f64, seat.y as f64)))
     };
@@ -142,7 +156,7 @@ pub fn SeatMap(
                     adopted = true;
                 }
                 None => {
-                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
+                    layer.set_inner_html(&seats_markup(&layout_for_seats, &wanted_states));
                     shown_states.set_value(wanted_states.clone());
                     paint_adoption::decline_if_waiting(svg);
                 }
@@ -448,7 +462,7 @@ pub fn SeatMap(
                 on:focusout=on_focus_out
             >
                 <g class="tw-labels" aria-hidden="true" inner_html=labels></g>
-                <g class="tw-seats"></g>
+                <g class="tw-seats" style=seat_layer_style(radius)></g>
                 <g class="tw-focus-ring" aria-hidden="true" data-shown=move || (plan_focused.get() && ring.get().is_some()).to_string()>
                     <circle class="tw-focus-ring-outer" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius.clone() />
                     <circle class="tw-focus-ring-inner" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius />
@@ -525,7 +539,10 @@ pub fn SeatMap(
 }
 
 fn apply_seat_state(circle: &Element, state: SeatState) {
-    let _ = circle.set_attribute("data-state", state.as_str());
+    let _ = match state.data_state() {
+        Some(value) => circle.set_attribute("data-state", value),
+        None => circle.remove_attribute("data-state"),
+    };
     if state.is_disabled() {
         let _ = circle.set_attribute("aria-disabled", "true");
     } else {
@@ -538,8 +555,18 @@ fn seat_layer_of(svg: &Element) -> Option<Element> {
     svg.query_selector("g.tw-seats").ok().flatten()
 }
 
-fn seat_index_of(element: &Element) -> Option<usize> {
-    element.get_attribute("data-index")?.parse().ok()
+/// The layout index of a seat circle of the seat layer (`None` for anything
+/// else): its position among the layer's children, which its `data-seat-id`
+/// gives in one look-up (a walk along the layer only if ids repeat).
+fn seat_index_in_layer(element: &Element, index_by_id: &SeatIndexById) -> Option<usize> {
+    let layer = element.parent_element().filter(|parent| parent.matches("g.tw-seats").unwrap_or(false))?;
+    let seats = layer.children();
+    let is_this = |index: usize| seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(element)));
+    let named = index_by_id.get(&element.get_attribute("data-seat-id")?)?;
+    if is_this(named) {
+        return Some(named);
+    }
+    (0..seats.length() as usize).find(|&index| is_this(index))
 }
 
 fn client_point(event: &MouseEvent) -> Point {
