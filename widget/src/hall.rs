@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use ticket_contract::{Availability, Layout};
 
-pub use ticket_paint::{escape_attribute, seat_layer_style, seat_radius, seats_markup, zone_class, SeatState, ZONE_PALETTE_SIZE};
+pub use ticket_paint::{escape_attribute, seat_radius, seats_markup, zone_class, SeatState, ZONE_PALETTE_SIZE};
 
 use crate::api_error::ApiError;
 use crate::selection::{LostPick, Selection};
@@ -294,13 +294,12 @@ mod tests {
         // What the widget draws for this availability and no picks.
         let decoded = HallAvailability::from_documents(&hall, &document).unwrap();
         let radius = seat_radius(&hall);
-        let drawn_seats = seats_markup(&hall, &seat_states(&decoded, &Selection::default()));
+        let drawn_seats = seats_markup(&hall, radius, &seat_states(&decoded, &Selection::default()));
         let viewport = crate::viewport::Viewport::new(hall.width as f64, hall.height as f64, radius);
 
         // What the edge paints, with the loader's rewrite from the same bits.
         let painted = ticket_paint::apply_availability(&ticket_paint::painted_hall(&hall), &bits);
-        let seat_layer = format!("<g class=\"tw-seats\" style=\"{}\">", seat_layer_style(radius));
-        assert_eq!(layer(&painted, &seat_layer), drawn_seats);
+        assert_eq!(layer(&painted, "<g class=\"tw-seats\">"), drawn_seats);
         assert_eq!(layer(&painted, "<g class=\"tw-labels\" aria-hidden=\"true\">"), ticket_paint::labels_markup(&hall, radius));
         assert!(painted.contains(&format!("viewBox=\"{}\"", viewport.fit().to_attribute())), "{painted}");
         assert!(painted.contains("data-layout-version=\"v7\" data-seat-count=\"23\""));

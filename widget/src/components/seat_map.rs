@@ -53,7 +53,7 @@ use crate::paint_adoption;
 use crate::seat_navigation::{SeatKey, SeatNavigation};
 use crate::selection::Selection;
 use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
-use ticket_paint::{labels_markup, map_style, seat_layer_style};
+use ticket_paint::{labels_markup, map_style};
 
 /// Zoom step of the − / + buttons and keys.
 const BUTTON_ZOOM_FACTOR: f64 = 1.6;
@@ -156,7 +156,7 @@ pub fn SeatMap(
                     adopted = true;
                 }
                 None => {
-                    layer.set_inner_html(&seats_markup(&layout_for_seats, &wanted_states));
+                    layer.set_inner_html(&seats_markup(&layout_for_seats, radius, &wanted_states));
                     shown_states.set_value(wanted_states.clone());
                     paint_adoption::decline_if_waiting(svg);
                 }
@@ -462,7 +462,7 @@ pub fn SeatMap(
                 on:focusout=on_focus_out
             >
                 <g class="tw-labels" aria-hidden="true" inner_html=labels></g>
-                <g class="tw-seats" style=seat_layer_style(radius)></g>
+                <g class="tw-seats"></g>
                 <g class="tw-focus-ring" aria-hidden="true" data-shown=move || (plan_focused.get() && ring.get().is_some()).to_string()>
                     <circle class="tw-focus-ring-outer" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius.clone() />
                     <circle class="tw-focus-ring-inner" cx=move || fixed(ring_x(), 1) cy=move || fixed(ring_y(), 1) r=ring_radius />
