@@ -9,6 +9,7 @@
 //! - [`selection`]: what is picked, in which order, what it costs, picks
 //!   someone else took;
 //! - [`money`]: prices as a Russian buyer reads them;
+//! - [`seat_ids`]: which seat a circle is, from its `data-seat-id`;
 //! - [`seat_navigation`]: where each arrow / Home / End / Page key leads;
 //! - [`lang`] and [`words`]: the display language and the words both show
 //!   on the hall (the widget's `i18n` takes them from here);
@@ -18,6 +19,7 @@
 
 pub mod lang;
 pub mod money;
+pub mod seat_ids;
 pub mod seat_navigation;
 pub mod selection;
 pub mod tooltip;

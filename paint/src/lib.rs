@@ -5,13 +5,14 @@
 //!
 //! Because the same code writes both, what a buyer sees cannot differ between
 //! the painted plan and the one the widget adopts: same elements, classes,
-//! `data-index`, `data-state`, radius and `viewBox`. No IO, no clock: plain
+//! `data-seat-id`, `data-state`, radius and `viewBox`. No IO, no clock: plain
 //! string work over the contract's `Layout`, tested natively.
 //!
-//! The painted document carries every seat as `available`; the loader applies
-//! the availability bits it already reads (`availability_bits`) by rewriting
-//! those attributes in order, exactly as [`seats_markup`] writes a taken seat
-//! ([`apply_availability`] is that rewrite, for the tests).
+//! The painted document carries every seat as available (no `data-state`);
+//! the loader applies the availability bits it already reads
+//! (`availability_bits`) by adding, in seat order, the attributes
+//! [`seats_markup`] writes for a taken seat ([`apply_availability`] is that
+//! rewrite, for the tests and the first frame).
 
 pub mod number;
 
@@ -38,13 +39,31 @@ pub enum SeatState {
 }
 
 impl SeatState {
-    /// The `data-state` attribute value (the stylesheet and tests key on it).
+    /// The state's name (`data-state` where it is written).
     pub fn as_str(self) -> &'static str {
         match self {
             SeatState::Available => "available",
             SeatState::Unavailable => "unavailable",
             SeatState::Selected => "selected",
             SeatState::Lost => "lost",
+        }
+    }
+
+    /// The `data-state` attribute a seat carries (the stylesheet and tests key
+    /// on it): none for an available seat, the commonest state, which the
+    /// stylesheet and tests match as `:not([data-state])`.
+    pub fn data_state(self) -> Option<&'static str> {
+        (self != SeatState::Available).then(|| self.as_str())
+    }
+
+    /// The state a circle's `data-state` attribute (or its absence) shows;
+    /// the inverse of [`SeatState::data_state`].
+    pub fn from_data_state(value: Option<&str>) -> SeatState {
+        match value {
+            None => SeatState::Available,
+            Some("selected") => SeatState::Selected,
+            Some("lost") => SeatState::Lost,
+            Some(_) => SeatState::Unavailable,
         }
     }
 
@@ -85,24 +104,49 @@ pub fn seat_radius(layout: &Layout) -> f64 {
 }
 
 /// The markup of every seat circle, for one `innerHTML` write into the map's
-/// seat layer. `data-index` is how the map's single event listener finds the
-/// seat under the pointer.
+/// seat layer. Kept small, since a 10,000-seat hall is parsed before the
+/// buyer sees a seat: a whole coordinate has no decimals, an available seat has no `data-state` (only the other states
+/// are written), and a seat's index is its position among the layer's
+/// children (the widget finds it from `data-seat-id`). Every circle is
+/// self-closed (`/>`), and nothing else in a painted hall is: the loader's
+/// rewrite ([`apply_availability`]) counts seats by it. The radius stays an
+/// attribute of each circle: set once by CSS (`r`) it saved 9 bytes a seat
+/// but no measurable time to the first frame, which painting the circles
+/// dominates, and the attribute needs no stylesheet to draw.
 pub fn seats_markup(layout: &Layout, radius: f64, states: &[SeatState]) -> String {
-    let mut markup = String::with_capacity(layout.seats.len() * 150);
+    let radius = fixed(radius, 2);
+    let mut markup = String::with_capacity(layout.seats.len() * 90);
     for (index, seat) in layout.seats.iter().enumerate() {
         let state = states.get(index).copied().unwrap_or(SeatState::Unavailable);
         markup.push_str(&format!(
-            "<circle class=\"seat {}\" cx=\"{}\" cy=\"{}\" r=\"{}\" data-testid=\"seat\" data-index=\"{index}\" data-seat-id=\"{}\" data-state=\"{}\"{}/>",
+            "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{radius}\" data-testid=\"seat\" data-seat-id=\"{}\"{}/>",
             zone_class(seat.zone as usize),
-            fixed(seat.x as f64, 1),
-            fixed(seat.y as f64, 1),
-            fixed(radius, 2),
+            coordinate(seat.x as f64),
+            coordinate(seat.y as f64),
             escape_attribute(&seat.id),
-            state.as_str(),
-            if state.is_disabled() { " aria-disabled=\"true\"" } else { "" },
+            state_attributes(state),
         ));
     }
     markup
+}
+
+/// The attributes a seat in `state` carries beyond its position and id.
+fn state_attributes(state: SeatState) -> String {
+    match state.data_state() {
+        None => String::new(),
+        Some(value) if state.is_disabled() => format!(" data-state=\"{value}\" aria-disabled=\"true\""),
+        Some(value) => format!(" data-state=\"{value}\""),
+    }
+}
+
+/// A seat's coordinate: one decimal, none when it is whole (`120.5`, `64`):
+/// the same number as `fixed(value, 1)`, two bytes shorter.
+fn coordinate(value: f64) -> String {
+    let text = fixed(value, 1);
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
 }
 
 /// The section captions of a generated plan, sized after the seats.
@@ -151,22 +195,24 @@ pub fn painted_hall(layout: &Layout) -> String {
     )
 }
 
-/// What the loader does to a painted seat layer with the availability bits
+/// What the loader does to a painted hall with the availability bits
 /// (`widget/static/widget.js`, `applyAvailability`): in seat order, every
-/// seat whose bit is 0 becomes `unavailable` and `aria-disabled`.
+/// seat whose bit is 0 becomes `unavailable` and `aria-disabled`. The seats
+/// are the hall's self-closed elements (see [`seats_markup`]); their
+/// attributes go before each `/>`.
 pub fn apply_availability(painted: &str, seats_available: &[bool]) -> String {
-    const AVAILABLE: &str = "data-state=\"available\"";
+    const SEAT_END: &str = "/>";
+    let taken = state_attributes(SeatState::Unavailable);
     let mut result = String::with_capacity(painted.len() + seats_available.len() * 8);
     let mut rest = painted;
     let mut index = 0;
-    while let Some(at) = rest.find(AVAILABLE) {
+    while let Some(at) = rest.find(SEAT_END) {
         result.push_str(&rest[..at]);
-        if seats_available.get(index).copied().unwrap_or(false) {
-            result.push_str(AVAILABLE);
-        } else {
-            result.push_str("data-state=\"unavailable\" aria-disabled=\"true\"");
+        if !seats_available.get(index).copied().unwrap_or(false) {
+            result.push_str(&taken);
         }
-        rest = &rest[at + AVAILABLE.len()..];
+        result.push_str(SEAT_END);
+        rest = &rest[at + SEAT_END.len()..];
         index += 1;
     }
     result.push_str(rest);
@@ -293,12 +339,17 @@ mod tests {
         let hall = layout(vec![seat("s-1", 0, 10.0, 20.25), seat("x\"><script>&'", 1, 30.0, 40.0)]);
         let markup = seats_markup(&hall, 4.2, &[SeatState::Selected, SeatState::Unavailable]);
         let lost = seats_markup(&layout(vec![seat("s-2", 0, 1.0, 2.0)]), 4.2, &[SeatState::Lost]);
+        let free = seats_markup(&layout(vec![seat("s-3", 0, 1.0, -2.04)]), 4.2, &[SeatState::Available]);
+        assert_eq!(
+            free, r#"<circle class="z0" cx="1" cy="-2" r="4.20" data-testid="seat" data-seat-id="s-3"/>"#,
+            "available: no state"
+        );
         assert!(lost.ends_with(r#"data-state="lost" aria-disabled="true"/>"#), "{lost}");
         assert_eq!(
             markup,
             concat!(
-                r#"<circle class="seat z0" cx="10.0" cy="20.3" r="4.20" data-testid="seat" data-index="0" data-seat-id="s-1" data-state="selected"/>"#,
-                r#"<circle class="seat z1" cx="30.0" cy="40.0" r="4.20" data-testid="seat" data-index="1" data-seat-id="x&quot;&gt;&lt;script&gt;&amp;&#39;" data-state="unavailable" aria-disabled="true"/>"#,
+                r#"<circle class="z0" cx="10" cy="20.3" r="4.20" data-testid="seat" data-seat-id="s-1" data-state="selected"/>"#,
+                r#"<circle class="z1" cx="30" cy="40" r="4.20" data-testid="seat" data-seat-id="x&quot;&gt;&lt;script&gt;&amp;&#39;" data-state="unavailable" aria-disabled="true"/>"#,
             )
         );
     }
@@ -313,8 +364,8 @@ mod tests {
                 r#"data-layout-version="v&quot;7" data-seat-count="2" data-map-style="aspect-ratio:400/200">"#,
                 r#"<g class="tw-labels" aria-hidden="true"><text class="tw-label" x="200.0" y="12.5" font-size="21.8" text-anchor="middle">Партер &lt;A&amp;B&gt;</text></g>"#,
                 r#"<g class="tw-seats">"#,
-                r#"<circle class="seat z0" cx="10.0" cy="20.0" r="8.40" data-testid="seat" data-index="0" data-seat-id="a" data-state="available"/>"#,
-                r#"<circle class="seat z1" cx="30.0" cy="20.0" r="8.40" data-testid="seat" data-index="1" data-seat-id="b" data-state="available"/>"#,
+                r#"<circle class="z0" cx="10" cy="20" r="8.40" data-testid="seat" data-seat-id="a"/>"#,
+                r#"<circle class="z1" cx="30" cy="20" r="8.40" data-testid="seat" data-seat-id="b"/>"#,
                 r#"</g></svg>"#,
             )
         );
@@ -335,6 +386,17 @@ mod tests {
         }
         // Too few bits: the rest is taken, as the widget reads a short document.
         assert_eq!(apply_availability(&everything, &[]), seats_markup(&hall, radius, &[]));
+        // In a painted hall (captions, a seat id with `/` and `>`) only the seats change.
+        let mut hall = hall;
+        hall.seats[3].id = "a/>b".into();
+        let painted = painted_hall(&hall);
+        let bits = cases[2];
+        let states: Vec<SeatState> =
+            bits.iter().map(|&free| if free { SeatState::Available } else { SeatState::Unavailable }).collect();
+        assert_eq!(
+            apply_availability(&painted, bits),
+            painted.replace(&seats_markup(&hall, radius, &[SeatState::Available; 11]), &seats_markup(&hall, radius, &states))
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! layout and availability. It checks that the paint is of this layout,
 //! takes seats already drawn `selected` as picks (`picking.rs`), and from
 //! then on one listener on the `<svg>` and one on the side panel serve every
-//! click, hover and key (event delegation through the circles' `data-index`
+//! click, hover and key (event delegation through the circles' `data-seat-id`
 //! and the order lines' `data-seat-id`). A change rewrites `data-state` on the circles that
 //! changed and the summary's markup; nothing else.
 //!
@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ticket_contract::Layout;
+use ticket_hall::seat_ids::SeatIndexById;
 use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
 use ticket_hall::tooltip::TooltipAnchor;
 use ticket_hall::words::seat_name;
@@ -54,6 +55,8 @@ struct Stage {
     roving: Option<usize>,
     /// Reading order for the keys, worked out at the first key.
     navigation: Option<SeatNavigation>,
+    /// Which seat a circle is (by its `data-seat-id`), built at the first event.
+    seat_ids: Option<SeatIndexById>,
     /// Whether the last press was a mouse's (a finger's or pen's tap picks
     /// nothing: on a phone the widget's first tap zooms).
     pressed_with_mouse: bool,
@@ -98,11 +101,10 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
 
     let circles = layer.children();
     let shown: Vec<SeatState> = (0..layout.seats.len())
-        .map(|index| match circles.item(index as u32).and_then(|circle| circle.get_attribute("data-state")).as_deref() {
-            Some("available") => SeatState::Available,
-            Some("selected") => SeatState::Selected,
-            Some("lost") => SeatState::Lost,
-            _ => SeatState::Unavailable,
+        .map(|index| {
+            SeatState::from_data_state(
+                circles.item(index as u32).and_then(|circle| circle.get_attribute("data-state")).as_deref(),
+            )
         })
         .collect();
     let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(RESERVE_REQUESTED);
@@ -125,6 +127,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         tooltip: None,
         roving: None,
         navigation: None,
+        seat_ids: None,
         pressed_with_mouse: true,
     };
     for index in 0..stage.layout.seats.len() {
@@ -193,11 +196,6 @@ fn target_of(event: &Event) -> Option<Element> {
     event.target()?.dyn_into::<Element>().ok()
 }
 
-/// The number in `attribute` of the element an event happened on.
-fn index_in(event: &Event, attribute: &str) -> Option<usize> {
-    target_of(event)?.get_attribute(attribute)?.parse().ok()
-}
-
 fn is_mouse(event: &Event) -> bool {
     event.dyn_ref::<PointerEvent>().is_some_and(|pointer| pointer.pointer_type() == "mouse")
 }
@@ -208,7 +206,7 @@ impl Stage {
             "pointerdown" => self.pressed_with_mouse = is_mouse(event),
             "click" => {
                 let by_mouse = std::mem::replace(&mut self.pressed_with_mouse, true);
-                if let Some(seat) = index_in(event, "data-index") {
+                if let Some(seat) = self.seat_of(event) {
                     if by_mouse {
                         self.toggle(seat);
                         self.set_roving(seat, false);
@@ -224,7 +222,7 @@ impl Stage {
                     self.hide_tooltip();
                 }
             }
-            "pointerover" if is_mouse(event) => match index_in(event, "data-index") {
+            "pointerover" if is_mouse(event) => match self.seat_of(event) {
                 Some(seat) => self.show_tooltip(seat),
                 None => self.hide_tooltip(),
             },
@@ -240,6 +238,25 @@ impl Stage {
 
     /// The seat whose order line's × was clicked (found by the line's
     /// `data-seat-id`, as the widget's markup carries nothing else).
+    /// The layout index of the seat circle an event happened on (`None` for
+    /// anything else): its place in the layer, which its `data-seat-id` gives
+    /// in one look-up (a walk along the layer only if ids repeat).
+    fn seat_of(&mut self, event: &Event) -> Option<usize> {
+        let circle = target_of(event)?;
+        if !circle.parent_element().is_some_and(|parent| parent.is_same_node(Some(&self.layer))) {
+            return None;
+        }
+        let seats = self.layer.children();
+        let is_this = |index: usize| seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(&circle)));
+        let layout = &self.layout;
+        let named =
+            self.seat_ids.get_or_insert_with(|| SeatIndexById::new(layout)).get(&circle.get_attribute("data-seat-id")?)?;
+        if is_this(named) {
+            return Some(named);
+        }
+        (0..seats.length() as usize).find(|&index| is_this(index))
+    }
+
     fn removed_seat(&self, event: &Event) -> Option<usize> {
         let button = target_of(event)?;
         if !button.class_list().contains("tw-line-remove") {
@@ -281,7 +298,10 @@ impl Stage {
         }
         *shown = wanted;
         let Some(circle) = self.layer.children().item(seat as u32) else { return };
-        let _ = circle.set_attribute("data-state", wanted.as_str());
+        let _ = match wanted.data_state() {
+            Some(value) => circle.set_attribute("data-state", value),
+            None => circle.remove_attribute("data-state"),
+        };
         let _ = if wanted.is_disabled() {
             circle.set_attribute("aria-disabled", "true")
         } else {
@@ -331,7 +351,7 @@ impl Stage {
         if event.alt_key() || event.ctrl_key() || event.meta_key() {
             return;
         }
-        let on_seat = target_of(event).is_some_and(|target| target.has_attribute("data-index"));
+        let on_seat = self.seat_of(event).is_some();
         let current = self.roving.filter(|_| on_seat);
         let key = event.key();
         if let Some(seat_key) = SeatKey::from_key(&key) {

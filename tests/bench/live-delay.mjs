@@ -18,7 +18,7 @@ const holds = [];
 try {
   const viewer = await context.newPage();
   await viewer.goto(`${PAGES_URL}/one-date.html`);
-  await viewer.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 60_000 });
+  await viewer.locator('[data-testid=seat]:not([data-state])').first().waitFor({ timeout: 60_000 });
   // Let the viewer's live feed open (it opens once the hall's first reads are in).
   await viewer.waitForTimeout(1_000);
   await viewer.evaluate(() => {
@@ -33,7 +33,7 @@ try {
       }
     }).observe(root, { attributes: true, attributeFilter: ['data-state'], subtree: true });
   });
-  const available = viewer.locator('[data-testid=seat][data-state=available]');
+  const available = viewer.locator('[data-testid=seat]:not([data-state])');
   const delays = [];
   for (let round = 0; round < ROUNDS; round++) {
     const seatId = await available.nth(5 + round * 3).getAttribute('data-seat-id');

@@ -66,7 +66,7 @@ async function walkThePath(lang, eventId, { admissions }) {
     failures.push(...await checkScreen(page, 'dates', lang));
     await showButton.click();
   }
-  const available = page.locator('[data-testid=seat][data-state=available]');
+  const available = page.locator('[data-testid=seat]:not([data-state])');
   await available.first().waitFor({ timeout: 30_000 });
   const seatId = await available.nth(12).getAttribute('data-seat-id');
   await page.locator(`[data-testid=seat][data-seat-id="${seatId}"]`).click({ force: true });

@@ -24,7 +24,7 @@ async function openHall(page) {
   await page.locator(`[data-testid=event-card][data-event-id="${EVENT}"]`).click();
   const showButton = page.locator(`[data-testid=show-button][data-show-id="${SHOW}"]`);
   if (await showButton.count()) await showButton.click();
-  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=seat]:not([data-state])').first().waitFor({ timeout: 30_000 });
 }
 
 test('best seats: 3 in a zone → a hold of 3 seats side by side in one row of that zone', async () => {

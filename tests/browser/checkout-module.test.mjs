@@ -20,11 +20,11 @@ async function openHall(page) {
   await page.locator('[data-testid=event-card][data-event-id="qt:1001"]').click();
   const showButton = page.locator('[data-testid=show-button][data-show-id="2001"]');
   if (await showButton.count()) await showButton.click();
-  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=seat]:not([data-state])').first().waitFor({ timeout: 30_000 });
 }
 
 async function pickSeat(page, index) {
-  const id = await page.locator('[data-testid=seat][data-state=available]').nth(index).getAttribute('data-seat-id');
+  const id = await page.locator('[data-testid=seat]:not([data-state])').nth(index).getAttribute('data-seat-id');
   await page.locator(`[data-testid=seat][data-seat-id="${id}"]`).click({ force: true });
   await page.locator(`[data-testid=seat][data-seat-id="${id}"][data-state=selected]`).waitFor();
 }

@@ -14,7 +14,7 @@ after(async () => { await browser?.close(); });
 async function payFromTheEmbed(page, paymentUrl, seatIndex, referer) {
   const query = new URLSearchParams({ partner: PARTNER_KEY, event: 'qt:1001', show: '2001', lang: 'en', payment_url: paymentUrl });
   await page.goto(`${PROXY_URL}/embed?${query}`, referer ? { referer } : {});
-  const available = page.locator('[data-testid=seat][data-state=available]');
+  const available = page.locator('[data-testid=seat]:not([data-state])');
   await available.first().waitFor({ timeout: 30_000 });
   const seatId = await available.nth(seatIndex).getAttribute('data-seat-id');
   await page.locator(`[data-testid=seat][data-seat-id="${seatId}"]`).click({ force: true });

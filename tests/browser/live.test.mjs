@@ -27,7 +27,7 @@ async function openHall(context, { feed = 'live', beforeLoad } = {}) {
   });
   if (beforeLoad) await beforeLoad(page);
   await page.goto(`${PAGES_URL}/one-date.html`);
-  await page.locator('[data-testid=seat][data-state=available]').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=seat]:not([data-state])').first().waitFor({ timeout: 30_000 });
   await page.locator(`[data-testid=hall][data-live=${feed}]`).waitFor({ timeout: 15_000 });
   // Only survives if the page is never reloaded.
   await page.evaluate(() => { window.sameDocument = true; });
@@ -35,10 +35,12 @@ async function openHall(context, { feed = 'live', beforeLoad } = {}) {
 }
 
 const seat = (page, id) => page.locator(`[data-testid=seat][data-seat-id="${id}"]`);
-const seatIn = (page, id, state) => page.locator(`[data-testid=seat][data-seat-id="${id}"][data-state=${state}]`);
+// An available seat has no `data-state`.
+const seatIn = (page, id, state) =>
+  page.locator(`[data-testid=seat][data-seat-id="${id}"]${state === 'available' ? ':not([data-state])' : `[data-state=${state}]`}`);
 
 async function availableSeatIds(page, indexes) {
-  const available = page.locator('[data-testid=seat][data-state=available]');
+  const available = page.locator('[data-testid=seat]:not([data-state])');
   const ids = [];
   for (const index of indexes) ids.push(await available.nth(index).getAttribute('data-seat-id'));
   return ids;
@@ -67,7 +69,7 @@ test('a seat one buyer reserves turns taken for another viewer, and free again w
   const { page: viewer, availabilityReads } = await openHall(first);
   const { page: buyer } = await openHall(second);
   const [id] = await availableSeatIds(buyer, [120]);
-  assert.equal(await seat(viewer, id).getAttribute('data-state'), 'available');
+  assert.equal(await seat(viewer, id).getAttribute('data-state'), null, 'available (no data-state)');
   const readsBefore = availabilityReads.length;
 
   await seat(buyer, id).click({ force: true });
@@ -128,7 +130,7 @@ test('a seat picked on the painted hall that someone else takes before the widge
   const wasmMayLoad = new Promise((resolve) => { releaseWasm = resolve; });
   await page.route('**/*.wasm', async (route) => { await wasmMayLoad; await route.continue(); });
   await page.goto(`${PAGES_URL}/one-date.html`);
-  const painted = page.locator('.tw-painted [data-testid=seat][data-state=available]');
+  const painted = page.locator('.tw-painted [data-testid=seat]:not([data-state])');
   await painted.first().waitFor({ timeout: 30_000 });
   const [kept, lost] = await painted.evaluateAll((seats) => [520, 521].map((nth) => seats[nth].getAttribute('data-seat-id')));
   for (const id of [kept, lost]) await page.locator(`.tw-painted [data-seat-id="${id}"]`).click({ force: true });

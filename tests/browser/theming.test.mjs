@@ -42,7 +42,7 @@ async function colours(page) {
 async function openHallWithAPick(page) {
   await page.locator('[data-testid=event-card][data-event-id="qt:1001"]').click();
   await page.locator('[data-testid=show-button]').first().click();
-  const available = page.locator('[data-testid=seat][data-state=available]');
+  const available = page.locator('[data-testid=seat]:not([data-state])');
   await available.first().waitFor({ timeout: 30_000 });
   await available.nth(3).click({ force: true });
   await page.locator('[data-testid=seat][data-state=selected]').waitFor();

@@ -31,7 +31,7 @@ test('TicketsCloud: paid before the barcodes exist → "being issued" → comple
   const page = await browser.newPage();
   await page.goto(`${PAGES_URL}/script-tag.html`);
   await page.locator('[data-testid=event-card][data-event-id="tc:5f1a0c0e2b3c4d5e6f708192"]').click();
-  const available = page.locator('[data-testid=seat][data-state=available]');
+  const available = page.locator('[data-testid=seat]:not([data-state])');
   await available.first().waitFor({ timeout: 30_000 });
   const seatId = await available.nth(8).getAttribute('data-seat-id');
   await page.locator(`[data-testid=seat][data-seat-id="${seatId}"]`).click({ force: true });

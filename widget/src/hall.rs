@@ -3,8 +3,9 @@
 //! A 10,000-seat hall must appear quickly and stay responsive, so the seat map
 //! does not build one reactive view per seat. It inserts (or adopts, when the
 //! edge painted it first) the markup of `ticket-paint` once (one `<circle>`
-//! per seat, styled by class and `data-state`), and later rewrites only the
-//! `data-state` of seats whose state changed (see [`seat_states`]). The seat
+//! per seat, styled by class and `data-state`, which an available seat does
+//! not carry), and later rewrites only the `data-state` of seats whose state
+//! changed (see [`seat_states`]). The seat
 //! size, zone colours and markup live in `ticket-paint`, shared with the edge
 //! proxy's first paint, and are re-exported here.
 
@@ -52,6 +53,8 @@ impl HallAvailability {
         self.admissions_left.get(admission_index).copied().unwrap_or(0)
     }
 }
+
+pub use ticket_hall::seat_ids::SeatIndexById;
 
 /// Seats a `seat_unavailable` answer named: shown taken at once, until a
 /// document newer than the one on screen at that moment arrives (it knows

@@ -81,15 +81,13 @@ pub fn paint_is_waiting(element: &Element) -> bool {
     }
 }
 
-/// The state each adopted circle shows (the loader applied the availability).
+/// The state each adopted circle shows (the loader applied the availability;
+/// an available seat has no `data-state`).
 pub fn shown_states(layer: &Element) -> Vec<SeatState> {
     let circles = layer.children();
     (0..circles.length())
-        .map(|index| match circles.item(index).and_then(|circle| circle.get_attribute("data-state")).as_deref() {
-            Some("available") => SeatState::Available,
-            Some("selected") => SeatState::Selected,
-            Some("lost") => SeatState::Lost,
-            _ => SeatState::Unavailable,
+        .map(|index| {
+            SeatState::from_data_state(circles.item(index).and_then(|circle| circle.get_attribute("data-state")).as_deref())
         })
         .collect()
 }

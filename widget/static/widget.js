@@ -141,12 +141,13 @@
   var PAINTED_HEADER = '<header class="tw-event-header tw-painted-header" aria-hidden="true">' +
     '<span class="tw-back tw-skel">&nbsp;</span><h2 class="tw-event-heading tw-skel">&nbsp;</h2>' +
     '<p class="tw-event-when tw-skel">&nbsp;</p><p class="tw-event-venue tw-skel">&nbsp;</p></header>';
+  // The seats are the drawing's only self-closed elements, in seat order.
   function applyAvailability(markup, hex) {
     var index = 0;
-    return markup.replace(/data-state="available"/g, function (attribute) {
+    return markup.replace(/\/>/g, function (end) {
       var seat = index++;
       var byte = parseInt(hex.substr((seat >> 3) * 2, 2), 16);
-      return byte & (0x80 >> (seat & 7)) ? attribute : 'data-state="unavailable" aria-disabled="true"';
+      return byte & (0x80 >> (seat & 7)) ? end : ' data-state="unavailable" aria-disabled="true"/>';
     });
   }
   function paintedHall(config, ru) {
@@ -207,8 +208,8 @@
       byMouse = true;
       if (!pickable) return;
       var state = seat.getAttribute("data-state");
-      if (state === "available") seat.setAttribute("data-state", "selected");
-      else if (state === "selected") seat.setAttribute("data-state", "available");
+      if (state === null) seat.setAttribute("data-state", "selected");
+      else if (state === "selected") seat.removeAttribute("data-state");
     });
   }
   // The early picks go back when there will be no widget to take them
@@ -218,7 +219,7 @@
     var side = box.querySelector(".tw-hall-side");
     if (side) side.textContent = "";
     box.querySelectorAll('[data-testid=seat][data-state=selected]').forEach(function (seat) {
-      seat.setAttribute("data-state", "available");
+      seat.removeAttribute("data-state");
     });
   }
 

@@ -10,11 +10,12 @@
 //! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
 //! edge painted the hall before the wasm arrived, those very circles are
 //! adopted (`paint_adoption`) — a single set of
-//! listeners on the `<svg>` finds the seat under the pointer through its
-//! `data-index` (event delegation), and an effect rewrites `data-state` only on
-//! circles whose state changed — whether the buyer clicked or the live feed
-//! says a seat was taken or freed. Colours come from classes, states from
-//! `data-state`; taken seats are also smaller and hollow, a pick someone else
+//! listeners on the `<svg>` finds the seat under the pointer (event
+//! delegation: its `data-seat-id` names its index, `SeatIndexById`), and an
+//! effect rewrites `data-state` only on circles whose state changed — whether
+//! the buyer clicked or the live feed says a seat was taken or freed. Colours
+//! come from classes, states from `data-state` (none on an available seat);
+//! taken seats are also smaller and hollow, a pick someone else
 //! took has a dashed ring, and both carry `aria-disabled`, so they differ by
 //! more than colour.
 //!
@@ -46,7 +47,7 @@ use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;
 use crate::announcements::seat_name;
 use crate::focus::focus_next_after;
-use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatState};
+use crate::hall::{seat_radius, seat_states, seats_markup, HallAvailability, SeatIndexById, SeatState};
 use crate::i18n::{seat_keys_hint, seat_list_toggle, WidgetTexts};
 use crate::number::fixed;
 use crate::paint_adoption;
@@ -112,6 +113,19 @@ pub fn SeatMap(
     let list_id = next_element_id("tw-seat-list");
     let list_open = RwSignal::new(false);
     let list_id_for_toggle = list_id.clone();
+    // Which seat a circle is: built at the first look-up (a pointer over the plan).
+    let index_by_id = StoredValue::new(None::<Arc<SeatIndexById>>);
+    let seat_index_of = move |element: &Element| {
+        let index_by_id = match index_by_id.get_value() {
+            Some(built) => built,
+            None => {
+                let built = Arc::new(layout_store.with_value(|layout| SeatIndexById::new(layout)));
+                index_by_id.set_value(Some(built.clone()));
+                built
+            }
+        };
+        seat_index_in_layer(element, &index_by_id)
+    };
     let seat_point = move |index: usize| {
         layout_store.with_value(|layout| layout.seats.get(index).map(|seat| Point::new(seat.x as f64, seat.y as f64)))
     };
@@ -549,7 +563,10 @@ pub fn SeatMap(
 }
 
 fn apply_seat_state(circle: &Element, state: SeatState) {
-    let _ = circle.set_attribute("data-state", state.as_str());
+    let _ = match state.data_state() {
+        Some(value) => circle.set_attribute("data-state", value),
+        None => circle.remove_attribute("data-state"),
+    };
     if state.is_disabled() {
         let _ = circle.set_attribute("aria-disabled", "true");
     } else {
@@ -562,8 +579,18 @@ fn seat_layer_of(svg: &Element) -> Option<Element> {
     svg.query_selector("g.tw-seats").ok().flatten()
 }
 
-fn seat_index_of(element: &Element) -> Option<usize> {
-    element.get_attribute("data-index")?.parse().ok()
+/// The layout index of a seat circle of the seat layer (`None` for anything
+/// else): its position among the layer's children, which its `data-seat-id`
+/// gives in one look-up (a walk along the layer only if ids repeat).
+fn seat_index_in_layer(element: &Element, index_by_id: &SeatIndexById) -> Option<usize> {
+    let layer = element.parent_element().filter(|parent| parent.matches("g.tw-seats").unwrap_or(false))?;
+    let seats = layer.children();
+    let is_this = |index: usize| seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(element)));
+    let named = index_by_id.get(&element.get_attribute("data-seat-id")?)?;
+    if is_this(named) {
+        return Some(named);
+    }
+    (0..seats.length() as usize).find(|&index| is_this(index))
 }
 
 fn client_point(event: &MouseEvent) -> Point {
