@@ -451,15 +451,20 @@
       // The stage and the widget's wasm beside the painted hall's request (at
       // a low priority, the stage first), the reads after the hall is in (or
       // at once without one): on a slow line the first frame comes first.
+      // The widget's wasm once the stage's is in: on a slow line the stage
+      // (a sixth of its size) is up a second or more before it.
+      var stageLoaded = Promise.resolve();
       if (painting) {
         var stage = loadStage();
+        stageLoaded = stage.then(function () {}, function () {});
         var hallKey = config.partner_key + " " + hallUrl(config);
         firstFrame.then(function () {
+          if (!self._painted) return null;
           prefetch(config);
           return Promise.all([stage, copies.get(hallKey + "layout"), copies.get(hallKey + "availability")]);
         }).then(function (parts) {
           var box = self._painted;
-          if (generation !== self._generation || !box || box.readOnly || !parts[1] || !parts[2]) return;
+          if (!parts || generation !== self._generation || !box || box.readOnly || !parts[1] || !parts[2]) return;
           self._stage = parts[0].mount_pick(box, parts[1], parts[2], config.lang);
           box.staged = true;
         }).catch(function (error) {
@@ -467,7 +472,7 @@
           if (window.console) console.warn("ticket-widget: the picking stage did not start:", error);
         });
       }
-      var widget = loadWidget();
+      var widget = stageLoaded.then(loadWidget);
       firstFrame.then(function () { prefetch(config); return widget; }).then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;
