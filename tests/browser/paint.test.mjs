@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { launchChromium, fetchLayout, PAGES_URL, PARTNER_BACKEND_URL, OUTPUT_DIR } from './browser.mjs';
+import { createServer } from 'node:http';
+import { launchChromium, fetchLayout, PAGES_URL, PARTNER_BACKEND_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -270,4 +271,47 @@ for (const [where, path] of [
   await picksASeat(page, 7);
   assert.deepEqual(errors, [], 'no script errors');
   await page.close();
+});
+
+test('a first frame still streaming in when the loader runs is taken once it is whole: the stage, then the widget, on every seat', async () => {
+  // A partner page sent in two parts, the loader's tag above the element:
+  // the loader runs while only half the frame's seats have arrived.
+  const frame = await (await fetch(`${PROXY_URL}/v1/events/${EVENT}/shows/${SHOW}/first-frame?partner=${PARTNER_KEY}&lang=ru`)).text();
+  const half = frame.indexOf('<circle', Math.floor(frame.length / 2));
+  let loaderAsked;
+  const loaderRan = new Promise((resolve) => { loaderAsked = resolve; });
+  const server = createServer(async (request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.write(`<!doctype html><html><head><meta charset="utf-8"><script src="${PROXY_URL}/widget.js" async></script></head>
+<body><ticket-widget partner="${PARTNER_KEY}" lang="ru" event="${EVENT}" show="${SHOW}">${frame.slice(0, half)}`);
+    await loaderRan;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    response.end(`${frame.slice(half)}</ticket-widget></body></html>`);
+  });
+  await new Promise((resolve) => server.listen(8089, '127.0.0.1', resolve));
+  const page = await browser.newPage();
+  const warnings = [];
+  page.on('console', (message) => { if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text()); });
+  page.on('requestfinished', (request) => { if (request.url().endsWith('/widget.js')) loaderAsked(); });
+  let releaseWidget;
+  const widgetMayLoad = new Promise((resolve) => { releaseWidget = resolve; });
+  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  try {
+    await page.goto('http://127.0.0.1:8089/', { waitUntil: 'commit' });
+    // The stage on the whole frame: it lists a pick, then the widget takes all the seats over.
+    await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
+    const [id] = await page.locator('.tw-painted [data-testid=seat]:not([data-state])')
+      .evaluateAll((seats) => [seats[seats.length - 5].getAttribute('data-seat-id')]);
+    await page.locator(`.tw-painted [data-seat-id="${id}"]`).click({ force: true });
+    await page.locator(`.tw-painted [data-testid=selection-seat][data-seat-id="${id}"]`).waitFor();
+    releaseWidget();
+    await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid=seat]').count(), layout.seats.length, 'exactly one circle per seat');
+    await page.locator(`[data-testid=hall] [data-testid=selection-seat][data-seat-id="${id}"]`).waitFor();
+    assert.deepEqual(warnings.filter((text) => /ticket-widget/.test(text)), [], 'neither the stage nor the widget complained');
+  } finally {
+    releaseWidget();
+    await page.close();
+    server.close();
+  }
 });

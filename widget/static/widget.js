@@ -314,10 +314,15 @@
 
     connectedCallback() {
       // Defined before the parser is past this element (this file cached, its
-      // tag above the element): a first frame may still be on its way inside
-      // it, and a shadow root attached now would turn it away. Wait for it.
-      if (!this._root && !this.shadowRoot && document.readyState === "loading" && !parsedPast(this)) {
-        loadWidget(); // meanwhile, at its low priority: the page is still coming in
+      // tag above the element, or the page still streaming in): a first frame
+      // may still be on its way inside it — its shadow root already there,
+      // half its seats not — and a shadow root attached now would turn it
+      // away. Wait for the whole of it.
+      if (!this._root && document.readyState === "loading" && !parsedPast(this)) {
+        // Meanwhile, at their low priority: the stage's wasm (a date: there
+        // will be a painted hall), then the widget's.
+        var painted = this.getAttribute("event") && this.getAttribute("show");
+        (painted ? loadStage().then(function () {}, function () {}) : Promise.resolve()).then(loadWidget);
         var waiting = this;
         if (!this._waitingForParser) {
           this._waitingForParser = true;
