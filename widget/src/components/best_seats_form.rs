@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ticket_contract::{BestAvailable, CreateHold, Layout};
 
-use super::hall_view::Reservation;
+use super::reservation::Reservation;
 use super::use_widget;
 use crate::hall::seated_zones;
 use crate::hold_session::use_hold_session;

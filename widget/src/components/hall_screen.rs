@@ -28,17 +28,18 @@ use std::sync::{Arc, Mutex};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use ticket_contract::{Availability, Layout};
+use ticket_contract::Availability;
 
 use super::checkout_module::preload_checkout;
 use super::error_panel::ErrorPanel;
-use super::hall_view::{HallView, Reservation, ReserveOutcome};
+use super::hall_view::HallView;
+use super::reservation::{LiveHall, RereadHall, Reservation};
 use super::skeleton::{Skeleton, SkeletonKind};
 use super::use_widget;
 use crate::api;
 use crate::api_error::ApiError;
 use crate::browser;
-use crate::hall::{seat_indices, HallAvailability, ReportedTaken};
+use crate::hall::{HallAvailability, ReportedTaken};
 use crate::hold_session::use_hold_session;
 use crate::live::{judge_document, DocumentVerdict};
 use crate::live_feed::{FeedSinks, LiveFeed};
@@ -47,20 +48,6 @@ use crate::selection::Selection;
 /// The longest the checkout's prefetch waits for an idle moment after the
 /// first pick.
 const CHECKOUT_PREFETCH_IDLE_MS: u32 = 2_000;
-
-/// The hall's live availability, provided to the views below.
-#[derive(Clone, Copy)]
-pub struct LiveHall {
-    /// The newest availability document (`None` until the first arrives).
-    pub document: RwSignal<Option<Arc<Availability>>>,
-    /// Whether the feed is live (the hall's `data-live`); otherwise the
-    /// document is polled (or, while the page is hidden, not read at all).
-    pub connected: RwSignal<bool>,
-}
-
-/// Reads the hall (layout and availability) again, past the browser cache.
-#[derive(Clone, Copy)]
-struct RereadHall(Callback<()>);
 
 /// The hall screen's bookkeeping that needs no signal (plain values keep
 /// the wasm smaller than one reactive type each).
@@ -217,51 +204,4 @@ pub fn HallScreen(event_id: String, show_id: String) -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
-}
-
-/// `POST /v1/holds` for everything picked (the summary's reserve button);
-/// the checkout takes over on success.
-pub fn reserve(layout: Arc<Layout>, selection: RwSignal<Selection>) {
-    let reservation = expect_context::<Reservation>();
-    let session = use_hold_session();
-    let live = expect_context::<LiveHall>();
-    let reread_hall = use_context::<RereadHall>();
-    let mut picked = selection.get_untracked();
-    let request = picked.hold_request(&layout);
-    // Not while a pick someone else took is still on the buyer's screen.
-    if reservation.reserving.get_untracked() || !picked.may_reserve() {
-        return;
-    }
-    reservation.reserving.set(true);
-    reservation.outcome.set(None);
-    // `try_` after the request: the buyer may have left this hall (or the
-    // page removed the widget) while it ran, disposing these signals.
-    spawn_local(async move {
-        match session.reserve(&request).await {
-            // The checkout replaces this hall now; its signals are going away.
-            Ok(()) => return,
-            Err(error) if error.code() == "seat_unavailable" => {
-                let taken = picked.remove_taken(&layout, error.unavailable());
-                let newly_taken = seat_indices(&layout, error.unavailable());
-                let shown_revision = live.document.try_with_untracked(|shown| shown.as_ref().map_or(0, |shown| shown.revision));
-                let _ = reservation
-                    .taken_seats
-                    .try_update(|taken_seats| taken_seats.report(newly_taken, shown_revision.unwrap_or(0)));
-                let _ = selection.try_set(picked);
-                let _ = reservation.outcome.try_set(Some(ReserveOutcome::SeatsTaken(taken)));
-                session.refresh_availability();
-            }
-            Err(error) if error.code() == "price_changed" => {
-                // The proxy has the new prices already: show them, keep the picks.
-                let _ = reservation.outcome.try_set(Some(ReserveOutcome::Failed(error.code().to_owned())));
-                if let Some(RereadHall(reread)) = reread_hall {
-                    reread.run(());
-                }
-            }
-            Err(error) => {
-                let _ = reservation.outcome.try_set(Some(ReserveOutcome::Failed(error.code().to_owned())));
-            }
-        }
-        let _ = reservation.reserving.try_set(false);
-    });
 }

@@ -17,41 +17,19 @@ use leptos::prelude::*;
 use ticket_contract::Layout;
 
 use crate::announcements::selection_change;
-use crate::selection::TakenPicks;
 
 use super::admission_stepper::AdmissionStepper;
 use super::announcer::use_announcer;
 use super::best_seats_form::BestSeatsForm;
-use super::hall_screen::LiveHall;
+use super::reservation::{LiveHall, Reservation};
 use super::seat_map::SeatMap;
 use super::selection_summary::SelectionSummary;
 use super::use_widget;
 use super::zone_legend::ZoneLegend;
-use crate::hall::{HallAvailability, ReportedTaken};
+use crate::hall::HallAvailability;
 use crate::i18n::WidgetTexts;
 use crate::paint_adoption::decline_if_waiting;
 use crate::selection::Selection;
-
-/// The state of reserving in one hall, provided by `HallScreen` to the
-/// summary (which owns the button and shows what happened) and the map.
-#[derive(Clone, Copy)]
-pub struct Reservation {
-    pub reserving: RwSignal<bool>,
-    /// What the last attempt ended in, if it failed.
-    pub outcome: RwSignal<Option<ReserveOutcome>>,
-    /// Seats the proxy said are taken, shown as such at once and until a
-    /// newer availability document knows about them.
-    pub taken_seats: RwSignal<ReportedTaken>,
-}
-
-/// Why the last reservation did not happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReserveOutcome {
-    /// `seat_unavailable`: someone else was faster.
-    SeatsTaken(TakenPicks),
-    /// Any other error, by code.
-    Failed(String),
-}
 
 #[component]
 pub fn HallView(layout: Arc<Layout>, initial: Arc<HallAvailability>, selection: RwSignal<Selection>) -> impl IntoView {

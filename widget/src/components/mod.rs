@@ -3,7 +3,8 @@
 //! Screens: [`widget_app::WidgetApp`] (root, navigation, events resource,
 //! the hold session) → [`event_list::EventList`] → [`show_picker::ShowPicker`]
 //! → [`hall_screen::HallScreen`] (layout + availability resources, the live
-//! feed, reserve) →
+//! feed; what the hall's parts share, and the reserve action, are
+//! [`reservation`]) →
 //! [`hall_view::HallView`], which composes [`seat_map::SeatMap`],
 //! [`zone_legend::ZoneLegend`], [`admission_stepper::AdmissionStepper`] and
 //! [`selection_summary::SelectionSummary`], with
@@ -44,6 +45,7 @@ pub mod hold_notice;
 pub mod hold_timer;
 pub mod payment_wait;
 pub mod promocode_form;
+pub mod reservation;
 pub mod seat_list;
 pub mod seat_map;
 pub mod seat_tooltip;

@@ -41,7 +41,7 @@ use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
-use super::hall_screen::reserve;
+use super::reservation::reserve;
 use super::seat_list::SeatList;
 use super::seat_tooltip::{SeatTooltip, TooltipAnchor};
 use super::use_widget;

@@ -12,8 +12,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use ticket_contract::{Layout, Money};
 
-use super::hall_screen::reserve;
-use super::hall_view::{Reservation, ReserveOutcome};
+use super::reservation::{reserve, Reservation, ReserveOutcome};
 use super::use_widget;
 use crate::hall::zone_class;
 use crate::i18n::{
