@@ -20,6 +20,18 @@ impl SeatIndexById {
         let first = self.0.partition_point(|(id, _)| id.as_str() < seat_id);
         self.0.get(first).filter(|(id, _)| id == seat_id).map(|&(_, index)| index)
     }
+
+    /// The index of the circle with `seat_id` among `count` circles in
+    /// layout order, where `is_it(index)` says whether the circle at `index`
+    /// is the one in hand: the id's index in one look-up, a walk along the
+    /// circles only when ids repeat.
+    pub fn locate(&self, seat_id: &str, count: usize, is_it: impl Fn(usize) -> bool) -> Option<usize> {
+        let named = self.get(seat_id)?;
+        if is_it(named) {
+            return Some(named);
+        }
+        (0..count).find(|&index| is_it(index))
+    }
 }
 
 #[cfg(test)]
@@ -37,5 +49,9 @@ mod tests {
         assert_eq!(index_by_id.get("c"), Some(2));
         assert_eq!(index_by_id.get("d"), None);
         assert_eq!(index_by_id.get(""), None);
+        // The second "a" (index 3) is found by walking; an unknown id is no circle.
+        assert_eq!(index_by_id.locate("a", 4, |index| index == 3), Some(3));
+        assert_eq!(index_by_id.locate("b", 4, |index| index == 0), Some(0));
+        assert_eq!(index_by_id.locate("d", 4, |_| true), None);
     }
 }

@@ -247,14 +247,11 @@ impl Stage {
             return None;
         }
         let seats = self.layer.children();
-        let is_this = |index: usize| seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(&circle)));
         let layout = &self.layout;
-        let named =
-            self.seat_ids.get_or_insert_with(|| SeatIndexById::new(layout)).get(&circle.get_attribute("data-seat-id")?)?;
-        if is_this(named) {
-            return Some(named);
-        }
-        (0..seats.length() as usize).find(|&index| is_this(index))
+        let seat_ids = self.seat_ids.get_or_insert_with(|| SeatIndexById::new(layout));
+        seat_ids.locate(&circle.get_attribute("data-seat-id")?, seats.length() as usize, |index| {
+            seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(&circle)))
+        })
     }
 
     fn removed_seat(&self, event: &Event) -> Option<usize> {

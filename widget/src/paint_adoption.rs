@@ -18,17 +18,20 @@ use web_sys::{Document, DocumentFragment, Element, Event, EventInit};
 
 use crate::hall::{seat_indices, SeatState};
 
-/// Where the loader puts the painted seat layer (in the widget's shadow root).
-const PAINTED_LAYER: &str = ".tw-painted svg[data-layout-version] > g.tw-seats";
+/// The painted hall's box (`.tw-painted`, the loader's or a partner's first
+/// frame) beside `element`, in the same shadow root (or document).
+fn painted_box(element: &Element) -> Option<Element> {
+    let root = element.get_root_node();
+    match root.dyn_ref::<DocumentFragment>() {
+        Some(fragment) => fragment.query_selector(".tw-painted").ok()?,
+        None => root.dyn_ref::<Document>()?.query_selector(".tw-painted").ok()?,
+    }
+}
 
 /// The painted seat layer of `layout` beside `element` (same shadow root),
 /// if the loader showed one for this very layout.
 pub fn painted_seat_layer(element: &Element, layout: &Layout) -> Option<Element> {
-    let root = element.get_root_node();
-    let layer = match root.dyn_ref::<DocumentFragment>() {
-        Some(fragment) => fragment.query_selector(PAINTED_LAYER).ok()??,
-        None => root.dyn_ref::<Document>()?.query_selector(PAINTED_LAYER).ok()??,
-    };
+    let layer = painted_box(element)?.query_selector("svg[data-layout-version] > g.tw-seats").ok()??;
     let svg = layer.parent_element()?;
     let same_layout = svg.get_attribute("data-layout-version").as_deref() == Some(layout.version.as_str())
         && layer.child_element_count() as usize == layout.seats.len();
@@ -40,12 +43,7 @@ pub fn painted_seat_layer(element: &Element, layout: &Layout) -> Option<Element>
 /// seat id, so they carry over even when the paint was of another layout
 /// version and is declined. In layout order.
 pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
-    let selector = ".tw-painted g.tw-seats > [data-state=selected]";
-    let root = element.get_root_node();
-    let picked = match root.dyn_ref::<DocumentFragment>() {
-        Some(fragment) => fragment.query_selector_all(selector).ok(),
-        None => root.dyn_ref::<Document>().and_then(|document| document.query_selector_all(selector).ok()),
-    };
+    let picked = painted_box(element).and_then(|painted| painted.query_selector_all("g.tw-seats > [data-state=selected]").ok());
     let Some(picked) = picked else { return Vec::new() };
     let ids: Vec<String> = (0..picked.length())
         .filter_map(|index| picked.item(index)?.dyn_into::<Element>().ok()?.get_attribute("data-seat-id"))
@@ -53,14 +51,13 @@ pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
     seat_indices(layout, &ids)
 }
 
-/// The seat the picking stage made the plan's tab stop in `layer` (a
+/// The circle the picking stage made the plan's tab stop in `layer` (a
 /// roving `tabindex`), and whether it has focus: the widget carries both
 /// over (moving the circle into its map would drop the focus).
-pub fn tab_stop(layer: &Element) -> Option<(usize, bool)> {
+pub fn tab_stop(layer: &Element) -> Option<(Element, bool)> {
     let stop = layer.query_selector(":scope > [tabindex]").ok()??;
-    let circles = layer.children();
-    let index = (0..circles.length()).find(|&index| circles.item(index).as_ref() == Some(&stop))?;
-    Some((index as usize, stop.matches(":focus").unwrap_or(false)))
+    let focused = stop.matches(":focus").unwrap_or(false);
+    Some((stop, focused))
 }
 
 /// Whether the buyer pressed "reserve" on the picking stage (its
@@ -73,12 +70,7 @@ pub fn take_reserve_request(layer: &Element) -> bool {
 
 /// Whether a painted hall is waiting beside `element` (for any layout).
 pub fn paint_is_waiting(element: &Element) -> bool {
-    let root = element.get_root_node();
-    let selector = ".tw-painted";
-    match root.dyn_ref::<DocumentFragment>() {
-        Some(fragment) => fragment.query_selector(selector).ok().flatten().is_some(),
-        None => root.dyn_ref::<Document>().and_then(|document| document.query_selector(selector).ok().flatten()).is_some(),
-    }
+    painted_box(element).is_some()
 }
 
 /// The state each adopted circle shows (the loader applied the availability;

@@ -51,37 +51,32 @@
   })();
   var base = new URL(".", scriptUrl);               // e.g. http://127.0.0.1:8787/
   var apiBase = base.href.replace(/\/$/, "");
-  var loading = null;                               // one wasm init per page
+  var modules = {};                                 // one init per wasm module and page
 
-  // Started beside the painted hall's request, at a low priority: on a
-  // shared line the drawing goes first, and the wasm is ready sooner than if
-  // it were asked for only after the drawing was in.
-  function loadWidget() {
-    if (!loading) {
-      var wasm = fetch(new URL("widget/ticket_widget_bg.wasm", base).href, { priority: "low" });
+  // A wasm module (glue + wasm, at a low priority: on a shared line the
+  // painted hall goes first), fetched and initialised once; a failure lets
+  // a later call try again.
+  function loadModule(name) {
+    if (!modules[name]) {
+      var wasm = fetch(new URL("widget/" + name + "_bg.wasm", base).href, { priority: "low" });
       wasm.catch(function () { /* the glue's init reports it */ });
-      loading = import(new URL("widget/ticket_widget.js", base).href).then(function (glue) {
+      var loading = modules[name] = import(new URL("widget/" + name + ".js", base).href).then(function (glue) {
         return glue.default({ module_or_path: wasm }).then(function () { return glue; });
       });
-      loading.catch(function () { loading = null; }); // allow a later retry
+      loading.catch(function () { if (modules[name] === loading) modules[name] = null; });
     }
-    return loading;
+    return modules[name];
   }
-
-  // The picking stage (pick/, no Leptos: a tenth of the widget's size):
+  // The picking stage (pick/, no Leptos: a sixth of the widget's size):
   // mounted on a painted hall, it lets the buyer pick seats and see the
   // order while the widget is still on its way, then gives way to it.
-  var staging = null;
-  function loadStage() {
-    if (!staging) {
-      var wasm = fetch(new URL("widget/ticket_pick_bg.wasm", base).href, { priority: "low" });
-      wasm.catch(function () { /* the glue's init reports it */ });
-      staging = import(new URL("widget/ticket_pick.js", base).href).then(function (glue) {
-        return glue.default({ module_or_path: wasm }).then(function () { return glue; });
-      });
-      staging.catch(function () { staging = null; });
-    }
-    return staging;
+  function loadStage() { return loadModule("ticket_pick"); }
+  // The widget, once the stage's wasm is in when there will be a painted
+  // hall (`withStage`): on a slow line the stage is up a second or more
+  // before the widget.
+  function loadWidget(withStage) {
+    var first = withStage ? loadStage().then(function () {}, function () {}) : Promise.resolve();
+    return first.then(function () { return loadModule("ticket_widget"); });
   }
 
   // The widget's first reads start as soon as it is loading (after the
@@ -321,8 +316,7 @@
       if (!this._root && document.readyState === "loading" && !parsedPast(this)) {
         // Meanwhile, at their low priority: the stage's wasm (a date: there
         // will be a painted hall), then the widget's.
-        var painted = this.getAttribute("event") && this.getAttribute("show");
-        (painted ? loadStage().then(function () {}, function () {}) : Promise.resolve()).then(loadWidget);
+        loadWidget(Boolean(this.getAttribute("event") && this.getAttribute("show")));
         var waiting = this;
         if (!this._waitingForParser) {
           this._waitingForParser = true;
@@ -453,15 +447,11 @@
           if (self._pending) host.style.cssText = HIDE;
         });
       }
-      // The stage and the widget's wasm beside the painted hall's request (at
-      // a low priority, the stage first), the reads after the hall is in (or
+      // The stage's wasm beside the painted hall's request, the widget's
+      // after it (both at a low priority), the reads after the hall is in (or
       // at once without one): on a slow line the first frame comes first.
-      // The widget's wasm once the stage's is in: on a slow line the stage
-      // (a sixth of its size) is up a second or more before it.
-      var stageLoaded = Promise.resolve();
       if (painting) {
         var stage = loadStage();
-        stageLoaded = stage.then(function () {}, function () {});
         var hallKey = config.partner_key + " " + hallUrl(config);
         firstFrame.then(function () {
           if (!self._painted) return null;
@@ -477,7 +467,7 @@
           if (window.console) console.warn("ticket-widget: the picking stage did not start:", error);
         });
       }
-      var widget = stageLoaded.then(loadWidget);
+      var widget = loadWidget(Boolean(painting));
       firstFrame.then(function () { prefetch(config); return widget; }).then(function (glue) {
         if (generation !== self._generation) return; // remounted or removed meanwhile
         self._pending = false;

@@ -224,7 +224,8 @@ pub fn SeatMap(
                     let stage_stop = paint_adoption::tab_stop(&painted);
                     let _ = layer.replace_with_with_node_1(&painted);
                     shown_states.set_value(paint_adoption::shown_states(&painted));
-                    if let Some((index, focused)) = stage_stop {
+                    if let Some((index, focused)) = stage_stop.and_then(|(stop, focused)| Some((seat_index_of(&stop)?, focused)))
+                    {
                         // After the loader has let the stage go (on the adoption event below).
                         leptos::leptos_dom::helpers::queue_microtask(move || set_roving(index, focused));
                     }
@@ -585,12 +586,9 @@ fn seat_layer_of(svg: &Element) -> Option<Element> {
 fn seat_index_in_layer(element: &Element, index_by_id: &SeatIndexById) -> Option<usize> {
     let layer = element.parent_element().filter(|parent| parent.matches("g.tw-seats").unwrap_or(false))?;
     let seats = layer.children();
-    let is_this = |index: usize| seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(element)));
-    let named = index_by_id.get(&element.get_attribute("data-seat-id")?)?;
-    if is_this(named) {
-        return Some(named);
-    }
-    (0..seats.length() as usize).find(|&index| is_this(index))
+    index_by_id.locate(&element.get_attribute("data-seat-id")?, seats.length() as usize, |index| {
+        seats.item(index as u32).is_some_and(|seat| seat.is_same_node(Some(element)))
+    })
 }
 
 fn client_point(event: &MouseEvent) -> Point {
