@@ -24,6 +24,8 @@ pub struct Words {
     pub reserve: &'static str,
     pub reserve_hint: &'static str,
     pub reserving: &'static str,
+    /// Under the reserve button while picks someone else took are listed.
+    pub lost_hint: &'static str,
     /// The price of a place priced 0 (on sale only where the partner gives
     /// such places away).
     pub free: &'static str,
@@ -42,6 +44,8 @@ pub const RU: Words = Words {
     reserve: "Забронировать",
     reserve_hint: "После бронирования места закрепятся за вами на время оформления.",
     reserving: "Бронируем…",
+    lost_hint:
+        "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     free: "бесплатно",
 };
 
@@ -58,6 +62,7 @@ pub const EN: Words = Words {
     reserve: "Reserve",
     reserve_hint: "Reserving keeps the seats for you while you check out.",
     reserving: "Reserving…",
+    lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     free: "free",
 };
 
@@ -120,6 +125,15 @@ pub fn seat_place_words(lang: Lang, zone: &str, row: &str, place: &str) -> Strin
     match lang {
         Lang::Ru => format!("{zone}, ряд {row}, место {place}"),
         Lang::En => format!("{zone}, row {row}, seat {place}"),
+    }
+}
+
+/// A seat the buyer had picked that someone else took before they reserved
+/// it: shown on its line in the order and announced (polite live region).
+pub fn lost_seat_message(lang: Lang, zone: &str, row: &str, place: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{zone}, ряд {row}, место {place}: это место только что занял другой покупатель."),
+        Lang::En => format!("{zone}, row {row}, seat {place}: someone else has just taken this seat."),
     }
 }
 

@@ -10,25 +10,27 @@
 
 use ticket_contract::Layout;
 use ticket_hall::money::format_price;
-use ticket_hall::selection::Selection;
+use ticket_hall::selection::{LostPick, Selection};
 use ticket_hall::tooltip::TooltipAnchor;
-use ticket_hall::words::{seat_label, ticket_count, zone_name};
+use ticket_hall::words::{lost_seat_message, seat_label, ticket_count, zone_name};
 use ticket_hall::Lang;
 use ticket_paint::{escape_attribute, fixed, zone_class};
 
 /// The order summary for `selection` (seats only: the stage picks no
 /// admission quantities): one line per picked seat in pick order, each with
 /// its × (the stage finds the seat by the line's `data-seat-id`, as the
-/// widget's markup has nothing else), the ticket count, the total, the
-/// reserve button — disabled while nothing may be reserved or while
-/// `reserving`, when it says so — and the hint.
+/// widget's markup has nothing else), a line per pick someone else took
+/// meanwhile (the live feed; its × dismisses it), the ticket count, the
+/// total, the reserve button — disabled while nothing may be reserved or
+/// while `reserving`, when it says so — and the hint.
 pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserving: bool) -> String {
     let words = lang.words();
     let mut markup = format!(
         "<section class=\"tw-summary\" part=\"summary\" data-testid=\"selection-summary\"><h3 class=\"tw-subheading\">{}</h3>",
         words.order_title
     );
-    if selection.is_empty() {
+    let has_lost = !selection.lost().is_empty();
+    if selection.is_empty() && !has_lost {
         let empty = if layout.seats.is_empty() { words.order_empty_admissions } else { words.order_empty_seats };
         markup.push_str(&format!("<p class=\"tw-summary-empty\">{empty}</p>"));
     } else {
@@ -51,8 +53,22 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
         }
         markup.push_str("</ul>");
     }
+    markup.push_str("<div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\">");
+    for &lost in selection.lost() {
+        // The stage picks seats only; an admission's lost places come with the widget.
+        let LostPick::Seat(seat_index) = lost else { continue };
+        let Some(seat) = layout.seats.get(seat_index) else { continue };
+        markup.push_str(&format!(
+            "<li class=\"tw-lost-line\" data-testid=\"selection-lost\" data-seat-id=\"{}\">\
+             <span class=\"tw-lost-sign\" aria-hidden=\"true\">!</span><span class=\"tw-lost-text\">{}</span>\
+             <button class=\"tw-line-remove\" type=\"button\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
+            escape_attribute(&seat.id),
+            escape_attribute(&lost_seat_message(lang, zone_name(layout, seat.zone), &seat.row, &seat.place)),
+            remove = words.remove,
+        ));
+    }
     markup.push_str(&format!(
-        "<div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\"></ul></div>\
+        "</ul></div>\
          <div class=\"tw-total\"><span class=\"tw-total-label\">{}<span class=\"tw-total-count\">{}</span></span>\
          <span class=\"tw-total-amount\" data-testid=\"selection-total\">{}</span></div>\
          <button class=\"tw-button tw-button-primary tw-reserve\" type=\"button\" data-testid=\"reserve-button\"{}>{}</button>\
@@ -62,7 +78,7 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
         format_price(lang, selection.total(layout)),
         if selection.may_reserve() && !reserving { "" } else { " disabled=\"\"" },
         if reserving { words.reserving } else { words.reserve },
-        words.reserve_hint,
+        if has_lost { words.lost_hint } else { words.reserve_hint },
     ));
     markup
 }
@@ -151,6 +167,33 @@ mod tests {
         assert!(markup.ends_with(
             "<p class=\"tw-hint\" data-testid=\"reserve-hint\">После бронирования места закрепятся за вами на время оформления.</p></section>"
         ));
+    }
+
+    #[test]
+    fn a_pick_taken_meanwhile_is_its_own_line_and_holds_the_reserve_back() {
+        let mut selection = picked(&[0, 2]);
+        selection.take_conflicts(&[true, true, false], &[]);
+        let markup = summary_markup(Lang::En, &layout(), &selection, false);
+        assert!(
+            markup.contains(
+                "<ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\">\
+             <li class=\"tw-lost-line\" data-testid=\"selection-lost\" data-seat-id=\"c3\">\
+             <span class=\"tw-lost-sign\" aria-hidden=\"true\">!</span><span class=\"tw-lost-text\">\
+             Партер &lt;1&gt; &amp; &quot;A&quot;, row 3&lt;, seat 8&#39;: someone else has just taken this seat.</span>\
+             <button class=\"tw-line-remove\" type=\"button\" aria-label=\"Remove\" title=\"Remove\">×</button></li></ul>"
+            ),
+            "{markup}"
+        );
+        assert_eq!(markup.matches("data-testid=\"selection-seat\"").count(), 1, "the other pick stays: {markup}");
+        assert!(markup.contains("data-testid=\"reserve-button\" disabled=\"\">Reserve</button>"), "{markup}");
+        assert!(markup.contains("Remove the marked lines (×) to reserve the rest."), "{markup}");
+
+        // Only the lost line left: the (empty) list of picks is there, as in the widget.
+        let mut only_lost = picked(&[2]);
+        only_lost.take_conflicts(&[true, true, false], &[]);
+        let markup = summary_markup(Lang::En, &layout(), &only_lost, false);
+        assert!(markup.contains("<ul class=\"tw-lines\"></ul>"), "{markup}");
+        assert!(!markup.contains("tw-summary-empty"), "{markup}");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! painted seat layer (`g.tw-seats`), which moves with the circles into the
 //! widget's map.
 
-use ticket_hall::selection::Selection;
+use ticket_hall::selection::{LostPick, Selection};
 use ticket_paint::SeatState;
 
 /// Set on the painted `g.tw-seats` layer, with the value
@@ -26,18 +26,17 @@ pub struct Picking {
 impl Picking {
     /// Takes over a painted hall: `shown` is each circle's state as the
     /// stage finds it, and a circle drawn `selected` is a pick the buyer
-    /// made before the stage was there (the loader's early clicks), kept
-    /// unless `seats_available` says the seat was taken meanwhile (it then
-    /// simply goes: the stage shows no lost-pick notes).
+    /// made before the stage was there (the loader's early clicks), lost
+    /// (listed as such, drawn `lost`) when `seats_available` says the seat
+    /// was taken meanwhile, as the widget treats its early picks.
     /// `reserve_requested`: the layer already carries the marker.
     pub fn adopt(seats_available: Vec<bool>, shown: &[SeatState], reserve_requested: bool) -> Picking {
         let early: Vec<usize> = (0..shown.len()).filter(|&seat| shown[seat] == SeatState::Selected).collect();
         let mut selection = Selection::default();
         selection.adopt_picks(&early);
-        for lost in selection.take_conflicts(&seats_available, &[]) {
-            selection.dismiss_lost(lost);
-        }
-        Picking { seats_available, selection, reserve_requested }
+        let mut picking = Picking { seats_available: Vec::new(), selection, reserve_requested };
+        picking.refresh(seats_available);
+        picking
     }
 
     pub fn selection(&self) -> &Selection {
@@ -48,11 +47,14 @@ impl Picking {
         self.seats_available.get(seat_index).copied().unwrap_or(false)
     }
 
-    /// What the circle of `seat_index` must show: picked, else what the
-    /// availability says (the stage has no live feed: no pick is lost here).
+    /// What the circle of `seat_index` must show: picked, a pick someone
+    /// else took (until the buyer dismisses it), else what the availability
+    /// says.
     pub fn seat_state(&self, seat_index: usize) -> SeatState {
         if self.selection.is_seat_selected(seat_index) {
             SeatState::Selected
+        } else if self.selection.lost().contains(&LostPick::Seat(seat_index)) {
+            SeatState::Lost
         } else if self.is_available(seat_index) {
             SeatState::Available
         } else {
@@ -65,6 +67,27 @@ impl Picking {
     /// them). Returns whether anything changed.
     pub fn toggle(&mut self, seat_index: usize) -> bool {
         !self.reserve_requested && self.selection.toggle_seat(seat_index, self.is_available(seat_index))
+    }
+
+    /// A newer availability from the live feed (`seats_available` in layout
+    /// order): seats taken or freed meanwhile are drawn so, and a pick
+    /// someone else took is lost, as the widget shows it (the widget, taking
+    /// over, finds it drawn `lost` and flags it again by its own reading).
+    /// Once "reserve" was pressed the picks stay as they are: the widget
+    /// reserves exactly them and tells the buyer what came of it.
+    pub fn refresh(&mut self, seats_available: Vec<bool>) {
+        self.seats_available = seats_available;
+        if !self.reserve_requested {
+            self.selection.take_conflicts(&self.seats_available, &[]);
+        }
+    }
+
+    /// The buyer has read that a pick was taken (the × on its line).
+    pub fn dismiss_lost(&mut self, seat_index: usize) -> bool {
+        let lost = LostPick::Seat(seat_index);
+        let was_lost = self.selection.lost().contains(&lost);
+        self.selection.dismiss_lost(lost);
+        was_lost
     }
 
     /// The buyer pressed "reserve": asked for when something is picked (and
@@ -88,13 +111,13 @@ mod tests {
     use SeatState::{Available as A, Selected as S, Unavailable as U};
 
     #[test]
-    fn adopts_early_picks_and_drops_one_taken_meanwhile() {
+    fn adopts_early_picks_and_loses_one_taken_meanwhile() {
         // Drawn: seat 1 and 3 picked early; seat 3 was taken since.
         let picking = Picking::adopt(vec![true, true, false, false], &[A, S, U, S], false);
         assert_eq!(picking.selection().seats(), &[1]);
-        assert_eq!((0..4).map(|seat| picking.seat_state(seat)).collect::<Vec<_>>(), [A, S, U, U]);
-        assert!(picking.selection().lost().is_empty(), "no note of it: the stage has none to show");
-        assert!(picking.selection().may_reserve());
+        assert_eq!((0..4).map(|seat| picking.seat_state(seat)).collect::<Vec<_>>(), [A, S, U, SeatState::Lost]);
+        assert_eq!(picking.selection().lost(), &[LostPick::Seat(3)]);
+        assert!(!picking.selection().may_reserve(), "not until the buyer has read it");
     }
 
     #[test]
@@ -113,6 +136,30 @@ mod tests {
         assert!(!picking.request_reserve(), "asked once");
         assert!(!picking.toggle(0) && !picking.toggle(2), "the picks the widget will reserve stay");
         assert_eq!(picking.selection().seats(), &[2]);
+    }
+
+    #[test]
+    fn the_live_feed_redraws_taken_and_freed_seats_and_loses_a_taken_pick() {
+        let mut picking = Picking::adopt(vec![true, true, false, true], &[A, A, U, A], false);
+        assert!(picking.toggle(0) && picking.toggle(3));
+        // Seat 3 (picked) and seat 1 taken by someone else, seat 2 freed.
+        picking.refresh(vec![true, false, true, false]);
+        assert_eq!((0..4).map(|seat| picking.seat_state(seat)).collect::<Vec<_>>(), [S, U, A, SeatState::Lost]);
+        assert_eq!(picking.selection().seats(), &[0]);
+        assert!(!picking.selection().may_reserve(), "not while a lost pick is unread");
+        assert!(!picking.toggle(3), "a lost seat cannot be picked again");
+        assert!(picking.dismiss_lost(3) && !picking.dismiss_lost(3));
+        assert_eq!(picking.seat_state(3), U);
+        assert!(picking.selection().may_reserve());
+    }
+
+    #[test]
+    fn after_reserve_was_pressed_the_feed_leaves_the_picks() {
+        let mut picking = Picking::adopt(vec![true, true], &[A, A], false);
+        assert!(picking.toggle(0) && picking.request_reserve());
+        picking.refresh(vec![false, false]);
+        assert_eq!(picking.selection().seats(), &[0], "the widget reserves it and learns it is taken");
+        assert_eq!([picking.seat_state(0), picking.seat_state(1)], [S, U]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::rc::Rc;
 use ticket_contract::Layout;
 use ticket_hall::seat_ids::SeatIndexById;
 use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
+use ticket_hall::selection::LostPick;
 use ticket_hall::tooltip::TooltipAnchor;
 use ticket_hall::words::seat_name;
 use ticket_hall::Lang;
@@ -60,6 +61,9 @@ struct Stage {
     /// Whether the last press was a mouse's (a finger's or pen's tap picks
     /// nothing: on a phone the widget's first tap zooms).
     pressed_with_mouse: bool,
+    /// The revision of the availability shown (the live feed's documents
+    /// only move it forward).
+    revision: u64,
 }
 
 /// The mounted stage, for the loader: `unmount()` when the widget has taken
@@ -108,6 +112,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         })
         .collect();
     let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(RESERVE_REQUESTED);
+    let revision = availability.revision;
     let picking = Picking::adopt(seats_available, &shown, reserve_requested);
 
     let lang = if lang.starts_with("ru") { Lang::Ru } else { Lang::En };
@@ -129,6 +134,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         navigation: None,
         seat_ids: None,
         pressed_with_mouse: true,
+        revision,
     };
     for index in 0..stage.layout.seats.len() {
         stage.redraw_seat(index);
@@ -166,6 +172,32 @@ impl PickStage {
                 };
             }
         }
+    }
+}
+
+#[wasm_bindgen]
+impl PickStage {
+    /// A document of the show's live feed (the parsed `availability`
+    /// message, as `GET …/availability` serves it): seats taken or freed
+    /// since are drawn so, and a pick someone else took is listed as lost,
+    /// as the widget shows it. One older than the one shown, or of another
+    /// layout version (the widget reads the hall again), changes nothing.
+    /// Returns whether it was shown.
+    pub fn apply_availability(&self, availability: JsValue) -> bool {
+        let Some(mounted) = self.mounted.borrow().as_ref().map(|mounted| mounted.stage.clone()) else { return false };
+        let Some(availability) = read_js::availability(availability) else { return false };
+        let mut stage = mounted.borrow_mut();
+        if availability.layout_version != stage.layout.version || availability.revision < stage.revision {
+            return false;
+        }
+        let Some((seats_available, _admissions_left)) = availability.for_layout(&stage.layout) else { return false };
+        stage.revision = availability.revision;
+        stage.picking.refresh(seats_available);
+        for seat in 0..stage.layout.seats.len() {
+            stage.redraw_seat(seat);
+        }
+        stage.redraw_summary();
+        true
     }
 }
 
@@ -212,8 +244,12 @@ impl Stage {
                         self.set_roving(seat, false);
                         self.show_tooltip(seat);
                     }
-                } else if let Some(seat) = self.removed_seat(event) {
-                    self.toggle(seat);
+                } else if let Some((seat, lost)) = self.removed_seat(event) {
+                    if lost {
+                        self.dismiss_lost(seat);
+                    } else {
+                        self.toggle(seat);
+                    }
                 } else if target_of(event)
                     .is_some_and(|target| target.get_attribute("data-testid").as_deref() == Some("reserve-button"))
                 {
@@ -236,8 +272,6 @@ impl Stage {
         }
     }
 
-    /// The seat whose order line's × was clicked (found by the line's
-    /// `data-seat-id`, as the widget's markup carries nothing else).
     /// The layout index of the seat circle an event happened on (`None` for
     /// anything else): its place in the layer, which its `data-seat-id` gives
     /// in one look-up (a walk along the layer only if ids repeat).
@@ -254,18 +288,33 @@ impl Stage {
         })
     }
 
-    fn removed_seat(&self, event: &Event) -> Option<usize> {
+    /// The seat of the order line whose × was clicked, and whether it is
+    /// a lost pick's line (found by the line's `data-seat-id`, as the
+    /// widget's markup carries nothing else).
+    fn removed_seat(&self, event: &Event) -> Option<(usize, bool)> {
         let button = target_of(event)?;
         if !button.class_list().contains("tw-line-remove") {
             return None;
         }
-        let id = button.closest("[data-testid=selection-seat]").ok()??.get_attribute("data-seat-id")?;
-        self.picking
-            .selection()
-            .seats()
-            .iter()
-            .copied()
-            .find(|&seat| self.layout.seats.get(seat).is_some_and(|picked| picked.id == id))
+        let line = button.closest("[data-testid=selection-seat], [data-testid=selection-lost]").ok()??;
+        let lost = line.get_attribute("data-testid").as_deref() == Some("selection-lost");
+        let id = line.get_attribute("data-seat-id")?;
+        let selection = self.picking.selection();
+        let mut listed = selection.seats().iter().copied().chain(selection.lost().iter().filter_map(|lost| match *lost {
+            LostPick::Seat(seat) => Some(seat),
+            LostPick::Admission { .. } => None,
+        }));
+        let seat = listed.find(|&seat| self.layout.seats.get(seat).is_some_and(|picked| picked.id == id))?;
+        Some((seat, lost))
+    }
+
+    /// The buyer has read that a pick was taken: its line goes, its circle
+    /// shows the seat taken.
+    fn dismiss_lost(&mut self, seat: usize) {
+        if self.picking.dismiss_lost(seat) {
+            self.redraw_seat(seat);
+            self.redraw_summary();
+        }
     }
 
     /// Picks or puts back a seat by the selection's rules.

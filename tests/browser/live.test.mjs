@@ -1,8 +1,9 @@
 // Live seats in Debian's Chromium, on the one-date partner page (the
 // 2,000-seat QTickets hall): what one buyer takes or gives back changes for
 // another viewer without a reload; a seat taken out of a buyer's selection is
-// flagged before they reserve; a feed that cannot be reached leaves the page
-// polling, and it still learns of taken seats; and what the widget does with
+// flagged before they reserve (on the picking stage, before the widget, too);
+// a feed that cannot be reached leaves the page polling, and it still learns
+// of taken seats; and what the widget does with
 // the feed's documents (newest revision wins, `stale` shows a note), with the
 // test standing in for the server at the browser's socket.
 import { test, before, after } from 'node:test';
@@ -143,6 +144,51 @@ test('a seat picked on the painted hall that someone else takes before the widge
   const inOrder = await page.locator('[data-testid=selection-seat]').evaluateAll((lines) => lines.map((line) => line.dataset.seatId));
   assert.deepEqual(inOrder, [kept], 'only the kept seat is in the order');
   await releaseHold(rivalHold, '198.51.100.78');
+  await page.close();
+});
+
+test('with only the picking stage up, seats others take turn taken live; a taken pick is listed lost, and stays so in the widget', async () => {
+  const page = await first.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  let releaseWidget;
+  const widgetMayLoad = new Promise((resolve) => { releaseWidget = resolve; });
+  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  await page.goto(`${PAGES_URL}/one-date.html`);
+  // The stage is up (its order is in the painted side column).
+  await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
+  const painted = page.locator('.tw-painted [data-testid=seat]:not([data-state])');
+  const [kept, lost, dismissed, other] = await painted.evaluateAll(
+    (seats) => [540, 541, 542, 560].map((nth) => seats[nth].getAttribute('data-seat-id')));
+  const onStage = (id, state) => page.locator(`.tw-painted [data-testid=seat][data-seat-id="${id}"][data-state=${state}]`);
+  for (const id of [kept, lost, dismissed]) await page.locator(`.tw-painted [data-seat-id="${id}"]`).click({ force: true });
+  await onStage(dismissed, 'selected').waitFor();
+  const rivalHold = await holdSeats([lost, dismissed, other], '198.51.100.79');
+
+  // The feed's document reaches the stage: a seat nobody here picked is drawn taken,
+  // the two picks are lost, each with its line, and reserving waits.
+  await onStage(other, 'unavailable').waitFor({ timeout: 10_000 });
+  await onStage(lost, 'lost').waitFor({ timeout: 10_000 });
+  assert.equal(await onStage(dismissed, 'lost').count(), 1);
+  const lostLines = () => page.locator('.tw-painted [data-testid=selection-lost]')
+    .evaluateAll((lines) => lines.map((line) => line.dataset.seatId));
+  assert.deepEqual((await lostLines()).sort(), [lost, dismissed].sort());
+  assert.deepEqual(await page.locator('.tw-painted [data-testid=selection-seat]').evaluateAll((lines) => lines.map((line) => line.dataset.seatId)), [kept]);
+  assert.equal(await page.locator('.tw-painted [data-testid=reserve-button]').isDisabled(), true, 'not while a lost pick is unread');
+  // The × on a lost line: read, gone; the seat shows taken.
+  await page.locator(`.tw-painted [data-testid=selection-lost][data-seat-id="${dismissed}"] button`).click();
+  await onStage(dismissed, 'unavailable').waitFor();
+  assert.deepEqual(await lostLines(), [lost]);
+  await page.screenshot({ path: join(OUTPUT_DIR, 'stage-live-lost.png') });
+
+  releaseWidget();
+  await page.locator(`[data-testid=hall] [data-seat-id="${lost}"][data-state=lost]`).waitFor({ timeout: 30_000 });
+  assert.equal(await seat(page, kept).getAttribute('data-state'), 'selected', 'the kept pick is still picked');
+  await page.locator(`[data-testid=hall] [data-testid=selection-lost][data-seat-id="${lost}"]`).waitFor();
+  assert.equal(await page.locator(`[data-testid=selection-lost][data-seat-id="${dismissed}"]`).count(), 0, 'a lost line read on the stage stays read');
+  assert.equal(await seat(page, other).getAttribute('data-state'), 'unavailable');
+  assert.deepEqual(errors, [], 'no script errors');
+  await releaseHold(rivalHold, '198.51.100.79');
   await page.close();
 });
 

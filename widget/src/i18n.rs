@@ -7,7 +7,7 @@
 
 use crate::buyer_details::{BuyerField, BuyerProblem};
 
-pub use ticket_hall::words::{russian_plural, seat_label, seat_place_words, seat_state_word, ticket_count};
+pub use ticket_hall::words::{lost_seat_message, russian_plural, seat_label, seat_place_words, seat_state_word, ticket_count};
 use ticket_hall::words::{EN as HALL_EN, RU as HALL_RU};
 pub use ticket_hall::Lang;
 
@@ -188,8 +188,7 @@ pub const RU: Texts = Texts {
     close: "Закрыть",
     retry: "Повторить",
     nothing_on_sale: "На эту дату билетов в продаже нет.",
-    lost_hint:
-        "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
+    lost_hint: HALL_RU.lost_hint,
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
     free: HALL_RU.free,
     tickets_issuing: "Оплата прошла — билеты выпускаются…",
@@ -277,7 +276,7 @@ pub const EN: Texts = Texts {
     close: "Close",
     retry: "Try again",
     nothing_on_sale: "No tickets are on sale for this date.",
-    lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
+    lost_hint: HALL_EN.lost_hint,
     availability_stale: "Seat availability may be out of date.",
     free: HALL_EN.free,
     tickets_issuing: "Payment received — your tickets are being issued…",
@@ -363,15 +362,6 @@ pub fn seats_taken_message(lang: Lang, seats: u64, admissions: bool) -> String {
         (Lang::En, _) => format!(
             "Someone else took {seats} of your seats a moment ago. The rest of your choice is kept: check your order and reserve again."
         ),
-    }
-}
-
-/// A seat the buyer had picked that someone else took before they reserved
-/// it: shown on its line in the order and announced (polite live region).
-pub fn lost_seat_message(lang: Lang, zone: &str, row: &str, place: &str) -> String {
-    match lang {
-        Lang::Ru => format!("{zone}, ряд {row}, место {place}: это место только что занял другой покупатель."),
-        Lang::En => format!("{zone}, row {row}, seat {place}: someone else has just taken this seat."),
     }
 }
 

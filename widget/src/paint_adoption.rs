@@ -39,11 +39,15 @@ pub fn painted_seat_layer(element: &Element, layout: &Layout) -> Option<Element>
 }
 
 /// The seats the buyer picked on the painted hall before the widget was
-/// there (the loader draws them `selected`), as indices into `layout`: by
-/// seat id, so they carry over even when the paint was of another layout
-/// version and is declined. In layout order.
+/// there (the loader and the picking stage draw them `selected`; the stage
+/// draws one its live feed saw taken `lost`, which the widget's own reading
+/// then flags lost again), as indices into `layout`: by seat id, so they
+/// carry over even when the paint was of another layout version and is
+/// declined. In layout order.
 pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
-    let picked = painted_box(element).and_then(|painted| painted.query_selector_all("g.tw-seats > [data-state=selected]").ok());
+    let picked = painted_box(element).and_then(|painted| {
+        painted.query_selector_all("g.tw-seats > [data-state=selected], g.tw-seats > [data-state=lost]").ok()
+    });
     let Some(picked) = picked else { return Vec::new() };
     let ids: Vec<String> = (0..picked.length())
         .filter_map(|index| picked.item(index)?.dyn_into::<Element>().ok()?.get_attribute("data-seat-id"))

@@ -32,6 +32,9 @@
  * then mounts invisibly beside it, moves the painted seat layer into its own
  * map ("tw-paint-adopted") and the two are swapped in one task; anything else
  * it shows first ("tw-paint-declined": an error, a checkout) replaces the paint.
+ * Meanwhile the picking stage (pick/, a small wasm fetched beside the paint)
+ * is mounted on it, with the show's live feed (stageFeed), until the widget
+ * has taken over.
  *
  * A page whose server put the first frame in (GET …/first-frame inside the
  * element: a declarative shadow root with the stylesheet inline and the
@@ -218,6 +221,21 @@
     });
   }
 
+  // The stage's live seats: the show's feed (the WebSocket the widget opens
+  // when it takes over), each document handed to the stage, which draws the
+  // seats taken or freed since and lists a pick someone else took. Nothing
+  // more: should the socket fail, the widget, coming, reads the hall anew.
+  function stageFeed(config, stage) {
+    if (!window.WebSocket) return null;
+    var socket = new WebSocket(hallUrl(config).replace(/^http/, "ws") + "live?partner=" + encodeURIComponent(config.partner_key));
+    socket.onmessage = function (message) {
+      var frame = null;
+      try { frame = JSON.parse(message.data); } catch (e) { /* "pong" or a message of a later version */ }
+      if (frame && frame.type === "availability") stage.apply_availability(frame);
+    };
+    return socket;
+  }
+
   // What the widget calls when the buyer presses "pay": the event, then the
   // partner's onpay (its promise, or undefined when there is none).
   function payThrough(el) {
@@ -402,6 +420,7 @@
     }
 
     _unstage() {
+      if (this._feed) { this._feed.close(); this._feed = null; }
       if (this._stage) { try { this._stage.unmount(); } catch (e) { /* already gone */ } this._stage = null; }
     }
 
@@ -461,6 +480,7 @@
           var box = self._painted;
           if (!parts || generation !== self._generation || !box || box.readOnly || !parts[1] || !parts[2]) return;
           self._stage = parts[0].mount_pick(box, parts[1], parts[2], config.lang);
+          self._feed = stageFeed(config, self._stage);
           box.staged = true;
         }).catch(function (error) {
           // The widget still comes; until then clicks pick as before.
