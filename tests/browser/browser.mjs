@@ -93,6 +93,17 @@ export async function launchChromium(options = {}) {
 }
 
 /** The proxy's layout document, read the way the widget reads it. */
+/**
+ * Holds back the page's requests for `pattern` (e.g. a wasm module) until
+ * the returned `release()` is called: what a slow line does to that file.
+ */
+export async function holdBack(page, pattern) {
+  let release;
+  const mayGo = new Promise((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => { await mayGo; await route.continue(); });
+  return release;
+}
+
 export async function fetchLayout(eventId, showId) {
   const response = await proxyFetch(`${PROXY_URL}/v1/events/${eventId}/shows/${showId}/layout`, {
     headers: { 'X-Partner-Key': PARTNER_KEY },

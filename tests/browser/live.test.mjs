@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, fetchLayout, proxyFetch, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, fetchLayout, holdBack, proxyFetch, PAGES_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -127,9 +127,7 @@ test('a seat in a buyer\'s selection that someone else takes is flagged, and res
 
 test('a seat picked on the painted hall that someone else takes before the widget arrives is flagged, not kept', async () => {
   const page = await first.newPage();
-  let releaseWasm;
-  const wasmMayLoad = new Promise((resolve) => { releaseWasm = resolve; });
-  await page.route('**/*.wasm', async (route) => { await wasmMayLoad; await route.continue(); });
+  const releaseWasm = await holdBack(page, '**/*.wasm');
   await page.goto(`${PAGES_URL}/one-date.html`);
   const painted = page.locator('.tw-painted [data-testid=seat]:not([data-state])');
   await painted.first().waitFor({ timeout: 30_000 });
@@ -151,9 +149,7 @@ test('with only the picking stage up, seats others take turn taken live; a taken
   const page = await first.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  let releaseWidget;
-  const widgetMayLoad = new Promise((resolve) => { releaseWidget = resolve; });
-  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  const releaseWidget = await holdBack(page, '**/ticket_widget_bg.wasm');
   await page.goto(`${PAGES_URL}/one-date.html`);
   // The stage is up (its order is in the painted side column).
   await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { launchChromium, fetchLayout, PAGES_URL, PARTNER_BACKEND_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, fetchLayout, holdBack, PAGES_URL, PARTNER_BACKEND_URL, PROXY_URL, PARTNER_KEY, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -130,9 +130,7 @@ test('the widget adopts the painted seats: the same nodes, one circle per seat, 
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   // The wasm waits until the painted hall has been looked at.
-  let releaseWasm;
-  const wasmMayLoad = new Promise((resolve) => { releaseWasm = resolve; });
-  await page.route('**/*.wasm', async (route) => { await wasmMayLoad; await route.continue(); });
+  const releaseWasm = await holdBack(page, '**/*.wasm');
   await page.goto(`${PAGES_URL}/one-date.html`);
   await page.locator('.tw-painted [data-testid=seat]').first().waitFor({ timeout: 30_000 });
   const paintedMap = await page.locator('.tw-painted .tw-map').screenshot();
@@ -293,9 +291,7 @@ test('a first frame still streaming in when the loader runs is taken once it is 
   const warnings = [];
   page.on('console', (message) => { if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text()); });
   page.on('requestfinished', (request) => { if (request.url().endsWith('/widget.js')) loaderAsked(); });
-  let releaseWidget;
-  const widgetMayLoad = new Promise((resolve) => { releaseWidget = resolve; });
-  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  const releaseWidget = await holdBack(page, '**/ticket_widget_bg.wasm');
   try {
     await page.goto('http://127.0.0.1:8089/', { waitUntil: 'commit' });
     // The stage on the whole frame: it lists a pick, then the widget takes all the seats over.
