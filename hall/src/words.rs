@@ -1,8 +1,8 @@
 //! The words a buyer reads on the hall, wherever it is drawn: the seat plan's
 //! name, a seat's place and state, the order summary and its reserve button,
-//! the word for a free place. The widget's `i18n` table takes these fields
-//! from here ([`RU`], [`EN`]) and the seat-picking stage shows them, so the
-//! two cannot drift apart while the widget takes over from the stage.
+//! the word for a free place. The widget's `i18n` table holds these ([`RU`],
+//! [`EN`]) and reads them as its own fields, and the seat-picking stage shows
+//! them, so the two cannot drift apart while the widget takes over.
 
 use ticket_contract::Layout;
 use ticket_paint::SeatState;

@@ -8,12 +8,12 @@
 use crate::buyer_details::{BuyerField, BuyerProblem};
 
 pub use ticket_hall::words::{lost_seat_message, russian_plural, seat_label, seat_place_words, seat_state_word, ticket_count};
-use ticket_hall::words::{EN as HALL_EN, RU as HALL_RU};
+use ticket_hall::words::{Words, EN as HALL_EN, RU as HALL_RU};
 pub use ticket_hall::Lang;
 
 /// The widget's whole table of words: `lang.texts()`. (`Lang` itself and the
 /// words the hall shows live in `ticket-hall`, which the seat-picking stage
-/// shares; this table takes those fields from there.)
+/// shares; this table holds those and reads them as its own fields.)
 pub trait WidgetTexts {
     fn texts(self) -> &'static Texts;
 }
@@ -29,6 +29,9 @@ impl WidgetTexts for Lang {
 
 /// Fixed UI strings of one language.
 pub struct Texts {
+    /// The hall's words (`ticket-hall`, shared with the seat-picking stage):
+    /// read through this table as its own fields (`texts.order_title`).
+    pub hall: &'static Words,
     pub loading: &'static str,
     pub events_title: &'static str,
     pub no_events: &'static str,
@@ -38,7 +41,6 @@ pub struct Texts {
     pub choose_date: &'static str,
     pub local_time_note: &'static str,
     pub choose_seats: &'static str,
-    pub seat_map_label: &'static str,
     pub zoom_in: &'static str,
     pub zoom_out: &'static str,
     pub zoom_reset: &'static str,
@@ -47,21 +49,10 @@ pub struct Texts {
     pub state_available: &'static str,
     pub state_selected: &'static str,
     pub state_unavailable: &'static str,
-    pub row: &'static str,
-    pub place: &'static str,
-    pub seat_not_available: &'static str,
     pub admissions_title: &'static str,
     pub sold_out: &'static str,
     pub remove_ticket: &'static str,
     pub add_ticket: &'static str,
-    pub order_title: &'static str,
-    pub order_empty_seats: &'static str,
-    pub order_empty_admissions: &'static str,
-    pub total: &'static str,
-    pub remove: &'static str,
-    pub reserve: &'static str,
-    pub reserve_hint: &'static str,
-    pub reserving: &'static str,
     pub cart_title: &'static str,
     pub timer_label: &'static str,
     pub timer_warning: &'static str,
@@ -98,11 +89,7 @@ pub struct Texts {
     pub close: &'static str,
     pub retry: &'static str,
     pub nothing_on_sale: &'static str,
-    pub lost_hint: &'static str,
     pub availability_stale: &'static str,
-    /// The price of a place priced 0 (on sale only where the partner gives
-    /// such places away).
-    pub free: &'static str,
     pub tickets_issuing: &'static str,
     pub tickets_issuing_hint: &'static str,
     pub ticket_serial_number: &'static str,
@@ -118,7 +105,16 @@ pub struct Texts {
     pub promocode_discount: &'static str,
 }
 
+impl std::ops::Deref for Texts {
+    type Target = Words;
+
+    fn deref(&self) -> &Words {
+        self.hall
+    }
+}
+
 pub const RU: Texts = Texts {
+    hall: &HALL_RU,
     loading: "Загрузка…",
     events_title: "Афиша",
     no_events: "Сейчас нет событий в продаже.",
@@ -128,7 +124,6 @@ pub const RU: Texts = Texts {
     choose_date: "Выберите дату",
     local_time_note: "Время местное, по месту проведения.",
     choose_seats: "Выберите места",
-    seat_map_label: HALL_RU.seat_map_label,
     zoom_in: "Приблизить",
     zoom_out: "Отдалить",
     zoom_reset: "Показать весь зал",
@@ -137,21 +132,10 @@ pub const RU: Texts = Texts {
     state_available: "Свободно",
     state_selected: "Выбрано",
     state_unavailable: "Занято",
-    row: HALL_RU.row,
-    place: HALL_RU.place,
-    seat_not_available: HALL_RU.seat_not_available,
     admissions_title: "Входные билеты",
     sold_out: "распродано",
     remove_ticket: "Убрать билет",
     add_ticket: "Добавить билет",
-    order_title: HALL_RU.order_title,
-    order_empty_seats: HALL_RU.order_empty_seats,
-    order_empty_admissions: HALL_RU.order_empty_admissions,
-    total: HALL_RU.total,
-    remove: HALL_RU.remove,
-    reserve: HALL_RU.reserve,
-    reserve_hint: HALL_RU.reserve_hint,
-    reserving: HALL_RU.reserving,
     cart_title: "Ваша бронь",
     timer_label: "Бронь действует ещё",
     timer_warning: "Осталось меньше минуты — поторопитесь!",
@@ -188,9 +172,7 @@ pub const RU: Texts = Texts {
     close: "Закрыть",
     retry: "Повторить",
     nothing_on_sale: "На эту дату билетов в продаже нет.",
-    lost_hint: HALL_RU.lost_hint,
     availability_stale: "Сведения о свободных местах могут быть устаревшими.",
-    free: HALL_RU.free,
     tickets_issuing: "Оплата прошла — билеты выпускаются…",
     tickets_issuing_hint: "Билетная система ещё выпускает ваши билеты. Они появятся здесь сами, обновлять страницу не нужно.",
     ticket_serial_number: "Серия и номер",
@@ -207,6 +189,7 @@ pub const RU: Texts = Texts {
 };
 
 pub const EN: Texts = Texts {
+    hall: &HALL_EN,
     loading: "Loading…",
     events_title: "Events",
     no_events: "No events are on sale right now.",
@@ -216,7 +199,6 @@ pub const EN: Texts = Texts {
     choose_date: "Choose a date",
     local_time_note: "Times are local to the venue.",
     choose_seats: "Choose your seats",
-    seat_map_label: HALL_EN.seat_map_label,
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
     zoom_reset: "Show the whole hall",
@@ -225,21 +207,10 @@ pub const EN: Texts = Texts {
     state_available: "Available",
     state_selected: "Selected",
     state_unavailable: "Taken",
-    row: HALL_EN.row,
-    place: HALL_EN.place,
-    seat_not_available: HALL_EN.seat_not_available,
     admissions_title: "General admission",
     sold_out: "sold out",
     remove_ticket: "Remove a ticket",
     add_ticket: "Add a ticket",
-    order_title: HALL_EN.order_title,
-    order_empty_seats: HALL_EN.order_empty_seats,
-    order_empty_admissions: HALL_EN.order_empty_admissions,
-    total: HALL_EN.total,
-    remove: HALL_EN.remove,
-    reserve: HALL_EN.reserve,
-    reserve_hint: HALL_EN.reserve_hint,
-    reserving: HALL_EN.reserving,
     cart_title: "Your reservation",
     timer_label: "Reserved for",
     timer_warning: "Less than a minute left — please hurry!",
@@ -276,9 +247,7 @@ pub const EN: Texts = Texts {
     close: "Close",
     retry: "Try again",
     nothing_on_sale: "No tickets are on sale for this date.",
-    lost_hint: HALL_EN.lost_hint,
     availability_stale: "Seat availability may be out of date.",
-    free: HALL_EN.free,
     tickets_issuing: "Payment received — your tickets are being issued…",
     tickets_issuing_hint:
         "The ticketing system is still issuing your tickets. They will appear here by themselves; there is no need to reload.",
