@@ -420,7 +420,13 @@
     }
 
     _unstage() {
-      if (this._feed) { this._feed.close(); this._feed = null; }
+      var feed = this._feed;
+      this._feed = null;
+      if (feed) {
+        feed.onmessage = null;
+        // Closed once open: closing it while connecting makes the browser log an error.
+        if (feed.readyState === 0) feed.onopen = function () { feed.close(); }; else feed.close();
+      }
       if (this._stage) { try { this._stage.unmount(); } catch (e) { /* already gone */ } this._stage = null; }
     }
 
