@@ -27,6 +27,9 @@ pub struct Words {
     /// The price of a place priced 0 (on sale only where the partner gives
     /// such places away).
     pub free: &'static str,
+    /// The way back out of a zoomed plan (the button over it and the
+    /// toolbar's ⤢).
+    pub zoom_reset: &'static str,
 }
 
 pub const RU: Words = Words {
@@ -43,6 +46,7 @@ pub const RU: Words = Words {
     reserve_hint: "После бронирования места закрепятся за вами на время оформления.",
     reserving: "Бронируем…",
     free: "бесплатно",
+    zoom_reset: "Показать весь зал",
 };
 
 pub const EN: Words = Words {
@@ -59,6 +63,7 @@ pub const EN: Words = Words {
     reserve_hint: "Reserving keeps the seats for you while you check out.",
     reserving: "Reserving…",
     free: "free",
+    zoom_reset: "Show the whole hall",
 };
 
 impl Lang {
