@@ -203,3 +203,41 @@ test('on a 360-px phone the stage zooms at a tap, a tap then picks, and the widg
     await phone.close();
   }
 });
+
+test('with a mouse the stage zooms at the wheel, pans at a drag that picks nothing, and + / 0 zoom from the keys', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const plan = page.locator('.tw-painted .tw-map > svg');
+  const wholeView = await plan.getAttribute('viewBox');
+  const box = await plan.boundingBox();
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(middle.x, middle.y);
+  await page.mouse.wheel(0, -300);
+  await page.locator('.tw-painted [data-testid=whole-hall]').waitFor({ state: 'visible' });
+  const zoomed = await plan.getAttribute('viewBox');
+  assert.notEqual(zoomed, wholeView, 'the wheel zoomed in');
+
+  // A drag moves the plan and its release picks nothing.
+  await page.mouse.down();
+  await page.mouse.move(middle.x + 60, middle.y + 20, { steps: 6 });
+  await page.mouse.up();
+  const panned = await plan.getAttribute('viewBox');
+  const [zoomedX] = zoomed.split(' ').map(Number);
+  const [pannedX, , pannedWidth] = panned.split(' ').map(Number);
+  assert.ok(pannedX < zoomedX, `dragging right shows what is left: ${zoomed} → ${panned}`);
+  assert.equal(pannedWidth, Number(zoomed.split(' ')[2]), 'at the same zoom');
+  assert.deepEqual(await listed(page, '.tw-painted'), [], 'the drag picked nothing');
+
+  // The keys: + closer, 0 the whole hall again.
+  const [id] = await seatIds(page, 'available', [500]);
+  await paintedSeat(page, id).click({ force: true });
+  await page.locator('.tw-painted .tw-map [tabindex="0"]').focus();
+  await page.keyboard.press('+');
+  assert.ok(Number((await plan.getAttribute('viewBox')).split(' ')[2]) < pannedWidth, '+ zooms in');
+  await page.keyboard.press('0');
+  assert.equal(await plan.getAttribute('viewBox'), wholeView, '0 shows the whole hall');
+  assert.equal(await page.locator('.tw-painted [data-testid=whole-hall]').count(), 0);
+  release();
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
