@@ -13,7 +13,10 @@
 //! - [`seat_navigation`]: where each arrow / Home / End / Page key leads;
 //! - [`lang`] and [`words`]: the display language and the words both show
 //!   on the hall (the widget's `i18n` takes them from here);
-//! - [`tooltip`]: where the bubble over a seat goes.
+//! - [`tooltip`]: where the bubble over a seat goes;
+//! - [`viewport`]: zoom and pan as arithmetic on the plan's `viewBox` (taps,
+//!   pinches, drags, the wheel), so the stage zooms as the widget does and
+//!   the widget takes the stage's view over.
 //!
 //! No browser, no clock, no I/O: everything here is tested natively.
 
@@ -23,6 +26,7 @@ pub mod seat_ids;
 pub mod seat_navigation;
 pub mod selection;
 pub mod tooltip;
+pub mod viewport;
 pub mod words;
 
 pub use lang::Lang;

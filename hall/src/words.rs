@@ -29,6 +29,9 @@ pub struct Words {
     /// The price of a place priced 0 (on sale only where the partner gives
     /// such places away).
     pub free: &'static str,
+    /// The way back out of a zoomed plan (the button over it and the
+    /// toolbar's ⤢).
+    pub zoom_reset: &'static str,
 }
 
 pub const RU: Words = Words {
@@ -47,6 +50,7 @@ pub const RU: Words = Words {
     lost_hint:
         "Часть выбранного только что заняли другие покупатели. Уберите отмеченные строки (×), чтобы забронировать остальное.",
     free: "бесплатно",
+    zoom_reset: "Показать весь зал",
 };
 
 pub const EN: Words = Words {
@@ -64,6 +68,7 @@ pub const EN: Words = Words {
     reserving: "Reserving…",
     lost_hint: "Someone else has just taken part of your choice. Remove the marked lines (×) to reserve the rest.",
     free: "free",
+    zoom_reset: "Show the whole hall",
 };
 
 impl Lang {

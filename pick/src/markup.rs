@@ -1,11 +1,11 @@
 //! What the stage draws besides the circles' states, as markup strings
-//! written with one `innerHTML` each: the order summary and the seat
-//! tooltip. The summary is, element for element, what the widget's Leptos
+//! written with one `innerHTML` each: the order summary, the seat tooltip
+//! and the "whole hall" button over a zoomed plan. The summary is, element for element, what the widget's Leptos
 //! `SelectionSummary` renders for the same picks (`components/
 //! selection_summary.rs`: classes, test ids, words, prices, total, ticket
 //! count, reserve button, hint; a browser test compares the two), so the
 //! swap to the widget changes nothing the buyer sees; the tooltip is the
-//! widget's `SeatTooltip`. Words and numbers come from `ticket-hall`, as
+//! widget's `SeatTooltip`, the button its `SeatMap`'s. Words and numbers come from `ticket-hall`, as
 //! the widget's do. Every text from the layout is escaped.
 
 use ticket_contract::Layout;
@@ -103,6 +103,16 @@ pub fn tooltip_markup(lang: Lang, layout: &Layout, anchor: TooltipAnchor, availa
         zone_class(seat.zone as usize),
         escape_attribute(zone_name(layout, seat.zone)),
         escape_attribute(&seat_label(lang, &seat.row, &seat.place)),
+    )
+}
+
+/// The way back out of a zoomed plan, over it: the widget's `SeatMap`
+/// button as it is while zoomed (it hides it at the whole hall; the stage
+/// takes it off).
+pub fn whole_hall_markup(lang: Lang) -> String {
+    format!(
+        "<button type=\"button\" class=\"tw-whole-hall\" data-testid=\"whole-hall\">{}</button>",
+        escape_attribute(lang.words().zoom_reset)
     )
 }
 
@@ -222,5 +232,14 @@ mod tests {
         assert!(taken.starts_with("<div class=\"tw-tooltip tw-tooltip-below\" style=\"left:300px;top:40px\""), "{taken}");
         assert!(taken.ends_with("<span class=\"tw-tooltip-taken\">Not available</span></div>"), "{taken}");
         assert_eq!(tooltip_markup(Lang::En, &layout(), TooltipAnchor { seat_index: 9, ..anchor }, true), "");
+    }
+
+    #[test]
+    fn the_whole_hall_button_says_so_in_the_buyers_language() {
+        assert_eq!(
+            whole_hall_markup(Lang::Ru),
+            "<button type=\"button\" class=\"tw-whole-hall\" data-testid=\"whole-hall\">Показать весь зал</button>"
+        );
+        assert!(whole_hall_markup(Lang::En).ends_with(">Show the whole hall</button>"));
     }
 }

@@ -5,15 +5,19 @@
 //! loader builds it or a partner's first frame carries it) and the parsed
 //! layout and availability. It checks that the paint is of this layout,
 //! takes seats already drawn `selected` as picks (`picking.rs`), and from
-//! then on one listener on the `<svg>` and one on the side panel serve every
-//! click, hover and key (event delegation through the circles' `data-seat-id`
-//! and the order lines' `data-seat-id`). A change rewrites `data-state` on the circles that
-//! changed and the summary's markup; nothing else.
+//! then on one listener on the `<svg>`, the map box and the side panel
+//! serve every press, drag, pinch, wheel step, click, hover and key (event
+//! delegation through the circles' `data-seat-id` and the order lines'
+//! `data-seat-id`). A pick rewrites `data-state` on the circles that changed
+//! and the summary's markup; a zoom or a pan rewrites the `<svg>`'s
+//! `viewBox` (`plan_view.rs` decides) and, while zoomed, shows the widget's
+//! "whole hall" button over the plan.
 //!
 //! The Leptos widget takes over from it as from any painted hall: picks are
 //! the circles drawn `selected`, a reserve asked for is `data-reserve` on
-//! the seat layer. [`PickStage::unmount`] then takes off the listeners, the
-//! tooltip and the keyboard's attributes, leaving the circles' states.
+//! the seat layer, the view is the `viewBox`. [`PickStage::unmount`] then
+//! takes off the listeners, the tooltip, the button and the keyboard's
+//! attributes, leaving the circles' states and the view.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,15 +27,17 @@ use ticket_hall::seat_ids::SeatIndexById;
 use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
 use ticket_hall::selection::LostPick;
 use ticket_hall::tooltip::TooltipAnchor;
+use ticket_hall::viewport::{Point, ScreenRect, ViewBox};
 use ticket_hall::words::seat_name;
 use ticket_hall::Lang;
 use ticket_paint::{seat_radius, SeatState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, KeyboardEvent, PointerEvent, SvgElement};
+use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
-use crate::markup::{summary_markup, tooltip_markup};
+use crate::markup::{summary_markup, tooltip_markup, whole_hall_markup};
 use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
+use crate::plan_view::{PlanClick, PlanView};
 use crate::read_js;
 
 /// The `<svg>` attributes the stage sets while it is up (put back as they
@@ -39,7 +45,8 @@ use crate::read_js;
 const SVG_ATTRIBUTES: [&str; 3] = ["role", "aria-label", "tabindex"];
 /// What the keyboard's tab stop carries (taken off the circle it leaves).
 const ROVING_ATTRIBUTES: [&str; 3] = ["tabindex", "role", "aria-label"];
-const SVG_EVENTS: [&str; 5] = ["pointerdown", "click", "pointerover", "pointerleave", "keydown"];
+const SVG_EVENTS: [&str; 8] =
+    ["pointerdown", "pointermove", "pointerup", "pointercancel", "pointerover", "pointerleave", "keydown", "wheel"];
 
 struct Stage {
     lang: Lang,
@@ -52,15 +59,18 @@ struct Stage {
     map: Element,
     side: Element,
     tooltip: Option<Element>,
+    /// The "whole hall" button, while the plan is zoomed.
+    whole_hall: Option<Element>,
+    /// Which window of the plan the `<svg>` shows, and the press under way.
+    plan: PlanView,
+    /// `ticket_paint::seat_radius` of the layout.
+    radius: f64,
     /// The seat that is the plan's tab stop.
     roving: Option<usize>,
     /// Reading order for the keys, worked out at the first key.
     navigation: Option<SeatNavigation>,
     /// Which seat a circle is (by its `data-seat-id`), built at the first event.
     seat_ids: Option<SeatIndexById>,
-    /// Whether the last press was a mouse's (a finger's or pen's tap picks
-    /// nothing: on a phone the widget's first tap zooms).
-    pressed_with_mouse: bool,
     /// The revision of the availability shown (the live feed's documents
     /// only move it forward).
     revision: u64,
@@ -115,6 +125,8 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
     let revision = availability.revision;
     let picking = Picking::adopt(seats_available, &shown, reserve_requested);
 
+    let radius = seat_radius(&layout);
+    let plan = PlanView::new(layout.width.max(1.0) as f64, layout.height.max(1.0) as f64, radius);
     let lang = if lang.starts_with("ru") { Lang::Ru } else { Lang::En };
     let svg_before: Vec<Option<String>> = SVG_ATTRIBUTES.iter().map(|name| svg.get_attribute(name)).collect();
     let _ = svg.set_attribute("role", "group");
@@ -130,10 +142,12 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         map,
         side,
         tooltip: None,
+        whole_hall: None,
+        plan,
+        radius,
         roving: None,
         navigation: None,
         seat_ids: None,
-        pressed_with_mouse: true,
         revision,
     };
     for index in 0..stage.layout.seats.len() {
@@ -160,6 +174,9 @@ impl PickStage {
             mounted.listen(false);
             let mut stage = mounted.stage.borrow_mut();
             stage.hide_tooltip();
+            if let Some(button) = stage.whole_hall.take() {
+                button.remove();
+            }
             if let Some(circle) = stage.roving.take().and_then(|seat| stage.layer.children().item(seat as u32)) {
                 for attribute in ROVING_ATTRIBUTES {
                     let _ = circle.remove_attribute(attribute);
@@ -212,7 +229,7 @@ impl Mounted {
     fn listen(&self, on: bool) {
         let stage = self.stage.borrow();
         let function = self.handler.as_ref().unchecked_ref();
-        let targets = SVG_EVENTS.iter().map(|name| (&stage.svg, *name)).chain([(&stage.side, "click")]);
+        let targets = SVG_EVENTS.iter().map(|name| (&stage.svg, *name)).chain([(&stage.map, "click"), (&stage.side, "click")]);
         for (target, name) in targets {
             let _ = if on {
                 target.add_event_listener_with_callback(name, function)
@@ -232,17 +249,61 @@ fn is_mouse(event: &Event) -> bool {
     event.dyn_ref::<PointerEvent>().is_some_and(|pointer| pointer.pointer_type() == "mouse")
 }
 
+/// Where a pointer, click or wheel event happened, in screen pixels.
+fn client_point(event: &Event) -> Point {
+    event
+        .dyn_ref::<MouseEvent>()
+        .map_or(Point::new(0.0, 0.0), |mouse| Point::new(mouse.client_x() as f64, mouse.client_y() as f64))
+}
+
 impl Stage {
     fn handle(&mut self, event: &Event) {
-        match event.type_().as_str() {
-            "pointerdown" => self.pressed_with_mouse = is_mouse(event),
-            "click" => {
-                let by_mouse = std::mem::replace(&mut self.pressed_with_mouse, true);
-                if let Some(seat) = self.seat_of(event) {
-                    if by_mouse {
-                        self.toggle(seat);
-                        self.set_roving(seat, false);
-                        self.show_tooltip(seat);
+        let pointer = event.dyn_ref::<PointerEvent>();
+        match (event.type_().as_str(), pointer) {
+            ("pointerdown", Some(pointer)) => {
+                self.plan.press(pointer.pointer_id(), client_point(event), is_mouse(event), pointer.button() == 0);
+            }
+            ("pointermove", Some(pointer)) => {
+                if let Some(view) = self.plan.moved(pointer.pointer_id(), client_point(event), self.screen_rect()) {
+                    // A drag goes on outside the plan; a finger's is the circle's already.
+                    let _ = self.svg.set_pointer_capture(pointer.pointer_id());
+                    self.hide_tooltip();
+                    self.show_view(view);
+                }
+            }
+            ("pointerup" | "pointercancel", Some(pointer)) => self.plan.released(pointer.pointer_id()),
+            ("wheel", _) => {
+                let Some(wheel) = event.dyn_ref::<WheelEvent>() else { return };
+                let lines = wheel.delta_mode() == WheelEvent::DOM_DELTA_LINE;
+                // Nothing to zoom: the page scrolls instead of the wheel being trapped.
+                if let Some(view) = self.plan.wheel(client_point(event), self.screen_rect(), wheel.delta_y(), lines) {
+                    event.prevent_default();
+                    self.hide_tooltip();
+                    self.show_view(view);
+                }
+            }
+            ("click", _) => {
+                let target = target_of(event);
+                let on_plan = target.as_ref().is_some_and(|target| self.svg.contains(Some(target)));
+                if target.is_some() && target == self.whole_hall {
+                    self.hide_tooltip();
+                    let whole = self.plan.whole_hall();
+                    self.show_view(whole);
+                } else if on_plan {
+                    match self.plan.click(client_point(event), self.screen_rect()) {
+                        PlanClick::Ignore => {}
+                        PlanClick::Zoomed(closer) => {
+                            self.hide_tooltip();
+                            self.show_view(closer);
+                        }
+                        PlanClick::Pick => match self.seat_of(event) {
+                            Some(seat) => {
+                                self.toggle(seat);
+                                self.set_roving(seat, false);
+                                self.show_tooltip(seat);
+                            }
+                            None => self.hide_tooltip(),
+                        },
                     }
                 } else if let Some((seat, lost)) = self.removed_seat(event) {
                     if lost {
@@ -258,12 +319,13 @@ impl Stage {
                     self.hide_tooltip();
                 }
             }
-            "pointerover" if is_mouse(event) => match self.seat_of(event) {
+            ("pointerover", _) if is_mouse(event) && !self.plan.is_pressed() => match self.seat_of(event) {
                 Some(seat) => self.show_tooltip(seat),
                 None => self.hide_tooltip(),
             },
-            "pointerleave" => self.hide_tooltip(),
-            "keydown" => {
+            // A finger "leaves" right after every tap: only a mouse leaving hides the bubble.
+            ("pointerleave", _) if is_mouse(event) && !self.plan.is_pressed() => self.hide_tooltip(),
+            ("keydown", _) => {
                 if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
                     self.key(event);
                 }
@@ -380,8 +442,39 @@ impl Stage {
         };
         self.hide_tooltip();
         let markup = tooltip_markup(self.lang, &self.layout, anchor, self.picking.is_available(seat));
-        let _ = self.map.insert_adjacent_html("beforeend", &markup);
-        self.tooltip = self.map.last_element_child();
+        // Under the "whole hall" button, as in the widget's map.
+        self.tooltip = match &self.whole_hall {
+            Some(button) => {
+                button.insert_adjacent_html("beforebegin", &markup).ok().and_then(|_| button.previous_element_sibling())
+            }
+            None => self.map.insert_adjacent_html("beforeend", &markup).ok().and_then(|_| self.map.last_element_child()),
+        };
+    }
+
+    /// Where the `<svg>` is on screen.
+    fn screen_rect(&self) -> ScreenRect {
+        let rect = self.svg.get_bounding_client_rect();
+        ScreenRect { left: rect.left(), top: rect.top(), width: rect.width(), height: rect.height() }
+    }
+
+    /// Shows `view` (the plan's new `viewBox`), with the "whole hall"
+    /// button over the plan while it is zoomed.
+    fn show_view(&mut self, view: ViewBox) {
+        let _ = self.svg.set_attribute("viewBox", &view.to_attribute());
+        match (self.plan.is_zoomed(), self.whole_hall.take()) {
+            (true, None) => {
+                let _ = self.map.insert_adjacent_html("beforeend", &whole_hall_markup(self.lang));
+                self.whole_hall = self.map.last_element_child();
+            }
+            (true, button) => self.whole_hall = button,
+            (false, Some(button)) => button.remove(),
+            (false, None) => {}
+        }
+    }
+
+    /// The layout position of seat `seat`.
+    fn seat_point(&self, seat: usize) -> Option<Point> {
+        self.layout.seats.get(seat).map(|seat| Point::new(seat.x as f64, seat.y as f64))
     }
 
     fn hide_tooltip(&mut self) {
@@ -392,7 +485,8 @@ impl Stage {
 
     /// Arrows, Home/End, Page Up/Down move the tab stop between seats
     /// (`seat_navigation`, as in the widget); Enter or Space picks the seat
-    /// there; Escape hides the tooltip.
+    /// there; + / − / 0 zoom (around the keyboard's seat); Escape hides the
+    /// tooltip.
     fn key(&mut self, event: &KeyboardEvent) {
         if event.alt_key() || event.ctrl_key() || event.meta_key() {
             return;
@@ -403,8 +497,7 @@ impl Stage {
         if let Some(seat_key) = SeatKey::from_key(&key) {
             let picking = &self.picking;
             // `seat_radius` is 42 % of the usual distance between seats.
-            let navigation =
-                self.navigation.get_or_insert_with(|| SeatNavigation::new(&self.layout, seat_radius(&self.layout) / 0.42));
+            let navigation = self.navigation.get_or_insert_with(|| SeatNavigation::new(&self.layout, self.radius / 0.42));
             let next = match current {
                 Some(current) => Some(navigation.step(current, seat_key)),
                 None => navigation.first_seat(|seat| picking.is_available(seat)),
@@ -421,6 +514,14 @@ impl Stage {
             }
         } else if key == "Escape" {
             self.hide_tooltip();
+        } else if let Some(view) = self.plan.zoom_key(&key, current.and_then(|seat| self.seat_point(seat))) {
+            event.prevent_default();
+            self.hide_tooltip();
+            self.show_view(view);
+            // The bubble moves with its seat.
+            if let Some(seat) = current {
+                self.show_tooltip(seat);
+            }
         }
     }
 
@@ -442,6 +543,10 @@ impl Stage {
         let _ = circle.set_attribute("aria-label", &seat_name(self.lang, &self.layout, seat, state));
         let _ = self.svg.remove_attribute("tabindex");
         if take_focus {
+            // Zoomed in, the view follows the keyboard's seat first.
+            if let Some(view) = self.seat_point(seat).and_then(|point| self.plan.follow(point)) {
+                self.show_view(view);
+            }
             let _ = circle.unchecked_ref::<SvgElement>().focus();
             self.show_tooltip(seat);
         }

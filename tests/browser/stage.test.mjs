@@ -4,6 +4,9 @@
 // each seat's bubble and the order with its total, and can walk the plan with
 // the keys; when the widget arrives it takes the picks, the keyboard's place
 // and the order over unchanged, and a "reserve" pressed meanwhile is done.
+// On a 360-px touch phone the stage's first tap zooms (seats then at least
+// 24 CSS px), the next picks, a "whole hall" button leads back out, and the
+// widget arriving keeps the zoomed view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -88,7 +91,13 @@ test('the widget takes the stage over: the same picks, the same order markup, th
   await page.locator('.tw-painted .tw-map [tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  const focusedId = await page.locator('.tw-painted [data-testid=seat]:focus').getAttribute('data-seat-id');
+  // On to a free seat (an earlier test may have bought the one next along), so Enter below can pick it.
+  const focusedOnStage = page.locator('.tw-painted [data-testid=seat]:focus');
+  for (let step = 0; step < 40 && await focusedOnStage.getAttribute('data-state') !== null; step += 1) {
+    await page.keyboard.press('ArrowRight');
+  }
+  assert.equal(await focusedOnStage.getAttribute('data-state'), null, 'a free seat has the focus');
+  const focusedId = await focusedOnStage.getAttribute('data-seat-id');
   release();
 
   await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
@@ -119,5 +128,122 @@ test('"reserve" pressed on the stage is done by the widget when it arrives', asy
   assert.deepEqual((await holdRequest).postDataJSON().seats, [id], 'the widget reserved the stage\'s pick');
   await page.locator('[data-testid=hold-timer]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid=cancel-hold]').click();
+  await page.close();
+});
+
+test('on a 360-px phone the stage zooms at a tap, a tap then picks, and the widget keeps that view', async () => {
+  const phone = await launchChromium({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  try {
+    const page = await phone.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    let release;
+    const widgetMayLoad = new Promise((resolve) => { release = resolve; });
+    await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+    await page.goto(`${PAGES_URL}/one-date.html`);
+    await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.clientWidth), 360, 'a phone-wide page');
+    const paintedPlan = page.locator('.tw-painted .tw-map > svg');
+    assert.equal(await paintedPlan.evaluate((svg) => getComputedStyle(svg).touchAction), 'none', 'panning never scrolls the page');
+    const wholeView = await paintedPlan.getAttribute('viewBox');
+
+    // The whole hall: a seat is far too small for a finger; a tap zooms where it landed and picks nothing.
+    const [id] = await seatIds(page, 'available', [300]);
+    const seat = paintedSeat(page, id);
+    await seat.scrollIntoViewIfNeeded();
+    const small = await seat.boundingBox();
+    assert.ok(small.width < 24, `whole hall: a seat is ${small.width.toFixed(1)} px`);
+    const whole = page.locator('.tw-painted [data-testid=whole-hall]');
+    assert.equal(await whole.count(), 0, 'no way out needed yet');
+    const [x, y] = [small.x + small.width / 2, small.y + small.height / 2];
+    await page.touchscreen.tap(x, y);
+    const zoomed = await seat.boundingBox();
+    assert.ok(Math.min(zoomed.width, zoomed.height) >= 24, `after the first tap a seat is ${zoomed.width.toFixed(1)} px`);
+    assert.ok(Math.abs(zoomed.x + zoomed.width / 2 - x) < zoomed.width / 2 && Math.abs(zoomed.y + zoomed.height / 2 - y) < zoomed.height / 2,
+      'the tapped seat stayed under the finger');
+    assert.equal(await page.locator('.tw-painted [data-testid=seat][data-state=selected]').count(), 0, 'the first tap picked nothing');
+    assert.deepEqual(await listed(page, '.tw-painted'), []);
+    await whole.waitFor({ state: 'visible' });
+    assert.equal(await whole.innerText(), 'Показать весь зал');
+
+    // The next tap picks that seat; the order lists it.
+    await page.touchscreen.tap(zoomed.x + zoomed.width / 2, zoomed.y + zoomed.height / 2);
+    assert.equal(await seat.getAttribute('data-state'), 'selected', 'the second tap picks');
+    assert.deepEqual(await listed(page, '.tw-painted'), [id], 'the order lists the pick');
+
+    // The way back out, then in again: the widget must take over a zoomed plan.
+    const wholeBox = await whole.boundingBox();
+    await page.touchscreen.tap(wholeBox.x + wholeBox.width / 2, wholeBox.y + wholeBox.height / 2);
+    assert.equal(await paintedPlan.getAttribute('viewBox'), wholeView, 'the whole plan is back');
+    assert.equal(await whole.count(), 0, 'and the button went');
+    assert.ok((await seat.boundingBox()).width < 24);
+    const again = await seat.boundingBox();
+    await page.touchscreen.tap(again.x + again.width / 2, again.y + again.height / 2);
+    await whole.waitFor({ state: 'visible' });
+    assert.equal(await seat.getAttribute('data-state'), 'selected', 'zooming in again keeps the pick');
+    const stageView = await paintedPlan.getAttribute('viewBox');
+    assert.notEqual(stageView, wholeView);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'stage-phone-zoomed.png') });
+
+    // The widget arrives: the same view, the same pick, and its own way back out.
+    release();
+    const map = page.locator('[data-testid=hall] [data-testid=seat-map]');
+    await map.locator('[data-testid=seat]').first().waitFor({ timeout: 30_000 });
+    await page.locator('.tw-painted').waitFor({ state: 'detached' });
+    const numbers = (view) => view.trim().split(/[\s,]+/).map(Number);
+    const widgetView = numbers(await map.getAttribute('viewBox'));
+    numbers(stageView).forEach((value, index) => assert.ok(Math.abs(value - widgetView[index]) < 0.02,
+      `the widget keeps the stage's view: ${widgetView} against ${stageView}`));
+    const kept = map.locator(`[data-testid=seat][data-seat-id="${id}"]`);
+    assert.equal(await kept.getAttribute('data-state'), 'selected', 'the pick is kept');
+    assert.ok((await kept.boundingBox()).width >= 24, 'its seats are as big as on the stage');
+    assert.deepEqual(await listed(page, '[data-testid=hall]'), [id]);
+    const widgetWhole = page.locator('[data-testid=hall] [data-testid=whole-hall]');
+    await widgetWhole.waitFor({ state: 'visible' });
+    const box = await widgetWhole.boundingBox();
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await widgetWhole.waitFor({ state: 'hidden' });
+    assert.equal(await map.getAttribute('viewBox'), wholeView, 'the widget\'s button brings the whole plan back');
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await phone.close();
+  }
+});
+
+test('with a mouse the stage zooms at the wheel, pans at a drag that picks nothing, and + / 0 zoom from the keys', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const plan = page.locator('.tw-painted .tw-map > svg');
+  const wholeView = await plan.getAttribute('viewBox');
+  const box = await plan.boundingBox();
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(middle.x, middle.y);
+  await page.mouse.wheel(0, -300);
+  await page.locator('.tw-painted [data-testid=whole-hall]').waitFor({ state: 'visible' });
+  const zoomed = await plan.getAttribute('viewBox');
+  assert.notEqual(zoomed, wholeView, 'the wheel zoomed in');
+
+  // A drag moves the plan and its release picks nothing.
+  await page.mouse.down();
+  await page.mouse.move(middle.x + 60, middle.y + 20, { steps: 6 });
+  await page.mouse.up();
+  const panned = await plan.getAttribute('viewBox');
+  const [zoomedX] = zoomed.split(' ').map(Number);
+  const [pannedX, , pannedWidth] = panned.split(' ').map(Number);
+  assert.ok(pannedX < zoomedX, `dragging right shows what is left: ${zoomed} → ${panned}`);
+  assert.equal(pannedWidth, Number(zoomed.split(' ')[2]), 'at the same zoom');
+  assert.deepEqual(await listed(page, '.tw-painted'), [], 'the drag picked nothing');
+
+  // The keys: + closer, 0 the whole hall again.
+  const [id] = await seatIds(page, 'available', [500]);
+  await paintedSeat(page, id).click({ force: true });
+  await page.locator('.tw-painted .tw-map [tabindex="0"]').focus();
+  await page.keyboard.press('+');
+  assert.ok(Number((await plan.getAttribute('viewBox')).split(' ')[2]) < pannedWidth, '+ zooms in');
+  await page.keyboard.press('0');
+  assert.equal(await plan.getAttribute('viewBox'), wholeView, '0 shows the whole hall');
+  assert.equal(await page.locator('.tw-painted [data-testid=whole-hall]').count(), 0);
+  release();
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  assert.deepEqual(errors, [], 'no script errors');
   await page.close();
 });

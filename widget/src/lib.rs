@@ -4,7 +4,8 @@
 //! - **Pure modules** (compiled and tested natively): [`i18n`] strings,
 //!   [`money`] and [`datetime`] formatting (`money`, `selection` and
 //!   `seat_navigation` are `ticket-hall`'s, shared with the seat-picking
-//!   stage `ticket-pick`, and re-exported here), [`viewport`] zoom/pan geometry,
+//!   stage `ticket-pick`, and re-exported here), [`viewport`] zoom/pan
+//!   geometry (`ticket-hall`'s too: the stage zooms alike),
 //!   [`selection`] rules and totals (and picks someone else took),
 //!   [`hall`] seat states and markup, [`live`] (the live feed's frames,
 //!   revision order, reconnect/ping/poll schedule as a state machine),
@@ -48,11 +49,10 @@ pub mod live;
 pub mod navigation;
 pub mod number;
 pub mod payment;
-pub mod viewport;
 
 // The hall's pure rules, shared with the seat-picking stage (`ticket-pick`),
 // kept under their old paths here.
-pub use ticket_hall::{money, seat_navigation, selection};
+pub use ticket_hall::{money, seat_navigation, selection, viewport};
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

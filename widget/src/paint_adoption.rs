@@ -8,15 +8,18 @@
 //! `<g class="tw-seats">` (10,000 circles, built once by the browser's parser)
 //! into its own `<svg>` instead of building them again, and says so with a
 //! `tw-paint-adopted` event; the loader then swaps the two in one task, so
-//! the buyer sees the same circles, now interactive. Whatever else the widget
+//! the buyer sees the same circles, now interactive, in the same view (the
+//! painted `<svg>`'s `viewBox`, which the seat-picking stage may have
+//! zoomed: `painted_view`). Whatever else the widget
 //! shows first (an error, a hall without seats, a checkout) says
 //! `tw-paint-declined`, and the loader shows the widget as it is.
 
 use ticket_contract::Layout;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, DocumentFragment, Element, Event, EventInit};
+use web_sys::{Document, DocumentFragment, Element, Event, EventInit, SvgsvgElement};
 
 use crate::hall::{seat_indices, SeatState};
+use crate::viewport::ViewBox;
 
 /// The painted hall's box (`.tw-painted`, the loader's or a partner's first
 /// frame) beside `element`, in the same shadow root (or document).
@@ -36,6 +39,16 @@ pub fn painted_seat_layer(element: &Element, layout: &Layout) -> Option<Element>
     let same_layout = svg.get_attribute("data-layout-version").as_deref() == Some(layout.version.as_str())
         && layer.child_element_count() as usize == layout.seats.len();
     same_layout.then_some(layer)
+}
+
+/// The view the painted `<svg>` around `layer` shows (its `viewBox`, which
+/// the seat-picking stage zooms and pans), read by the browser's own parser:
+/// `None` when there is no such `<svg>`; an absent or broken `viewBox` reads
+/// as zeros, which `Viewport::resume` takes for the whole hall.
+pub fn painted_view(layer: &Element) -> Option<ViewBox> {
+    let svg = layer.parent_element()?.dyn_into::<SvgsvgElement>().ok()?;
+    let rect = svg.view_box().base_val()?;
+    Some(ViewBox { x: rect.x() as f64, y: rect.y() as f64, width: rect.width() as f64, height: rect.height() as f64 })
 }
 
 /// The seats the buyer picked on the painted hall before the widget was

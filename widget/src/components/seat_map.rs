@@ -4,7 +4,10 @@
 //! On a phone a finger cannot hit a 3-px seat: while seats are under 24 CSS px
 //! a tap zooms to where it landed (`Viewport::tap`) and the next one selects;
 //! a "whole hall" button over the plan leads back out; the `<svg>` has
-//! `touch-action: none`, so panning never scrolls the page.
+//! `touch-action: none`, so panning never scrolls the page. Adopting a
+//! painted hall, the plan starts from the view the seat-picking stage left
+//! on it (`Viewport::resume`), so a buyer zoomed in before the widget came
+//! stays where they are.
 //!
 //! Built for 10,000-seat halls: the circles are inserted once as markup
 //! (`hall::seats_markup`) instead of 10,000 reactive views — or, when the
@@ -53,15 +56,14 @@ use crate::number::fixed;
 use crate::paint_adoption;
 use crate::seat_navigation::{SeatKey, SeatNavigation};
 use crate::selection::Selection;
-use crate::viewport::{wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport};
+use crate::viewport::{
+    wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, Viewport, FOLLOW_MARGIN_SPACINGS,
+    KEY_ZOOM_FACTOR,
+};
 use ticket_paint::{labels_markup, map_style};
 
-/// Zoom step of the − / + buttons and keys.
-const BUTTON_ZOOM_FACTOR: f64 = 1.6;
 /// The focus ring's radius, in seat radii.
 const FOCUS_RING_RADII: f64 = 1.75;
-/// How close (in seat spacings) the focused seat may come to the view's edge.
-const FOLLOW_MARGIN_SPACINGS: f64 = 3.0;
 
 /// Element ids unique on the page (two widgets may share a document).
 fn next_element_id(prefix: &str) -> String {
@@ -220,7 +222,9 @@ pub fn SeatMap(
         if setting_up {
             match paint_adoption::painted_seat_layer(svg, &layout_for_seats) {
                 Some(painted) => {
-                    // The picking stage's tab stop (and focus) carries over.
+                    // The picking stage's view (zoomed by a phone's taps),
+                    // tab stop and focus carry over.
+                    view_box.set(viewport.resume(paint_adoption::painted_view(&painted)));
                     let stage_stop = paint_adoption::tab_stop(&painted);
                     let _ = layer.replace_with_with_node_1(&painted);
                     shown_states.set_value(paint_adoption::shown_states(&painted));
@@ -340,18 +344,11 @@ pub fn SeatMap(
     let on_wheel = move |event: WheelEvent| {
         let Some(rect) = svg_rect() else { return };
         let factor = wheel_zoom_factor(event.delta_y(), event.delta_mode() == WheelEvent::DOM_DELTA_LINE);
-        let zoom = viewport.zoom_of(view_box.get_untracked());
-        let at_limit = (factor < 1.0 && zoom <= 1.0 + 1e-9) || (factor > 1.0 && zoom >= viewport.max_zoom() - 1e-9);
-        if at_limit {
-            // Nothing to zoom: let the page scroll instead of trapping the wheel.
-            return;
-        }
+        // Nothing to zoom: the page scrolls instead of the wheel being trapped.
+        let Some(zoomed) = viewport.wheel(view_box.get_untracked(), rect, client_point(&event), factor) else { return };
         event.prevent_default();
         tooltip.set(None);
-        view_box.update(|view| {
-            let focus = view.screen_to_layout(rect, client_point(&event));
-            *view = viewport.zoom_at(*view, focus, factor);
-        });
+        view_box.set(zoomed);
     };
     let on_key_down = move |event: KeyboardEvent| {
         if event.alt_key() || event.ctrl_key() || event.meta_key() {
@@ -395,8 +392,8 @@ pub fn SeatMap(
                     return;
                 }
             }
-            "+" | "=" => zoom_here(BUTTON_ZOOM_FACTOR),
-            "-" | "_" => zoom_here(1.0 / BUTTON_ZOOM_FACTOR),
+            "+" | "=" => zoom_here(KEY_ZOOM_FACTOR),
+            "-" | "_" => zoom_here(1.0 / KEY_ZOOM_FACTOR),
             "0" => view_box.set(viewport.fit()),
             _ => return,
         }
@@ -460,9 +457,8 @@ pub fn SeatMap(
     };
     let labels = labels_markup(&layout, radius);
     let aspect = map_style(&layout);
-    let zoom = move || viewport.zoom_of(view_box.get());
-    let at_deepest_zoom = move || zoom() >= viewport.max_zoom() - 1e-9;
-    let at_whole_hall = move || zoom() <= 1.0 + 1e-9;
+    let at_deepest_zoom = move || viewport.is_deepest(view_box.get());
+    let at_whole_hall = move || viewport.is_whole_hall(view_box.get());
 
     view! {
         <div class="tw-map" node_ref=map_box style=aspect>
@@ -531,7 +527,7 @@ pub fn SeatMap(
                     aria-label=texts.zoom_in
                     title=texts.zoom_in
                     disabled=at_deepest_zoom
-                    on:click=move |_| zoom_by(BUTTON_ZOOM_FACTOR)
+                    on:click=move |_| zoom_by(KEY_ZOOM_FACTOR)
                 >
                     "+"
                 </button>
@@ -542,7 +538,7 @@ pub fn SeatMap(
                     aria-label=texts.zoom_out
                     title=texts.zoom_out
                     disabled=at_whole_hall
-                    on:click=move |_| zoom_by(1.0 / BUTTON_ZOOM_FACTOR)
+                    on:click=move |_| zoom_by(1.0 / KEY_ZOOM_FACTOR)
                 >
                     "−"
                 </button>

@@ -9,8 +9,12 @@
 //! [`Viewport::tap`] decides what a finger's tap does on a phone: while seats
 //! are smaller than a finger can hit (WCAG 2.2's 24 CSS px), it zooms to where
 //! it landed; then it selects.
+//!
+//! The widget's seat map and the seat-picking stage both zoom with it, so a
+//! view the stage leaves on the painted `<svg>` is one the widget can take
+//! over as it is ([`Viewport::resume`]).
 
-use crate::number::fixed;
+use ticket_paint::number::fixed;
 
 /// A point, in screen pixels or in layout units depending on context.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,6 +92,12 @@ pub struct Viewport {
     max_zoom: f64,
 }
 
+/// Zoom step of the − / + buttons and keys.
+pub const KEY_ZOOM_FACTOR: f64 = 1.6;
+/// How close (in seat spacings) the keyboard's seat may come to the view's
+/// edge before the view follows it ([`Viewport::follow`]).
+pub const FOLLOW_MARGIN_SPACINGS: f64 = 3.0;
+
 /// At the deepest zoom, about this many seats fit across the map.
 const SEATS_ACROSS_AT_MAX_ZOOM: f64 = 10.0;
 
@@ -114,6 +124,34 @@ impl Viewport {
 
     pub fn max_zoom(self) -> f64 {
         self.max_zoom
+    }
+
+    /// Whether `view` shows the whole hall (nothing to zoom out of: no
+    /// "whole hall" button, no − button).
+    pub fn is_whole_hall(self, view: ViewBox) -> bool {
+        self.zoom_of(view) <= 1.0 + 1e-9
+    }
+
+    /// Whether `view` is as deep as zooming goes.
+    pub fn is_deepest(self, view: ViewBox) -> bool {
+        self.zoom_of(view) >= self.max_zoom - 1e-9
+    }
+
+    /// The view to start from when another drawing of the plan left one
+    /// (the painted `<svg>`'s `viewBox`, zoomed by the seat-picking stage):
+    /// kept inside the limits, the whole hall when there is none or it is
+    /// no window at all (an absent or broken `viewBox` reads as zeros).
+    pub fn resume(self, left: Option<ViewBox>) -> ViewBox {
+        match left {
+            Some(view)
+                if [view.x, view.y, view.width, view.height].iter().all(|number| number.is_finite())
+                    && view.width > 0.0
+                    && view.height > 0.0 =>
+            {
+                self.clamp(view)
+            }
+            _ => self.fit(),
+        }
     }
 
     /// Zooms by `factor` (> 1 = closer) keeping `focus` (layout units) at the
@@ -221,7 +259,7 @@ impl Viewport {
     /// What a tap at `at` (screen pixels) does in `view`.
     pub fn tap(self, view: ViewBox, rect: ScreenRect, at: Point, seat_radius: f64) -> TapAction {
         let shown = seat_pixels(view, rect, seat_radius);
-        let deepest = self.zoom_of(view) >= self.max_zoom - 1e-9;
+        let deepest = self.is_deepest(view);
         if shown >= TAP_TARGET_PX || deepest || shown <= 0.0 || !shown.is_finite() {
             return TapAction::Select;
         }
@@ -234,6 +272,21 @@ impl Viewport {
 pub fn wheel_zoom_factor(delta_y: f64, delta_is_lines: bool) -> f64 {
     let pixels = if delta_is_lines { delta_y * 16.0 } else { delta_y };
     (-pixels.clamp(-300.0, 300.0) * 0.0015).exp()
+}
+
+impl Viewport {
+    /// What a wheel step by `factor` ([`wheel_zoom_factor`]) at `at` (screen
+    /// pixels) does: the view zoomed around the pointer, or `None` when
+    /// there is nothing to zoom that way (the whole hall and the wheel
+    /// zooms out, the deepest zoom and it zooms in) — the page then scrolls
+    /// instead of the wheel being trapped.
+    pub fn wheel(self, view: ViewBox, rect: ScreenRect, at: Point, factor: f64) -> Option<ViewBox> {
+        let at_limit = (factor < 1.0 && self.is_whole_hall(view)) || (factor > 1.0 && self.is_deepest(view));
+        if at_limit || !factor.is_finite() {
+            return None;
+        }
+        Some(self.zoom_at(view, view.screen_to_layout(rect, at), factor))
+    }
 }
 
 /// Movement (in px) after which a press becomes a drag and its click is ignored.
@@ -463,6 +516,52 @@ mod tests {
         assert!(close(zoom_in * zoom_out, 1.0));
         assert!(close(wheel_zoom_factor(-3.0, true), wheel_zoom_factor(-48.0, false)));
         assert!(close(wheel_zoom_factor(-100_000.0, false), wheel_zoom_factor(-300.0, false)));
+    }
+
+    #[test]
+    fn the_wheel_zooms_around_the_pointer_until_there_is_nothing_to_zoom() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0); // 0.5 px per unit in RECT, max zoom 20
+        let full = viewport.fit();
+        let deepest = viewport.zoom_centre(full, 100.0);
+        let inward = wheel_zoom_factor(-100.0, false);
+        let outward = wheel_zoom_factor(100.0, false);
+        // At the whole hall the wheel may zoom in, not out: the page scrolls.
+        let zoomed = viewport.wheel(full, RECT, Point::new(600.0, 300.0), inward).expect("zooms in");
+        assert!(close(viewport.zoom_of(zoomed), inward));
+        assert_view(zoomed, viewport.zoom_at(full, Point::new(1000.0, 500.0), inward));
+        assert_eq!(viewport.wheel(full, RECT, Point::new(600.0, 300.0), outward), None);
+        // At the deepest zoom, out but not in.
+        assert!(viewport.is_deepest(deepest) && !viewport.is_whole_hall(deepest));
+        assert_eq!(viewport.wheel(deepest, RECT, Point::new(600.0, 300.0), inward), None);
+        assert!(viewport.wheel(deepest, RECT, Point::new(600.0, 300.0), outward).is_some());
+        // Under the pointer, not at the centre: the point under it stays put.
+        let corner = viewport.wheel(full, RECT, Point::new(100.0, 50.0), 2.0).unwrap();
+        assert_view(corner, view(0.0, 0.0, 1000.0, 500.0));
+        assert_eq!(viewport.wheel(full, RECT, Point::new(100.0, 50.0), f64::NAN), None);
+    }
+
+    #[test]
+    fn a_view_left_by_another_drawing_is_resumed_within_the_limits() {
+        let viewport = Viewport::new(2000.0, 1000.0, 5.0);
+        let full = viewport.fit();
+        let zoomed = view(500.0, 250.0, 1000.0, 500.0);
+        let cases: &[(Option<ViewBox>, ViewBox)] = &[
+            // The stage's zoomed view is kept as it is.
+            (Some(zoomed), zoomed),
+            (Some(full), full),
+            // None, or what an absent or broken viewBox reads as: the whole hall.
+            (None, full),
+            (Some(view(0.0, 0.0, 0.0, 0.0)), full),
+            (Some(view(10.0, 10.0, -5.0, 100.0)), full),
+            (Some(view(f64::NAN, 0.0, 100.0, 50.0)), full),
+            // Out of the hall or deeper than allowed: brought inside.
+            (Some(view(1800.0, 900.0, 1000.0, 500.0)), view(1000.0, 500.0, 1000.0, 500.0)),
+            (Some(view(995.0, 497.5, 10.0, 5.0)), view(950.0, 475.0, 100.0, 50.0)),
+            (Some(view(-100.0, -100.0, 4000.0, 2000.0)), full),
+        ];
+        for &(left, expected) in cases {
+            assert_view(viewport.resume(left), expected);
+        }
     }
 
     #[test]
