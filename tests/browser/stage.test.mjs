@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, fetchLayout, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, holdBack, fetchLayout, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -24,13 +24,11 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 /** The one-date page with the widget's wasm held until `release()`; the stage's comes at once. */
-async function openWithWidgetHeld() {
-  const page = await browser.newPage();
+async function openWithWidgetHeld(context = browser) {
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  let release;
-  const widgetMayLoad = new Promise((resolve) => { release = resolve; });
-  await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
+  const release = await holdBack(page, '**/ticket_widget_bg.wasm');
   await page.goto(`${PAGES_URL}/one-date.html`);
   await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
   return { page, errors, release };
@@ -134,14 +132,7 @@ test('"reserve" pressed on the stage is done by the widget when it arrives', asy
 test('on a 360-px phone the stage zooms at a tap, a tap then picks, and the widget keeps that view', async () => {
   const phone = await launchChromium({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   try {
-    const page = await phone.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    let release;
-    const widgetMayLoad = new Promise((resolve) => { release = resolve; });
-    await page.route('**/ticket_widget_bg.wasm', async (route) => { await widgetMayLoad; await route.continue(); });
-    await page.goto(`${PAGES_URL}/one-date.html`);
-    await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
+    const { page, errors, release } = await openWithWidgetHeld(phone);
     assert.equal(await page.evaluate(() => document.documentElement.clientWidth), 360, 'a phone-wide page');
     const paintedPlan = page.locator('.tw-painted .tw-map > svg');
     assert.equal(await paintedPlan.evaluate((svg) => getComputedStyle(svg).touchAction), 'none', 'panning never scrolls the page');
