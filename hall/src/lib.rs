@@ -14,6 +14,7 @@
 //! - [`lang`] and [`words`]: the display language and the words both show
 //!   on the hall (the widget's `i18n` takes them from here);
 //! - [`tooltip`]: where the bubble over a seat goes;
+//! - [`map_parts`]: the toolbar and the legend around the plan, as markup;
 //! - [`viewport`]: zoom and pan as arithmetic on the plan's `viewBox` (taps,
 //!   pinches, drags, the wheel), so the stage zooms as the widget does and
 //!   the widget takes the stage's view over.
@@ -21,6 +22,7 @@
 //! No browser, no clock, no I/O: everything here is tested natively.
 
 pub mod lang;
+pub mod map_parts;
 pub mod money;
 pub mod seat_ids;
 pub mod seat_navigation;

@@ -24,6 +24,14 @@ pub struct Words {
     pub reserve: &'static str,
     pub reserve_hint: &'static str,
     pub reserving: &'static str,
+    /// The map's toolbar and legend.
+    pub zoom_in: &'static str,
+    pub zoom_out: &'static str,
+    pub map_hint: &'static str,
+    pub prices_title: &'static str,
+    pub state_available: &'static str,
+    pub state_selected: &'static str,
+    pub state_unavailable: &'static str,
     /// Under the reserve button while picks someone else took are listed.
     pub lost_hint: &'static str,
     /// The price of a place priced 0 (on sale only where the partner gives
@@ -35,6 +43,13 @@ pub struct Words {
 }
 
 pub const RU: Words = Words {
+    zoom_in: "Приблизить",
+    zoom_out: "Отдалить",
+    map_hint: "Колёсико или щипок — масштаб, перетаскивание — сдвиг.",
+    prices_title: "Цены",
+    state_available: "Свободно",
+    state_selected: "Выбрано",
+    state_unavailable: "Занято",
     seat_map_label: "Схема зала",
     row: "Ряд",
     place: "место",
@@ -54,6 +69,13 @@ pub const RU: Words = Words {
 };
 
 pub const EN: Words = Words {
+    zoom_in: "Zoom in",
+    zoom_out: "Zoom out",
+    map_hint: "Scroll or pinch to zoom, drag to move.",
+    prices_title: "Prices",
+    state_available: "Available",
+    state_selected: "Selected",
+    state_unavailable: "Taken",
     seat_map_label: "Seating plan",
     row: "Row",
     place: "seat",
@@ -130,6 +152,28 @@ pub fn seat_place_words(lang: Lang, zone: &str, row: &str, place: &str) -> Strin
     match lang {
         Lang::Ru => format!("{zone}, ряд {row}, место {place}"),
         Lang::En => format!("{zone}, row {row}, seat {place}"),
+    }
+}
+
+/// The seat map's keyboard hint, read after the plan's name.
+pub fn seat_keys_hint(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => {
+            "Стрелки — по местам и рядам, Home и End — к краям ряда, Page Up и Page Down — к другой зоне, \
+                     Enter или пробел — выбрать место, плюс и минус — масштаб, Escape — выйти из схемы."
+        }
+        Lang::En => {
+            "Arrow keys move between seats and rows, Home and End go to a row's ends, Page Up and Page Down \
+                     to another zone, Enter or Space picks the seat, plus and minus zoom, Escape leaves the plan."
+        }
+    }
+}
+
+/// The seat list: its toggle, and one zone's heading.
+pub fn seat_list_toggle(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "Список мест",
+        Lang::En => "Seat list",
     }
 }
 

@@ -12,6 +12,7 @@
 //! The view is the hand-over to the widget: it stays on the painted
 //! `<svg>`, and the widget adopting the hall starts from it.
 
+use ticket_hall::map_parts::ZoomButtons;
 use ticket_hall::viewport::{
     wheel_zoom_factor, GestureStep, GestureTracker, Point, ScreenRect, TapAction, ViewBox, Viewport, FOLLOW_MARGIN_SPACINGS,
     KEY_ZOOM_FACTOR,
@@ -54,6 +55,11 @@ impl PlanView {
     /// Whether the plan is zoomed in (the "whole hall" button is shown).
     pub fn is_zoomed(&self) -> bool {
         !self.viewport.is_whole_hall(self.view)
+    }
+
+    /// Which of the toolbar's zoom buttons have something to do.
+    pub fn zoom_buttons(&self) -> ZoomButtons {
+        ZoomButtons { at_whole_hall: self.viewport.is_whole_hall(self.view), at_deepest: self.viewport.is_deepest(self.view) }
     }
 
     /// Whether a pointer is down on the plan (no hover bubbles then).

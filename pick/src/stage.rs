@@ -39,12 +39,16 @@ use crate::markup::{summary_markup, tooltip_markup, whole_hall_markup};
 use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
 use crate::plan_view::{PlanClick, PlanView};
 use crate::read_js;
+use ticket_hall::map_parts::{legend_markup, toolbar_markup};
 
 /// The `<svg>` attributes the stage sets while it is up (put back as they
 /// were by `unmount`).
 const SVG_ATTRIBUTES: [&str; 3] = ["role", "aria-label", "tabindex"];
 /// What the keyboard's tab stop carries (taken off the circle it leaves).
-const ROVING_ATTRIBUTES: [&str; 3] = ["tabindex", "role", "aria-label"];
+const ROVING_ATTRIBUTES: [&str; 4] = ["tabindex", "role", "aria-label", "aria-describedby"];
+/// Set on the painted seat layer, with [`RESERVE_REQUESTED`], when the buyer
+/// opened the seat list on the stage (the widget opens it on taking over).
+pub const SEAT_LIST_MARKER: &str = "data-seat-list";
 const SVG_EVENTS: [&str; 8] =
     ["pointerdown", "pointermove", "pointerup", "pointercancel", "pointerover", "pointerleave", "keydown", "wheel"];
 
@@ -74,6 +78,19 @@ struct Stage {
     /// The revision of the availability shown (the live feed's documents
     /// only move it forward).
     revision: u64,
+    /// The toolbar and the legend the stage put under the plan (taken off
+    /// with it), and the id of the keys' hint in the toolbar.
+    toolbar: Option<Element>,
+    legend: Option<Element>,
+    hint_id: String,
+}
+
+/// An id unique on the page for the keys' hint of one stage's toolbar (two
+/// widgets may share a page; the widget's own are `tw-map-keys-N`).
+fn next_hint_id() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    format!("tw-stage-keys-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// The mounted stage, for the loader: `unmount()` when the widget has taken
@@ -149,7 +166,11 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         navigation: None,
         seat_ids: None,
         revision,
+        toolbar: None,
+        legend: None,
+        hint_id: next_hint_id(),
     };
+    stage.add_map_parts();
     for index in 0..stage.layout.seats.len() {
         stage.redraw_seat(index);
     }
@@ -174,8 +195,8 @@ impl PickStage {
             mounted.listen(false);
             let mut stage = mounted.stage.borrow_mut();
             stage.hide_tooltip();
-            if let Some(button) = stage.whole_hall.take() {
-                button.remove();
+            for part in [stage.whole_hall.take(), stage.toolbar.take(), stage.legend.take()].into_iter().flatten() {
+                part.remove();
             }
             if let Some(circle) = stage.roving.take().and_then(|seat| stage.layer.children().item(seat as u32)) {
                 for attribute in ROVING_ATTRIBUTES {
@@ -229,7 +250,12 @@ impl Mounted {
     fn listen(&self, on: bool) {
         let stage = self.stage.borrow();
         let function = self.handler.as_ref().unchecked_ref();
-        let targets = SVG_EVENTS.iter().map(|name| (&stage.svg, *name)).chain([(&stage.map, "click"), (&stage.side, "click")]);
+        let toolbar = stage.toolbar.iter().map(|toolbar| (toolbar, "click"));
+        let targets = SVG_EVENTS
+            .iter()
+            .map(|name| (&stage.svg, *name))
+            .chain([(&stage.map, "click"), (&stage.side, "click")])
+            .chain(toolbar);
         for (target, name) in targets {
             let _ = if on {
                 target.add_event_listener_with_callback(name, function)
@@ -279,6 +305,25 @@ impl Stage {
                 if let Some(view) = self.plan.wheel(client_point(event), self.screen_rect(), wheel.delta_y(), lines) {
                     event.prevent_default();
                     self.hide_tooltip();
+                    self.show_view(view);
+                }
+            }
+            ("click", _) if self.toolbar_button(event).is_some() => {
+                let Some(button) = self.toolbar_button(event) else { return };
+                self.hide_tooltip();
+                // As the widget's buttons: around the middle of the view.
+                let key = match button.get_attribute("data-testid").as_deref() {
+                    Some("zoom-in") => "+",
+                    Some("zoom-out") => "-",
+                    Some("zoom-reset") => "0",
+                    // The list comes with the widget, which opens it then.
+                    Some("seat-list-toggle") => {
+                        let _ = self.layer.set_attribute(SEAT_LIST_MARKER, RESERVE_REQUESTED);
+                        return;
+                    }
+                    _ => return,
+                };
+                if let Some(view) = self.plan.zoom_key(key, None) {
                     self.show_view(view);
                 }
             }
@@ -461,6 +506,7 @@ impl Stage {
     /// button over the plan while it is zoomed.
     fn show_view(&mut self, view: ViewBox) {
         let _ = self.svg.set_attribute("viewBox", &view.to_attribute());
+        self.sync_zoom_buttons();
         match (self.plan.is_zoomed(), self.whole_hall.take()) {
             (true, None) => {
                 let _ = self.map.insert_adjacent_html("beforeend", &whole_hall_markup(self.lang));
@@ -469,6 +515,38 @@ impl Stage {
             (true, button) => self.whole_hall = button,
             (false, Some(button)) => button.remove(),
             (false, None) => {}
+        }
+    }
+
+    /// The toolbar and the legend under the plan, as the widget draws them,
+    /// unless the painted hall already has them.
+    fn add_map_parts(&mut self) {
+        let Some(section) = self.map.parent_element() else { return };
+        if section.query_selector(":scope > .tw-map-toolbar").ok().flatten().is_some() {
+            return;
+        }
+        let markup = toolbar_markup(self.lang, &self.hint_id, self.plan.zoom_buttons()) + &legend_markup(self.lang, &self.layout);
+        let _ = self.map.insert_adjacent_html("afterend", &markup);
+        self.toolbar = self.map.next_element_sibling();
+        self.legend = self.toolbar.as_ref().and_then(Element::next_element_sibling);
+    }
+
+    /// The toolbar's button an event happened on.
+    fn toolbar_button(&self, event: &Event) -> Option<Element> {
+        let toolbar = self.toolbar.as_ref()?;
+        let button = target_of(event)?.closest("button").ok()??;
+        toolbar.contains(Some(&button)).then_some(button)
+    }
+
+    /// + / − / ⤢ disabled when the view leaves them nothing to do.
+    fn sync_zoom_buttons(&self) {
+        let Some(toolbar) = &self.toolbar else { return };
+        let zoom = self.plan.zoom_buttons();
+        for (test_id, off) in [("zoom-in", zoom.at_deepest), ("zoom-out", zoom.at_whole_hall), ("zoom-reset", zoom.at_whole_hall)]
+        {
+            if let Ok(Some(button)) = toolbar.query_selector(&format!("[data-testid={test_id}]")) {
+                let _ = if off { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+            }
         }
     }
 
@@ -541,6 +619,9 @@ impl Stage {
         let _ = circle.set_attribute("tabindex", "0");
         let _ = circle.set_attribute("role", "button");
         let _ = circle.set_attribute("aria-label", &seat_name(self.lang, &self.layout, seat, state));
+        if self.toolbar.is_some() {
+            let _ = circle.set_attribute("aria-describedby", &self.hint_id);
+        }
         let _ = self.svg.remove_attribute("tabindex");
         if take_focus {
             // Zoomed in, the view follows the keyboard's seat first.

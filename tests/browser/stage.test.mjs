@@ -113,6 +113,52 @@ test('the widget takes the stage over: the same picks, the same order markup, th
   await page.close();
 });
 
+/** The markup of `selector` in `scope`, without comment markers and with its element ids made alike. */
+const partMarkup = (page, scope, selector) => page.locator(`${scope} ${selector}`)
+  .evaluate((part) => part.outerHTML.replace(/<!--[^]*?-->/g, '').replace(/ id="[^"]*"/g, ' id="…"'));
+
+test('the stage shows the widget\'s toolbar and legend: the same markup, its zoom buttons work, a seat list asked for opens with the widget', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const stage = '.tw-painted';
+  const plan = page.locator(`${stage} .tw-map > svg`);
+  const button = (testId) => page.locator(`${stage} .tw-map-toolbar [data-testid=${testId}]`);
+  const wholeView = await plan.getAttribute('viewBox');
+  // The keys' hint is the plan's tab stop's description.
+  const [id] = await seatIds(page, 'available', [250]);
+  await paintedSeat(page, id).click({ force: true });
+  const hintId = await page.locator(`${stage} .tw-map-toolbar .tw-visually-hidden`).getAttribute('id');
+  assert.equal(await paintedSeat(page, id).getAttribute('aria-describedby'), hintId);
+  assert.deepEqual([await button('zoom-out').isDisabled(), await button('zoom-reset').isDisabled()], [true, true], 'nothing to zoom out of yet');
+  await button('zoom-in').click();
+  assert.notEqual(await plan.getAttribute('viewBox'), wholeView, '+ zooms in');
+  assert.equal(await button('zoom-out').isDisabled(), false);
+  await button('zoom-reset').click();
+  assert.equal(await plan.getAttribute('viewBox'), wholeView, '⤢ shows the whole hall');
+  assert.equal(await button('zoom-reset').isDisabled(), true);
+  await button('zoom-in').click();
+  await button('zoom-in').click();
+  const zoomedView = await plan.getAttribute('viewBox');
+  await button('seat-list-toggle').click();
+  const stageToolbar = await partMarkup(page, stage, '.tw-map-toolbar');
+  const stageLegend = await partMarkup(page, stage, '[data-testid=zone-legend]');
+  release();
+
+  const hall = '[data-testid=hall]';
+  await page.locator(`${hall} [data-testid=seat-map] [data-testid=seat]`).first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(`${hall} [data-testid=seat-map]`).getAttribute('viewBox'), zoomedView, 'the same view');
+  // The list asked for on the stage is open: the toggle says so (the list shows beside it).
+  const list = page.locator(`${hall} .tw-seat-list`);
+  await list.waitFor();
+  const toggle = page.locator(`${hall} [data-testid=seat-list-toggle]`);
+  assert.equal(await toggle.getAttribute('aria-controls'), await list.getAttribute('id'));
+  const widgetToolbar = (await partMarkup(page, hall, '.tw-map-toolbar')).replace(/ aria-controls="[^"]*"/, '');
+  assert.equal(widgetToolbar, stageToolbar.replace('aria-expanded="false"', 'aria-expanded="true"'),
+    'the widget\'s toolbar is the stage\'s (the list now open)');
+  assert.equal(await partMarkup(page, hall, '[data-testid=zone-legend]'), stageLegend, 'and its legend the stage\'s');
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
 test('"reserve" pressed on the stage is done by the widget when it arrives', async () => {
   const { page, release } = await openWithWidgetHeld();
   const [id] = await seatIds(page, 'available', [400]);

@@ -54,6 +54,7 @@ impl HallAvailability {
     }
 }
 
+pub use ticket_hall::map_parts::seated_zones;
 pub use ticket_hall::seat_ids::SeatIndexById;
 
 /// Seats a `seat_unavailable` answer named: shown taken at once, until a
@@ -112,17 +113,6 @@ pub fn seat_states(availability: &HallAvailability, selection: &Selection) -> Ve
         }
     }
     states
-}
-
-/// Indices of zones that have seats (for the legend), in zone order.
-pub fn seated_zones(layout: &Layout) -> Vec<usize> {
-    let mut used = vec![false; layout.zones.len()];
-    for seat in &layout.seats {
-        if let Some(flag) = used.get_mut(seat.zone as usize) {
-            *flag = true;
-        }
-    }
-    used.iter().enumerate().filter(|(_, &is_used)| is_used).map(|(index, _)| index).collect()
 }
 
 #[cfg(test)]

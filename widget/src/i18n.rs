@@ -7,7 +7,10 @@
 
 use crate::buyer_details::{BuyerField, BuyerProblem};
 
-pub use ticket_hall::words::{lost_seat_message, russian_plural, seat_label, seat_place_words, seat_state_word, ticket_count};
+pub use ticket_hall::words::{
+    lost_seat_message, russian_plural, seat_keys_hint, seat_label, seat_list_toggle, seat_place_words, seat_state_word,
+    ticket_count,
+};
 use ticket_hall::words::{Words, EN as HALL_EN, RU as HALL_RU};
 pub use ticket_hall::Lang;
 
@@ -41,13 +44,6 @@ pub struct Texts {
     pub choose_date: &'static str,
     pub local_time_note: &'static str,
     pub choose_seats: &'static str,
-    pub zoom_in: &'static str,
-    pub zoom_out: &'static str,
-    pub map_hint: &'static str,
-    pub prices_title: &'static str,
-    pub state_available: &'static str,
-    pub state_selected: &'static str,
-    pub state_unavailable: &'static str,
     pub admissions_title: &'static str,
     pub sold_out: &'static str,
     pub remove_ticket: &'static str,
@@ -123,13 +119,6 @@ pub const RU: Texts = Texts {
     choose_date: "Выберите дату",
     local_time_note: "Время местное, по месту проведения.",
     choose_seats: "Выберите места",
-    zoom_in: "Приблизить",
-    zoom_out: "Отдалить",
-    map_hint: "Колёсико или щипок — масштаб, перетаскивание — сдвиг.",
-    prices_title: "Цены",
-    state_available: "Свободно",
-    state_selected: "Выбрано",
-    state_unavailable: "Занято",
     admissions_title: "Входные билеты",
     sold_out: "распродано",
     remove_ticket: "Убрать билет",
@@ -197,13 +186,6 @@ pub const EN: Texts = Texts {
     choose_date: "Choose a date",
     local_time_note: "Times are local to the venue.",
     choose_seats: "Choose your seats",
-    zoom_in: "Zoom in",
-    zoom_out: "Zoom out",
-    map_hint: "Scroll or pinch to zoom, drag to move.",
-    prices_title: "Prices",
-    state_available: "Available",
-    state_selected: "Selected",
-    state_unavailable: "Taken",
     admissions_title: "General admission",
     sold_out: "sold out",
     remove_ticket: "Remove a ticket",
@@ -476,20 +458,6 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
 // Keyboard and screen reader: the seat plan's keys, the seat list, and what
 // the widget's polite live region says (`announcements.rs` decides when).
 
-/// The seat map's keyboard hint, read after the plan's name.
-pub fn seat_keys_hint(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ru => {
-            "Стрелки — по местам и рядам, Home и End — к краям ряда, Page Up и Page Down — к другой зоне, \
-                     Enter или пробел — выбрать место, плюс и минус — масштаб, Escape — выйти из схемы."
-        }
-        Lang::En => {
-            "Arrow keys move between seats and rows, Home and End go to a row's ends, Page Up and Page Down \
-                     to another zone, Enter or Space picks the seat, plus and minus zoom, Escape leaves the plan."
-        }
-    }
-}
-
 /// `Выбрано: Партер, ряд 5, место 12.` / `Removed: …` (several: how many).
 pub fn seats_changed_words(lang: Lang, added: bool, what: &str) -> String {
     match (lang, added) {
@@ -533,14 +501,6 @@ pub fn tickets_ready_words(lang: Lang, tickets: u64) -> String {
     match lang {
         Lang::Ru => format!("Оплата прошла. Ваши билеты: {}.", ticket_count(lang, tickets)),
         Lang::En => format!("Payment received. Your tickets: {}.", ticket_count(lang, tickets)),
-    }
-}
-
-/// The seat list: its toggle, and one zone's heading.
-pub fn seat_list_toggle(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ru => "Список мест",
-        Lang::En => "Seat list",
     }
 }
 

@@ -80,8 +80,19 @@ pub fn tab_stop(layer: &Element) -> Option<(Element, bool)> {
 /// Whether the buyer pressed "reserve" on the picking stage (its
 /// `data-reserve="requested"` on the seat layer); clears the request.
 pub fn take_reserve_request(layer: &Element) -> bool {
-    let requested = layer.get_attribute("data-reserve").as_deref() == Some("requested");
-    let _ = layer.remove_attribute("data-reserve");
+    take_request(layer, "data-reserve")
+}
+
+/// Whether the buyer opened the seat list on the picking stage's toolbar
+/// (its `data-seat-list="requested"` on the seat layer; the list itself
+/// comes with the widget); clears the request.
+pub fn take_seat_list_request(layer: &Element) -> bool {
+    take_request(layer, "data-seat-list")
+}
+
+fn take_request(layer: &Element, marker: &str) -> bool {
+    let requested = layer.get_attribute(marker).as_deref() == Some("requested");
+    let _ = layer.remove_attribute(marker);
     requested
 }
 

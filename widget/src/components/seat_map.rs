@@ -233,6 +233,10 @@ pub fn SeatMap(
                         // After the loader has let the stage go (on the adoption event below).
                         leptos::leptos_dom::helpers::queue_microtask(move || set_roving(index, focused));
                     }
+                    // The seat list asked for on the stage's toolbar: open.
+                    if paint_adoption::take_seat_list_request(&painted) {
+                        list_open.set(true);
+                    }
                     // "Reserve" pressed before the widget was here: done now.
                     if paint_adoption::take_reserve_request(&painted) {
                         reserve(layout_for_seats.clone(), selection);
