@@ -150,6 +150,10 @@ test('with only the picking stage up, seats others take turn taken live; a taken
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   const releaseWidget = await holdBack(page, '**/ticket_widget_bg.wasm');
+  // The stage's feed reaches the proxy; the widget's, later, reaches nothing (it stays
+  // open and silent): what the widget shows at first is the document the stage had.
+  let feeds = 0;
+  await page.routeWebSocket(/\/live\?partner=/, (socket) => { feeds += 1; if (feeds === 1) socket.connectToServer(); });
   await page.goto(`${PAGES_URL}/one-date.html`);
   // The stage is up (its order is in the painted side column).
   await page.locator('.tw-painted [data-testid=selection-summary]').waitFor({ timeout: 30_000 });
@@ -178,6 +182,10 @@ test('with only the picking stage up, seats others take turn taken live; a taken
   await page.screenshot({ path: join(OUTPUT_DIR, 'stage-live-lost.png') });
 
   releaseWidget();
+  await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
+  // At once, with no feed of its own: the stage's last document, not the older read.
+  assert.equal(await seat(page, other).getAttribute('data-state'), 'unavailable', 'the widget starts from what the stage showed');
+  assert.equal(feeds, 2, 'the widget opened its own feed');
   await page.locator(`[data-testid=hall] [data-seat-id="${lost}"][data-state=lost]`).waitFor({ timeout: 30_000 });
   assert.equal(await seat(page, kept).getAttribute('data-state'), 'selected', 'the kept pick is still picked');
   await page.locator(`[data-testid=hall] [data-testid=selection-lost][data-seat-id="${lost}"]`).waitFor();

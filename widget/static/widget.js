@@ -223,15 +223,27 @@
 
   // The stage's live seats: the show's feed (the WebSocket the widget opens
   // when it takes over), each document handed to the stage, which draws the
-  // seats taken or freed since and lists a pick someone else took. Nothing
+  // seats taken or freed since and lists a pick someone else took. The
+  // newest also stands in for the widget's availability read while the
+  // widget has not claimed the loader's (the same document), so the widget
+  // starts from what the stage shows, not from the older read. Nothing
   // more: should the socket fail, the widget, coming, reads the hall anew.
   function stageFeed(config, stage) {
     if (!window.WebSocket) return null;
     var socket = new WebSocket(hallUrl(config).replace(/^http/, "ws") + "live?partner=" + encodeURIComponent(config.partner_key));
+    var early = window.__ticketWidgetPrefetch;
+    var readKey = config.partner_key + " " + hallUrl(config) + "availability";
     socket.onmessage = function (message) {
       var frame = null;
       try { frame = JSON.parse(message.data); } catch (e) { /* "pong" or a message of a later version */ }
-      if (frame && frame.type === "availability") stage.apply_availability(frame);
+      if (!frame || frame.type !== "availability" || !stage.apply_availability(frame)) return;
+      if (early && early.has(readKey) && window.Response) {
+        var copy = {};
+        Object.keys(frame).forEach(function (name) { if (name !== "type") copy[name] = frame[name]; });
+        var read = Promise.resolve(new Response(JSON.stringify(copy), { headers: { "Content-Type": "application/json" } }));
+        early.set(readKey, read);
+        setTimeout(function () { if (early.get(readKey) === read) early.delete(readKey); }, 30000);
+      }
     };
     return socket;
   }
