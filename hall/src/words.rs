@@ -177,6 +177,36 @@ pub fn seat_list_toggle(lang: Lang) -> &'static str {
     }
 }
 
+/// `Выбрано: Партер, ряд 5, место 12.` / `Removed: …` (several: how many).
+pub fn seats_changed_words(lang: Lang, added: bool, what: &str) -> String {
+    match (lang, added) {
+        (Lang::Ru, true) => format!("Выбрано: {what}."),
+        (Lang::Ru, false) => format!("Убрано: {what}."),
+        (Lang::En, true) => format!("Selected: {what}."),
+        (Lang::En, false) => format!("Removed: {what}."),
+    }
+}
+
+/// `3 места` / `3 seats`.
+pub fn seat_count(lang: Lang, count: u64) -> String {
+    match lang {
+        Lang::Ru => format!("{count} {}", russian_plural(count, "место", "места", "мест")),
+        Lang::En if count == 1 => "1 seat".to_owned(),
+        Lang::En => format!("{count} seats"),
+    }
+}
+
+/// `В заказе 2 билета на 7 000 ₽.` / `Your order: 2 tickets, 7 000 ₽.`;
+/// `Заказ пуст.` / `Your order is empty.`
+pub fn order_words(lang: Lang, tickets: u64, total: &str) -> String {
+    match (lang, tickets) {
+        (Lang::Ru, 0) => "Заказ пуст.".to_owned(),
+        (Lang::En, 0) => "Your order is empty.".to_owned(),
+        (Lang::Ru, _) => format!("В заказе {} на {total}.", ticket_count(lang, tickets)),
+        (Lang::En, _) => format!("Your order: {}, {total}.", ticket_count(lang, tickets)),
+    }
+}
+
 /// A seat the buyer had picked that someone else took before they reserved
 /// it: shown on its line in the order and announced (polite live region).
 pub fn lost_seat_message(lang: Lang, zone: &str, row: &str, place: &str) -> String {

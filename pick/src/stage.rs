@@ -39,6 +39,7 @@ use crate::markup::{summary_markup, tooltip_markup, whole_hall_markup};
 use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
 use crate::plan_view::{PlanClick, PlanView};
 use crate::read_js;
+use ticket_hall::announcements::{fresh_text, selection_change};
 use ticket_hall::map_parts::{legend_markup, toolbar_markup};
 
 /// The `<svg>` attributes the stage sets while it is up (put back as they
@@ -83,7 +84,13 @@ struct Stage {
     toolbar: Option<Element>,
     legend: Option<Element>,
     hint_id: String,
+    /// The live region that says what a pick changed (taken off with the stage).
+    announcer: Option<Element>,
 }
+
+/// The widget's `LiveAnnouncer`, empty.
+const ANNOUNCER_MARKUP: &str =
+    "<div class=\"tw-visually-hidden\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\" data-testid=\"announcer\"></div>";
 
 /// An id unique on the page for the keys' hint of one stage's toolbar (two
 /// widgets may share a page; the widget's own are `tw-map-keys-N`).
@@ -124,6 +131,12 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
     let layer = find(".tw-map > svg > g.tw-seats")?;
     let map = find(".tw-map")?;
     let side = find(".tw-hall-side")?;
+    // The hall's polite live region, as the widget has one (there since the
+    // stage came: a region that appears with its text is not read).
+    let announcer = painted.query_selector(".tw-root").ok().flatten().and_then(|root| {
+        let _ = root.insert_adjacent_html("beforeend", ANNOUNCER_MARKUP);
+        root.last_element_child()
+    });
     if svg.get_attribute("data-layout-version").as_deref() != Some(layout.version.as_str())
         || layer.child_element_count() as usize != layout.seats.len()
     {
@@ -168,6 +181,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         revision,
         toolbar: None,
         legend: None,
+        announcer,
         hint_id: next_hint_id(),
     };
     stage.add_map_parts();
@@ -195,7 +209,8 @@ impl PickStage {
             mounted.listen(false);
             let mut stage = mounted.stage.borrow_mut();
             stage.hide_tooltip();
-            for part in [stage.whole_hall.take(), stage.toolbar.take(), stage.legend.take()].into_iter().flatten() {
+            let parts = [stage.whole_hall.take(), stage.toolbar.take(), stage.legend.take(), stage.announcer.take()];
+            for part in parts.into_iter().flatten() {
                 part.remove();
             }
             if let Some(circle) = stage.roving.take().and_then(|seat| stage.layer.children().item(seat as u32)) {
@@ -426,9 +441,18 @@ impl Stage {
 
     /// Picks or puts back a seat by the selection's rules.
     fn toggle(&mut self, seat: usize) {
+        let before = self.picking.selection().clone();
         if self.picking.toggle(seat) {
             self.redraw_seat(seat);
             self.redraw_summary();
+            self.announce(selection_change(self.lang, &self.layout, &before, self.picking.selection()));
+        }
+    }
+
+    /// Says `text` in the hall's live region (a repeat is said again).
+    fn announce(&self, text: Option<String>) {
+        if let (Some(region), Some(text)) = (&self.announcer, text) {
+            region.set_text_content(Some(&fresh_text(&region.text_content().unwrap_or_default(), &text)));
         }
     }
 

@@ -1,16 +1,17 @@
 // The picking stage (pick/: the hall's picking without Leptos, a tenth of the
 // widget's size) in Debian's Chromium, on the one-date partner page: with the
 // widget's own wasm held back, a buyer picks seats on the painted hall, sees
-// each seat's bubble and the order with its total, and can walk the plan with
-// the keys; when the widget arrives it takes the picks, the keyboard's place
-// and the order over unchanged, and a "reserve" pressed meanwhile is done.
+// each seat's bubble and the order with its total (said in a live region),
+// and can walk the plan with the keys (axe finds nothing serious); when the
+// widget arrives it takes the picks, the keyboard's place and the order over
+// unchanged, and a "reserve" pressed meanwhile is done.
 // On a 360-px touch phone the stage's first tap zooms (seats then at least
 // 24 CSS px), the next picks, a "whole hall" button leads back out, and the
 // widget arriving keeps the zoomed view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchChromium, holdBack, fetchLayout, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
+import { launchChromium, holdBack, fetchLayout, seriousAxeViolations, PAGES_URL, OUTPUT_DIR } from './browser.mjs';
 
 const EVENT = 'qt:1001';
 const SHOW = '2001';
@@ -57,6 +58,10 @@ test('with the widget still on its way, the stage picks seats: bubble, order and
   await page.locator(`.tw-painted [data-testid=selection-seat][data-seat-id="${second}"] button`).click();
   assert.equal(await paintedSeat(page, second).getAttribute('data-state'), null, 'available again');
   assert.deepEqual(await listed(page, '.tw-painted'), [first, third]);
+  // Said in the hall's polite live region, as the widget says it.
+  const removed = layout.seats.find((seat) => seat.id === second);
+  const said = (await page.locator('.tw-painted [role=status][data-testid=announcer]').textContent()).replace(/\s/g, ' ');
+  assert.match(said, new RegExp(`^Убрано: .*ряд ${removed.row}, место ${removed.place}\\. В заказе 2 билета на `), said);
   const price = (id) => layout.seats.find((seat) => seat.id === id).price.minor;
   const total = digits(await page.locator('.tw-painted [data-testid=selection-total]').innerText());
   assert.equal(total, (price(first) + price(third)) / 100, 'the total is the two seats\' prices');
@@ -75,6 +80,7 @@ test('with the widget still on its way, the stage picks seats: bubble, order and
   assert.equal(await focused.getAttribute('role'), 'button');
   assert.ok((await focused.getAttribute('aria-label')).length > 0, 'the focused seat has a name');
   await page.screenshot({ path: join(OUTPUT_DIR, 'stage-before-widget.png') });
+  assert.deepEqual(await seriousAxeViolations(page), [], 'axe: no serious or critical violations on the stage');
   release();
   await page.locator('[data-testid=hall] [data-testid=seat-map] [data-testid=seat]').first().waitFor({ timeout: 30_000 });
   assert.deepEqual(errors, [], 'no script errors');

@@ -458,36 +458,6 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
 // Keyboard and screen reader: the seat plan's keys, the seat list, and what
 // the widget's polite live region says (`announcements.rs` decides when).
 
-/// `Выбрано: Партер, ряд 5, место 12.` / `Removed: …` (several: how many).
-pub fn seats_changed_words(lang: Lang, added: bool, what: &str) -> String {
-    match (lang, added) {
-        (Lang::Ru, true) => format!("Выбрано: {what}."),
-        (Lang::Ru, false) => format!("Убрано: {what}."),
-        (Lang::En, true) => format!("Selected: {what}."),
-        (Lang::En, false) => format!("Removed: {what}."),
-    }
-}
-
-/// `3 места` / `3 seats`.
-pub fn seat_count(lang: Lang, count: u64) -> String {
-    match lang {
-        Lang::Ru => format!("{count} {}", russian_plural(count, "место", "места", "мест")),
-        Lang::En if count == 1 => "1 seat".to_owned(),
-        Lang::En => format!("{count} seats"),
-    }
-}
-
-/// `В заказе 2 билета на 7 000 ₽.` / `Your order: 2 tickets, 7 000 ₽.`;
-/// `Заказ пуст.` / `Your order is empty.`
-pub fn order_words(lang: Lang, tickets: u64, total: &str) -> String {
-    match (lang, tickets) {
-        (Lang::Ru, 0) => "Заказ пуст.".to_owned(),
-        (Lang::En, 0) => "Your order is empty.".to_owned(),
-        (Lang::Ru, _) => format!("В заказе {} на {total}.", ticket_count(lang, tickets)),
-        (Lang::En, _) => format!("Your order: {}, {total}.", ticket_count(lang, tickets)),
-    }
-}
-
 /// Said when the places are held: how long for, and what comes next.
 pub fn hold_made_words(lang: Lang, countdown: &str) -> String {
     match lang {

@@ -32,7 +32,6 @@
 //! The widget speaks only to the edge proxy, through the types of
 //! `ticket-contract`, and only ever holds the partner's *public* key.
 
-pub mod announcements;
 pub mod api_error;
 pub mod barcode;
 pub mod buyer_details;
@@ -52,7 +51,7 @@ pub mod payment;
 
 // The hall's pure rules, shared with the seat-picking stage (`ticket-pick`),
 // kept under their old paths here.
-pub use ticket_hall::{money, seat_navigation, selection, viewport};
+pub use ticket_hall::{announcements, money, seat_navigation, selection, viewport};
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

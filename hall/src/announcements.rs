@@ -1,7 +1,8 @@
 //! What a screen reader hears besides the focused element: the words of the
-//! widget's one polite live region (and of a focused seat's name), decided
-//! here from plain data so they are tested natively. The browser side
-//! (`components/announcer.rs`) only writes the text into the region.
+//! hall's polite live region (the widget's, and the seat-picking stage's
+//! before it), decided here from plain data so they are tested natively.
+//! The browser sides (the widget's `components/announcer.rs`, the stage)
+//! only write the text into the region.
 //!
 //! Said: a seat picked or put back (with the order's new size and total),
 //! the places held (and for how long), the tickets on screen. A pick someone
@@ -10,12 +11,11 @@
 //! minute by the timer's own region.
 
 use ticket_contract::Layout;
-// A seat's name is `ticket-hall`'s: the seat-picking stage names seats alike.
-pub use ticket_hall::words::{seat_name, seat_words};
 
-use crate::i18n::{order_words, seat_count, seats_changed_words, Lang};
+use crate::lang::Lang;
 use crate::money::format_price;
 use crate::selection::{LostPick, Selection};
+pub use crate::words::{order_words, seat_count, seat_name, seat_words, seats_changed_words};
 
 /// What to say when the buyer's picks went from `before` to `after`, if
 /// anything the buyer did changed (seats picked or put back, quantities).
