@@ -30,7 +30,8 @@ pub enum LostPick {
 }
 
 impl LostPick {
-    fn is_same_pick(&self, other: &LostPick) -> bool {
+    /// Whether the two are about the same seat or the same admission.
+    pub fn is_same_pick(&self, other: &LostPick) -> bool {
         match (self, other) {
             (LostPick::Seat(seat), LostPick::Seat(other)) => seat == other,
             (LostPick::Admission { index, .. }, LostPick::Admission { index: other, .. }) => index == other,

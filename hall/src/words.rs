@@ -32,6 +32,11 @@ pub struct Words {
     pub state_available: &'static str,
     pub state_selected: &'static str,
     pub state_unavailable: &'static str,
+    /// General admission: its section, its stepper.
+    pub admissions_title: &'static str,
+    pub sold_out: &'static str,
+    pub remove_ticket: &'static str,
+    pub add_ticket: &'static str,
     /// Under the reserve button while picks someone else took are listed.
     pub lost_hint: &'static str,
     /// The price of a place priced 0 (on sale only where the partner gives
@@ -43,6 +48,10 @@ pub struct Words {
 }
 
 pub const RU: Words = Words {
+    admissions_title: "Входные билеты",
+    sold_out: "распродано",
+    remove_ticket: "Убрать билет",
+    add_ticket: "Добавить билет",
     zoom_in: "Приблизить",
     zoom_out: "Отдалить",
     map_hint: "Колёсико или щипок — масштаб, перетаскивание — сдвиг.",
@@ -69,6 +78,10 @@ pub const RU: Words = Words {
 };
 
 pub const EN: Words = Words {
+    admissions_title: "General admission",
+    sold_out: "sold out",
+    remove_ticket: "Remove a ticket",
+    add_ticket: "Add a ticket",
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
     map_hint: "Scroll or pinch to zoom, drag to move.",
@@ -204,6 +217,31 @@ pub fn order_words(lang: Lang, tickets: u64, total: &str) -> String {
         (Lang::En, 0) => "Your order is empty.".to_owned(),
         (Lang::Ru, _) => format!("В заказе {} на {total}.", ticket_count(lang, tickets)),
         (Lang::En, _) => format!("Your order: {}, {total}.", ticket_count(lang, tickets)),
+    }
+}
+
+/// `осталось 12` / `12 left`.
+pub fn quantity_left(lang: Lang, left: u32) -> String {
+    match lang {
+        Lang::Ru => format!("осталось {left}"),
+        Lang::En => format!("{left} left"),
+    }
+}
+
+/// Fewer general-admission places are left than the buyer had picked: the
+/// quantity is now `left` (0: none left).
+pub fn lost_admission_message(lang: Lang, zone: &str, wanted: u32, left: u32) -> String {
+    match (lang, left) {
+        (Lang::Ru, 0) => format!("{zone}: билеты только что закончились, в заказе их больше нет."),
+        (Lang::En, 0) => format!("{zone}: sold out a moment ago, so these tickets are no longer in your order."),
+        (Lang::Ru, _) => format!(
+            "{zone}: осталось меньше, чем вы выбрали, — в заказе теперь {} вместо {wanted}.",
+            ticket_count(lang, u64::from(left))
+        ),
+        (Lang::En, _) => format!(
+            "{zone}: fewer are left than you chose, so your order now has {} instead of {wanted}.",
+            ticket_count(lang, u64::from(left))
+        ),
     }
 }
 

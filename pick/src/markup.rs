@@ -9,10 +9,11 @@
 //! the widget's do. Every text from the layout is escaped.
 
 use ticket_contract::Layout;
+use ticket_contract::Money;
 use ticket_hall::money::format_price;
 use ticket_hall::selection::{LostPick, Selection};
 use ticket_hall::tooltip::TooltipAnchor;
-use ticket_hall::words::{lost_seat_message, seat_label, ticket_count, zone_name};
+use ticket_hall::words::{lost_admission_message, lost_seat_message, quantity_left, seat_label, ticket_count, zone_name};
 use ticket_hall::Lang;
 use ticket_paint::{escape_attribute, fixed, zone_class};
 
@@ -51,19 +52,45 @@ pub fn summary_markup(lang: Lang, layout: &Layout, selection: &Selection, reserv
                 remove = words.remove,
             ));
         }
+        for (admission_index, quantity) in selection.admissions() {
+            let Some(admission) = layout.admissions.get(admission_index) else { continue };
+            let subtotal = Money { minor: admission.price.minor * i64::from(quantity), ..admission.price };
+            markup.push_str(&format!(
+                "<li class=\"tw-line\" data-testid=\"selection-admission\" data-admission-id=\"{}\">\
+                 <span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>\
+                 <span class=\"tw-line-text\"><span class=\"tw-line-title\">{}</span><span class=\"tw-line-detail\">{} × {quantity}</span></span>\
+                 <span class=\"tw-price\">{}</span></li>",
+                escape_attribute(&admission.id),
+                zone_class(admission.zone as usize),
+                escape_attribute(zone_name(layout, admission.zone)),
+                format_price(lang, admission.price),
+                format_price(lang, subtotal),
+            ));
+        }
         markup.push_str("</ul>");
     }
     markup.push_str("<div role=\"status\" aria-live=\"polite\"><ul class=\"tw-lost-lines\" data-testid=\"selection-lost-list\">");
     for &lost in selection.lost() {
-        // The stage picks seats only; an admission's lost places come with the widget.
-        let LostPick::Seat(seat_index) = lost else { continue };
-        let Some(seat) = layout.seats.get(seat_index) else { continue };
+        let (id_attribute, id, text) = match lost {
+            LostPick::Seat(seat_index) => {
+                let Some(seat) = layout.seats.get(seat_index) else { continue };
+                ("data-seat-id", &seat.id, lost_seat_message(lang, zone_name(layout, seat.zone), &seat.row, &seat.place))
+            }
+            LostPick::Admission { index, wanted, left } => {
+                let Some(admission) = layout.admissions.get(index) else { continue };
+                (
+                    "data-admission-id",
+                    &admission.id,
+                    lost_admission_message(lang, zone_name(layout, admission.zone), wanted, left),
+                )
+            }
+        };
         markup.push_str(&format!(
-            "<li class=\"tw-lost-line\" data-testid=\"selection-lost\" data-seat-id=\"{}\">\
+            "<li class=\"tw-lost-line\" data-testid=\"selection-lost\" {id_attribute}=\"{}\">\
              <span class=\"tw-lost-sign\" aria-hidden=\"true\">!</span><span class=\"tw-lost-text\">{}</span>\
              <button class=\"tw-line-remove\" type=\"button\" aria-label=\"{remove}\" title=\"{remove}\">×</button></li>",
-            escape_attribute(&seat.id),
-            escape_attribute(&lost_seat_message(lang, zone_name(layout, seat.zone), &seat.row, &seat.place)),
+            escape_attribute(id),
+            escape_attribute(&text),
             remove = words.remove,
         ));
     }
@@ -104,6 +131,51 @@ pub fn tooltip_markup(lang: Lang, layout: &Layout, anchor: TooltipAnchor, availa
         escape_attribute(zone_name(layout, seat.zone)),
         escape_attribute(&seat_label(lang, &seat.row, &seat.place)),
     )
+}
+
+/// The general-admission entries under the plan, as the widget's hall
+/// draws them (`AdmissionStepper` in its section): each with its price,
+/// what is left (`left`, in layout order; "sold out" at 0) and a − / +
+/// stepper bounded by it, marked `data-lost` while the buyer has not read
+/// that places they had picked were taken. Empty without admissions.
+pub fn admissions_markup(lang: Lang, layout: &Layout, selection: &Selection, left: &[u32]) -> String {
+    if layout.admissions.is_empty() {
+        return String::new();
+    }
+    let words = lang.words();
+    let mut markup = format!(
+        "<section class=\"tw-admissions\" part=\"admissions\"><h3 class=\"tw-subheading\">{}</h3><ul class=\"tw-admission-list\">",
+        words.admissions_title
+    );
+    for (index, admission) in layout.admissions.iter().enumerate() {
+        let left = left.get(index).copied().unwrap_or(0);
+        let quantity = selection.admission_quantity(index);
+        let lost = selection.lost().iter().any(|lost| matches!(*lost, LostPick::Admission { index: lost, .. } if lost == index));
+        let zone = escape_attribute(zone_name(layout, admission.zone));
+        let disabled = |off: bool| if off { " disabled=\"\"" } else { "" };
+        markup.push_str(&format!(
+            "<li class=\"tw-admission{}\" data-testid=\"admission-stepper\" data-admission-id=\"{}\"{}>\
+             <span class=\"tw-swatch {}\" aria-hidden=\"true\"></span>\
+             <span class=\"tw-admission-info\"><span class=\"tw-admission-name\">{zone}</span><span class=\"tw-admission-meta\">\
+             <span class=\"tw-price\">{}</span> · <span class=\"tw-admission-left\" data-testid=\"admission-left\">{}</span></span></span>\
+             <span class=\"tw-stepper\" role=\"group\" aria-label=\"{zone}\">\
+             <button class=\"tw-stepper-button\" type=\"button\" data-testid=\"admission-minus\" aria-label=\"{}\"{}>−</button>\
+             <output class=\"tw-stepper-value\" data-testid=\"admission-quantity\" aria-live=\"polite\">{quantity}</output>\
+             <button class=\"tw-stepper-button\" type=\"button\" data-testid=\"admission-plus\" aria-label=\"{}\"{}>+</button></span></li>",
+            if left == 0 { " tw-sold-out" } else { "" },
+            escape_attribute(&admission.id),
+            if lost { " data-lost=\"true\"" } else { "" },
+            zone_class(admission.zone as usize),
+            format_price(lang, admission.price),
+            if left == 0 { words.sold_out.to_owned() } else { quantity_left(lang, left) },
+            words.remove_ticket,
+            disabled(quantity == 0),
+            words.add_ticket,
+            disabled(quantity >= left),
+        ));
+    }
+    markup.push_str("</ul></section>");
+    markup
 }
 
 /// The way back out of a zoomed plan, over it: the widget's `SeatMap`
@@ -204,6 +276,55 @@ mod tests {
         let markup = summary_markup(Lang::En, &layout(), &only_lost, false);
         assert!(markup.contains("<ul class=\"tw-lines\"></ul>"), "{markup}");
         assert!(!markup.contains("tw-summary-empty"), "{markup}");
+    }
+
+    #[test]
+    fn admission_steppers_and_their_lines_in_the_order() {
+        let hall = Layout {
+            admissions: vec![fixtures::admission("ga&1", 1, 200_000), fixtures::admission("gone", 0, 50_000)],
+            ..layout()
+        };
+        let mut selection = Selection::default();
+        selection.set_admission_quantity(0, 3, 3);
+        let markup = admissions_markup(Lang::Ru, &hall, &selection, &[3, 0]);
+        let entries: Vec<&str> = markup.split("<li ").skip(1).collect();
+        assert_eq!(entries.len(), 2, "{markup}");
+        assert!(
+            entries[0].starts_with("class=\"tw-admission\" data-testid=\"admission-stepper\" data-admission-id=\"ga&amp;1\">"),
+            "{}",
+            entries[0]
+        );
+        assert!(entries[0].contains("data-testid=\"admission-left\">осталось 3</span>"), "{}", entries[0]);
+        assert!(entries[0].contains("data-testid=\"admission-minus\" aria-label=\"Убрать билет\">−</button>"), "{}", entries[0]);
+        assert!(entries[0].contains("aria-live=\"polite\">3</output>"), "{}", entries[0]);
+        assert!(
+            entries[0].contains("data-testid=\"admission-plus\" aria-label=\"Добавить билет\" disabled=\"\">+</button>"),
+            "all 3 taken"
+        );
+        assert!(entries[1].starts_with("class=\"tw-admission tw-sold-out\""), "{}", entries[1]);
+        assert!(entries[1].contains(">распродано</span>"), "{}", entries[1]);
+
+        let summary = summary_markup(Lang::Ru, &hall, &selection, false);
+        assert!(summary.contains(
+            "<li class=\"tw-line\" data-testid=\"selection-admission\" data-admission-id=\"ga&amp;1\"><span class=\"tw-swatch z1\""
+        ), "{summary}");
+        let spaced = summary.replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(
+            spaced.contains("<span class=\"tw-line-detail\">2 000 ₽ × 3</span></span><span class=\"tw-price\">6 000 ₽</span>"),
+            "{spaced}"
+        );
+
+        // Someone else took two of the three: the stepper is marked, the order says so.
+        selection.take_conflicts(&[true, true, true], &[1, 0]);
+        let marked = admissions_markup(Lang::En, &hall, &selection, &[1, 0]);
+        assert!(marked.contains("data-admission-id=\"ga&amp;1\" data-lost=\"true\">"), "{marked}");
+        let summary = summary_markup(Lang::En, &hall, &selection, false);
+        assert!(
+            summary.contains("<li class=\"tw-lost-line\" data-testid=\"selection-lost\" data-admission-id=\"ga&amp;1\">"),
+            "{summary}"
+        );
+        assert!(summary.contains("so your order now has 1 ticket instead of 3."), "{summary}");
+        assert_eq!(admissions_markup(Lang::En, &layout(), &selection, &[]), "", "no admissions, no section");
     }
 
     #[test]

@@ -28,14 +28,14 @@ use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
 use ticket_hall::selection::LostPick;
 use ticket_hall::tooltip::TooltipAnchor;
 use ticket_hall::viewport::{Point, ScreenRect, ViewBox};
-use ticket_hall::words::seat_name;
+use ticket_hall::words::{quantity_left, seat_name};
 use ticket_hall::Lang;
 use ticket_paint::{seat_radius, SeatState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
-use crate::markup::{summary_markup, tooltip_markup, whole_hall_markup};
+use crate::markup::{admissions_markup, summary_markup, tooltip_markup, whole_hall_markup};
 use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
 use crate::plan_view::{PlanClick, PlanView};
 use crate::read_js;
@@ -86,11 +86,21 @@ struct Stage {
     hint_id: String,
     /// The live region that says what a pick changed (taken off with the stage).
     announcer: Option<Element>,
+    /// The general-admission section the stage put under the plan.
+    admissions: Option<Element>,
 }
 
 /// The widget's `LiveAnnouncer`, empty.
 const ANNOUNCER_MARKUP: &str =
     "<div class=\"tw-visually-hidden\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\" data-testid=\"announcer\"></div>";
+
+/// What the × on an order line does.
+enum LineRemoval {
+    /// Puts a picked seat back.
+    Seat(usize),
+    /// Dismisses a lost pick's line.
+    Lost(LostPick),
+}
 
 /// An id unique on the page for the keys' hint of one stage's toolbar (two
 /// widgets may share a page; the widget's own are `tw-map-keys-N`).
@@ -125,7 +135,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
     if availability.layout_version != layout.version {
         return Err("availability of another layout version".into());
     }
-    let (seats_available, _admissions_left) = availability.for_layout(&layout).ok_or("availability of another layout")?;
+    let seats_and_places = availability.for_layout(&layout).ok_or("availability of another layout")?;
     let find = |selector: &str| painted.query_selector(selector).ok().flatten().ok_or("painted hall incomplete");
     let svg = find(".tw-map > svg")?;
     let layer = find(".tw-map > svg > g.tw-seats")?;
@@ -153,7 +163,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         .collect();
     let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(RESERVE_REQUESTED);
     let revision = availability.revision;
-    let picking = Picking::adopt(seats_available, &shown, reserve_requested);
+    let picking = Picking::adopt(seats_and_places, &shown, reserve_requested);
 
     let radius = seat_radius(&layout);
     let plan = PlanView::new(layout.width.max(1.0) as f64, layout.height.max(1.0) as f64, radius);
@@ -182,6 +192,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
         toolbar: None,
         legend: None,
         announcer,
+        admissions: None,
         hint_id: next_hint_id(),
     };
     stage.add_map_parts();
@@ -209,7 +220,13 @@ impl PickStage {
             mounted.listen(false);
             let mut stage = mounted.stage.borrow_mut();
             stage.hide_tooltip();
-            let parts = [stage.whole_hall.take(), stage.toolbar.take(), stage.legend.take(), stage.announcer.take()];
+            let parts = [
+                stage.whole_hall.take(),
+                stage.toolbar.take(),
+                stage.legend.take(),
+                stage.announcer.take(),
+                stage.admissions.take(),
+            ];
             for part in parts.into_iter().flatten() {
                 part.remove();
             }
@@ -243,12 +260,13 @@ impl PickStage {
         if availability.layout_version != stage.layout.version || availability.revision < stage.revision {
             return false;
         }
-        let Some((seats_available, _admissions_left)) = availability.for_layout(&stage.layout) else { return false };
+        let Some(seats_and_places) = availability.for_layout(&stage.layout) else { return false };
         stage.revision = availability.revision;
-        stage.picking.refresh(seats_available);
+        stage.picking.refresh(seats_and_places);
         for seat in 0..stage.layout.seats.len() {
             stage.redraw_seat(seat);
         }
+        stage.redraw_admissions();
         stage.redraw_summary();
         true
     }
@@ -265,7 +283,7 @@ impl Mounted {
     fn listen(&self, on: bool) {
         let stage = self.stage.borrow();
         let function = self.handler.as_ref().unchecked_ref();
-        let toolbar = stage.toolbar.iter().map(|toolbar| (toolbar, "click"));
+        let toolbar = stage.toolbar.iter().chain(&stage.admissions).map(|part| (part, "click"));
         let targets = SVG_EVENTS
             .iter()
             .map(|name| (&stage.svg, *name))
@@ -365,12 +383,13 @@ impl Stage {
                             None => self.hide_tooltip(),
                         },
                     }
-                } else if let Some((seat, lost)) = self.removed_seat(event) {
-                    if lost {
-                        self.dismiss_lost(seat);
-                    } else {
-                        self.toggle(seat);
+                } else if let Some(removal) = self.line_removal(event) {
+                    match removal {
+                        LineRemoval::Seat(seat) => self.toggle(seat),
+                        LineRemoval::Lost(lost) => self.dismiss_lost(lost),
                     }
+                } else if let Some((admission, delta)) = self.stepper_step(event) {
+                    self.step_admission(admission, delta);
                 } else if target_of(event)
                     .is_some_and(|target| target.get_attribute("data-testid").as_deref() == Some("reserve-button"))
                 {
@@ -410,31 +429,39 @@ impl Stage {
         })
     }
 
-    /// The seat of the order line whose × was clicked, and whether it is
-    /// a lost pick's line (found by the line's `data-seat-id`, as the
-    /// widget's markup carries nothing else).
-    fn removed_seat(&self, event: &Event) -> Option<(usize, bool)> {
+    /// What the × of the order line an event happened on does: put a
+    /// picked seat back, or dismiss a lost pick's line (lines are found by
+    /// their `data-seat-id` / `data-admission-id`, as the widget's markup
+    /// carries nothing else).
+    fn line_removal(&self, event: &Event) -> Option<LineRemoval> {
         let button = target_of(event)?;
         if !button.class_list().contains("tw-line-remove") {
             return None;
         }
         let line = button.closest("[data-testid=selection-seat], [data-testid=selection-lost]").ok()??;
-        let lost = line.get_attribute("data-testid").as_deref() == Some("selection-lost");
-        let id = line.get_attribute("data-seat-id")?;
-        let selection = self.picking.selection();
-        let mut listed = selection.seats().iter().copied().chain(selection.lost().iter().filter_map(|lost| match *lost {
-            LostPick::Seat(seat) => Some(seat),
-            LostPick::Admission { .. } => None,
-        }));
-        let seat = listed.find(|&seat| self.layout.seats.get(seat).is_some_and(|picked| picked.id == id))?;
-        Some((seat, lost))
+        let seat_index = |id: String| self.layout.seats.iter().position(|seat| seat.id == id);
+        if line.get_attribute("data-testid").as_deref() == Some("selection-seat") {
+            return seat_index(line.get_attribute("data-seat-id")?).map(LineRemoval::Seat);
+        }
+        let lost = match (line.get_attribute("data-seat-id"), line.get_attribute("data-admission-id")) {
+            (Some(id), _) => LostPick::Seat(seat_index(id)?),
+            (None, Some(id)) => {
+                let index = self.layout.admissions.iter().position(|admission| admission.id == id)?;
+                LostPick::Admission { index, wanted: 0, left: 0 }
+            }
+            (None, None) => return None,
+        };
+        Some(LineRemoval::Lost(lost))
     }
 
     /// The buyer has read that a pick was taken: its line goes, its circle
-    /// shows the seat taken.
-    fn dismiss_lost(&mut self, seat: usize) {
-        if self.picking.dismiss_lost(seat) {
-            self.redraw_seat(seat);
+    /// shows the seat taken (or its stepper is no longer marked).
+    fn dismiss_lost(&mut self, lost: LostPick) {
+        if self.picking.dismiss_lost(lost) {
+            if let LostPick::Seat(seat) = lost {
+                self.redraw_seat(seat);
+            }
+            self.redraw_admissions();
             self.redraw_summary();
         }
     }
@@ -553,6 +580,74 @@ impl Stage {
         let _ = self.map.insert_adjacent_html("afterend", &markup);
         self.toolbar = self.map.next_element_sibling();
         self.legend = self.toolbar.as_ref().and_then(Element::next_element_sibling);
+        // General admission, after the seated section, as in the widget's hall.
+        let picking = &self.picking;
+        let left: Vec<u32> = (0..self.layout.admissions.len()).map(|index| picking.admission_left(index)).collect();
+        let admissions = admissions_markup(self.lang, &self.layout, picking.selection(), &left);
+        if !admissions.is_empty() {
+            let _ = section.insert_adjacent_html("afterend", &admissions);
+            self.admissions = section.next_element_sibling();
+        }
+    }
+
+    /// The admission and the step (`+1` / `-1`) of the stepper button an
+    /// event happened on.
+    fn stepper_step(&self, event: &Event) -> Option<(usize, i64)> {
+        let section = self.admissions.as_ref()?;
+        let button = target_of(event)?.closest("button").ok()??;
+        if !section.contains(Some(&button)) {
+            return None;
+        }
+        let delta = match button.get_attribute("data-testid").as_deref() {
+            Some("admission-plus") => 1,
+            Some("admission-minus") => -1,
+            _ => return None,
+        };
+        let id = button.closest("[data-admission-id]").ok()??.get_attribute("data-admission-id")?;
+        Some((self.layout.admissions.iter().position(|admission| admission.id == id)?, delta))
+    }
+
+    /// One more or one fewer ticket of an admission, within what is left.
+    fn step_admission(&mut self, admission: usize, delta: i64) {
+        let before = self.picking.selection().clone();
+        if self.picking.step_admission(admission, delta) {
+            self.redraw_admissions();
+            self.redraw_summary();
+            self.announce(selection_change(self.lang, &self.layout, &before, self.picking.selection()));
+        }
+    }
+
+    /// Brings each stepper in step with the picks and what is left: the
+    /// quantity, what is left, − / + disabled, sold out, marked lost
+    /// (attributes and texts only: a focused button keeps its focus).
+    fn redraw_admissions(&self) {
+        let Some(list) = self.admissions.as_ref().and_then(|section| section.query_selector(".tw-admission-list").ok().flatten())
+        else {
+            return;
+        };
+        let words = self.lang.words();
+        let selection = self.picking.selection();
+        let items = list.children();
+        for index in 0..self.layout.admissions.len() {
+            let Some(item) = items.item(index as u32) else { continue };
+            let left = self.picking.admission_left(index);
+            let quantity = selection.admission_quantity(index);
+            let lost = selection.lost().iter().any(|lost| lost.is_same_pick(&LostPick::Admission { index, wanted: 0, left: 0 }));
+            let _ = item.class_list().toggle_with_force("tw-sold-out", left == 0);
+            let _ = if lost { item.set_attribute("data-lost", "true") } else { item.remove_attribute("data-lost") };
+            let part = |test_id: &str| item.query_selector(&format!("[data-testid={test_id}]")).ok().flatten();
+            if let Some(text) = part("admission-left") {
+                text.set_text_content(Some(&if left == 0 { words.sold_out.to_owned() } else { quantity_left(self.lang, left) }));
+            }
+            if let Some(output) = part("admission-quantity") {
+                output.set_text_content(Some(&quantity.to_string()));
+            }
+            for (test_id, off) in [("admission-minus", quantity == 0), ("admission-plus", quantity >= left)] {
+                if let Some(button) = part(test_id) {
+                    let _ = if off { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+                }
+            }
+        }
     }
 
     /// The toolbar's button an event happened on.

@@ -165,6 +165,38 @@ test('the stage shows the widget\'s toolbar and legend: the same markup, its zoo
   await page.close();
 });
 
+test('general admission on the stage: the widget\'s steppers, a quantity in the order, carried over to the widget', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const stage = '.tw-painted';
+  const stepper = page.locator(`${stage} [data-testid=admission-stepper]`).first();
+  const admissionId = await stepper.getAttribute('data-admission-id');
+  const admission = layout.admissions.find((entry) => entry.id === admissionId);
+  assert.equal(await stepper.locator('[data-testid=admission-minus]').isDisabled(), true, 'nothing to take off yet');
+  await stepper.locator('[data-testid=admission-plus]').click();
+  await stepper.locator('[data-testid=admission-plus]').click();
+  assert.equal(await stepper.locator('[data-testid=admission-quantity]').innerText(), '2');
+  const line = page.locator(`${stage} [data-testid=selection-admission][data-admission-id="${admissionId}"]`);
+  assert.match((await line.innerText()).replace(/\s/g, ' '), / × 2/);
+  assert.equal(digits(await page.locator(`${stage} [data-testid=selection-total]`).innerText()), 2 * admission.price.minor / 100);
+  // The minus button keeps the keyboard's focus as the stepper changes.
+  await stepper.locator('[data-testid=admission-minus]').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await stepper.locator('[data-testid=admission-quantity]').innerText(), '1');
+  assert.equal(await stepper.locator('[data-testid=admission-minus]').evaluate((button) => button === button.getRootNode().activeElement), true);
+  const stageAdmissions = await partMarkup(page, stage, '.tw-admissions');
+  const stageSummary = await summaryMarkup(page, stage);
+  release();
+
+  const hall = '[data-testid=hall]';
+  await page.locator(`${hall} [data-testid=seat-map] [data-testid=seat]`).first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(`${hall} [data-testid=admission-stepper][data-admission-id="${admissionId}"] [data-testid=admission-quantity]`).innerText(), '1',
+    'the widget\'s stepper has the quantity chosen on the stage');
+  assert.equal(await partMarkup(page, hall, '.tw-admissions'), stageAdmissions, 'the steppers look exactly as the stage drew them');
+  assert.equal(await summaryMarkup(page, hall), stageSummary, 'and so does the order');
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
 test('"reserve" pressed on the stage is done by the widget when it arrives', async () => {
   const { page, release } = await openWithWidgetHeld();
   const [id] = await seatIds(page, 'available', [400]);

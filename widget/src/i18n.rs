@@ -8,8 +8,8 @@
 use crate::buyer_details::{BuyerField, BuyerProblem};
 
 pub use ticket_hall::words::{
-    lost_seat_message, russian_plural, seat_keys_hint, seat_label, seat_list_toggle, seat_place_words, seat_state_word,
-    ticket_count,
+    lost_admission_message, lost_seat_message, order_words, quantity_left, russian_plural, seat_count, seat_keys_hint,
+    seat_label, seat_list_toggle, seat_place_words, seat_state_word, seats_changed_words, ticket_count,
 };
 use ticket_hall::words::{Words, EN as HALL_EN, RU as HALL_RU};
 pub use ticket_hall::Lang;
@@ -44,10 +44,6 @@ pub struct Texts {
     pub choose_date: &'static str,
     pub local_time_note: &'static str,
     pub choose_seats: &'static str,
-    pub admissions_title: &'static str,
-    pub sold_out: &'static str,
-    pub remove_ticket: &'static str,
-    pub add_ticket: &'static str,
     pub cart_title: &'static str,
     pub timer_label: &'static str,
     pub timer_warning: &'static str,
@@ -119,10 +115,6 @@ pub const RU: Texts = Texts {
     choose_date: "Выберите дату",
     local_time_note: "Время местное, по месту проведения.",
     choose_seats: "Выберите места",
-    admissions_title: "Входные билеты",
-    sold_out: "распродано",
-    remove_ticket: "Убрать билет",
-    add_ticket: "Добавить билет",
     cart_title: "Ваша бронь",
     timer_label: "Бронь действует ещё",
     timer_warning: "Осталось меньше минуты — поторопитесь!",
@@ -186,10 +178,6 @@ pub const EN: Texts = Texts {
     choose_date: "Choose a date",
     local_time_note: "Times are local to the venue.",
     choose_seats: "Choose your seats",
-    admissions_title: "General admission",
-    sold_out: "sold out",
-    remove_ticket: "Remove a ticket",
-    add_ticket: "Add a ticket",
     cart_title: "Your reservation",
     timer_label: "Reserved for",
     timer_warning: "Less than a minute left — please hurry!",
@@ -251,14 +239,6 @@ pub fn price_from(lang: Lang, price: &str) -> String {
     }
 }
 
-/// `осталось 12` / `12 left`.
-pub fn quantity_left(lang: Lang, left: u32) -> String {
-    match lang {
-        Lang::Ru => format!("осталось {left}"),
-        Lang::En => format!("{left} left"),
-    }
-}
-
 /// `3 даты` / `3 dates`.
 pub fn date_count(lang: Lang, count: u64) -> String {
     match lang {
@@ -309,23 +289,6 @@ pub fn seats_taken_message(lang: Lang, seats: u64, admissions: bool) -> String {
         }
         (Lang::En, _) => format!(
             "Someone else took {seats} of your seats a moment ago. The rest of your choice is kept: check your order and reserve again."
-        ),
-    }
-}
-
-/// Fewer general-admission places are left than the buyer had picked: the
-/// quantity is now `left` (0: none left).
-pub fn lost_admission_message(lang: Lang, zone: &str, wanted: u32, left: u32) -> String {
-    match (lang, left) {
-        (Lang::Ru, 0) => format!("{zone}: билеты только что закончились, в заказе их больше нет."),
-        (Lang::En, 0) => format!("{zone}: sold out a moment ago, so these tickets are no longer in your order."),
-        (Lang::Ru, _) => format!(
-            "{zone}: осталось меньше, чем вы выбрали, — в заказе теперь {} вместо {wanted}.",
-            ticket_count(lang, u64::from(left))
-        ),
-        (Lang::En, _) => format!(
-            "{zone}: fewer are left than you chose, so your order now has {} instead of {wanted}.",
-            ticket_count(lang, u64::from(left))
         ),
     }
 }

@@ -68,6 +68,25 @@ pub fn early_picks(element: &Element, layout: &Layout) -> Vec<usize> {
     seat_indices(layout, &ids)
 }
 
+/// The general-admission quantities the buyer chose on the picking stage's
+/// steppers (`admission-stepper` entries in the painted box, found by
+/// `data-admission-id`), as `(index into layout.admissions, quantity)`;
+/// none chosen, none listed.
+pub fn early_admissions(element: &Element, layout: &Layout) -> Vec<(usize, u32)> {
+    let steppers = painted_box(element).and_then(|painted| painted.query_selector_all("[data-testid=admission-stepper]").ok());
+    let Some(steppers) = steppers else { return Vec::new() };
+    (0..steppers.length())
+        .filter_map(|item| {
+            let stepper = steppers.item(item)?.dyn_into::<Element>().ok()?;
+            let id = stepper.get_attribute("data-admission-id")?;
+            let index = layout.admissions.iter().position(|admission| admission.id == id)?;
+            let shown = stepper.query_selector("[data-testid=admission-quantity]").ok()??.text_content()?;
+            let quantity: u32 = shown.trim().parse().ok()?;
+            (quantity > 0).then_some((index, quantity))
+        })
+        .collect()
+}
+
 /// The circle the picking stage made the plan's tab stop in `layer` (a
 /// roving `tabindex`), and whether it has focus: the widget carries both
 /// over (moving the circle into its map would drop the focus).

@@ -209,10 +209,16 @@ pub fn SeatMap(
             seats_set_up.set_value(true);
             // Seats clicked on the painted hall before the widget was here
             // are the buyer's first picks (one taken meanwhile: lost).
+            // So are the quantities chosen on the picking stage's steppers.
             let early = paint_adoption::early_picks(svg, &layout_for_seats);
-            if !early.is_empty() {
+            let early_admissions = paint_adoption::early_admissions(svg, &layout_for_seats);
+            if !early.is_empty() || !early_admissions.is_empty() {
                 selection.update(|selection| {
                     selection.adopt_picks(&early);
+                    for &(admission, quantity) in &early_admissions {
+                        // More than is left now: cut, and said, by take_conflicts.
+                        selection.set_admission_quantity(admission, quantity, u32::MAX);
+                    }
                     selection.take_conflicts(&availability.seats, &availability.admissions_left);
                 });
                 picked = selection.get_untracked();
