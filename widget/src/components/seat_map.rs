@@ -161,7 +161,9 @@ pub fn SeatMap(
 
     // Makes seat `index` the plan's tab stop; with `take_focus`, focuses it,
     // keeps it in view and shows its bubble.
-    let set_roving = move |index: usize, take_focus: bool| {
+    // `take_focus`: the keyboard moved there (focus it, and the view follows
+    // unless `keep_view`: the stage's view, handed over, stays as it was).
+    let set_roving = move |index: usize, take_focus: bool, keep_view: bool| {
         let Some(svg) = svg_element.get_untracked() else { return };
         let svg: &Element = svg.unchecked_ref();
         let Some(circles) = seat_layer_of(svg).map(|layer| layer.children()) else { return };
@@ -185,7 +187,9 @@ pub fn SeatMap(
             return;
         }
         if let Some(point) = seat_point(index) {
-            view_box.update(|view| *view = viewport.follow(*view, point, seat_spacing * FOLLOW_MARGIN_SPACINGS));
+            if !keep_view {
+                view_box.update(|view| *view = viewport.follow(*view, point, seat_spacing * FOLLOW_MARGIN_SPACINGS));
+            }
             ring.set(Some((point.x, point.y)));
         }
         let _ = circle.unchecked_ref::<SvgElement>().focus();
@@ -237,7 +241,7 @@ pub fn SeatMap(
                     if let Some((index, focused)) = stage_stop.and_then(|(stop, focused)| Some((seat_index_of(&stop)?, focused)))
                     {
                         // After the loader has let the stage go (on the adoption event below).
-                        leptos::leptos_dom::helpers::queue_microtask(move || set_roving(index, focused));
+                        leptos::leptos_dom::helpers::queue_microtask(move || set_roving(index, focused, true));
                     }
                     // The seat list asked for on the stage's toolbar: open.
                     if paint_adoption::take_seat_list_request(&painted) {
@@ -345,7 +349,7 @@ pub fn SeatMap(
                     picked.toggle_seat(seat_index, available);
                 });
                 // The plan's tab stop moves to the seat clicked.
-                set_roving(seat_index, false);
+                set_roving(seat_index, false, false);
                 show_tooltip_for(event.target());
             }
             None => tooltip.set(None),
@@ -379,7 +383,7 @@ pub fn SeatMap(
                 None => navigation.first_seat(|seat| availability.with_untracked(|hall| hall.is_seat_available(seat))),
             };
             if let Some(next) = next {
-                set_roving(next, true);
+                set_roving(next, true, false);
             }
             event.prevent_default();
             return;
@@ -432,7 +436,7 @@ pub fn SeatMap(
             let first = navigation_of().first_seat(|seat| availability.with_untracked(|hall| hall.is_seat_available(seat)));
             if let Some(first) = first {
                 // Not from inside this listener: focusing the seat fires it again.
-                leptos::leptos_dom::helpers::queue_microtask(move || set_roving(first, true));
+                leptos::leptos_dom::helpers::queue_microtask(move || set_roving(first, true, false));
             }
         }
     };
