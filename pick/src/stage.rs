@@ -4,20 +4,25 @@
 //! `mount_pick` is given the painted hall's box (`.tw-painted`, as the
 //! loader builds it or a partner's first frame carries it) and the parsed
 //! layout and availability. It checks that the paint is of this layout,
-//! takes seats already drawn `selected` as picks (`picking.rs`), and from
-//! then on one listener on the `<svg>`, the map box and the side panel
-//! serve every press, drag, pinch, wheel step, click, hover and key (event
-//! delegation through the circles' `data-seat-id` and the order lines'
-//! `data-seat-id`). A pick rewrites `data-state` on the circles that changed
-//! and the summary's markup; a zoom or a pan rewrites the `<svg>`'s
-//! `viewBox` (`plan_view.rs` decides) and, while zoomed, shows the widget's
-//! "whole hall" button over the plan.
+//! takes seats already drawn `selected` as picks (`picking.rs`), puts the
+//! widget's toolbar, legend and general-admission steppers around the plan
+//! and a polite live region in the box, and from then on one listener on
+//! the `<svg>`, the map box, the side panel, the toolbar and the steppers
+//! serves every press, drag, pinch, wheel step, click, hover and key (event
+//! delegation through the circles' `data-seat-id`, the order lines'
+//! `data-seat-id` / `data-admission-id` and the steppers'
+//! `data-admission-id`). A pick rewrites `data-state` on the circles that
+//! changed, the steppers' texts and the summary's markup; a zoom or a pan
+//! rewrites the `<svg>`'s `viewBox` (`plan_view.rs` decides) and, while
+//! zoomed, shows the widget's "whole hall" button over the plan. The loader
+//! hands it the live feed's documents (`PickStage::apply_availability`).
 //!
 //! The Leptos widget takes over from it as from any painted hall: picks are
-//! the circles drawn `selected`, a reserve asked for is `data-reserve` on
-//! the seat layer, the view is the `viewBox`. [`PickStage::unmount`] then
-//! takes off the listeners, the tooltip, the button and the keyboard's
-//! attributes, leaving the circles' states and the view.
+//! the circles drawn `selected` (or `lost`) and the steppers' quantities, a
+//! reserve or the seat list asked for are `data-reserve` / `data-seat-list`
+//! on the seat layer, the view is the `viewBox`. [`PickStage::unmount`] then
+//! takes off the listeners, the tooltip, the parts it added and the
+//! keyboard's attributes, leaving the circles' states and the view.
 
 use std::cell::RefCell;
 use std::rc::Rc;
