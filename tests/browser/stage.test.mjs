@@ -285,6 +285,45 @@ test('on a 360-px phone the stage zooms at a tap, a tap then picks, and the widg
   }
 });
 
+test('a focused tab stop near the edge of a zoomed stage: the widget takes over the very same view', async () => {
+  const { page, errors, release } = await openWithWidgetHeld();
+  const plan = page.locator('.tw-painted .tw-map > svg');
+  const zoomIn = page.locator('.tw-painted .tw-map-toolbar [data-testid=zoom-in]');
+  await zoomIn.click();
+  await zoomIn.click();
+  // A free seat wholly in sight, close to an edge of the plan's box (within
+  // the margin the widget's keyboard keeps around a focused seat).
+  const nearEdge = await plan.evaluate((svg) => {
+    const frame = svg.getBoundingClientRect();
+    for (const seat of svg.querySelectorAll('g.tw-seats > circle:not([data-state])')) {
+      const r = seat.getBoundingClientRect();
+      const inside = r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+      const gap = Math.min(r.left - frame.left, frame.right - r.right, r.top - frame.top, frame.bottom - r.bottom);
+      if (inside && gap < 20) return { id: seat.getAttribute('data-seat-id'), x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }
+    return null;
+  });
+  assert.ok(nearEdge, 'a free seat near the edge of the zoomed plan');
+  await page.mouse.click(nearEdge.x, nearEdge.y);
+  assert.equal(await paintedSeat(page, nearEdge.id).getAttribute('data-state'), 'selected');
+  // Focused as a phone's tap on it focuses it, without the view moving.
+  await paintedSeat(page, nearEdge.id).evaluate((seat) => seat.focus());
+  const stageView = await plan.getAttribute('viewBox');
+  release();
+
+  const map = page.locator('[data-testid=hall] [data-testid=seat-map]');
+  await page.locator('.tw-painted').waitFor({ state: 'detached', timeout: 30_000 });
+  const focused = map.locator('[data-testid=seat]:focus');
+  await focused.waitFor();
+  assert.equal(await focused.getAttribute('data-seat-id'), nearEdge.id, 'the seat keeps the focus');
+  const numbers = (view) => view.trim().split(/[\s,]+/).map(Number);
+  const widgetView = numbers(await map.getAttribute('viewBox'));
+  numbers(stageView).forEach((value, index) => assert.ok(Math.abs(value - widgetView[index]) < 0.02,
+    `the widget keeps the stage's view: ${widgetView} against ${stageView}`));
+  assert.deepEqual(errors, [], 'no script errors');
+  await page.close();
+});
+
 test('with a mouse the stage zooms at the wheel, pans at a drag that picks nothing, and + / 0 zoom from the keys', async () => {
   const { page, errors, release } = await openWithWidgetHeld();
   const plan = page.locator('.tw-painted .tw-map > svg');
