@@ -11,6 +11,7 @@
 //! - [`money`]: prices as a Russian buyer reads them;
 //! - [`seat_ids`]: which seat a circle is, from its `data-seat-id`;
 //! - [`seat_navigation`]: where each arrow / Home / End / Page key leads;
+//! - [`hand_over`]: the requests the stage leaves for the widget on the seat layer;
 //! - [`announcements`]: what the hall's polite live region says of a pick;
 //! - [`lang`] and [`words`]: the display language and the words both show
 //!   on the hall (the widget's `i18n` takes them from here);
@@ -23,6 +24,7 @@
 //! No browser, no clock, no I/O: everything here is tested natively.
 
 pub mod announcements;
+pub mod hand_over;
 pub mod lang;
 pub mod map_parts;
 pub mod money;

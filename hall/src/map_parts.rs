@@ -33,13 +33,20 @@ pub struct ZoomButtons {
     pub at_deepest: bool,
 }
 
+impl ZoomButtons {
+    /// Each zoom button's test id and whether it is disabled now.
+    pub fn disabled(self) -> [(&'static str, bool); 3] {
+        [("zoom-in", self.at_deepest), ("zoom-out", self.at_whole_hall), ("zoom-reset", self.at_whole_hall)]
+    }
+}
+
 /// The toolbar under the plan: the gestures' hint with the keys' hint for
 /// screen readers (element id `hint_id`, which the plan's tab stop names as
 /// its description), the seat list's toggle, and + / − / ⤢, each disabled
 /// when it has nothing to do.
 pub fn toolbar_markup(lang: Lang, hint_id: &str, zoom: ZoomButtons) -> String {
     let words = lang.words();
-    let disabled = |off: bool| if off { " disabled=\"\"" } else { "" };
+    let [zoom_in_off, zoom_out_off, reset_off] = zoom.disabled().map(|(_, off)| if off { " disabled=\"\"" } else { "" });
     format!(
         "<div class=\"tw-map-toolbar\"><p class=\"tw-hint\">{}<span class=\"tw-visually-hidden\" id=\"{}\">{}</span></p>\
          <div class=\"tw-map-controls\">\
@@ -53,9 +60,9 @@ pub fn toolbar_markup(lang: Lang, hint_id: &str, zoom: ZoomButtons) -> String {
         escape_attribute(hint_id),
         seat_keys_hint(lang),
         seat_list_toggle(lang),
-        disabled(zoom.at_deepest),
-        disabled(zoom.at_whole_hall),
-        disabled(zoom.at_whole_hall),
+        zoom_in_off,
+        zoom_out_off,
+        reset_off,
         zoom_in = words.zoom_in,
         zoom_out = words.zoom_out,
         reset = words.zoom_reset,

@@ -148,9 +148,7 @@ pub fn admissions_markup(lang: Lang, layout: &Layout, selection: &Selection, lef
         words.admissions_title
     );
     for (index, admission) in layout.admissions.iter().enumerate() {
-        let left = left.get(index).copied().unwrap_or(0);
-        let quantity = selection.admission_quantity(index);
-        let lost = selection.lost().iter().any(|lost| matches!(*lost, LostPick::Admission { index: lost, .. } if lost == index));
+        let stepper = StepperState::of(lang, selection, left.get(index).copied().unwrap_or(0), index);
         let zone = escape_attribute(zone_name(layout, admission.zone));
         let disabled = |off: bool| if off { " disabled=\"\"" } else { "" };
         markup.push_str(&format!(
@@ -160,22 +158,52 @@ pub fn admissions_markup(lang: Lang, layout: &Layout, selection: &Selection, lef
              <span class=\"tw-price\">{}</span> · <span class=\"tw-admission-left\" data-testid=\"admission-left\">{}</span></span></span>\
              <span class=\"tw-stepper\" role=\"group\" aria-label=\"{zone}\">\
              <button class=\"tw-stepper-button\" type=\"button\" data-testid=\"admission-minus\" aria-label=\"{}\"{}>−</button>\
-             <output class=\"tw-stepper-value\" data-testid=\"admission-quantity\" aria-live=\"polite\">{quantity}</output>\
+             <output class=\"tw-stepper-value\" data-testid=\"admission-quantity\" aria-live=\"polite\">{}</output>\
              <button class=\"tw-stepper-button\" type=\"button\" data-testid=\"admission-plus\" aria-label=\"{}\"{}>+</button></span></li>",
-            if left == 0 { " tw-sold-out" } else { "" },
+            if stepper.sold_out { " tw-sold-out" } else { "" },
             escape_attribute(&admission.id),
-            if lost { " data-lost=\"true\"" } else { "" },
+            if stepper.lost { " data-lost=\"true\"" } else { "" },
             zone_class(admission.zone as usize),
             format_price(lang, admission.price),
-            if left == 0 { words.sold_out.to_owned() } else { quantity_left(lang, left) },
+            stepper.left_text,
             words.remove_ticket,
-            disabled(quantity == 0),
+            disabled(stepper.minus_off),
+            stepper.quantity,
             words.add_ticket,
-            disabled(quantity >= left),
+            disabled(stepper.plus_off),
         ));
     }
     markup.push_str("</ul></section>");
     markup
+}
+
+/// What a general-admission stepper shows, the parts that change: drawn
+/// into [`admissions_markup`], and set on the drawn stepper as picks and
+/// what is left change (the stage's redraw keeps a focused button).
+pub struct StepperState {
+    pub quantity: u32,
+    /// "осталось N", or "распродано" at 0.
+    pub left_text: String,
+    pub sold_out: bool,
+    /// Places the buyer had picked were taken (until they have read it).
+    pub lost: bool,
+    pub minus_off: bool,
+    pub plus_off: bool,
+}
+
+impl StepperState {
+    /// Admission `index` with `left` places left and the buyer's picks.
+    pub fn of(lang: Lang, selection: &Selection, left: u32, index: usize) -> StepperState {
+        let quantity = selection.admission_quantity(index);
+        StepperState {
+            quantity,
+            left_text: if left == 0 { lang.words().sold_out.to_owned() } else { quantity_left(lang, left) },
+            sold_out: left == 0,
+            lost: selection.lost().iter().any(|lost| lost.is_same_pick(&LostPick::Admission { index, wanted: 0, left: 0 })),
+            minus_off: quantity == 0,
+            plus_off: quantity >= left,
+        }
+    }
 }
 
 /// The way back out of a zoomed plan, over it: the widget's `SeatMap`

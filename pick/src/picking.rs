@@ -4,17 +4,12 @@
 //!
 //! The hand-over to the widget needs no channel of its own: picks are the
 //! circles drawn `selected` (the widget's `paint_adoption::early_picks`), and
-//! a reserve the buyer asked for is the [`RESERVE_MARKER`] attribute on the
+//! a reserve the buyer asked for is the `ticket_hall::hand_over::RESERVE_MARKER` attribute on the
 //! painted seat layer (`g.tw-seats`), which moves with the circles into the
 //! widget's map.
 
 use ticket_hall::selection::{LostPick, Selection};
 use ticket_paint::SeatState;
-
-/// Set on the painted `g.tw-seats` layer, with the value
-/// [`RESERVE_REQUESTED`], when the buyer pressed "reserve" on the stage.
-pub const RESERVE_MARKER: &str = "data-reserve";
-pub const RESERVE_REQUESTED: &str = "requested";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picking {

@@ -33,18 +33,19 @@ use ticket_hall::seat_navigation::{SeatKey, SeatNavigation};
 use ticket_hall::selection::LostPick;
 use ticket_hall::tooltip::TooltipAnchor;
 use ticket_hall::viewport::{Point, ScreenRect, ViewBox};
-use ticket_hall::words::{quantity_left, seat_name};
+use ticket_hall::words::seat_name;
 use ticket_hall::Lang;
 use ticket_paint::{seat_radius, SeatState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent, SvgElement, WheelEvent};
 
-use crate::markup::{admissions_markup, summary_markup, tooltip_markup, whole_hall_markup};
-use crate::picking::{Picking, RESERVE_MARKER, RESERVE_REQUESTED};
+use crate::markup::{admissions_markup, summary_markup, tooltip_markup, whole_hall_markup, StepperState};
+use crate::picking::Picking;
 use crate::plan_view::{PlanClick, PlanView};
 use crate::read_js;
 use ticket_hall::announcements::{fresh_text, selection_change};
+use ticket_hall::hand_over::{REQUESTED, RESERVE_MARKER, SEAT_LIST_MARKER};
 use ticket_hall::map_parts::{legend_markup, toolbar_markup};
 
 /// The `<svg>` attributes the stage sets while it is up (put back as they
@@ -52,9 +53,6 @@ use ticket_hall::map_parts::{legend_markup, toolbar_markup};
 const SVG_ATTRIBUTES: [&str; 3] = ["role", "aria-label", "tabindex"];
 /// What the keyboard's tab stop carries (taken off the circle it leaves).
 const ROVING_ATTRIBUTES: [&str; 4] = ["tabindex", "role", "aria-label", "aria-describedby"];
-/// Set on the painted seat layer, with [`RESERVE_REQUESTED`], when the buyer
-/// opened the seat list on the stage (the widget opens it on taking over).
-pub const SEAT_LIST_MARKER: &str = "data-seat-list";
 const SVG_EVENTS: [&str; 8] =
     ["pointerdown", "pointermove", "pointerup", "pointercancel", "pointerover", "pointerleave", "keydown", "wheel"];
 
@@ -166,7 +164,7 @@ pub fn mount_pick(painted: Element, layout: JsValue, availability: JsValue, lang
             )
         })
         .collect();
-    let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(RESERVE_REQUESTED);
+    let reserve_requested = layer.get_attribute(RESERVE_MARKER).as_deref() == Some(REQUESTED);
     let revision = availability.revision;
     let picking = Picking::adopt(seats_and_places, &shown, reserve_requested);
 
@@ -304,6 +302,11 @@ impl Mounted {
     }
 }
 
+/// Sets or takes off a button's `disabled`.
+fn set_disabled(button: &Element, off: bool) {
+    let _ = if off { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+}
+
 /// The element an event happened on.
 fn target_of(event: &Event) -> Option<Element> {
     event.target()?.dyn_into::<Element>().ok()
@@ -356,7 +359,7 @@ impl Stage {
                     Some("zoom-reset") => "0",
                     // The list comes with the widget, which opens it then.
                     Some("seat-list-toggle") => {
-                        let _ = self.layer.set_attribute(SEAT_LIST_MARKER, RESERVE_REQUESTED);
+                        let _ = self.layer.set_attribute(SEAT_LIST_MARKER, REQUESTED);
                         return;
                     }
                     _ => return,
@@ -438,13 +441,15 @@ impl Stage {
     /// picked seat back, or dismiss a lost pick's line (lines are found by
     /// their `data-seat-id` / `data-admission-id`, as the widget's markup
     /// carries nothing else).
-    fn line_removal(&self, event: &Event) -> Option<LineRemoval> {
+    fn line_removal(&mut self, event: &Event) -> Option<LineRemoval> {
         let button = target_of(event)?;
         if !button.class_list().contains("tw-line-remove") {
             return None;
         }
         let line = button.closest("[data-testid=selection-seat], [data-testid=selection-lost]").ok()??;
-        let seat_index = |id: String| self.layout.seats.iter().position(|seat| seat.id == id);
+        let layout = &self.layout;
+        let seat_ids = self.seat_ids.get_or_insert_with(|| SeatIndexById::new(layout));
+        let seat_index = |id: String| seat_ids.get(&id);
         if line.get_attribute("data-testid").as_deref() == Some("selection-seat") {
             return seat_index(line.get_attribute("data-seat-id")?).map(LineRemoval::Seat);
         }
@@ -492,7 +497,7 @@ impl Stage {
     /// once it has taken over; the button says it is on its way.
     fn reserve(&mut self) {
         if self.picking.request_reserve() {
-            let _ = self.layer.set_attribute(RESERVE_MARKER, RESERVE_REQUESTED);
+            let _ = self.layer.set_attribute(RESERVE_MARKER, REQUESTED);
             self.redraw_summary();
         }
     }
@@ -630,26 +635,22 @@ impl Stage {
         else {
             return;
         };
-        let words = self.lang.words();
-        let selection = self.picking.selection();
         let items = list.children();
         for index in 0..self.layout.admissions.len() {
             let Some(item) = items.item(index as u32) else { continue };
-            let left = self.picking.admission_left(index);
-            let quantity = selection.admission_quantity(index);
-            let lost = selection.lost().iter().any(|lost| lost.is_same_pick(&LostPick::Admission { index, wanted: 0, left: 0 }));
-            let _ = item.class_list().toggle_with_force("tw-sold-out", left == 0);
-            let _ = if lost { item.set_attribute("data-lost", "true") } else { item.remove_attribute("data-lost") };
+            let shown = StepperState::of(self.lang, self.picking.selection(), self.picking.admission_left(index), index);
+            let _ = item.class_list().toggle_with_force("tw-sold-out", shown.sold_out);
+            let _ = if shown.lost { item.set_attribute("data-lost", "true") } else { item.remove_attribute("data-lost") };
             let part = |test_id: &str| item.query_selector(&format!("[data-testid={test_id}]")).ok().flatten();
             if let Some(text) = part("admission-left") {
-                text.set_text_content(Some(&if left == 0 { words.sold_out.to_owned() } else { quantity_left(self.lang, left) }));
+                text.set_text_content(Some(&shown.left_text));
             }
             if let Some(output) = part("admission-quantity") {
-                output.set_text_content(Some(&quantity.to_string()));
+                output.set_text_content(Some(&shown.quantity.to_string()));
             }
-            for (test_id, off) in [("admission-minus", quantity == 0), ("admission-plus", quantity >= left)] {
+            for (test_id, off) in [("admission-minus", shown.minus_off), ("admission-plus", shown.plus_off)] {
                 if let Some(button) = part(test_id) {
-                    let _ = if off { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+                    set_disabled(&button, off);
                 }
             }
         }
@@ -665,11 +666,9 @@ impl Stage {
     /// + / − / ⤢ disabled when the view leaves them nothing to do.
     fn sync_zoom_buttons(&self) {
         let Some(toolbar) = &self.toolbar else { return };
-        let zoom = self.plan.zoom_buttons();
-        for (test_id, off) in [("zoom-in", zoom.at_deepest), ("zoom-out", zoom.at_whole_hall), ("zoom-reset", zoom.at_whole_hall)]
-        {
+        for (test_id, off) in self.plan.zoom_buttons().disabled() {
             if let Ok(Some(button)) = toolbar.query_selector(&format!("[data-testid={test_id}]")) {
-                let _ = if off { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+                set_disabled(&button, off);
             }
         }
     }

@@ -15,6 +15,7 @@
 //! `tw-paint-declined`, and the loader shows the widget as it is.
 
 use ticket_contract::Layout;
+use ticket_hall::hand_over::{REQUESTED, RESERVE_MARKER, SEAT_LIST_MARKER};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DocumentFragment, Element, Event, EventInit, SvgsvgElement};
 
@@ -99,18 +100,18 @@ pub fn tab_stop(layer: &Element) -> Option<(Element, bool)> {
 /// Whether the buyer pressed "reserve" on the picking stage (its
 /// `data-reserve="requested"` on the seat layer); clears the request.
 pub fn take_reserve_request(layer: &Element) -> bool {
-    take_request(layer, "data-reserve")
+    take_request(layer, RESERVE_MARKER)
 }
 
 /// Whether the buyer opened the seat list on the picking stage's toolbar
 /// (its `data-seat-list="requested"` on the seat layer; the list itself
 /// comes with the widget); clears the request.
 pub fn take_seat_list_request(layer: &Element) -> bool {
-    take_request(layer, "data-seat-list")
+    take_request(layer, SEAT_LIST_MARKER)
 }
 
 fn take_request(layer: &Element, marker: &str) -> bool {
-    let requested = layer.get_attribute(marker).as_deref() == Some("requested");
+    let requested = layer.get_attribute(marker).as_deref() == Some(REQUESTED);
     let _ = layer.remove_attribute(marker);
     requested
 }

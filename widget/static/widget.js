@@ -238,9 +238,8 @@
       try { frame = JSON.parse(message.data); } catch (e) { /* "pong" or a message of a later version */ }
       if (!frame || frame.type !== "availability" || !stage.apply_availability(frame)) return;
       if (early && early.has(readKey) && window.Response) {
-        var copy = {};
-        Object.keys(frame).forEach(function (name) { if (name !== "type") copy[name] = frame[name]; });
-        var read = Promise.resolve(new Response(JSON.stringify(copy), { headers: { "Content-Type": "application/json" } }));
+        // The frame is the document with its `type` tag, which a reader of the document skips.
+        var read = Promise.resolve(new Response(message.data, { headers: { "Content-Type": "application/json" } }));
         early.set(readKey, read);
         setTimeout(function () { if (early.get(readKey) === read) early.delete(readKey); }, 30000);
       }
